@@ -1,0 +1,46 @@
+//! Who performs a command.
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::{AppId, OwnerAccountId, TenantId, UserId};
+
+/// The principal performing a command, as authenticated by the host.
+///
+/// partnerkit does not authenticate anyone: the host signs the actor in and says who it is;
+/// partnerkit decides what that actor may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Actor {
+    /// A directory user signed in with a work account of `tenant` (rule USR-1).
+    User {
+        /// The tenant the user signed in from.
+        tenant: TenantId,
+        /// The user.
+        user: UserId,
+    },
+    /// A directory application authenticated with a key of `tenant`.
+    App {
+        /// The tenant the app belongs to.
+        tenant: TenantId,
+        /// The app.
+        app: AppId,
+    },
+    /// The personal owner account (MSA) of the marketplace account (rule PAY-1).
+    OwnerAccount {
+        /// The owner account.
+        owner: OwnerAccountId,
+    },
+    /// The marketplace itself: assigns publisher IDs, records verification outcomes.
+    Marketplace,
+}
+
+impl Actor {
+    /// The tenant the actor signed in from, if it is a directory principal.
+    pub fn tenant(&self) -> Option<TenantId> {
+        match self {
+            Actor::User { tenant, .. } | Actor::App { tenant, .. } => Some(*tenant),
+            Actor::OwnerAccount { .. } | Actor::Marketplace => None,
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! Contact data: names, email addresses, phone numbers and postal addresses.
+//!
+//! Each type validates on construction, on [`FromStr`] and on deserialisation through the
+//! same function, so an invalid value cannot exist.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::country::CountryCode;
+use crate::error::{Error, Result, clip};
+
+/// Trims `value` and checks that it is non-empty, at most `max_chars` characters long and free
+/// of control characters. Returns the trimmed text.
+///
+/// This is the one rule for free text in partnerkit; every crate's text fields use it.
+///
+/// ```
+/// use partnerkit_core::checked_text;
+/// assert_eq!(checked_text("city", "  Redmond ", 100)?, "Redmond");
+/// assert!(checked_text("city", "", 100).is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::InvalidText {
+            field,
+            reason: "it is empty: give a value".into(),
+        });
+    }
+    let n = v.chars().count();
+    if n > max_chars {
+        return Err(Error::InvalidText {
+            field,
+            reason: format!("it has {n} characters; at most {max_chars} are allowed"),
+        });
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Error::InvalidText {
+            field,
+            reason: "it contains a control character such as a line break: remove it".into(),
+        });
+    }
+    Ok(v.to_owned())
+}
+
+macro_rules! string_newtype_impls {
+    ($ty:ident) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl FromStr for $ty {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self> {
+                $ty::new(s)
+            }
+        }
+        impl TryFrom<String> for $ty {
+            type Error = Error;
+            fn try_from(s: String) -> Result<Self> {
+                $ty::new(&s)
+            }
+        }
+        impl TryFrom<&str> for $ty {
+            type Error = Error;
+            fn try_from(s: &str) -> Result<Self> {
+                $ty::new(s)
+            }
+        }
+        impl From<$ty> for String {
+            fn from(v: $ty) -> String {
+                v.0
+            }
+        }
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl $ty {
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+pub(crate) use string_newtype_impls;
+
+/// An email address, validated by the [`email_address`] crate against RFC 5321/5322 and
+/// stored in lower case, so that `Ann@Contoso.com` and `ann@contoso.com` are one address.
+///
+/// Display names (`Ann <ann@contoso.com>`) and addresses without a dot in the domain
+/// (`ann@localhost`) are refused: a publisher's contacts receive mail from the internet.
+///
+/// ```
+/// use partnerkit_core::EmailAddress;
+/// let e: EmailAddress = " Ann@Contoso.com ".parse()?;
+/// assert_eq!(e.as_str(), "ann@contoso.com");
+/// assert_eq!(e.domain(), "contoso.com");
+/// assert!("not-an-email".parse::<EmailAddress>().is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// Validates and normalises an email address.
+    pub fn new(value: &str) -> Result<EmailAddress> {
+        let v = value.trim();
+        let invalid = |reason: String| Error::InvalidEmail {
+            given: clip(value, 320),
+            reason,
+        };
+        let parsed = email_address::EmailAddress::parse_with_options(
+            v,
+            email_address::Options::default()
+                .without_display_text()
+                .without_domain_literal(),
+        )
+        .map_err(|e| invalid(e.to_string()))?;
+        if !parsed.domain().contains('.') {
+            return Err(invalid("the domain has no dot".into()));
+        }
+        Ok(EmailAddress(parsed.as_str().to_lowercase()))
+    }
+
+    /// The part after `@`.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+}
+string_newtype_impls!(EmailAddress);
+
+/// A phone number in E.164 form: `+`, a country calling code and the number, 8 to 15 digits in
+/// all, the first not `0`.
+///
+/// Spaces, dots, hyphens and parentheses are accepted on input and removed, so
+/// `+1 (425) 555-0100` is stored as `+14255550100`. Numbers without `+` are refused because
+/// their country cannot be known.
+///
+/// ```
+/// use partnerkit_core::PhoneNumber;
+/// let p: PhoneNumber = "+46 8 123 456 78".parse()?;
+/// assert_eq!(p.as_str(), "+46812345678");
+/// assert!("12".parse::<PhoneNumber>().is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Validates and normalises a phone number.
+    pub fn new(value: &str) -> Result<PhoneNumber> {
+        let invalid = |reason: &'static str| Error::InvalidPhone {
+            given: clip(value, 64),
+            reason,
+        };
+        let v = value.trim();
+        let rest = v
+            .strip_prefix('+')
+            .ok_or_else(|| invalid("it does not start with +"))?;
+        let mut digits = String::with_capacity(16);
+        for c in rest.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                ' ' | '-' | '.' | '(' | ')' => {}
+                _ => return Err(invalid("it contains a character that is not a digit")),
+            }
+        }
+        if digits.starts_with('0') {
+            return Err(invalid("a country calling code never starts with 0"));
+        }
+        if digits.len() < 8 {
+            return Err(invalid("it has fewer than 8 digits"));
+        }
+        if digits.len() > 15 {
+            return Err(invalid("it has more than 15 digits"));
+        }
+        Ok(PhoneNumber(format!("+{digits}")))
+    }
+}
+string_newtype_impls!(PhoneNumber);
+
+/// A display name: 1 to 256 characters after trimming, no control characters.
+///
+/// ```
+/// use partnerkit_core::DisplayName;
+/// assert_eq!(DisplayName::new("  Contoso Apps ")?.as_str(), "Contoso Apps");
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// The longest display name accepted, in characters.
+    pub const MAX_CHARS: usize = 256;
+
+    /// Validates a display name.
+    pub fn new(value: &str) -> Result<DisplayName> {
+        checked_text("display name", value, Self::MAX_CHARS).map(DisplayName)
+    }
+}
+string_newtype_impls!(DisplayName);
+
+/// A person's name: given (first) and family (last) name, each 1 to 64 characters.
+///
+/// ```
+/// use partnerkit_core::PersonName;
+/// let n = PersonName::new("Ann", "Lind")?;
+/// assert_eq!(n.to_string(), "Ann Lind");
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "RawPersonName")]
+pub struct PersonName {
+    first: String,
+    last: String,
+}
+
+#[derive(Deserialize)]
+struct RawPersonName {
+    first: String,
+    last: String,
+}
+
+impl TryFrom<RawPersonName> for PersonName {
+    type Error = Error;
+    fn try_from(r: RawPersonName) -> Result<Self> {
+        PersonName::new(&r.first, &r.last)
+    }
+}
+
+impl PersonName {
+    /// The longest first or last name accepted, in characters.
+    pub const MAX_CHARS: usize = 64;
+
+    /// Validates a first and last name.
+    pub fn new(first: &str, last: &str) -> Result<PersonName> {
+        Ok(PersonName {
+            first: checked_text("first name", first, Self::MAX_CHARS)?,
+            last: checked_text("last name", last, Self::MAX_CHARS)?,
+        })
+    }
+
+    /// The given (first) name.
+    pub fn first(&self) -> &str {
+        &self.first
+    }
+
+    /// The family (last) name.
+    pub fn last(&self) -> &str {
+        &self.last
+    }
+}
+
+impl fmt::Display for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.first, self.last)
+    }
+}
+
+/// A postal address: one or two street lines, city, optional region and postal code, country.
+///
+/// Lines and city are 1 to 100 characters. US addresses need a ZIP code (`98052` or
+/// `98052-6399`); elsewhere a postal code is optional and, when given, 2 to 12 letters, digits,
+/// spaces or hyphens.
+///
+/// ```
+/// use partnerkit_core::{CountryCode, PostalAddress};
+/// let a = PostalAddress::builder("1 Microsoft Way", "Redmond", CountryCode::US)
+///     .region("WA")
+///     .postal_code("98052")
+///     .build()?;
+/// assert_eq!(a.country(), CountryCode::US);
+/// assert!(PostalAddress::builder("1 Main St", "Springfield", CountryCode::US).build().is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "PostalAddressBuilder")]
+pub struct PostalAddress {
+    line1: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line2: Option<String>,
+    city: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postal_code: Option<String>,
+    country: CountryCode,
+}
+
+/// Unvalidated parts of a [`PostalAddress`]; [`PostalAddressBuilder::build`] validates them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PostalAddressBuilder {
+    line1: String,
+    #[serde(default)]
+    line2: Option<String>,
+    city: String,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    postal_code: Option<String>,
+    country: CountryCode,
+}
+
+impl PostalAddressBuilder {
+    /// Sets the second street line.
+    pub fn line2(mut self, v: &str) -> Self {
+        self.line2 = Some(v.to_owned());
+        self
+    }
+    /// Sets the region (state, province, county).
+    pub fn region(mut self, v: &str) -> Self {
+        self.region = Some(v.to_owned());
+        self
+    }
+    /// Sets the postal code.
+    pub fn postal_code(mut self, v: &str) -> Self {
+        self.postal_code = Some(v.to_owned());
+        self
+    }
+    /// Validates the parts and builds the address.
+    pub fn build(self) -> Result<PostalAddress> {
+        PostalAddress::try_from(self)
+    }
+}
+
+fn optional_text(field: &'static str, v: Option<String>, max: usize) -> Result<Option<String>> {
+    match v {
+        Some(s) if !s.trim().is_empty() => checked_text(field, &s, max).map(Some),
+        _ => Ok(None),
+    }
+}
+
+impl TryFrom<PostalAddressBuilder> for PostalAddress {
+    type Error = Error;
+    fn try_from(b: PostalAddressBuilder) -> Result<Self> {
+        let postal_code = optional_text("postal code", b.postal_code, 12)?;
+        let country = b.country;
+        match (&postal_code, country == CountryCode::US) {
+            (None, true) => {
+                return Err(Error::InvalidPostalCode {
+                    given: String::new(),
+                    country: country.to_string(),
+                    expected: "a US address needs a ZIP code such as 98052 or 98052-6399",
+                });
+            }
+            (Some(p), true) if !is_us_zip(p) => {
+                return Err(Error::InvalidPostalCode {
+                    given: p.clone(),
+                    country: country.to_string(),
+                    expected: "a US ZIP code is five digits, optionally a hyphen and four more",
+                });
+            }
+            (Some(p), false)
+                if p.len() < 2
+                    || !p
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') =>
+            {
+                return Err(Error::InvalidPostalCode {
+                    given: p.clone(),
+                    country: country.to_string(),
+                    expected: "2 to 12 letters, digits, spaces or hyphens",
+                });
+            }
+            _ => {}
+        }
+        Ok(PostalAddress {
+            line1: checked_text("address line 1", &b.line1, 100)?,
+            line2: optional_text("address line 2", b.line2, 100)?,
+            city: checked_text("city", &b.city, 100)?,
+            region: optional_text("region", b.region, 100)?,
+            postal_code,
+            country,
+        })
+    }
+}
+
+fn is_us_zip(p: &str) -> bool {
+    let b = p.as_bytes();
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    match b.len() {
+        5 => digits(b),
+        10 => {
+            b.get(5) == Some(&b'-')
+                && digits(b.get(..5).unwrap_or(&[]))
+                && digits(b.get(6..).unwrap_or(&[]))
+        }
+        _ => false,
+    }
+}
+
+impl PostalAddress {
+    /// Starts an address from its required parts.
+    pub fn builder(line1: &str, city: &str, country: CountryCode) -> PostalAddressBuilder {
+        PostalAddressBuilder {
+            line1: line1.to_owned(),
+            line2: None,
+            city: city.to_owned(),
+            region: None,
+            postal_code: None,
+            country,
+        }
+    }
+    /// First street line.
+    pub fn line1(&self) -> &str {
+        &self.line1
+    }
+    /// Second street line, if any.
+    pub fn line2(&self) -> Option<&str> {
+        self.line2.as_deref()
+    }
+    /// City.
+    pub fn city(&self) -> &str {
+        &self.city
+    }
+    /// Region (state, province), if any.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+    /// Postal code, if any (always present for US addresses).
+    pub fn postal_code(&self) -> Option<&str> {
+        self.postal_code.as_deref()
+    }
+    /// Country or region.
+    pub fn country(&self) -> CountryCode {
+        self.country
+    }
+}

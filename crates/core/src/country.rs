@@ -1,0 +1,158 @@
+//! ISO 3166-1 alpha-2 country and region codes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, clip};
+
+/// An ISO 3166-1 alpha-2 country or region code, such as `US` or `SE`.
+///
+/// Only the 249 officially assigned codes are accepted (not user-assigned ones like `XX`
+/// or exceptionally reserved ones like `UK`). Lower case is not accepted: codes are written in
+/// capitals everywhere in partnerkit, so that two spellings never name one country.
+///
+/// ```
+/// use partnerkit_core::CountryCode;
+/// let se: CountryCode = "SE".parse()?;
+/// assert_eq!(se, CountryCode::SE);
+/// assert!("XX".parse::<CountryCode>().is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CountryCode([u8; 2]);
+
+/// The officially assigned ISO 3166-1 alpha-2 codes (249).
+const ASSIGNED: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ \
+BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ \
+DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT \
+GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY \
+KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX \
+MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS \
+RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN \
+TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+impl CountryCode {
+    /// United States.
+    pub const US: CountryCode = CountryCode(*b"US");
+    /// Sweden.
+    pub const SE: CountryCode = CountryCode(*b"SE");
+    /// United Kingdom.
+    pub const GB: CountryCode = CountryCode(*b"GB");
+    /// Germany.
+    pub const DE: CountryCode = CountryCode(*b"DE");
+    /// France.
+    pub const FR: CountryCode = CountryCode(*b"FR");
+    /// India.
+    pub const IN: CountryCode = CountryCode(*b"IN");
+    /// China.
+    pub const CN: CountryCode = CountryCode(*b"CN");
+    /// Japan.
+    pub const JP: CountryCode = CountryCode(*b"JP");
+    /// Canada.
+    pub const CA: CountryCode = CountryCode(*b"CA");
+    /// Australia.
+    pub const AU: CountryCode = CountryCode(*b"AU");
+    /// Ireland.
+    pub const IE: CountryCode = CountryCode(*b"IE");
+    /// Netherlands.
+    pub const NL: CountryCode = CountryCode(*b"NL");
+    /// Israel.
+    pub const IL: CountryCode = CountryCode(*b"IL");
+    /// South Korea.
+    pub const KR: CountryCode = CountryCode(*b"KR");
+    /// Spain.
+    pub const ES: CountryCode = CountryCode(*b"ES");
+    /// Mexico.
+    pub const MX: CountryCode = CountryCode(*b"MX");
+    /// Brazil.
+    pub const BR: CountryCode = CountryCode(*b"BR");
+}
+
+impl CountryCode {
+    /// Looks up an assigned ISO 3166-1 alpha-2 code.
+    pub fn new(code: &str) -> Result<CountryCode> {
+        let unknown = || Error::UnknownCountry {
+            given: clip(code, 16),
+        };
+        let bytes: [u8; 2] = code.as_bytes().try_into().map_err(|_| unknown())?;
+        if !bytes.iter().all(u8::is_ascii_uppercase) {
+            return Err(unknown());
+        }
+        if ASSIGNED.split(' ').any(|c| c.as_bytes() == bytes) {
+            Ok(CountryCode(bytes))
+        } else {
+            Err(unknown())
+        }
+    }
+
+    /// The two-letter code.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    /// Every assigned code, in alphabetical order.
+    pub fn all() -> impl Iterator<Item = CountryCode> {
+        ASSIGNED.split(' ').filter_map(|c| CountryCode::new(c).ok())
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CountryCode({})", self.as_str())
+    }
+}
+
+impl FromStr for CountryCode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        CountryCode::new(s)
+    }
+}
+
+impl TryFrom<String> for CountryCode {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        CountryCode::new(&s)
+    }
+}
+
+impl From<CountryCode> for String {
+    fn from(c: CountryCode) -> String {
+        c.as_str().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_has_every_assigned_code_once() {
+        let all: Vec<_> = CountryCode::all().collect();
+        assert_eq!(all.len(), 249);
+        let mut sorted = all.clone();
+        sorted.dedup();
+        assert_eq!(sorted, all, "sorted and without duplicates");
+    }
+
+    #[test]
+    fn named_constants_are_assigned_codes() {
+        for c in [
+            CountryCode::US,
+            CountryCode::SE,
+            CountryCode::BR,
+            CountryCode::KR,
+        ] {
+            assert_eq!(CountryCode::new(c.as_str()), Ok(c));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The one error type of `partnerkit-core`.
+
+use crate::money::Currency;
+
+/// Everything that can go wrong when building or combining a core value.
+///
+/// Every variant names what was wrong and its message says how to fix it. Values that fail
+/// validation are never constructed, so a [`crate::Money`], [`crate::EmailAddress`] or
+/// [`crate::CountryCode`] you hold is always valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Two amounts in different currencies were combined.
+    #[error(
+        "cannot combine an amount in {left} with an amount in {right}: convert one of them first"
+    )]
+    CurrencyMismatch {
+        /// Currency of the left-hand amount.
+        left: Currency,
+        /// Currency of the right-hand amount.
+        right: Currency,
+    },
+    /// A currency code that is not in ISO 4217.
+    #[error(
+        "currency {given:?} is not an ISO 4217 code: use three capital letters such as \"USD\" or \"EUR\""
+    )]
+    UnknownCurrency {
+        /// The text that was given.
+        given: String,
+    },
+    /// A country code that is not in ISO 3166-1 alpha-2.
+    #[error(
+        "country {given:?} is not an ISO 3166-1 alpha-2 code: use two capital letters such as \"US\" or \"SE\""
+    )]
+    UnknownCountry {
+        /// The text that was given.
+        given: String,
+    },
+    /// An amount could not be read.
+    #[error("amount {given:?} is not a decimal amount with a currency: write it as \"12.34 USD\"")]
+    InvalidAmount {
+        /// The text that was given.
+        given: String,
+    },
+    /// Arithmetic on amounts left the representable range.
+    #[error("{operation} overflowed the decimal range: the amounts are too large")]
+    Overflow {
+        /// The operation that overflowed.
+        operation: &'static str,
+    },
+    /// An amount has more decimals than its currency's minor unit where whole minor units are needed.
+    #[error(
+        "amount {amount} has more decimals than {currency} allows ({scale}): round it first with Money::round"
+    )]
+    NotInMinorUnits {
+        /// The amount as given.
+        amount: String,
+        /// Its currency.
+        currency: Currency,
+        /// How many decimals the currency allows.
+        scale: u32,
+    },
+    /// An allocation was asked for with no parts or with weights that sum to zero.
+    #[error(
+        "cannot split an amount into {parts} parts whose weights sum to zero: give at least one non-zero weight"
+    )]
+    EmptySplit {
+        /// How many parts were asked for.
+        parts: usize,
+    },
+    /// An email address that does not follow RFC 5321/5322.
+    #[error("email address {given:?} is not valid ({reason}): write it as name@example.com")]
+    InvalidEmail {
+        /// The text that was given.
+        given: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A phone number that is not in E.164 form.
+    #[error(
+        "phone number {given:?} is not valid ({reason}): write it in E.164 form, \"+\" then the country code and number, such as +14255550100"
+    )]
+    InvalidPhone {
+        /// The text that was given.
+        given: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A text field is empty, too long or holds control characters.
+    #[error("{field} is not valid: {reason}")]
+    InvalidText {
+        /// Which field.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A postal code that does not fit its country's format.
+    #[error("postal code {given:?} is not valid for {country}: {expected}")]
+    InvalidPostalCode {
+        /// The text that was given.
+        given: String,
+        /// The address's country.
+        country: String,
+        /// What the country's format is.
+        expected: &'static str,
+    },
+    /// A URL that is not absolute, cannot be parsed or is too long.
+    #[error("URL {given:?} is not valid: {reason}")]
+    InvalidUrl {
+        /// The text that was given (cut to 300 characters).
+        given: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An id that could not be read.
+    #[error("{kind} {given:?} is not valid: {expected}")]
+    InvalidId {
+        /// Which kind of id.
+        kind: &'static str,
+        /// The text that was given.
+        given: String,
+        /// What an id of this kind looks like.
+        expected: &'static str,
+    },
+}
+
+/// Shorthand for results whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Cuts `s` to at most `max` characters for inclusion in an error message.
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}

@@ -1,0 +1,99 @@
+//! The shared vocabulary of [partnerkit]: validated values every other crate speaks.
+//!
+//! ```
+//! use partnerkit_core::{CountryCode, EmailAddress, Money, PhoneNumber, PostalAddress, Rounding};
+//! use rust_decimal::Decimal;
+//!
+//! // Every value is validated when it is made, so holding one means it is valid.
+//! let email: EmailAddress = "payouts@contoso.com".parse()?;
+//! let phone: PhoneNumber = "+1 425 555 0100".parse()?;
+//! let address = PostalAddress::builder("1 Microsoft Way", "Redmond", CountryCode::US)
+//!     .region("WA")
+//!     .postal_code("98052")
+//!     .build()?;
+//! assert_eq!(phone.as_str(), "+14255550100");
+//!
+//! // Money is exact decimal with a currency; rounding is always named.
+//! let sale: Money = "9.99 USD".parse()?;
+//! let withheld = sale.mul_decimal(Decimal::new(30, 2))?.round(Rounding::HalfEven);
+//! let net = sale.checked_sub(withheld)?;
+//! assert_eq!((withheld.to_string(), net.to_string()), ("3.00 USD".into(), "6.99 USD".into()));
+//!
+//! // Invalid values are typed errors that say what to do.
+//! let err = "XX".parse::<CountryCode>().unwrap_err();
+//! assert!(err.to_string().contains("ISO 3166-1 alpha-2"));
+//! # let _ = (email, address);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
+//! - **Ids** ([`AccountId`], [`TenantId`], [`UserId`], [`GroupId`], [`AppId`], [`KeyId`],
+//!   [`InvitationId`], [`OwnerAccountId`], [`PayoutAccountId`], [`EventId`]): one UUID
+//!   newtype per entity, so ids cannot be mixed up; [`SellerId`] is the marketplace's number.
+//! - **Money** ([`Money`], [`Currency`], [`Rounding`]): exact decimal amounts with an ISO 4217
+//!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent.
+//! - **Places and people** ([`CountryCode`], [`EmailAddress`], [`PhoneNumber`],
+//!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), and [`checked_text`], the
+//!   one rule for free text.
+//! - **Time, ids and actors from the host** ([`Clock`], [`IdSource`], [`Context`], [`Actor`]):
+//!   no partnerkit crate reads a clock or draws randomness (rule X-5).
+//! - **Events** ([`Envelope`], [`Version`], [`Decider`]): every change is an event with who
+//!   and when (rule X-1); commands are pure `decide` functions, state is a fold of `apply`.
+//! - **Secrets** ([`SecretString`], [`Fingerprint`], [`Masked`]): never printed, never
+//!   serialised (rule X-4).
+//!
+//! # Validation
+//!
+//! Each value type has one validating constructor (`new`); [`FromStr`](std::str::FromStr),
+//! `TryFrom` and `Deserialize` all go through it, so a value read from JSON is checked exactly
+//! like one built in code. Errors are variants of the one [`Error`] enum.
+//!
+//! # Crate features
+//!
+//! - `testing`: the given/when/then harness for deciders in the `testing` module, for the tests of
+//!   every partnerkit crate and of hosts.
+//!
+//! [partnerkit]: https://docs.rs/partnerkit
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod actor;
+mod contact;
+mod context;
+mod country;
+mod decider;
+mod error;
+mod event;
+mod id;
+mod money;
+mod secret;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+#[allow(clippy::panic)] // a test harness reports failures by panicking, like `assert!`
+pub mod testing;
+mod web;
+
+pub use actor::Actor;
+pub use contact::{
+    DisplayName, EmailAddress, PersonName, PhoneNumber, PostalAddress, PostalAddressBuilder,
+    checked_text,
+};
+pub use context::{Clock, Context, FixedClock, IdSource, ManualClock, SequentialIds};
+pub use country::CountryCode;
+pub use decider::Decider;
+pub use error::{Error, Result};
+pub use event::{Envelope, Version};
+pub use id::{
+    AccountId, AppId, EntityId, EventId, GroupId, InvitationId, KeyId, OwnerAccountId,
+    PayoutAccountId, SellerId, TenantId, UserId,
+};
+pub use money::{Currency, Money, Rounding};
+pub use secret::{Fingerprint, Masked, SecretString};
+pub use web::Url;
+
+/// Re-exported so hosts use the same versions partnerkit does.
+pub use chrono;
+/// Re-exported so hosts use the same versions partnerkit does.
+pub use rust_decimal;
+/// Re-exported so hosts use the same versions partnerkit does.
+pub use uuid;

@@ -1,0 +1,576 @@
+//! Money: an exact [`Decimal`] amount with an ISO 4217 [`Currency`].
+//!
+//! Amounts are never floats. Arithmetic that could mix currencies returns a [`Result`];
+//! rounding to a currency's minor unit is explicit, with a named [`Rounding`] rule.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, clip};
+
+/// An ISO 4217 currency, with the number of decimals of its minor unit.
+///
+/// Only codes on the ISO 4217 list of active currencies (and the fund codes on it) are
+/// accepted.
+///
+/// ```
+/// use partnerkit_core::Currency;
+/// let usd: Currency = "USD".parse()?;
+/// assert_eq!(usd.minor_unit_scale(), 2);
+/// assert_eq!(Currency::JPY.minor_unit_scale(), 0);
+/// assert!("usd".parse::<Currency>().is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency {
+    code: [u8; 3],
+    scale: u8,
+}
+
+/// ISO 4217 codes with their minor-unit exponent (ISO 4217 list one, 2025 edition).
+const CURRENCIES: &[(&str, u8)] = &[
+    ("AED", 2),
+    ("AFN", 2),
+    ("ALL", 2),
+    ("AMD", 2),
+    ("AOA", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("AWG", 2),
+    ("AZN", 2),
+    ("BAM", 2),
+    ("BBD", 2),
+    ("BDT", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BIF", 0),
+    ("BMD", 2),
+    ("BND", 2),
+    ("BOB", 2),
+    ("BOV", 2),
+    ("BRL", 2),
+    ("BSD", 2),
+    ("BTN", 2),
+    ("BWP", 2),
+    ("BYN", 2),
+    ("BZD", 2),
+    ("CAD", 2),
+    ("CDF", 2),
+    ("CHE", 2),
+    ("CHF", 2),
+    ("CHW", 2),
+    ("CLF", 4),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("COU", 2),
+    ("CRC", 2),
+    ("CUP", 2),
+    ("CVE", 2),
+    ("CZK", 2),
+    ("DJF", 0),
+    ("DKK", 2),
+    ("DOP", 2),
+    ("DZD", 2),
+    ("EGP", 2),
+    ("ERN", 2),
+    ("ETB", 2),
+    ("EUR", 2),
+    ("FJD", 2),
+    ("FKP", 2),
+    ("GBP", 2),
+    ("GEL", 2),
+    ("GHS", 2),
+    ("GIP", 2),
+    ("GMD", 2),
+    ("GNF", 0),
+    ("GTQ", 2),
+    ("GYD", 2),
+    ("HKD", 2),
+    ("HNL", 2),
+    ("HTG", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("IQD", 3),
+    ("IRR", 2),
+    ("ISK", 0),
+    ("JMD", 2),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KGS", 2),
+    ("KHR", 2),
+    ("KMF", 0),
+    ("KPW", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("KYD", 2),
+    ("KZT", 2),
+    ("LAK", 2),
+    ("LBP", 2),
+    ("LKR", 2),
+    ("LRD", 2),
+    ("LSL", 2),
+    ("LYD", 3),
+    ("MAD", 2),
+    ("MDL", 2),
+    ("MGA", 2),
+    ("MKD", 2),
+    ("MMK", 2),
+    ("MNT", 2),
+    ("MOP", 2),
+    ("MRU", 2),
+    ("MUR", 2),
+    ("MVR", 2),
+    ("MWK", 2),
+    ("MXN", 2),
+    ("MXV", 2),
+    ("MYR", 2),
+    ("MZN", 2),
+    ("NAD", 2),
+    ("NGN", 2),
+    ("NIO", 2),
+    ("NOK", 2),
+    ("NPR", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PAB", 2),
+    ("PEN", 2),
+    ("PGK", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("PYG", 0),
+    ("QAR", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("RUB", 2),
+    ("RWF", 0),
+    ("SAR", 2),
+    ("SBD", 2),
+    ("SCR", 2),
+    ("SDG", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("SHP", 2),
+    ("SLE", 2),
+    ("SOS", 2),
+    ("SRD", 2),
+    ("SSP", 2),
+    ("STN", 2),
+    ("SVC", 2),
+    ("SYP", 2),
+    ("SZL", 2),
+    ("THB", 2),
+    ("TJS", 2),
+    ("TMT", 2),
+    ("TND", 3),
+    ("TOP", 2),
+    ("TRY", 2),
+    ("TTD", 2),
+    ("TWD", 2),
+    ("TZS", 2),
+    ("UAH", 2),
+    ("UGX", 0),
+    ("USD", 2),
+    ("USN", 2),
+    ("UYI", 0),
+    ("UYU", 2),
+    ("UYW", 4),
+    ("UZS", 2),
+    ("VED", 2),
+    ("VES", 2),
+    ("VND", 0),
+    ("VUV", 0),
+    ("WST", 2),
+    ("XAF", 0),
+    ("XCD", 2),
+    ("XCG", 2),
+    ("XOF", 0),
+    ("XPF", 0),
+    ("YER", 2),
+    ("ZAR", 2),
+    ("ZMW", 2),
+    ("ZWG", 2),
+];
+
+impl Currency {
+    /// US dollar.
+    pub const USD: Currency = Currency::known(*b"USD", 2);
+    /// Euro.
+    pub const EUR: Currency = Currency::known(*b"EUR", 2);
+    /// Pound sterling.
+    pub const GBP: Currency = Currency::known(*b"GBP", 2);
+    /// Swedish krona.
+    pub const SEK: Currency = Currency::known(*b"SEK", 2);
+    /// Japanese yen (no minor unit).
+    pub const JPY: Currency = Currency::known(*b"JPY", 0);
+    /// Bahraini dinar (three decimals).
+    pub const BHD: Currency = Currency::known(*b"BHD", 3);
+
+    const fn known(code: [u8; 3], scale: u8) -> Currency {
+        Currency { code, scale }
+    }
+
+    /// Looks up an ISO 4217 code (three capital letters).
+    pub fn new(code: &str) -> Result<Currency> {
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .and_then(|(c, scale)| {
+                let b: [u8; 3] = c.as_bytes().try_into().ok()?;
+                Some(Currency::known(b, *scale))
+            })
+            .ok_or_else(|| Error::UnknownCurrency {
+                given: clip(code, 16),
+            })
+    }
+
+    /// The three-letter code, such as `"USD"`.
+    pub fn code(&self) -> &str {
+        // The code is always three ASCII capitals taken from the table.
+        std::str::from_utf8(&self.code).unwrap_or("???")
+    }
+
+    /// Number of decimals of the minor unit (2 for USD, 0 for JPY, 3 for BHD).
+    pub fn minor_unit_scale(&self) -> u32 {
+        u32::from(self.scale)
+    }
+
+    /// Every currency this crate knows, in code order.
+    pub fn all() -> impl Iterator<Item = Currency> {
+        CURRENCIES.iter().filter_map(|(c, _)| Currency::new(c).ok())
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Currency({})", self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Currency::new(s)
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        Currency::new(&s)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.code().to_owned()
+    }
+}
+
+/// How to round an amount to its currency's minor unit.
+///
+/// Every place in partnerkit that rounds names its rule; none rounds implicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Rounding {
+    /// Round half to even ("banker's rounding"): 0.125 → 0.12, 0.135 → 0.14.
+    HalfEven,
+    /// Round half away from zero ("commercial rounding"): 0.125 → 0.13, -0.125 → -0.13.
+    HalfAwayFromZero,
+    /// Drop the extra digits ("truncate"): 0.129 → 0.12, -0.129 → -0.12.
+    TowardZero,
+}
+
+impl Rounding {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::TowardZero => RoundingStrategy::ToZero,
+        }
+    }
+}
+
+/// An exact amount of money in one currency.
+///
+/// The amount is a [`Decimal`] and may carry more decimals than the currency's minor unit
+/// (an intermediate result, such as a share of a sale); [`Money::round`] brings it to whole
+/// minor units with a named [`Rounding`] rule. Amounts may be negative (refunds).
+///
+/// Money is serialised as `{"amount": "12.34", "currency": "USD"}`: the amount is a string so
+/// that no JSON reader turns it into a float.
+///
+/// ```
+/// use partnerkit_core::{Currency, Money, Rounding};
+/// use rust_decimal::Decimal;
+///
+/// let price: Money = "10.00 USD".parse()?;
+/// let fee = price.mul_decimal(Decimal::new(15, 2))?.round(Rounding::HalfEven); // 15 %
+/// assert_eq!(fee.to_string(), "1.50 USD");
+/// assert_eq!(price.checked_sub(fee)?.to_string(), "8.50 USD");
+///
+/// // Mixed currencies are an error, never a silent conversion.
+/// let sek = Money::new(Decimal::ONE, Currency::SEK);
+/// assert!(price.checked_add(sek).is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount in a currency. Any decimal is accepted; round it when you need minor units.
+    pub const fn new(amount: Decimal, currency: Currency) -> Money {
+        Money { amount, currency }
+    }
+
+    /// Zero in `currency`.
+    pub const fn zero(currency: Currency) -> Money {
+        Money::new(Decimal::ZERO, currency)
+    }
+
+    /// An amount given in minor units (cents): `from_minor_units(1234, USD)` is 12.34 USD.
+    pub fn from_minor_units(units: i64, currency: Currency) -> Money {
+        Money::new(Decimal::new(units, currency.minor_unit_scale()), currency)
+    }
+
+    /// The amount.
+    pub const fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub const fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The amount in whole minor units (cents), if it has no more decimals than the currency
+    /// allows and fits an `i64`.
+    pub fn minor_units(&self) -> Result<i64> {
+        let scale = self.currency.minor_unit_scale();
+        let not_minor = || Error::NotInMinorUnits {
+            amount: self.amount.to_string(),
+            currency: self.currency,
+            scale,
+        };
+        let normal = self.amount.normalize();
+        if normal.scale() > scale {
+            return Err(not_minor());
+        }
+        let mut m = normal.mantissa();
+        for _ in normal.scale()..scale {
+            m = m.checked_mul(10).ok_or(Error::Overflow {
+                operation: "conversion to minor units",
+            })?;
+        }
+        i64::try_from(m).map_err(|_| Error::Overflow {
+            operation: "conversion to minor units",
+        })
+    }
+
+    /// True if the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    /// True if the amount is below zero.
+    pub fn is_negative(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    /// True if the amount is above zero.
+    pub fn is_positive(&self) -> bool {
+        self.amount.is_sign_positive() && !self.amount.is_zero()
+    }
+
+    fn same_currency(&self, other: &Money) -> Result<()> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(Error::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            })
+        }
+    }
+
+    /// `self + other`; an error if the currencies differ or the sum overflows.
+    pub fn checked_add(self, other: Money) -> Result<Money> {
+        self.same_currency(&other)?;
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(Error::Overflow {
+                operation: "addition",
+            })?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self - other`; an error if the currencies differ or the difference overflows.
+    pub fn checked_sub(self, other: Money) -> Result<Money> {
+        self.same_currency(&other)?;
+        let amount = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or(Error::Overflow {
+                operation: "subtraction",
+            })?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self × factor` (a rate, a share), unrounded.
+    pub fn mul_decimal(self, factor: Decimal) -> Result<Money> {
+        let amount = self.amount.checked_mul(factor).ok_or(Error::Overflow {
+            operation: "multiplication",
+        })?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// The negated amount (a refund of this amount).
+    pub fn negate(self) -> Money {
+        Money::new(-self.amount, self.currency)
+    }
+
+    /// Compares two amounts of the same currency.
+    pub fn checked_cmp(&self, other: &Money) -> Result<Ordering> {
+        self.same_currency(other)?;
+        Ok(self.amount.cmp(&other.amount))
+    }
+
+    /// The smaller of two amounts of the same currency.
+    pub fn checked_min(self, other: Money) -> Result<Money> {
+        Ok(match self.checked_cmp(&other)? {
+            Ordering::Greater => other,
+            _ => self,
+        })
+    }
+
+    /// Rounds to the currency's minor unit with `rule`.
+    pub fn round(self, rule: Rounding) -> Money {
+        let amount = self
+            .amount
+            .round_dp_with_strategy(self.currency.minor_unit_scale(), rule.strategy());
+        Money::new(amount, self.currency)
+    }
+
+    /// The amount with exactly the currency's number of decimals (`12.5 USD` → `12.50 USD`),
+    /// rounded with `rule` if it had more.
+    pub fn to_minor_scale(self, rule: Rounding) -> Money {
+        let mut amount = self.round(rule).amount;
+        amount.rescale(self.currency.minor_unit_scale());
+        Money::new(amount, self.currency)
+    }
+
+    /// Sums amounts of one currency. The sum of nothing is zero in `currency`.
+    pub fn sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> Result<Money> {
+        items
+            .into_iter()
+            .try_fold(Money::zero(currency), Money::checked_add)
+    }
+
+    /// Splits this amount into parts proportional to `weights`, in whole minor units, so that
+    /// the parts add up to exactly this amount: no cent is created or lost.
+    ///
+    /// The remainder cents go one each to the parts with the largest fractional share, ties to
+    /// the earlier part (the "largest remainder" method). The amount must already be in whole
+    /// minor units.
+    ///
+    /// ```
+    /// use partnerkit_core::Money;
+    /// let parts = "100.00 USD".parse::<Money>()?.allocate(&[1, 1, 1])?;
+    /// let shown: Vec<String> = parts.iter().map(ToString::to_string).collect();
+    /// assert_eq!(shown, ["33.34 USD", "33.33 USD", "33.33 USD"]);
+    /// # Ok::<(), partnerkit_core::Error>(())
+    /// ```
+    pub fn allocate(self, weights: &[u32]) -> Result<Vec<Money>> {
+        let total_units = i128::from(self.minor_units()?);
+        let total_weight: u128 = weights.iter().map(|w| u128::from(*w)).sum();
+        if total_weight == 0 {
+            return Err(Error::EmptySplit {
+                parts: weights.len(),
+            });
+        }
+        let tw = total_weight as i128; // ≤ u32::MAX × len, far below i128::MAX
+        let sign: i128 = if total_units < 0 { -1 } else { 1 };
+        let magnitude = total_units.abs();
+        let mut shares: Vec<i128> = Vec::with_capacity(weights.len());
+        let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+        for (i, w) in weights.iter().enumerate() {
+            let num = magnitude * i128::from(*w);
+            shares.push(num / tw);
+            remainders.push((num % tw, i));
+        }
+        let mut left = magnitude - shares.iter().sum::<i128>();
+        // Largest remainder first; ties keep the earlier index first.
+        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, i) in remainders {
+            if left == 0 {
+                break;
+            }
+            if let Some(s) = shares.get_mut(i) {
+                *s += 1;
+                left -= 1;
+            }
+        }
+        shares
+            .into_iter()
+            .map(|s| {
+                let units = i64::try_from(sign * s).map_err(|_| Error::Overflow {
+                    operation: "allocation",
+                })?;
+                Ok(Money::from_minor_units(units, self.currency))
+            })
+            .collect()
+    }
+
+    /// Splits this amount into `n` parts as equal as whole minor units allow.
+    pub fn split(self, n: usize) -> Result<Vec<Money>> {
+        self.allocate(&vec![1; n])
+    }
+}
+
+impl fmt::Display for Money {
+    /// `12.34 USD`. The amount is shown with at least the currency's decimals.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut a = self.amount;
+        if a.scale() < self.currency.minor_unit_scale() {
+            a.rescale(self.currency.minor_unit_scale());
+        }
+        write!(f, "{} {}", a, self.currency)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({self})")
+    }
+}
+
+impl FromStr for Money {
+    type Err = Error;
+    /// Reads `"12.34 USD"` (amount, one space, currency code).
+    fn from_str(s: &str) -> Result<Self> {
+        let invalid = || Error::InvalidAmount { given: clip(s, 64) };
+        let (amount, code) = s.trim().split_once(' ').ok_or_else(invalid)?;
+        let amount = Decimal::from_str_exact(amount.trim()).map_err(|_| invalid())?;
+        Ok(Money::new(amount, Currency::new(code.trim())?))
+    }
+}

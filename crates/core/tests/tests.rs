@@ -1,0 +1,13 @@
+//! Integration tests of partnerkit-core: one binary, one module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod bad_input;
+mod harness;
+mod money;
+mod roundtrip;
+mod snapshots;
