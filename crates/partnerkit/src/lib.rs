@@ -23,6 +23,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod memory;
+mod state;
+pub mod store;
+
+/// Test support for hosts: the storage conformance kit (feature `testing`).
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+#[allow(clippy::panic, clippy::expect_used)] // the kit reports broken contracts by panicking, like assert!
+pub mod testing {
+    pub mod conformance;
+}
+
+pub use memory::{InMemoryStore, Poisoned};
+pub use state::{AccountEvent, AccountState};
+pub use store::AccountStore;
+
 pub use partnerkit_access as access;
 pub use partnerkit_agreements as agreements;
 pub use partnerkit_core as core;
