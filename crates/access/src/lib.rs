@@ -1,12 +1,114 @@
 //! Who may do what: roles, custom permissions, effective permissions and authorisation decisions that explain themselves.
 //!
+//! ```
+//! use partnerkit_access::{Access, AccessIndex, Command, Grant, Permission, Principal, Request, Role};
+//! use partnerkit_core::{Actor, Context, Decider, GroupId, SequentialIds, TenantId, UserId};
+//! use partnerkit_core::testing::{default_now, id};
+//!
+//! let (tenant, ann, bob, devs): (TenantId, UserId, UserId, GroupId) = (id(1), id(2), id(3), id(4));
+//! let ids = SequentialIds::default();
+//! let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+//! let mut state = Default::default();
+//! for command in [
+//!     Command::RegisterUser { user: ann, tenant },
+//!     Command::RegisterUser { user: bob, tenant },
+//!     Command::RegisterGroup { group: devs, tenant },
+//!     Command::SetGroupMembers { group: devs, members: vec![bob] },
+//!     Command::Grant { principal: Principal::User(ann), grant: Grant::Role(Role::Manager) },
+//!     Command::Grant { principal: Principal::Group(devs), grant: Grant::Role(Role::Developer) },
+//! ] {
+//!     Access::execute(&mut state, command, &ctx)?;
+//! }
+//!
+//! // One index per state version; each check is a lookup and a bit test.
+//! let index = AccessIndex::build(&state);
+//! let publish = index.authorize(&Request::new(bob, Permission::PublishOffers));
+//! assert!(publish.is_allowed());
+//! assert_eq!(publish.allowed_by().map(|s| s.holder), Some(Principal::Group(devs)));
+//!
+//! // A denial says what was missing, which roles give it and what the principal holds.
+//! let payout = index.authorize(&Request::new(ann, Permission::ManagePayoutSettings));
+//! assert!(!payout.is_allowed());
+//! assert!(payout.to_string().contains("only the Owner role"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
 //! Part of [partnerkit](https://docs.rs/partnerkit). This crate is pure: it performs no I/O,
-//! reads no clock and draws no randomness; time, ids and the actor arrive in a
-//! [`Context`](partnerkit_core::Context).
+//! reads no clock and draws no randomness (rule X-5).
 //!
-//! ```
-//! use partnerkit_core::CountryCode;
-//! assert_eq!(CountryCode::US.as_str(), "US");
-//! ```
+//! - **Vocabulary**: [`Permission`] (one per feature of the account), [`PermissionSet`] (a
+//!   bitset), [`Role`] (Owner, Manager, Developer) and [`Grant`] (a role or custom
+//!   permissions), given to a [`Principal`] (user, group, app or the owner account).
+//! - **Commands**: [`Access`] implements [`Decider`](partnerkit_core::Decider) over
+//!   [`AccessState`] with [`Command`]s and [`Event`]s: register and remove principals, set
+//!   group members, associate the owner account, grant and revoke.
+//! - **Decisions**: [`AccessIndex`] is built from the state; [`authorize`],
+//!   [`authorize_batch`], [`AccessIndex::effective_permissions`] ("what may this principal
+//!   do") and [`AccessIndex::who_may`] ("who may do this") answer from it. Each [`Decision`]
+//!   carries its [`Explanation`]. [`authorize_scan`] is the slow reference evaluation.
 //!
-//! *This crate is a shell: its rules arrive with their issue.*
+//! # Roles and permissions
+//!
+//! - **Manager** has every permission except payout and tax settings (rule ROL-1).
+//! - **Developer** manages and publishes offers and views non-financial reports; no financial
+//!   information and no account settings (rule ROL-2).
+//! - **Owner** has a Manager's permissions plus payout and tax settings (rule ROL-7). The
+//!   owner account always holds it (rule PAY-1); it can be granted to others. Payout and tax
+//!   settings are reachable **only** through Owner: custom permission sets may not name them
+//!   ([`Error::OwnerOnlyPermission`]), and granting or revoking Owner requires holding it
+//!   ([`Command::required_permissions`]).
+//! - Instead of a role, a principal can be given **custom permissions**: a non-empty
+//!   [`PermissionSet`] (rule ROL-3).
+//! - A principal's **effective permissions** are its own grants' ∪ those of every group it
+//!   belongs to (rule ROL-4).
+//! - **Directory roles** such as global administrator are not modelled here at all: they
+//!   grant no account permission, and account roles grant no directory role (rule ROL-5).
+//!   A directory user registered without grants is denied everything.
+//!
+//! The full role × permission matrix is snapshot-tested, so any change shows in review.
+//!
+//! # Decisions
+//!
+//! [`AccessIndex::authorize`] returns a small `Copy` [`Decision`]: allowed with the grant that
+//! allowed it ([`GrantSource`]: which principal held it — the principal itself or one of its
+//! groups — and which role or custom set), or denied with the reason, the missing permission,
+//! the roles that would give it and what the principal does hold (rule ROL-6). Its `Display`
+//! and serde form spell this out. An unknown or removed principal is denied everything.
+//!
+//! The index keeps each principal's effective permissions as a bitset in a dense slot, so a
+//! check costs one hash lookup and a bit test; rebuild it after every accepted command.
+//!
+//! # Revocation and the last Manager
+//!
+//! Removing a user, group, app or tenant ([`Command::RemoveUser`], [`Command::RemoveGroup`],
+//! [`Command::RemoveApp`], [`Command::RemoveTenant`]) drops every grant and membership that
+//! depended on it (rule TEN-4). A change that would leave no user holding the Manager role —
+//! directly, through Owner, or through a group — is refused with [`Error::LastManager`]
+//! (rule USR-7); the owner account does not count. Removing the only tenant, which removes
+//! every user, is allowed (TEN-4 lets only the owner account do it; the facade checks that).
+//!
+//! # What the facade joins
+//!
+//! The facade authorises each command of every crate first (rule X-2): it maps the actor with
+//! [`Principal::from_actor`] and calls [`AccessIndex::check`]; for this crate's commands the
+//! permissions needed are [`Command::required_permissions`]. It forwards identity's additions
+//! and removals of users, groups, apps and tenants as this crate's commands.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod decision;
+mod error;
+mod index;
+mod permission;
+mod principal;
+mod role;
+mod state;
+
+pub use decision::{Decision, DenialReason, Explanation, Request, authorize_scan};
+pub use error::Error;
+pub use index::{AccessIndex, authorize, authorize_batch};
+pub use permission::{Iter, Permission, PermissionSet};
+pub use principal::{GrantSource, Principal};
+pub use role::{Grant, Role};
+pub use state::{Access, AccessState, AppEntry, Command, Event, GroupEntry, UserEntry};
