@@ -1,12 +1,152 @@
-//! When money is paid or held: payout accounts, monthly cycles, the payout hold, thresholds and statements.
+//! When money is paid or held: payout accounts, monthly cycles, the payout hold, thresholds and statements that explain every cent.
+//!
+//! ```
+//! use chrono::{NaiveDate, TimeZone, Utc};
+//! use partnerkit_core::{
+//!     AccountId, Actor, Context, CountryCode, Currency, Decider, DisplayName, OwnerAccountId,
+//!     PhoneNumber, PostalAddress, SecretString, SequentialIds,
+//! };
+//! use partnerkit_payouts::*;
+//!
+//! let ids = SequentialIds::default();
+//! let account = AccountId::from_uuid(uuid::Uuid::from_u128(1));
+//! let owner = OwnerAccountId::from_uuid(uuid::Uuid::from_u128(2));
+//! let at = |m, d| Utc.with_ymd_and_hms(2027, m, d, 12, 0, 0).unwrap();
+//! let by_owner = Actor::OwnerAccount { owner };
+//! let mut profile = PayoutProfile::default();
+//!
+//! // Registration data, then the owner account (rule PAY-1), checked against the host's registry.
+//! let setup = Command::SetUp { account, country: CountryCode::US, currency: Currency::USD };
+//! Payouts::execute(&mut profile, setup, &Context::new(at(1, 5), Actor::Marketplace, &ids))?;
+//! struct NoOtherAccount;
+//! impl OwnerAccountRegistry for NoOtherAccount {
+//!     fn associated_account(&self, _: OwnerAccountId) -> Option<AccountId> { None }
+//! }
+//! let check = check_owner_account(&NoOtherAccount, owner, account)?;
+//! let ctx = Context::new(at(1, 5), by_owner, &ids);
+//! Payouts::execute(&mut profile, Command::AssociateOwnerAccount { check }, &ctx)?;
+//!
+//! // A US bank account (rules PAY-2, PAY-3); the account number is stored masked (rule X-4).
+//! let bank = NewPayoutAccount::bank(BankDetails {
+//!     account_type: BankAccountType::Checking,
+//!     holder: DisplayName::new("Contoso Apps LLC")?,
+//!     account_number: SecretString::new("000123456789"),
+//!     routing_number: "021000021".into(),
+//!     billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
+//!         .region("WA").postal_code("98052").build()?,
+//!     phone: PhoneNumber::new("+1 425 555 0100")?,
+//! })?;
+//! let events = Payouts::execute(&mut profile, Command::SetPayoutAccount { account: bank }, &ctx)?;
+//! let Event::PayoutAccountSet { payout_account, .. } = events[0].clone() else { unreachable!() };
+//! let verify = Command::RecordVerification { payout_account, outcome: VerificationOutcome::Verified };
+//! Payouts::execute(&mut profile, verify, &Context::new(at(1, 9), Actor::Marketplace, &ids))?;
+//!
+//! // Hold turned on in March: April's payout is held (rule PAY-6).
+//! let hold = Command::SetHold { on: true };
+//! Payouts::execute(&mut profile, hold, &Context::new(at(3, 20), by_owner, &ids))?;
+//! let policy = PayoutPolicy::default();
+//! let april: PayoutMonth = "2027-04".parse()?;
+//! assert!(profile.hold_status(april, policy.time_zone()).held);
+//!
+//! // March's revenue is due in April; the statement explains every cent (rule PAY-9).
+//! let mut fold = StatementFold::default();
+//! let sale = LedgerEntry::new(
+//!     RevenueSource::new(RevenueSource::APP_SALES)?,
+//!     "120.00 USD".parse()?,
+//!     NaiveDate::from_ymd_opt(2027, 3, 10).unwrap(),
+//!     CountryCode::DE,
+//!     &policy,
+//! )?;
+//! fold.add(&sale)?;
+//! let terms = profile.cycle_terms(april, &policy)?;
+//! let statement = fold.finish(&terms, &CarryOver::zero(Currency::USD))?;
+//! assert_eq!(statement.outcome, Outcome::Held);
+//! assert_eq!(statement.paid.to_string(), "0.00 USD");
+//! assert_eq!(statement.carried_out.balance.to_string(), "120.00 USD"); // nothing lost
+//! assert!(statement.balances());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
 //!
 //! Part of [partnerkit](https://docs.rs/partnerkit). This crate is pure: it performs no I/O,
 //! reads no clock and draws no randomness; time, ids and the actor arrive in a
-//! [`Context`](partnerkit_core::Context).
+//! [`Context`](partnerkit_core::Context) (rule X-5).
 //!
-//! ```
-//! use partnerkit_core::CountryCode;
-//! assert_eq!(CountryCode::US.as_str(), "US");
-//! ```
+//! - **The payout profile** ([`Payouts`], a [`Decider`](partnerkit_core::Decider) over
+//!   [`PayoutProfile`] with [`Command`], [`Event`] and [`Error`]): registration country and
+//!   currency, the owner account, payout accounts and their verification, the hold toggle.
+//! - **Cycles and the hold** ([`PayoutMonth`], [`PayoutTimeZone`], [`hold_status`]): monthly
+//!   cycles; whether a month's payout is held, and why.
+//! - **Ledger and statements** ([`LedgerEntry`], [`StatementFold`], [`Statement`],
+//!   [`CarryOver`]; [`LedgerBatch`] and [`BatchFold`] for many accounts at once).
+//! - **Data** ([`PayoutPolicy`]): thresholds, PayPal markets, program lags, payment day and time
+//!   zone, with their source and date; the host overrides any of it.
 //!
-//! *This crate is a shell: its rules arrive with their issue.*
+//! # Owner account and payout account
+//!
+//! Payouts need an owner account (MSA) first, which may belong to one marketplace account only
+//! (rule PAY-1): the host implements [`OwnerAccountRegistry`] over its storage,
+//! [`check_owner_account`] asks it, and the resulting [`OwnerAccountCheck`] goes into
+//! [`Command::AssociateOwnerAccount`], so `decide` stays pure. Payout setup is performed by
+//! [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount) of that owner.
+//!
+//! A payout account is a bank account (checking or savings, holder, account number, routing
+//! number — ABA checksum for the US —, billing address, phone) or PayPal where offered
+//! (rule PAY-2, [`NewPayoutAccount`]), in the registration country (rule PAY-3). The account
+//! number arrives as a [`SecretString`](partnerkit_core::SecretString) and is stored only
+//! [`Masked`](partnerkit_core::Masked) (rule X-4). Every new or changed payout account awaits
+//! the marketplace's verification ([`Command::RecordVerification`]); until it is verified,
+//! payments are delayed and carried over in full (rule PAY-4).
+//!
+//! # Cycles and the payout hold
+//!
+//! Payouts are monthly (rule PAY-5), sent by the policy's payment day (the 15th). The hold
+//! toggle's state at the end of month M−1, in the payout time zone (US Pacific by default),
+//! decides month M (rule PAY-6): turn it on before the end of March to hold April; turn it off
+//! before the end of May to be paid in June. A toggle at 2027-04-01T03:00Z is still March in
+//! Redmond. The hold covers every revenue source (rule PAY-7).
+//!
+//! # Statements
+//!
+//! Ledger entries (source, amount, currency, date earned, country of sale; refunds negative;
+//! the withheld amount joined in from the tax crate by the facade) are folded with
+//! [`StatementFold`] and finished with the cycle's [`CycleTerms`] and the previous cycle's
+//! [`CarryOver`] into a [`Statement`] (rules PAY-8, PAY-9): program lags, recoup of negative
+//! balances, thresholds, the hold and verification, the payment date, and a line per reason.
+//! Across any sequence of cycles, everything paid plus what is still owed equals everything
+//! earned minus withheld, to the cent.
+//!
+//! Folds merge: split a month's ledger across threads or partitions, fold each part, merge,
+//! and the statement is identical. For many accounts, [`LedgerBatch`] stores entries by column
+//! with accounts interned to dense slots, and folds them as plain checked `i64` adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod batch;
+mod error;
+mod hold;
+mod ledger;
+mod method;
+mod month;
+mod policy;
+mod profile;
+mod statement;
+
+pub use batch::{BatchFold, LedgerBatch};
+pub use error::Error;
+pub use hold::{HoldReason, HoldStatus, HoldToggle, hold_status};
+pub use ledger::{LedgerEntry, RevenueSource};
+pub use method::{
+    BankAccountType, BankDetails, MethodKind, NewPayoutAccount, PayoutMethod, PaypalMarkets,
+    RoutingNumber,
+};
+pub use month::{PayoutMonth, PayoutTimeZone};
+pub use policy::{PayoutPolicy, ProgramLag, ThresholdRule};
+pub use profile::{
+    Command, Event, OwnerAccountCheck, OwnerAccountRegistry, PayoutAccount, PayoutProfile, Payouts,
+    Registration, Verification, VerificationOutcome, check_owner_account,
+};
+pub use statement::{
+    CarryOver, CycleTerms, LineKind, Outcome, PayoutAccountAtCycle, PendingAmount, Statement,
+    StatementFold, StatementLine,
+};

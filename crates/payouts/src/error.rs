@@ -1,0 +1,236 @@
+//! The one error type of `partnerkit-payouts`.
+
+use partnerkit_core::{AccountId, CountryCode, Currency, OwnerAccountId, PayoutAccountId};
+
+use crate::method::MethodKind;
+use crate::month::PayoutMonth;
+
+/// Everything a payout command or computation can refuse.
+///
+/// Variants name what went wrong; where a rule was broken the message names it, and every
+/// message says what to do. A refused command changes nothing (rule X-3).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A core value (email, phone, address, money, …) was invalid.
+    #[error(transparent)]
+    Value(#[from] partnerkit_core::Error),
+
+    /// The payout profile has not been set up with its registration country and currency.
+    #[error(
+        "the payout profile is not set up: record the account's registration country and payout currency first (rule PAY-3)"
+    )]
+    NotSetUp,
+
+    /// The payout profile was already set up; registration data cannot be changed here.
+    #[error(
+        "the payout profile is already set up for account {account} in {country}: registration data cannot be changed"
+    )]
+    AlreadySetUp {
+        /// The account the profile belongs to.
+        account: AccountId,
+        /// Its registration country.
+        country: CountryCode,
+    },
+
+    /// The payout profile is closed: nothing can be changed any more.
+    #[error("the payout profile is closed: no payout setting can be changed (rule X-3)")]
+    Closed,
+
+    /// The owner account is already associated with another marketplace account.
+    #[error(
+        "owner account {owner} is already associated with marketplace account {other}: sign in with another Microsoft account (rule PAY-1)"
+    )]
+    OwnerAccountTaken {
+        /// The owner account.
+        owner: OwnerAccountId,
+        /// The marketplace account it already belongs to.
+        other: AccountId,
+    },
+
+    /// An owner-account check was made for another marketplace account than this profile's.
+    #[error(
+        "the owner-account check was made for account {checked}, not for this profile's account {profile}: check again for the right account (rule PAY-1)"
+    )]
+    OwnerCheckForOtherAccount {
+        /// The account the check was made for.
+        checked: AccountId,
+        /// This profile's account.
+        profile: AccountId,
+    },
+
+    /// The profile already has an owner account.
+    #[error(
+        "owner account {owner} is already associated with this account: an account has one owner account (rule PAY-1)"
+    )]
+    OwnerAccountAlreadyAssociated {
+        /// The associated owner account.
+        owner: OwnerAccountId,
+    },
+
+    /// Payout setup was attempted before an owner account was associated.
+    #[error(
+        "no owner account is associated: associate the owner (Microsoft) account before setting up payouts (rule PAY-1)"
+    )]
+    NoOwnerAccount,
+
+    /// Payout setup was attempted by someone other than the associated owner account.
+    #[error(
+        "payout setup must be done signed in with the associated owner account, not a work account or another principal (rule PAY-1)"
+    )]
+    NotOwnerAccount,
+
+    /// A routing number is not valid for its country's scheme.
+    #[error("routing number is not valid for {country}: {reason} (rule PAY-2)")]
+    InvalidRoutingNumber {
+        /// The bank's country.
+        country: CountryCode,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A bank account number is not valid. The number itself is never repeated (rule X-4).
+    #[error("bank account number is not valid: {reason} (rule PAY-2)")]
+    InvalidAccountNumber {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// PayPal is not offered in the payout account's market.
+    #[error(
+        "PayPal is not offered as a payout method in {country}: use a bank account (rule PAY-2)"
+    )]
+    PayPalNotSupported {
+        /// The market.
+        country: CountryCode,
+    },
+
+    /// The payout account is in another country than the account's registration.
+    #[error(
+        "the payout account is in {payout} but the account is registered in {registration}: use a payout account in {registration} (rule PAY-3)"
+    )]
+    WrongCountry {
+        /// The payout account's country.
+        payout: CountryCode,
+        /// The registration country.
+        registration: CountryCode,
+    },
+
+    /// A verification outcome names a payout account that is not the current one.
+    #[error(
+        "payout account {payout_account} is not the current payout account: record verification for the current one (rule PAY-4)"
+    )]
+    NotCurrentPayoutAccount {
+        /// The payout account named.
+        payout_account: PayoutAccountId,
+    },
+
+    /// The payout account's verification was already decided.
+    #[error(
+        "payout account {payout_account} was already verified or rejected: set a new payout account to verify again (rule PAY-4)"
+    )]
+    VerificationAlreadyDecided {
+        /// The payout account.
+        payout_account: PayoutAccountId,
+    },
+
+    /// Only the marketplace records verification outcomes.
+    #[error("only the marketplace records the verification of a payout account (rule PAY-4)")]
+    NotMarketplace,
+
+    /// An amount is in another currency than expected.
+    #[error(
+        "amount in {found} where {expected} was expected: ledger entries must be in the account's payout currency (rule PAY-8)"
+    )]
+    CurrencyMismatch {
+        /// The currency expected (the account's payout currency).
+        expected: Currency,
+        /// The currency found.
+        found: Currency,
+    },
+
+    /// An amount has fractions of the currency's minor unit.
+    #[error(
+        "amount {amount} is not in whole minor units of its currency: round it with a named Rounding first (rule PAY-9)"
+    )]
+    NotInMinorUnits {
+        /// The amount as given.
+        amount: String,
+    },
+
+    /// A withheld amount is larger than, or of another sign than, the entry's amount.
+    #[error(
+        "withheld amount {withheld} does not fit entry amount {amount}: it must have the same sign and be no larger (rule PAY-9)"
+    )]
+    WithheldExceedsAmount {
+        /// The entry's amount.
+        amount: String,
+        /// The withheld amount.
+        withheld: String,
+    },
+
+    /// A sum left the range of 64-bit minor units.
+    #[error("{what} overflowed 64-bit minor units: split the ledger or check the amounts")]
+    Overflow {
+        /// The sum that overflowed.
+        what: &'static str,
+    },
+
+    /// No payment threshold of the policy matches the payout method, country and currency.
+    #[error(
+        "the payout policy has no payment threshold in {currency} for {method:?} in {country}: add one to the policy (rule PAY-8)"
+    )]
+    NoThreshold {
+        /// The payout method.
+        method: MethodKind,
+        /// The payout account's country.
+        country: CountryCode,
+        /// The payout currency.
+        currency: Currency,
+    },
+
+    /// A payout month that could not be read.
+    #[error("payout month {given:?} is not valid: write it as YYYY-MM, such as 2027-04")]
+    InvalidMonth {
+        /// The text that was given.
+        given: String,
+    },
+
+    /// A payout policy value is out of range.
+    #[error("payout policy is not valid: {reason}")]
+    InvalidPolicy {
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A revenue source name is not valid.
+    #[error(
+        "revenue source {given:?} is not valid: use 1 to 64 lower-case letters, digits, '_', '-' or '.'"
+    )]
+    InvalidRevenueSource {
+        /// The text that was given.
+        given: String,
+    },
+
+    /// A statement was asked for with terms of another month or currency than the fold's.
+    #[error(
+        "the partial results are for {found} but the cycle is {expected}: fold the ledger of this cycle (rule PAY-5)"
+    )]
+    CycleMismatch {
+        /// The cycle expected.
+        expected: PayoutMonth,
+        /// The cycle found.
+        found: PayoutMonth,
+    },
+
+    /// An account slot that the batch does not hold.
+    #[error("account slot {slot} is not in this batch: intern the account first")]
+    UnknownSlot {
+        /// The slot asked for.
+        slot: u32,
+    },
+
+    /// Partial results over different account tables cannot be merged.
+    #[error("partial results cover different account tables: fold parts of the same LedgerBatch")]
+    BatchMismatch,
+}

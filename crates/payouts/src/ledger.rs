@@ -1,0 +1,285 @@
+//! Revenue ledger entries: what was earned, from which source, when and where (rules PAY-7,
+//! PAY-8).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use partnerkit_core::{CountryCode, Currency, Money};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::month::PayoutMonth;
+use crate::policy::PayoutPolicy;
+
+/// A revenue source or program, such as `app_sales` or `ea_usage`: 1 to 64 lower-case
+/// letters, digits, `_`, `-` or `.`.
+///
+/// The payout hold covers every source alike (rule PAY-7); the source only decides the lag
+/// after which revenue becomes payable (rule PAY-8, [`PayoutPolicy::lag_months`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RevenueSource(String);
+
+impl RevenueSource {
+    /// App and offer sales through the marketplace (default lag).
+    pub const APP_SALES: &'static str = "app_sales";
+    /// Enterprise Agreement usage: earned in month 1, paid in month 3.
+    pub const EA_USAGE: &'static str = "ea_usage";
+    /// Enterprise Agreement orders: earned in month 1, paid in month 2.
+    pub const EA_ORDER: &'static str = "ea_order";
+    /// Customer-paid CSP/MCA transactions: earned in month 1, paid in month 4.
+    pub const CSP_MCA_CUSTOMER_PAID: &'static str = "csp_mca_customer_paid";
+
+    /// Validates a source name.
+    pub fn new(value: &str) -> Result<Self, Error> {
+        let ok = (1..=64).contains(&value.len())
+            && value.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+            });
+        if ok {
+            Ok(RevenueSource(value.to_owned()))
+        } else {
+            Err(Error::InvalidRevenueSource {
+                given: value.chars().take(80).collect(),
+            })
+        }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RevenueSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for RevenueSource {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        RevenueSource::new(s)
+    }
+}
+
+impl TryFrom<String> for RevenueSource {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        RevenueSource::new(&s)
+    }
+}
+
+impl From<RevenueSource> for String {
+    fn from(s: RevenueSource) -> String {
+        s.0
+    }
+}
+
+/// One line of the revenue ledger: an amount earned from a source, or refunded (negative),
+/// with what was withheld from it for tax (rules PAY-8, PAY-9).
+///
+/// Validated once, when built: the amount and the withheld amount are whole minor units of one
+/// currency, the withheld amount has the amount's sign and is no larger. Inside, amounts are
+/// kept as `i64` minor units so that statements fold fast; [`amount`](LedgerEntry::amount)
+/// and [`withheld`](LedgerEntry::withheld) give them back as [`Money`].
+///
+/// The month the entry becomes payable is fixed when it is built, from the policy's lag for
+/// its source.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use partnerkit_core::CountryCode;
+/// use partnerkit_payouts::{LedgerEntry, PayoutPolicy, RevenueSource};
+/// let policy = PayoutPolicy::default();
+/// let sale = LedgerEntry::new(
+///     RevenueSource::new(RevenueSource::EA_USAGE)?,
+///     "120.00 USD".parse()?,
+///     NaiveDate::from_ymd_opt(2027, 1, 20).unwrap(),
+///     CountryCode::US,
+///     &policy,
+/// )?
+/// .with_withheld("36.00 USD".parse()?)?; // from the tax crate, joined by the facade
+/// assert_eq!(sale.payable_in().to_string(), "2027-03"); // EA usage: month 1 → month 3
+/// assert_eq!(sale.net().to_string(), "84.00 USD");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "EntryData", into = "EntryData")]
+pub struct LedgerEntry {
+    source: RevenueSource,
+    currency: Currency,
+    amount: i64,
+    withheld: i64,
+    earned_on: NaiveDate,
+    country_of_sale: CountryCode,
+    payable_in: PayoutMonth,
+}
+
+/// The serialised form of a ledger entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct EntryData {
+    source: RevenueSource,
+    amount: Money,
+    withheld: Money,
+    earned_on: NaiveDate,
+    country_of_sale: CountryCode,
+    payable_in: PayoutMonth,
+}
+
+impl TryFrom<EntryData> for LedgerEntry {
+    type Error = Error;
+    fn try_from(d: EntryData) -> Result<Self, Error> {
+        if d.payable_in < PayoutMonth::of_date(d.earned_on) {
+            return Err(Error::InvalidMonth {
+                given: format!(
+                    "payable_in {} is before the month earned {}",
+                    d.payable_in, d.earned_on
+                ),
+            });
+        }
+        LedgerEntry::build(
+            d.source,
+            d.amount,
+            d.earned_on,
+            d.country_of_sale,
+            d.payable_in,
+        )?
+        .with_withheld(d.withheld)
+    }
+}
+
+impl From<LedgerEntry> for EntryData {
+    fn from(e: LedgerEntry) -> Self {
+        EntryData {
+            amount: e.amount(),
+            withheld: e.withheld(),
+            source: e.source,
+            earned_on: e.earned_on,
+            country_of_sale: e.country_of_sale,
+            payable_in: e.payable_in,
+        }
+    }
+}
+
+pub(crate) fn minor_units(m: Money) -> Result<i64, Error> {
+    m.minor_units().map_err(|e| match e {
+        partnerkit_core::Error::NotInMinorUnits { .. } => Error::NotInMinorUnits {
+            amount: m.to_string(),
+        },
+        _ => Error::Overflow {
+            what: "an amount in minor units",
+        },
+    })
+}
+
+impl LedgerEntry {
+    /// An entry of `amount` (negative for a refund) from `source`, earned on `earned_on` from a
+    /// sale in `country_of_sale`, payable after `policy`'s lag for `source`. Nothing is
+    /// withheld until [`with_withheld`](LedgerEntry::with_withheld) says so.
+    pub fn new(
+        source: RevenueSource,
+        amount: Money,
+        earned_on: NaiveDate,
+        country_of_sale: CountryCode,
+        policy: &PayoutPolicy,
+    ) -> Result<Self, Error> {
+        let lag = i32::from(policy.lag_months(&source));
+        let payable_in = PayoutMonth::of_date(earned_on).plus(lag);
+        LedgerEntry::build(source, amount, earned_on, country_of_sale, payable_in)
+    }
+
+    fn build(
+        source: RevenueSource,
+        amount: Money,
+        earned_on: NaiveDate,
+        country_of_sale: CountryCode,
+        payable_in: PayoutMonth,
+    ) -> Result<Self, Error> {
+        Ok(LedgerEntry {
+            source,
+            currency: amount.currency(),
+            amount: minor_units(amount)?,
+            withheld: 0,
+            earned_on,
+            country_of_sale,
+            payable_in,
+        })
+    }
+
+    /// This entry with `withheld` withheld for tax (computed by the tax crate and joined by
+    /// the facade). Same currency, same sign as the amount, and no larger.
+    pub fn with_withheld(mut self, withheld: Money) -> Result<Self, Error> {
+        if withheld.currency() != self.currency {
+            return Err(Error::CurrencyMismatch {
+                expected: self.currency,
+                found: withheld.currency(),
+            });
+        }
+        let w = minor_units(withheld)?;
+        let fits = if self.amount >= 0 {
+            (0..=self.amount).contains(&w)
+        } else {
+            (self.amount..=0).contains(&w)
+        };
+        if !fits {
+            return Err(Error::WithheldExceedsAmount {
+                amount: self.amount().to_string(),
+                withheld: withheld.to_string(),
+            });
+        }
+        self.withheld = w;
+        Ok(self)
+    }
+
+    /// The revenue source (program).
+    pub fn source(&self) -> &RevenueSource {
+        &self.source
+    }
+
+    /// The amount earned; negative for a refund.
+    pub fn amount(&self) -> Money {
+        Money::from_minor_units(self.amount, self.currency)
+    }
+
+    /// The amount withheld for tax.
+    pub fn withheld(&self) -> Money {
+        Money::from_minor_units(self.withheld, self.currency)
+    }
+
+    /// Amount minus withheld.
+    pub fn net(&self) -> Money {
+        Money::from_minor_units(self.amount.saturating_sub(self.withheld), self.currency)
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The amount in minor units.
+    pub fn amount_minor(&self) -> i64 {
+        self.amount
+    }
+
+    /// The withheld amount in minor units.
+    pub fn withheld_minor(&self) -> i64 {
+        self.withheld
+    }
+
+    /// The date earned.
+    pub fn earned_on(&self) -> NaiveDate {
+        self.earned_on
+    }
+
+    /// The country of the sale.
+    pub fn country_of_sale(&self) -> CountryCode {
+        self.country_of_sale
+    }
+
+    /// The payout month from which the entry is payable (month earned plus the program lag).
+    pub fn payable_in(&self) -> PayoutMonth {
+        self.payable_in
+    }
+}

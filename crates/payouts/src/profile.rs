@@ -1,0 +1,502 @@
+//! The payout profile: owner account, payout account and its verification, the hold toggle
+//! (rules PAY-1 to PAY-4, PAY-6), as a [`Decider`].
+
+use chrono::{DateTime, Utc};
+use partnerkit_core::{
+    AccountId, Actor, Context, CountryCode, Currency, Decider, OwnerAccountId, PayoutAccountId,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::hold::{HoldStatus, HoldToggle, hold_status};
+use crate::method::{NewPayoutAccount, PayoutMethod};
+use crate::month::{PayoutMonth, PayoutTimeZone};
+use crate::policy::PayoutPolicy;
+use crate::statement::{CycleTerms, PayoutAccountAtCycle};
+
+/// The host's record of which marketplace account each owner account (MSA) belongs to
+/// (rule PAY-1). The host implements it over its storage.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use partnerkit_core::{AccountId, OwnerAccountId};
+/// use partnerkit_payouts::OwnerAccountRegistry;
+///
+/// struct InMemory(HashMap<OwnerAccountId, AccountId>);
+/// impl OwnerAccountRegistry for InMemory {
+///     fn associated_account(&self, owner: OwnerAccountId) -> Option<AccountId> {
+///         self.0.get(&owner).copied()
+///     }
+/// }
+/// ```
+pub trait OwnerAccountRegistry {
+    /// The marketplace account `owner` is associated with, if any.
+    fn associated_account(&self, owner: OwnerAccountId) -> Option<AccountId>;
+}
+
+/// Proof that an owner account was free to associate with an account when checked
+/// (rule PAY-1): made only by [`check_owner_account`], carried in
+/// [`Command::AssociateOwnerAccount`].
+///
+/// The facade checks and commits in one transaction of its store, so that two accounts
+/// cannot both claim one owner account between the check and the write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnerAccountCheck {
+    owner: OwnerAccountId,
+    account: AccountId,
+}
+
+impl OwnerAccountCheck {
+    /// The owner account checked.
+    pub fn owner(&self) -> OwnerAccountId {
+        self.owner
+    }
+    /// The marketplace account it was checked for.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+}
+
+/// Asks `registry` whether `owner` may be associated with `account` (rule PAY-1): it may if it
+/// belongs to no marketplace account, or already to this one.
+pub fn check_owner_account<R: OwnerAccountRegistry + ?Sized>(
+    registry: &R,
+    owner: OwnerAccountId,
+    account: AccountId,
+) -> Result<OwnerAccountCheck, Error> {
+    match registry.associated_account(owner) {
+        Some(other) if other != account => Err(Error::OwnerAccountTaken { owner, other }),
+        _ => Ok(OwnerAccountCheck { owner, account }),
+    }
+}
+
+/// The verification state of a payout account (rule PAY-4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Verification {
+    /// Waiting for the marketplace to verify it.
+    Pending,
+    /// Verified.
+    Verified {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Rejected: set another payout account.
+    Rejected {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why, as the marketplace said.
+        reason: String,
+    },
+}
+
+/// A payout account, current or past.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutAccount {
+    /// Its id.
+    pub id: PayoutAccountId,
+    /// The method, masked (rule X-4).
+    pub method: PayoutMethod,
+    /// When it was set.
+    pub set_at: DateTime<Utc>,
+    /// Its verification state.
+    pub verification: Verification,
+}
+
+/// The marketplace account's registration data the payout rules need (rule PAY-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// The marketplace account.
+    pub account: AccountId,
+    /// The registration country: the payout account must be in it.
+    pub country: CountryCode,
+    /// The payout currency: ledger entries must be in it.
+    pub currency: Currency,
+}
+
+/// The state of an account's payouts: registration, owner account, payout accounts (the last
+/// is current), hold toggles and whether it is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PayoutProfile {
+    registration: Option<Registration>,
+    owner: Option<OwnerAccountId>,
+    accounts: Vec<PayoutAccount>,
+    holds: Vec<HoldToggle>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+impl PayoutProfile {
+    /// Registration country and currency, once set up.
+    pub fn registration(&self) -> Option<&Registration> {
+        self.registration.as_ref()
+    }
+
+    /// The associated owner account (rule PAY-1).
+    pub fn owner(&self) -> Option<OwnerAccountId> {
+        self.owner
+    }
+
+    /// The current payout account.
+    pub fn payout_account(&self) -> Option<&PayoutAccount> {
+        self.accounts.last()
+    }
+
+    /// Every payout account set, oldest first.
+    pub fn payout_accounts(&self) -> &[PayoutAccount] {
+        &self.accounts
+    }
+
+    /// The hold toggles, oldest first.
+    pub fn hold_history(&self) -> &[HoldToggle] {
+        &self.holds
+    }
+
+    /// Whether the hold toggle is on now.
+    pub fn hold_on(&self) -> bool {
+        self.holds.last().is_some_and(|t| t.on)
+    }
+
+    /// When the profile was closed.
+    pub fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.closed_at
+    }
+
+    /// Whether month `month`'s payout is held (rule PAY-6); see [`hold_status`].
+    pub fn hold_status(&self, month: PayoutMonth, tz: PayoutTimeZone) -> HoldStatus {
+        hold_status(&self.holds, month, tz)
+    }
+
+    /// The payout account in effect for `month`'s payout and its verification, as they stood
+    /// at the end of the previous month in `tz` (rule PAY-4).
+    pub fn payout_account_at(
+        &self,
+        month: PayoutMonth,
+        tz: PayoutTimeZone,
+    ) -> PayoutAccountAtCycle {
+        let cutoff = tz.month_start(month);
+        match self.accounts.iter().rev().find(|a| a.set_at < cutoff) {
+            None => PayoutAccountAtCycle::None,
+            Some(a) => match &a.verification {
+                Verification::Verified { at } if *at < cutoff => PayoutAccountAtCycle::Verified {
+                    id: a.id,
+                    method: a.method.kind(),
+                    country: a.method.country(),
+                },
+                Verification::Rejected { at, reason } if *at < cutoff => {
+                    PayoutAccountAtCycle::Rejected {
+                        id: a.id,
+                        reason: reason.clone(),
+                    }
+                }
+                _ => PayoutAccountAtCycle::Pending {
+                    id: a.id,
+                    since: a.set_at,
+                },
+            },
+        }
+    }
+
+    /// The terms of `month`'s cycle: currency, hold, payout account, threshold and payment date,
+    /// for [`StatementFold::finish`](crate::StatementFold::finish).
+    pub fn cycle_terms(
+        &self,
+        month: PayoutMonth,
+        policy: &PayoutPolicy,
+    ) -> Result<CycleTerms, Error> {
+        let reg = self.registration.ok_or(Error::NotSetUp)?;
+        let tz = policy.time_zone();
+        let payout_account = self.payout_account_at(month, tz);
+        let threshold = match &payout_account {
+            PayoutAccountAtCycle::Verified {
+                method, country, ..
+            } => Some(policy.threshold(*method, *country, reg.currency)?),
+            _ => None,
+        };
+        Ok(CycleTerms {
+            month,
+            currency: reg.currency,
+            hold: self.hold_status(month, tz),
+            payout_account,
+            threshold,
+            payment_date: policy.payment_date(month),
+        })
+    }
+}
+
+/// The outcome of the marketplace's verification of a payout account (rule PAY-4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum VerificationOutcome {
+    /// Verified: payments can go to it.
+    Verified,
+    /// Rejected, with the reason shown to the owner.
+    Rejected {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What can be asked of the payout profile.
+///
+/// Not serialisable: [`Command::SetPayoutAccount`] carries a full account number.
+#[allow(clippy::large_enum_variant)] // commands are short-lived values
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// Records the account's registration country and payout currency (once).
+    SetUp {
+        /// The marketplace account.
+        account: AccountId,
+        /// Registration country (rule PAY-3).
+        country: CountryCode,
+        /// Payout currency.
+        currency: Currency,
+    },
+    /// Associates the owner account (rule PAY-1). Performed signed in with that owner account.
+    AssociateOwnerAccount {
+        /// The registry check made by [`check_owner_account`].
+        check: OwnerAccountCheck,
+    },
+    /// Sets or changes the payout account (rules PAY-2, PAY-3, PAY-4). Performed by the
+    /// associated owner account; starts verification.
+    SetPayoutAccount {
+        /// The new payout account.
+        account: NewPayoutAccount,
+    },
+    /// Records the marketplace's verification outcome (rule PAY-4). Performed by
+    /// [`Actor::Marketplace`].
+    RecordVerification {
+        /// The payout account verified: must be the current one.
+        payout_account: PayoutAccountId,
+        /// Verified or rejected.
+        outcome: VerificationOutcome,
+    },
+    /// Turns the payout hold on or off (rule PAY-6). Setting it to its current value changes
+    /// nothing and records nothing.
+    SetHold {
+        /// `true` to hold payouts.
+        on: bool,
+    },
+    /// Closes the profile: no further change is accepted.
+    Close,
+}
+
+/// What happened to a payout profile (rule X-1). Serialised with a `type` tag.
+#[allow(clippy::large_enum_variant)] // events are short-lived values; the public form stays flat
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// The profile was set up.
+    SetUp {
+        /// Registration data.
+        registration: Registration,
+    },
+    /// The owner account was associated (rule PAY-1).
+    OwnerAccountAssociated {
+        /// The owner account.
+        owner: OwnerAccountId,
+    },
+    /// A payout account was set; it awaits verification (rules PAY-2, PAY-4).
+    PayoutAccountSet {
+        /// Its id.
+        payout_account: PayoutAccountId,
+        /// The method, masked.
+        method: PayoutMethod,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The marketplace verified the payout account (rule PAY-4).
+    PayoutAccountVerified {
+        /// Which.
+        payout_account: PayoutAccountId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The marketplace rejected the payout account (rule PAY-4).
+    PayoutAccountRejected {
+        /// Which.
+        payout_account: PayoutAccountId,
+        /// Why.
+        reason: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The payout hold was turned on (rule PAY-6).
+    HoldTurnedOn {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The payout hold was turned off (rule PAY-6).
+    HoldTurnedOff {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The profile was closed.
+    Closed {
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+/// The payout profile's decider: see the [crate docs](crate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Payouts;
+
+fn require_owner(state: &PayoutProfile, ctx: &Context<'_>) -> Result<(), Error> {
+    let owner = state.owner.ok_or(Error::NoOwnerAccount)?;
+    match ctx.actor() {
+        Actor::OwnerAccount { owner: o } if o == owner => Ok(()),
+        _ => Err(Error::NotOwnerAccount),
+    }
+}
+
+impl Decider for Payouts {
+    type State = PayoutProfile;
+    type Command = Command;
+    type Event = Event;
+    type Error = Error;
+
+    fn decide(
+        state: &PayoutProfile,
+        command: Command,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<Event>, Error> {
+        if state.closed_at.is_some() {
+            return Err(Error::Closed);
+        }
+        let now = ctx.now();
+        if let Command::SetUp {
+            account,
+            country,
+            currency,
+        } = command
+        {
+            if let Some(r) = state.registration {
+                return Err(Error::AlreadySetUp {
+                    account: r.account,
+                    country: r.country,
+                });
+            }
+            return Ok(vec![Event::SetUp {
+                registration: Registration {
+                    account,
+                    country,
+                    currency,
+                },
+            }]);
+        }
+        let reg = state.registration.ok_or(Error::NotSetUp)?;
+        match command {
+            Command::SetUp { .. } => Err(Error::AlreadySetUp {
+                account: reg.account,
+                country: reg.country,
+            }),
+            Command::AssociateOwnerAccount { check } => {
+                if let Some(owner) = state.owner {
+                    return Err(Error::OwnerAccountAlreadyAssociated { owner });
+                }
+                if check.account != reg.account {
+                    return Err(Error::OwnerCheckForOtherAccount {
+                        checked: check.account,
+                        profile: reg.account,
+                    });
+                }
+                match ctx.actor() {
+                    Actor::OwnerAccount { owner } if owner == check.owner => {}
+                    _ => return Err(Error::NotOwnerAccount),
+                }
+                Ok(vec![Event::OwnerAccountAssociated { owner: check.owner }])
+            }
+            Command::SetPayoutAccount { account } => {
+                require_owner(state, ctx)?;
+                let country = account.method().country();
+                if country != reg.country {
+                    return Err(Error::WrongCountry {
+                        payout: country,
+                        registration: reg.country,
+                    });
+                }
+                Ok(vec![Event::PayoutAccountSet {
+                    payout_account: ctx.new_id(),
+                    method: account.into_method(),
+                    at: now,
+                }])
+            }
+            Command::RecordVerification {
+                payout_account,
+                outcome,
+            } => {
+                if ctx.actor() != Actor::Marketplace {
+                    return Err(Error::NotMarketplace);
+                }
+                let current = state
+                    .accounts
+                    .last()
+                    .filter(|a| a.id == payout_account)
+                    .ok_or(Error::NotCurrentPayoutAccount { payout_account })?;
+                if current.verification != Verification::Pending {
+                    return Err(Error::VerificationAlreadyDecided { payout_account });
+                }
+                Ok(vec![match outcome {
+                    VerificationOutcome::Verified => Event::PayoutAccountVerified {
+                        payout_account,
+                        at: now,
+                    },
+                    VerificationOutcome::Rejected { reason } => Event::PayoutAccountRejected {
+                        payout_account,
+                        reason: partnerkit_core::checked_text("rejection reason", &reason, 500)?,
+                        at: now,
+                    },
+                }])
+            }
+            Command::SetHold { on } => {
+                if state.hold_on() == on {
+                    Ok(vec![])
+                } else if on {
+                    Ok(vec![Event::HoldTurnedOn { at: now }])
+                } else {
+                    Ok(vec![Event::HoldTurnedOff { at: now }])
+                }
+            }
+            Command::Close => Ok(vec![Event::Closed { at: now }]),
+        }
+    }
+
+    fn apply(state: &mut PayoutProfile, event: &Event) {
+        match event {
+            Event::SetUp { registration } => state.registration = Some(*registration),
+            Event::OwnerAccountAssociated { owner } => state.owner = Some(*owner),
+            Event::PayoutAccountSet {
+                payout_account,
+                method,
+                at,
+            } => state.accounts.push(PayoutAccount {
+                id: *payout_account,
+                method: method.clone(),
+                set_at: *at,
+                verification: Verification::Pending,
+            }),
+            Event::PayoutAccountVerified { payout_account, at } => {
+                if let Some(a) = state.accounts.iter_mut().find(|a| a.id == *payout_account) {
+                    a.verification = Verification::Verified { at: *at };
+                }
+            }
+            Event::PayoutAccountRejected {
+                payout_account,
+                reason,
+                at,
+            } => {
+                if let Some(a) = state.accounts.iter_mut().find(|a| a.id == *payout_account) {
+                    a.verification = Verification::Rejected {
+                        at: *at,
+                        reason: reason.clone(),
+                    };
+                }
+            }
+            Event::HoldTurnedOn { at } => state.holds.push(HoldToggle { on: true, at: *at }),
+            Event::HoldTurnedOff { at } => state.holds.push(HoldToggle { on: false, at: *at }),
+            Event::Closed { at } => state.closed_at = Some(*at),
+        }
+    }
+}
