@@ -1,0 +1,791 @@
+//! The decider: checks a command against the state and returns its events.
+
+use std::collections::BTreeSet;
+
+use chrono::Months;
+use partnerkit_core::{Actor, Context, Decider, SecretString, TenantId, Url, UserId, checked_text};
+
+use crate::account::{AccountType, StepState};
+use crate::command::Command;
+use crate::directory::{App, PasswordSetBy, Tenant, User};
+use crate::error::Error;
+use crate::event::Event;
+use crate::names::DomainName;
+use crate::state::Account;
+
+/// The identity decider: account profile and verification, tenants, users, groups, apps and
+/// keys. See the [crate documentation](crate) for the rules it enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Identity;
+
+impl Decider for Identity {
+    type State = Account;
+    type Command = Command;
+    type Event = Event;
+    type Error = Error;
+
+    fn decide(state: &Account, command: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+        decide(state, command, ctx)
+    }
+
+    fn apply(state: &mut Account, event: &Event) {
+        state.apply(event);
+    }
+}
+
+/// The shortest password accepted, in characters (the directory's minimum).
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// The shortest key value accepted, in characters.
+pub const MIN_KEY_VALUE_CHARS: usize = 16;
+/// The longest lifetime of an app key, in months (rule APP-4).
+pub const MAX_KEY_MONTHS: u32 = 24;
+/// The longest verification rejection reason kept, in characters.
+const MAX_REASON_CHARS: usize = 500;
+
+fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    if let Command::OpenAccount {
+        account,
+        seller_id,
+        account_type,
+        display_name,
+        owner,
+    } = cmd
+    {
+        if s.profile().is_some() {
+            return Err(Error::AccountAlreadyOpened);
+        }
+        marketplace_only(ctx, "open an account", "ACC-2")?;
+        return Ok(vec![Event::AccountOpened {
+            account,
+            seller_id,
+            account_type,
+            display_name,
+            owner,
+        }]);
+    }
+    let profile = s.profile().ok_or(Error::AccountNotOpened)?;
+    check_actor(s, &cmd, ctx)?;
+
+    match cmd {
+        Command::OpenAccount { .. } => Err(Error::AccountAlreadyOpened),
+        Command::RecordVerification { step, state } => {
+            marketplace_only(ctx, "record verification outcomes", "ACC-1")?;
+            if !profile.account_type.requires(step) {
+                return Err(Error::StepNotRequired {
+                    step,
+                    account_type: profile.account_type,
+                });
+            }
+            let state = match state {
+                StepState::Rejected { reason } => StepState::Rejected {
+                    reason: checked_text("rejection reason", &reason, MAX_REASON_CHARS)?,
+                },
+                other => other,
+            };
+            Ok(vec![Event::VerificationRecorded { step, state }])
+        }
+        Command::ChangeDisplayName { display_name } => {
+            Ok(vec![Event::DisplayNameChanged { display_name }])
+        }
+        Command::SetSellerContact { contact } => Ok(vec![Event::SellerContactSet { contact }]),
+        Command::SetCompanyApprover { approver } => {
+            if profile.account_type != AccountType::Company {
+                return Err(Error::ApproverOnlyForCompanies);
+            }
+            Ok(vec![Event::CompanyApproverSet { approver }])
+        }
+
+        Command::BeginTenantAssociation {
+            tenant,
+            organization,
+            domain,
+            synced_from_on_premises,
+            first_user,
+        } => {
+            if s.tenant(tenant).is_some() {
+                return Err(Error::TenantAlreadyAssociated { tenant });
+            }
+            if s.pending_association(tenant).is_some() {
+                return Err(Error::AssociationAlreadyPending { tenant });
+            }
+            if domain_in_use(s, &domain) {
+                return Err(Error::DomainTaken {
+                    domain: domain.to_string(),
+                });
+            }
+            if let Some(u) = &first_user
+                && s.user(u.user).is_some()
+            {
+                return Err(Error::UserAlreadyInAccount { user: u.user });
+            }
+            Ok(vec![Event::TenantAssociationBegun {
+                tenant,
+                organization,
+                domain,
+                synced_from_on_premises,
+                first_user,
+            }])
+        }
+        Command::ConfirmTenantAssociation { tenant } => {
+            if s.tenant(tenant).is_some() {
+                return Err(Error::TenantAlreadyAssociated { tenant });
+            }
+            let p = s
+                .pending_association(tenant)
+                .ok_or(Error::NoPendingAssociation { tenant })?;
+            if s.tenants().any(|t| t.domain == p.domain) {
+                return Err(Error::DomainTaken {
+                    domain: p.domain.to_string(),
+                });
+            }
+            let mut events = vec![Event::TenantAssociated {
+                tenant,
+                organization: p.organization.clone(),
+                domain: p.domain.clone(),
+                synced_from_on_premises: p.synced_from_on_premises,
+            }];
+            if let Some(u) = &p.first_user {
+                if s.user(u.user).is_some() {
+                    return Err(Error::UserAlreadyInAccount { user: u.user });
+                }
+                events.push(Event::UsersAdded {
+                    tenant,
+                    users: vec![u.clone()],
+                });
+            }
+            Ok(events)
+        }
+        Command::CancelTenantAssociation { tenant } => {
+            if s.pending_association(tenant).is_none() {
+                return Err(Error::NoPendingAssociation { tenant });
+            }
+            Ok(vec![Event::TenantAssociationCancelled { tenant }])
+        }
+        Command::CreateTenant {
+            label,
+            contact_email,
+            admin_name,
+            admin_username,
+            admin_password,
+        } => {
+            let domain = label.domain();
+            if domain_in_use(s, &domain) {
+                return Err(Error::DomainTaken {
+                    domain: domain.to_string(),
+                });
+            }
+            if admin_username.domain() != domain.as_str() {
+                return Err(Error::UsernameOutsideDomain {
+                    username: admin_username,
+                    domain: domain.to_string(),
+                });
+            }
+            check_secret(&admin_password, "password", MIN_PASSWORD_CHARS)?;
+            let tenant: TenantId = ctx.new_id();
+            let admin: UserId = ctx.new_id();
+            Ok(vec![
+                Event::TenantCreated {
+                    tenant,
+                    label,
+                    contact_email: contact_email.clone(),
+                    first_admin: admin,
+                },
+                Event::UserCreated {
+                    tenant,
+                    user: admin,
+                    name: admin_name,
+                    username: admin_username,
+                    global_admin: true,
+                    reset_email: Some(contact_email),
+                    groups: Vec::new(),
+                    password: admin_password.fingerprint(),
+                },
+            ])
+        }
+        Command::RemoveTenant { tenant, confirmed } => {
+            confirm(confirmed, "a tenant", "TEN-4")?;
+            associated(s, tenant)?;
+            if ctx.actor().tenant() == Some(tenant) {
+                return Err(Error::CannotRemoveOwnTenant { tenant });
+            }
+            if s.tenants().count() == 1 {
+                let is_owner = match ctx.actor() {
+                    Actor::OwnerAccount { owner } => profile.owner.is_none_or(|o| o == owner),
+                    _ => false,
+                };
+                if !is_owner {
+                    return Err(Error::OnlyTenantNeedsOwner { tenant });
+                }
+            }
+            Ok(vec![Event::TenantRemoved {
+                tenant,
+                users: s.users_of(tenant).map(|u| u.id).collect(),
+                groups: s
+                    .groups()
+                    .filter(|g| g.tenant == tenant)
+                    .map(|g| g.id)
+                    .collect(),
+                apps: s
+                    .apps()
+                    .filter(|a| a.tenant == tenant)
+                    .map(|a| a.id)
+                    .collect(),
+            }])
+        }
+
+        Command::AddUsers { tenant, users } => {
+            manage(s, ctx, tenant)?;
+            if users.is_empty() {
+                return Err(Error::EmptyBatch {
+                    what: "user",
+                    rule: "USR-3",
+                });
+            }
+            for (i, u) in users.iter().enumerate() {
+                if s.user(u.user).is_some() {
+                    return Err(Error::UserAlreadyInAccount { user: u.user });
+                }
+                let earlier = users.iter().take(i);
+                if earlier.clone().any(|e| e.user == u.user) {
+                    return Err(Error::DuplicateInBatch {
+                        what: "user",
+                        id: u.user.to_string(),
+                    });
+                }
+                if username_taken(s, tenant, &u.username)
+                    || earlier.clone().any(|e| e.username == u.username)
+                {
+                    return Err(Error::UsernameTaken {
+                        username: u.username.clone(),
+                    });
+                }
+            }
+            Ok(vec![Event::UsersAdded { tenant, users }])
+        }
+        Command::CreateUser {
+            tenant,
+            name,
+            username,
+            global_admin,
+            reset_email,
+            groups,
+            password,
+        } => {
+            let t = global_admin_of(s, ctx, tenant, "creating a user", "USR-4")?;
+            not_synced(t, "user")?;
+            if global_admin && reset_email.is_none() {
+                return Err(Error::GlobalAdminNeedsResetEmail);
+            }
+            if username_taken(s, tenant, &username) {
+                return Err(Error::UsernameTaken { username });
+            }
+            for (i, g) in groups.iter().enumerate() {
+                if s.group(*g).is_none_or(|group| group.tenant != tenant) {
+                    return Err(Error::GroupNotInAccount { group: *g });
+                }
+                if groups.iter().take(i).any(|e| e == g) {
+                    return Err(Error::DuplicateInBatch {
+                        what: "group",
+                        id: g.to_string(),
+                    });
+                }
+            }
+            check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
+            Ok(vec![Event::UserCreated {
+                tenant,
+                user: ctx.new_id(),
+                name,
+                username,
+                global_admin,
+                reset_email,
+                groups,
+                password: password.fingerprint(),
+            }])
+        }
+        Command::RenameUser { user, name } => {
+            let u = account_user(s, user)?;
+            manage(s, ctx, u.tenant)?;
+            Ok(vec![Event::UserRenamed {
+                tenant: u.tenant,
+                user,
+                name,
+            }])
+        }
+        Command::InviteGuests { tenant, invitees } => {
+            global_admin_of(s, ctx, tenant, "inviting guests", "USR-5")?;
+            let mut events = Vec::with_capacity(invitees.emails().len());
+            for email in invitees.emails() {
+                if username_taken(s, tenant, email) {
+                    return Err(Error::AlreadyInvited {
+                        email: email.clone(),
+                        tenant,
+                    });
+                }
+                events.push(Event::GuestInvited {
+                    tenant,
+                    user: ctx.new_id(),
+                    invitation: ctx.new_id(),
+                    email: email.clone(),
+                });
+            }
+            Ok(events)
+        }
+        Command::ResendInvitation { user } => {
+            let u = account_user(s, user)?;
+            let invitation = pending_invitation(u)?;
+            global_admin_of(s, ctx, u.tenant, "resending an invitation", "USR-5")?;
+            Ok(vec![Event::InvitationResent {
+                tenant: u.tenant,
+                user,
+                invitation,
+            }])
+        }
+        Command::AcceptInvitation { user } => {
+            let u = account_user(s, user)?;
+            let invitation = pending_invitation(u)?;
+            let allowed = match ctx.actor() {
+                Actor::User { tenant, user: who } => who == user && tenant == u.tenant,
+                Actor::Marketplace => true,
+                _ => false,
+            };
+            if !allowed {
+                return Err(Error::NotTheInvitee { user });
+            }
+            Ok(vec![Event::InvitationAccepted {
+                tenant: u.tenant,
+                user,
+                invitation,
+            }])
+        }
+        Command::RemoveUser { user, confirmed } => {
+            confirm(confirmed, "a user", "USR-7")?;
+            let u = account_user(s, user)?;
+            manage(s, ctx, u.tenant)?;
+            Ok(vec![Event::UserRemoved {
+                tenant: u.tenant,
+                user,
+                groups: s.groups_of(user),
+            }])
+        }
+        Command::ResetPassword { user, temporary } => {
+            let u = account_user(s, user)?;
+            if u.is_guest() {
+                return Err(Error::GuestPassword { user });
+            }
+            global_admin_of(s, ctx, u.tenant, "resetting a password", "USR-8")?;
+            check_secret(&temporary, "password", MIN_PASSWORD_CHARS)?;
+            Ok(vec![Event::PasswordReset {
+                tenant: u.tenant,
+                user,
+                password: temporary.fingerprint(),
+                by: PasswordSetBy::GlobalAdmin,
+            }])
+        }
+        Command::ResetOwnPassword { password } => {
+            let Actor::User { user, .. } = ctx.actor() else {
+                return Err(Error::NotAUser);
+            };
+            let u = account_user(s, user)?;
+            if u.is_guest() {
+                return Err(Error::GuestPassword { user });
+            }
+            if u.reset_email.is_none() {
+                return Err(Error::NoResetEmail { user });
+            }
+            check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
+            Ok(vec![Event::PasswordReset {
+                tenant: u.tenant,
+                user,
+                password: password.fingerprint(),
+                by: PasswordSetBy::SelfService,
+            }])
+        }
+
+        Command::AddGroups { tenant, groups } => {
+            manage(s, ctx, tenant)?;
+            if groups.is_empty() {
+                return Err(Error::EmptyBatch {
+                    what: "group",
+                    rule: "GRP-1",
+                });
+            }
+            for (i, g) in groups.iter().enumerate() {
+                if s.group(g.group).is_some() {
+                    return Err(Error::GroupAlreadyInAccount { group: g.group });
+                }
+                if groups.iter().take(i).any(|e| e.group == g.group) {
+                    return Err(Error::DuplicateInBatch {
+                        what: "group",
+                        id: g.group.to_string(),
+                    });
+                }
+                // Members are directory facts; a member who is a user of the account must be
+                // one of this tenant.
+                check_members(
+                    &g.members,
+                    |m| s.user(m).is_none_or(|u| u.tenant == tenant),
+                    tenant,
+                )?;
+            }
+            Ok(vec![Event::GroupsAdded { tenant, groups }])
+        }
+        Command::CreateGroup {
+            tenant,
+            name,
+            members,
+        } => {
+            let t = manage(s, ctx, tenant)?;
+            not_synced(t, "group")?;
+            check_members(
+                &members,
+                |m| s.user(m).is_some_and(|u| u.tenant == tenant),
+                tenant,
+            )?;
+            Ok(vec![Event::GroupCreated {
+                tenant,
+                group: ctx.new_id(),
+                name,
+                members,
+            }])
+        }
+        Command::ChangeGroupMembers { group, add, remove } => {
+            let g = s.group(group).ok_or(Error::GroupNotInAccount { group })?;
+            manage(s, ctx, g.tenant)?;
+            let add: BTreeSet<UserId> = add.into_iter().collect();
+            let remove: BTreeSet<UserId> = remove.into_iter().collect();
+            if let Some(both) = add.intersection(&remove).next() {
+                return Err(Error::DuplicateInBatch {
+                    what: "member",
+                    id: both.to_string(),
+                });
+            }
+            for m in &add {
+                if s.user(*m).is_none_or(|u| u.tenant != g.tenant) {
+                    return Err(Error::MemberNotInTenant {
+                        user: *m,
+                        tenant: g.tenant,
+                    });
+                }
+            }
+            let added: Vec<UserId> = add.into_iter().filter(|m| !g.members.contains(m)).collect();
+            let removed: Vec<UserId> = remove
+                .into_iter()
+                .filter(|m| g.members.contains(m))
+                .collect();
+            if added.is_empty() && removed.is_empty() {
+                return Err(Error::NoMembershipChange);
+            }
+            Ok(vec![Event::GroupMembersChanged {
+                tenant: g.tenant,
+                group,
+                added,
+                removed,
+            }])
+        }
+        Command::RemoveGroup { group, confirmed } => {
+            confirm(confirmed, "a group", "GRP-3")?;
+            let g = s.group(group).ok_or(Error::GroupNotInAccount { group })?;
+            manage(s, ctx, g.tenant)?;
+            Ok(vec![Event::GroupRemoved {
+                tenant: g.tenant,
+                group,
+            }])
+        }
+
+        Command::AddApps { tenant, apps } => {
+            manage(s, ctx, tenant)?;
+            if apps.is_empty() {
+                return Err(Error::EmptyBatch {
+                    what: "app",
+                    rule: "APP-1",
+                });
+            }
+            for (i, a) in apps.iter().enumerate() {
+                if s.app(a.app).is_some() {
+                    return Err(Error::AppAlreadyInAccount { app: a.app });
+                }
+                let earlier: Vec<_> = apps.iter().take(i).collect();
+                if earlier.iter().any(|e| e.app == a.app) {
+                    return Err(Error::DuplicateInBatch {
+                        what: "app",
+                        id: a.app.to_string(),
+                    });
+                }
+                check_unique_urls(s, tenant, a.reply_url.as_ref(), a.app_id_uri.as_ref())?;
+                if let Some(url) = &a.reply_url
+                    && earlier.iter().any(|e| e.reply_url.as_ref() == Some(url))
+                {
+                    return Err(Error::ReplyUrlTaken { url: url.clone() });
+                }
+                if let Some(uri) = &a.app_id_uri
+                    && earlier.iter().any(|e| e.app_id_uri.as_ref() == Some(uri))
+                {
+                    return Err(Error::AppIdUriTaken { uri: uri.clone() });
+                }
+            }
+            Ok(vec![Event::AppsAdded { tenant, apps }])
+        }
+        Command::CreateApp {
+            tenant,
+            name,
+            reply_url,
+            app_id_uri,
+        } => {
+            let t = manage(s, ctx, tenant)?;
+            not_synced(t, "app")?;
+            check_unique_urls(s, tenant, Some(&reply_url), Some(&app_id_uri))?;
+            Ok(vec![Event::AppCreated {
+                tenant,
+                app: ctx.new_id(),
+                name,
+                reply_url,
+                app_id_uri,
+            }])
+        }
+        Command::RemoveApps { apps, confirmed } => {
+            confirm(confirmed, "apps", "APP-3")?;
+            let Some(first) = apps.first() else {
+                return Err(Error::EmptyBatch {
+                    what: "app",
+                    rule: "APP-3",
+                });
+            };
+            let tenant = s
+                .app(*first)
+                .ok_or(Error::AppNotInAccount { app: *first })?
+                .tenant;
+            manage(s, ctx, tenant)?;
+            for (i, a) in apps.iter().enumerate() {
+                let app = s.app(*a).ok_or(Error::AppNotInAccount { app: *a })?;
+                if app.tenant != tenant {
+                    return Err(Error::NotSignedInFromTenant { tenant: app.tenant });
+                }
+                if apps.iter().take(i).any(|e| e == a) {
+                    return Err(Error::DuplicateInBatch {
+                        what: "app",
+                        id: a.to_string(),
+                    });
+                }
+            }
+            Ok(vec![Event::AppsRemoved { tenant, apps }])
+        }
+        Command::AddKey {
+            app,
+            key,
+            value,
+            expires_at,
+        } => {
+            let a = account_app(s, app)?;
+            manage(s, ctx, a.tenant)?;
+            check_secret(&value, "key value", MIN_KEY_VALUE_CHARS)?;
+            let now = ctx.now();
+            if expires_at <= now {
+                return Err(Error::KeyExpiryInPast);
+            }
+            let too_long = now
+                .checked_add_months(Months::new(MAX_KEY_MONTHS))
+                .is_none_or(|max| expires_at > max);
+            if too_long {
+                return Err(Error::KeyLifetimeTooLong {
+                    max_months: MAX_KEY_MONTHS,
+                });
+            }
+            let key = match key {
+                Some(k) if a.keys.contains_key(&k) => return Err(Error::KeyIdTaken { key: k }),
+                Some(k) => k,
+                None => ctx.new_id(),
+            };
+            Ok(vec![Event::KeyAdded {
+                tenant: a.tenant,
+                app,
+                key,
+                fingerprint: value.fingerprint(),
+                created_at: now,
+                expires_at,
+            }])
+        }
+        Command::DeleteKey { app, key } => {
+            let a = account_app(s, app)?;
+            manage(s, ctx, a.tenant)?;
+            if !a.keys.contains_key(&key) {
+                return Err(Error::KeyNotFound { app, key });
+            }
+            Ok(vec![Event::KeyDeleted {
+                tenant: a.tenant,
+                app,
+                key,
+            }])
+        }
+    }
+}
+
+/// Rule USR-1 for every command: a directory user must be able to sign in to the account, an
+/// app must be one of the account's. Exceptions: a guest accepting their own invitation, and
+/// the very first tenant being associated by a user signed in from it.
+fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Error> {
+    match ctx.actor() {
+        Actor::User { tenant, user } => {
+            if s.can_sign_in(tenant, user) {
+                return Ok(());
+            }
+            let exempt = match cmd {
+                Command::AcceptInvitation { user: invitee } => *invitee == user,
+                Command::BeginTenantAssociation { tenant: t, .. }
+                | Command::ConfirmTenantAssociation { tenant: t }
+                | Command::CancelTenantAssociation { tenant: t } => {
+                    *t == tenant && s.tenants().next().is_none()
+                }
+                _ => false,
+            };
+            if exempt {
+                Ok(())
+            } else {
+                Err(Error::CannotSignIn { tenant, user })
+            }
+        }
+        Actor::App { tenant, app } => {
+            let known =
+                s.tenant(tenant).is_some() && s.app(app).is_some_and(|a| a.tenant == tenant);
+            if known {
+                Ok(())
+            } else {
+                Err(Error::AppCannotSignIn { tenant, app })
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn marketplace_only(
+    ctx: &Context<'_>,
+    action: &'static str,
+    rule: &'static str,
+) -> Result<(), Error> {
+    if ctx.actor() == Actor::Marketplace {
+        Ok(())
+    } else {
+        Err(Error::MarketplaceOnly { action, rule })
+    }
+}
+
+fn confirm(confirmed: bool, what: &'static str, rule: &'static str) -> Result<(), Error> {
+    if confirmed {
+        Ok(())
+    } else {
+        Err(Error::NotConfirmed { what, rule })
+    }
+}
+
+fn associated(s: &Account, tenant: TenantId) -> Result<&Tenant, Error> {
+    s.tenant(tenant)
+        .ok_or(Error::TenantNotAssociated { tenant })
+}
+
+/// The tenant is associated and the actor is a user signed in from it (rule USR-2).
+fn manage<'s>(s: &'s Account, ctx: &Context<'_>, tenant: TenantId) -> Result<&'s Tenant, Error> {
+    let t = associated(s, tenant)?;
+    match ctx.actor() {
+        Actor::User { tenant: from, .. } if from == tenant => Ok(t),
+        _ => Err(Error::NotSignedInFromTenant { tenant }),
+    }
+}
+
+/// As [`manage`], and the actor is a global administrator of the tenant.
+fn global_admin_of<'s>(
+    s: &'s Account,
+    ctx: &Context<'_>,
+    tenant: TenantId,
+    action: &'static str,
+    rule: &'static str,
+) -> Result<&'s Tenant, Error> {
+    let t = manage(s, ctx, tenant)?;
+    match ctx.actor() {
+        Actor::User { user, .. } if s.is_global_admin(tenant, user) => Ok(t),
+        _ => Err(Error::NotGlobalAdmin {
+            action,
+            tenant,
+            rule,
+        }),
+    }
+}
+
+fn not_synced(t: &Tenant, what: &'static str) -> Result<(), Error> {
+    if t.synced_from_on_premises {
+        Err(Error::DirectorySynced { tenant: t.id, what })
+    } else {
+        Ok(())
+    }
+}
+
+fn account_user(s: &Account, user: UserId) -> Result<&User, Error> {
+    s.user(user).ok_or(Error::UserNotInAccount { user })
+}
+
+fn account_app(s: &Account, app: partnerkit_core::AppId) -> Result<&App, Error> {
+    s.app(app).ok_or(Error::AppNotInAccount { app })
+}
+
+fn pending_invitation(u: &User) -> Result<partnerkit_core::InvitationId, Error> {
+    match &u.invitation {
+        Some(i) if i.status == crate::directory::InvitationStatus::Pending => Ok(i.id),
+        _ => Err(Error::InvitationNotPending { user: u.id }),
+    }
+}
+
+fn domain_in_use(s: &Account, domain: &DomainName) -> bool {
+    s.tenants().any(|t| t.domain == *domain)
+        || s.pending_associations().any(|p| p.domain == *domain)
+}
+
+fn username_taken(s: &Account, tenant: TenantId, username: &partnerkit_core::EmailAddress) -> bool {
+    s.users_of(tenant).any(|u| u.username == *username)
+}
+
+fn check_secret(secret: &SecretString, what: &'static str, min: usize) -> Result<(), Error> {
+    if secret.len() < min {
+        Err(Error::SecretTooShort { what, min })
+    } else {
+        Ok(())
+    }
+}
+
+fn check_members(
+    members: &[UserId],
+    allowed: impl Fn(UserId) -> bool,
+    tenant: TenantId,
+) -> Result<(), Error> {
+    for (i, m) in members.iter().enumerate() {
+        if !allowed(*m) {
+            return Err(Error::MemberNotInTenant { user: *m, tenant });
+        }
+        if members.iter().take(i).any(|e| e == m) {
+            return Err(Error::DuplicateInBatch {
+                what: "member",
+                id: m.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reply URLs and App ID URIs are unique within the directory (rule APP-2).
+fn check_unique_urls(
+    s: &Account,
+    tenant: TenantId,
+    reply_url: Option<&Url>,
+    app_id_uri: Option<&Url>,
+) -> Result<(), Error> {
+    for a in s.apps().filter(|a| a.tenant == tenant) {
+        if let Some(url) = reply_url
+            && a.reply_url.as_ref() == Some(url)
+        {
+            return Err(Error::ReplyUrlTaken { url: url.clone() });
+        }
+        if let Some(uri) = app_id_uri
+            && a.app_id_uri.as_ref() == Some(uri)
+        {
+            return Err(Error::AppIdUriTaken { uri: uri.clone() });
+        }
+    }
+    Ok(())
+}

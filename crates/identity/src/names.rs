@@ -1,0 +1,251 @@
+//! Validated names of this crate: domain names, `onmicrosoft.com` labels and invitation lists.
+
+use std::fmt;
+use std::str::FromStr;
+
+use partnerkit_core::EmailAddress;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+macro_rules! string_impls {
+    ($ty:ident) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl FromStr for $ty {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                $ty::new(s)
+            }
+        }
+        impl TryFrom<String> for $ty {
+            type Error = Error;
+            fn try_from(s: String) -> Result<Self, Error> {
+                $ty::new(&s)
+            }
+        }
+        impl From<$ty> for String {
+            fn from(v: $ty) -> String {
+                v.0
+            }
+        }
+        impl $ty {
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+/// A tenant's domain name, such as `contoso.com` or `contoso.onmicrosoft.com`: lower case,
+/// at most 253 characters, two or more dot-separated labels of 1–63 letters, digits or
+/// hyphens (not at either end of a label), the last not all digits.
+///
+/// ```
+/// use partnerkit_identity::DomainName;
+/// assert_eq!(DomainName::new(" Contoso.COM ")?.as_str(), "contoso.com");
+/// assert!(DomainName::new("contoso").is_err());
+/// # Ok::<(), partnerkit_identity::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DomainName(String);
+
+impl DomainName {
+    /// The longest domain name accepted, in characters.
+    pub const MAX_CHARS: usize = 253;
+
+    /// Validates and lower-cases a domain name.
+    pub fn new(value: &str) -> Result<DomainName, Error> {
+        let invalid = |reason: &str| Error::InvalidDomain {
+            given: clip(value, 300),
+            reason: reason.to_owned(),
+        };
+        let v = value.trim().to_ascii_lowercase();
+        if v.is_empty() || v.len() > Self::MAX_CHARS {
+            return Err(invalid("give 1 to 253 characters, such as contoso.com"));
+        }
+        let labels: Vec<&str> = v.split('.').collect();
+        if labels.len() < 2 {
+            return Err(invalid(
+                "it has no dot: give a full domain such as contoso.com",
+            ));
+        }
+        for label in &labels {
+            if !valid_label(label, 63, true) {
+                return Err(invalid(
+                    "each part between dots has 1 to 63 letters, digits or inner hyphens",
+                ));
+            }
+        }
+        if labels
+            .last()
+            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(invalid("the last part cannot be all digits"));
+        }
+        Ok(DomainName(v))
+    }
+}
+string_impls!(DomainName);
+
+fn valid_label(label: &str, max: usize, hyphens: bool) -> bool {
+    !label.is_empty()
+        && label.len() <= max
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || (hyphens && b == b'-'))
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// The `NAME` of a new tenant's initial domain `NAME.onmicrosoft.com` (rule TEN-3): 1 to 27
+/// letters or digits, stored in lower case.
+///
+/// ```
+/// use partnerkit_identity::DomainLabel;
+/// let label = DomainLabel::new("Contoso")?;
+/// assert_eq!(label.domain().as_str(), "contoso.onmicrosoft.com");
+/// assert!(DomainLabel::new("con-toso").is_err());
+/// # Ok::<(), partnerkit_identity::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DomainLabel(String);
+
+impl DomainLabel {
+    /// The longest label accepted, in characters (the directory's limit for initial domains).
+    pub const MAX_CHARS: usize = 27;
+    /// The suffix of every initial domain.
+    pub const SUFFIX: &'static str = "onmicrosoft.com";
+
+    /// Validates and lower-cases a label.
+    pub fn new(value: &str) -> Result<DomainLabel, Error> {
+        let v = value.trim().to_ascii_lowercase();
+        if valid_label(&v, Self::MAX_CHARS, false) {
+            Ok(DomainLabel(v))
+        } else {
+            Err(Error::InvalidDomain {
+                given: clip(value, 300),
+                reason: format!(
+                    "a new tenant's name has 1 to {} letters or digits, such as contoso (rule TEN-3)",
+                    Self::MAX_CHARS
+                ),
+            })
+        }
+    }
+
+    /// The full initial domain, `NAME.onmicrosoft.com`, as it is shown.
+    pub fn domain(&self) -> DomainName {
+        DomainName(format!("{}.{}", self.0, Self::SUFFIX))
+    }
+}
+string_impls!(DomainLabel);
+
+/// One to ten email addresses to invite as guests (rule USR-5), read from text separated by
+/// commas or semicolons; whitespace around each address is trimmed, empty entries are
+/// skipped, and an address given twice (in any letter case) is refused.
+///
+/// ```
+/// use partnerkit_identity::Invitees;
+/// let list: Invitees = " ann@fabrikam.com ; bo@fabrikam.com,cy@contoso.com ".parse()?;
+/// assert_eq!(list.emails().len(), 3);
+/// assert!("ann@fabrikam.com; ANN@fabrikam.com".parse::<Invitees>().is_err());
+/// # Ok::<(), partnerkit_identity::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Invitees(Vec<EmailAddress>);
+
+impl Invitees {
+    /// The most addresses one invitation may hold.
+    pub const MAX: usize = 10;
+
+    /// Reads a list of addresses separated by commas or semicolons.
+    pub fn new(value: &str) -> Result<Invitees, Error> {
+        let mut emails = Vec::new();
+        for part in value.split([',', ';']).map(str::trim) {
+            if part.is_empty() {
+                continue;
+            }
+            let email = EmailAddress::new(part).map_err(|e| Error::InvalidInvitees {
+                reason: e.to_string(),
+            })?;
+            emails.push(email);
+        }
+        Invitees::from_emails(emails)
+    }
+
+    /// Checks a list of already validated addresses: 1 to 10, no duplicates.
+    pub fn from_emails(emails: Vec<EmailAddress>) -> Result<Invitees, Error> {
+        if emails.is_empty() {
+            return Err(Error::InvalidInvitees {
+                reason:
+                    "it holds no address: give 1 to 10 addresses separated by commas or semicolons"
+                        .into(),
+            });
+        }
+        if emails.len() > Self::MAX {
+            return Err(Error::InvalidInvitees {
+                reason: format!(
+                    "it holds {} addresses; at most {} can be invited at once: split the list",
+                    emails.len(),
+                    Self::MAX
+                ),
+            });
+        }
+        for (i, e) in emails.iter().enumerate() {
+            if emails.iter().take(i).any(|earlier| earlier == e) {
+                return Err(Error::InvalidInvitees {
+                    reason: format!("{e} is listed twice: list each address once"),
+                });
+            }
+        }
+        Ok(Invitees(emails))
+    }
+
+    /// The addresses, in the order given.
+    pub fn emails(&self) -> &[EmailAddress] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Invitees {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(e.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Invitees {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Invitees::new(s)
+    }
+}
+
+impl TryFrom<String> for Invitees {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        Invitees::new(&s)
+    }
+}
+
+impl From<Invitees> for String {
+    fn from(v: Invitees) -> String {
+        v.to_string()
+    }
+}
