@@ -4,9 +4,7 @@ use chrono::{DateTime, Utc};
 use partnerkit_core::{Actor, Context, Decider, DisplayName, UserId};
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{
-    AgreementId, AgreementText, AgreementVersion, Catalogue, ResolvedVersion,
-};
+use crate::catalogue::{AgreementId, AgreementText, AgreementVersion, Catalogue, ResolvedVersion};
 use crate::error::{Error, Result};
 
 /// The decider of agreement acceptances; see the [crate docs](crate) for an example.
@@ -142,11 +140,7 @@ impl Acceptances {
     }
 
     /// The acceptance of `version` of `agreement`, if the account accepted it.
-    pub fn find(
-        &self,
-        agreement: &AgreementId,
-        version: &AgreementVersion,
-    ) -> Option<&Acceptance> {
+    pub fn find(&self, agreement: &AgreementId, version: &AgreementVersion) -> Option<&Acceptance> {
         self.list
             .iter()
             .find(|a| &a.agreement == agreement && &a.version == version)

@@ -73,9 +73,7 @@ pub enum Error {
         agreement: AgreementId,
     },
     /// An agreement lists the same version label twice.
-    #[error(
-        "agreement {agreement} lists version {version} more than once: give each version once"
-    )]
+    #[error("agreement {agreement} lists version {version} more than once: give each version once")]
     DuplicateVersion {
         /// The agreement.
         agreement: AgreementId,
