@@ -158,17 +158,17 @@ impl fmt::Display for Decision {
                 reason: DenialReason::NotGranted,
                 held,
             } => {
-                write!(f, "denied: {principal} lacks {permission}, which roles ")?;
+                write!(
+                    f,
+                    "denied: {principal} lacks {permission}, given by the roles "
+                )?;
                 for (i, r) in permission.granted_by().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
                     f.write_str(r.as_str())?;
                 }
-                write!(
-                    f,
-                    " or custom permissions naming it would give; it holds: {held}"
-                )
+                write!(f, " or by custom permissions naming it; it holds: {held}")
             }
         }
     }

@@ -5,3 +5,12 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+
+mod bad_input;
+mod decisions;
+mod grants;
+mod properties;
+mod revocation;
+mod roles;
+mod snapshots;
+mod support;

@@ -1,0 +1,204 @@
+//! Bad input: typed errors that name the rule, nothing changed (X-3).
+
+use partnerkit_access::{Access, Command, Error, Grant, Permission, PermissionSet, Role};
+use partnerkit_core::testing::given;
+
+use crate::support::*;
+
+#[test]
+fn granting_to_an_unknown_principal_is_refused() {
+    // rule: X-3
+    given::<Access>(events([reg_user(1, T1)]))
+        .when(grant(u(9), role(Role::Developer)))
+        .then_err(Error::UnknownPrincipal { principal: u(9) });
+    // One unknown principal in a batch refuses the whole batch: nothing half-applied.
+    given::<Access>(events([reg_user(1, T1)]))
+        .when(Command::GrantMany {
+            principals: vec![u(1), g(9)],
+            grant: role(Role::Developer),
+        })
+        .then_err(Error::UnknownPrincipal { principal: g(9) });
+}
+
+#[test]
+fn an_empty_custom_set_is_refused() {
+    // rule: ROL-3
+    // rule: X-3
+    given::<Access>(events([reg_user(1, T1)]))
+        .when(grant(u(1), Grant::Custom(PermissionSet::EMPTY)))
+        .then_err(Error::EmptyPermissionSet);
+    assert_eq!(PermissionSet::custom([]), Err(Error::EmptyPermissionSet));
+}
+
+#[test]
+fn a_custom_set_naming_owner_only_permissions_is_refused() {
+    // rule: ROL-7
+    given::<Access>(events([reg_user(1, T1)]))
+        .when(grant(
+            u(1),
+            Grant::Custom(PermissionSet::of(&[
+                Permission::ViewReports,
+                Permission::ManageTaxSettings,
+            ])),
+        ))
+        .then_err(Error::OwnerOnlyPermission {
+            permission: Permission::ManageTaxSettings,
+        });
+    given::<Access>(events([reg_user(1, T1)]))
+        .when(Command::SetGrants {
+            principal: u(1),
+            grants: vec![Grant::Custom(Permission::ManagePayoutSettings.into())],
+        })
+        .then_err(Error::OwnerOnlyPermission {
+            permission: Permission::ManagePayoutSettings,
+        });
+}
+
+#[test]
+fn a_role_that_does_not_exist_cannot_be_read() {
+    // rule: X-3
+    let cmd = r#"{"type":"grant","principal":{"kind":"user","id":"00000000-0000-0000-0000-000000000001"},"grant":{"role":"superuser"}}"#;
+    let err = serde_json::from_str::<Command>(cmd).unwrap_err();
+    assert!(err.to_string().contains("superuser"), "{err}");
+    assert_eq!(
+        "superuser".parse::<Role>(),
+        Err(Error::UnknownRole {
+            given: "superuser".into()
+        })
+    );
+}
+
+#[test]
+fn other_refusals() {
+    // rule: X-3
+    let past = events([
+        reg_user(1, T1),
+        reg_user(2, T2),
+        reg_group(1, T1),
+        grant(u(1), role(Role::Developer)),
+        Command::SetOwnerAccount { owner: owner() },
+    ]);
+    let check = |cmd: Command, err: Error| given::<Access>(past.clone()).when(cmd).then_err(err);
+    check(
+        reg_user(1, T1),
+        Error::AlreadyRegistered { principal: u(1) },
+    );
+    check(
+        Command::GrantMany {
+            principals: vec![],
+            grant: role(Role::Manager),
+        },
+        Error::NoPrincipals,
+    );
+    check(
+        Command::GrantMany {
+            principals: vec![u(1), u(1)],
+            grant: role(Role::Manager),
+        },
+        Error::DuplicatePrincipal { principal: u(1) },
+    );
+    check(
+        grant(u(1), role(Role::Developer)),
+        Error::AlreadyGranted {
+            principal: u(1),
+            grant: role(Role::Developer),
+        },
+    );
+    check(
+        Command::Revoke {
+            principal: u(1),
+            grant: role(Role::Manager),
+        },
+        Error::NotGranted {
+            principal: u(1),
+            grant: role(Role::Manager),
+        },
+    );
+    check(
+        grant(
+            partnerkit_access::Principal::OwnerAccount(owner()),
+            role(Role::Owner),
+        ),
+        Error::OwnerAccountGrant,
+    );
+    check(
+        Command::SetOwnerAccount {
+            owner: partnerkit_core::testing::id(401),
+        },
+        Error::OwnerAccountAlreadySet { current: owner() },
+    );
+    check(
+        members(1, &[1, 2]),
+        Error::MemberOfOtherTenant {
+            group: group(1),
+            group_tenant: tenant(T1),
+            user: user(2),
+            user_tenant: tenant(T2),
+        },
+    );
+    check(
+        members(1, &[9]),
+        Error::UnknownPrincipal { principal: u(9) },
+    );
+    check(
+        Command::RemoveGroupMember {
+            group: group(1),
+            user: user(1),
+        },
+        Error::NotMember {
+            group: group(1),
+            user: user(1),
+        },
+    );
+    check(
+        Command::RemoveApp { app: app(1) },
+        Error::UnknownPrincipal { principal: a(1) },
+    );
+}
+
+#[test]
+fn error_messages() {
+    let errors = [
+        Error::UnknownPermission {
+            given: "fly".into(),
+        },
+        Error::UnknownRole {
+            given: "admin".into(),
+        },
+        Error::EmptyPermissionSet,
+        Error::OwnerOnlyPermission {
+            permission: Permission::ManageTaxSettings,
+        },
+        Error::UnknownPrincipal { principal: u(9) },
+        Error::AlreadyRegistered { principal: g(1) },
+        Error::NoPrincipals,
+        Error::DuplicatePrincipal { principal: a(1) },
+        Error::AlreadyGranted {
+            principal: u(1),
+            grant: role(Role::Developer),
+        },
+        Error::NotGranted {
+            principal: u(1),
+            grant: Grant::Custom(Permission::ViewReports.into()),
+        },
+        Error::OwnerAccountGrant,
+        Error::OwnerAccountAlreadySet { current: owner() },
+        Error::MemberOfOtherTenant {
+            group: group(1),
+            group_tenant: tenant(T1),
+            user: user(2),
+            user_tenant: tenant(T2),
+        },
+        Error::AlreadyMember {
+            group: group(1),
+            user: user(1),
+        },
+        Error::NotMember {
+            group: group(1),
+            user: user(1),
+        },
+        Error::LastManager,
+    ];
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    insta::assert_snapshot!("error_messages", text.join("\n"));
+}

@@ -1,0 +1,239 @@
+//! Invariants over random accounts: no permission escalation, explanations that name real
+//! grants, deterministic decisions equal between single, batch and the reference scan.
+
+use partnerkit_access::{
+    Access, AccessIndex, AccessState, Command, Explanation, Grant, Permission, PermissionSet,
+    Principal, Request, Role, authorize_scan,
+};
+use partnerkit_core::testing::default_now;
+use partnerkit_core::{Actor, Context, Decider, SequentialIds};
+use proptest::prelude::*;
+
+use crate::support::*;
+
+fn principal() -> impl Strategy<Value = Principal> {
+    prop_oneof![
+        (1u128..=7).prop_map(u),
+        (1u128..=3).prop_map(g),
+        (1u128..=2).prop_map(a),
+    ]
+}
+
+fn a_grant() -> impl Strategy<Value = Grant> {
+    prop_oneof![
+        prop::sample::select(Role::ALL.to_vec()).prop_map(Grant::Role),
+        // Any bits, including empty and Owner-only ones, which the decider refuses.
+        any::<u32>().prop_map(|b| Grant::Custom(PermissionSet::from_bits_truncate(b & 0x7fff))),
+    ]
+}
+
+fn command() -> impl Strategy<Value = Command> {
+    prop_oneof![
+        3 => (1u128..=7, 0u128..2).prop_map(|(n, t)| reg_user(n, T1 + t)),
+        2 => (1u128..=3, 0u128..2).prop_map(|(n, t)| reg_group(n, T1 + t)),
+        1 => (1u128..=2, 0u128..2).prop_map(|(n, t)| reg_app(n, T1 + t)),
+        2 => (1u128..=3, prop::collection::vec(1u128..=7, 0..4))
+            .prop_map(|(gr, us)| members(gr, &us)),
+        2 => (1u128..=3, 1u128..=7).prop_map(|(gr, n)| Command::AddGroupMember { group: group(gr), user: user(n) }),
+        1 => (1u128..=3, 1u128..=7).prop_map(|(gr, n)| Command::RemoveGroupMember { group: group(gr), user: user(n) }),
+        5 => (principal(), a_grant()).prop_map(|(p, gr)| grant(p, gr)),
+        1 => (prop::collection::vec(principal(), 1..4), a_grant())
+            .prop_map(|(principals, grant)| Command::GrantMany { principals, grant }),
+        2 => (principal(), a_grant()).prop_map(|(principal, grant)| Command::Revoke { principal, grant }),
+        1 => (principal(), prop::collection::vec(a_grant(), 0..3))
+            .prop_map(|(principal, grants)| Command::SetGrants { principal, grants }),
+        1 => (1u128..=7).prop_map(|n| Command::RemoveUser { user: user(n) }),
+        1 => (1u128..=3).prop_map(|n| Command::RemoveGroup { group: group(n) }),
+        1 => (1u128..=2).prop_map(|n| Command::RemoveApp { app: app(n) }),
+        1 => (0u128..2).prop_map(|t| Command::RemoveTenant { tenant: tenant(T1 + t) }),
+        1 => Just(Command::SetOwnerAccount { owner: owner() }),
+    ]
+}
+
+/// Runs the commands, skipping refused ones; returns the state and the accepted events.
+fn run(cmds: Vec<Command>) -> (AccessState, Vec<partnerkit_access::Event>) {
+    let ids = SequentialIds::default();
+    let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+    let mut st = AccessState::default();
+    let mut evs = Vec::new();
+    for c in cmds {
+        if let Ok(e) = Access::execute(&mut st, c, &ctx) {
+            evs.extend(e);
+        }
+    }
+    (st, evs)
+}
+
+fn all_principals() -> Vec<Principal> {
+    let mut v: Vec<Principal> = (1..=7).map(u).collect();
+    v.extend((1..=3).map(g));
+    v.extend((1..=2).map(a));
+    v.push(Principal::OwnerAccount(owner()));
+    v
+}
+
+fn all_requests() -> Vec<Request> {
+    all_principals()
+        .into_iter()
+        .flat_map(|principal| {
+            Permission::ALL.map(|permission| Request {
+                principal,
+                permission,
+            })
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn state_is_rebuilt_from_events(cmds in prop::collection::vec(command(), 0..40)) {
+        let (st, evs) = run(cmds);
+        prop_assert_eq!(Access::fold(&evs), st);
+    }
+
+    #[test]
+    fn adding_a_grant_never_removes_a_permission(
+        cmds in prop::collection::vec(command(), 0..40),
+        principals in prop::collection::vec(principal(), 1..3),
+        extra in a_grant(),
+    ) {
+        let (st, _) = run(cmds);
+        let before = AccessIndex::build(&st);
+        let (after_state, _) = {
+            let mut s = st.clone();
+            let ids = SequentialIds::default();
+            let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+            let ok = Access::execute(&mut s, Command::GrantMany { principals, grant: extra }, &ctx).is_ok();
+            (s, ok)
+        };
+        let after = AccessIndex::build(&after_state);
+        for p in all_principals() {
+            prop_assert!(before.effective(p).is_subset(after.effective(p)), "{p} lost a permission");
+        }
+    }
+
+    #[test]
+    fn removing_never_adds_a_permission(
+        cmds in prop::collection::vec(command(), 0..40),
+        removal in prop_oneof![
+            (principal(), a_grant()).prop_map(|(principal, grant)| Command::Revoke { principal, grant }),
+            (1u128..=7).prop_map(|n| Command::RemoveUser { user: user(n) }),
+            (1u128..=3).prop_map(|n| Command::RemoveGroup { group: group(n) }),
+            (1u128..=2).prop_map(|n| Command::RemoveApp { app: app(n) }),
+            (0u128..2).prop_map(|t| Command::RemoveTenant { tenant: tenant(T1 + t) }),
+            (1u128..=3, 1u128..=7).prop_map(|(gr, n)| Command::RemoveGroupMember { group: group(gr), user: user(n) }),
+        ],
+    ) {
+        let (st, _) = run(cmds);
+        let before = AccessIndex::build(&st);
+        let (after_state, _) = run_more(st, removal);
+        let after = AccessIndex::build(&after_state);
+        for p in all_principals() {
+            prop_assert!(after.effective(p).is_subset(before.effective(p)), "{p} gained a permission");
+        }
+    }
+
+    #[test]
+    fn membership_grants_no_more_than_user_and_group_grants(cmds in prop::collection::vec(command(), 0..40)) {
+        // rule: ROL-4 — exactly own ∪ groups', never more.
+        let (st, _) = run(cmds);
+        let idx = AccessIndex::build(&st);
+        for (id, entry) in st.users() {
+            let own = entry.grants().iter().fold(PermissionSet::EMPTY, |acc, g| acc | g.permissions());
+            let groups = st.groups_of(*id).into_iter().fold(PermissionSet::EMPTY, |acc, gr| {
+                st.groups()[&gr].grants().iter().fold(acc, |acc, g| acc | g.permissions())
+            });
+            prop_assert_eq!(idx.effective(Principal::User(*id)), own | groups);
+        }
+        // Nothing but the Owner role reaches Owner-only permissions (ROL-7).
+        for p in all_principals() {
+            if !(idx.effective(p) & PermissionSet::OWNER_ONLY).is_empty() {
+                prop_assert!(idx.grants_reaching(p).iter().any(|s| s.grant == Grant::Role(Role::Owner)));
+            }
+        }
+    }
+
+    #[test]
+    fn explanations_name_only_grants_that_exist(cmds in prop::collection::vec(command(), 0..40)) {
+        // rule: ROL-6
+        let (st, _) = run(cmds);
+        let idx = AccessIndex::build(&st);
+        for r in all_requests() {
+            let d = idx.authorize(&r);
+            match d.explanation {
+                Explanation::Allowed { by } => {
+                    prop_assert!(st.grants_of(by.holder).contains(&by.grant), "{by} does not exist");
+                    prop_assert!(by.grant.permissions().contains(r.permission));
+                    let reaches = by.holder == r.principal || match (r.principal, by.holder) {
+                        (Principal::User(u), Principal::Group(gr)) => st.groups()[&gr].members().contains(&u),
+                        _ => false,
+                    };
+                    prop_assert!(reaches, "{by} does not reach {}", r.principal);
+                    for s in idx.grants_allowing(&r) {
+                        prop_assert!(st.grants_of(s.holder).contains(&s.grant));
+                    }
+                }
+                Explanation::Denied { held, .. } => {
+                    prop_assert!(!held.contains(r.permission));
+                    prop_assert_eq!(held, idx.effective(r.principal));
+                    prop_assert!(idx.grants_allowing(&r).is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decisions_are_deterministic_and_agree(cmds in prop::collection::vec(command(), 0..40)) {
+        let (st, _) = run(cmds);
+        let idx = AccessIndex::build(&st);
+        let again = AccessIndex::build(&st.clone());
+        let requests = all_requests();
+        let batch = idx.authorize_batch(&requests);
+        for (r, b) in requests.iter().zip(&batch) {
+            let single = idx.authorize(r);
+            prop_assert_eq!(single, *b);
+            prop_assert_eq!(single, again.authorize(r));
+            prop_assert_eq!(single, authorize_scan(&st, r));
+        }
+        // who_may and effective_permissions agree with the decisions.
+        for p in Permission::ALL {
+            let who = idx.who_may(p);
+            for pr in all_principals() {
+                let allowed = idx.authorize(&Request { principal: pr, permission: p }).is_allowed();
+                prop_assert_eq!(who.contains(&pr), allowed);
+                let listed = idx.effective_permissions(pr).iter().any(|(q, _)| *q == p);
+                prop_assert_eq!(listed, allowed);
+            }
+        }
+    }
+
+    #[test]
+    fn a_manager_remains_while_one_existed(cmds in prop::collection::vec(command(), 0..40), last in command()) {
+        // rule: USR-7 — once the account has a Manager it keeps one while it has users.
+        let (st, _) = run(cmds);
+        let had = !st.managers().is_empty();
+        let (after, _) = run_more(st, last);
+        if had && !after.users().is_empty() {
+            prop_assert!(!after.managers().is_empty());
+        }
+    }
+
+    #[test]
+    fn permission_set_serde_round_trips(bits in any::<u32>()) {
+        let set = PermissionSet::from_bits_truncate(bits);
+        let json = serde_json::to_string(&set).unwrap();
+        let back: PermissionSet = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(back, set);
+        prop_assert_eq!(set.iter().count(), set.len());
+        prop_assert_eq!(set.iter().collect::<PermissionSet>(), set);
+    }
+}
+
+fn run_more(mut st: AccessState, cmd: Command) -> (AccessState, bool) {
+    let ids = SequentialIds::default();
+    let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+    let ok = Access::execute(&mut st, cmd, &ctx).is_ok();
+    (st, ok)
+}
