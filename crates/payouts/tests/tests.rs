@@ -1,1 +1,14 @@
-//! tests
+//! Integration tests of partnerkit-payouts: one binary, one module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod hold;
+mod profile;
+mod props;
+mod snapshots;
+mod statements;
+mod support;

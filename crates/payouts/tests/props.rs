@@ -1,0 +1,281 @@
+//! Property tests: money is conserved across any sequence of cycles; folds merge; the batch
+//! fold agrees with the per-account fold (PAY-4, PAY-6, PAY-8, PAY-9).
+
+use chrono::Duration;
+use partnerkit_core::testing::at;
+use partnerkit_core::{AccountId, Actor, Context, Currency, Decider, Money, SequentialIds};
+use partnerkit_payouts::{
+    CarryOver, Command, LedgerBatch, LedgerEntry, Outcome, PayoutMonth, PayoutPolicy,
+    PayoutProfile, PayoutTimeZone, Payouts, PendingAmount, RevenueSource, StatementFold,
+    VerificationOutcome,
+};
+use proptest::prelude::*;
+
+use crate::support::*;
+
+const SOURCES: [&str; 4] = [
+    RevenueSource::APP_SALES,
+    RevenueSource::EA_USAGE,
+    RevenueSource::EA_ORDER,
+    RevenueSource::CSP_MCA_CUSTOMER_PAID,
+];
+
+/// (source, cents, withheld percent, months before the cycle earned, day)
+type RawEntry = (usize, i64, i64, i32, u32);
+
+fn raw_entry() -> impl Strategy<Value = RawEntry> {
+    (0..4usize, -4_000i64..15_000, 0i64..=30, 1i32..=2, 1u32..=28)
+}
+
+fn make_entry(cycle: PayoutMonth, (s, cents, pct, back, day): RawEntry) -> LedgerEntry {
+    let earned = cycle.plus(-back).day(day);
+    let amount = Money::from_minor_units(cents, Currency::USD);
+    let withheld = Money::from_minor_units(cents * pct / 100, Currency::USD);
+    LedgerEntry::new(
+        src(SOURCES[s]),
+        amount,
+        earned,
+        partnerkit_core::CountryCode::US,
+        &PayoutPolicy::default(),
+    )
+    .unwrap()
+    .with_withheld(withheld)
+    .unwrap()
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    HoldOn,
+    HoldOff,
+    ChangeAccount,
+    Verify,
+    Reject,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        Just(Op::HoldOn),
+        Just(Op::HoldOff),
+        Just(Op::ChangeAccount),
+        Just(Op::Verify),
+        Just(Op::Verify),
+        Just(Op::Reject),
+    ]
+}
+
+/// Applies `op` at `t`; refused commands (such as verifying nothing) change nothing.
+fn apply_op(
+    profile: &mut PayoutProfile,
+    op: Op,
+    t: chrono::DateTime<chrono::Utc>,
+    ids: &SequentialIds,
+) {
+    let (cmd, actor) = match op {
+        Op::HoldOn => (Command::SetHold { on: true }, by_owner()),
+        Op::HoldOff => (Command::SetHold { on: false }, by_owner()),
+        Op::ChangeAccount => (Command::SetPayoutAccount { account: us_bank() }, by_owner()),
+        Op::Verify | Op::Reject => {
+            let Some(current) = profile.payout_account() else {
+                return;
+            };
+            let outcome = match op {
+                Op::Verify => VerificationOutcome::Verified,
+                _ => VerificationOutcome::Rejected {
+                    reason: "does not match".into(),
+                },
+            };
+            (
+                Command::RecordVerification {
+                    payout_account: current.id,
+                    outcome,
+                },
+                Actor::Marketplace,
+            )
+        }
+    };
+    let before = profile.clone();
+    if Payouts::execute(profile, cmd, &Context::new(t, actor, ids)).is_err() {
+        assert_eq!(*profile, before, "a refused command changed the state");
+    }
+}
+
+proptest! {
+    #[test]
+    fn not_a_cent_is_lost_or_made(
+        cycles in prop::collection::vec(
+            (
+                prop::collection::vec(raw_entry(), 0..6),
+                prop::collection::vec((op(), 0i64..(31 * 24 * 60)), 0..4),
+            ),
+            1..10,
+        ),
+        legacy in any::<bool>(),
+    ) {
+        // rule: PAY-4
+        // rule: PAY-6
+        // rule: PAY-8
+        // rule: PAY-9
+        let policy = if legacy { PayoutPolicy::store_legacy() } else { PayoutPolicy::default() };
+        let ids = SequentialIds::default();
+        let mut profile = Payouts::fold(&with_owner());
+        let first = month("2027-01");
+        let mut carry = zero();
+        let (mut earned, mut withheld, mut paid) = (0i64, 0i64, 0i64);
+        for (k, (entries, mut ops)) in cycles.into_iter().enumerate() {
+            let cycle = first.plus(k as i32);
+            // Toggles and account changes happen during the previous month (in UTC, so some
+            // fall into this month in Pacific time).
+            ops.sort_by_key(|(_, minute)| *minute);
+            let start = PayoutTimeZone::UTC.month_start(cycle.previous());
+            for (o, minute) in ops {
+                apply_op(&mut profile, o, start + Duration::minutes(minute), &ids);
+            }
+            let mut fold = StatementFold::default();
+            for raw in entries {
+                let e = make_entry(cycle, raw);
+                earned += e.amount_minor();
+                withheld += e.withheld_minor();
+                fold.add(&e).unwrap();
+            }
+            let terms = profile.cycle_terms(cycle, &policy).unwrap();
+            let s = fold.finish(&terms, &carry).unwrap();
+            prop_assert!(s.balances());
+            prop_assert!(!s.paid.is_negative());
+            if s.paid.is_positive() {
+                prop_assert_eq!(&s.outcome, &Outcome::Paid);
+                prop_assert!(!terms.hold.held);
+                prop_assert_eq!(s.payment_date, Some(policy.payment_date(cycle)));
+            }
+            paid += s.paid.minor_units().unwrap();
+            carry = s.carried_out.clone();
+        }
+        let owed = carry.total().unwrap().minor_units().unwrap();
+        prop_assert_eq!(paid + owed, earned - withheld);
+    }
+
+    #[test]
+    fn merge_of_split_ledger_equals_the_whole(
+        raws in prop::collection::vec(raw_entry(), 0..40),
+        cuts in prop::collection::vec(0usize..40, 0..4),
+        carried in -5_000i64..5_000,
+    ) {
+        // rule: PAY-9
+        let cycle = month("2027-04");
+        let entries: Vec<LedgerEntry> = raws.into_iter().map(|r| make_entry(cycle, r)).collect();
+        let mut whole = StatementFold::default();
+        for e in &entries {
+            whole.add(e).unwrap();
+        }
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(entries.len())).collect();
+        cuts.push(0);
+        cuts.push(entries.len());
+        cuts.sort_unstable();
+        let parts: Vec<StatementFold> = cuts
+            .windows(2)
+            .map(|w| {
+                let mut f = StatementFold::default();
+                for e in &entries[w[0]..w[1]] {
+                    f.add(e).unwrap();
+                }
+                f
+            })
+            .collect();
+        // Merge in reverse order: order does not matter either.
+        let merged = parts
+            .into_iter()
+            .rev()
+            .try_fold(StatementFold::default(), StatementFold::merge)
+            .unwrap();
+        prop_assert_eq!(&merged, &whole);
+        let terms = Payouts::fold(&verified()).cycle_terms(cycle, &PayoutPolicy::default()).unwrap();
+        let carry = CarryOver { balance: Money::from_minor_units(carried, Currency::USD), pending: vec![] };
+        prop_assert_eq!(merged.finish(&terms, &carry).unwrap(), whole.finish(&terms, &carry).unwrap());
+    }
+
+    #[test]
+    fn batch_fold_equals_per_account_fold(
+        raws in prop::collection::vec((0u128..5, raw_entry(), 0i32..=1), 0..60),
+        parts in 1usize..5,
+        carried in prop::collection::vec((-5_000i64..5_000, -2_000i64..8_000, 0i32..3), 5),
+    ) {
+        // rule: PAY-9
+        let cycle = month("2027-04");
+        let mut batch = LedgerBatch::new(cycle, Currency::USD);
+        let mut singles = vec![StatementFold::default(); 5];
+        let accounts: Vec<AccountId> = (0..5u128).map(partnerkit_core::testing::id).collect();
+        for a in &accounts {
+            batch.intern(*a);
+        }
+        for (n, raw, shift) in raws {
+            // Some entries are earned early enough to be due, some only later.
+            let e = make_entry(cycle.plus(shift), raw);
+            batch.push(accounts[n as usize], &e).unwrap();
+            singles[n as usize].add(&e).unwrap();
+        }
+        let folded = (0..parts)
+            .map(|p| batch.fold_part(p, parts).unwrap())
+            .reduce(|a, b| a.merge(b).unwrap())
+            .unwrap();
+        prop_assert_eq!(&folded, &batch.fold().unwrap());
+        let terms = Payouts::fold(&verified()).cycle_terms(cycle, &PayoutPolicy::default()).unwrap();
+        for (slot, single) in singles.iter().enumerate() {
+            let (bal, pend, ahead) = carried[slot];
+            let carry = CarryOver {
+                balance: Money::from_minor_units(bal, Currency::USD),
+                pending: vec![PendingAmount {
+                    payable_in: cycle.plus(ahead),
+                    amount: Money::from_minor_units(pend, Currency::USD),
+                }],
+            };
+            let from_batch = folded.statement(slot as u32, &terms, &carry).unwrap();
+            prop_assert_eq!(&from_batch, &single.finish(&terms, &carry).unwrap());
+            prop_assert!(from_batch.balances());
+        }
+    }
+
+    #[test]
+    fn pacific_months_start_at_local_midnight(year in 2007i32..2100, m in 1u32..=12) {
+        // rule: PAY-6
+        let tz = PayoutTimeZone::UsPacific;
+        let mo = PayoutMonth::new(year, m).unwrap();
+        let start = tz.month_start(mo);
+        prop_assert_eq!(tz.month_of(start), mo);
+        prop_assert_eq!(tz.month_of(start - Duration::seconds(1)), mo.previous());
+        prop_assert_eq!(tz.local(start).time(), chrono::NaiveTime::MIN);
+        let offset = (start - at(year, m, 1, 0, 0, 0)).num_hours();
+        prop_assert!(offset == 7 || offset == 8);
+    }
+}
+
+#[test]
+fn batch_overflow_is_an_error_never_a_wrap() {
+    let cycle = month("2027-04");
+    let mut batch = LedgerBatch::new(cycle, Currency::USD);
+    let huge = LedgerEntry::new(
+        src("x"),
+        Money::from_minor_units(i64::MAX, Currency::USD),
+        date(2027, 3, 1),
+        partnerkit_core::CountryCode::US,
+        &PayoutPolicy::default(),
+    )
+    .unwrap();
+    let a: AccountId = partnerkit_core::testing::id(1);
+    batch.push(a, &huge).unwrap();
+    batch.push(a, &huge).unwrap();
+    assert!(matches!(
+        batch.fold(),
+        Err(partnerkit_payouts::Error::Overflow { .. })
+    ));
+    // Other currency, unknown slot.
+    let eur = LedgerEntry::new(
+        src("x"),
+        "1.00 EUR".parse().unwrap(),
+        date(2027, 3, 1),
+        partnerkit_core::CountryCode::FR,
+        &PayoutPolicy::default(),
+    )
+    .unwrap();
+    assert!(batch.push(a, &eur).is_err());
+    assert!(batch.push_slot(7, &huge).is_err());
+    assert_eq!(batch.len(), 2);
+}
