@@ -1,0 +1,1 @@
+//! Bench data generators and peers (placeholder until the bench issue).
