@@ -1,0 +1,132 @@
+//! The tax profile and its status (rules TAX-1, TAX-2).
+
+use partnerkit_core::CountryCode as C;
+use partnerkit_core::testing::{at, given};
+use partnerkit_tax::*;
+
+use crate::common::*;
+
+#[test]
+fn a_profile_records_residence_citizenship_and_entity_type() {
+    // rule: TAX-1
+    assert_eq!(
+        TaxProfile::default().status(date(2027, 1, 1)),
+        ProfileStatus::NotStarted
+    );
+    let d = details(C::SE, C::DE, EntityType::Individual);
+    let state = given::<Tax>([])
+        .when(Command::StartProfile(d))
+        .then([Event::ProfileStarted(d)]);
+    assert_eq!(state.details, Some(d));
+    assert_eq!(state.status(date(2027, 1, 15)), ProfileStatus::Incomplete);
+    assert_eq!(state.required_form(), Some(FormKind::W8Ben));
+}
+
+#[test]
+fn a_profile_is_started_once() {
+    // rule: TAX-1
+    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
+        .when(Command::StartProfile(individual(C::SE)))
+        .then_err(Error::ProfileAlreadyStarted);
+}
+
+#[test]
+fn the_holder_can_edit_the_profile_and_the_old_form_is_withdrawn() {
+    // rule: TAX-1
+    let se = individual(C::SE);
+    let gb = individual(C::GB);
+    let state = given::<Tax>([
+        Event::ProfileStarted(se),
+        w8_submitted(FormKind::W8Ben, None, date(2027, 1, 2)),
+    ])
+    .when(Command::EditProfile(gb))
+    .then([
+        Event::ProfileEdited(gb),
+        Event::FormWithdrawn {
+            form: FormKind::W8Ben,
+            reason: WithdrawalReason::ProfileChanged,
+        },
+    ]);
+    assert_eq!(state.form, None);
+    assert_eq!(state.status(date(2027, 1, 15)), ProfileStatus::Incomplete);
+}
+
+#[test]
+fn an_edit_that_changes_nothing_records_nothing() {
+    // rule: TAX-1
+    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
+        .when(Command::EditProfile(individual(C::SE)))
+        .then([]);
+}
+
+#[test]
+fn an_edit_without_a_form_withdraws_nothing() {
+    // rule: TAX-1
+    let entity = details(C::SE, C::SE, EntityType::Entity);
+    let state = given::<Tax>([Event::ProfileStarted(individual(C::SE))])
+        .when(Command::EditProfile(entity))
+        .then([Event::ProfileEdited(entity)]);
+    assert_eq!(state.required_form(), Some(FormKind::W8BenE));
+}
+
+#[test]
+fn commands_before_the_profile_is_started_are_refused() {
+    // rule: TAX-1
+    given::<Tax>([])
+        .when(Command::EditProfile(individual(C::SE)))
+        .then_err(Error::ProfileNotStarted);
+    given::<Tax>([])
+        .when(Command::SubmitW9(w9(date(2027, 1, 1))))
+        .then_err(Error::ProfileNotStarted);
+}
+
+#[test]
+fn status_is_complete_with_the_required_form_and_expired_after_three_calendar_years() {
+    // rule: TAX-1
+    // rule: TAX-5
+    let p = w8_profile(C::SE, date(2027, 1, 10), true);
+    assert_eq!(
+        p.status(date(2027, 1, 9)),
+        ProfileStatus::Incomplete,
+        "not yet signed"
+    );
+    assert_eq!(p.status(date(2027, 1, 10)), ProfileStatus::Complete);
+    assert_eq!(p.status(date(2030, 12, 31)), ProfileStatus::Complete);
+    assert_eq!(p.status(date(2031, 1, 1)), ProfileStatus::Expired);
+}
+
+#[test]
+fn a_w9_never_expires() {
+    // rule: TAX-1
+    let p = given::<Tax>([Event::ProfileStarted(individual(C::US))])
+        .at(at(2027, 1, 15, 12, 0, 0))
+        .when(Command::SubmitW9(w9(date(2027, 1, 15))))
+        .then_events(|e| assert_eq!(e.len(), 1));
+    assert_eq!(p.status(date(2090, 1, 1)), ProfileStatus::Complete);
+}
+
+#[test]
+fn w8_validity_ends_on_the_last_day_of_the_third_calendar_year_after_signing() {
+    // rule: TAX-5
+    assert_eq!(w8_valid_through(date(2015, 9, 30)), date(2018, 12, 31));
+    assert_eq!(w8_valid_through(date(2027, 1, 1)), date(2030, 12, 31));
+    assert_eq!(w8_valid_through(date(2027, 12, 31)), date(2030, 12, 31));
+}
+
+#[test]
+fn required_form_by_residence_citizenship_and_entity_type() {
+    // rule: TAX-2
+    let cases = [
+        (C::US, C::US, EntityType::Individual, FormKind::W9),
+        (C::US, C::US, EntityType::Entity, FormKind::W9),
+        (C::SE, C::US, EntityType::Individual, FormKind::W9),
+        (C::US, C::SE, EntityType::Individual, FormKind::W9),
+        (C::SE, C::SE, EntityType::Individual, FormKind::W8Ben),
+        (C::IN, C::GB, EntityType::Individual, FormKind::W8Ben),
+        (C::SE, C::SE, EntityType::Entity, FormKind::W8BenE),
+        (C::BR, C::BR, EntityType::Entity, FormKind::W8BenE),
+    ];
+    for (res, cit, et, form) in cases {
+        assert_eq!(required_form(res, cit, et), form, "{res} {cit} {et:?}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Rule tests of partnerkit-tax: one module per area, each test citing the rule it proves.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+mod fold;
+mod forms;
+mod profile;
+mod props;
+mod remittance;
+mod snapshots;
+mod treaty;
+mod withholding;
