@@ -186,12 +186,23 @@ impl LedgerBatch {
         let slots = self.due_slot.get(due.clone()).unwrap_or(&[]);
         let amounts = self.due_amount.get(due.clone()).unwrap_or(&[]);
         let withheld = self.due_withheld.get(due).unwrap_or(&[]);
+        // The hot loop: no Result, no branch but the (always taken) bounds check. Slots were
+        // checked when pushed; overflow is flagged and turned into an error after the loop.
+        let mut overflow = false;
+        let mut unknown = None;
         for ((slot, a), w) in slots.iter().zip(amounts).zip(withheld) {
-            let cell = fold
-                .sums
-                .get_mut(*slot as usize)
-                .ok_or(Error::UnknownSlot { slot: *slot })?;
-            cell.add(*a, *w)?;
+            match fold.sums.get_mut(*slot as usize) {
+                Some(cell) => overflow |= cell.add_flagging(*a, *w),
+                None => unknown = Some(*slot),
+            }
+        }
+        if let Some(slot) = unknown {
+            return Err(Error::UnknownSlot { slot });
+        }
+        if overflow {
+            return Err(Error::Overflow {
+                what: "a batch's per-account sums",
+            });
         }
         for i in later {
             if let (Some(slot), Some(m), Some(a), Some(w)) = (

@@ -259,6 +259,17 @@ pub(crate) struct Sums {
 }
 
 impl Sums {
+    /// Adds without branching; returns true on overflow (the caller then returns an error and
+    /// discards the sums, so a wrapped value never escapes).
+    #[inline(always)]
+    pub(crate) fn add_flagging(&mut self, earned: i64, withheld: i64) -> bool {
+        let (e, o1) = self.earned.overflowing_add(earned);
+        let (w, o2) = self.withheld.overflowing_add(withheld);
+        self.earned = e;
+        self.withheld = w;
+        o1 | o2
+    }
+
     #[inline]
     pub(crate) fn add(&mut self, earned: i64, withheld: i64) -> Result<(), Error> {
         self.earned = add(self.earned, earned, "earned revenue")?;
