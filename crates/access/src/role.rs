@@ -114,12 +114,13 @@ impl Grant {
         PermissionSet::custom(permissions).map(Grant::Custom)
     }
 
-    /// The permissions the grant gives.
+    /// The permissions the grant gives. A custom set never gives Owner-only permissions,
+    /// even one read from a tampered store that names them (rule ROL-7).
     #[inline]
     pub const fn permissions(self) -> PermissionSet {
         match self {
             Grant::Role(r) => r.permissions(),
-            Grant::Custom(set) => set,
+            Grant::Custom(set) => set.difference(PermissionSet::OWNER_ONLY),
         }
     }
 

@@ -230,3 +230,25 @@ fn role_and_permission_names_parse() {
         Err(partnerkit_access::Error::UnknownPermission { .. })
     ));
 }
+
+#[test]
+fn a_tampered_custom_set_still_cannot_reach_owner_only_permissions() {
+    // rule: ROL-7 — "never reachable through any other role", even from a forged event.
+    let forged = vec![
+        partnerkit_access::Event::UserRegistered {
+            user: user(1),
+            tenant: tenant(T1),
+        },
+        partnerkit_access::Event::Granted {
+            principals: vec![u(1)],
+            grant: Grant::Custom(PermissionSet::ALL),
+        },
+    ];
+    let st = <partnerkit_access::Access as partnerkit_core::Decider>::fold(&forged);
+    let idx = partnerkit_access::AccessIndex::build(&st);
+    assert_eq!(idx.effective(u(1)), Role::Manager.permissions());
+    assert!(
+        !idx.authorize(&Request::new(user(1), ManageTaxSettings))
+            .is_allowed()
+    );
+}
