@@ -113,10 +113,8 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                     domain: domain.to_string(),
                 });
             }
-            if let Some(u) = &first_user
-                && s.user(u.user).is_some()
-            {
-                return Err(Error::UserAlreadyInAccount { user: u.user });
+            if let Some(u) = &first_user {
+                check_new_user(s, u.user, tenant)?;
             }
             Ok(vec![Event::TenantAssociationBegun {
                 tenant,
@@ -145,9 +143,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 synced_from_on_premises: p.synced_from_on_premises,
             }];
             if let Some(u) = &p.first_user {
-                if s.user(u.user).is_some() {
-                    return Err(Error::UserAlreadyInAccount { user: u.user });
-                }
+                check_new_user(s, u.user, tenant)?;
                 events.push(Event::UsersAdded {
                     tenant,
                     users: vec![u.clone()],
@@ -183,6 +179,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             check_secret(&admin_password, "password", MIN_PASSWORD_CHARS)?;
             let tenant: TenantId = ctx.new_id();
             let admin: UserId = ctx.new_id();
+            check_new_user(s, admin, tenant)?;
             Ok(vec![
                 Event::TenantCreated {
                     tenant,
@@ -242,9 +239,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 });
             }
             for (i, u) in users.iter().enumerate() {
-                if s.user(u.user).is_some() {
-                    return Err(Error::UserAlreadyInAccount { user: u.user });
-                }
+                check_new_user(s, u.user, tenant)?;
                 let earlier = users.iter().take(i);
                 if earlier.clone().any(|e| e.user == u.user) {
                     return Err(Error::DuplicateInBatch {
@@ -291,9 +286,11 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 }
             }
             check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
+            let user: UserId = ctx.new_id();
+            check_new_user(s, user, tenant)?;
             Ok(vec![Event::UserCreated {
                 tenant,
-                user: ctx.new_id(),
+                user,
                 name,
                 username,
                 global_admin,
@@ -321,9 +318,11 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                         tenant,
                     });
                 }
+                let user: UserId = ctx.new_id();
+                check_new_user(s, user, tenant)?;
                 events.push(Event::GuestInvited {
                     tenant,
-                    user: ctx.new_id(),
+                    user,
                     invitation: ctx.new_id(),
                     email: email.clone(),
                 });
@@ -419,11 +418,11 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                         id: g.group.to_string(),
                     });
                 }
-                // Members are directory facts; a member who is a user of the account must be
-                // one of this tenant.
+                // Members are directory facts; a member the account already knows must belong
+                // to this tenant.
                 check_members(
                     &g.members,
-                    |m| s.user(m).is_none_or(|u| u.tenant == tenant),
+                    |m| tenant_of(s, m).is_none_or(|t| t == tenant),
                     tenant,
                 )?;
             }
@@ -729,6 +728,30 @@ fn pending_invitation(u: &User) -> Result<partnerkit_core::InvitationId, Error> 
     match &u.invitation {
         Some(i) if i.status == crate::directory::InvitationStatus::Pending => Ok(i.id),
         _ => Err(Error::InvitationNotPending { user: u.id }),
+    }
+}
+
+/// The tenant a user id belongs to in the account: as a user, or as a member of a group.
+fn tenant_of(s: &Account, user: UserId) -> Option<TenantId> {
+    s.user(user).map(|u| u.tenant).or_else(|| {
+        s.groups()
+            .find(|g| g.members.contains(&user))
+            .map(|g| g.tenant)
+    })
+}
+
+/// A user id about to become a user of `tenant`: not a user of the account yet, and not a
+/// member of another tenant's group (a directory user belongs to one tenant).
+fn check_new_user(s: &Account, user: UserId, tenant: TenantId) -> Result<(), Error> {
+    if s.user(user).is_some() {
+        return Err(Error::UserAlreadyInAccount { user });
+    }
+    match tenant_of(s, user) {
+        Some(other) if other != tenant => Err(Error::UserOfAnotherTenant {
+            user,
+            tenant: other,
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -219,6 +219,16 @@ pub enum Error {
         /// The user.
         user: UserId,
     },
+    /// The user id already belongs to another tenant (as a member of one of its groups).
+    #[error(
+        "user {user} belongs to tenant {tenant}: a directory user belongs to one tenant only (rule USR-1)"
+    )]
+    UserOfAnotherTenant {
+        /// The user.
+        user: UserId,
+        /// The tenant the user belongs to.
+        tenant: TenantId,
+    },
     /// The username is already used in the tenant.
     #[error("username {username} is already used in the tenant: choose another (rule USR-4)")]
     UsernameTaken {
