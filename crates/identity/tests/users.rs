@@ -1,0 +1,574 @@
+//! Users: sign-in, adding, creating, inviting, removing, passwords.
+
+use partnerkit_core::testing::{given, id};
+use partnerkit_core::{Actor, GroupId, PersonName, UserId};
+use partnerkit_identity::{
+    Command, DirectoryGroup, Error, Event, Identity, InvitationStatus, Invitees, Origin,
+    PasswordSetBy,
+};
+
+use crate::support::*;
+
+fn guest_invited(n: u128, email: &str) -> Event {
+    Event::GuestInvited {
+        tenant: t1(),
+        user: id(n),
+        invitation: id(n + 100),
+        email: email.parse().unwrap(),
+    }
+}
+
+fn create_user(global_admin: bool, reset_email: Option<&str>) -> Command {
+    Command::CreateUser {
+        tenant: t1(),
+        name: PersonName::new("Fay", "Falk").unwrap(),
+        username: "fay@contoso.com".parse().unwrap(),
+        global_admin,
+        reset_email: reset_email.map(|e| e.parse().unwrap()),
+        groups: vec![],
+        password: secret("Temp-Passw0rd!"),
+    }
+}
+
+#[test]
+fn only_active_users_of_associated_tenants_can_sign_in() {
+    // rule: USR-1
+    let state = given::<Identity>(base_with([guest_invited(14, "g@example.com")])).state();
+    assert!(state.can_sign_in(t1(), admin1()));
+    assert!(state.can_sign_in(t1(), member1()));
+    assert!(!state.can_sign_in(t2(), member1())); // wrong tenant
+    assert!(!state.can_sign_in(t1(), id(99))); // never added
+    assert!(!state.can_sign_in(t1(), id(14))); // guest, invitation pending
+    assert!(!state.can_sign_in(id(3), admin1())); // tenant not associated
+
+    // A user who cannot sign in cannot do anything.
+    given::<Identity>(base())
+        .by(user(t1(), id(99)))
+        .when(Command::ChangeDisplayName {
+            display_name: "X".parse().unwrap(),
+        })
+        .then_err(Error::CannotSignIn {
+            tenant: t1(),
+            user: id(99),
+        });
+}
+
+#[test]
+fn managing_users_of_a_tenant_needs_a_work_account_of_that_tenant() {
+    // rule: USR-2
+    for actor in [as_admin2(), owner(), Actor::Marketplace] {
+        given::<Identity>(base())
+            .by(actor)
+            .when(Command::AddUsers {
+                tenant: t1(),
+                users: vec![dir_user(15, "eli@contoso.com", false)],
+            })
+            .then_err(Error::NotSignedInFromTenant { tenant: t1() });
+    }
+    given::<Identity>(base())
+        .by(as_admin2())
+        .when(Command::RemoveUser {
+            user: member1(),
+            confirmed: true,
+        })
+        .then_err(Error::NotSignedInFromTenant { tenant: t1() });
+}
+
+#[test]
+fn users_added_in_one_step_share_one_event() {
+    // rule: USR-3 (identity's part: one event per step, so the facade grants one role or
+    // permission set to all; the manager-level check is the access crate's)
+    let users = vec![
+        dir_user(15, "eli@contoso.com", false),
+        dir_user(16, "flo@contoso.com", false),
+    ];
+    let state = given::<Identity>(base())
+        .by(as_member1())
+        .when(Command::AddUsers {
+            tenant: t1(),
+            users: users.clone(),
+        })
+        .then([Event::UsersAdded {
+            tenant: t1(),
+            users,
+        }]);
+    assert_eq!(state.user(id(15)).unwrap().origin, Origin::Added);
+    assert!(state.can_sign_in(t1(), id(16)));
+}
+
+#[test]
+fn adding_users_refuses_empty_duplicate_and_known_users() {
+    // rule: USR-3
+    let add = |users| {
+        given::<Identity>(base())
+            .by(as_admin1())
+            .when(Command::AddUsers {
+                tenant: t1(),
+                users,
+            })
+    };
+    add(vec![]).then_err(Error::EmptyBatch {
+        what: "user",
+        rule: "USR-3",
+    });
+    add(vec![dir_user(12, "bo2@contoso.com", false)])
+        .then_err(Error::UserAlreadyInAccount { user: member1() });
+    add(vec![
+        dir_user(15, "eli@contoso.com", false),
+        dir_user(15, "eli@contoso.com", false),
+    ])
+    .then_err_matches(|e| matches!(e, Error::DuplicateInBatch { what: "user", .. }));
+    add(vec![dir_user(15, "bo@contoso.com", false)]).then_err(Error::UsernameTaken {
+        username: "bo@contoso.com".parse().unwrap(),
+    });
+}
+
+#[test]
+fn creating_a_user_needs_a_global_admin() {
+    // rule: USR-4
+    given::<Identity>(base())
+        .by(as_member1())
+        .when(create_user(false, None))
+        .then_err(Error::NotGlobalAdmin {
+            action: "creating a user",
+            tenant: t1(),
+            rule: "USR-4",
+        });
+    let state = given::<Identity>(base())
+        .by(as_admin1())
+        .when(create_user(false, None))
+        .then_events(|e| {
+            assert!(
+                matches!(&e[0], Event::UserCreated { user, .. } if *user == id::<UserId>(1_000_001))
+            );
+        });
+    let fay = state.user(id(1_000_001)).unwrap();
+    assert_eq!(fay.origin, Origin::Created);
+    assert_eq!(
+        fay.password.as_ref().unwrap().set_by,
+        PasswordSetBy::Creation
+    );
+    assert!(state.can_sign_in(t1(), fay.id));
+}
+
+#[test]
+fn a_new_global_admin_needs_a_reset_email() {
+    // rule: USR-4
+    given::<Identity>(base())
+        .by(as_admin1())
+        .when(create_user(true, None))
+        .then_err(Error::GlobalAdminNeedsResetEmail);
+    let state = given::<Identity>(base())
+        .by(as_admin1())
+        .when(create_user(true, Some("fay@home.example")))
+        .then_events(|e| assert_eq!(e.len(), 1));
+    assert!(state.is_global_admin(t1(), id(1_000_001)));
+}
+
+#[test]
+fn a_created_user_joins_groups_and_renames_propagate() {
+    // rule: USR-4
+    let group = Event::GroupCreated {
+        tenant: t1(),
+        group: id(50),
+        name: "Ops".parse().unwrap(),
+        members: vec![],
+    };
+    let state = given::<Identity>(base_with([group.clone()]))
+        .by(as_admin1())
+        .when(Command::CreateUser {
+            tenant: t1(),
+            name: PersonName::new("Fay", "Falk").unwrap(),
+            username: "fay@contoso.com".parse().unwrap(),
+            global_admin: false,
+            reset_email: None,
+            groups: vec![id(50)],
+            password: secret("Temp-Passw0rd!"),
+        })
+        .then_events(|_| {});
+    assert_eq!(state.groups_of(id(1_000_001)), [id::<GroupId>(50)]);
+
+    given::<Identity>(base_with([group]))
+        .by(as_admin1())
+        .when(Command::CreateUser {
+            tenant: t1(),
+            name: PersonName::new("Fay", "Falk").unwrap(),
+            username: "fay@contoso.com".parse().unwrap(),
+            global_admin: false,
+            reset_email: None,
+            groups: vec![id(51)],
+            password: secret("Temp-Passw0rd!"),
+        })
+        .then_err(Error::GroupNotInAccount { group: id(51) });
+
+    // A name change made here is an event the host applies to the directory too.
+    let state = given::<Identity>(base())
+        .by(as_admin1())
+        .when(Command::RenameUser {
+            user: member1(),
+            name: PersonName::new("Bo", "Berg").unwrap(),
+        })
+        .then([Event::UserRenamed {
+            tenant: t1(),
+            user: member1(),
+            name: PersonName::new("Bo", "Berg").unwrap(),
+        }]);
+    assert_eq!(
+        state
+            .user(member1())
+            .unwrap()
+            .name
+            .as_ref()
+            .unwrap()
+            .to_string(),
+        "Bo Berg"
+    );
+}
+
+#[test]
+fn invitations_hold_one_to_ten_addresses_split_on_commas_or_semicolons() {
+    // rule: USR-5
+    let list: Invitees = " a@x.com,b@x.com ;c@x.com;; ".parse().unwrap();
+    let emails: Vec<&str> = list.emails().iter().map(|e| e.as_str()).collect();
+    assert_eq!(emails, ["a@x.com", "b@x.com", "c@x.com"]);
+    assert!(" ; , ".parse::<Invitees>().is_err());
+    let eleven: Vec<String> = (0..11).map(|i| format!("u{i}@x.com")).collect();
+    let err = eleven.join(",").parse::<Invitees>().unwrap_err();
+    assert!(err.to_string().contains("at most 10"), "{err}");
+    assert!(eleven[..10].join(";").parse::<Invitees>().is_ok());
+    let err = "a@x.com; A@X.com".parse::<Invitees>().unwrap_err();
+    assert!(err.to_string().contains("listed twice"), "{err}");
+    assert!("a@x.com, not-an-email".parse::<Invitees>().is_err());
+    assert!(serde_json::from_str::<Invitees>("\"a@x.com; a@x.com\"").is_err());
+}
+
+#[test]
+fn inviting_needs_a_global_admin_and_guests_have_no_access_until_they_accept() {
+    // rule: USR-5
+    given::<Identity>(base())
+        .by(as_member1())
+        .when(Command::InviteGuests {
+            tenant: t1(),
+            invitees: "g@example.com".parse().unwrap(),
+        })
+        .then_err(Error::NotGlobalAdmin {
+            action: "inviting guests",
+            tenant: t1(),
+            rule: "USR-5",
+        });
+    let state = given::<Identity>(base())
+        .by(as_admin1())
+        .when(Command::InviteGuests {
+            tenant: t1(),
+            invitees: "g@example.com, h@example.com".parse().unwrap(),
+        })
+        .then([
+            Event::GuestInvited {
+                tenant: t1(),
+                user: id(1_000_001),
+                invitation: id(1_000_002),
+                email: "g@example.com".parse().unwrap(),
+            },
+            Event::GuestInvited {
+                tenant: t1(),
+                user: id(1_000_003),
+                invitation: id(1_000_004),
+                email: "h@example.com".parse().unwrap(),
+            },
+        ]);
+    let guest = state.user(id(1_000_001)).unwrap();
+    assert!(guest.is_guest());
+    assert_eq!(
+        guest.invitation.as_ref().unwrap().status,
+        InvitationStatus::Pending
+    );
+    assert!(!state.can_sign_in(t1(), guest.id));
+
+    given::<Identity>(base_with([guest_invited(14, "g@example.com")]))
+        .by(as_admin1())
+        .when(Command::InviteGuests {
+            tenant: t1(),
+            invitees: "G@example.com".parse().unwrap(),
+        })
+        .then_err(Error::AlreadyInvited {
+            email: "g@example.com".parse().unwrap(),
+            tenant: t1(),
+        });
+}
+
+#[test]
+fn a_pending_invitation_can_be_resent_and_accepted_once() {
+    // rule: USR-5
+    let invited = || base_with([guest_invited(14, "g@example.com")]);
+    let state = given::<Identity>(invited())
+        .by(as_admin1())
+        .when(Command::ResendInvitation { user: id(14) })
+        .then([Event::InvitationResent {
+            tenant: t1(),
+            user: id(14),
+            invitation: id(114),
+        }]);
+    assert_eq!(
+        state
+            .user(id(14))
+            .unwrap()
+            .invitation
+            .as_ref()
+            .unwrap()
+            .sent,
+        2
+    );
+
+    // Only the guest accepts (the pending guest may act for this one command).
+    given::<Identity>(invited())
+        .by(as_member1())
+        .when(Command::AcceptInvitation { user: id(14) })
+        .then_err(Error::NotTheInvitee { user: id(14) });
+    let state = given::<Identity>(invited())
+        .by(user(t1(), id(14)))
+        .when(Command::AcceptInvitation { user: id(14) })
+        .then([Event::InvitationAccepted {
+            tenant: t1(),
+            user: id(14),
+            invitation: id(114),
+        }]);
+    assert!(state.can_sign_in(t1(), id(14)));
+
+    let mut accepted = invited();
+    accepted.push(Event::InvitationAccepted {
+        tenant: t1(),
+        user: id(14),
+        invitation: id(114),
+    });
+    given::<Identity>(accepted.clone())
+        .by(as_admin1())
+        .when(Command::ResendInvitation { user: id(14) })
+        .then_err(Error::InvitationNotPending { user: id(14) });
+    given::<Identity>(accepted)
+        .by(user(t1(), id(14)))
+        .when(Command::AcceptInvitation { user: id(14) })
+        .then_err(Error::InvitationNotPending { user: id(14) });
+    given::<Identity>(base())
+        .by(as_admin1())
+        .when(Command::ResendInvitation { user: member1() })
+        .then_err(Error::InvitationNotPending { user: member1() });
+}
+
+#[test]
+fn a_synced_directory_refuses_creation_but_allows_adding() {
+    // rule: USR-6
+    let mut events = base();
+    events.extend(associated(
+        id(3),
+        "onprem.example",
+        true,
+        dir_user(31, "dee@onprem.example", true),
+    ));
+    let as_dee = user(id(3), id(31));
+    let state = given::<Identity>(events.clone()).state();
+    assert!(state.tenant(id(3)).unwrap().synced_from_on_premises);
+    given::<Identity>(events.clone())
+        .by(as_dee)
+        .when(Command::CreateUser {
+            tenant: id(3),
+            name: PersonName::new("Fay", "Falk").unwrap(),
+            username: "fay@onprem.example".parse().unwrap(),
+            global_admin: false,
+            reset_email: None,
+            groups: vec![],
+            password: secret("Temp-Passw0rd!"),
+        })
+        .then_err(Error::DirectorySynced {
+            tenant: id(3),
+            what: "user",
+        });
+    given::<Identity>(events.clone())
+        .by(as_dee)
+        .when(Command::CreateGroup {
+            tenant: id(3),
+            name: "Ops".parse().unwrap(),
+            members: vec![],
+        })
+        .then_err(Error::DirectorySynced {
+            tenant: id(3),
+            what: "group",
+        });
+    given::<Identity>(events.clone())
+        .by(as_dee)
+        .when(Command::CreateApp {
+            tenant: id(3),
+            name: "Tool".parse().unwrap(),
+            reply_url: "https://onprem.example/auth".parse().unwrap(),
+            app_id_uri: "api://onprem.example/tool".parse().unwrap(),
+        })
+        .then_err(Error::DirectorySynced {
+            tenant: id(3),
+            what: "app",
+        });
+    // Created on-premises first, then added here.
+    given::<Identity>(events.clone())
+        .by(as_dee)
+        .when(Command::AddUsers {
+            tenant: id(3),
+            users: vec![dir_user(32, "fay@onprem.example", false)],
+        })
+        .then_events(|e| assert_eq!(e.len(), 1));
+    given::<Identity>(events)
+        .by(as_dee)
+        .when(Command::AddGroups {
+            tenant: id(3),
+            groups: vec![DirectoryGroup {
+                group: id(55),
+                name: "Ops".parse().unwrap(),
+                members: vec![],
+            }],
+        })
+        .then_events(|e| assert_eq!(e.len(), 1));
+}
+
+#[test]
+fn only_users_added_to_the_account_can_be_removed() {
+    // rule: USR-7
+    given::<Identity>(base())
+        .by(as_admin1())
+        .when(Command::RemoveUser {
+            user: id(99),
+            confirmed: true,
+        })
+        .then_err(Error::UserNotInAccount { user: id(99) });
+    given::<Identity>(base())
+        .by(as_admin1())
+        .when(Command::RemoveUser {
+            user: member1(),
+            confirmed: false,
+        })
+        .then_err(Error::NotConfirmed {
+            what: "a user",
+            rule: "USR-7",
+        });
+    let group = Event::GroupCreated {
+        tenant: t1(),
+        group: id(50),
+        name: "Ops".parse().unwrap(),
+        members: vec![member1()],
+    };
+    let state = given::<Identity>(base_with([group]))
+        .by(as_admin1())
+        .when(Command::RemoveUser {
+            user: member1(),
+            confirmed: true,
+        })
+        .then([Event::UserRemoved {
+            tenant: t1(),
+            user: member1(),
+            groups: vec![id(50)],
+        }]);
+    assert!(state.user(member1()).is_none());
+    assert!(!state.can_sign_in(t1(), member1()));
+    assert!(state.group(id(50)).unwrap().members.is_empty());
+}
+
+#[test]
+fn a_global_admin_resets_a_password_and_only_its_fingerprint_is_kept() {
+    // rule: USR-8
+    let temporary = secret("Tmp-9f8e7d6c");
+    let state = given::<Identity>(base())
+        .by(as_admin1())
+        .when(Command::ResetPassword {
+            user: member1(),
+            temporary: temporary.clone(),
+        })
+        .then([Event::PasswordReset {
+            tenant: t1(),
+            user: member1(),
+            password: temporary.fingerprint(),
+            by: PasswordSetBy::GlobalAdmin,
+        }]);
+    let json = serde_json::to_string(&state).unwrap();
+    assert!(!json.contains("Tmp-9f8e7d6c"));
+    assert!(json.contains(temporary.fingerprint().as_str()));
+
+    given::<Identity>(base())
+        .by(as_member1())
+        .when(Command::ResetPassword {
+            user: admin1(),
+            temporary: temporary.clone(),
+        })
+        .then_err(Error::NotGlobalAdmin {
+            action: "resetting a password",
+            tenant: t1(),
+            rule: "USR-8",
+        });
+    given::<Identity>(base_with([guest_invited(14, "g@example.com")]))
+        .by(as_admin1())
+        .when(Command::ResetPassword {
+            user: id(14),
+            temporary,
+        })
+        .then_err(Error::GuestPassword { user: id(14) });
+}
+
+#[test]
+fn self_service_reset_needs_a_reset_email() {
+    // rule: USR-8
+    given::<Identity>(base())
+        .by(as_member1())
+        .when(Command::ResetOwnPassword {
+            password: secret("New-Passw0rd"),
+        })
+        .then_err(Error::NoResetEmail { user: member1() });
+    let created = Event::UserCreated {
+        tenant: t1(),
+        user: id(17),
+        name: PersonName::new("Gus", "Gran").unwrap(),
+        username: "gus@contoso.com".parse().unwrap(),
+        global_admin: false,
+        reset_email: Some("gus@home.example".parse().unwrap()),
+        groups: vec![],
+        password: secret("Initial-1").fingerprint(),
+    };
+    let state = given::<Identity>(base_with([created]))
+        .by(user(t1(), id(17)))
+        .when(Command::ResetOwnPassword {
+            password: secret("New-Passw0rd"),
+        })
+        .then([Event::PasswordReset {
+            tenant: t1(),
+            user: id(17),
+            password: secret("New-Passw0rd").fingerprint(),
+            by: PasswordSetBy::SelfService,
+        }]);
+    assert_eq!(
+        state
+            .user(id(17))
+            .unwrap()
+            .password
+            .as_ref()
+            .unwrap()
+            .set_by,
+        PasswordSetBy::SelfService
+    );
+    given::<Identity>(base())
+        .by(owner())
+        .when(Command::ResetOwnPassword {
+            password: secret("New-Passw0rd"),
+        })
+        .then_err(Error::NotAUser);
+}
+
+#[test]
+fn secrets_never_show_in_debug_or_serialised_forms() {
+    // rule: X-4
+    let cmd = create_user(false, None);
+    let debug = format!("{cmd:?}");
+    assert!(!debug.contains("Temp-Passw0rd!"), "{debug}");
+    assert!(debug.contains("[REDACTED]"));
+    let events = given::<Identity>(base())
+        .by(as_admin1())
+        .when(cmd)
+        .result()
+        .unwrap();
+    let json = serde_json::to_string(&events).unwrap();
+    assert!(!json.contains("Temp-Passw0rd!"));
+    assert!(!format!("{events:?}").contains("Temp-Passw0rd!"));
+}
