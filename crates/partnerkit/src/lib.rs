@@ -23,7 +23,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod error;
 mod memory;
+mod selling;
+mod service;
 mod state;
 pub mod store;
 
@@ -35,7 +38,13 @@ pub mod testing {
     pub mod conformance;
 }
 
+pub use error::{Denial, DomainError, Error};
 pub use memory::{InMemoryStore, Poisoned};
+pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
+pub use service::{
+    AccountService, KEY_VALUE_CHARS, NewApp, NewTenant, NewUser, OpenAccount, Outcome,
+    PASSWORD_CHARS, Revealed, Settings, TenantToAssociate,
+};
 pub use state::{AccountEvent, AccountState};
 pub use store::AccountStore;
 

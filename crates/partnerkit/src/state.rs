@@ -1,32 +1,108 @@
-//! PLACEHOLDER until the domain crates land.
-#![allow(missing_docs)]
-use partnerkit_core::{Actor, Envelope};
+//! An account's whole state, and the events that build it.
+
+use partnerkit_access::{Access, AccessState};
+use partnerkit_agreements::{Acceptances, Agreements};
+use partnerkit_core::Decider;
+use partnerkit_identity::{Account, Identity};
+use partnerkit_payouts::{PayoutProfile, Payouts};
+use partnerkit_tax::{Tax, TaxProfile};
 use serde::{Deserialize, Serialize};
 
-use crate::store::Recorded;
-
+/// Everything partnerkit knows about one publisher account: one state per domain.
+///
+/// It is rebuilt from the account's events alone ([`AccountState::fold`]); stores keep it as
+/// a snapshot beside the event log so loading does not replay history.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountState {
-    pub n: u32,
+    /// Profile, verification, tenants, users, groups, apps and keys.
+    pub identity: Account,
+    /// Principals, group memberships and grants.
+    pub access: AccessState,
+    /// Registration, owner account, payout accounts and the hold.
+    pub payouts: PayoutProfile,
+    /// Tax profile and forms.
+    pub tax: TaxProfile,
+    /// Accepted agreements.
+    pub agreements: Acceptances,
 }
 
+/// One change to an account, from one of the domains (rule X-1).
+///
+/// A public format: serialised as `{"domain": "identity", "event": {"type": …}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "domain", content = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AccountEvent {
-    Placeholder(u32),
+    /// An identity event.
+    Identity(partnerkit_identity::Event),
+    /// An access event.
+    Access(partnerkit_access::Event),
+    /// A payouts event.
+    Payouts(partnerkit_payouts::Event),
+    /// A tax event.
+    Tax(partnerkit_tax::Event),
+    /// An agreements event.
+    Agreements(partnerkit_agreements::Event),
+}
+
+impl AccountState {
+    /// Applies one event.
+    pub fn apply(&mut self, event: &AccountEvent) {
+        match event {
+            AccountEvent::Identity(e) => Identity::apply(&mut self.identity, e),
+            AccountEvent::Access(e) => Access::apply(&mut self.access, e),
+            AccountEvent::Payouts(e) => Payouts::apply(&mut self.payouts, e),
+            AccountEvent::Tax(e) => Tax::apply(&mut self.tax, e),
+            AccountEvent::Agreements(e) => Agreements::apply(&mut self.agreements, e),
+        }
+    }
+
+    /// Rebuilds a state from events, oldest first.
+    pub fn fold<'e>(events: impl IntoIterator<Item = &'e AccountEvent>) -> AccountState {
+        let mut state = AccountState::default();
+        for e in events {
+            state.apply(e);
+        }
+        state
+    }
 }
 
 #[cfg(feature = "testing")]
-pub(crate) fn sample_state(n: u32) -> AccountState {
-    AccountState { n }
-}
+pub(crate) use samples::{sample_events, sample_state};
 
 #[cfg(feature = "testing")]
-pub(crate) fn sample_events(n: u32) -> Vec<Recorded> {
-    (0..n)
-        .map(|i| Envelope {
-            at: chrono::DateTime::UNIX_EPOCH,
-            actor: Actor::Marketplace,
-            event: AccountEvent::Placeholder(i),
-        })
-        .collect()
+mod samples {
+    use partnerkit_core::{Actor, Envelope, SellerId, testing};
+    use partnerkit_identity::{AccountType, Event};
+
+    use super::{AccountEvent, AccountState};
+    use crate::store::Recorded;
+
+    fn opened(n: u32) -> Event {
+        Event::AccountOpened {
+            account: testing::id(u128::from(n) + 1),
+            seller_id: SellerId::new(&(91_000_000 + u64::from(n)).to_string())
+                .unwrap_or_else(|_| unreachable!("a positive number is a seller id")),
+            account_type: AccountType::Company,
+            display_name: partnerkit_core::DisplayName::new(&format!("Sample publisher {n}"))
+                .unwrap_or_else(|_| unreachable!("a short name is valid")),
+            owner: None,
+        }
+    }
+
+    /// A distinct, non-trivial state per `n`, for the conformance kit.
+    pub(crate) fn sample_state(n: u32) -> AccountState {
+        AccountState::fold(&[AccountEvent::Identity(opened(n))])
+    }
+
+    /// `n` events with distinct contents, for the conformance kit.
+    pub(crate) fn sample_events(n: u32) -> Vec<Recorded> {
+        (0..n)
+            .map(|i| Envelope {
+                at: testing::at(2027, 1, 1, 0, 0, 0) + chrono::Duration::seconds(i64::from(i)),
+                actor: Actor::Marketplace,
+                event: AccountEvent::Identity(opened(i)),
+            })
+            .collect()
+    }
 }

@@ -1,0 +1,161 @@
+//! Questions that span domains: may the account sell (rule ACC-4), and what is it paid
+//! (rules PAY-9, TAX-4).
+
+use chrono::{DateTime, Utc};
+use partnerkit_agreements::{ActionNeeded, action_needed};
+use partnerkit_identity::{MissingForSale, sell_readiness};
+use partnerkit_payouts::{
+    CarryOver, LedgerEntry, PayoutMonth, Statement, StatementFold, Verification,
+};
+use partnerkit_tax::{ProfileStatus, Sale, withhold, withholding_rate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::service::Settings;
+use crate::state::AccountState;
+
+/// One thing an account still lacks before it may sell (rule ACC-4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "missing", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Missing {
+    /// Part of the account profile: verification, seller contact, company approver.
+    Identity {
+        /// What identity lacks.
+        lacks: MissingForSale,
+    },
+    /// Agreements whose latest version is not accepted (rule AGR-2).
+    Agreements {
+        /// The agreements needing action.
+        pending: Vec<ActionNeeded>,
+    },
+    /// No owner account is associated (rule PAY-1). Paid offers only.
+    OwnerAccount,
+    /// No payout account is set (rule PAY-2). Paid offers only.
+    PayoutAccount,
+    /// The payout account awaits or failed verification (rule PAY-4). Paid offers only.
+    PayoutAccountNotVerified,
+    /// The tax profile is not complete (rules TAX-1, TAX-2). Paid offers only.
+    TaxProfile {
+        /// Its status now.
+        status: ProfileStatus,
+    },
+}
+
+impl Missing {
+    /// True for what only paid offers need: financial information (rule ACC-4).
+    pub fn is_financial(&self) -> bool {
+        matches!(
+            self,
+            Missing::OwnerAccount
+                | Missing::PayoutAccount
+                | Missing::PayoutAccountNotVerified
+                | Missing::TaxProfile { .. }
+        )
+    }
+}
+
+/// What an account lacks before it may sell (rule ACC-4). Free offers need only the profile
+/// and the agreements; paid offers also need the owner account, a verified payout account and
+/// a complete tax profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Readiness {
+    /// Everything still missing, for paid offers.
+    pub missing: Vec<Missing>,
+}
+
+impl Readiness {
+    /// True if the account may list paid offers.
+    pub fn can_sell_paid_offers(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    /// True if the account may list free offers: financial information is not needed for
+    /// them (rule ACC-4).
+    pub fn can_list_free_offers(&self) -> bool {
+        self.missing.iter().all(Missing::is_financial)
+    }
+}
+
+/// Joins identity, agreements, payouts and tax into the "ready to sell" answer (rule ACC-4).
+pub fn readiness(state: &AccountState, settings: &Settings, now: DateTime<Utc>) -> Readiness {
+    let mut missing: Vec<Missing> = sell_readiness(&state.identity)
+        .into_iter()
+        .map(|lacks| Missing::Identity { lacks })
+        .collect();
+    let pending = action_needed(&settings.catalogue, &state.agreements, now);
+    if !pending.is_empty() {
+        missing.push(Missing::Agreements { pending });
+    }
+    if state.payouts.owner().is_none() {
+        missing.push(Missing::OwnerAccount);
+    }
+    match state.payouts.payout_account() {
+        None => missing.push(Missing::PayoutAccount),
+        Some(a) if !matches!(a.verification, Verification::Verified { .. }) => {
+            missing.push(Missing::PayoutAccountNotVerified);
+        }
+        Some(_) => {}
+    }
+    let status = state.tax.status(now.date_naive());
+    if status != ProfileStatus::Complete {
+        missing.push(Missing::TaxProfile { status });
+    }
+    Readiness { missing }
+}
+
+/// Joins the tax crate's withholding into ledger entries (rules TAX-4, TAX-5, PAY-9): each
+/// entry is withheld at the seller's rate on the day it was earned, and only if it was a US
+/// sale.
+pub fn with_withholding(
+    state: &AccountState,
+    settings: &Settings,
+    entries: &[LedgerEntry],
+) -> Result<Vec<LedgerEntry>, DomainError> {
+    entries
+        .iter()
+        .map(|e| {
+            let rate = withholding_rate(&state.tax, e.earned_on(), &settings.treaties);
+            let sale = Sale::new(e.amount(), e.country_of_sale())?;
+            let w = withhold(&sale, &rate);
+            Ok(e.clone().with_withheld(w.withheld)?)
+        })
+        .collect()
+}
+
+/// The statements of the cycles `first..=last`, each entry folded into the first cycle after
+/// the month it was earned, withholding joined in, carry-over chained from `carried_in`
+/// (rules PAY-5..9). Entries earned in `last` or later are not yet in any of these cycles.
+pub fn statements(
+    state: &AccountState,
+    settings: &Settings,
+    entries: &[LedgerEntry],
+    first: PayoutMonth,
+    last: PayoutMonth,
+    carried_in: CarryOver,
+) -> Result<Vec<Statement>, DomainError> {
+    let entries = with_withholding(state, settings, entries)?;
+    let mut out = Vec::new();
+    let mut carry = carried_in;
+    let mut month = first;
+    while month <= last {
+        let mut fold = StatementFold::default();
+        for e in &entries {
+            let earned = PayoutMonth::of_date(e.earned_on());
+            let due_now = if month == first {
+                earned < first
+            } else {
+                earned == month.previous()
+            };
+            if due_now {
+                fold.add(e)?;
+            }
+        }
+        let terms = state.payouts.cycle_terms(month, &settings.policy)?;
+        let statement = fold.finish(&terms, &carry)?;
+        carry = statement.carried_out.clone();
+        out.push(statement);
+        month = month.next();
+    }
+    Ok(out)
+}
