@@ -603,8 +603,9 @@ impl<S: AccountStore> AccountService<S> {
             .map_err(Error::Store)
     }
 
-    /// May `actor` do what `permission` covers? The decision explains itself (rule ROL-6).
-    /// An actor that cannot sign in is denied everything (rules USR-1, TEN-4).
+    /// May `actor` do what `permission` covers? For an actor that can sign in, the
+    /// [`Decision`] says yes or no and explains itself (rule ROL-6); an actor that cannot sign
+    /// in (unknown, removed, a pending guest) gets the [`Denial`] instead (rules USR-1, TEN-4).
     pub fn authorize(
         &self,
         account: AccountId,
@@ -612,14 +613,14 @@ impl<S: AccountStore> AccountService<S> {
         permission: Permission,
     ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
         let state = self.existing(account)?;
-        Ok(
-            authorize(&state, actor, Who::Holding(permission.into())).map(|p| {
-                let principal = p.unwrap_or(Principal::OwnerAccount(OwnerAccountId::from_uuid(
-                    uuid::Uuid::nil(),
-                )));
-                authorize_scan(&state.access, &Request::new(principal, permission))
-            }),
-        )
+        let principal = match Principal::from_actor(actor) {
+            Some(p) if can_sign_in(&state, actor) => p,
+            _ => return Ok(Err(Denial::CannotSignIn { actor: *actor })),
+        };
+        Ok(Ok(authorize_scan(
+            &state.access,
+            &Request::new(principal, permission),
+        )))
     }
 
     /// An index of the account's grants for fast repeated checks (a few nanoseconds each):

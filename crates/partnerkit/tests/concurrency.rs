@@ -1,0 +1,114 @@
+//! Two writers on one account: one wins, the other gets a typed conflict and retries; no
+//! update is lost.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use partnerkit::core::{AccountId, DisplayName, Version};
+use partnerkit::store::{AccountStore, Recorded, Snapshot, StoreError};
+use partnerkit::{AccountEvent, AccountState, Error, InMemoryStore};
+
+use crate::fixture::*;
+
+/// A store where, once armed, another writer sneaks in a change between a load and an append.
+struct Racing {
+    inner: InMemoryStore,
+    armed: AtomicBool,
+}
+
+impl AccountStore for Racing {
+    type Error = partnerkit::Poisoned;
+    fn load(&self, account: AccountId) -> Result<Option<Snapshot>, Self::Error> {
+        self.inner.load(account)
+    }
+    fn append(
+        &self,
+        account: AccountId,
+        expected: Version,
+        state: &AccountState,
+        events: &[Recorded],
+    ) -> Result<Version, StoreError<Self::Error>> {
+        if self.armed.swap(false, Ordering::SeqCst) {
+            // The other writer appends first, at the same version.
+            let _ = self.inner.append(account, expected, state, events)?;
+        }
+        self.inner.append(account, expected, state, events)
+    }
+    fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Self::Error> {
+        self.inner.events(account, after)
+    }
+}
+
+#[test]
+fn the_loser_of_a_race_gets_a_conflict_and_nothing_of_it_is_stored() {
+    // rule: X-3
+    let w = World::company(Racing {
+        inner: InMemoryStore::new(),
+        armed: AtomicBool::new(false),
+    });
+    let before = w.version();
+    w.svc.store().armed.store(true, Ordering::SeqCst);
+    let err = w
+        .svc
+        .change_display_name(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            DisplayName::new("Contoso Two").unwrap(),
+        )
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    // Only the other writer's change landed; a retry decides again on the fresh state.
+    assert_eq!(w.version(), before.after(1));
+    w.svc
+        .change_display_name(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            DisplayName::new("Contoso Three").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(w.version(), before.after(2));
+}
+
+#[test]
+fn two_threads_racing_on_one_account_lose_no_update() {
+    // rule: X-1
+    let w = World::company(InMemoryStore::new());
+    let before = w.version().get();
+    let per_thread = 30;
+    std::thread::scope(|scope| {
+        for t in 0..2 {
+            let w = &w;
+            scope.spawn(move || {
+                for i in 0..per_thread {
+                    let name = DisplayName::new(&format!("Contoso {t}-{i}")).unwrap();
+                    loop {
+                        match w.svc.change_display_name(
+                            w.account,
+                            &w.ctx(user(T1, ALICE)),
+                            name.clone(),
+                        ) {
+                            Ok(_) => break,
+                            Err(Error::Conflict { .. }) => std::thread::yield_now(),
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let history = w.svc.history(w.account).unwrap();
+    assert_eq!(history.len() as u64, before + 2 * per_thread);
+    let renames = history
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                AccountEvent::Identity(partnerkit::identity::Event::DisplayNameChanged { .. })
+            )
+        })
+        .count();
+    assert_eq!(
+        renames as u64,
+        2 * per_thread,
+        "every rename landed exactly once"
+    );
+}

@@ -1,0 +1,258 @@
+//! A publisher account set up through the service, step by step, for the tests.
+
+use chrono::{DateTime, Duration, Utc};
+use partnerkit::access::{Grant, Role};
+use partnerkit::agreements::{
+    Agreement, AgreementId, AgreementText, AgreementVersion, Catalogue, PublishedVersion,
+};
+use partnerkit::core::testing::{at, id};
+use partnerkit::core::{
+    AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, OwnerAccountId,
+    PersonName, PhoneNumber, PostalAddress, SellerId, SequentialIds, Url, UserId,
+};
+use partnerkit::identity::{
+    AccountType, CompanyApprover, DirectoryUser, DomainName, SellerContact, StepState,
+    VerificationStep,
+};
+use partnerkit::payouts::OwnerAccountRegistry;
+use partnerkit::{
+    AccountService, AccountStore, InMemoryStore, OpenAccount, Outcome, Settings, TenantToAssociate,
+};
+
+pub(crate) const T1: u128 = 100;
+pub(crate) const T2: u128 = 200;
+pub(crate) const ALICE: u128 = 101; // global admin of T1, first Manager
+pub(crate) const BOB: u128 = 102; // user of T1
+pub(crate) const CARA: u128 = 201; // global admin of T2
+pub(crate) const OWNER: u128 = 900;
+
+/// A registry in which the owner belongs to nothing yet, or to another account.
+pub(crate) struct Registry(pub(crate) Option<AccountId>);
+
+impl OwnerAccountRegistry for Registry {
+    fn associated_account(&self, _: OwnerAccountId) -> Option<AccountId> {
+        self.0
+    }
+}
+
+pub(crate) fn agreement_id() -> AgreementId {
+    AgreementId::new("publisher-agreement").unwrap()
+}
+
+pub(crate) fn v(label: &str) -> AgreementVersion {
+    AgreementVersion::new(label).unwrap()
+}
+
+pub(crate) fn catalogue() -> Catalogue {
+    let text = |n: &str| {
+        AgreementText::link(Url::new(&format!("https://contoso.example/mpa/{n}")).unwrap())
+    };
+    Catalogue::new(vec![
+        Agreement::new(
+            agreement_id(),
+            DisplayName::new("Publisher Agreement").unwrap(),
+            vec![
+                PublishedVersion::new(v("2026-06"), at(2026, 6, 1, 0, 0, 0), text("2026-06")),
+                PublishedVersion::new(v("2027-02"), at(2027, 2, 1, 0, 0, 0), text("2027-02")),
+            ],
+        )
+        .unwrap(),
+    ])
+    .unwrap()
+}
+
+pub(crate) fn person(first: &str) -> PersonName {
+    PersonName::new(first, "Lind").unwrap()
+}
+
+pub(crate) fn dir_user(n: u128, first: &str, domain: &str, admin: bool) -> DirectoryUser {
+    DirectoryUser {
+        user: id(n),
+        name: person(first),
+        username: EmailAddress::new(&format!("{}@{domain}", first.to_lowercase())).unwrap(),
+        global_admin: admin,
+    }
+}
+
+pub(crate) struct World<S: AccountStore = InMemoryStore> {
+    pub(crate) svc: AccountService<S>,
+    pub(crate) ids: SequentialIds,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) account: AccountId,
+}
+
+pub(crate) fn user(tenant: u128, user: u128) -> Actor {
+    Actor::User {
+        tenant: id(tenant),
+        user: id(user),
+    }
+}
+
+pub(crate) fn owner() -> Actor {
+    Actor::OwnerAccount { owner: id(OWNER) }
+}
+
+impl<S: AccountStore> World<S> {
+    pub(crate) fn ctx(&self, actor: Actor) -> Context<'_> {
+        Context::new(self.now, actor, &self.ids)
+    }
+
+    pub(crate) fn uid(&self, n: u128) -> UserId {
+        id(n)
+    }
+
+    pub(crate) fn state(&self) -> partnerkit::AccountState {
+        self.svc.state(self.account).unwrap().unwrap()
+    }
+
+    pub(crate) fn version(&self) -> partnerkit::core::Version {
+        self.svc.store().version(self.account).unwrap()
+    }
+
+    /// Opens a verified US company account with tenant T1 (Alice, Manager, global admin).
+    pub(crate) fn company(store: S) -> Self {
+        let mut w = World {
+            svc: AccountService::with_settings(
+                store,
+                Settings {
+                    catalogue: catalogue(),
+                    ..Settings::default()
+                },
+            ),
+            ids: SequentialIds::starting_after(1_000_000),
+            now: at(2027, 1, 5, 9, 0, 0),
+            account: id(1),
+        };
+        w.open(CountryCode::US, AccountType::Company);
+        w.verify_all();
+        w.associate(
+            T1,
+            "contoso.com",
+            Some(dir_user(ALICE, "Alice", "contoso.com", true)),
+            owner(),
+        );
+        w
+    }
+
+    pub(crate) fn open(&mut self, country: CountryCode, account_type: AccountType) -> Outcome {
+        self.svc
+            .open_account(
+                &self.ctx(Actor::Marketplace),
+                OpenAccount {
+                    account: self.account,
+                    seller_id: SellerId::new("91234567").unwrap(),
+                    account_type,
+                    display_name: DisplayName::new("Contoso Apps").unwrap(),
+                    owner: Some(id(OWNER)),
+                    country,
+                    currency: Currency::USD,
+                },
+            )
+            .unwrap()
+    }
+
+    pub(crate) fn verify_all(&mut self) {
+        for step in [
+            VerificationStep::Email,
+            VerificationStep::Employment,
+            VerificationStep::Business,
+        ] {
+            let _ = self.svc.record_verification(
+                self.account,
+                &self.ctx(Actor::Marketplace),
+                step,
+                StepState::Verified,
+            );
+        }
+    }
+
+    pub(crate) fn contact(&mut self) {
+        let address = PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
+            .postal_code("98052")
+            .build()
+            .unwrap();
+        let contact = SellerContact {
+            name: person("Alice"),
+            email: EmailAddress::new("alice@contoso.com").unwrap(),
+            phone: PhoneNumber::new("+14255550100").unwrap(),
+            address,
+        };
+        self.svc
+            .set_seller_contact(self.account, &self.ctx(user(T1, ALICE)), contact)
+            .unwrap();
+        let approver = CompanyApprover {
+            name: person("Alice"),
+            email: EmailAddress::new("alice@contoso.com").unwrap(),
+            phone: PhoneNumber::new("+14255550100").unwrap(),
+        };
+        self.svc
+            .set_company_approver(self.account, &self.ctx(user(T1, ALICE)), approver)
+            .unwrap();
+    }
+
+    pub(crate) fn associate(
+        &mut self,
+        tenant: u128,
+        domain: &str,
+        first: Option<DirectoryUser>,
+        by: Actor,
+    ) {
+        let t = TenantToAssociate {
+            tenant: id(tenant),
+            organization: DisplayName::new("Contoso").unwrap(),
+            domain: DomainName::new(domain).unwrap(),
+            synced_from_on_premises: false,
+            first_user: first,
+        };
+        self.svc
+            .begin_tenant_association(self.account, &self.ctx(by), t)
+            .unwrap();
+        self.svc
+            .confirm_tenant_association(self.account, &self.ctx(by), id(tenant), None)
+            .unwrap();
+    }
+
+    /// Adds a second tenant T2 with Cara (global admin) as a Manager.
+    pub(crate) fn second_tenant(&mut self) {
+        let t = TenantToAssociate {
+            tenant: id(T2),
+            organization: DisplayName::new("Fabrikam").unwrap(),
+            domain: DomainName::new("fabrikam.com").unwrap(),
+            synced_from_on_premises: false,
+            first_user: Some(dir_user(CARA, "Cara", "fabrikam.com", true)),
+        };
+        let alice = self.ctx(user(T1, ALICE));
+        self.svc
+            .begin_tenant_association(self.account, &alice, t)
+            .unwrap();
+        self.svc
+            .confirm_tenant_association(
+                self.account,
+                &alice,
+                id(T2),
+                Some(Grant::Role(Role::Manager)),
+            )
+            .unwrap();
+    }
+
+    /// Adds Bob to T1 with `role`.
+    pub(crate) fn bob(&mut self, role: Role) {
+        self.svc
+            .add_users(
+                self.account,
+                &self.ctx(user(T1, ALICE)),
+                id(T1),
+                vec![dir_user(BOB, "Bob", "contoso.com", false)],
+                Grant::Role(role),
+            )
+            .unwrap();
+    }
+}
+
+pub(crate) fn email(s: &str) -> EmailAddress {
+    EmailAddress::new(s).unwrap()
+}
+
+pub(crate) fn in_days(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    now + Duration::days(days)
+}

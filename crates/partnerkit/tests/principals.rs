@@ -1,0 +1,397 @@
+//! Users, groups, apps and roles across identity and access (USR, GRP, APP, ROL).
+
+use partnerkit::access::Error as AccessError;
+use partnerkit::access::{Grant, Permission, Principal, Role};
+use partnerkit::core::testing::id;
+use partnerkit::core::{DisplayName, Url};
+use partnerkit::identity::Error as IdentityError;
+use partnerkit::{Denial, DomainError, InMemoryStore, NewApp, NewUser};
+
+use crate::fixture::*;
+
+#[test]
+fn users_added_in_one_step_share_one_grant() {
+    // rule: USR-3
+    let w = World::company(InMemoryStore::new());
+    w.svc
+        .add_users(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            id(T1),
+            vec![
+                dir_user(102, "Bob", "contoso.com", false),
+                dir_user(103, "Ann", "contoso.com", false),
+            ],
+            Grant::Role(Role::Developer),
+        )
+        .unwrap();
+    let s = w.state();
+    for u in [102, 103] {
+        assert_eq!(
+            s.access.grants_of(Principal::User(id(u))),
+            vec![Grant::Role(Role::Developer)]
+        );
+    }
+}
+
+#[test]
+fn a_developer_may_not_manage_users_and_the_denial_says_what_is_missing() {
+    // rule: ROL-2
+    // rule: ROL-6
+    // rule: X-2
+    let mut w = World::company(InMemoryStore::new());
+    w.bob(Role::Developer);
+    let before = w.version();
+    let err = w
+        .svc
+        .add_users(
+            w.account,
+            &w.ctx(user(T1, BOB)),
+            id(T1),
+            vec![dir_user(104, "Eve", "contoso.com", false)],
+            Grant::Role(Role::Developer),
+        )
+        .unwrap_err();
+    let Some(Denial::Permission(decision)) = err.denial() else {
+        panic!("{err}")
+    };
+    assert_eq!(decision.missing(), Some(Permission::ManageUsers));
+    assert!(decision.roles_granting().contains(&Role::Manager));
+    assert_eq!(w.version(), before, "a denied command stores nothing");
+    // What Bob may do is explained too.
+    let allowed = w
+        .svc
+        .authorize(w.account, &user(T1, BOB), Permission::PublishOffers)
+        .unwrap()
+        .unwrap();
+    assert!(allowed.is_allowed());
+    assert!(allowed.allowed_by().is_some());
+}
+
+#[test]
+fn nobody_grants_more_than_they_hold() {
+    // rule: ROL-7
+    let mut w = World::company(InMemoryStore::new());
+    w.bob(Role::Developer);
+    let err = w
+        .svc
+        .grant(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            vec![Principal::User(id(BOB))],
+            Grant::Role(Role::Owner),
+        )
+        .unwrap_err();
+    let Some(Denial::Permission(d)) = err.denial() else {
+        panic!("{err}")
+    };
+    assert!(d.missing().is_some_and(|p| p.is_owner_only()));
+    // The owner account holds Owner (rule PAY-1) and may.
+    w.svc
+        .grant(
+            w.account,
+            &w.ctx(owner()),
+            vec![Principal::User(id(BOB))],
+            Grant::Role(Role::Owner),
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_manager_cannot_strip_an_owner_by_replacing_grants() {
+    // rule: ROL-7
+    let mut w = World::company(InMemoryStore::new());
+    w.bob(Role::Developer);
+    w.svc
+        .grant(
+            w.account,
+            &w.ctx(owner()),
+            vec![Principal::User(id(BOB))],
+            Grant::Role(Role::Owner),
+        )
+        .unwrap();
+    let err = w
+        .svc
+        .set_grants(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            Principal::User(id(BOB)),
+            vec![],
+        )
+        .unwrap_err();
+    assert!(matches!(err.denial(), Some(Denial::Permission(_))), "{err}");
+}
+
+#[test]
+fn the_last_manager_cannot_be_removed_or_demoted() {
+    // rule: USR-7
+    let mut w = World::company(InMemoryStore::new());
+    w.bob(Role::Manager);
+    // With two Managers, Bob can go.
+    w.svc
+        .remove_user(w.account, &w.ctx(user(T1, ALICE)), id(BOB), true)
+        .unwrap();
+    // Alice is now the last: neither removed nor demoted.
+    let err = w
+        .svc
+        .remove_user(w.account, &w.ctx(user(T1, ALICE)), id(ALICE), true)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.domain(),
+            Some(DomainError::Access(AccessError::LastManager))
+        ),
+        "{err}"
+    );
+    let err = w
+        .svc
+        .set_grants(
+            w.account,
+            &w.ctx(owner()),
+            Principal::User(id(ALICE)),
+            vec![Grant::Role(Role::Developer)],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.domain(),
+            Some(DomainError::Access(AccessError::LastManager))
+        ),
+        "{err}"
+    );
+    // The refused removal left identity untouched too: nothing half-applied (rule X-3).
+    assert!(w.state().identity.can_sign_in(id(T1), id(ALICE)));
+}
+
+#[test]
+fn only_users_added_to_the_account_can_be_removed() {
+    // rule: USR-7
+    let w = World::company(InMemoryStore::new());
+    let err = w
+        .svc
+        .remove_user(w.account, &w.ctx(user(T1, ALICE)), id(777), true)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.domain(),
+            Some(DomainError::Identity(
+                IdentityError::UserNotInAccount { .. }
+            ))
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn created_users_get_a_password_once_and_their_grant() {
+    // rule: USR-4
+    // rule: USR-8
+    // rule: X-4
+    let w = World::company(InMemoryStore::new());
+    let created = w
+        .svc
+        .create_user(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            id(T1),
+            NewUser {
+                name: person("Finn"),
+                username: email("finn@contoso.com"),
+                global_admin: false,
+                reset_email: None,
+                groups: vec![],
+            },
+            Some(Grant::Role(Role::Developer)),
+        )
+        .unwrap();
+    assert_eq!(created.secret.len(), partnerkit::PASSWORD_CHARS);
+    let stored = serde_json::to_string(&w.svc.history(w.account).unwrap()).unwrap();
+    assert!(
+        !stored.contains(created.secret.expose_secret()),
+        "the password is never stored"
+    );
+    assert_eq!(
+        w.state().access.grants_of(Principal::User(created.id)),
+        vec![Grant::Role(Role::Developer)]
+    );
+    // A reset by a global administrator shows a new temporary password once.
+    let reset = w
+        .svc
+        .reset_password(w.account, &w.ctx(user(T1, ALICE)), created.id)
+        .unwrap();
+    assert_ne!(reset.secret.expose_secret(), created.secret.expose_secret());
+    assert!(!format!("{reset:?}").contains(reset.secret.expose_secret()));
+}
+
+#[test]
+fn invited_guests_have_no_access_until_they_accept() {
+    // rule: USR-5
+    let w = World::company(InMemoryStore::new());
+    let outcome = w
+        .svc
+        .invite_guests(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            id(T1),
+            "gus@partner.example; hal@partner.example",
+            Grant::Role(Role::Developer),
+        )
+        .unwrap();
+    let guests: Vec<_> = outcome
+        .events
+        .iter()
+        .filter_map(|e| match &e.event {
+            partnerkit::AccountEvent::Identity(partnerkit::identity::Event::GuestInvited {
+                user,
+                ..
+            }) => Some(*user),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(guests.len(), 2);
+    let gus = user(T1, guests[0].uuid().as_u128());
+    assert!(
+        w.svc
+            .authorize(w.account, &gus, Permission::ManageOffers)
+            .unwrap()
+            .is_err()
+    );
+    w.svc
+        .resend_invitation(w.account, &w.ctx(user(T1, ALICE)), guests[0])
+        .unwrap();
+    w.svc
+        .accept_invitation(w.account, &w.ctx(gus), guests[0])
+        .unwrap();
+    assert!(
+        w.svc
+            .authorize(w.account, &gus, Permission::ManageOffers)
+            .unwrap()
+            .unwrap()
+            .is_allowed()
+    );
+    // Eleven addresses are too many: a typed error, nothing stored.
+    let eleven: Vec<String> = (0..11).map(|i| format!("g{i}@partner.example")).collect();
+    let err = w
+        .svc
+        .invite_guests(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            id(T1),
+            &eleven.join(","),
+            Grant::Role(Role::Developer),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err.domain(), Some(DomainError::Identity(_))),
+        "{err}"
+    );
+}
+
+#[test]
+fn group_members_get_the_groups_permissions() {
+    // rule: GRP-1
+    // rule: GRP-2
+    // rule: ROL-4
+    // rule: ROL-5
+    let mut w = World::company(InMemoryStore::new());
+    w.bob(Role::Developer);
+    let (group, _) = w
+        .svc
+        .create_group(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            id(T1),
+            DisplayName::new("Finance readers").unwrap(),
+            vec![id(BOB)],
+            Some(Grant::custom([Permission::ViewFinancialReports]).unwrap()),
+        )
+        .unwrap();
+    let bob = user(T1, BOB);
+    assert!(
+        w.svc
+            .authorize(w.account, &bob, Permission::ViewFinancialReports)
+            .unwrap()
+            .unwrap()
+            .is_allowed()
+    );
+    assert!(
+        w.svc
+            .authorize(w.account, &bob, Permission::PublishOffers)
+            .unwrap()
+            .unwrap()
+            .is_allowed()
+    );
+    // Alice is a global administrator: that grants nothing here beyond her Manager role.
+    assert!(
+        !w.svc
+            .authorize(
+                w.account,
+                &user(T1, ALICE),
+                Permission::ManagePayoutSettings
+            )
+            .unwrap()
+            .unwrap()
+            .is_allowed()
+    );
+    // Removing the group takes its permissions away.
+    w.svc
+        .remove_group(w.account, &w.ctx(user(T1, ALICE)), group, true)
+        .unwrap();
+    // rule: GRP-3
+    assert!(
+        !w.svc
+            .authorize(w.account, &bob, Permission::ViewFinancialReports)
+            .unwrap()
+            .unwrap()
+            .is_allowed()
+    );
+}
+
+#[test]
+fn apps_act_with_their_grant_and_keys_are_shown_once() {
+    // rule: APP-2
+    // rule: APP-3
+    // rule: APP-4
+    let w = World::company(InMemoryStore::new());
+    let (app, _) = w
+        .svc
+        .create_app(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            id(T1),
+            NewApp {
+                name: DisplayName::new("Release bot").unwrap(),
+                reply_url: Url::new("https://bot.contoso.com/auth").unwrap(),
+                app_id_uri: Url::new("api://bot.contoso.com").unwrap(),
+            },
+            Some(Grant::Role(Role::Developer)),
+        )
+        .unwrap();
+    let key = w
+        .svc
+        .add_app_key(w.account, &w.ctx(user(T1, ALICE)), app, in_days(w.now, 365))
+        .unwrap();
+    assert_eq!(key.secret.len(), partnerkit::KEY_VALUE_CHARS);
+    let trail = serde_json::to_string(&w.svc.history(w.account).unwrap()).unwrap();
+    assert!(!trail.contains(key.secret.expose_secret()));
+    let bot = partnerkit::core::Actor::App {
+        tenant: id(T1),
+        app,
+    };
+    assert!(
+        w.svc
+            .authorize(w.account, &bot, Permission::PublishOffers)
+            .unwrap()
+            .unwrap()
+            .is_allowed()
+    );
+    w.svc
+        .remove_apps(w.account, &w.ctx(user(T1, ALICE)), vec![app], true)
+        .unwrap();
+    assert!(
+        w.svc
+            .authorize(w.account, &bot, Permission::PublishOffers)
+            .unwrap()
+            .is_err()
+    );
+}

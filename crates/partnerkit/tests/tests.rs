@@ -1,0 +1,17 @@
+//! End-to-end tests of the account service: every cross-crate rule, the stores, concurrency.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod fixture;
+
+mod concurrency;
+mod financial;
+mod principals;
+mod selling;
+mod snapshots;
+mod stores;
+mod tenants;
