@@ -1,27 +1,105 @@
-//! partnerkit models an app-marketplace publisher's account: who the publisher is, its
-//! directories, users, groups and apps, who may do what, when money is paid or held, how much
-//! US tax is withheld, and which agreements were accepted.
-//!
-//! This facade re-exports the domain crates. Each is usable on its own:
-//!
-//! | crate | what it models |
-//! |---|---|
-//! | [`core`] | ids, money, country, contact data, clock and id sources, actors, events |
-//! | [`identity`] | account profile, verification, tenants, users, groups, apps, keys |
-//! | [`access`] | roles, custom permissions, effective permissions, decisions |
-//! | [`payouts`] | payout accounts, monthly cycles, hold, thresholds, statements |
-//! | [`tax`] | tax profile, forms, withholding, treaty and remittance tables |
-//! | [`agreements`] | agreement versions, acceptances, action needed |
+//! Model an app-marketplace publisher's account — who the publisher is, its directories,
+//! users, groups and apps, who may do what, when money is paid or held, how much US tax is
+//! withheld, which agreements were accepted — over your own storage.
 //!
 //! ```
-//! use partnerkit::core::{Money, Rounding};
-//! use partnerkit::core::rust_decimal::Decimal;
+//! use partnerkit::access::{Grant, Permission, Role};
+//! use partnerkit::core::{AccountId, Actor, Context, CountryCode, Currency, DisplayName};
+//! use partnerkit::core::{EmailAddress, PersonName, SellerId, SequentialIds, TenantId, UserId};
+//! use partnerkit::core::chrono::{TimeZone, Utc};
+//! use partnerkit::core::uuid::Uuid;
+//! use partnerkit::identity::{AccountType, DirectoryUser, DomainName};
+//! use partnerkit::{AccountService, Denial, InMemoryStore, OpenAccount, TenantToAssociate};
 //!
-//! let sale: Money = "100.00 USD".parse()?;
-//! let withheld = sale.mul_decimal(Decimal::new(15, 2))?.round(Rounding::HalfEven);
-//! assert_eq!(withheld.to_string(), "15.00 USD");
+//! // The host brings storage, time, ids, and who is signed in.
+//! let service = AccountService::new(InMemoryStore::new());
+//! let ids = SequentialIds::default();
+//! let now = Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap();
+//! let ctx = |actor| Context::new(now, actor, &ids);
+//! let (account, tenant) = (AccountId::from_uuid(Uuid::from_u128(1)), TenantId::from_uuid(Uuid::from_u128(2)));
+//! let (alice, bob) = (UserId::from_uuid(Uuid::from_u128(3)), UserId::from_uuid(Uuid::from_u128(4)));
+//!
+//! // The marketplace opens the account with the publisher IDs it assigned (rule ACC-2).
+//! service.open_account(&ctx(Actor::Marketplace), OpenAccount {
+//!     account,
+//!     seller_id: SellerId::new("91234567")?,
+//!     account_type: AccountType::Company,
+//!     display_name: DisplayName::new("Contoso Apps")?,
+//!     owner: None,
+//!     country: CountryCode::US,
+//!     currency: Currency::USD,
+//! })?;
+//!
+//! // Alice signs in from her directory and associates it; she becomes the first Manager.
+//! let signed_in = |user| Actor::User { tenant, user };
+//! let person = |first: &str, user, admin| -> Result<DirectoryUser, partnerkit::core::Error> {
+//!     Ok(DirectoryUser {
+//!         user,
+//!         name: PersonName::new(first, "Lind")?,
+//!         username: EmailAddress::new(&format!("{}@contoso.com", first.to_lowercase()))?,
+//!         global_admin: admin,
+//!     })
+//! };
+//! service.begin_tenant_association(account, &ctx(signed_in(alice)), TenantToAssociate {
+//!     tenant,
+//!     organization: DisplayName::new("Contoso")?,
+//!     domain: DomainName::new("contoso.com")?,
+//!     synced_from_on_premises: false,
+//!     first_user: Some(person("Alice", alice, true)?),
+//! })?;
+//! service.confirm_tenant_association(account, &ctx(signed_in(alice)), tenant, None)?;
+//!
+//! // Alice adds Bob as a Developer (rule USR-3): every change comes back as events.
+//! let outcome = service.add_users(account, &ctx(signed_in(alice)), tenant,
+//!     vec![person("Bob", bob, false)?], Grant::Role(Role::Developer))?;
+//! assert!(!outcome.events.is_empty());
+//!
+//! // Bob may publish offers but not manage users; the denial explains itself (rule ROL-6).
+//! let err = service.add_users(account, &ctx(signed_in(bob)), tenant,
+//!     vec![], Grant::Role(Role::Developer)).unwrap_err();
+//! let Some(Denial::Permission(decision)) = err.denial() else { panic!("{err}") };
+//! assert_eq!(decision.missing(), Some(Permission::ManageUsers));
+//! assert!(decision.roles_granting().contains(&Role::Manager));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Overview
+//!
+//! The work is split into small crates, re-exported here; each is usable on its own:
+//!
+//! | module | crate | what it models |
+//! |---|---|---|
+//! | [`core`] | `partnerkit-core` | ids, money, country, contact data, clock and id sources, actors, events |
+//! | [`identity`] | `partnerkit-identity` | account profile, verification, tenants, users, groups, apps, keys |
+//! | [`access`] | `partnerkit-access` | roles, custom permissions, effective permissions, explained decisions |
+//! | [`payouts`] | `partnerkit-payouts` | payout accounts, monthly cycles, hold, thresholds, statements |
+//! | [`tax`] | `partnerkit-tax` | tax profile, forms, withholding, treaty and remittance tables |
+//! | [`agreements`] | `partnerkit-agreements` | agreement versions, acceptances, action needed |
+//!
+//! The domain crates are pure functions of (state, command, context); none does I/O, reads a
+//! clock or draws randomness. This crate joins them:
+//!
+//! - [`AccountService`]: one method per command. Each loads the account from your
+//!   [`AccountStore`], authorises the actor (can they sign in? do they hold the permission?
+//!   financial settings only by the owner account), runs the domain decisions, forwards what
+//!   one domain changed to the others (a removed tenant drops its users' grants), and stores
+//!   the new state and events **only if the account did not change meanwhile**. A denied or
+//!   invalid command changes nothing.
+//! - [`Error`]: `Domain` (a rule was broken: fix the input), `Denied` (the actor may not:
+//!   the [`Denial`] explains), `Conflict` (someone else wrote first: call again) and `Store`.
+//! - [`readiness`] and [`statements`]: "may this account sell?" (rule ACC-4) and payout
+//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains.
+//!
+//! # Storage
+//!
+//! Implement [`AccountStore`] (three methods) over your database, or use [`InMemoryStore`]
+//! or the `partnerkit-sqlite` crate. Prove your store with the conformance kit in
+//! `partnerkit::testing::conformance` (feature `testing`). See `docs/HOSTS.md` in the
+//! repository for a guide.
+//!
+//! # Crate features
+//!
+//! - `testing`: the storage conformance kit, and `partnerkit-core`'s test harness.
 
 mod error;
 mod memory;
