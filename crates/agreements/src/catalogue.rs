@@ -1,58 +1,14 @@
 //! The catalogue of agreements and their versions, supplied by the host as data.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use partnerkit_core::{DisplayName, Url};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, clip};
+use partnerkit_core::clip;
 
-macro_rules! string_newtype_impls {
-    ($ty:ident) => {
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl FromStr for $ty {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                $ty::new(s)
-            }
-        }
-        impl TryFrom<String> for $ty {
-            type Error = Error;
-            fn try_from(s: String) -> Result<Self> {
-                $ty::new(&s)
-            }
-        }
-        impl TryFrom<&str> for $ty {
-            type Error = Error;
-            fn try_from(s: &str) -> Result<Self> {
-                $ty::new(s)
-            }
-        }
-        impl From<$ty> for String {
-            fn from(v: $ty) -> String {
-                v.0
-            }
-        }
-        impl AsRef<str> for $ty {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-        impl $ty {
-            /// The validated text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
+use crate::error::{Error, Result};
 
 /// The stable identifier of an agreement, such as `microsoft-publisher-agreement`.
 ///
@@ -104,7 +60,7 @@ impl AgreementId {
         Ok(AgreementId(value.to_owned()))
     }
 }
-string_newtype_impls!(AgreementId);
+partnerkit_core::validated_string!(AgreementId, Error);
 
 /// The label of one version of an agreement, such as `2027-01` or `v3.1`.
 ///
@@ -153,7 +109,7 @@ impl AgreementVersion {
         Ok(AgreementVersion(value.to_owned()))
     }
 }
-string_newtype_impls!(AgreementVersion);
+partnerkit_core::validated_string!(AgreementVersion, Error);
 
 /// The SHA-256 digest of an agreement version's text: 64 hexadecimal digits, stored in lower
 /// case.
@@ -185,7 +141,7 @@ impl TextDigest {
         }
     }
 }
-string_newtype_impls!(TextDigest);
+partnerkit_core::validated_string!(TextDigest, Error);
 
 /// Where the text of a version is and what it is: a link, a digest, or both (at least one).
 ///

@@ -186,8 +186,3 @@ pub enum Error {
 
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Cuts `s` to at most `max` characters for inclusion in an error message.
-pub(crate) fn clip(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
-}

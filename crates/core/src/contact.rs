@@ -4,7 +4,6 @@
 //! same function, so an invalid value cannot exist.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -45,51 +44,6 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
     }
     Ok(v.to_owned())
 }
-
-macro_rules! string_newtype_impls {
-    ($ty:ident) => {
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl FromStr for $ty {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                $ty::new(s)
-            }
-        }
-        impl TryFrom<String> for $ty {
-            type Error = Error;
-            fn try_from(s: String) -> Result<Self> {
-                $ty::new(&s)
-            }
-        }
-        impl TryFrom<&str> for $ty {
-            type Error = Error;
-            fn try_from(s: &str) -> Result<Self> {
-                $ty::new(s)
-            }
-        }
-        impl From<$ty> for String {
-            fn from(v: $ty) -> String {
-                v.0
-            }
-        }
-        impl AsRef<str> for $ty {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-        impl $ty {
-            /// The validated text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
-pub(crate) use string_newtype_impls;
 
 /// An email address, validated by the [`email_address`] crate against RFC 5321/5322 and
 /// stored in lower case, so that `Ann@Contoso.com` and `ann@contoso.com` are one address.
@@ -135,7 +89,7 @@ impl EmailAddress {
         self.0.rsplit_once('@').map_or("", |(_, d)| d)
     }
 }
-string_newtype_impls!(EmailAddress);
+crate::validated_string!(EmailAddress, Error);
 
 /// A phone number in E.164 form: `+`, a country calling code and the number, 8 to 15 digits in
 /// all, the first not `0`.
@@ -186,7 +140,7 @@ impl PhoneNumber {
         Ok(PhoneNumber(format!("+{digits}")))
     }
 }
-string_newtype_impls!(PhoneNumber);
+crate::validated_string!(PhoneNumber, Error);
 
 /// A display name: 1 to 256 characters after trimming, no control characters.
 ///
@@ -208,7 +162,7 @@ impl DisplayName {
         checked_text("display name", value, Self::MAX_CHARS).map(DisplayName)
     }
 }
-string_newtype_impls!(DisplayName);
+crate::validated_string!(DisplayName, Error);
 
 /// A person's name: given (first) and family (last) name, each 1 to 64 characters.
 ///

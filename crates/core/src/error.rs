@@ -127,7 +127,8 @@ pub enum Error {
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Cuts `s` to at most `max` characters for inclusion in an error message.
-pub(crate) fn clip(s: &str, max: usize) -> String {
+/// Cuts user input to at most `max` characters for inclusion in an error message, so a
+/// megabyte of bad input never becomes a megabyte of error.
+pub fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }

@@ -132,4 +132,4 @@ impl SellerId {
         }
     }
 }
-crate::contact::string_newtype_impls!(SellerId);
+crate::validated_string!(SellerId, Error);

@@ -34,8 +34,9 @@
 //! - **Money** ([`Money`], [`Currency`], [`Rounding`]): exact decimal amounts with an ISO 4217
 //!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent.
 //! - **Places and people** ([`CountryCode`], [`EmailAddress`], [`PhoneNumber`],
-//!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), and [`checked_text`], the
-//!   one rule for free text.
+//!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`checked_text`], the
+//!   one rule for free text, and [`validated_string!`], the one way to write a validated
+//!   string type.
 //! - **Time, ids and actors from the host** ([`Clock`], [`IdSource`], [`Context`], [`Actor`]):
 //!   no partnerkit crate reads a clock or draws randomness (rule X-5).
 //! - **Events** ([`Envelope`], [`Version`], [`Decider`]): every change is an event with who
@@ -65,6 +66,7 @@ mod decider;
 mod error;
 mod event;
 mod id;
+mod macros;
 mod money;
 mod secret;
 #[cfg(feature = "testing")]
@@ -81,7 +83,7 @@ pub use contact::{
 pub use context::{Clock, Context, FixedClock, IdSource, ManualClock, SequentialIds};
 pub use country::CountryCode;
 pub use decider::Decider;
-pub use error::{Error, Result};
+pub use error::{Error, Result, clip};
 pub use event::{Envelope, Version};
 pub use id::{
     AccountId, AppId, EntityId, EventId, GroupId, InvitationId, KeyId, OwnerAccountId,

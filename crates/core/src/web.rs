@@ -1,8 +1,5 @@
 //! Absolute URLs, such as an app's reply URL and App ID URI.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, clip};
@@ -67,4 +64,4 @@ impl Url {
         self.0.split_once(':').map_or("", |(s, _)| s)
     }
 }
-crate::contact::string_newtype_impls!(Url);
+crate::validated_string!(Url, Error);

@@ -67,3 +67,16 @@ fn a_refusal_where_events_were_expected_fails_the_test() {
         .when(Some(id(1)))
         .then([]);
 }
+
+#[test]
+fn decisions_depend_only_on_their_inputs() {
+    // rule: X-5
+    // Time and ids come from the context, so two runs with the same inputs agree exactly.
+    let run = || {
+        given::<Roster>([Event::Joined(id(1))])
+            .at(at(2027, 3, 1, 0, 0, 0))
+            .when(None)
+            .result()
+    };
+    assert_eq!(run(), run());
+}

@@ -8,43 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-fn clip(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
-}
-
-macro_rules! string_impls {
-    ($ty:ident) => {
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl FromStr for $ty {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self, Error> {
-                $ty::new(s)
-            }
-        }
-        impl TryFrom<String> for $ty {
-            type Error = Error;
-            fn try_from(s: String) -> Result<Self, Error> {
-                $ty::new(&s)
-            }
-        }
-        impl From<$ty> for String {
-            fn from(v: $ty) -> String {
-                v.0
-            }
-        }
-        impl $ty {
-            /// The validated text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
-
 /// A tenant's domain name, such as `contoso.com` or `contoso.onmicrosoft.com`: lower case,
 /// at most 253 characters, two or more dot-separated labels of 1–63 letters, digits or
 /// hyphens (not at either end of a label), the last not all digits.
@@ -66,7 +29,7 @@ impl DomainName {
     /// Validates and lower-cases a domain name.
     pub fn new(value: &str) -> Result<DomainName, Error> {
         let invalid = |reason: &str| Error::InvalidDomain {
-            given: clip(value, 300),
+            given: partnerkit_core::clip(value, 300),
             reason: reason.to_owned(),
         };
         let v = value.trim().to_ascii_lowercase();
@@ -95,7 +58,7 @@ impl DomainName {
         Ok(DomainName(v))
     }
 }
-string_impls!(DomainName);
+partnerkit_core::validated_string!(DomainName, Error);
 
 fn valid_label(label: &str, max: usize, hyphens: bool) -> bool {
     !label.is_empty()
@@ -134,7 +97,7 @@ impl DomainLabel {
             Ok(DomainLabel(v))
         } else {
             Err(Error::InvalidDomain {
-                given: clip(value, 300),
+                given: partnerkit_core::clip(value, 300),
                 reason: format!(
                     "a new tenant's name has 1 to {} letters or digits, such as contoso (rule TEN-3)",
                     Self::MAX_CHARS
@@ -148,7 +111,7 @@ impl DomainLabel {
         DomainName(format!("{}.{}", self.0, Self::SUFFIX))
     }
 }
-string_impls!(DomainLabel);
+partnerkit_core::validated_string!(DomainLabel, Error);
 
 /// One to ten email addresses to invite as guests (rule USR-5), read from text separated by
 /// commas or semicolons; whitespace around each address is trimmed, empty entries are

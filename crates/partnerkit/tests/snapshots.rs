@@ -24,3 +24,14 @@ fn the_audit_trail_format() {
     let history = w.svc.history(w.account).unwrap();
     insta::assert_json_snapshot!("opening_an_account", history);
 }
+
+#[test]
+fn the_same_commands_with_the_same_time_and_ids_give_the_same_events() {
+    // rule: X-5
+    let run = || {
+        let mut w = World::company(InMemoryStore::new());
+        w.bob(partnerkit::access::Role::Developer);
+        w.svc.history(w.account).unwrap()
+    };
+    assert_eq!(run(), run());
+}

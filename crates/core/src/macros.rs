@@ -1,0 +1,73 @@
+//! Helpers shared by every crate's validated types.
+
+/// Implements the conversions of a validated string newtype `struct $ty(String)` whose
+/// validating constructor is `$ty::new(&str) -> Result<$ty, $err>`: `Display`, `FromStr`,
+/// `TryFrom<String>` (for `#[serde(try_from = "String")]`), `TryFrom<&str>`,
+/// `From<$ty> for String` (for `#[serde(into = "String")]`), `AsRef<str>` and `as_str`.
+///
+/// Every way of making the value goes through `new`, so an invalid one cannot exist. Used by
+/// every partnerkit crate, so all validated strings behave alike.
+///
+/// ```
+/// use partnerkit_core::{Error, checked_text, validated_string};
+///
+/// #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// #[serde(try_from = "String", into = "String")]
+/// pub struct Nickname(String);
+///
+/// impl Nickname {
+///     pub fn new(value: &str) -> Result<Nickname, Error> {
+///         checked_text("nickname", value, 20).map(Nickname)
+///     }
+/// }
+/// validated_string!(Nickname, Error);
+///
+/// let n: Nickname = " Ann ".parse()?;
+/// assert_eq!(n.as_str(), "Ann");
+/// assert!(serde_json::from_str::<Nickname>("\"\"").is_err());
+/// # Ok::<(), Error>(())
+/// ```
+#[macro_export]
+macro_rules! validated_string {
+    ($ty:ident, $err:ty) => {
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl ::std::str::FromStr for $ty {
+            type Err = $err;
+            fn from_str(s: &str) -> ::std::result::Result<Self, $err> {
+                $ty::new(s)
+            }
+        }
+        impl ::std::convert::TryFrom<::std::string::String> for $ty {
+            type Error = $err;
+            fn try_from(s: ::std::string::String) -> ::std::result::Result<Self, $err> {
+                $ty::new(&s)
+            }
+        }
+        impl ::std::convert::TryFrom<&str> for $ty {
+            type Error = $err;
+            fn try_from(s: &str) -> ::std::result::Result<Self, $err> {
+                $ty::new(s)
+            }
+        }
+        impl ::std::convert::From<$ty> for ::std::string::String {
+            fn from(v: $ty) -> ::std::string::String {
+                v.0
+            }
+        }
+        impl ::std::convert::AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl $ty {
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
