@@ -1411,7 +1411,11 @@ impl<S: AccountStore> AccountService<S> {
                     .state
                     .identity
                     .user(user)
-                    .and_then(|u| u.name.as_ref().map(ToString::to_string))
+                    .map(|u| match &u.name {
+                        // A guest has no directory name: show the address they accepted with.
+                        Some(name) => name.to_string(),
+                        None => u.username.to_string(),
+                    })
                     .unwrap_or_else(|| user.to_string());
                 let name_shown = DisplayName::new(&shown).map_err(DomainError::from)?;
                 let cmd = partnerkit_agreements::Command::accept(
