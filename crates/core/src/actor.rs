@@ -44,3 +44,16 @@ impl Actor {
         }
     }
 }
+
+impl std::fmt::Display for Actor {
+    /// `user 0000…01 of tenant 0000…02`, `app … of tenant …`, `owner account …`,
+    /// `the marketplace`: for messages people read.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Actor::User { tenant, user } => write!(f, "user {user} of tenant {tenant}"),
+            Actor::App { tenant, app } => write!(f, "app {app} of tenant {tenant}"),
+            Actor::OwnerAccount { owner } => write!(f, "owner account {owner}"),
+            Actor::Marketplace => f.write_str("the marketplace"),
+        }
+    }
+}

@@ -15,7 +15,7 @@ pub enum Error<E> {
     #[error(transparent)]
     Domain(#[from] DomainError),
     /// The actor may not do this (rule X-2); the denial explains why (rule ROL-6).
-    #[error("denied: {0}")]
+    #[error("{0}")]
     Denied(Box<Denial>),
     /// Someone else changed the account since it was loaded: call again.
     #[error(
@@ -107,7 +107,7 @@ pub enum Denial {
     /// The actor cannot sign in to the account: not a user or app of an associated tenant,
     /// removed, or a guest who has not accepted yet (rules USR-1, USR-5, TEN-4).
     #[error(
-        "{actor:?} cannot sign in to this account: it needs an active work account in an associated tenant (rule USR-1)"
+        "denied: {actor} cannot sign in to this account: it needs an active work account in an associated tenant (rule USR-1)"
     )]
     CannotSignIn {
         /// Who tried.
@@ -119,7 +119,7 @@ pub enum Denial {
     /// Financial settings are changed only while signed in with the account's owner account,
     /// never with a work account (rule PAY-1).
     #[error(
-        "{actor:?} is not this account's owner account: payout and tax settings are changed only while signed in with the owner account (rule PAY-1)"
+        "denied: {actor} is not this account's owner account: payout and tax settings are changed only while signed in with the owner account (rule PAY-1)"
     )]
     OwnerAccountRequired {
         /// Who tried.
@@ -127,7 +127,7 @@ pub enum Denial {
     },
     /// Only the marketplace itself may do this (open accounts, record verification results).
     #[error(
-        "{actor:?} is not the marketplace: only the marketplace assigns publisher IDs and records verification (rule ACC-2)"
+        "denied: {actor} is not the marketplace: only the marketplace assigns publisher IDs and records verification (rule ACC-2)"
     )]
     MarketplaceOnly {
         /// Who tried.
@@ -135,7 +135,7 @@ pub enum Denial {
     },
     /// Agreements are accepted by a named directory user (rule AGR-1).
     #[error(
-        "{actor:?} is not a directory user: agreements are accepted by a signed-in user whose name is recorded (rule AGR-1)"
+        "denied: {actor} is not a directory user: agreements are accepted by a signed-in user whose name is recorded (rule AGR-1)"
     )]
     UserRequired {
         /// Who tried.

@@ -29,7 +29,10 @@ pub enum Missing {
         /// The agreements needing action.
         pending: Vec<ActionNeeded>,
     },
-    /// No owner account is associated (rule PAY-1). Paid offers only.
+    /// No owner account is associated for payouts (rule PAY-1): one named when the account
+    /// was opened must still be associated with
+    /// [`AccountService::associate_owner_account`](crate::AccountService::associate_owner_account),
+    /// which checks it belongs to no other account. Paid offers only.
     OwnerAccount,
     /// No payout account is set (rule PAY-2). Paid offers only.
     PayoutAccount,
@@ -40,6 +43,50 @@ pub enum Missing {
         /// Its status now.
         status: ProfileStatus,
     },
+}
+
+impl std::fmt::Display for Missing {
+    /// What to do about it, in a sentence.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::Identity { lacks } => match lacks {
+                MissingForSale::AccountNotOpened => f.write_str("the account is not opened"),
+                MissingForSale::Verification { steps } => {
+                    write!(
+                        f,
+                        "verification is not complete ({} step(s) open) (rule ACC-1)",
+                        steps.len()
+                    )
+                }
+                MissingForSale::SellerContact => {
+                    f.write_str("give the seller contact (rule ACC-3)")
+                }
+                MissingForSale::CompanyApprover => {
+                    f.write_str("name the company approver (rule ACC-3)")
+                }
+                _ => write!(f, "complete the account profile: {lacks:?}"),
+            },
+            Missing::Agreements { pending } => {
+                let names: Vec<&str> = pending.iter().map(|a| a.name.as_str()).collect();
+                write!(
+                    f,
+                    "accept the latest version of: {} (rule AGR-2)",
+                    names.join(", ")
+                )
+            }
+            Missing::OwnerAccount => f.write_str("associate the owner account (rule PAY-1)"),
+            Missing::PayoutAccount => f.write_str("set up a payout account (rule PAY-2)"),
+            Missing::PayoutAccountNotVerified => {
+                f.write_str("the payout account awaits verification (rule PAY-4)")
+            }
+            Missing::TaxProfile { status } => {
+                write!(
+                    f,
+                    "complete the tax profile: it is {status:?} (rules TAX-1, TAX-2)"
+                )
+            }
+        }
+    }
 }
 
 impl Missing {

@@ -1000,7 +1000,8 @@ impl<S: AccountStore> AccountService<S> {
 
     /// Invites 1–10 people by email (`"a@x.com; b@y.com"`), all with the same `grant`
     /// (rule USR-5). They become guests with no access until they accept. The actor must be a
-    /// global administrator signed in from `tenant`, holding `manage_users`.
+    /// global administrator signed in from `tenant`, holding `manage_users`. Returns the
+    /// guests' user ids, in the order of the addresses.
     pub fn invite_guests(
         &self,
         account: AccountId,
@@ -1008,16 +1009,23 @@ impl<S: AccountStore> AccountService<S> {
         tenant: TenantId,
         emails: &str,
         grant: Grant,
-    ) -> Result<Outcome, Error<S::Error>> {
+    ) -> Result<(Vec<UserId>, Outcome), Error<S::Error>> {
         let invitees = Invitees::new(emails).map_err(DomainError::from)?;
-        self.command(
+        self.run(
             account,
             ctx,
             Who::Holding(Permission::ManageUsers.into()),
             |tx| {
                 let events =
                     tx.identity(partnerkit_identity::Command::InviteGuests { tenant, invitees })?;
-                tx.register_and_grant(&events, Some(grant))
+                tx.register_and_grant(&events, Some(grant))?;
+                Ok(events
+                    .iter()
+                    .filter_map(|e| match e {
+                        partnerkit_identity::Event::GuestInvited { user, .. } => Some(*user),
+                        _ => None,
+                    })
+                    .collect())
             },
         )
     }

@@ -79,6 +79,7 @@ fn payout_setup_is_done_only_with_the_owner_account() {
         matches!(err.denial(), Some(Denial::OwnerAccountRequired { .. })),
         "{err}"
     );
+    insta::assert_snapshot!(err, @"denied: user 00000000-0000-0000-0000-000000000065 of tenant 00000000-0000-0000-0000-000000000064 is not this account's owner account: payout and tax settings are changed only while signed in with the owner account (rule PAY-1)");
     assert!(
         !w.svc
             .authorize(w.account, &user(T1, ALICE), Permission::ManageTaxSettings)

@@ -56,6 +56,7 @@ fn a_developer_may_not_manage_users_and_the_denial_says_what_is_missing() {
         panic!("{err}")
     };
     assert_eq!(decision.missing(), Some(Permission::ManageUsers));
+    insta::assert_snapshot!(err, @"denied: user 00000000-0000-0000-0000-000000000066 lacks manage_users, given by the roles owner, manager or by custom permissions naming it; it holds: manage_offers, publish_offers, view_reports");
     assert!(decision.roles_granting().contains(&Role::Manager));
     assert_eq!(w.version(), before, "a denied command stores nothing");
     // What Bob may do is explained too.
@@ -227,7 +228,7 @@ fn created_users_get_a_password_once_and_their_grant() {
 fn invited_guests_have_no_access_until_they_accept() {
     // rule: USR-5
     let w = World::company(InMemoryStore::new());
-    let outcome = w
+    let (guests, outcome) = w
         .svc
         .invite_guests(
             w.account,
@@ -237,7 +238,7 @@ fn invited_guests_have_no_access_until_they_accept() {
             Grant::Role(Role::Developer),
         )
         .unwrap();
-    let guests: Vec<_> = outcome
+    let from_events: Vec<_> = outcome
         .events
         .iter()
         .filter_map(|e| match &e.event {
@@ -248,6 +249,10 @@ fn invited_guests_have_no_access_until_they_accept() {
             _ => None,
         })
         .collect();
+    assert_eq!(
+        guests, from_events,
+        "the ids returned are the guests invited"
+    );
     assert_eq!(guests.len(), 2);
     let gus = user(T1, guests[0].uuid().as_u128());
     assert!(

@@ -164,4 +164,5 @@ fn a_stranger_cannot_act_on_the_account() {
         .unwrap_err();
     assert!(matches!(err, Error::Denied(_)), "{err}");
     assert!(matches!(err.denial(), Some(Denial::CannotSignIn { .. })));
+    insta::assert_snapshot!(err, @"denied: user 00000000-0000-0000-0000-00000000022b of tenant 00000000-0000-0000-0000-000000000064 cannot sign in to this account: it needs an active work account in an associated tenant (rule USR-1)");
 }
