@@ -94,15 +94,24 @@ pub enum Event {
     ProfileStarted(ProfileDetails),
     /// Residence, citizenship or entity type changed (rule TAX-1).
     ProfileEdited(ProfileDetails),
-    /// The form on file no longer applies.
+    /// The form on file no longer applies, from `on` (rule TAX-1).
     FormWithdrawn {
         /// The withdrawn form.
         form: FormKind,
         /// Why.
         reason: WithdrawalReason,
+        /// The day (UTC) it was withdrawn: the first day it no longer covers.
+        on: NaiveDate,
     },
-    /// A signed form was submitted; it replaces any form on file (rule TAX-2).
-    FormSubmitted(SubmittedForm),
+    /// A signed form was submitted on `on`; it replaces any form on file from that day
+    /// (rule TAX-2).
+    FormSubmitted {
+        /// The form.
+        form: SubmittedForm,
+        /// The day (UTC) it was submitted. It covers sales from the later of this day and its
+        /// signing date (see [`FormPeriod`](crate::FormPeriod)).
+        on: NaiveDate,
+    },
 }
 
 impl Decider for Tax {
@@ -131,6 +140,7 @@ impl Decider for Tax {
                     events.push(Event::FormWithdrawn {
                         form: form.kind,
                         reason: WithdrawalReason::ProfileChanged,
+                        on: today(ctx),
                     });
                 }
                 Ok(events)
@@ -139,13 +149,16 @@ impl Decider for Tax {
                 expect_form(state, FormKind::W9)?;
                 check_signature(FormKind::W9, &w9.signature, ctx)?;
                 let tin = us_tin(&w9.tin)?;
-                Ok(vec![Event::FormSubmitted(SubmittedForm {
-                    kind: FormKind::W9,
-                    name: w9.name,
-                    tin: Some(tin),
-                    treaty_claim: None,
-                    signature: w9.signature,
-                })])
+                Ok(vec![Event::FormSubmitted {
+                    form: SubmittedForm {
+                        kind: FormKind::W9,
+                        name: w9.name,
+                        tin: Some(tin),
+                        treaty_claim: None,
+                        signature: w9.signature,
+                    },
+                    on: today(ctx),
+                }])
             }
             Command::SubmitW8Ben { form, treaties } => {
                 submit_w8(state, FormKind::W8Ben, form, &treaties, ctx)
@@ -159,8 +172,8 @@ impl Decider for Tax {
     fn apply(state: &mut TaxProfile, event: &Event) {
         match event {
             Event::ProfileStarted(d) | Event::ProfileEdited(d) => state.details = Some(*d),
-            Event::FormWithdrawn { .. } => state.form = None,
-            Event::FormSubmitted(form) => state.form = Some(form.clone()),
+            Event::FormWithdrawn { on, .. } => state.withdraw(*on),
+            Event::FormSubmitted { form, on } => state.submit(form, *on),
         }
     }
 }
@@ -176,6 +189,12 @@ fn expect_form(state: &TaxProfile, submitted: FormKind) -> Result<ProfileDetails
             required,
         })
     }
+}
+
+/// The command's calendar day in UTC: the day a form is submitted or withdrawn, comparable
+/// with a sale's date.
+fn today(ctx: &Context<'_>) -> NaiveDate {
+    ctx.now().date_naive()
 }
 
 /// The latest calendar date anywhere on Earth at the command's time (UTC+14), so a seller east
@@ -232,13 +251,16 @@ fn submit_w8(
         check_claim(claim, details, treaties)?;
     }
     let tin = form.foreign_tin.as_ref().map(foreign_tin).transpose()?;
-    Ok(vec![Event::FormSubmitted(SubmittedForm {
-        kind,
-        name: form.name,
-        tin,
-        treaty_claim: form.treaty_claim,
-        signature: form.signature,
-    })])
+    Ok(vec![Event::FormSubmitted {
+        form: SubmittedForm {
+            kind,
+            name: form.name,
+            tin,
+            treaty_claim: form.treaty_claim,
+            signature: form.signature,
+        },
+        on: today(ctx),
+    }])
 }
 
 /// Checks a treaty claim against the seller's residence and the treaty table (rule TAX-5).

@@ -55,8 +55,9 @@
 //! [`Context`](partnerkit_core::Context) (rule X-5).
 //!
 //! - **Tax profile** ([`Tax`], [`TaxProfile`], [`Command`], [`Event`]): residence, citizenship,
-//!   entity type and the signed form on file; its [`ProfileStatus`] is not started,
-//!   incomplete, complete or expired (rule TAX-1).
+//!   entity type, the signed form on file and the history of every form's days on file
+//!   ([`FormPeriod`]); its [`ProfileStatus`] is not started, incomplete, complete or expired
+//!   (rule TAX-1).
 //! - **Forms** ([`required_form`], [`FormKind`], [`W9`], [`W8`]): W-9 for US persons, W-8BEN for
 //!   foreign individuals, W-8BEN-E for foreign entities, signed electronically (rule TAX-2);
 //!   no ITIN anywhere (rule TAX-3).
@@ -82,10 +83,20 @@
 //! TINs are kept only masked (rule X-4). Every refusal is an [`Error`]
 //! naming its rule (rule X-3).
 //!
+//! [`Event::FormSubmitted`] and [`Event::FormWithdrawn`] carry the UTC day they happened, so
+//! the profile keeps, rebuilt from events alone, the [`history`](TaxProfile::history) of
+//! which form was on file on which days: a [`FormPeriod`] covers the days from the later of
+//! its submission and signing dates up to, not including, the day it was withdrawn or
+//! replaced. [`TaxProfile::status`] and [`TaxProfile::valid_form`] answer "now" questions
+//! about the current form; [`TaxProfile::form_on`] answers "then": the valid form on file on
+//! a given day.
+//!
 //! # Withholding
 //!
-//! [`withholding_rate`] decides a seller's rate on a date from the profile and a
-//! [`TreatyTable`], with a [`RateReason`]; [`withhold`] applies it to one [`Sale`] in exact
+//! [`withholding_rate`] decides a seller's rate for sales made on a date from the
+//! documentation on file **that day** ([`TaxProfile::form_on`]) and a [`TreatyTable`], with a
+//! [`RateReason`], so recomputing a past month gives the same result after the seller edits
+//! the profile or signs a new form; [`withhold`] applies it to one [`Sale`] in exact
 //! decimal arithmetic: `withheld = gross × rate` rounded half away from zero to the minor unit,
 //! `net = gross − withheld`, so withheld + net == gross always. [`withheld_minor_units`] is the
 //! same rule on integers, for the batch path.
@@ -121,8 +132,9 @@ pub use fold::{
     Amounts, CellKey, CountryTotals, RateTotals, Totals, WithholdingFold, WithholdingSummary,
 };
 pub use profile::{
-    ElectronicSignature, EntityType, FormKind, ProfileDetails, ProfileStatus, SubmittedForm,
-    TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form, w8_valid_through,
+    ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails, ProfileStatus,
+    SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
+    w8_valid_through,
 };
 pub use rate::Rate;
 pub use remit::{DEFAULT_REMITTANCE_TABLE_VERSION, RemittanceTable, Remitter};

@@ -201,20 +201,71 @@ pub enum ProfileStatus {
     Expired,
 }
 
+/// A form's time on file: the form, the details it was submitted under, and the days it was
+/// in force (rules TAX-1, TAX-5).
+///
+/// The period covers every date `d` with `from <= d < until` (`until` is **exclusive**; `None`
+/// while the form is still on file). Dates are UTC calendar days, like a sale's date.
+///
+/// - `from` is the later of the day the form was submitted and the day it was signed: a form
+///   covers no sale made before it was on file, nor before it was signed (a signature may be
+///   dated up to a day ahead of UTC, rule TAX-2).
+/// - `until` is the day the form was withdrawn (the profile was edited) or replaced by a new
+///   form. Exclusive, so that on a day with several changes the documentation on file at the
+///   end of the day decides: a form submitted and replaced on the same day covers no day.
+///
+/// A W-8 also stops applying after its validity ends (rule TAX-5), even within its period:
+/// see [`TaxProfile::form_on`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormPeriod {
+    /// Residence, citizenship and entity type when the form was submitted. (Editing them
+    /// withdraws the form, so they hold for the whole period.)
+    pub details: ProfileDetails,
+    /// The form.
+    pub form: SubmittedForm,
+    /// The first day covered: the later of the submission day and the signing date.
+    pub from: NaiveDate,
+    /// The day the form was withdrawn or replaced (not covered); `None` while it is on file.
+    pub until: Option<NaiveDate>,
+}
+
+impl FormPeriod {
+    /// True if the form was on file on `on`: `from <= on` and, once closed, `on < until`.
+    pub fn covers(&self, on: NaiveDate) -> bool {
+        self.from <= on && self.until.is_none_or(|until| on < until)
+    }
+}
+
 /// The seller's tax profile (rule TAX-1): the state of the [`Tax`](crate::Tax) decider.
 ///
 /// Its [`status`](TaxProfile::status) depends on the date (W-8 forms expire), so it is
 /// derived, not stored.
+///
+/// Two kinds of question, two kinds of method:
+///
+/// - **Now** — [`status`](TaxProfile::status), [`valid_form`](TaxProfile::valid_form),
+///   [`required_form`](TaxProfile::required_form) look at the *current* details and form (the
+///   `on` date only decides whether that form is signed yet or has expired). Use them for
+///   "what must the seller do today?".
+/// - **Then** — [`form_on`](TaxProfile::form_on) and [`period_on`](TaxProfile::period_on) look
+///   up the [`history`](TaxProfile::history): the documentation on file on that day. Use them
+///   for anything about a past sale; [`withholding_rate`](crate::withholding_rate) does, so a
+///   later edit or form never restates past months.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxProfile {
     /// Residence, citizenship, entity type; `None` before the profile is started.
     pub details: Option<ProfileDetails>,
-    /// The form on file, if any.
+    /// The form on file now, if any.
     pub form: Option<SubmittedForm>,
+    /// Every form ever on file, oldest first, with the days it was in force; the last one is
+    /// open (`until: None`) while [`form`](TaxProfile::form) is on file.
+    pub history: Vec<FormPeriod>,
 }
 
 impl TaxProfile {
-    /// The profile's status on `on` (rule TAX-1).
+    /// The profile's status on `on` (rule TAX-1), from the **current** details and form: is
+    /// the form on file now the required one, and is it signed and not expired on `on`? For
+    /// the form on file on a past date, see [`form_on`](TaxProfile::form_on).
     pub fn status(&self, on: NaiveDate) -> ProfileStatus {
         let Some(details) = &self.details else {
             return ProfileStatus::NotStarted;
@@ -233,16 +284,58 @@ impl TaxProfile {
         }
     }
 
-    /// The form the profile requires, once started (rule TAX-2).
+    /// The form the profile requires now, once started (rule TAX-2).
     pub fn required_form(&self) -> Option<FormKind> {
         self.details.as_ref().map(ProfileDetails::required_form)
     }
 
-    /// The form on file if it is the required one and in force on `on`.
+    /// The **current** form if it is the required one and in force on `on` (signed, not
+    /// expired). For the form on file on a past date, see [`form_on`](TaxProfile::form_on).
     pub fn valid_form(&self, on: NaiveDate) -> Option<&SubmittedForm> {
         let required = self.required_form()?;
         self.form
             .as_ref()
             .filter(|f| f.kind == required && f.is_valid_on(on))
+    }
+
+    /// The form period covering `on` (see [`FormPeriod`] for its bounds), valid or not.
+    pub fn period_on(&self, on: NaiveDate) -> Option<&FormPeriod> {
+        self.history.iter().rev().find(|p| p.covers(on))
+    }
+
+    /// The documentation in force on `on`: the form on file that day with the details it was
+    /// submitted under, if it was the form those details required and was valid that day
+    /// (signed, and for a W-8 not yet expired, rule TAX-5). Later edits and forms do not
+    /// change the answer for a past date.
+    pub fn form_on(&self, on: NaiveDate) -> Option<(&ProfileDetails, &SubmittedForm)> {
+        self.period_on(on)
+            .filter(|p| p.form.kind == p.details.required_form() && p.form.is_valid_on(on))
+            .map(|p| (&p.details, &p.form))
+    }
+
+    /// Records `form`, submitted on `on`: closes the open period and opens a new one.
+    pub(crate) fn submit(&mut self, form: &SubmittedForm, on: NaiveDate) {
+        self.close(on);
+        if let Some(details) = self.details {
+            self.history.push(FormPeriod {
+                details,
+                form: form.clone(),
+                from: on.max(form.signature.signed_on),
+                until: None,
+            });
+        }
+        self.form = Some(form.clone());
+    }
+
+    /// Withdraws the form on file on `on`: closes the open period.
+    pub(crate) fn withdraw(&mut self, on: NaiveDate) {
+        self.close(on);
+        self.form = None;
+    }
+
+    fn close(&mut self, on: NaiveDate) {
+        if let Some(open) = self.history.last_mut().filter(|p| p.until.is_none()) {
+            open.until = Some(on);
+        }
     }
 }

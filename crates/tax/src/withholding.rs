@@ -6,7 +6,7 @@ use partnerkit_core::{CountryCode, Currency, Money, Rounding};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::profile::{FormKind, ProfileStatus, TaxProfile};
+use crate::profile::{FormKind, TaxProfile};
 use crate::rate::Rate;
 use crate::treaty::{IncomeType, TreatyArticle, TreatyTable};
 
@@ -203,7 +203,9 @@ impl RateDecision {
     }
 }
 
-/// The rate at which a seller's sales made in the US are withheld on `on` (rule TAX-5):
+/// The rate at which a seller's sales made in the US on `on` are withheld (rule TAX-5),
+/// decided by the documentation on file **that day** ([`TaxProfile::form_on`]), so a later
+/// profile edit or form never restates a past sale:
 ///
 /// - a W-9 on file: 0 %;
 /// - a valid W-8 with a treaty claim the table grants: the treaty rate (the claimed rate if the
@@ -218,13 +220,14 @@ pub fn withholding_rate(
     on: NaiveDate,
     treaties: &TreatyTable,
 ) -> RateDecision {
-    let Some(form) = profile.valid_form(on) else {
-        if profile.status(on) == ProfileStatus::Expired
-            && let Some(form) = &profile.form
-            && let Some(valid_through) = form.valid_through()
+    let Some((details, form)) = profile.form_on(on) else {
+        if let Some(period) = profile.period_on(on)
+            && period.form.kind == period.details.required_form()
+            && let Some(valid_through) = period.form.valid_through()
+            && on > valid_through
         {
             return RateDecision::default_rate(RateReason::FormExpired {
-                form: form.kind,
+                form: period.form.kind,
                 valid_through,
             });
         }
@@ -239,9 +242,7 @@ pub fn withholding_rate(
     let Some(claim) = &form.treaty_claim else {
         return RateDecision::default_rate(RateReason::NoTreatyClaim { form: form.kind });
     };
-    let residence_matches = profile
-        .details
-        .is_some_and(|d| d.residence == claim.country);
+    let residence_matches = details.residence == claim.country;
     match treaties.treaty(claim.country, claim.income) {
         Some(entry) if residence_matches && claim.rate <= Rate::DEFAULT_WITHHOLDING => {
             RateDecision {

@@ -72,19 +72,37 @@ pub(crate) fn w9(signed_on: NaiveDate) -> W9 {
     }
 }
 
-/// The event a valid W-8BEN submission records.
+/// The event a valid W-8 submission records, submitted on the day it was signed.
 pub(crate) fn w8_submitted(
     kind: FormKind,
     claim: Option<TreatyClaim>,
     signed_on: NaiveDate,
 ) -> Event {
-    Event::FormSubmitted(SubmittedForm {
-        kind,
-        name: name("Ann Lind"),
-        tin: None,
-        treaty_claim: claim,
-        signature: signature(signed_on),
-    })
+    w8_submitted_on(kind, claim, signed_on, signed_on)
+}
+
+/// The event a valid W-8 submission records, signed on `signed_on` and submitted on `on`.
+pub(crate) fn w8_submitted_on(
+    kind: FormKind,
+    claim: Option<TreatyClaim>,
+    signed_on: NaiveDate,
+    on: NaiveDate,
+) -> Event {
+    Event::FormSubmitted {
+        form: SubmittedForm {
+            kind,
+            name: name("Ann Lind"),
+            tin: None,
+            treaty_claim: claim,
+            signature: signature(signed_on),
+        },
+        on,
+    }
+}
+
+/// A context at noon UTC on `on`.
+pub(crate) fn noon(on: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    on.and_hms_opt(12, 0, 0).unwrap().and_utc()
 }
 
 /// A profile of a resident individual of `country` with a W-8BEN signed on `signed_on`

@@ -20,10 +20,11 @@ fn a_us_person_submits_a_w9_signed_electronically() {
     let state = given::<Tax>([Event::ProfileStarted(individual(C::US))])
         .when(Command::SubmitW9(w9(date(2027, 1, 15))))
         .then_events(|events| {
-            let [Event::FormSubmitted(form)] = events else {
+            let [Event::FormSubmitted { form, on }] = events else {
                 panic!("{events:?}")
             };
             assert_eq!(form.kind, FormKind::W9);
+            assert_eq!(*on, date(2027, 1, 15), "the day of the command");
             assert_eq!(form.signature, signature(date(2027, 1, 15)));
             assert_eq!(form.tin.as_ref().unwrap().masked.as_str(), "•••••6789");
         });
@@ -42,7 +43,7 @@ fn a_tin_is_kept_only_masked() {
     for shown in [json, debug] {
         assert!(!shown.contains("3456789"), "{shown}");
     }
-    let Event::FormSubmitted(form) = &events[0] else {
+    let Event::FormSubmitted { form, .. } = &events[0] else {
         panic!()
     };
     assert_eq!(form.tin.as_ref().unwrap().masked.as_str(), "•••••6789");
@@ -138,7 +139,7 @@ fn a_foreign_tin_is_optional_and_checked_when_given() {
     given::<Tax>([Event::ProfileStarted(individual(C::SE))])
         .when(submit_w8ben(form.clone()))
         .then_events(|e| {
-            let Event::FormSubmitted(f) = &e[0] else {
+            let Event::FormSubmitted { form: f, .. } = &e[0] else {
                 panic!()
             };
             assert_eq!(f.tin.as_ref().unwrap().masked.as_str(), "•••••••••1234");

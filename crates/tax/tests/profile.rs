@@ -45,9 +45,22 @@ fn the_holder_can_edit_the_profile_and_the_old_form_is_withdrawn() {
         Event::FormWithdrawn {
             form: FormKind::W8Ben,
             reason: WithdrawalReason::ProfileChanged,
+            on: date(2027, 1, 15),
         },
     ]);
     assert_eq!(state.form, None);
+    // The withdrawn form stays in the history, covering the days it was on file.
+    let [period] = state.history.as_slice() else {
+        panic!("{:?}", state.history)
+    };
+    assert_eq!(period.details, se);
+    assert_eq!(period.form.kind, FormKind::W8Ben);
+    assert_eq!(
+        (period.from, period.until),
+        (date(2027, 1, 2), Some(date(2027, 1, 15)))
+    );
+    assert!(state.form_on(date(2027, 1, 14)).is_some());
+    assert!(state.form_on(date(2027, 1, 15)).is_none());
     assert_eq!(state.status(date(2027, 1, 15)), ProfileStatus::Incomplete);
 }
 

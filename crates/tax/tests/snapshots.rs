@@ -24,6 +24,7 @@ fn events_serde_format() {
     events.push(Event::FormWithdrawn {
         form: FormKind::W8Ben,
         reason: WithdrawalReason::ProfileChanged,
+        on: date(2027, 1, 12),
     });
     let w9_events = given::<Tax>([Event::ProfileStarted(details(
         C::US,

@@ -9,6 +9,7 @@
 mod common;
 mod fold;
 mod forms;
+mod history;
 mod profile;
 mod props;
 mod remittance;

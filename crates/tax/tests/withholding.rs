@@ -124,13 +124,16 @@ fn w9_sellers_are_not_withheld() {
     // rule: TAX-5
     let p = Tax::fold(&[
         Event::ProfileStarted(individual(C::US)),
-        Event::FormSubmitted(SubmittedForm {
-            kind: FormKind::W9,
-            name: name("Contoso Apps LLC"),
-            tin: None,
-            treaty_claim: None,
-            signature: signature(date(2020, 1, 1)),
-        }),
+        Event::FormSubmitted {
+            form: SubmittedForm {
+                kind: FormKind::W9,
+                name: name("Contoso Apps LLC"),
+                tin: None,
+                treaty_claim: None,
+                signature: signature(date(2020, 1, 1)),
+            },
+            on: date(2020, 1, 1),
+        },
     ]);
     let d = withholding_rate(&p, date(2027, 6, 1), &TreatyTable::irs_table_1());
     assert_eq!(
