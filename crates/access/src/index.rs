@@ -189,20 +189,24 @@ impl AccessIndex {
     /// [`authorize`](AccessIndex::authorize) on each. Consecutive requests of the same
     /// principal share one lookup, so sort requests by principal to go faster.
     pub fn authorize_batch(&self, requests: &[Request]) -> Vec<Decision> {
-        let mut out = Vec::with_capacity(requests.len());
+        // Two passes: first every principal lookup, which are independent of each other so
+        // the processor overlaps their memory accesses; then every decision. A run of
+        // requests by one principal reuses its lookup.
+        let mut entries: Vec<Option<&Entry>> = Vec::with_capacity(requests.len());
         let mut last: Option<(Principal, Option<&Entry>)> = None;
         for request in requests {
             let entry = match last {
                 Some((p, e)) if p == request.principal => e,
-                _ => {
-                    let e = self.entry(&request.principal);
-                    last = Some((request.principal, e));
-                    e
-                }
+                _ => self.entry(&request.principal),
             };
-            out.push(self.decide(entry, request));
+            last = Some((request.principal, entry));
+            entries.push(entry);
         }
-        out
+        requests
+            .iter()
+            .zip(entries)
+            .map(|(request, entry)| self.decide(entry, request))
+            .collect()
     }
 
     /// Checks that `principal` holds every permission of `required` (for a command, see
