@@ -580,6 +580,34 @@ impl<S: AccountStore> AccountService<S> {
         self.run(account, ctx, who, f).map(|((), outcome)| outcome)
     }
 
+    /// A command that only one domain decides, with nothing to forward.
+    fn only_identity(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        who: Who,
+        cmd: partnerkit_identity::Command,
+    ) -> Result<Outcome, Error<S::Error>> {
+        self.command(account, ctx, who, |tx| {
+            tx.identity(cmd)?;
+            Ok(())
+        })
+    }
+
+    /// A payouts command with nothing to forward.
+    fn only_payouts(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        who: Who,
+        cmd: partnerkit_payouts::Command,
+    ) -> Result<Outcome, Error<S::Error>> {
+        self.command(account, ctx, who, |tx| {
+            tx.payouts(cmd)?;
+            Ok(())
+        })
+    }
+
     // ---------------------------------------------------------------- reading
 
     /// The account's current state, or `None` if it was never opened.
@@ -740,14 +768,11 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         display_name: DisplayName,
     ) -> Result<Outcome, Error<S::Error>> {
-        self.command(
+        self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageContactInfo.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::ChangeDisplayName { display_name })?;
-                Ok(())
-            },
+            partnerkit_identity::Command::ChangeDisplayName { display_name },
         )
     }
 
@@ -758,14 +783,11 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         contact: SellerContact,
     ) -> Result<Outcome, Error<S::Error>> {
-        self.command(
+        self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageContactInfo.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::SetSellerContact { contact })?;
-                Ok(())
-            },
+            partnerkit_identity::Command::SetSellerContact { contact },
         )
     }
 
@@ -776,14 +798,11 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         approver: CompanyApprover,
     ) -> Result<Outcome, Error<S::Error>> {
-        self.command(
+        self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageContactInfo.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::SetCompanyApprover { approver })?;
-                Ok(())
-            },
+            partnerkit_identity::Command::SetCompanyApprover { approver },
         )
     }
 
@@ -987,14 +1006,11 @@ impl<S: AccountStore> AccountService<S> {
         user: UserId,
         name: PersonName,
     ) -> Result<Outcome, Error<S::Error>> {
-        self.command(
+        self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageUsers.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::RenameUser { user, name })?;
-                Ok(())
-            },
+            partnerkit_identity::Command::RenameUser { user, name },
         )
     }
 
@@ -1037,14 +1053,11 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         user: UserId,
     ) -> Result<Outcome, Error<S::Error>> {
-        self.command(
+        self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageUsers.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::ResendInvitation { user })?;
-                Ok(())
-            },
+            partnerkit_identity::Command::ResendInvitation { user },
         )
     }
 
@@ -1092,14 +1105,11 @@ impl<S: AccountStore> AccountService<S> {
     ) -> Result<Revealed<UserId>, Error<S::Error>> {
         let temporary = SecretString::generate(ctx.ids(), PASSWORD_CHARS);
         let secret = temporary.clone();
-        let outcome = self.command(
+        let outcome = self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageUsers.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::ResetPassword { user, temporary })?;
-                Ok(())
-            },
+            partnerkit_identity::Command::ResetPassword { user, temporary },
         )?;
         Ok(Revealed {
             outcome,
@@ -1310,18 +1320,15 @@ impl<S: AccountStore> AccountService<S> {
         let key: KeyId = ctx.new_id();
         let value = SecretString::generate(ctx.ids(), KEY_VALUE_CHARS);
         let secret = value.clone();
-        let outcome = self.command(
+        let outcome = self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageAppKeys.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::AddKey {
-                    app,
-                    key: Some(key),
-                    value,
-                    expires_at,
-                })?;
-                Ok(())
+            partnerkit_identity::Command::AddKey {
+                app,
+                key: Some(key),
+                value,
+                expires_at,
             },
         )?;
         Ok(Revealed {
@@ -1339,14 +1346,11 @@ impl<S: AccountStore> AccountService<S> {
         app: AppId,
         key: KeyId,
     ) -> Result<Outcome, Error<S::Error>> {
-        self.command(
+        self.only_identity(
             account,
             ctx,
             Who::Holding(Permission::ManageAppKeys.into()),
-            |tx| {
-                tx.identity(partnerkit_identity::Command::DeleteKey { app, key })?;
-                Ok(())
-            },
+            partnerkit_identity::Command::DeleteKey { app, key },
         )
     }
 
@@ -1526,14 +1530,11 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         on: bool,
     ) -> Result<Outcome, Error<S::Error>> {
-        self.command(
+        self.only_payouts(
             account,
             ctx,
             Who::OwnerAccount(Permission::ManagePayoutSettings.into()),
-            |tx| {
-                tx.payouts(partnerkit_payouts::Command::SetHold { on })?;
-                Ok(())
-            },
+            partnerkit_payouts::Command::SetHold { on },
         )
     }
 
