@@ -8,8 +8,8 @@ use partnerkit_agreements::{AgreementId, AgreementVersion, Agreements, Catalogue
 use partnerkit_core::PayoutAccountId;
 use partnerkit_core::{
     AccountId, Actor, AppId, Context, CountryCode, Currency, Decider, DisplayName, EmailAddress,
-    Envelope, GroupId, KeyId, OwnerAccountId, PersonName, SecretString, SellerId, TenantId, Url,
-    UserId, Version,
+    EntityId, Envelope, GroupId, KeyId, OwnerAccountId, PersonName, SecretString, SellerId,
+    TenantId, Url, UserId, Version,
 };
 use partnerkit_identity::{
     AccountType, CompanyApprover, DirectoryApp, DirectoryGroup, DirectoryUser, DomainLabel,
@@ -905,7 +905,7 @@ impl<S: AccountStore> AccountService<S> {
         )?;
         Ok(Revealed {
             outcome,
-            id: admin.unwrap_or(UserId::from_uuid(uuid::Uuid::nil())),
+            id: created(admin),
             secret,
         })
     }
@@ -993,7 +993,7 @@ impl<S: AccountStore> AccountService<S> {
         )?;
         Ok(Revealed {
             outcome,
-            id: id.unwrap_or(UserId::from_uuid(uuid::Uuid::nil())),
+            id: created(id),
             secret,
         })
     }
@@ -1177,13 +1177,10 @@ impl<S: AccountStore> AccountService<S> {
                     members,
                 })?;
                 tx.register_and_grant(&events, grant)?;
-                Ok(events
-                    .iter()
-                    .find_map(|e| match e {
-                        partnerkit_identity::Event::GroupCreated { group, .. } => Some(*group),
-                        _ => None,
-                    })
-                    .unwrap_or(GroupId::from_uuid(uuid::Uuid::nil())))
+                Ok(created(events.iter().find_map(|e| match e {
+                    partnerkit_identity::Event::GroupCreated { group, .. } => Some(*group),
+                    _ => None,
+                })))
             },
         )
     }
@@ -1277,13 +1274,10 @@ impl<S: AccountStore> AccountService<S> {
                     app_id_uri: app.app_id_uri,
                 })?;
                 tx.register_and_grant(&events, grant)?;
-                Ok(events
-                    .iter()
-                    .find_map(|e| match e {
-                        partnerkit_identity::Event::AppCreated { app, .. } => Some(*app),
-                        _ => None,
-                    })
-                    .unwrap_or(AppId::from_uuid(uuid::Uuid::nil())))
+                Ok(created(events.iter().find_map(|e| match e {
+                    partnerkit_identity::Event::AppCreated { app, .. } => Some(*app),
+                    _ => None,
+                })))
             },
         )
     }
@@ -1490,15 +1484,12 @@ impl<S: AccountStore> AccountService<S> {
                 let events = tx.payouts(partnerkit_payouts::Command::SetPayoutAccount {
                     account: payout_account,
                 })?;
-                Ok(events
-                    .iter()
-                    .find_map(|e| match e {
-                        partnerkit_payouts::Event::PayoutAccountSet { payout_account, .. } => {
-                            Some(*payout_account)
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or(PayoutAccountId::from_uuid(uuid::Uuid::nil())))
+                Ok(created(events.iter().find_map(|e| match e {
+                    partnerkit_payouts::Event::PayoutAccountSet { payout_account, .. } => {
+                        Some(*payout_account)
+                    }
+                    _ => None,
+                })))
             },
         )
     }
@@ -1628,4 +1619,11 @@ fn first_tenant_or(state: &AccountState, who: Who) -> Who {
     } else {
         who
     }
+}
+
+/// The id of what a command created, read back from its events. The deciders always emit
+/// the creating event for an accepted create command; should one ever not, the nil id
+/// stands in rather than a panic.
+fn created<I: EntityId>(id: Option<I>) -> I {
+    id.unwrap_or_else(|| I::from_uuid(uuid::Uuid::nil()))
 }
