@@ -122,6 +122,19 @@ pub enum Error {
         /// What an id of this kind looks like.
         expected: &'static str,
     },
+    /// A command needs secure randomness but its context has none.
+    #[error(
+        "this command makes a secret and needs secure randomness: give the context a random source with Context::with_rng, such as OsRandom"
+    )]
+    NoRandomness,
+    /// The secure random source failed.
+    #[error(
+        "the secure random source failed ({reason}): check the host's random number generator and retry"
+    )]
+    RandomnessFailed {
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -10,4 +10,5 @@ mod bad_input;
 mod harness;
 mod money;
 mod roundtrip;
+mod secrets;
 mod snapshots;
