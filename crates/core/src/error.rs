@@ -135,6 +135,12 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// A stored password hash that is not an acceptable Argon2id PHC string.
+    #[error("password hash is not valid: {reason}; store only hashes made by PasswordHash::hash")]
+    InvalidPasswordHash {
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -44,7 +44,8 @@
 //!   and when (rule X-1); commands are pure `decide` functions, state is a fold of `apply`.
 //! - **Secrets** ([`SecretString`], [`Fingerprint`], [`Masked`]): never printed, never
 //!   serialised, zeroed when dropped, compared in constant time (rule X-4); generated
-//!   passwords and key values are drawn uniformly from [`SECRET_ALPHABET`] (rule X-6).
+//!   passwords and key values are drawn uniformly from [`SECRET_ALPHABET`]; passwords people
+//!   choose are kept as a salted Argon2id [`PasswordHash`] (rule X-6).
 //!
 //! # Validation
 //!
@@ -72,6 +73,7 @@ mod event;
 mod id;
 mod macros;
 mod money;
+mod password;
 mod random;
 mod secret;
 #[cfg(feature = "testing")]
@@ -95,6 +97,7 @@ pub use id::{
     PayoutAccountId, SellerId, TenantId, UserId,
 };
 pub use money::{Currency, Money, Rounding};
+pub use password::PasswordHash;
 #[cfg(feature = "os-rng")]
 #[cfg_attr(docsrs, doc(cfg(feature = "os-rng")))]
 pub use random::OsRandom;

@@ -164,3 +164,65 @@ fn secrets_compare_by_value() {
     assert!(a.fingerprint().matches(&a));
     assert!(!a.fingerprint().matches(&SecretString::new("correct horsf")));
 }
+
+#[test]
+fn chosen_passwords_are_salted_slow_hashes() {
+    // rule: X-6 — one password, two users: two different hashes, both verify.
+    let rng = SeededRandom::new(5);
+    let pw = SecretString::new("Tr0ub4dor&3");
+    let a = PasswordHash::hash(&pw, &rng).unwrap();
+    let b = PasswordHash::hash(&pw, &rng).unwrap();
+    assert_ne!(a, b, "a fresh salt per hash");
+    assert!(a.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(a.verify(&pw) && b.verify(&pw));
+    assert!(!a.verify(&SecretString::new("Tr0ub4dor&4")));
+    assert!(!a.as_str().contains("Tr0ub4dor"));
+}
+
+#[test]
+fn password_hash_serde_goes_through_validation() {
+    // rule: X-6
+    let rng = SeededRandom::new(6);
+    let pw = SecretString::new("correct horse battery");
+    let h = PasswordHash::hash(&pw, &rng).unwrap();
+    let json = serde_json::to_string(&h).unwrap();
+    let back: PasswordHash = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, h);
+    assert!(back.verify(&pw));
+    assert_eq!(PasswordHash::new(h.as_str()).unwrap(), h);
+    for bad in [
+        "\"\"",
+        "\"not a hash\"",
+        // An unsalted SHA-256 fingerprint is not a password hash.
+        "\"3a7dba9c30507f4045b460889f9487b71e1f55978f1d13128c0ce6bd7853545a\"",
+        // argon2i is refused: only argon2id.
+        "\"$argon2i$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc\"",
+        // 4 GiB of memory per verification would let a stored hash exhaust the host.
+        "\"$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc\"",
+        // A salt of 8 bytes is too short.
+        "\"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc\"",
+    ] {
+        let err = serde_json::from_str::<PasswordHash>(bad).unwrap_err();
+        assert!(
+            err.to_string().contains("password hash is not valid"),
+            "{bad}: {err}"
+        );
+    }
+    let long = format!("\"{}\"", "a".repeat(10_000));
+    assert!(serde_json::from_str::<PasswordHash>(&long).is_err());
+}
+
+#[test]
+fn password_hash_debug_hides_salt_and_hash() {
+    // rule: X-4
+    let h = PasswordHash::hash(&SecretString::new("hunter22"), &SeededRandom::new(8)).unwrap();
+    let salt_and_hash = h.as_str().rsplitn(3, '$').take(2).collect::<Vec<_>>();
+    let shown = format!("{h:?}");
+    assert_eq!(
+        shown,
+        "PasswordHash($argon2id$v=19$m=19456,t=2,p=1$[REDACTED])"
+    );
+    for part in salt_and_hash {
+        assert!(!shown.contains(part));
+    }
+}
