@@ -259,11 +259,11 @@ pub fn access_model(spec: &AccessSpec, seed: u64) -> Result<AccessModel, Error> 
     }
 
     let mut commands: Vec<Command> = Vec::new();
-    commands.extend(
-        users
-            .iter()
-            .map(|&user| Command::RegisterUser { user, tenant }),
-    );
+    commands.extend(users.iter().map(|&user| Command::RegisterUser {
+        user,
+        tenant,
+        can_sign_in: true,
+    }));
     commands.extend(
         groups
             .iter()
@@ -330,8 +330,9 @@ pub fn access_model(spec: &AccessSpec, seed: u64) -> Result<AccessModel, Error> 
 ///
 /// Entities: `User::"<uuid>"` (parents: its groups, its roles `Role::"manager"`, … and, for
 /// custom grants, each permission `Perm::"manage_offers"`, …), `Group::"<uuid>"` (parents: its
-/// roles and permissions), `App::"<uuid>"` likewise, `OwnerAccount::"<uuid>"` (parent
-/// `Role::"owner"`, rule PAY-1). Policies: one per role,
+/// roles and permissions), `App::"<uuid>"` likewise; any `OwnerAccount::"<uuid>"` may do
+/// everything (rule PAY-1). Policies: one per role (payout and tax settings left out: only
+/// the owner account changes them, rule ROL-7),
 /// `permit(principal in Role::"manager", action in [Action::"view_account", …], resource ==
 /// Account::"account");`, and one per permission a custom set may name (rule ROL-3),
 /// `permit(principal in Perm::"x", action == Action::"x", resource == Account::"account");`.
@@ -395,9 +396,13 @@ impl CedarModel {
             text.push_str(&format!(
                 "permit(principal in Role::\"{}\", action in [{}], resource == Account::\"account\");\n",
                 role.as_str(),
-                action_list(role.permissions()),
+                // Payout and tax settings only for the owner account itself (rule ROL-7).
+                action_list(role.permissions() - PermissionSet::OWNER_ONLY),
             ));
         }
+        text.push_str(
+            "permit(principal is OwnerAccount, action, resource == Account::\"account\");\n",
+        );
         for p in PermissionSet::ALL - PermissionSet::OWNER_ONLY {
             text.push_str(&format!(
                 "permit(principal in Perm::\"{0}\", action == Action::\"{0}\", resource == Account::\"account\");\n",
@@ -452,13 +457,6 @@ impl CedarModel {
             grant_parents(app.grants(), &mut parents)?;
             entities.push(Entity::new_no_attrs(
                 principal_uid(Principal::App(*id))?,
-                parents,
-            ));
-        }
-        if let Some(owner) = state.owner_account() {
-            let parents = HashSet::from([uid("Role", Role::Owner.as_str())?]);
-            entities.push(Entity::new_no_attrs(
-                principal_uid(Principal::OwnerAccount(owner))?,
                 parents,
             ));
         }

@@ -1,6 +1,6 @@
 //! The one error type of `partnerkit-access`.
 
-use partnerkit_core::{GroupId, OwnerAccountId, TenantId, UserId};
+use partnerkit_core::{GroupId, TenantId, UserId};
 
 use crate::permission::Permission;
 use crate::principal::Principal;
@@ -82,14 +82,6 @@ pub enum Error {
         "the owner account always holds the Owner role (rules PAY-1, ROL-7): it cannot be granted or revoked anything"
     )]
     OwnerAccountGrant,
-    /// The account already has an owner account.
-    #[error(
-        "the account is already associated with owner account {current} (rule PAY-1): an account has one owner account"
-    )]
-    OwnerAccountAlreadySet {
-        /// The owner account already associated.
-        current: OwnerAccountId,
-    },
     /// A group member of another tenant than the group.
     #[error(
         "user {user} belongs to tenant {user_tenant}, but group {group} belongs to tenant {group_tenant}: a group's members are users of its own tenant"

@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use partnerkit_core::{GroupId, UserId};
 
-use crate::decision::{Decision, DenialReason, Explanation, Request, denial};
+use crate::decision::{Decision, DenialReason, Explanation, Request, denial, effective_of};
 use crate::permission::{Permission, PermissionSet};
 use crate::principal::{GrantSource, Principal};
 use crate::role::{Grant, Role};
@@ -53,10 +53,7 @@ fn to_u32(n: usize) -> u32 {
 impl AccessIndex {
     /// Indexes `state`.
     pub fn build(state: &AccessState) -> AccessIndex {
-        let principals = state.users().len()
-            + state.groups().len()
-            + state.apps().len()
-            + usize::from(state.owner_account().is_some());
+        let principals = state.users().len() + state.groups().len() + state.apps().len();
         let mut index = AccessIndex {
             slots: HashMap::with_capacity_and_hasher(principals, Default::default()),
             entries: Vec::with_capacity(principals),
@@ -94,11 +91,6 @@ impl AccessIndex {
         for (id, app) in state.apps() {
             let principal = Principal::App(*id);
             let own = index.push_sources(principal, app.grants().iter().copied());
-            index.push_entry(principal, &[own]);
-        }
-        if let Some(owner) = state.owner_account() {
-            let principal = Principal::OwnerAccount(owner);
-            let own = index.push_sources(principal, [Grant::Role(Role::Owner)]);
             index.push_entry(principal, &[own]);
         }
         index
@@ -139,7 +131,7 @@ impl AccessIndex {
         let slot = to_u32(self.entries.len());
         self.entries.push(Entry {
             principal,
-            effective,
+            effective: effective_of(principal, effective),
             first,
             links_start,
             links_end: to_u32(self.links.len()),
@@ -156,18 +148,27 @@ impl AccessIndex {
 
     #[inline]
     fn decide(&self, entry: Option<&Entry>, request: &Request) -> Decision {
-        let explanation = match entry {
-            None => Explanation::Denied {
+        let explanation = match (entry, request.principal) {
+            (_, Principal::OwnerAccount(_)) => Explanation::Allowed {
+                by: owner_source(request.principal),
+            },
+            (None, _) => Explanation::Denied {
                 reason: DenialReason::UnknownPrincipal,
                 held: PermissionSet::EMPTY,
             },
-            Some(e) => {
+            (Some(e), _) => {
                 let source = e
                     .first
                     .get(request.permission.index())
                     .and_then(|i| self.sources.get(*i as usize));
                 match source {
-                    Some(by) => Explanation::Allowed { by: *by },
+                    Some(by) if e.effective.contains(request.permission) => {
+                        Explanation::Allowed { by: *by }
+                    }
+                    Some(_) => Explanation::Denied {
+                        reason: DenialReason::OwnerAccountOnly,
+                        held: e.effective,
+                    },
                     None => denial(request.permission, e.effective),
                 }
             }
@@ -214,7 +215,7 @@ impl AccessIndex {
     /// first one missing, returns its denial (rule X-2).
     pub fn check(&self, principal: Principal, required: PermissionSet) -> Result<(), Decision> {
         let entry = self.entry(&principal);
-        let held = entry.map_or(PermissionSet::EMPTY, |e| e.effective);
+        let held = self.effective(principal);
         match (required - held).iter().next() {
             None => Ok(()),
             Some(permission) => Err(self.decide(entry, &Request::new(principal, permission))),
@@ -225,12 +226,19 @@ impl AccessIndex {
     /// unknown principal.
     #[inline]
     pub fn effective(&self, principal: Principal) -> PermissionSet {
+        if let Principal::OwnerAccount(_) = principal {
+            return Role::OWNER;
+        }
         self.entry(&principal)
             .map_or(PermissionSet::EMPTY, |e| e.effective)
     }
 
-    /// Every grant reaching `principal` (its own, then each group's in group id order).
+    /// Every grant reaching `principal` (its own, then each group's in group id order). The
+    /// owner account's is its implicit Owner role.
     pub fn grants_reaching(&self, principal: Principal) -> Vec<GrantSource> {
+        if let Principal::OwnerAccount(_) = principal {
+            return vec![owner_source(principal)];
+        }
         self.entry(&principal)
             .map(|e| self.links_of(e).collect())
             .unwrap_or_default()
@@ -250,6 +258,10 @@ impl AccessIndex {
         &self,
         principal: Principal,
     ) -> Vec<(Permission, Vec<GrantSource>)> {
+        if let Principal::OwnerAccount(_) = principal {
+            let by = owner_source(principal);
+            return Role::OWNER.iter().map(|p| (p, vec![by])).collect();
+        }
         let Some(e) = self.entry(&principal) else {
             return Vec::new();
         };
@@ -267,7 +279,11 @@ impl AccessIndex {
 
     /// Every grant that allows `request` (the deciding one first); empty if denied.
     pub fn grants_allowing(&self, request: &Request) -> Vec<GrantSource> {
+        if let Principal::OwnerAccount(_) = request.principal {
+            return vec![owner_source(request.principal)];
+        }
         self.entry(&request.principal)
+            .filter(|e| e.effective.contains(request.permission))
             .map(|e| {
                 self.links_of(e)
                     .filter(|s| s.grant.permissions().contains(request.permission))
@@ -277,8 +293,9 @@ impl AccessIndex {
     }
 
     /// "Who may do this": every known principal whose effective permissions include
-    /// `permission`, in principal order (users, groups, apps, the owner account; ids
-    /// ascending). A group is listed for its own grants and its members for theirs.
+    /// `permission`, in principal order (users, groups, apps; ids ascending). A group is
+    /// listed for its own grants and its members for theirs. The owner account, which may
+    /// do everything and is not stored here, is not listed.
     pub fn who_may(&self, permission: Permission) -> Vec<Principal> {
         self.entries
             .iter()
@@ -295,6 +312,14 @@ impl AccessIndex {
     /// True if the index knows no principal.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// The owner account's implicit Owner role, as a grant source (rules PAY-1, ROL-7).
+fn owner_source(holder: Principal) -> GrantSource {
+    GrantSource {
+        holder,
+        grant: Grant::Role(Role::Owner),
     }
 }
 

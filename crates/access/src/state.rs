@@ -1,8 +1,9 @@
-//! The access decider: principals, group memberships, the owner account and grants.
+//! The access decider: principals, group memberships and grants.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use partnerkit_core::{AppId, Context, Decider, GroupId, OwnerAccountId, TenantId, UserId};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -15,6 +16,13 @@ use crate::role::{Grant, Role};
 pub struct UserEntry {
     tenant: TenantId,
     grants: BTreeSet<Grant>,
+    /// Whether the user can sign in (a pending guest or a directory-only member cannot).
+    #[serde(default = "yes")]
+    can_sign_in: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A directory group known to the account.
@@ -40,6 +48,10 @@ impl UserEntry {
     /// The user's own grants, in canonical order.
     pub fn grants(&self) -> &BTreeSet<Grant> {
         &self.grants
+    }
+    /// Whether the user can sign in; only such users count for rule USR-7.
+    pub fn can_sign_in(&self) -> bool {
+        self.can_sign_in
     }
 }
 
@@ -77,7 +89,6 @@ pub struct AccessState {
     users: BTreeMap<UserId, UserEntry>,
     groups: BTreeMap<GroupId, GroupEntry>,
     apps: BTreeMap<AppId, AppEntry>,
-    owner_account: Option<OwnerAccountId>,
 }
 
 impl AccessState {
@@ -96,23 +107,20 @@ impl AccessState {
         &self.apps
     }
 
-    /// The owner account, once associated (rule PAY-1).
-    pub fn owner_account(&self) -> Option<OwnerAccountId> {
-        self.owner_account
-    }
-
-    /// True if the principal is known to the account.
+    /// True if the principal is known to the account. The owner account always is: whoever
+    /// builds a [`Principal::OwnerAccount`] has checked that it is the account's owner.
     pub fn is_known(&self, principal: Principal) -> bool {
         match principal {
             Principal::User(u) => self.users.contains_key(&u),
             Principal::Group(g) => self.groups.contains_key(&g),
             Principal::App(a) => self.apps.contains_key(&a),
-            Principal::OwnerAccount(o) => self.owner_account == Some(o),
+            Principal::OwnerAccount(_) => true,
         }
     }
 
     /// The principal's own grants (not those of its groups), in canonical order. The owner
-    /// account's implicit Owner role is included; an unknown principal has none.
+    /// account's implicit Owner role is included (rules PAY-1, ROL-7); an unknown principal has
+    /// none.
     pub fn grants_of(&self, principal: Principal) -> Vec<Grant> {
         match principal {
             Principal::User(u) => self
@@ -127,9 +135,7 @@ impl AccessState {
                 .apps
                 .get(&a)
                 .map(|e| e.grants.iter().copied().collect()),
-            Principal::OwnerAccount(o) => {
-                (self.owner_account == Some(o)).then(|| vec![Grant::Role(Role::Owner)])
-            }
+            Principal::OwnerAccount(_) => Some(vec![Grant::Role(Role::Owner)]),
         }
         .unwrap_or_default()
     }
@@ -144,18 +150,24 @@ impl AccessState {
             .collect()
     }
 
-    /// The users holding the Manager role, directly or through a group, by a Manager or an
-    /// Owner grant (what rule USR-7 counts; the owner account does not count).
+    /// The users who can sign in and hold the Manager role, directly or through a group, by
+    /// a Manager or an Owner grant: what rule USR-7 counts (the owner account, pending guests
+    /// and directory-only members do not count). This scans every user.
     pub fn managers(&self) -> BTreeSet<UserId> {
         let mut out: BTreeSet<UserId> = self
             .users
             .iter()
-            .filter(|(_, u)| u.grants.iter().any(|g| g.is_manager()))
+            .filter(|(_, u)| u.can_sign_in && u.grants.iter().any(|g| g.is_manager()))
             .map(|(id, _)| *id)
             .collect();
         for g in self.groups.values() {
             if g.grants.iter().any(|g| g.is_manager()) {
-                out.extend(g.members.iter().copied());
+                out.extend(
+                    g.members
+                        .iter()
+                        .filter(|u| self.users.get(u).is_some_and(|e| e.can_sign_in))
+                        .copied(),
+                );
             }
         }
         out
@@ -181,9 +193,7 @@ impl AccessState {
                 .get(&g)
                 .is_some_and(|e| e.grants.contains(&grant)),
             Principal::App(a) => self.apps.get(&a).is_some_and(|e| e.grants.contains(&grant)),
-            Principal::OwnerAccount(o) => {
-                self.owner_account == Some(o) && grant == Grant::Role(Role::Owner)
-            }
+            Principal::OwnerAccount(_) => grant == Grant::Role(Role::Owner),
         }
     }
 
@@ -237,6 +247,18 @@ pub enum Command {
         user: UserId,
         /// Its tenant.
         tenant: TenantId,
+        /// Whether the user can sign in: false for a pending guest or a directory-only
+        /// member (only users who can sign in count for rule USR-7).
+        can_sign_in: bool,
+    },
+    /// A user became able, or no longer able, to sign in (a guest accepted an invitation).
+    /// The last user who can sign in and holds the Manager role cannot lose the ability
+    /// (rule USR-7).
+    SetCanSignIn {
+        /// The user.
+        user: UserId,
+        /// Whether the user can sign in from now on.
+        can_sign_in: bool,
     },
     /// A directory group of `tenant` was given access to the account (GRP-1, GRP-2).
     RegisterGroup {
@@ -272,11 +294,6 @@ pub enum Command {
         group: GroupId,
         /// The member to remove.
         user: UserId,
-    },
-    /// Associates the owner account, which from then on holds the Owner role (PAY-1, ROL-7).
-    SetOwnerAccount {
-        /// The owner account.
-        owner: OwnerAccountId,
     },
     /// Gives one principal a role or custom permissions (ROL-3).
     Grant {
@@ -332,12 +349,26 @@ pub enum Command {
 }
 
 impl Command {
-    /// The permissions an actor needs to perform the command (rule X-2).
+    /// The permissions an actor needs to perform the command against `state` (rules X-2,
+    /// ROL-8): nobody can give, or take away, more than they hold.
     ///
-    /// Changing grants needs the permission to manage that kind of principal **and** every
-    /// permission the grant gives, so nobody can give more than they hold: only an Owner can
-    /// grant or revoke the Owner role (rule ROL-7).
-    pub fn required_permissions(&self) -> PermissionSet {
+    /// - Registering, removing and changing who can sign in need the permission to manage
+    ///   that kind of principal ([`Permission::ManageTenants`] for a tenant).
+    /// - Putting users into a group gives them the group's grants, so
+    ///   [`SetGroupMembers`](Command::SetGroupMembers) and
+    ///   [`AddGroupMember`](Command::AddGroupMember) need [`Permission::ManageGroups`] plus
+    ///   every permission the group's grants give; so does
+    ///   [`RemoveGroupMember`](Command::RemoveGroupMember), which takes them away.
+    /// - [`Grant`](Command::Grant) and [`GrantMany`](Command::GrantMany) need the manage
+    ///   permission for each principal plus what the grant gives;
+    ///   [`Revoke`](Command::Revoke) plus what the grant gives;
+    ///   [`SetGrants`](Command::SetGrants) plus what the new grants give and what the grants
+    ///   taken away gave.
+    ///
+    /// The Owner role gives payout and tax settings, which only the owner account itself
+    /// holds effectively (rule ROL-7): so only the owner account can grant or revoke Owner,
+    /// or put users into a group holding it.
+    pub fn required_permissions(&self, state: &AccessState) -> PermissionSet {
         fn manage(p: &Principal) -> PermissionSet {
             match p {
                 Principal::User(_) => Permission::ManageUsers.into(),
@@ -346,19 +377,32 @@ impl Command {
                 Principal::OwnerAccount(_) => Permission::ManageAccountSettings.into(),
             }
         }
+        fn given(grants: &BTreeSet<Grant>) -> PermissionSet {
+            grants
+                .iter()
+                .fold(PermissionSet::EMPTY, |acc, g| acc | g.permissions())
+        }
+        let group_grants = |group: &GroupId| {
+            state
+                .groups
+                .get(group)
+                .map_or(PermissionSet::EMPTY, |g| given(&g.grants))
+        };
         match self {
-            Command::RegisterUser { .. } | Command::RemoveUser { .. } => {
-                Permission::ManageUsers.into()
+            Command::RegisterUser { .. }
+            | Command::RemoveUser { .. }
+            | Command::SetCanSignIn { .. } => Permission::ManageUsers.into(),
+            Command::RegisterGroup { .. } | Command::RemoveGroup { .. } => {
+                Permission::ManageGroups.into()
             }
-            Command::RegisterGroup { .. }
-            | Command::RemoveGroup { .. }
-            | Command::SetGroupMembers { .. }
-            | Command::AddGroupMember { .. }
-            | Command::RemoveGroupMember { .. } => Permission::ManageGroups.into(),
+            Command::SetGroupMembers { group, .. }
+            | Command::AddGroupMember { group, .. }
+            | Command::RemoveGroupMember { group, .. } => {
+                PermissionSet::from(Permission::ManageGroups) | group_grants(group)
+            }
             Command::RegisterApp { .. } | Command::RemoveApp { .. } => {
                 Permission::ManageApps.into()
             }
-            Command::SetOwnerAccount { .. } => Permission::ManageAccountSettings.into(),
             Command::RemoveTenant { .. } => Permission::ManageTenants.into(),
             Command::Grant { principal, grant } | Command::Revoke { principal, grant } => {
                 manage(principal) | grant.permissions()
@@ -366,9 +410,14 @@ impl Command {
             Command::GrantMany { principals, grant } => principals
                 .iter()
                 .fold(grant.permissions(), |acc, p| acc | manage(p)),
-            Command::SetGrants { principal, grants } => grants
-                .iter()
-                .fold(manage(principal), |acc, g| acc | g.permissions()),
+            Command::SetGrants { principal, grants } => {
+                let wanted: BTreeSet<Grant> = grants.iter().copied().collect();
+                let current: BTreeSet<Grant> = state.grants_of(*principal).into_iter().collect();
+                let changed = wanted
+                    .symmetric_difference(&current)
+                    .fold(PermissionSet::EMPTY, |acc, g| acc | g.permissions());
+                manage(principal) | changed
+            }
         }
     }
 }
@@ -384,6 +433,16 @@ pub enum Event {
         user: UserId,
         /// Its tenant.
         tenant: TenantId,
+        /// Whether the user can sign in; histories written before this field read as `true`.
+        #[serde(default = "yes")]
+        can_sign_in: bool,
+    },
+    /// A user became able, or no longer able, to sign in.
+    SignInChanged {
+        /// The user.
+        user: UserId,
+        /// Whether the user can sign in from now on.
+        can_sign_in: bool,
     },
     /// A group became known to the account.
     GroupRegistered {
@@ -420,7 +479,9 @@ pub enum Event {
         /// The user.
         user: UserId,
     },
-    /// The owner account was associated; it holds the Owner role.
+    /// The owner account was associated. Kept so that histories written before the owner
+    /// account moved out of access still decode; applying it changes nothing (the owner
+    /// account always holds the Owner role, rules PAY-1, ROL-7).
     OwnerAccountSet {
         /// The owner account.
         owner: OwnerAccountId,
@@ -506,9 +567,27 @@ enum Usr7 {
 fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, Usr7), Error> {
     use Usr7::{Check, CheckIfUsersRemain, Skip};
     let out = match command {
-        Command::RegisterUser { user, tenant } => {
+        Command::RegisterUser {
+            user,
+            tenant,
+            can_sign_in,
+        } => {
             not_registered(state, Principal::User(user))?;
-            (vec![Event::UserRegistered { user, tenant }], Skip)
+            let event = Event::UserRegistered {
+                user,
+                tenant,
+                can_sign_in,
+            };
+            (vec![event], Skip)
+        }
+        Command::SetCanSignIn { user, can_sign_in } => {
+            let entry = state.users.get(&user).ok_or(Error::UnknownPrincipal {
+                principal: Principal::User(user),
+            })?;
+            if entry.can_sign_in == can_sign_in {
+                return Ok((vec![], Skip));
+            }
+            (vec![Event::SignInChanged { user, can_sign_in }], Check)
         }
         Command::RegisterGroup { group, tenant } => {
             not_registered(state, Principal::Group(group))?;
@@ -549,12 +628,6 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
                 return Err(Error::NotMember { group, user });
             }
             (vec![Event::GroupMemberRemoved { group, user }], Check)
-        }
-        Command::SetOwnerAccount { owner } => {
-            if let Some(current) = state.owner_account {
-                return Err(Error::OwnerAccountAlreadySet { current });
-            }
-            (vec![Event::OwnerAccountSet { owner }], Skip)
         }
         Command::Grant { principal, grant } => {
             check_grant(state, principal, grant)?;
@@ -658,14 +731,24 @@ fn check_last_manager(state: &AccessState, events: &[Event], guard: Usr7) -> Res
 
 fn apply_event(state: &mut AccessState, event: &Event) {
     match event {
-        Event::UserRegistered { user, tenant } => {
+        Event::UserRegistered {
+            user,
+            tenant,
+            can_sign_in,
+        } => {
             state.users.insert(
                 *user,
                 UserEntry {
                     tenant: *tenant,
                     grants: BTreeSet::new(),
+                    can_sign_in: *can_sign_in,
                 },
             );
+        }
+        Event::SignInChanged { user, can_sign_in } => {
+            if let Some(u) = state.users.get_mut(user) {
+                u.can_sign_in = *can_sign_in;
+            }
         }
         Event::GroupRegistered { group, tenant } => {
             state.groups.insert(
@@ -701,7 +784,7 @@ fn apply_event(state: &mut AccessState, event: &Event) {
                 g.members.remove(user);
             }
         }
-        Event::OwnerAccountSet { owner } => state.owner_account = Some(*owner),
+        Event::OwnerAccountSet { .. } => {}
         Event::Granted { principals, grant } => {
             for p in principals {
                 if let Some(grants) = state.grants_mut(*p) {

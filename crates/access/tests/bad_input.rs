@@ -76,7 +76,6 @@ fn other_refusals() {
         reg_user(2, T2),
         reg_group(1, T1),
         grant(u(1), role(Role::Developer)),
-        Command::SetOwnerAccount { owner: owner() },
     ]);
     let check = |cmd: Command, err: Error| given::<Access>(past.clone()).when(cmd).then_err(err);
     check(
@@ -120,12 +119,6 @@ fn other_refusals() {
             role(Role::Owner),
         ),
         Error::OwnerAccountGrant,
-    );
-    check(
-        Command::SetOwnerAccount {
-            owner: partnerkit_core::testing::id(401),
-        },
-        Error::OwnerAccountAlreadySet { current: owner() },
     );
     check(
         members(1, &[1, 2]),
@@ -182,7 +175,6 @@ fn error_messages() {
             grant: Grant::Custom(Permission::ViewReports.into()),
         },
         Error::OwnerAccountGrant,
-        Error::OwnerAccountAlreadySet { current: owner() },
         Error::MemberOfOtherTenant {
             group: group(1),
             group_tenant: tenant(T1),
