@@ -488,6 +488,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             Ok(vec![Event::GroupRemoved {
                 tenant: g.tenant,
                 group,
+                members: g.members.iter().copied().collect(),
             }])
         }
 
@@ -622,11 +623,12 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
 /// app must be one of the account's. Exceptions: a guest accepting their own invitation, and
 /// the very first tenant being associated by a user signed in from it.
 fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Error> {
-    match ctx.actor() {
+    let actor = ctx.actor();
+    if s.can_sign_in(&actor) {
+        return Ok(());
+    }
+    match actor {
         Actor::User { tenant, user } => {
-            if s.can_sign_in(tenant, user) {
-                return Ok(());
-            }
             let exempt = match cmd {
                 Command::AcceptInvitation { user: invitee } => *invitee == user,
                 Command::BeginTenantAssociation { tenant: t, .. }
@@ -642,15 +644,8 @@ fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Erro
                 Err(Error::CannotSignIn { tenant, user })
             }
         }
-        Actor::App { tenant, app } => {
-            let known =
-                s.tenant(tenant).is_some() && s.app(app).is_some_and(|a| a.tenant == tenant);
-            if known {
-                Ok(())
-            } else {
-                Err(Error::AppCannotSignIn { tenant, app })
-            }
-        }
+        Actor::App { tenant, app } => Err(Error::AppCannotSignIn { tenant, app }),
+        // The owner account and the marketplace do not sign in as directory principals.
         _ => Ok(()),
     }
 }

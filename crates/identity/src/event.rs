@@ -231,6 +231,11 @@ pub enum Event {
         tenant: TenantId,
         /// The group.
         group: GroupId,
+        /// Its members when it was removed: those that are not users of the account and in
+        /// no other of its groups lose access with it. Empty in histories written before this
+        /// field existed.
+        #[serde(default)]
+        members: Vec<UserId>,
     },
     /// Existing directory apps were added in one step; they share one role (rule APP-1).
     AppsAdded {

@@ -61,7 +61,7 @@ fn association_takes_two_steps_and_nothing_is_associated_before_confirm() {
         .then([begun(t3(), "northwind.com")]);
     assert!(state.tenant(t3()).is_none());
     assert!(state.pending_association(t3()).is_some());
-    assert!(!state.can_sign_in(t3(), id(31)));
+    assert!(!state.can_sign_in(&user(t3(), id(31))));
     assert!(state.user(id(31)).is_none());
 
     let state = given::<Identity>(base_with([begun(t3(), "northwind.com")]))
@@ -81,7 +81,7 @@ fn association_takes_two_steps_and_nothing_is_associated_before_confirm() {
         ]);
     assert_eq!(state.tenant(t3()).unwrap().origin, TenantOrigin::Associated);
     assert!(state.pending_association(t3()).is_none());
-    assert!(state.can_sign_in(t3(), id(31)));
+    assert!(state.can_sign_in(&user(t3(), id(31))));
 }
 
 #[test]
@@ -179,7 +179,7 @@ fn a_created_tenant_gets_a_unique_onmicrosoft_domain_and_a_first_global_admin() 
     let tenant = state.tenant(id(1_000_001)).unwrap();
     assert_eq!(tenant.domain.as_str(), "contosolabs.onmicrosoft.com");
     assert!(state.is_global_admin(tenant.id, id(1_000_002)));
-    assert!(state.can_sign_in(tenant.id, id(1_000_002)));
+    assert!(state.can_sign_in(&user(tenant.id, id(1_000_002))));
 
     // Unique: the same name again is refused.
     let mut events = base();
@@ -263,8 +263,8 @@ fn with_principals() -> Vec<partnerkit_identity::Event> {
 fn removing_a_tenant_revokes_sign_in_of_everyone_in_it() {
     // rule: TEN-4
     let before = given::<Identity>(with_principals()).state();
-    assert!(before.can_sign_in(t1(), admin1()));
-    assert!(before.can_sign_in(t1(), id(13))); // a group member
+    assert!(before.can_sign_in(&user(t1(), admin1())));
+    assert!(before.can_sign_in(&user(t1(), id(13)))); // a group member
     let state = given::<Identity>(with_principals())
         .by(as_admin2())
         .when(Command::RemoveTenant {
@@ -278,12 +278,12 @@ fn removing_a_tenant_revokes_sign_in_of_everyone_in_it() {
             apps: vec![id(60)],
         }]);
     for u in [admin1(), member1(), id::<UserId>(13), id(14)] {
-        assert!(!state.can_sign_in(t1(), u));
+        assert!(!state.can_sign_in(&user(t1(), u)));
         assert!(state.user(u).is_none());
     }
     assert!(state.group(id(50)).is_none());
     assert!(state.app(id(60)).is_none());
-    assert!(state.can_sign_in(t2(), admin2()));
+    assert!(state.can_sign_in(&user(t2(), admin2())));
     // The removed tenant's app cannot act any more either.
     let mut after = with_principals();
     after.push(Event::TenantRemoved {
@@ -370,7 +370,7 @@ fn only_the_owner_account_removes_the_only_tenant() {
             apps: vec![],
         }]);
     assert_eq!(state.tenants().count(), 0);
-    assert!(!state.can_sign_in(t1(), admin1()));
+    assert!(!state.can_sign_in(&user(t1(), admin1())));
 }
 
 #[test]
