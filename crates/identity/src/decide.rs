@@ -48,7 +48,6 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         seller_id,
         account_type,
         display_name,
-        owner,
     } = cmd
     {
         if s.profile().is_some() {
@@ -60,7 +59,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             seller_id,
             account_type,
             display_name,
-            owner,
+            owner: None,
         }]);
     }
     let profile = s.profile().ok_or(Error::AccountNotOpened)?;
@@ -202,17 +201,16 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         Command::RemoveTenant { tenant, confirmed } => {
             confirm(confirmed, "a tenant", "TEN-4")?;
             associated(s, tenant)?;
+            // The only tenant first: its Managers are all signed in from it, and "sign in
+            // from another tenant" would send them looking for one that does not exist. An
+            // owner-account actor is the account's signed-in owner: the facade builds it
+            // only after checking that, so identity keeps no copy of the owner to compare.
+            let only_tenant = s.tenants().nth(1).is_none();
+            if only_tenant && !matches!(ctx.actor(), Actor::OwnerAccount { .. }) {
+                return Err(Error::OnlyTenantNeedsOwner { tenant });
+            }
             if ctx.actor().tenant() == Some(tenant) {
                 return Err(Error::CannotRemoveOwnTenant { tenant });
-            }
-            if s.tenants().count() == 1 {
-                let is_owner = match ctx.actor() {
-                    Actor::OwnerAccount { owner } => profile.owner.is_none_or(|o| o == owner),
-                    _ => false,
-                };
-                if !is_owner {
-                    return Err(Error::OnlyTenantNeedsOwner { tenant });
-                }
             }
             Ok(vec![Event::TenantRemoved {
                 tenant,

@@ -17,7 +17,6 @@
 //!     seller_id: "91234567".parse()?,
 //!     account_type: AccountType::Company,
 //!     display_name: "Contoso Apps".parse()?,
-//!     owner: None,
 //! }, &marketplace)?;
 //!
 //! // A global administrator of contoso.com signs in and associates it in two steps (TEN-2).
@@ -84,7 +83,9 @@
 //! [`Command::CreateTenant`] makes `NAME.onmicrosoft.com` ([`DomainLabel`]) with a contact
 //! email and its first global administrator (TEN-3). [`Command::RemoveTenant`] needs
 //! confirmation, is refused from the tenant one is signed in from, and for the only tenant
-//! is allowed to the owner account alone; its [`Event::TenantRemoved`] lists every user,
+//! is allowed to the owner account alone (an [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount)
+//! is trusted to be the account's signed-in owner: the facade checks that before a command
+//! reaches this crate, which keeps no copy of the owner); its [`Event::TenantRemoved`] lists every user,
 //! group and app that lost sign-in and grants (TEN-4).
 //!
 //! # Users (USR)

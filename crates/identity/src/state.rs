@@ -176,7 +176,7 @@ impl Account {
                 seller_id,
                 account_type,
                 display_name,
-                owner,
+                owner: _, // kept in old histories only; payouts holds the owner account
             } => {
                 // Publisher IDs are set once (rule ACC-2): a second opening changes nothing.
                 if self.profile.is_none() {
@@ -185,7 +185,6 @@ impl Account {
                         seller_id: seller_id.clone(),
                         account_type: *account_type,
                         display_name: display_name.clone(),
-                        owner: *owner,
                         verification: Verification::default(),
                         seller_contact: None,
                         company_approver: None,

@@ -43,7 +43,6 @@ fn command() -> impl Strategy<Value = Command> {
                 AccountType::Individual
             },
             display_name: "Other".parse().unwrap(),
-            owner: None,
         }),
         (tenant(), user_n(), any::<bool>()).prop_map(|(t, u, synced)| {
             Command::BeginTenantAssociation {

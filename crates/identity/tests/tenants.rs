@@ -335,23 +335,17 @@ fn nobody_removes_the_tenant_they_are_signed_in_from() {
 
 #[test]
 fn only_the_owner_account_removes_the_only_tenant() {
-    // rule: TEN-4
+    // rule: TEN-4 (a Manager of the only tenant hears the only-tenant rule, not "sign in
+    // from another tenant", which does not exist)
     given::<Identity>(one_tenant())
         .by(as_admin1())
         .when(Command::RemoveTenant {
             tenant: t1(),
             confirmed: true,
         })
-        .then_err(Error::CannotRemoveOwnTenant { tenant: t1() });
-    given::<Identity>(one_tenant())
-        .by(Actor::Marketplace)
-        .when(Command::RemoveTenant {
-            tenant: t1(),
-            confirmed: true,
-        })
         .then_err(Error::OnlyTenantNeedsOwner { tenant: t1() });
     given::<Identity>(one_tenant())
-        .by(Actor::OwnerAccount { owner: id(901) })
+        .by(Actor::Marketplace)
         .when(Command::RemoveTenant {
             tenant: t1(),
             confirmed: true,
@@ -383,4 +377,35 @@ fn removing_an_unknown_tenant_is_refused() {
             confirmed: true,
         })
         .then_err(Error::TenantNotAssociated { tenant: t3() });
+}
+
+#[test]
+fn identity_trusts_the_owner_account_actor_and_keeps_no_owner_of_its_own() {
+    // rule: TEN-4 (the facade builds an owner-account actor only for the account's signed-in
+    // owner; identity is not a second store of the owner)
+    for opened_by in [None, Some(id(900))] {
+        let mut history = one_tenant();
+        if let Some(Event::AccountOpened { owner, .. }) = history.first_mut() {
+            *owner = opened_by;
+        }
+        given::<Identity>(history)
+            .by(Actor::OwnerAccount { owner: id(901) })
+            .when(Command::RemoveTenant {
+                tenant: t1(),
+                confirmed: true,
+            })
+            .then([Event::TenantRemoved {
+                tenant: t1(),
+                users: vec![admin1()],
+                groups: vec![],
+                apps: vec![],
+            }]);
+    }
+    // A profile stored while identity still kept the owner loads, and drops it.
+    let state = given::<Identity>(one_tenant()).state();
+    let mut json = serde_json::to_value(&state).unwrap();
+    json["profile"]["owner"] = serde_json::json!("00000000-0000-0000-0000-000000000384");
+    let back: partnerkit_identity::Account = serde_json::from_value(json).unwrap();
+    assert_eq!(back, state);
+    assert!(!serde_json::to_string(&back).unwrap().contains("\"owner\""));
 }
