@@ -4,8 +4,7 @@
 use std::fmt;
 
 use partnerkit_core::{
-    AccountId, DisplayName, EmailAddress, OwnerAccountId, PersonName, PhoneNumber, PostalAddress,
-    SellerId,
+    AccountId, DisplayName, EmailAddress, PersonName, PhoneNumber, PostalAddress, SellerId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -182,6 +181,11 @@ pub struct CompanyApprover {
 }
 
 /// The account profile: publisher IDs, type, verification and contact info.
+///
+/// The owner account is not kept here: the payouts crate is its one store (rule PAY-1), and
+/// rule TEN-4 trusts an [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount) as the
+/// facade vouches for it. A profile stored with an `owner` field still loads; the field is
+/// ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     /// The account (user) ID the marketplace assigned (rule ACC-2).
@@ -192,9 +196,6 @@ pub struct Profile {
     pub account_type: AccountType,
     /// The publisher display name (rule ACC-3).
     pub display_name: DisplayName,
-    /// The owner account (MSA) that opened the account, when the marketplace knows it
-    /// (rule TEN-4).
-    pub owner: Option<OwnerAccountId>,
     /// The verification steps (rule ACC-1).
     pub verification: Verification,
     /// The seller contact, once given (rule ACC-3).

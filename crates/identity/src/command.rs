@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use partnerkit_core::{
-    AccountId, AppId, DisplayName, EmailAddress, GroupId, KeyId, OwnerAccountId, PersonName,
-    SecretString, SellerId, TenantId, Url, UserId,
+    AccountId, AppId, DisplayName, EmailAddress, GroupId, KeyId, PersonName, SecretString,
+    SellerId, TenantId, Url, UserId,
 };
 
 use crate::account::{AccountType, CompanyApprover, SellerContact, StepState, VerificationStep};
@@ -35,8 +35,6 @@ pub enum Command {
         account_type: AccountType,
         /// The publisher display name (rule ACC-3).
         display_name: DisplayName,
-        /// The owner account (MSA) that opened it, if known (rule TEN-4).
-        owner: Option<OwnerAccountId>,
     },
     /// Records the outcome of a verification step (rule ACC-1). Marketplace only.
     RecordVerification {

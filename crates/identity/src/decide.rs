@@ -50,7 +50,6 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         seller_id,
         account_type,
         display_name,
-        owner,
     } = cmd
     {
         if s.profile().is_some() {
@@ -62,7 +61,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             seller_id,
             account_type,
             display_name,
-            owner,
+            owner: None,
         }]);
     }
     let profile = s.profile().ok_or(Error::AccountNotOpened)?;
@@ -204,17 +203,16 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         Command::RemoveTenant { tenant, confirmed } => {
             confirm(confirmed, "a tenant", "TEN-4")?;
             associated(s, tenant)?;
+            // The only tenant first: its Managers are all signed in from it, and "sign in
+            // from another tenant" would send them looking for one that does not exist. An
+            // owner-account actor is the account's signed-in owner: the facade builds it
+            // only after checking that, so identity keeps no copy of the owner to compare.
+            let only_tenant = s.tenants().nth(1).is_none();
+            if only_tenant && !matches!(ctx.actor(), Actor::OwnerAccount { .. }) {
+                return Err(Error::OnlyTenantNeedsOwner { tenant });
+            }
             if ctx.actor().tenant() == Some(tenant) {
                 return Err(Error::CannotRemoveOwnTenant { tenant });
-            }
-            if s.tenants().count() == 1 {
-                let is_owner = match ctx.actor() {
-                    Actor::OwnerAccount { owner } => profile.owner.is_none_or(|o| o == owner),
-                    _ => false,
-                };
-                if !is_owner {
-                    return Err(Error::OnlyTenantNeedsOwner { tenant });
-                }
             }
             Ok(vec![Event::TenantRemoved {
                 tenant,
@@ -493,6 +491,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             Ok(vec![Event::GroupRemoved {
                 tenant: g.tenant,
                 group,
+                members: g.members.iter().copied().collect(),
             }])
         }
 
@@ -627,11 +626,12 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
 /// app must be one of the account's. Exceptions: a guest accepting their own invitation, and
 /// the very first tenant being associated by a user signed in from it.
 fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Error> {
-    match ctx.actor() {
+    let actor = ctx.actor();
+    if s.can_sign_in(&actor) {
+        return Ok(());
+    }
+    match actor {
         Actor::User { tenant, user } => {
-            if s.can_sign_in(tenant, user) {
-                return Ok(());
-            }
             let exempt = match cmd {
                 Command::AcceptInvitation { user: invitee } => *invitee == user,
                 Command::BeginTenantAssociation { tenant: t, .. }
@@ -647,15 +647,8 @@ fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Erro
                 Err(Error::CannotSignIn { tenant, user })
             }
         }
-        Actor::App { tenant, app } => {
-            let known =
-                s.tenant(tenant).is_some() && s.app(app).is_some_and(|a| a.tenant == tenant);
-            if known {
-                Ok(())
-            } else {
-                Err(Error::AppCannotSignIn { tenant, app })
-            }
-        }
+        Actor::App { tenant, app } => Err(Error::AppCannotSignIn { tenant, app }),
+        // The owner account and the marketplace do not sign in as directory principals.
         _ => Ok(()),
     }
 }

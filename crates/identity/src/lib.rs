@@ -17,7 +17,6 @@
 //!     seller_id: "91234567".parse()?,
 //!     account_type: AccountType::Company,
 //!     display_name: "Contoso Apps".parse()?,
-//!     owner: None,
 //! }, &marketplace)?;
 //!
 //! // A global administrator of contoso.com signs in and associates it in two steps (TEN-2).
@@ -38,7 +37,7 @@
 //! }, &as_admin)?;
 //! assert!(account.tenant(tenant).is_none()); // nothing is associated before confirmation
 //! Identity::execute(&mut account, Command::ConfirmTenantAssociation { tenant }, &as_admin)?;
-//! assert!(account.can_sign_in(tenant, admin));
+//! assert!(account.can_sign_in(&Actor::User { tenant, user: admin }));
 //!
 //! // The administrator invites two guests (rule USR-5); they get no access until they accept.
 //! let events = Identity::execute(&mut account, Command::InviteGuests {
@@ -46,7 +45,7 @@
 //!     invitees: "bo@fabrikam.com; cy@fabrikam.com".parse()?,
 //! }, &as_admin)?;
 //! let Some(Event::GuestInvited { user: bo, .. }) = events.first() else { unreachable!() };
-//! assert!(!account.can_sign_in(tenant, *bo));
+//! assert!(!account.can_sign_in(&Actor::User { tenant, user: *bo }));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -84,12 +83,15 @@
 //! [`Command::CreateTenant`] makes `NAME.onmicrosoft.com` ([`DomainLabel`]) with a contact
 //! email and its first global administrator (TEN-3). [`Command::RemoveTenant`] needs
 //! confirmation, is refused from the tenant one is signed in from, and for the only tenant
-//! is allowed to the owner account alone; its [`Event::TenantRemoved`] lists every user,
+//! is allowed to the owner account alone (an [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount)
+//! is trusted to be the account's signed-in owner: the facade checks that before a command
+//! reaches this crate, which keeps no copy of the owner); its [`Event::TenantRemoved`] lists every user,
 //! group and app that lost sign-in and grants (TEN-4).
 //!
 //! # Users (USR)
 //!
-//! [`Account::can_sign_in`] is rule USR-1. Managing a tenant's users, groups and apps needs a
+//! [`Account::can_sign_in`] is rule USR-1; [`Account::principal_changes`] tells the access
+//! crate which principals an event added, changed or dropped. Managing a tenant's users, groups and apps needs a
 //! user signed in from that tenant (USR-2). Existing users are added in one step and one
 //! event (USR-3); creating users (USR-4) and inviting 1–10 guests ([`Invitees`], USR-5) needs
 //! a global administrator; a tenant synchronised from on-premises refuses creation of users,
@@ -112,6 +114,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod account;
+mod changes;
 mod command;
 mod decide;
 mod directory;
@@ -124,6 +127,7 @@ pub use account::{
     AccountStatus, AccountType, CompanyApprover, MissingForSale, Profile, PublisherIds,
     SellerContact, StepState, StepStatus, Verification, VerificationStep, sell_readiness,
 };
+pub use changes::PrincipalChange;
 pub use command::Command;
 pub use decide::{Identity, MAX_KEY_MONTHS, MIN_KEY_VALUE_CHARS, MIN_PASSWORD_CHARS};
 pub use directory::{

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partnerkit_core::{AppId, GroupId, TenantId, UserId};
+use partnerkit_core::{Actor, AppId, GroupId, TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountStatus, Profile, PublisherIds, Verification};
@@ -114,11 +114,30 @@ impl Account {
         self.apps.values()
     }
 
-    /// True if `user`, signed in from `tenant`, may sign in to the account (rule USR-1): the
-    /// tenant is associated, and the user is an active user of the account in it (a member,
-    /// or a guest who accepted), or, not being a user of the account, is a member of one of
-    /// its groups of that tenant (rule GRP-1).
-    pub fn can_sign_in(&self, tenant: TenantId, user: UserId) -> bool {
+    /// True if `actor` may sign in to the account (rule USR-1):
+    ///
+    /// - a [`Actor::User`] signed in from `tenant`: the tenant is associated, and the user is
+    ///   an active user of the account in it (a member of the directory, or a guest who
+    ///   accepted), or, not being a user of the account, is a member of one of its groups of
+    ///   that tenant (rule GRP-1);
+    /// - an [`Actor::App`] of `tenant`: the tenant is associated and the app is one of the
+    ///   account's apps of that tenant (rule APP-1);
+    /// - any other actor (owner account, marketplace): false, they do not sign in as
+    ///   directory principals.
+    pub fn can_sign_in(&self, actor: &Actor) -> bool {
+        match *actor {
+            Actor::User { tenant, user } => self.user_can_sign_in(tenant, user),
+            Actor::App { tenant, app } => {
+                self.tenants.contains_key(&tenant)
+                    && self.apps.get(&app).is_some_and(|a| a.tenant == tenant)
+            }
+            // Owner account, marketplace, and kinds of actor added later.
+            _ => false,
+        }
+    }
+
+    /// The user half of [`Account::can_sign_in`].
+    fn user_can_sign_in(&self, tenant: TenantId, user: UserId) -> bool {
         if !self.tenants.contains_key(&tenant) {
             return false;
         }
@@ -129,6 +148,17 @@ impl Account {
                 .values()
                 .any(|g| g.tenant == tenant && g.members.contains(&user)),
         }
+    }
+
+    /// True if `user` is a user of the account in the associated `tenant` whose work account
+    /// is active (a member of the directory, or a guest who accepted); group membership does
+    /// not count here.
+    pub(crate) fn is_active_user(&self, tenant: TenantId, user: UserId) -> bool {
+        self.tenants.contains_key(&tenant)
+            && self
+                .users
+                .get(&user)
+                .is_some_and(|u| u.tenant == tenant && u.is_active())
     }
 
     /// True if `user` is a user of the account in `tenant` and a global administrator of that
@@ -146,7 +176,7 @@ impl Account {
                 seller_id,
                 account_type,
                 display_name,
-                owner,
+                owner: _, // kept in old histories only; payouts holds the owner account
             } => {
                 // Publisher IDs are set once (rule ACC-2): a second opening changes nothing.
                 if self.profile.is_none() {
@@ -155,7 +185,6 @@ impl Account {
                         seller_id: seller_id.clone(),
                         account_type: *account_type,
                         display_name: display_name.clone(),
-                        owner: *owner,
                         verification: Verification::default(),
                         seller_contact: None,
                         company_approver: None,

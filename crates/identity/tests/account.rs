@@ -152,7 +152,6 @@ fn publisher_ids_are_assigned_once_and_listed_with_the_tenants() {
             seller_id: "5".parse().unwrap(),
             account_type: AccountType::Individual,
             display_name: "Other".parse().unwrap(),
-            owner: None,
         })
         .then_err(Error::AccountAlreadyOpened);
 
@@ -180,7 +179,6 @@ fn only_the_marketplace_opens_an_account_and_nothing_happens_before() {
             seller_id: "91234567".parse().unwrap(),
             account_type: AccountType::Company,
             display_name: "Contoso".parse().unwrap(),
-            owner: None,
         })
         .then_err(Error::MarketplaceOnly {
             action: "open an account",

@@ -38,8 +38,8 @@ fn groups_added_in_one_step_share_one_event_and_their_members_can_sign_in() {
             groups,
         }]);
     // User 13 was never added, but as a group member they can use the account.
-    assert!(state.can_sign_in(t1(), id(13)));
-    assert!(!state.can_sign_in(t2(), id(13)));
+    assert!(state.can_sign_in(&user(t1(), id(13))));
+    assert!(!state.can_sign_in(&user(t2(), id(13))));
     assert_eq!(state.groups_of(id(13)), [id::<GroupId>(50)]);
     assert_eq!(state.group(id(50)).unwrap().origin, Origin::Added);
 }
@@ -193,10 +193,11 @@ fn removing_a_group_needs_confirmation() {
     .then([Event::GroupRemoved {
         tenant: t1(),
         group: id(50),
+        members: vec![id(13)],
     }]);
     assert!(state.group(id(50)).is_none());
     // Its members who were never users of the account lose access with it.
-    assert!(!state.can_sign_in(t1(), id(13)));
+    assert!(!state.can_sign_in(&user(t1(), id(13))));
 }
 
 #[test]

@@ -43,7 +43,6 @@ fn command() -> impl Strategy<Value = Command> {
                 AccountType::Individual
             },
             display_name: "Other".parse().unwrap(),
-            owner: None,
         }),
         (tenant(), user_n(), any::<bool>()).prop_map(|(t, u, synced)| {
             Command::BeginTenantAssociation {
@@ -147,7 +146,7 @@ fn signed_in(state: &Account, tenant: TenantId) -> Vec<UserId> {
     USERS
         .iter()
         .map(|u| id::<UserId>(*u))
-        .filter(|u| state.can_sign_in(tenant, *u))
+        .filter(|u| state.can_sign_in(&crate::support::user(tenant, *u)))
         .collect()
 }
 
@@ -184,7 +183,7 @@ proptest! {
                             for u in users {
                                 prop_assert!(state.user(*u).is_none());
                                 for t in TENANTS {
-                                    prop_assert!(!state.can_sign_in(id(t), *u));
+                                    prop_assert!(!state.can_sign_in(&crate::support::user(id(t), *u)));
                                 }
                             }
                         }

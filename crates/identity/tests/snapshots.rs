@@ -10,7 +10,8 @@ use partnerkit_identity::{
 
 use crate::support::*;
 
-fn every_event() -> Vec<Event> {
+/// One event of every variant, in an order that folds into a sensible account.
+pub(crate) fn every_event() -> Vec<Event> {
     let fp = secret("Passw0rd-123").fingerprint();
     vec![
         opened(AccountType::Company),
@@ -167,6 +168,7 @@ fn every_event() -> Vec<Event> {
         Event::GroupRemoved {
             tenant: t1(),
             group: id(50),
+            members: vec![admin1()],
         },
         Event::UserRemoved {
             tenant: t1(),

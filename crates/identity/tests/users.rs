@@ -34,12 +34,12 @@ fn create_user(global_admin: bool, reset_email: Option<&str>) -> Command {
 fn only_active_users_of_associated_tenants_can_sign_in() {
     // rule: USR-1
     let state = given::<Identity>(base_with([guest_invited(14, "g@example.com")])).state();
-    assert!(state.can_sign_in(t1(), admin1()));
-    assert!(state.can_sign_in(t1(), member1()));
-    assert!(!state.can_sign_in(t2(), member1())); // wrong tenant
-    assert!(!state.can_sign_in(t1(), id(99))); // never added
-    assert!(!state.can_sign_in(t1(), id(14))); // guest, invitation pending
-    assert!(!state.can_sign_in(id(3), admin1())); // tenant not associated
+    assert!(state.can_sign_in(&user(t1(), admin1())));
+    assert!(state.can_sign_in(&user(t1(), member1())));
+    assert!(!state.can_sign_in(&user(t2(), member1()))); // wrong tenant
+    assert!(!state.can_sign_in(&user(t1(), id(99)))); // never added
+    assert!(!state.can_sign_in(&user(t1(), id(14)))); // guest, invitation pending
+    assert!(!state.can_sign_in(&user(id(3), admin1()))); // tenant not associated
 
     // A user who cannot sign in cannot do anything.
     given::<Identity>(base())
@@ -93,7 +93,7 @@ fn users_added_in_one_step_share_one_event() {
             users,
         }]);
     assert_eq!(state.user(id(15)).unwrap().origin, Origin::Added);
-    assert!(state.can_sign_in(t1(), id(16)));
+    assert!(state.can_sign_in(&user(t1(), id(16))));
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn creating_a_user_needs_a_global_admin() {
         fay.password.as_ref().unwrap().set_by,
         PasswordSetBy::Creation
     );
-    assert!(state.can_sign_in(t1(), fay.id));
+    assert!(state.can_sign_in(&user(t1(), fay.id)));
 }
 
 #[test]
@@ -282,7 +282,7 @@ fn inviting_needs_a_global_admin_and_guests_have_no_access_until_they_accept() {
         guest.invitation.as_ref().unwrap().status,
         InvitationStatus::Pending
     );
-    assert!(!state.can_sign_in(t1(), guest.id));
+    assert!(!state.can_sign_in(&user(t1(), guest.id)));
 
     given::<Identity>(base_with([guest_invited(14, "g@example.com")]))
         .by(as_admin1())
@@ -332,7 +332,7 @@ fn a_pending_invitation_can_be_resent_and_accepted_once() {
             user: id(14),
             invitation: id(114),
         }]);
-    assert!(state.can_sign_in(t1(), id(14)));
+    assert!(state.can_sign_in(&user(t1(), id(14))));
 
     let mut accepted = invited();
     accepted.push(Event::InvitationAccepted {
@@ -464,7 +464,7 @@ fn only_users_added_to_the_account_can_be_removed() {
             groups: vec![id(50)],
         }]);
     assert!(state.user(member1()).is_none());
-    assert!(!state.can_sign_in(t1(), member1()));
+    assert!(!state.can_sign_in(&user(t1(), member1())));
     assert!(state.group(id(50)).unwrap().members.is_empty());
 }
 
