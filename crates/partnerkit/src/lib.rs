@@ -92,7 +92,7 @@
 //!
 //! # Storage
 //!
-//! Implement [`AccountStore`] (three methods) over your database, or use [`InMemoryStore`]
+//! Implement [`AccountStore`] (four methods) over your database, or use [`InMemoryStore`]
 //! or the `partnerkit-sqlite` crate. Prove your store with the conformance kit in
 //! `partnerkit::testing::conformance` (feature `testing`). See `docs/HOSTS.md` in the
 //! repository for a guide.
@@ -111,13 +111,10 @@ pub mod store;
 /// Test support for hosts: the storage conformance kit (feature `testing`).
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-#[allow(clippy::panic, clippy::expect_used)] // the kit reports broken contracts by panicking, like assert!
-pub mod testing {
-    pub mod conformance;
-}
+pub mod testing;
 
 pub use error::{Denial, DomainError, Error};
-pub use memory::{InMemoryStore, Poisoned};
+pub use memory::{InMemoryStore, MemoryError};
 pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
 pub use service::{
     AccountService, KEY_VALUE_CHARS, NewApp, NewTenant, NewUser, OpenAccount, Outcome,

@@ -529,7 +529,7 @@ impl<S: AccountStore> AccountService<S> {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, Error<S::Error>>,
     ) -> Result<(T, Outcome), Error<S::Error>> {
         let (state, version) = match self.store.load(account).map_err(Error::Store)? {
-            Some(s) => (s.state, s.version),
+            Some(loaded) => loaded.fold(),
             None => return Err(DomainError::AccountNotFound { account }.into()),
         };
         let checked = authorize(&state, &ctx.actor(), who)?;
@@ -562,7 +562,7 @@ impl<S: AccountStore> AccountService<S> {
         }
         let version = self
             .store
-            .append(account, version, &tx.state, &events)
+            .append(account, version, &events, Some(&tx.state))
             .map_err(|e| match e {
                 StoreError::Conflict { expected, actual } => Error::Conflict { expected, actual },
                 StoreError::Backend(e) => Error::Store(e),
@@ -616,7 +616,7 @@ impl<S: AccountStore> AccountService<S> {
             .store
             .load(account)
             .map_err(Error::Store)?
-            .map(|s| s.state))
+            .map(|loaded| loaded.fold().0))
     }
 
     fn existing(&self, account: AccountId) -> Result<AccountState, Error<S::Error>> {
@@ -657,12 +657,13 @@ impl<S: AccountStore> AccountService<S> {
         &self,
         account: AccountId,
     ) -> Result<(AccessIndex, Version), Error<S::Error>> {
-        let snapshot = self
+        let (state, version) = self
             .store
             .load(account)
             .map_err(Error::Store)?
-            .ok_or(DomainError::AccountNotFound { account })?;
-        Ok((AccessIndex::build(&snapshot.state.access), snapshot.version))
+            .ok_or(DomainError::AccountNotFound { account })?
+            .fold();
+        Ok((AccessIndex::build(&state.access), version))
     }
 
     /// What the account still lacks before it may sell (rule ACC-4), joined from identity,
@@ -715,7 +716,7 @@ impl<S: AccountStore> AccountService<S> {
         open: OpenAccount,
     ) -> Result<Outcome, Error<S::Error>> {
         let account = open.account;
-        if self.store.exists(account).map_err(Error::Store)? {
+        if self.store.version(account).map_err(Error::Store)? != Version::INITIAL {
             return Err(DomainError::AccountExists { account }.into());
         }
         authorize(&AccountState::default(), &ctx.actor(), Who::Marketplace)?;

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use partnerkit::core::{AccountId, DisplayName, Version};
-use partnerkit::store::{AccountStore, Recorded, Snapshot, StoreError};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
 use partnerkit::{AccountEvent, AccountState, Error, InMemoryStore};
 
 use crate::fixture::*;
@@ -16,25 +16,28 @@ struct Racing {
 }
 
 impl AccountStore for Racing {
-    type Error = partnerkit::Poisoned;
-    fn load(&self, account: AccountId) -> Result<Option<Snapshot>, Self::Error> {
+    type Error = partnerkit::MemoryError;
+    fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
         self.inner.load(account)
     }
     fn append(
         &self,
         account: AccountId,
         expected: Version,
-        state: &AccountState,
         events: &[Recorded],
+        state: Option<&AccountState>,
     ) -> Result<Version, StoreError<Self::Error>> {
         if self.armed.swap(false, Ordering::SeqCst) {
             // The other writer appends first, at the same version.
-            let _ = self.inner.append(account, expected, state, events)?;
+            let _ = self.inner.append(account, expected, events, state)?;
         }
-        self.inner.append(account, expected, state, events)
+        self.inner.append(account, expected, events, state)
     }
     fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Self::Error> {
         self.inner.events(account, after)
+    }
+    fn version(&self, account: AccountId) -> Result<Version, Self::Error> {
+        self.inner.version(account)
     }
 }
 

@@ -1,0 +1,6 @@
+//! Test support for hosts: the storage conformance kit (feature `testing`).
+//!
+//! [`conformance`](crate::testing::conformance) checks an [`AccountStore`](crate::AccountStore) from the host's own tests.
+#![allow(clippy::panic, clippy::expect_used)] // the kit reports broken contracts by panicking, like assert!
+
+pub mod conformance;
