@@ -97,6 +97,16 @@ impl Decision {
         matches!(self.explanation, Explanation::Allowed { .. })
     }
 
+    /// The explained denial of `request` for a principal that holds `held` and not the
+    /// permission asked for — for a caller that checked a permission set itself and must say
+    /// why the answer is no (rule ROL-6). Owner-only permissions are explained as such.
+    pub fn denied(request: Request, held: PermissionSet) -> Decision {
+        Decision {
+            request,
+            explanation: denial(request.permission, held),
+        }
+    }
+
     /// The grant that allowed the request, if it was allowed.
     pub fn allowed_by(&self) -> Option<GrantSource> {
         match self.explanation {

@@ -159,6 +159,8 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             Ok(vec![Event::TenantAssociationCancelled { tenant }])
         }
         Command::CreateTenant {
+            tenant: new_tenant,
+            admin,
             label,
             contact_email,
             admin_name,
@@ -178,8 +180,8 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 });
             }
             check_secret(&admin_password, "password", MIN_PASSWORD_CHARS)?;
-            let tenant: TenantId = ctx.new_id();
-            let admin: UserId = ctx.new_id();
+            let tenant: TenantId = new_tenant.unwrap_or_else(|| ctx.new_id());
+            let admin: UserId = admin.unwrap_or_else(|| ctx.new_id());
             check_new_user(s, admin, tenant)?;
             Ok(vec![
                 Event::TenantCreated {
@@ -259,6 +261,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CreateUser {
             tenant,
+            user,
             name,
             username,
             global_admin,
@@ -286,7 +289,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 }
             }
             check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
-            let user: UserId = ctx.new_id();
+            let user: UserId = user.unwrap_or_else(|| ctx.new_id());
             check_new_user(s, user, tenant)?;
             Ok(vec![Event::UserCreated {
                 tenant,
@@ -308,8 +311,19 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 name,
             }])
         }
-        Command::InviteGuests { tenant, invitees } => {
+        Command::InviteGuests {
+            tenant,
+            invitees,
+            guests,
+        } => {
             global_admin_of(s, ctx, tenant, "inviting guests", "USR-5")?;
+            if !guests.is_empty() && guests.len() != invitees.emails().len() {
+                return Err(Error::GuestIdsMismatch {
+                    addresses: invitees.emails().len(),
+                    ids: guests.len(),
+                });
+            }
+            let mut chosen = guests.into_iter();
             let mut events = Vec::with_capacity(invitees.emails().len());
             for email in invitees.emails() {
                 if username_taken(s, tenant, email) {
@@ -318,7 +332,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                         tenant,
                     });
                 }
-                let user: UserId = ctx.new_id();
+                let user: UserId = chosen.next().unwrap_or_else(|| ctx.new_id());
                 check_new_user(s, user, tenant)?;
                 events.push(Event::GuestInvited {
                     tenant,
@@ -433,6 +447,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CreateGroup {
             tenant,
+            group,
             name,
             members,
         } => {
@@ -445,7 +460,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             )?;
             Ok(vec![Event::GroupCreated {
                 tenant,
-                group: ctx.new_id(),
+                group: group.unwrap_or_else(|| ctx.new_id()),
                 name,
                 members,
             }])
@@ -530,6 +545,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CreateApp {
             tenant,
+            app,
             name,
             reply_url,
             app_id_uri,
@@ -539,7 +555,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             check_unique_urls(s, tenant, Some(&reply_url), Some(&app_id_uri))?;
             Ok(vec![Event::AppCreated {
                 tenant,
-                app: ctx.new_id(),
+                app: app.unwrap_or_else(|| ctx.new_id()),
                 name,
                 reply_url,
                 app_id_uri,

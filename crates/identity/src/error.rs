@@ -12,6 +12,15 @@ use crate::account::{AccountType, VerificationStep};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A command's chosen guest ids do not match its addresses: give one id per address, or
+    /// none to have them drawn.
+    #[error("give one guest id per invited address, or none: {addresses} addresses, {ids} ids")]
+    GuestIdsMismatch {
+        /// How many addresses.
+        addresses: usize,
+        /// How many ids.
+        ids: usize,
+    },
     /// A core value (name, email, phone, address, URL, free text) was not valid.
     #[error(transparent)]
     Invalid(#[from] partnerkit_core::Error),

@@ -40,7 +40,7 @@
 //! assert!(account.can_sign_in(&Actor::User { tenant, user: admin }));
 //!
 //! // The administrator invites two guests (rule USR-5); they get no access until they accept.
-//! let events = Identity::execute(&mut account, Command::InviteGuests {
+//! let events = Identity::execute(&mut account, Command::InviteGuests { guests: Vec::new(),
 //!     tenant,
 //!     invitees: "bo@fabrikam.com; cy@fabrikam.com".parse()?,
 //! }, &as_admin)?;

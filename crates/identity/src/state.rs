@@ -136,6 +136,16 @@ impl Account {
         }
     }
 
+    /// True if `user` is a guest of the associated `tenant` whose invitation is still
+    /// pending (rule USR-5): the one person who may accept it.
+    pub fn is_pending_guest(&self, tenant: TenantId, user: UserId) -> bool {
+        self.tenants.contains_key(&tenant)
+            && self
+                .users
+                .get(&user)
+                .is_some_and(|u| u.tenant == tenant && u.is_guest() && !u.is_active())
+    }
+
     /// The user half of [`Account::can_sign_in`].
     fn user_can_sign_in(&self, tenant: TenantId, user: UserId) -> bool {
         if !self.tenants.contains_key(&tenant) {

@@ -11,7 +11,7 @@ use partnerkit_tax::{ProfileStatus, Sale, withhold, withholding_rate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
-use crate::service::Settings;
+use crate::settings::Settings;
 use crate::state::AccountState;
 
 /// One thing an account still lacks before it may sell (rule ACC-4).
