@@ -149,12 +149,12 @@ impl<S: AccountStore> AccountService<S> {
                 .map(|e| Envelope::new(ctx, e))
                 .collect();
             let count = events.len() as u64;
-            let snapshot = (entry.since_snapshot + count >= self.settings.snapshot_every)
-                .then_some(&entry.state);
+            let snapshot_due = entry.since_snapshot + count >= self.settings.snapshot_every;
+            let snapshot = snapshot_due.then_some(&entry.state);
             match self.store.append(account, version, &events, snapshot) {
                 Ok(stored) => {
                     entry.version = stored;
-                    entry.since_snapshot = if snapshot.is_some() {
+                    entry.since_snapshot = if snapshot_due {
                         0
                     } else {
                         entry.since_snapshot + count

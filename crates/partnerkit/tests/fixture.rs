@@ -5,7 +5,7 @@ use partnerkit::access::{Grant, Role};
 use partnerkit::agreements::{
     Agreement, AgreementId, AgreementText, AgreementVersion, Catalogue, PublishedVersion,
 };
-use partnerkit::core::testing::{at, id};
+use partnerkit::core::testing::{SeededRandom, at, id};
 use partnerkit::core::{
     AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, OwnerAccountId,
     PersonName, PhoneNumber, PostalAddress, SellerId, SequentialIds, Url, UserId,
@@ -16,7 +16,7 @@ use partnerkit::identity::{
 };
 use partnerkit::payouts::OwnerAccountRegistry;
 use partnerkit::{
-    AccountService, AccountStore, InMemoryStore, OpenAccount, Outcome, Settings, TenantToAssociate,
+    AccountService, AccountStore, Executed, InMemoryStore, OpenAccount, Settings, TenantToAssociate,
 };
 
 pub(crate) const T1: u128 = 100;
@@ -79,6 +79,7 @@ pub(crate) struct World<S: AccountStore = InMemoryStore> {
     pub(crate) ids: SequentialIds,
     pub(crate) now: DateTime<Utc>,
     pub(crate) account: AccountId,
+    pub(crate) random: SeededRandom,
 }
 
 pub(crate) fn user(tenant: u128, user: u128) -> Actor {
@@ -94,7 +95,7 @@ pub(crate) fn owner() -> Actor {
 
 impl<S: AccountStore> World<S> {
     pub(crate) fn ctx(&self, actor: Actor) -> Context<'_> {
-        Context::new(self.now, actor, &self.ids)
+        Context::new(self.now, actor, &self.ids).with_rng(&self.random)
     }
 
     pub(crate) fn uid(&self, n: u128) -> UserId {
@@ -122,6 +123,7 @@ impl<S: AccountStore> World<S> {
             ids: SequentialIds::starting_after(1_000_000),
             now: at(2027, 1, 5, 9, 0, 0),
             account: id(1),
+            random: SeededRandom::new(7),
         };
         w.open(CountryCode::US, AccountType::Company);
         w.verify_all();
@@ -129,12 +131,12 @@ impl<S: AccountStore> World<S> {
             T1,
             "contoso.com",
             Some(dir_user(ALICE, "Alice", "contoso.com", true)),
-            owner(),
+            Actor::Marketplace,
         );
         w
     }
 
-    pub(crate) fn open(&mut self, country: CountryCode, account_type: AccountType) -> Outcome {
+    pub(crate) fn open(&mut self, country: CountryCode, account_type: AccountType) -> Executed {
         self.svc
             .open_account(
                 &self.ctx(Actor::Marketplace),
@@ -157,12 +159,14 @@ impl<S: AccountStore> World<S> {
             VerificationStep::Employment,
             VerificationStep::Business,
         ] {
-            let _ = self.svc.record_verification(
-                self.account,
-                &self.ctx(Actor::Marketplace),
-                step,
-                StepState::Verified,
-            );
+            self.svc
+                .record_verification(
+                    self.account,
+                    &self.ctx(Actor::Marketplace),
+                    step,
+                    StepState::Verified,
+                )
+                .unwrap();
         }
     }
 

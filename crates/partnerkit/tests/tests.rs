@@ -8,10 +8,12 @@
 
 mod fixture;
 
+mod agreement;
 mod concurrency;
 mod financial;
 mod principals;
 mod selling;
 mod snapshots;
 mod stores;
+mod security;
 mod tenants;
