@@ -80,6 +80,7 @@ mod secret;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 #[allow(clippy::panic)] // a test harness reports failures by panicking, like `assert!`
 pub mod testing;
+mod text;
 mod web;
 
 pub use actor::Actor;
