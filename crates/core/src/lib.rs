@@ -62,6 +62,8 @@
 //!
 //! [partnerkit]: https://docs.rs/partnerkit
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Bad input never panics, including arithmetic: every operation on numbers is checked.
+#![warn(clippy::arithmetic_side_effects)]
 
 mod actor;
 mod contact;

@@ -13,3 +13,4 @@ mod normalise;
 mod roundtrip;
 mod secrets;
 mod snapshots;
+mod strict_serde;
