@@ -68,6 +68,14 @@ pub enum Error {
         /// How many parts were asked for.
         parts: usize,
     },
+    /// An amount was to be split into more parts than allowed.
+    #[error("cannot split an amount into {parts} parts: at most {max} are allowed")]
+    TooManyParts {
+        /// How many parts were asked for.
+        parts: usize,
+        /// The most parts allowed.
+        max: usize,
+    },
     /// An email address that does not follow RFC 5321/5322.
     #[error("email address {given:?} is not valid ({reason}): write it as name@example.com")]
     InvalidEmail {

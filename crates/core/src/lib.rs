@@ -62,6 +62,8 @@
 //!
 //! [partnerkit]: https://docs.rs/partnerkit
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Bad input never panics, including arithmetic: every operation on numbers is checked.
+#![warn(clippy::arithmetic_side_effects)]
 
 mod actor;
 mod contact;
@@ -80,6 +82,7 @@ mod secret;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 #[allow(clippy::panic)] // a test harness reports failures by panicking, like `assert!`
 pub mod testing;
+mod text;
 mod web;
 
 pub use actor::Actor;

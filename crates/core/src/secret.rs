@@ -82,14 +82,10 @@ impl SecretString {
         const MAX_ROUNDS: usize = 64;
         let mut out = String::with_capacity(len);
         let mut buf = Zeroizing::new([0u8; 64]);
-        let mut rounds = 0;
-        while out.len() < len {
-            if rounds >= MAX_ROUNDS {
-                return Err(Error::RandomnessFailed {
-                    reason: "the random source keeps returning unusable bytes".into(),
-                });
+        for _ in 0..MAX_ROUNDS {
+            if out.len() >= len {
+                break;
             }
-            rounds += 1;
             rng.fill(buf.as_mut_slice())?;
             for &b in buf.iter() {
                 if out.len() >= len {
@@ -97,11 +93,17 @@ impl SecretString {
                 }
                 let b = usize::from(b);
                 if b < LIMIT
-                    && let Some(c) = ALPHABET.get(b % ALPHABET.len())
+                    && let Some(c) = b.checked_rem(ALPHABET.len()).and_then(|i| ALPHABET.get(i))
                 {
                     out.push(char::from(*c));
                 }
             }
+        }
+        if out.len() < len {
+            out.zeroize();
+            return Err(Error::RandomnessFailed {
+                reason: "the random source keeps returning unusable bytes".into(),
+            });
         }
         Ok(SecretString(out))
     }
@@ -230,24 +232,79 @@ impl From<Fingerprint> for String {
 }
 
 /// A masked form of a secret, such as `•••••6789`: safe to store and to show.
+///
+/// Serialised as its text. Deserialising accepts only a properly masked text (rule X-4): `•`
+/// characters followed by the visible characters, at most half of the whole shown — what
+/// [`Masked::of`] makes — so a stored full account number can never pass as masked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct Masked(String);
 
 impl Masked {
     /// Masks all but the last `visible` characters of `value`. At most half of a value is
     /// ever shown, however large `visible` is.
+    ///
+    /// A value longer than [`Masked::MAX_CHARS`] is masked as its last `MAX_CHARS`
+    /// characters, so every mask reads back through [`Masked::new`].
     pub fn of(value: &str, visible: usize) -> Self {
-        let n = value.chars().count();
+        let all = value.chars().count();
+        let n = all.min(Self::MAX_CHARS);
         let shown = visible.min(n / 2);
-        let mut s: String = "•".repeat(n - shown);
-        s.extend(value.chars().skip(n - shown));
+        let hidden = n.saturating_sub(shown);
+        let mut s: String = "•".repeat(hidden);
+        s.extend(value.chars().skip(all.saturating_sub(shown)));
         Masked(s)
     }
+
+    /// Checks a stored masked text: one or more `•`, then at most as many visible characters
+    /// as there are `•` (at most half of the text shown), and the empty text (the mask of an
+    /// empty value).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidText`] if more than half would be visible or the text is longer than
+    /// [`Masked::MAX_CHARS`].
+    pub fn new(masked: &str) -> Result<Masked, Error> {
+        let invalid = |reason: String| Error::InvalidText {
+            field: "masked value",
+            reason,
+        };
+        if masked.len() > Self::MAX_CHARS.saturating_mul(4) {
+            return Err(invalid(format!(
+                "it is longer than {} characters",
+                Self::MAX_CHARS
+            )));
+        }
+        let total = masked.chars().count();
+        let hidden = masked.chars().take_while(|c| *c == '•').count();
+        let shown = total.saturating_sub(hidden);
+        if shown > total / 2 {
+            return Err(invalid(format!(
+                "it shows {shown} of {total} characters; at most half may be shown, the rest as •"
+            )));
+        }
+        Ok(Masked(masked.to_owned()))
+    }
+
+    /// The longest masked text [`Masked::new`] and deserialising accept, in characters.
+    pub const MAX_CHARS: usize = 1024;
 
     /// The masked text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl TryFrom<String> for Masked {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        Masked::new(&s)
+    }
+}
+
+impl From<Masked> for String {
+    fn from(m: Masked) -> String {
+        m.0
     }
 }
 
