@@ -83,12 +83,98 @@ impl AppEntry {
 
 /// Everything access decisions depend on, rebuilt from [`Event`]s alone.
 ///
-/// To answer authorisation requests, build an [`AccessIndex`](crate::AccessIndex) from it.
+/// To answer authorisation requests, build an [`AccessIndex`](crate::AccessIndex) from it
+/// (or keep one live with [`AccessIndex::apply`](crate::AccessIndex::apply)).
+///
+/// Besides users, groups and apps the state keeps derived maps — each user's groups, each
+/// tenant's principals and how many users count for rule USR-7 — so that no single-principal
+/// command costs time proportional to the account. They are not serialised: reading a state
+/// rebuilds them, so its serde form is just users, groups and apps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StateRepr")]
 pub struct AccessState {
     users: BTreeMap<UserId, UserEntry>,
     groups: BTreeMap<GroupId, GroupEntry>,
     apps: BTreeMap<AppId, AppEntry>,
+    /// Each user's groups (derived from `groups`).
+    #[serde(skip)]
+    member_of: BTreeMap<UserId, BTreeSet<GroupId>>,
+    /// Each tenant's principals (derived from users, groups and apps).
+    #[serde(skip)]
+    tenants: BTreeMap<TenantId, TenantPrincipals>,
+    /// How many users can sign in and hold the Manager role (derived; rule USR-7).
+    #[serde(skip)]
+    managers: usize,
+}
+
+/// The principals of one tenant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct TenantPrincipals {
+    users: BTreeSet<UserId>,
+    groups: BTreeSet<GroupId>,
+    apps: BTreeSet<AppId>,
+}
+
+impl TenantPrincipals {
+    fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.groups.is_empty() && self.apps.is_empty()
+    }
+}
+
+/// The stored form of [`AccessState`]: what reading one rebuilds the derived maps from.
+/// Older forms carried the owner account too; it is ignored.
+#[derive(Deserialize)]
+struct StateRepr {
+    #[serde(default)]
+    users: BTreeMap<UserId, UserEntry>,
+    #[serde(default)]
+    groups: BTreeMap<GroupId, GroupEntry>,
+    #[serde(default)]
+    apps: BTreeMap<AppId, AppEntry>,
+}
+
+impl From<StateRepr> for AccessState {
+    fn from(repr: StateRepr) -> Self {
+        let mut state = AccessState {
+            users: repr.users,
+            groups: repr.groups,
+            apps: repr.apps,
+            ..AccessState::default()
+        };
+        for (id, group) in &state.groups {
+            for user in &group.members {
+                state.member_of.entry(*user).or_default().insert(*id);
+            }
+            state
+                .tenants
+                .entry(group.tenant)
+                .or_default()
+                .groups
+                .insert(*id);
+        }
+        for (id, user) in &state.users {
+            state
+                .tenants
+                .entry(user.tenant)
+                .or_default()
+                .users
+                .insert(*id);
+        }
+        for (id, app) in &state.apps {
+            state
+                .tenants
+                .entry(app.tenant)
+                .or_default()
+                .apps
+                .insert(*id);
+        }
+        state.managers = state.users.keys().filter(|u| state.counts(**u)).count();
+        state
+    }
+}
+
+fn any_manager(grants: &BTreeSet<Grant>) -> bool {
+    grants.iter().any(|g| g.is_manager())
 }
 
 impl AccessState {
@@ -123,54 +209,61 @@ impl AccessState {
     /// none.
     pub fn grants_of(&self, principal: Principal) -> Vec<Grant> {
         match principal {
-            Principal::User(u) => self
-                .users
-                .get(&u)
-                .map(|e| e.grants.iter().copied().collect()),
-            Principal::Group(g) => self
-                .groups
-                .get(&g)
-                .map(|e| e.grants.iter().copied().collect()),
-            Principal::App(a) => self
-                .apps
-                .get(&a)
-                .map(|e| e.grants.iter().copied().collect()),
-            Principal::OwnerAccount(_) => Some(vec![Grant::Role(Role::Owner)]),
+            Principal::OwnerAccount(_) => vec![Grant::Role(Role::Owner)],
+            _ => self
+                .grants(principal)
+                .map(|g| g.iter().copied().collect())
+                .unwrap_or_default(),
         }
-        .unwrap_or_default()
     }
 
-    /// The groups `user` is a member of, in id order. This scans the groups; the
-    /// [`AccessIndex`](crate::AccessIndex) keeps the answer precomputed.
+    fn grants(&self, principal: Principal) -> Option<&BTreeSet<Grant>> {
+        match principal {
+            Principal::User(u) => self.users.get(&u).map(|e| &e.grants),
+            Principal::Group(g) => self.groups.get(&g).map(|e| &e.grants),
+            Principal::App(a) => self.apps.get(&a).map(|e| &e.grants),
+            Principal::OwnerAccount(_) => None,
+        }
+    }
+
+    /// The groups `user` is a member of, in id order (kept precomputed).
     pub fn groups_of(&self, user: UserId) -> Vec<GroupId> {
-        self.groups
-            .iter()
-            .filter(|(_, g)| g.members.contains(&user))
-            .map(|(id, _)| *id)
-            .collect()
+        self.member_of
+            .get(&user)
+            .map(|g| g.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     /// The users who can sign in and hold the Manager role, directly or through a group, by
     /// a Manager or an Owner grant: what rule USR-7 counts (the owner account, pending guests
-    /// and directory-only members do not count). This scans every user.
+    /// and directory-only members do not count). This scans every user; how many there are
+    /// is [`manager_count`](AccessState::manager_count).
     pub fn managers(&self) -> BTreeSet<UserId> {
-        let mut out: BTreeSet<UserId> = self
-            .users
-            .iter()
-            .filter(|(_, u)| u.can_sign_in && u.grants.iter().any(|g| g.is_manager()))
-            .map(|(id, _)| *id)
-            .collect();
-        for g in self.groups.values() {
-            if g.grants.iter().any(|g| g.is_manager()) {
-                out.extend(
-                    g.members
-                        .iter()
-                        .filter(|u| self.users.get(u).is_some_and(|e| e.can_sign_in))
-                        .copied(),
-                );
-            }
-        }
-        out
+        self.users
+            .keys()
+            .filter(|u| self.counts(**u))
+            .copied()
+            .collect()
+    }
+
+    /// How many users can sign in and hold the Manager role (rule USR-7); kept up to date by
+    /// every event, so reading it costs nothing.
+    pub fn manager_count(&self) -> usize {
+        self.managers
+    }
+
+    /// True if `user` counts for rule USR-7: it can sign in and holds Manager or Owner,
+    /// itself or through a group. Costs one lookup per group of the user.
+    fn counts(&self, user: UserId) -> bool {
+        let Some(entry) = self.users.get(&user) else {
+            return false;
+        };
+        entry.can_sign_in
+            && (any_manager(&entry.grants)
+                || self.member_of.get(&user).is_some_and(|gs| {
+                    gs.iter()
+                        .any(|g| self.groups.get(g).is_some_and(|g| any_manager(&g.grants)))
+                }))
     }
 
     fn grants_mut(&mut self, principal: Principal) -> Option<&mut BTreeSet<Grant>> {
@@ -526,6 +619,15 @@ pub enum Event {
 ///
 /// Decisions are not commands: build an [`AccessIndex`](crate::AccessIndex) from the state
 /// and call [`authorize`](crate::authorize).
+///
+/// Cost: deciding a command that names one principal costs time proportional to what it
+/// touches (the principal, its groups; for a group, its members), never to the account;
+/// removing a tenant costs time proportional to the tenant. Applying an event likewise.
+///
+/// A command whose effect already holds decides to no events where this crate says so
+/// ([`Command::SetCanSignIn`] to the current value); the older commands keep their typed
+/// refusals ([`Error::AlreadyGranted`], [`Error::NotGranted`], [`Error::AlreadyMember`],
+/// [`Error::NotMember`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Access;
 
@@ -540,9 +642,11 @@ impl Decider for Access {
         command: Command,
         _ctx: &Context<'_>,
     ) -> Result<Vec<Event>, Error> {
-        let (events, guard) = decide_events(state, command)?;
-        if guard != Usr7::Skip {
-            check_last_manager(state, &events, guard)?;
+        let (events, change) = decide_events(state, command)?;
+        if let Some(change) = change
+            && !events.is_empty()
+        {
+            check_last_manager(state, &change)?;
         }
         Ok(events)
     }
@@ -552,20 +656,36 @@ impl Decider for Access {
     }
 }
 
-/// How a command is checked against rule USR-7.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Usr7 {
-    /// The command cannot take the Manager role from anyone.
-    Skip,
-    /// Refuse if the last Manager would go.
-    Check,
-    /// Refuse if the last Manager would go while users remain (tenant removal: removing the
-    /// only tenant removes every user, which only the owner account may do, TEN-4).
-    CheckIfUsersRemain,
+/// What a command changes that can take the Manager role from a user (rule USR-7).
+#[derive(Debug)]
+enum Change {
+    /// The principal's grants become `after`.
+    Grants {
+        principal: Principal,
+        after: BTreeSet<Grant>,
+    },
+    /// The group's members become `after`.
+    Members {
+        group: GroupId,
+        after: BTreeSet<UserId>,
+    },
+    /// The user leaves the group.
+    Leave { group: GroupId, user: UserId },
+    /// The user can, or can no longer, sign in.
+    SignIn { user: UserId, can_sign_in: bool },
+    /// The user goes.
+    RemoveUser(UserId),
+    /// The group goes.
+    RemoveGroup(GroupId),
+    /// The tenant goes with every principal of it. Removing the only tenant removes every
+    /// user, which only the owner account may do (TEN-4): then the guard does not block.
+    RemoveTenant(TenantId),
 }
 
-fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, Usr7), Error> {
-    use Usr7::{Check, CheckIfUsersRemain, Skip};
+fn decide_events(
+    state: &AccessState,
+    command: Command,
+) -> Result<(Vec<Event>, Option<Change>), Error> {
     let out = match command {
         Command::RegisterUser {
             user,
@@ -578,24 +698,28 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
                 tenant,
                 can_sign_in,
             };
-            (vec![event], Skip)
+            (vec![event], None)
         }
         Command::SetCanSignIn { user, can_sign_in } => {
             let entry = state.users.get(&user).ok_or(Error::UnknownPrincipal {
                 principal: Principal::User(user),
             })?;
             if entry.can_sign_in == can_sign_in {
-                return Ok((vec![], Skip));
+                return Ok((vec![], None));
             }
-            (vec![Event::SignInChanged { user, can_sign_in }], Check)
+            let change = Change::SignIn { user, can_sign_in };
+            (
+                vec![Event::SignInChanged { user, can_sign_in }],
+                Some(change),
+            )
         }
         Command::RegisterGroup { group, tenant } => {
             not_registered(state, Principal::Group(group))?;
-            (vec![Event::GroupRegistered { group, tenant }], Skip)
+            (vec![Event::GroupRegistered { group, tenant }], None)
         }
         Command::RegisterApp { app, tenant } => {
             not_registered(state, Principal::App(app))?;
-            (vec![Event::AppRegistered { app, tenant }], Skip)
+            (vec![Event::AppRegistered { app, tenant }], None)
         }
         Command::SetGroupMembers { group, members } => {
             state.require_known(Principal::Group(group))?;
@@ -604,8 +728,12 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
                 state.require_member_tenant(group, user)?;
                 set.insert(user);
             }
-            let members = set.into_iter().collect();
-            (vec![Event::GroupMembersSet { group, members }], Check)
+            let members = set.iter().copied().collect();
+            let change = Change::Members { group, after: set };
+            (
+                vec![Event::GroupMembersSet { group, members }],
+                Some(change),
+            )
         }
         Command::AddGroupMember { group, user } => {
             state.require_member_tenant(group, user)?;
@@ -616,7 +744,7 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
             {
                 return Err(Error::AlreadyMember { group, user });
             }
-            (vec![Event::GroupMemberAdded { group, user }], Skip)
+            (vec![Event::GroupMemberAdded { group, user }], None)
         }
         Command::RemoveGroupMember { group, user } => {
             state.require_known(Principal::Group(group))?;
@@ -627,12 +755,16 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
             {
                 return Err(Error::NotMember { group, user });
             }
-            (vec![Event::GroupMemberRemoved { group, user }], Check)
+            let change = Change::Leave { group, user };
+            (
+                vec![Event::GroupMemberRemoved { group, user }],
+                Some(change),
+            )
         }
         Command::Grant { principal, grant } => {
             check_grant(state, principal, grant)?;
             let principals = vec![principal];
-            (vec![Event::Granted { principals, grant }], Skip)
+            (vec![Event::Granted { principals, grant }], None)
         }
         Command::GrantMany { principals, grant } => {
             if principals.is_empty() {
@@ -645,14 +777,17 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
                 }
                 check_grant(state, *p, grant)?;
             }
-            (vec![Event::Granted { principals, grant }], Skip)
+            (vec![Event::Granted { principals, grant }], None)
         }
         Command::Revoke { principal, grant } => {
             state.require_grantable(principal)?;
-            if !state.holds(principal, grant) {
+            let Some(current) = state.grants(principal).filter(|g| g.contains(&grant)) else {
                 return Err(Error::NotGranted { principal, grant });
-            }
-            (vec![Event::Revoked { principal, grant }], Check)
+            };
+            let mut after = current.clone();
+            after.remove(&grant);
+            let change = Change::Grants { principal, after };
+            (vec![Event::Revoked { principal, grant }], Some(change))
         }
         Command::SetGrants { principal, grants } => {
             state.require_grantable(principal)?;
@@ -661,7 +796,8 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
                 g.check()?;
                 wanted.insert(g);
             }
-            let current: BTreeSet<Grant> = state.grants_of(principal).into_iter().collect();
+            let empty = BTreeSet::new();
+            let current = state.grants(principal).unwrap_or(&empty);
             let mut events: Vec<Event> = current
                 .difference(&wanted)
                 .map(|g| Event::Revoked {
@@ -669,26 +805,35 @@ fn decide_events(state: &AccessState, command: Command) -> Result<(Vec<Event>, U
                     grant: *g,
                 })
                 .collect();
-            events.extend(wanted.difference(&current).map(|g| Event::Granted {
+            events.extend(wanted.difference(current).map(|g| Event::Granted {
                 principals: vec![principal],
                 grant: *g,
             }));
-            (events, Check)
+            let change = Change::Grants {
+                principal,
+                after: wanted,
+            };
+            (events, Some(change))
         }
         Command::RemoveUser { user } => {
             state.require_known(Principal::User(user))?;
-            (vec![Event::UserRemoved { user }], Check)
+            (
+                vec![Event::UserRemoved { user }],
+                Some(Change::RemoveUser(user)),
+            )
         }
         Command::RemoveGroup { group } => {
             state.require_known(Principal::Group(group))?;
-            (vec![Event::GroupRemoved { group }], Check)
+            let change = Change::RemoveGroup(group);
+            (vec![Event::GroupRemoved { group }], Some(change))
         }
         Command::RemoveApp { app } => {
             state.require_known(Principal::App(app))?;
-            (vec![Event::AppRemoved { app }], Skip)
+            (vec![Event::AppRemoved { app }], None)
         }
         Command::RemoveTenant { tenant } => {
-            (vec![Event::TenantRemoved { tenant }], CheckIfUsersRemain)
+            let change = Change::RemoveTenant(tenant);
+            (vec![Event::TenantRemoved { tenant }], Some(change))
         }
     };
     Ok(out)
@@ -711,22 +856,131 @@ fn check_grant(state: &AccessState, principal: Principal, grant: Grant) -> Resul
     Ok(())
 }
 
-/// Rule USR-7: refuse events that take the Manager role from its last holder.
-fn check_last_manager(state: &AccessState, events: &[Event], guard: Usr7) -> Result<(), Error> {
-    if events.is_empty() || state.managers().is_empty() {
+/// Rule USR-7: refuse a change that takes the Manager role from the last user who can sign
+/// in and holds it. Only the users the change touches are looked at: the count of the others
+/// is kept in the state.
+fn check_last_manager(state: &AccessState, change: &Change) -> Result<(), Error> {
+    if state.managers == 0 {
+        // Nobody who can sign in holds Manager: nothing to protect.
         return Ok(());
     }
-    let mut after = state.clone();
-    for e in events {
-        apply_event(&mut after, e);
-    }
-    if !after.managers().is_empty() {
+    let affected = affected_users(state, change);
+    let before = affected.iter().filter(|u| state.counts(**u)).count();
+    let after = affected
+        .iter()
+        .filter(|u| counts_after(state, change, **u))
+        .count();
+    if (state.managers + after).saturating_sub(before) > 0 {
         return Ok(());
     }
-    if guard == Usr7::CheckIfUsersRemain && after.users.is_empty() {
-        return Ok(());
+    if let Change::RemoveTenant(tenant) = change {
+        let leaving = state.tenants.get(tenant).map_or(0, |t| t.users.len());
+        if leaving == state.users.len() {
+            // The only tenant goes with every user (TEN-4).
+            return Ok(());
+        }
     }
     Err(Error::LastManager)
+}
+
+/// The users whose standing under rule USR-7 the change may alter.
+fn affected_users(state: &AccessState, change: &Change) -> BTreeSet<UserId> {
+    let members = |group: &GroupId| {
+        state
+            .groups
+            .get(group)
+            .map(|g| g.members.clone())
+            .unwrap_or_default()
+    };
+    match change {
+        Change::Grants {
+            principal: Principal::User(user),
+            ..
+        }
+        | Change::Leave { user, .. }
+        | Change::SignIn { user, .. }
+        | Change::RemoveUser(user) => BTreeSet::from([*user]),
+        Change::Grants {
+            principal: Principal::Group(group),
+            ..
+        }
+        | Change::RemoveGroup(group) => members(group),
+        Change::Grants { .. } => BTreeSet::new(),
+        Change::Members { group, after } => {
+            let mut all = members(group);
+            all.extend(after.iter().copied());
+            all
+        }
+        Change::RemoveTenant(tenant) => state
+            .tenants
+            .get(tenant)
+            .map(|t| t.users.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// True if `user` counts for rule USR-7 once `change` is applied.
+fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
+    let Some(entry) = state.users.get(&user) else {
+        return false;
+    };
+    let can_sign_in = match change {
+        Change::RemoveUser(u) if *u == user => return false,
+        Change::RemoveTenant(t) if *t == entry.tenant => return false,
+        Change::SignIn {
+            user: u,
+            can_sign_in,
+        } if *u == user => *can_sign_in,
+        _ => entry.can_sign_in,
+    };
+    if !can_sign_in {
+        return false;
+    }
+    let own = match change {
+        Change::Grants {
+            principal: Principal::User(u),
+            after,
+        } if *u == user => after,
+        _ => &entry.grants,
+    };
+    if any_manager(own) {
+        return true;
+    }
+    let group_counts = |group: &GroupId| {
+        let Some(g) = state.groups.get(group) else {
+            return false;
+        };
+        match change {
+            Change::RemoveGroup(removed) if removed == group => false,
+            Change::RemoveTenant(t) if *t == g.tenant => false,
+            Change::Grants {
+                principal: Principal::Group(changed),
+                after,
+            } if changed == group => any_manager(after),
+            _ => any_manager(&g.grants),
+        }
+    };
+    let member = |group: &GroupId| match change {
+        Change::Members {
+            group: changed,
+            after,
+        } if changed == group => after.contains(&user),
+        Change::Leave {
+            group: left,
+            user: u,
+        } if left == group && *u == user => false,
+        _ => true,
+    };
+    let now = state.member_of.get(&user);
+    let current = now
+        .into_iter()
+        .flatten()
+        .any(|g| member(g) && group_counts(g));
+    let joined = match change {
+        Change::Members { group, after } if after.contains(&user) => group_counts(group),
+        _ => false,
+    };
+    current || joined
 }
 
 fn apply_event(state: &mut AccessState, event: &Event) {
@@ -735,8 +989,9 @@ fn apply_event(state: &mut AccessState, event: &Event) {
             user,
             tenant,
             can_sign_in,
-        } => {
-            state.users.insert(
+        } => state.recount(&[*user], |s| {
+            s.remove_user(*user);
+            s.users.insert(
                 *user,
                 UserEntry {
                     tenant: *tenant,
@@ -744,23 +999,30 @@ fn apply_event(state: &mut AccessState, event: &Event) {
                     can_sign_in: *can_sign_in,
                 },
             );
-        }
-        Event::SignInChanged { user, can_sign_in } => {
-            if let Some(u) = state.users.get_mut(user) {
+            s.tenants.entry(*tenant).or_default().users.insert(*user);
+        }),
+        Event::SignInChanged { user, can_sign_in } => state.recount(&[*user], |s| {
+            if let Some(u) = s.users.get_mut(user) {
                 u.can_sign_in = *can_sign_in;
             }
-        }
+        }),
         Event::GroupRegistered { group, tenant } => {
-            state.groups.insert(
-                *group,
-                GroupEntry {
-                    tenant: *tenant,
-                    members: BTreeSet::new(),
-                    grants: BTreeSet::new(),
-                },
-            );
+            let old = state.members_of_group(*group);
+            state.recount(&old, |s| {
+                s.remove_group(*group);
+                s.groups.insert(
+                    *group,
+                    GroupEntry {
+                        tenant: *tenant,
+                        members: BTreeSet::new(),
+                        grants: BTreeSet::new(),
+                    },
+                );
+                s.tenants.entry(*tenant).or_default().groups.insert(*group);
+            });
         }
         Event::AppRegistered { app, tenant } => {
+            state.remove_app(*app);
             state.apps.insert(
                 *app,
                 AppEntry {
@@ -768,61 +1030,160 @@ fn apply_event(state: &mut AccessState, event: &Event) {
                     grants: BTreeSet::new(),
                 },
             );
+            state.tenants.entry(*tenant).or_default().apps.insert(*app);
         }
         Event::GroupMembersSet { group, members } => {
-            if let Some(g) = state.groups.get_mut(group) {
-                g.members = members.iter().copied().collect();
-            }
+            let Some(g) = state.groups.get(group) else {
+                return;
+            };
+            let new: BTreeSet<UserId> = members.iter().copied().collect();
+            let affected: Vec<UserId> = g.members.union(&new).copied().collect();
+            state.recount(&affected, |s| {
+                let old = s
+                    .groups
+                    .get_mut(group)
+                    .map(|g| std::mem::replace(&mut g.members, new.clone()))
+                    .unwrap_or_default();
+                for user in old.difference(&new) {
+                    s.leave(*group, *user);
+                }
+                for user in new.difference(&old) {
+                    s.member_of.entry(*user).or_default().insert(*group);
+                }
+            });
         }
-        Event::GroupMemberAdded { group, user } => {
-            if let Some(g) = state.groups.get_mut(group) {
+        Event::GroupMemberAdded { group, user } => state.recount(&[*user], |s| {
+            if let Some(g) = s.groups.get_mut(group) {
                 g.members.insert(*user);
+                s.member_of.entry(*user).or_default().insert(*group);
             }
-        }
-        Event::GroupMemberRemoved { group, user } => {
-            if let Some(g) = state.groups.get_mut(group) {
+        }),
+        Event::GroupMemberRemoved { group, user } => state.recount(&[*user], |s| {
+            if let Some(g) = s.groups.get_mut(group) {
                 g.members.remove(user);
+                s.leave(*group, *user);
             }
-        }
+        }),
         Event::OwnerAccountSet { .. } => {}
         Event::Granted { principals, grant } => {
             for p in principals {
-                if let Some(grants) = state.grants_mut(*p) {
-                    grants.insert(*grant);
-                }
+                let affected = state.users_reached(*p);
+                state.recount(&affected, |s| {
+                    if let Some(grants) = s.grants_mut(*p) {
+                        grants.insert(*grant);
+                    }
+                });
             }
         }
         Event::Revoked { principal, grant } => {
-            if let Some(grants) = state.grants_mut(*principal) {
-                grants.remove(grant);
-            }
+            let affected = state.users_reached(*principal);
+            state.recount(&affected, |s| {
+                if let Some(grants) = s.grants_mut(*principal) {
+                    grants.remove(grant);
+                }
+            });
         }
-        Event::UserRemoved { user } => remove_user(state, *user),
+        Event::UserRemoved { user } => state.recount(&[*user], |s| s.remove_user(*user)),
         Event::GroupRemoved { group } => {
-            state.groups.remove(group);
+            let members = state.members_of_group(*group);
+            state.recount(&members, |s| s.remove_group(*group));
         }
-        Event::AppRemoved { app } => {
-            state.apps.remove(app);
-        }
+        Event::AppRemoved { app } => state.remove_app(*app),
         Event::TenantRemoved { tenant } => {
-            let users: Vec<UserId> = state
-                .users
-                .iter()
-                .filter(|(_, u)| u.tenant == *tenant)
-                .map(|(id, _)| *id)
-                .collect();
-            for u in users {
-                remove_user(state, u);
+            let Some(t) = state.tenants.get(tenant).cloned() else {
+                return;
+            };
+            for user in t.users {
+                state.recount(&[user], |s| s.remove_user(user));
             }
-            state.groups.retain(|_, g| g.tenant != *tenant);
-            state.apps.retain(|_, a| a.tenant != *tenant);
+            for group in t.groups {
+                let members = state.members_of_group(group);
+                state.recount(&members, |s| s.remove_group(group));
+            }
+            for app in t.apps {
+                state.remove_app(app);
+            }
         }
     }
 }
 
-fn remove_user(state: &mut AccessState, user: UserId) {
-    state.users.remove(&user);
-    for g in state.groups.values_mut() {
-        g.members.remove(&user);
+impl AccessState {
+    /// Runs `change`, keeping the USR-7 count right for the `affected` users (the only ones
+    /// whose standing it may alter).
+    fn recount(&mut self, affected: &[UserId], change: impl FnOnce(&mut AccessState)) {
+        let before = affected.iter().filter(|u| self.counts(**u)).count();
+        change(self);
+        let after = affected.iter().filter(|u| self.counts(**u)).count();
+        self.managers = (self.managers + after).saturating_sub(before);
+    }
+
+    fn members_of_group(&self, group: GroupId) -> Vec<UserId> {
+        self.groups
+            .get(&group)
+            .map(|g| g.members.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The users a grant to `principal` reaches: the user itself, or a group's members.
+    fn users_reached(&self, principal: Principal) -> Vec<UserId> {
+        match principal {
+            Principal::User(u) => vec![u],
+            Principal::Group(g) => self.members_of_group(g),
+            Principal::App(_) | Principal::OwnerAccount(_) => Vec::new(),
+        }
+    }
+
+    /// Forgets that `user` is in `group` (the group's own set is changed by the caller).
+    fn leave(&mut self, group: GroupId, user: UserId) {
+        if let Some(groups) = self.member_of.get_mut(&user) {
+            groups.remove(&group);
+            if groups.is_empty() {
+                self.member_of.remove(&user);
+            }
+        }
+    }
+
+    fn tenant_mut(&mut self, tenant: TenantId, edit: impl FnOnce(&mut TenantPrincipals)) {
+        if let Some(t) = self.tenants.get_mut(&tenant) {
+            edit(t);
+            if t.is_empty() {
+                self.tenants.remove(&tenant);
+            }
+        }
+    }
+
+    fn remove_user(&mut self, user: UserId) {
+        if let Some(entry) = self.users.remove(&user) {
+            self.tenant_mut(entry.tenant, |t| {
+                t.users.remove(&user);
+            });
+        }
+        // Memberships go with the user (an unknown user listed in a group keeps none either).
+        if let Some(groups) = self.member_of.remove(&user) {
+            for g in groups {
+                if let Some(entry) = self.groups.get_mut(&g) {
+                    entry.members.remove(&user);
+                }
+            }
+        }
+    }
+
+    fn remove_group(&mut self, group: GroupId) {
+        if let Some(entry) = self.groups.remove(&group) {
+            self.tenant_mut(entry.tenant, |t| {
+                t.groups.remove(&group);
+            });
+            for user in entry.members {
+                self.leave(group, user);
+            }
+        }
+    }
+
+    fn remove_app(&mut self, app: AppId) {
+        if let Some(entry) = self.apps.remove(&app) {
+            self.tenant_mut(entry.tenant, |t| {
+                t.apps.remove(&app);
+            });
+        }
     }
 }
