@@ -72,9 +72,16 @@ impl fmt::Display for VerificationStep {
     }
 }
 
+/// The longest verification rejection reason kept, in characters.
+pub(crate) const MAX_REASON_CHARS: usize = 500;
+
 /// Where one verification step stands (rule ACC-1).
+///
+/// A rejection reason is checked as text (1 to 500 characters, no control characters,
+/// trimmed) when the command is decided, and again when it is read back through serde, so a
+/// stored event cannot hold one the decider would have refused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "RawStepState")]
 pub enum StepState {
     /// Not begun.
     #[default]
@@ -88,6 +95,34 @@ pub enum StepState {
         /// Why, as the marketplace said it.
         reason: String,
     },
+}
+
+/// [`StepState`] as read, before its reason is checked.
+#[derive(Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+enum RawStepState {
+    NotStarted,
+    Pending,
+    Verified,
+    Rejected { reason: String },
+}
+
+impl TryFrom<RawStepState> for StepState {
+    type Error = partnerkit_core::Error;
+    fn try_from(raw: RawStepState) -> Result<StepState, partnerkit_core::Error> {
+        Ok(match raw {
+            RawStepState::NotStarted => StepState::NotStarted,
+            RawStepState::Pending => StepState::Pending,
+            RawStepState::Verified => StepState::Verified,
+            RawStepState::Rejected { reason } => StepState::Rejected {
+                reason: partnerkit_core::checked_text(
+                    "rejection reason",
+                    &reason,
+                    MAX_REASON_CHARS,
+                )?,
+            },
+        })
+    }
 }
 
 /// The state of every verification step.

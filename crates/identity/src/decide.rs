@@ -7,7 +7,7 @@ use partnerkit_core::{
     Actor, Context, Decider, PasswordHash, SecretString, TenantId, Url, UserId, checked_text,
 };
 
-use crate::account::{AccountType, StepState};
+use crate::account::{AccountType, MAX_REASON_CHARS, StepState};
 use crate::command::Command;
 use crate::directory::{App, PasswordSetBy, Tenant, User};
 use crate::error::Error;
@@ -41,8 +41,6 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MIN_KEY_VALUE_CHARS: usize = 16;
 /// The longest lifetime of an app key, in months (rule APP-4).
 pub const MAX_KEY_MONTHS: u32 = 24;
-/// The longest verification rejection reason kept, in characters.
-const MAX_REASON_CHARS: usize = 500;
 
 fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     if let Command::OpenAccount {

@@ -321,3 +321,32 @@ fn a_refused_command_changes_nothing_and_names_its_rule() {
     assert!(matches!(err, Error::NotConfirmed { rule: "TEN-4", .. }));
     assert!(err.to_string().ends_with("(rule TEN-4)"), "{err}");
 }
+
+#[test]
+fn a_stored_rejection_reason_is_checked_as_the_decider_checks_it() {
+    // rule: ACC-1 (issue 12 item 7: serde accepts nothing the constructor refuses)
+    use partnerkit_identity::StepState;
+    let read = |json: &str| serde_json::from_str::<StepState>(json);
+    assert!(read(r#"{"state":"rejected","reason":""}"#).is_err());
+    assert!(read(r#"{"state":"rejected","reason":"bad\u0007"}"#).is_err());
+    assert!(
+        read(&format!(
+            r#"{{"state":"rejected","reason":"{}"}}"#,
+            "x".repeat(501)
+        ))
+        .is_err()
+    );
+    assert_eq!(
+        read(r#"{"state":"rejected","reason":"  unreadable  "}"#).unwrap(),
+        StepState::Rejected {
+            reason: "unreadable".into()
+        }
+    );
+    assert_eq!(
+        read(r#"{"state":"verified"}"#).unwrap(),
+        StepState::Verified
+    );
+    // An event holding a bad reason does not load either.
+    let event = r#"{"type":"verification_recorded","step":"business","state":{"state":"rejected","reason":" "}}"#;
+    assert!(serde_json::from_str::<Event>(event).is_err());
+}

@@ -323,3 +323,26 @@ fn keys_no_longer_needed_are_deleted() {
         })
         .then_err(Error::KeyIdTaken { key: id(70) });
 }
+
+#[test]
+fn a_key_near_the_end_of_time_is_refused_not_a_panic() {
+    // rule: APP-4 (issue 12 item 9: date arithmetic is checked)
+    let near_max = chrono::DateTime::<chrono::Utc>::MAX_UTC - Duration::days(1);
+    given::<Identity>(base_with([deployer()]))
+        .at(near_max)
+        .by(as_admin1())
+        .when(add_key(chrono::DateTime::<chrono::Utc>::MAX_UTC))
+        .then_err(Error::KeyLifetimeTooLong { max_months: 24 });
+    given::<Identity>(base_with([deployer()]))
+        .at(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .by(as_admin1())
+        .when(add_key(chrono::DateTime::<chrono::Utc>::MAX_UTC))
+        .then_err(Error::KeyExpiryInPast);
+    given::<Identity>(base_with([deployer()]))
+        .at(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+        .by(as_admin1())
+        .when(add_key(
+            chrono::DateTime::<chrono::Utc>::MIN_UTC + Duration::days(1),
+        ))
+        .then_events(|e| assert_eq!(e.len(), 1));
+}

@@ -687,3 +687,49 @@ fn secrets_never_show_in_debug_or_serialised_forms() {
     assert!(!json.contains("Temp-Passw0rd!"));
     assert!(!format!("{events:?}").contains("Temp-Passw0rd!"));
 }
+
+#[test]
+fn an_invitation_list_stops_reading_at_the_eleventh_address_and_bounds_its_text() {
+    // rule: USR-5 (issue 12 item 11: a huge list is refused before it is parsed)
+    let eleven: Vec<String> = (0..11).map(|i| format!("u{i}@x.com")).collect();
+    // The eleventh entry is refused as one too many, even when it is not an address.
+    let mut text = eleven[..10].join(";");
+    text.push_str("; not-an-email");
+    let err = text.parse::<Invitees>().unwrap_err();
+    assert!(err.to_string().contains("more than 10"), "{err}");
+    // Text longer than ten of the longest addresses is refused without being read.
+    let huge = "a@x.com;".repeat(1_500_000);
+    let err = huge.parse::<Invitees>().unwrap_err();
+    assert!(err.to_string().contains("bytes"), "{err}");
+    let just_over = format!("a@x.com{}", " ".repeat(Invitees::MAX_TEXT_BYTES));
+    assert!(just_over.parse::<Invitees>().is_err());
+    // Ten addresses of the longest allowed local part fit well within the bound.
+    let local = "l".repeat(64);
+    let ten: Vec<String> = (0..10)
+        .map(|i| format!("{local}@d{i}.contoso.com"))
+        .collect();
+    assert!(ten.join(" ; ").parse::<Invitees>().is_ok());
+}
+
+#[test]
+fn an_invitation_list_reads_back_its_own_text_form() {
+    // rule: USR-5 (issue 12 item 7: a list accepted must be readable again)
+    let quoted = partnerkit_core::EmailAddress::new("\"a,b\"@contoso.com");
+    if let Ok(quoted) = quoted {
+        // Core accepts the quoted local part; a list must refuse it, as its text would split.
+        let err = Invitees::from_emails(vec![quoted]).unwrap_err();
+        assert!(err.to_string().contains("comma or semicolon"), "{err}");
+    }
+    let semi = partnerkit_core::EmailAddress::new("\"a;b\"@contoso.com");
+    if let Ok(semi) = semi {
+        assert!(Invitees::from_emails(vec![semi]).is_err());
+    }
+    assert!("\"a,b\"@contoso.com".parse::<Invitees>().is_err());
+    // Whatever is accepted reads back from its text and its JSON.
+    let list: Invitees = "Ann@Fabrikam.com , \"a b\"@contoso.com;bo+x@fabrikam.com"
+        .parse()
+        .unwrap();
+    assert_eq!(list.to_string().parse::<Invitees>().unwrap(), list);
+    let json = serde_json::to_string(&list).unwrap();
+    assert_eq!(serde_json::from_str::<Invitees>(&json).unwrap(), list);
+}
