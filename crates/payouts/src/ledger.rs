@@ -131,7 +131,7 @@ struct EntryData {
 impl TryFrom<EntryData> for LedgerEntry {
     type Error = Error;
     fn try_from(d: EntryData) -> Result<Self, Error> {
-        if d.payable_in < PayoutMonth::of_date(d.earned_on) {
+        if d.payable_in < PayoutMonth::of_date(d.earned_on)? {
             return Err(Error::InvalidMonth {
                 given: format!(
                     "payable_in {} is before the month earned {}",
@@ -169,7 +169,7 @@ pub(crate) fn minor_units(m: Money) -> Result<i64, Error> {
             amount: m.to_string(),
         },
         _ => Error::Overflow {
-            what: "an amount in minor units",
+            what: "an amount in minor units".into(),
         },
     })
 }
@@ -178,6 +178,9 @@ impl LedgerEntry {
     /// An entry of `amount` (negative for a refund) from `source`, earned on `earned_on` from a
     /// sale in `country_of_sale`, payable after `policy`'s lag for `source`. Nothing is
     /// withheld until [`with_withheld`](LedgerEntry::with_withheld) says so.
+    ///
+    /// [`Error::MonthOutOfRange`] if the date, or the month it becomes payable, is outside the
+    /// payout months ([`PayoutMonth::MIN`]..=[`PayoutMonth::MAX`]).
     pub fn new(
         source: RevenueSource,
         amount: Money,
@@ -186,7 +189,7 @@ impl LedgerEntry {
         policy: &PayoutPolicy,
     ) -> Result<Self, Error> {
         let lag = i32::from(policy.lag_months(&source));
-        let payable_in = PayoutMonth::of_date(earned_on).plus(lag);
+        let payable_in = PayoutMonth::of_date(earned_on)?.plus(lag)?;
         LedgerEntry::build(source, amount, earned_on, country_of_sale, payable_in)
     }
 

@@ -46,7 +46,7 @@
 //! Payouts::execute(&mut profile, hold, &Context::new(at(3, 20), by_owner, &ids))?;
 //! let policy = PayoutPolicy::default();
 //! let april: PayoutMonth = "2027-04".parse()?;
-//! assert!(profile.hold_status(april, policy.time_zone()).held);
+//! assert!(profile.hold_status(april, policy.time_zone())?.held);
 //!
 //! // March's revenue is due in April; the statement explains every cent (rule PAY-9).
 //! let mut fold = StatementFold::default();
@@ -121,6 +121,7 @@
 //! and the statement is identical. For many accounts, [`LedgerBatch`] stores entries by column
 //! with accounts interned to dense slots, and folds them as plain checked `i64` adds.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(clippy::arithmetic_side_effects)]
 
 mod batch;
 mod error;
@@ -144,7 +145,7 @@ pub use month::{PayoutMonth, PayoutTimeZone};
 pub use policy::{PayoutPolicy, ProgramLag, ThresholdRule};
 pub use profile::{
     Command, Event, OwnerAccountCheck, OwnerAccountRegistry, PayoutAccount, PayoutProfile, Payouts,
-    Registration, Verification, VerificationOutcome, check_owner_account,
+    Registration, RejectionReason, Verification, VerificationOutcome, check_owner_account,
 };
 pub use statement::{
     CarryOver, CycleTerms, LineKind, Outcome, PayoutAccountAtCycle, PendingAmount, Statement,

@@ -70,6 +70,36 @@ pub fn check_owner_account<R: OwnerAccountRegistry + ?Sized>(
     }
 }
 
+/// Why the marketplace rejected a payout account (rule PAY-4): 1 to 500 characters of text
+/// without control characters, trimmed ([`partnerkit_core::checked_text`]). Serde reads it
+/// through the same check, so an event or state can never hold an empty or multi-line reason.
+///
+/// ```
+/// use partnerkit_payouts::RejectionReason;
+/// assert_eq!(RejectionReason::new(" holder name does not match ")?.as_str(), "holder name does not match");
+/// assert!(RejectionReason::new("").is_err());
+/// assert!(serde_json::from_str::<RejectionReason>("\"a\\nb\"").is_err());
+/// # Ok::<(), partnerkit_payouts::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RejectionReason(String);
+
+impl RejectionReason {
+    /// The longest reason accepted, in characters.
+    pub const MAX_CHARS: usize = 500;
+
+    /// Validates a rejection reason.
+    pub fn new(value: &str) -> Result<Self, Error> {
+        Ok(RejectionReason(partnerkit_core::checked_text(
+            "rejection reason",
+            value,
+            Self::MAX_CHARS,
+        )?))
+    }
+}
+partnerkit_core::validated_string!(RejectionReason, Error);
+
 /// The verification state of a payout account (rule PAY-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -86,7 +116,7 @@ pub enum Verification {
         /// When.
         at: DateTime<Utc>,
         /// Why, as the marketplace said.
-        reason: String,
+        reason: RejectionReason,
     },
 }
 
@@ -162,7 +192,7 @@ impl PayoutProfile {
     }
 
     /// Whether month `month`'s payout is held (rule PAY-6); see [`hold_status`].
-    pub fn hold_status(&self, month: PayoutMonth, tz: PayoutTimeZone) -> HoldStatus {
+    pub fn hold_status(&self, month: PayoutMonth, tz: PayoutTimeZone) -> Result<HoldStatus, Error> {
         hold_status(&self.holds, month, tz)
     }
 
@@ -172,28 +202,32 @@ impl PayoutProfile {
         &self,
         month: PayoutMonth,
         tz: PayoutTimeZone,
-    ) -> PayoutAccountAtCycle {
-        let cutoff = tz.month_start(month);
-        match self.accounts.iter().rev().find(|a| a.set_at < cutoff) {
-            None => PayoutAccountAtCycle::None,
-            Some(a) => match &a.verification {
-                Verification::Verified { at } if *at < cutoff => PayoutAccountAtCycle::Verified {
-                    id: a.id,
-                    method: a.method.kind(),
-                    country: a.method.country(),
-                },
-                Verification::Rejected { at, reason } if *at < cutoff => {
-                    PayoutAccountAtCycle::Rejected {
-                        id: a.id,
-                        reason: reason.clone(),
+    ) -> Result<PayoutAccountAtCycle, Error> {
+        let cutoff = tz.month_start(month)?;
+        Ok(
+            match self.accounts.iter().rev().find(|a| a.set_at < cutoff) {
+                None => PayoutAccountAtCycle::None,
+                Some(a) => match &a.verification {
+                    Verification::Verified { at } if *at < cutoff => {
+                        PayoutAccountAtCycle::Verified {
+                            id: a.id,
+                            method: a.method.kind(),
+                            country: a.method.country(),
+                        }
                     }
-                }
-                _ => PayoutAccountAtCycle::Pending {
-                    id: a.id,
-                    since: a.set_at,
+                    Verification::Rejected { at, reason } if *at < cutoff => {
+                        PayoutAccountAtCycle::Rejected {
+                            id: a.id,
+                            reason: reason.clone(),
+                        }
+                    }
+                    _ => PayoutAccountAtCycle::Pending {
+                        id: a.id,
+                        since: a.set_at,
+                    },
                 },
             },
-        }
+        )
     }
 
     /// The terms of `month`'s cycle: currency, hold, payout account, threshold and payment date,
@@ -205,7 +239,7 @@ impl PayoutProfile {
     ) -> Result<CycleTerms, Error> {
         let reg = self.registration.ok_or(Error::NotSetUp)?;
         let tz = policy.time_zone();
-        let payout_account = self.payout_account_at(month, tz);
+        let payout_account = self.payout_account_at(month, tz)?;
         let threshold = match &payout_account {
             PayoutAccountAtCycle::Verified {
                 method, country, ..
@@ -215,7 +249,7 @@ impl PayoutProfile {
         Ok(CycleTerms {
             month,
             currency: reg.currency,
-            hold: self.hold_status(month, tz),
+            hold: self.hold_status(month, tz)?,
             payout_account,
             threshold,
             payment_date: policy.payment_date(month),
@@ -232,7 +266,7 @@ pub enum VerificationOutcome {
     /// Rejected, with the reason shown to the owner.
     Rejected {
         /// Why.
-        reason: String,
+        reason: RejectionReason,
     },
 }
 
@@ -318,7 +352,7 @@ pub enum Event {
         /// Which.
         payout_account: PayoutAccountId,
         /// Why.
-        reason: String,
+        reason: RejectionReason,
         /// When.
         at: DateTime<Utc>,
     },
@@ -366,6 +400,7 @@ impl Decider for Payouts {
             return Err(Error::Closed);
         }
         let now = ctx.now();
+        PayoutTimeZone::check_instant(now)?;
         if let Command::SetUp {
             account,
             country,
@@ -445,7 +480,7 @@ impl Decider for Payouts {
                     },
                     VerificationOutcome::Rejected { reason } => Event::PayoutAccountRejected {
                         payout_account,
-                        reason: partnerkit_core::checked_text("rejection reason", &reason, 500)?,
+                        reason,
                         at: now,
                     },
                 }])

@@ -276,12 +276,12 @@ fn marketplace_verifies_or_rejects_the_current_payout_account() {
         .when(Command::RecordVerification {
             payout_account: id(10),
             outcome: VerificationOutcome::Rejected {
-                reason: "holder name does not match".into(),
+                reason: "holder name does not match".parse().unwrap(),
             },
         })
         .then([Event::PayoutAccountRejected {
             payout_account: id(10),
-            reason: "holder name does not match".into(),
+            reason: "holder name does not match".parse().unwrap(),
             at: now,
         }]);
     let mut decided = events;

@@ -174,7 +174,7 @@ fn no_or_rejected_payout_account_carries_everything() {
     });
     events.push(Event::PayoutAccountRejected {
         payout_account: id(10),
-        reason: "closed account".into(),
+        reason: "closed account".parse().unwrap(),
         at: at(2027, 4, 2, 0, 0, 0),
     });
     let s = run(
