@@ -74,9 +74,9 @@ pub enum Error {
     )]
     NoOwnerAccount,
 
-    /// Payout setup was attempted by someone other than the associated owner account.
+    /// A payout setting was changed by someone other than the associated owner account.
     #[error(
-        "payout setup must be done signed in with the associated owner account, not a work account or another principal (rule PAY-1)"
+        "payout settings are changed only signed in with the associated owner account itself, not a work account holding Owner, another owner account or the marketplace (rule PAY-1)"
     )]
     NotOwnerAccount,
 
@@ -134,8 +134,11 @@ pub enum Error {
         payout_account: PayoutAccountId,
     },
 
-    /// Only the marketplace records verification outcomes.
-    #[error("only the marketplace records the verification of a payout account (rule PAY-4)")]
+    /// Only the marketplace records registration data, associates an owner account and
+    /// records verification outcomes.
+    #[error(
+        "only the marketplace records registration data, associates an owner account with an account that has none (rule PAY-1) and records the verification of a payout account (rule PAY-4)"
+    )]
     NotMarketplace,
 
     /// An amount is in another currency than expected.

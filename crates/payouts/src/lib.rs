@@ -15,7 +15,8 @@
 //! let by_owner = Actor::OwnerAccount { owner };
 //! let mut profile = PayoutProfile::default();
 //!
-//! // Registration data, then the owner account (rule PAY-1), checked against the host's registry.
+//! // The marketplace records registration data, then associates the owner account (rule
+//! // PAY-1), checked against the host's registry.
 //! let setup = Command::SetUp { account, country: CountryCode::US, currency: Currency::USD };
 //! Payouts::execute(&mut profile, setup, &Context::new(at(1, 5), Actor::Marketplace, &ids))?;
 //! struct NoOtherAccount;
@@ -23,8 +24,11 @@
 //!     fn associated_account(&self, _: OwnerAccountId) -> Option<AccountId> { None }
 //! }
 //! let check = check_owner_account(&NoOtherAccount, owner, account)?;
+//! let by_marketplace = Context::new(at(1, 5), Actor::Marketplace, &ids);
+//! Payouts::execute(&mut profile, Command::AssociateOwnerAccount { check }, &by_marketplace)?;
+//!
+//! // Payout settings are changed by the owner account itself, nobody else (rule PAY-1).
 //! let ctx = Context::new(at(1, 5), by_owner, &ids);
-//! Payouts::execute(&mut profile, Command::AssociateOwnerAccount { check }, &ctx)?;
 //!
 //! // A US bank account (rules PAY-2, PAY-3); the account number is stored masked (rule X-4).
 //! let bank = NewPayoutAccount::bank(BankDetails {
@@ -88,8 +92,16 @@
 //! Payouts need an owner account (MSA) first, which may belong to one marketplace account only
 //! (rule PAY-1): the host implements [`OwnerAccountRegistry`] over its storage,
 //! [`check_owner_account`] asks it, and the resulting [`OwnerAccountCheck`] goes into
-//! [`Command::AssociateOwnerAccount`], so `decide` stays pure. Payout setup is performed by
-//! [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount) of that owner.
+//! [`Command::AssociateOwnerAccount`], so `decide` stays pure. Only the marketplace associates
+//! an owner account, and only with a profile that has none: an owner account can never make
+//! itself an account's owner. The owner account is kept here, in the payout profile, and
+//! nowhere else ([`PayoutProfile::owner`]).
+//!
+//! Payout settings — the payout account, the hold, closing the profile — are changed only by
+//! [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount) of that owner: not by a work
+//! account holding the Owner role, not by the marketplace. `decide` checks who asks before
+//! anything else, so an actor who may not ask learns nothing about the input or the profile
+//! (rules PAY-1, X-2).
 //!
 //! A payout account is a bank account (checking or savings, holder, account number, routing
 //! number — ABA checksum for the US —, billing address, phone) or PayPal where offered

@@ -277,7 +277,8 @@ pub enum VerificationOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Command {
-    /// Records the account's registration country and payout currency (once).
+    /// Records the account's registration country and payout currency (once). Performed by
+    /// [`Actor::Marketplace`].
     SetUp {
         /// The marketplace account.
         account: AccountId,
@@ -286,13 +287,14 @@ pub enum Command {
         /// Payout currency.
         currency: Currency,
     },
-    /// Associates the owner account (rule PAY-1). Performed signed in with that owner account.
+    /// Associates the owner account (rule PAY-1), when the profile has none. Performed by
+    /// [`Actor::Marketplace`] only: an owner account can never make itself an account's owner.
     AssociateOwnerAccount {
         /// The registry check made by [`check_owner_account`].
         check: OwnerAccountCheck,
     },
     /// Sets or changes the payout account (rules PAY-2, PAY-3, PAY-4). Performed by the
-    /// associated owner account; starts verification.
+    /// associated owner account itself (rule PAY-1); starts verification.
     SetPayoutAccount {
         /// The new payout account.
         account: NewPayoutAccount,
@@ -305,13 +307,15 @@ pub enum Command {
         /// Verified or rejected.
         outcome: VerificationOutcome,
     },
-    /// Turns the payout hold on or off (rule PAY-6). Setting it to its current value changes
-    /// nothing and records nothing.
+    /// Turns the payout hold on or off (rule PAY-6). Performed by the associated owner account
+    /// itself (rule PAY-1). Setting it to its current value changes nothing and records
+    /// nothing.
     SetHold {
         /// `true` to hold payouts.
         on: bool,
     },
-    /// Closes the profile: no further change is accepted.
+    /// Closes the profile: no further change is accepted. Performed by the associated owner
+    /// account itself (rule PAY-1).
     Close,
 }
 
@@ -377,14 +381,48 @@ pub enum Event {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Payouts;
 
-fn require_owner(state: &PayoutProfile, ctx: &Context<'_>) -> Result<(), Error> {
-    let owner = state.owner.ok_or(Error::NoOwnerAccount)?;
-    match ctx.actor() {
-        Actor::OwnerAccount { owner: o } if o == owner => Ok(()),
-        _ => Err(Error::NotOwnerAccount),
+/// Who may ask for `command` (rule PAY-1, X-2), checked before anything else, so that an
+/// actor who may not ask learns nothing about the profile or the input:
+///
+/// - the marketplace records registration data ([`Command::SetUp`]), associates an owner
+///   account ([`Command::AssociateOwnerAccount`]) and records verification outcomes
+///   ([`Command::RecordVerification`]);
+/// - the profile's own owner account, and nobody else, changes payout settings
+///   ([`Command::SetPayoutAccount`], [`Command::SetHold`], [`Command::Close`]): not a work
+///   account holding the Owner role, not another owner account, not the marketplace.
+fn authorize(state: &PayoutProfile, command: &Command, ctx: &Context<'_>) -> Result<(), Error> {
+    match command {
+        Command::SetUp { .. }
+        | Command::AssociateOwnerAccount { .. }
+        | Command::RecordVerification { .. } => {
+            if ctx.actor() == Actor::Marketplace {
+                Ok(())
+            } else {
+                Err(Error::NotMarketplace)
+            }
+        }
+        Command::SetPayoutAccount { .. } | Command::SetHold { .. } | Command::Close => {
+            let owner = state.owner.ok_or(Error::NoOwnerAccount)?;
+            match ctx.actor() {
+                Actor::OwnerAccount { owner: o } if o == owner => Ok(()),
+                _ => Err(Error::NotOwnerAccount),
+            }
+        }
     }
 }
 
+/// Deciding a payout command, in this order: who asks ([`Error::NotMarketplace`],
+/// [`Error::NoOwnerAccount`], [`Error::NotOwnerAccount`]; rule PAY-1, X-2), whether the
+/// profile is closed, whether the context's clock can be placed in a payout month
+/// ([`PayoutTimeZone::check_instant`]), then the command's own input.
+///
+/// **No-op commands.** A command whose effect already holds decides to no events
+/// (`Ok(vec![])`), not an error: [`Command::SetHold`] to the current value, [`Command::SetUp`]
+/// with the registration already recorded, [`Command::Close`] on a closed profile. Two
+/// commands are errors even when repeated, because their rules say so: associating an owner
+/// account when one is set ([`Error::OwnerAccountAlreadyAssociated`]: an account has one owner
+/// account, associated once, rule PAY-1) and recording a second verification outcome
+/// ([`Error::VerificationAlreadyDecided`]: a new payout account is verified anew, rule PAY-4).
 impl Decider for Payouts {
     type State = PayoutProfile;
     type Command = Command;
@@ -396,8 +434,13 @@ impl Decider for Payouts {
         command: Command,
         ctx: &Context<'_>,
     ) -> Result<Vec<Event>, Error> {
+        authorize(state, &command, ctx)?;
         if state.closed_at.is_some() {
-            return Err(Error::Closed);
+            return if command == Command::Close {
+                Ok(vec![])
+            } else {
+                Err(Error::Closed)
+            };
         }
         let now = ctx.now();
         PayoutTimeZone::check_instant(now)?;
@@ -407,19 +450,19 @@ impl Decider for Payouts {
             currency,
         } = command
         {
-            if let Some(r) = state.registration {
-                return Err(Error::AlreadySetUp {
+            let registration = Registration {
+                account,
+                country,
+                currency,
+            };
+            return match state.registration {
+                Some(r) if r == registration => Ok(vec![]),
+                Some(r) => Err(Error::AlreadySetUp {
                     account: r.account,
                     country: r.country,
-                });
-            }
-            return Ok(vec![Event::SetUp {
-                registration: Registration {
-                    account,
-                    country,
-                    currency,
-                },
-            }]);
+                }),
+                None => Ok(vec![Event::SetUp { registration }]),
+            };
         }
         let reg = state.registration.ok_or(Error::NotSetUp)?;
         match command {
@@ -437,14 +480,9 @@ impl Decider for Payouts {
                         profile: reg.account,
                     });
                 }
-                match ctx.actor() {
-                    Actor::OwnerAccount { owner } if owner == check.owner => {}
-                    _ => return Err(Error::NotOwnerAccount),
-                }
                 Ok(vec![Event::OwnerAccountAssociated { owner: check.owner }])
             }
             Command::SetPayoutAccount { account } => {
-                require_owner(state, ctx)?;
                 let country = account.method().country();
                 if country != reg.country {
                     return Err(Error::WrongCountry {
@@ -462,9 +500,6 @@ impl Decider for Payouts {
                 payout_account,
                 outcome,
             } => {
-                if ctx.actor() != Actor::Marketplace {
-                    return Err(Error::NotMarketplace);
-                }
                 let current = state
                     .accounts
                     .last()
