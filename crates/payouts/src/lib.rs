@@ -136,17 +136,25 @@
 #![warn(clippy::arithmetic_side_effects)]
 
 mod batch;
+mod command;
+mod decide;
 mod error;
+mod event;
 mod hold;
 mod ledger;
 mod method;
 mod month;
 mod policy;
-mod profile;
+mod state;
 mod statement;
 
 pub use batch::{BatchFold, LedgerBatch};
+pub use command::{
+    Command, OwnerAccountCheck, OwnerAccountRegistry, VerificationOutcome, check_owner_account,
+};
+pub use decide::Payouts;
 pub use error::Error;
+pub use event::Event;
 pub use hold::{HoldReason, HoldStatus, HoldToggle, hold_status};
 pub use ledger::{LedgerEntry, RevenueSource};
 pub use method::{
@@ -155,10 +163,7 @@ pub use method::{
 };
 pub use month::{PayoutMonth, PayoutTimeZone};
 pub use policy::{PayoutPolicy, ProgramLag, ThresholdRule};
-pub use profile::{
-    Command, Event, OwnerAccountCheck, OwnerAccountRegistry, PayoutAccount, PayoutProfile, Payouts,
-    Registration, RejectionReason, Verification, VerificationOutcome, check_owner_account,
-};
+pub use state::{PayoutAccount, PayoutProfile, Registration, RejectionReason, Verification};
 pub use statement::{
     CarryOver, CycleTerms, LineKind, Outcome, PayoutAccountAtCycle, PendingAmount, Statement,
     StatementFold, StatementLine,

@@ -32,7 +32,7 @@ pub enum PayoutAccountAtCycle {
         /// Which.
         id: PayoutAccountId,
         /// Why.
-        reason: crate::profile::RejectionReason,
+        reason: crate::state::RejectionReason,
     },
     /// Verified: payments go to it.
     Verified {
