@@ -1,16 +1,19 @@
 //! The payout profile's state: registration, owner account, payout accounts and their
 //! verification, the hold toggles (rules PAY-1 to PAY-4, PAY-6).
 
+use std::borrow::Borrow;
+
 use chrono::{DateTime, Utc};
 use partnerkit_core::{AccountId, CountryCode, Currency, OwnerAccountId, PayoutAccountId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::hold::{HoldStatus, HoldToggle, hold_status};
+use crate::ledger::LedgerEntry;
 use crate::method::PayoutMethod;
 use crate::month::{PayoutMonth, PayoutTimeZone};
 use crate::policy::PayoutPolicy;
-use crate::statement::{CycleTerms, PayoutAccountAtCycle};
+use crate::statement::{CarryOver, CycleTerms, PayoutAccountAtCycle, Statement, StatementFold};
 
 /// Why the marketplace rejected a payout account (rule PAY-4): 1 to 500 characters of text
 /// without control characters, trimmed ([`partnerkit_core::checked_text`]). Serde reads it
@@ -170,6 +173,92 @@ impl PayoutProfile {
                 },
             },
         )
+    }
+
+    /// The statements of the cycles `first..=last`, in order, with the carry-over chained
+    /// from `carried_in` (rules PAY-5 to PAY-9).
+    ///
+    /// Each entry goes to the cycle [`PayoutPolicy::cycle_of`] names; entries of cycles before
+    /// `first` go to `first` (they were not on an earlier statement of this run), and entries
+    /// of cycles after `last` are left out: they are not on any of these statements yet.
+    /// Entries are assigned in one pass over `entries`, whatever the number of months, and may
+    /// come in any order. Withholding must already be joined in
+    /// ([`LedgerEntry::with_withheld`](crate::LedgerEntry::with_withheld)).
+    ///
+    /// An empty range (`first > last`) gives no statement.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use partnerkit_core::{CountryCode, Currency};
+    /// use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutPolicy, PayoutProfile};
+    /// let policy = PayoutPolicy::default();
+    /// let sale = |m, amount: &str| -> Result<LedgerEntry, Box<dyn std::error::Error>> {
+    ///     let day = NaiveDate::from_ymd_opt(2027, m, 10).unwrap();
+    ///     Ok(LedgerEntry::new("app_sales".parse()?, amount.parse()?, day, CountryCode::SE, &policy)?)
+    /// };
+    /// let entries = [sale(1, "10.00 USD")?, sale(2, "20.00 USD")?, sale(3, "40.00 USD")?];
+    /// # let profile: PayoutProfile = <partnerkit_payouts::Payouts as partnerkit_core::Decider>::fold(&[
+    /// #     partnerkit_payouts::Event::SetUp { registration: partnerkit_payouts::Registration {
+    /// #         account: partnerkit_core::AccountId::from_uuid(uuid::Uuid::from_u128(1)),
+    /// #         country: CountryCode::US, currency: Currency::USD } },
+    /// # ]);
+    /// let s = profile.statements(&policy, &entries, "2027-02".parse()?, "2027-03".parse()?, CarryOver::zero(Currency::USD))?;
+    /// assert_eq!(s.len(), 2);
+    /// assert_eq!(s[0].earned.to_string(), "10.00 USD"); // January's sale, on February's statement
+    /// assert_eq!(s[1].earned.to_string(), "20.00 USD"); // March's sale waits for April
+    /// assert_eq!(s[1].carried_in.to_string(), "10.00 USD"); // no payout account: carried
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn statements<I>(
+        &self,
+        policy: &PayoutPolicy,
+        entries: I,
+        first: PayoutMonth,
+        last: PayoutMonth,
+        carried_in: CarryOver,
+    ) -> Result<Vec<Statement>, Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<LedgerEntry>,
+    {
+        if first > last {
+            return Ok(vec![]);
+        }
+        let months = usize::try_from(first.months_until(last))
+            .ok()
+            .and_then(|n| n.checked_add(1))
+            .ok_or_else(|| Error::MonthOutOfRange {
+                given: format!("{first}..={last}"),
+            })?;
+        let mut folds = vec![StatementFold::default(); months];
+        for entry in entries {
+            let entry = entry.borrow();
+            let cycle = match policy.cycle_of(entry) {
+                Ok(c) => c,
+                // Earned in the last month there is: its cycle is after any `last`.
+                Err(Error::MonthOutOfRange { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            if cycle > last {
+                continue;
+            }
+            let slot = usize::try_from(first.months_until(cycle)).unwrap_or(0);
+            if let Some(fold) = folds.get_mut(slot) {
+                fold.add(entry)?;
+            }
+        }
+        let mut out = Vec::with_capacity(months);
+        let mut carry = carried_in;
+        let mut month = first;
+        for (i, fold) in folds.iter().enumerate() {
+            if i > 0 {
+                month = month.next()?;
+            }
+            let statement = fold.finish(&self.cycle_terms(month, policy)?, &carry)?;
+            carry = statement.carried_out.clone();
+            out.push(statement);
+        }
+        Ok(out)
     }
 
     /// The terms of `month`'s cycle: currency, hold, payout account, threshold and payment date,

@@ -279,3 +279,74 @@ fn batch_overflow_is_an_error_never_a_wrap() {
     assert!(batch.push_slot(7, &huge).is_err());
     assert_eq!(batch.len(), 2);
 }
+
+/// The facade's former loop: one scan of the whole ledger per month.
+fn statements_month_by_month(
+    profile: &PayoutProfile,
+    policy: &PayoutPolicy,
+    entries: &[LedgerEntry],
+    first: PayoutMonth,
+    last: PayoutMonth,
+) -> Vec<partnerkit_payouts::Statement> {
+    let mut out = Vec::new();
+    let mut carry = zero();
+    let mut month = first;
+    while month <= last {
+        let mut fold = StatementFold::default();
+        for e in entries {
+            let earned = PayoutMonth::of_date(e.earned_on()).unwrap();
+            let due_now = if month == first {
+                earned < first
+            } else {
+                earned == month.previous().unwrap()
+            };
+            if due_now {
+                fold.add(e).unwrap();
+            }
+        }
+        let s = fold
+            .finish(&profile.cycle_terms(month, policy).unwrap(), &carry)
+            .unwrap();
+        carry = s.carried_out.clone();
+        out.push(s);
+        month = month.next().unwrap();
+    }
+    out
+}
+
+proptest! {
+    #[test]
+    fn one_pass_statements_equal_a_scan_per_month(
+        raws in prop::collection::vec((raw_entry(), 0i32..12), 0..40),
+        first in 0i32..12,
+        len in 0i32..8,
+    ) {
+        // rule: PAY-5
+        // rule: PAY-9
+        let policy = PayoutPolicy::default();
+        let base = month("2026-10");
+        // Entries in any order, earned over a year around the range.
+        let entries: Vec<LedgerEntry> = raws
+            .into_iter()
+            .map(|(raw, shift)| make_entry(base.plus(shift).unwrap(), raw))
+            .collect();
+        let first = base.plus(first).unwrap();
+        let last = first.plus(len).unwrap();
+        let profile = Payouts::fold(&verified());
+        let one_pass = profile.statements(&policy, &entries, first, last, zero()).unwrap();
+        prop_assert_eq!(one_pass.len(), usize::try_from(len + 1).unwrap());
+        prop_assert_eq!(
+            &one_pass,
+            &statements_month_by_month(&profile, &policy, &entries, first, last)
+        );
+        for s in &one_pass {
+            prop_assert!(s.balances());
+        }
+        // Owned entries and an empty range work too.
+        prop_assert_eq!(
+            profile.statements(&policy, entries.clone(), first, last, zero()).unwrap(),
+            one_pass
+        );
+        prop_assert!(profile.statements(&policy, &entries, last.next().unwrap(), first, zero()).unwrap().is_empty());
+    }
+}
