@@ -93,15 +93,18 @@ impl LedgerBatch {
         self.currency
     }
 
-    /// The slot of `account`, adding it if new. Slots are dense: 0, 1, 2, …
-    pub fn intern(&mut self, account: AccountId) -> u32 {
+    /// The slot of `account`, adding it if new. Slots are dense: 0, 1, 2, …;
+    /// [`Error::Overflow`] once every `u32` slot is taken.
+    pub fn intern(&mut self, account: AccountId) -> Result<u32, Error> {
         if let Some(s) = self.index.get(&account) {
-            return *s;
+            return Ok(*s);
         }
-        let slot = u32::try_from(self.accounts.len()).unwrap_or(u32::MAX);
+        let slot = u32::try_from(self.accounts.len()).map_err(|_| Error::Overflow {
+            what: "a batch's account slots".into(),
+        })?;
         self.accounts.push(account);
         self.index.insert(account, slot);
-        slot
+        Ok(slot)
     }
 
     /// The slot of `account`, if it is in the batch.
@@ -122,7 +125,7 @@ impl LedgerBatch {
                 found: entry.currency(),
             });
         }
-        let slot = self.intern(account);
+        let slot = self.intern(account)?;
         self.push_slot(slot, entry)?;
         Ok(slot)
     }
@@ -153,7 +156,7 @@ impl LedgerBatch {
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        self.due_slot.len() + self.later_slot.len()
+        self.due_slot.len().saturating_add(self.later_slot.len())
     }
 
     /// True if there are no entries.
@@ -168,15 +171,17 @@ impl LedgerBatch {
 
     /// Folds part `part` of `parts` equal contiguous parts of the batch (for threads or
     /// partitions); merging every part's result gives [`fold`](LedgerBatch::fold)'s.
+    ///
+    /// [`Error::InvalidBatchPart`] unless `part < parts`.
     pub fn fold_part(&self, part: usize, parts: usize) -> Result<BatchFold, Error> {
-        let parts = parts.max(1);
-        let range = |len: usize| {
-            let start = len * part.min(parts) / parts;
-            let end = len * (part + 1).min(parts) / parts;
-            start..end
-        };
-        let due = range(self.due_slot.len());
-        let later = range(self.later_slot.len());
+        if part >= parts {
+            return Err(Error::InvalidBatchPart {
+                part: u64::try_from(part).unwrap_or(u64::MAX),
+                parts: u64::try_from(parts).unwrap_or(u64::MAX),
+            });
+        }
+        let due = part_range(self.due_slot.len(), part, parts);
+        let later = part_range(self.later_slot.len(), part, parts);
         let mut fold = BatchFold {
             month: self.month,
             currency: self.currency,
@@ -201,7 +206,7 @@ impl LedgerBatch {
         }
         if overflow {
             return Err(Error::Overflow {
-                what: "a batch's per-account sums",
+                what: "a batch's per-account sums".into(),
             });
         }
         for i in later {
@@ -216,6 +221,20 @@ impl LedgerBatch {
         }
         Ok(fold)
     }
+}
+
+/// The bounds of part `part` (< `parts`) of `len` items cut into `parts` contiguous parts:
+/// `len·part/parts .. len·(part+1)/parts`, computed in `u128` so that no product overflows.
+fn part_range(len: usize, part: usize, parts: usize) -> std::ops::Range<usize> {
+    let at = |k: usize| -> usize {
+        // len·k/parts ≤ len when k ≤ parts, so the result fits back in usize.
+        let v = (len as u128)
+            .checked_mul(k as u128)
+            .and_then(|p| p.checked_div(parts as u128))
+            .unwrap_or(0);
+        usize::try_from(v).unwrap_or(len)
+    };
+    at(part)..at(part.saturating_add(1))
 }
 
 /// The partial result of folding (part of) a [`LedgerBatch`]: per-slot sums of what is due in
@@ -276,7 +295,7 @@ impl BatchFold {
         if *due != Sums::default() {
             fold.add_minor(self.currency, self.month, due.earned, due.withheld)?;
         }
-        let from = (slot, PayoutMonth::of_date(chrono::NaiveDate::MIN));
+        let from = (slot, PayoutMonth::MIN);
         for ((_, m), s) in self
             .later
             .range(from..)

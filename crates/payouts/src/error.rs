@@ -74,9 +74,9 @@ pub enum Error {
     )]
     NoOwnerAccount,
 
-    /// Payout setup was attempted by someone other than the associated owner account.
+    /// A payout setting was changed by someone other than the associated owner account.
     #[error(
-        "payout setup must be done signed in with the associated owner account, not a work account or another principal (rule PAY-1)"
+        "payout settings are changed only signed in with the associated owner account itself, not a work account holding Owner, another owner account or the marketplace (rule PAY-1)"
     )]
     NotOwnerAccount,
 
@@ -86,14 +86,14 @@ pub enum Error {
         /// The bank's country.
         country: CountryCode,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: String,
     },
 
     /// A bank account number is not valid. The number itself is never repeated (rule X-4).
     #[error("bank account number is not valid: {reason} (rule PAY-2)")]
     InvalidAccountNumber {
         /// What is wrong with it.
-        reason: &'static str,
+        reason: String,
     },
 
     /// PayPal is not offered in the payout account's market.
@@ -134,8 +134,11 @@ pub enum Error {
         payout_account: PayoutAccountId,
     },
 
-    /// Only the marketplace records verification outcomes.
-    #[error("only the marketplace records the verification of a payout account (rule PAY-4)")]
+    /// Only the marketplace records registration data, associates an owner account and
+    /// records verification outcomes.
+    #[error(
+        "only the marketplace records registration data, associates an owner account with an account that has none (rule PAY-1) and records the verification of a payout account (rule PAY-4)"
+    )]
     NotMarketplace,
 
     /// An amount is in another currency than expected.
@@ -173,7 +176,7 @@ pub enum Error {
     #[error("{what} overflowed 64-bit minor units: split the ledger or check the amounts")]
     Overflow {
         /// The sum that overflowed.
-        what: &'static str,
+        what: String,
     },
 
     /// No payment threshold of the policy matches the payout method, country and currency.
@@ -194,6 +197,35 @@ pub enum Error {
     InvalidMonth {
         /// The text that was given.
         given: String,
+    },
+
+    /// A month before 0001-01 or after 9999-12 (the range `YYYY-MM` can write).
+    #[error(
+        "{given} is outside the payout months 0001-01 to 9999-12: check the date or the month arithmetic"
+    )]
+    MonthOutOfRange {
+        /// The date, month or arithmetic that left the range.
+        given: String,
+    },
+
+    /// An instant whose payout month cannot be told in every payout time zone.
+    #[error(
+        "instant {at} is outside the years 1 to 9999 in some payout time zone: check the host's clock"
+    )]
+    InstantOutOfRange {
+        /// The instant.
+        at: String,
+    },
+
+    /// A part of a batch fold that does not exist.
+    #[error(
+        "part {part} of {parts} does not exist: ask for parts 0 to parts − 1, with at least one part"
+    )]
+    InvalidBatchPart {
+        /// The part asked for.
+        part: u64,
+        /// The number of parts.
+        parts: u64,
     },
 
     /// A payout policy value is out of range.

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::month::{PayoutMonth, PayoutTimeZone};
 
 /// One flip of the payout-hold toggle, with when it happened.
@@ -56,19 +57,24 @@ pub struct HoldStatus {
 /// previous month, in the payout time zone `tz`, decides. The hold covers every revenue
 /// source alike (rule PAY-7): nothing here depends on a source.
 ///
-/// `history` is the toggles in the order they happened.
+/// `history` is the toggles in the order they happened. A toggle or month whose local time
+/// cannot be written in `tz` (outside the years 1–9999) is an error, never a panic.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
 /// use partnerkit_payouts::{hold_status, HoldToggle, PayoutMonth, PayoutTimeZone};
 /// let on = HoldToggle { on: true, at: Utc.with_ymd_and_hms(2027, 3, 20, 12, 0, 0).unwrap() };
 /// let april: PayoutMonth = "2027-04".parse()?;
-/// assert!(hold_status(&[on], april, PayoutTimeZone::UsPacific).held);
-/// assert!(!hold_status(&[on], april.previous(), PayoutTimeZone::UsPacific).held);
+/// assert!(hold_status(&[on], april, PayoutTimeZone::UsPacific)?.held);
+/// assert!(!hold_status(&[on], april.previous()?, PayoutTimeZone::UsPacific)?.held);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn hold_status(history: &[HoldToggle], month: PayoutMonth, tz: PayoutTimeZone) -> HoldStatus {
-    let cutoff = tz.month_start(month);
+pub fn hold_status(
+    history: &[HoldToggle],
+    month: PayoutMonth,
+    tz: PayoutTimeZone,
+) -> Result<HoldStatus, Error> {
+    let cutoff = tz.month_start(month)?;
     let mut because = HoldReason::NeverTurnedOn;
     let mut held = false;
     let mut too_late = None;
@@ -78,23 +84,23 @@ pub fn hold_status(history: &[HoldToggle], month: PayoutMonth, tz: PayoutTimeZon
             because = if t.on {
                 HoldReason::TurnedOn {
                     at: t.at,
-                    in_month: tz.month_of(t.at),
+                    in_month: tz.month_of(t.at)?,
                 }
             } else {
                 HoldReason::TurnedOff {
                     at: t.at,
-                    in_month: tz.month_of(t.at),
+                    in_month: tz.month_of(t.at)?,
                 }
             };
         } else if t.on != held && too_late.is_none() {
             too_late = Some(*t);
         }
     }
-    HoldStatus {
+    Ok(HoldStatus {
         month,
         held,
         because,
         cutoff,
         too_late,
-    }
+    })
 }

@@ -1,8 +1,6 @@
 //! Revenue ledger entries: what was earned, from which source, when and where (rules PAY-7,
 //! PAY-8).
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use partnerkit_core::{CountryCode, Currency, Money};
 use serde::{Deserialize, Serialize};
@@ -30,9 +28,12 @@ impl RevenueSource {
     /// Customer-paid CSP/MCA transactions: earned in month 1, paid in month 4.
     pub const CSP_MCA_CUSTOMER_PAID: &'static str = "csp_mca_customer_paid";
 
+    /// The longest name accepted, in characters.
+    pub const MAX_CHARS: usize = 64;
+
     /// Validates a source name.
     pub fn new(value: &str) -> Result<Self, Error> {
-        let ok = (1..=64).contains(&value.len())
+        let ok = (1..=Self::MAX_CHARS).contains(&value.len())
             && value.bytes().all(|b| {
                 b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
             });
@@ -40,42 +41,12 @@ impl RevenueSource {
             Ok(RevenueSource(value.to_owned()))
         } else {
             Err(Error::InvalidRevenueSource {
-                given: value.chars().take(80).collect(),
+                given: partnerkit_core::clip(value, 80),
             })
         }
     }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
-
-impl fmt::Display for RevenueSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for RevenueSource {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        RevenueSource::new(s)
-    }
-}
-
-impl TryFrom<String> for RevenueSource {
-    type Error = Error;
-    fn try_from(s: String) -> Result<Self, Error> {
-        RevenueSource::new(&s)
-    }
-}
-
-impl From<RevenueSource> for String {
-    fn from(s: RevenueSource) -> String {
-        s.0
-    }
-}
+partnerkit_core::validated_string!(RevenueSource, Error);
 
 /// One line of the revenue ledger: an amount earned from a source, or refunded (negative),
 /// with what was withheld from it for tax (rules PAY-8, PAY-9).
@@ -131,7 +102,7 @@ struct EntryData {
 impl TryFrom<EntryData> for LedgerEntry {
     type Error = Error;
     fn try_from(d: EntryData) -> Result<Self, Error> {
-        if d.payable_in < PayoutMonth::of_date(d.earned_on) {
+        if d.payable_in < PayoutMonth::of_date(d.earned_on)? {
             return Err(Error::InvalidMonth {
                 given: format!(
                     "payable_in {} is before the month earned {}",
@@ -169,7 +140,7 @@ pub(crate) fn minor_units(m: Money) -> Result<i64, Error> {
             amount: m.to_string(),
         },
         _ => Error::Overflow {
-            what: "an amount in minor units",
+            what: "an amount in minor units".into(),
         },
     })
 }
@@ -178,6 +149,9 @@ impl LedgerEntry {
     /// An entry of `amount` (negative for a refund) from `source`, earned on `earned_on` from a
     /// sale in `country_of_sale`, payable after `policy`'s lag for `source`. Nothing is
     /// withheld until [`with_withheld`](LedgerEntry::with_withheld) says so.
+    ///
+    /// [`Error::MonthOutOfRange`] if the date, or the month it becomes payable, is outside the
+    /// payout months ([`PayoutMonth::MIN`]..=[`PayoutMonth::MAX`]).
     pub fn new(
         source: RevenueSource,
         amount: Money,
@@ -186,7 +160,7 @@ impl LedgerEntry {
         policy: &PayoutPolicy,
     ) -> Result<Self, Error> {
         let lag = i32::from(policy.lag_months(&source));
-        let payable_in = PayoutMonth::of_date(earned_on).plus(lag);
+        let payable_in = PayoutMonth::of_date(earned_on)?.plus(lag)?;
         LedgerEntry::build(source, amount, earned_on, country_of_sale, payable_in)
     }
 

@@ -15,7 +15,8 @@
 //! let by_owner = Actor::OwnerAccount { owner };
 //! let mut profile = PayoutProfile::default();
 //!
-//! // Registration data, then the owner account (rule PAY-1), checked against the host's registry.
+//! // The marketplace records registration data, then associates the owner account (rule
+//! // PAY-1), checked against the host's registry.
 //! let setup = Command::SetUp { account, country: CountryCode::US, currency: Currency::USD };
 //! Payouts::execute(&mut profile, setup, &Context::new(at(1, 5), Actor::Marketplace, &ids))?;
 //! struct NoOtherAccount;
@@ -23,8 +24,11 @@
 //!     fn associated_account(&self, _: OwnerAccountId) -> Option<AccountId> { None }
 //! }
 //! let check = check_owner_account(&NoOtherAccount, owner, account)?;
+//! let by_marketplace = Context::new(at(1, 5), Actor::Marketplace, &ids);
+//! Payouts::execute(&mut profile, Command::AssociateOwnerAccount { check }, &by_marketplace)?;
+//!
+//! // Payout settings are changed by the owner account itself, nobody else (rule PAY-1).
 //! let ctx = Context::new(at(1, 5), by_owner, &ids);
-//! Payouts::execute(&mut profile, Command::AssociateOwnerAccount { check }, &ctx)?;
 //!
 //! // A US bank account (rules PAY-2, PAY-3); the account number is stored masked (rule X-4).
 //! let bank = NewPayoutAccount::bank(BankDetails {
@@ -46,7 +50,7 @@
 //! Payouts::execute(&mut profile, hold, &Context::new(at(3, 20), by_owner, &ids))?;
 //! let policy = PayoutPolicy::default();
 //! let april: PayoutMonth = "2027-04".parse()?;
-//! assert!(profile.hold_status(april, policy.time_zone()).held);
+//! assert!(profile.hold_status(april, policy.time_zone())?.held);
 //!
 //! // March's revenue is due in April; the statement explains every cent (rule PAY-9).
 //! let mut fold = StatementFold::default();
@@ -88,8 +92,16 @@
 //! Payouts need an owner account (MSA) first, which may belong to one marketplace account only
 //! (rule PAY-1): the host implements [`OwnerAccountRegistry`] over its storage,
 //! [`check_owner_account`] asks it, and the resulting [`OwnerAccountCheck`] goes into
-//! [`Command::AssociateOwnerAccount`], so `decide` stays pure. Payout setup is performed by
-//! [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount) of that owner.
+//! [`Command::AssociateOwnerAccount`], so `decide` stays pure. Only the marketplace associates
+//! an owner account, and only with a profile that has none: an owner account can never make
+//! itself an account's owner. The owner account is kept here, in the payout profile, and
+//! nowhere else ([`PayoutProfile::owner`]).
+//!
+//! Payout settings — the payout account, the hold, closing the profile — are changed only by
+//! [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount) of that owner: not by a work
+//! account holding the Owner role, not by the marketplace. `decide` checks who asks before
+//! anything else, so an actor who may not ask learns nothing about the input or the profile
+//! (rules PAY-1, X-2).
 //!
 //! A payout account is a bank account (checking or savings, holder, account number, routing
 //! number — ABA checksum for the US —, billing address, phone) or PayPal where offered
@@ -121,19 +133,28 @@
 //! and the statement is identical. For many accounts, [`LedgerBatch`] stores entries by column
 //! with accounts interned to dense slots, and folds them as plain checked `i64` adds.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(clippy::arithmetic_side_effects)]
 
 mod batch;
+mod command;
+mod decide;
 mod error;
+mod event;
 mod hold;
 mod ledger;
 mod method;
 mod month;
 mod policy;
-mod profile;
+mod state;
 mod statement;
 
 pub use batch::{BatchFold, LedgerBatch};
+pub use command::{
+    Command, OwnerAccountCheck, OwnerAccountRegistry, VerificationOutcome, check_owner_account,
+};
+pub use decide::Payouts;
 pub use error::Error;
+pub use event::Event;
 pub use hold::{HoldReason, HoldStatus, HoldToggle, hold_status};
 pub use ledger::{LedgerEntry, RevenueSource};
 pub use method::{
@@ -142,10 +163,7 @@ pub use method::{
 };
 pub use month::{PayoutMonth, PayoutTimeZone};
 pub use policy::{PayoutPolicy, ProgramLag, ThresholdRule};
-pub use profile::{
-    Command, Event, OwnerAccountCheck, OwnerAccountRegistry, PayoutAccount, PayoutProfile, Payouts,
-    Registration, Verification, VerificationOutcome, check_owner_account,
-};
+pub use state::{PayoutAccount, PayoutProfile, Registration, RejectionReason, Verification};
 pub use statement::{
     CarryOver, CycleTerms, LineKind, Outcome, PayoutAccountAtCycle, PendingAmount, Statement,
     StatementFold, StatementLine,

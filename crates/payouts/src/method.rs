@@ -68,7 +68,10 @@ impl TryFrom<RawRouting> for RoutingNumber {
 impl RoutingNumber {
     /// Validates a routing number of a bank in `country`.
     pub fn new(country: CountryCode, value: &str) -> Result<Self, Error> {
-        let invalid = |reason| Error::InvalidRoutingNumber { country, reason };
+        let invalid = |reason: &str| Error::InvalidRoutingNumber {
+            country,
+            reason: reason.into(),
+        };
         let mut number = String::with_capacity(value.len());
         for c in value.trim().chars() {
             match c {
@@ -87,7 +90,10 @@ impl RoutingNumber {
                 return Err(invalid("a US ABA routing number has exactly nine digits"));
             }
             let weights = [3, 7, 1, 3, 7, 1, 3, 7, 1];
-            let sum: u32 = digits.iter().zip(weights).map(|(d, w)| d * w).sum();
+            let sum: u32 = digits
+                .iter()
+                .zip(weights)
+                .fold(0u32, |acc, (d, w)| acc.saturating_add(d.saturating_mul(w)));
             if !sum.is_multiple_of(10) {
                 return Err(invalid(
                     "the ABA checksum does not match: check the nine digits on a cheque or with the bank",
@@ -241,14 +247,14 @@ impl NewPayoutAccount {
                 c if c.is_ascii_alphanumeric() => number.push(c.to_ascii_uppercase()),
                 _ => {
                     return Err(Error::InvalidAccountNumber {
-                        reason: "it may hold only letters, digits, spaces and hyphens",
+                        reason: "it may hold only letters, digits, spaces and hyphens".into(),
                     });
                 }
             }
         }
         if !(4..=34).contains(&number.len()) {
             return Err(Error::InvalidAccountNumber {
-                reason: "it must have 4 to 34 letters or digits",
+                reason: "it must have 4 to 34 letters or digits".into(),
             });
         }
         let account_number = SecretString::new(number);

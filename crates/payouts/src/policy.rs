@@ -5,7 +5,7 @@ use partnerkit_core::{CountryCode, Currency, Money};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ledger::RevenueSource;
+use crate::ledger::{LedgerEntry, RevenueSource};
 use crate::method::{MethodKind, PaypalMarkets};
 use crate::month::{PayoutMonth, PayoutTimeZone};
 
@@ -221,6 +221,29 @@ impl PayoutPolicy {
             .iter()
             .find(|l| &l.source == source)
             .map_or(self.data.default_lag_months, |l| l.months)
+    }
+
+    /// The payout cycle whose statement records `entry` (rule PAY-5): the month after the
+    /// month it was earned (a sale of 10 March is on April's statement). In that cycle the
+    /// entry is due if it is already payable ([`LedgerEntry::payable_in`], after the program's
+    /// lag), and otherwise carried as pending until it is (rule PAY-8).
+    ///
+    /// This is the one place the rule lives: [`PayoutProfile::statements`](crate::PayoutProfile::statements)
+    /// uses it, and so should a host that files entries into cycles itself.
+    /// [`Error::MonthOutOfRange`] if the entry was earned in [`PayoutMonth::MAX`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use partnerkit_core::CountryCode;
+    /// use partnerkit_payouts::{LedgerEntry, PayoutPolicy, RevenueSource};
+    /// let policy = PayoutPolicy::default();
+    /// let day = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+    /// let sale = LedgerEntry::new("app_sales".parse()?, "5.00 USD".parse()?, day, CountryCode::SE, &policy)?;
+    /// assert_eq!(policy.cycle_of(&sale)?.to_string(), "2027-04");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cycle_of(&self, entry: &LedgerEntry) -> Result<PayoutMonth, Error> {
+        PayoutMonth::of_date(entry.earned_on())?.next()
     }
 
     /// The payment threshold for `method` in `country`, in `currency` (rule PAY-8).

@@ -32,7 +32,7 @@ pub enum PayoutAccountAtCycle {
         /// Which.
         id: PayoutAccountId,
         /// Why.
-        reason: String,
+        reason: crate::state::RejectionReason,
     },
     /// Verified: payments go to it.
     Verified {
@@ -248,7 +248,8 @@ impl Statement {
 }
 
 fn add(a: i64, b: i64, what: &'static str) -> Result<i64, Error> {
-    a.checked_add(b).ok_or(Error::Overflow { what })
+    a.checked_add(b)
+        .ok_or_else(|| Error::Overflow { what: what.into() })
 }
 
 /// Sums of one payable month within a fold.
@@ -402,7 +403,7 @@ impl StatementFold {
             earned = add(earned, s.earned, "earned revenue")?;
             withheld = add(withheld, s.withheld, "withheld amount")?;
             let net = s.earned.checked_sub(s.withheld).ok_or(Error::Overflow {
-                what: "net revenue",
+                what: "net revenue".into(),
             })?;
             if *m <= month {
                 due_new = add(due_new, net, "revenue due")?;
@@ -465,10 +466,12 @@ impl StatementFold {
             }
         };
         let paid = if outcome == Outcome::Paid { due } else { 0 };
-        let balance_out = due - paid;
+        let balance_out = due.checked_sub(paid).ok_or_else(|| Error::Overflow {
+            what: "the balance carried out".into(),
+        })?;
         let neg = |x: i64| {
             x.checked_neg().ok_or(Error::Overflow {
-                what: "a negated amount",
+                what: "a negated amount".into(),
             })
         };
         let withheld_line = neg(withheld)?;
@@ -529,6 +532,9 @@ impl StatementFold {
                 format!("earned earlier, still not payable until {m}"),
             );
         }
+        let before = month
+            .previous()
+            .map_or_else(|_| format!("the month before {month}"), |m| m.to_string());
         let (kind, why) = match &outcome {
             Outcome::Paid => (LineKind::Paid, format!("sent by {}", terms.payment_date)),
             Outcome::NothingDue => (LineKind::Paid, "nothing was due".into()),
@@ -541,21 +547,18 @@ impl StatementFold {
                 LineKind::Held,
                 format!(
                     "the payout hold was on at the end of {}: revenue is recorded but not paid until the hold is turned off",
-                    month.previous()
+                    before
                 ),
             ),
             Outcome::NoPayoutAccount => (
                 LineKind::DelayedByVerification,
-                format!(
-                    "no payout account was set by the end of {}",
-                    month.previous()
-                ),
+                format!("no payout account was set by the end of {}", before),
             ),
             Outcome::VerificationPending { .. } => (
                 LineKind::DelayedByVerification,
                 format!(
                     "the payout account was being verified at the end of {}: paid in full in the next cycle after verification",
-                    month.previous()
+                    before
                 ),
             ),
             Outcome::PayoutAccountRejected { .. } => (

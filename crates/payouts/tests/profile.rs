@@ -43,11 +43,11 @@ fn set_up_records_registration_once() {
 }
 
 #[test]
-fn owner_account_is_associated_by_itself_when_free() {
+fn owner_account_is_associated_by_the_marketplace_when_free() {
     // rule: PAY-1
     let check = check_owner_account(&Registry(None), owner(), account()).unwrap();
     let state = given::<Payouts>([set_up_event(CountryCode::US, Currency::USD)])
-        .by(by_owner())
+        .by(Actor::Marketplace)
         .when(Command::AssociateOwnerAccount { check })
         .then([Event::OwnerAccountAssociated { owner: owner() }]);
     assert_eq!(state.owner(), Some(owner()));
@@ -69,7 +69,7 @@ fn owner_account_of_another_marketplace_account_is_refused() {
     // A check made for another account cannot be used here.
     let check = check_owner_account(&Registry(None), owner(), other).unwrap();
     given::<Payouts>([set_up_event(CountryCode::US, Currency::USD)])
-        .by(by_owner())
+        .by(Actor::Marketplace)
         .when(Command::AssociateOwnerAccount { check })
         .then_err(Error::OwnerCheckForOtherAccount {
             checked: other,
@@ -78,21 +78,121 @@ fn owner_account_of_another_marketplace_account_is_refused() {
 }
 
 #[test]
-fn owner_account_must_sign_in_itself_and_only_once() {
+fn only_the_marketplace_associates_an_owner_account_and_only_once() {
     // rule: PAY-1
     let check = check_owner_account(&Registry(None), owner(), account()).unwrap();
     let work_account = Actor::User {
         tenant: id::<TenantId>(5),
         user: id::<UserId>(6),
     };
-    given::<Payouts>([set_up_event(CountryCode::US, Currency::USD)])
-        .by(work_account)
-        .when(Command::AssociateOwnerAccount { check })
-        .then_err(Error::NotOwnerAccount);
+    // An owner account can never make itself an account's owner, nor can a work account.
+    for actor in [work_account, by_owner()] {
+        given::<Payouts>([set_up_event(CountryCode::US, Currency::USD)])
+            .by(actor)
+            .when(Command::AssociateOwnerAccount { check })
+            .then_err(Error::NotMarketplace);
+    }
+    // Once an owner is set, not even the marketplace replaces it.
     given::<Payouts>(with_owner())
-        .by(by_owner())
+        .by(Actor::Marketplace)
         .when(Command::AssociateOwnerAccount { check })
         .then_err(Error::OwnerAccountAlreadyAssociated { owner: owner() });
+    let other = check_owner_account(&Registry(None), id(77), account()).unwrap();
+    given::<Payouts>(with_owner())
+        .by(Actor::Marketplace)
+        .when(Command::AssociateOwnerAccount { check: other })
+        .then_err(Error::OwnerAccountAlreadyAssociated { owner: owner() });
+    // The one who would be taken over learns nothing: a stranger gets the same answer
+    // whether or not an owner is set.
+    given::<Payouts>(with_owner())
+        .by(Actor::OwnerAccount { owner: id(77) })
+        .when(Command::AssociateOwnerAccount { check: other })
+        .then_err(Error::NotMarketplace);
+}
+
+#[test]
+fn payout_settings_are_changed_by_the_owner_account_only_checked_first() {
+    // rule: PAY-1
+    // rule: X-2
+    let strangers = [
+        Actor::User {
+            tenant: id::<TenantId>(5),
+            user: id::<UserId>(6),
+        },
+        Actor::OwnerAccount {
+            owner: id::<OwnerAccountId>(77),
+        },
+        Actor::Marketplace,
+    ];
+    let se = PostalAddress::builder("Drottninggatan 1", "Stockholm", CountryCode::SE)
+        .postal_code("111 51")
+        .build()
+        .unwrap();
+    let mut closed = verified();
+    closed.push(Event::Closed {
+        at: at(2027, 5, 1, 0, 0, 0),
+    });
+    for actor in strangers {
+        let commands = || {
+            [
+                Command::SetPayoutAccount { account: us_bank() },
+                // Invalid input (another country): still refused for who asks first.
+                Command::SetPayoutAccount {
+                    account: NewPayoutAccount::bank(bank_details("ESSESESS", se.clone())).unwrap(),
+                },
+                Command::SetHold { on: true },
+                // A no-op for the owner, refused for anyone else.
+                Command::SetHold { on: false },
+                Command::Close,
+            ]
+        };
+        for cmd in commands() {
+            given::<Payouts>(verified())
+                .by(actor)
+                .when(cmd)
+                .then_err(Error::NotOwnerAccount);
+        }
+        // Neither a closed profile nor a clock out of range is revealed before the check.
+        for cmd in commands() {
+            given::<Payouts>(closed.clone())
+                .by(actor)
+                .when(cmd)
+                .then_err(Error::NotOwnerAccount);
+        }
+        given::<Payouts>(verified())
+            .by(actor)
+            .at(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+            .when(Command::SetHold { on: true })
+            .then_err(Error::NotOwnerAccount);
+    }
+    // The owner account itself may.
+    let t = at(2027, 5, 1, 0, 0, 0);
+    given::<Payouts>(verified())
+        .by(by_owner())
+        .at(t)
+        .when(Command::SetHold { on: true })
+        .then([Event::HoldTurnedOn { at: t }]);
+    given::<Payouts>(verified())
+        .by(by_owner())
+        .at(t)
+        .when(Command::Close)
+        .then([Event::Closed { at: t }]);
+    // Marketplace-only commands are refused to the owner account before their input is read.
+    given::<Payouts>(verified())
+        .by(by_owner())
+        .when(Command::RecordVerification {
+            payout_account: id(999),
+            outcome: VerificationOutcome::Verified,
+        })
+        .then_err(Error::NotMarketplace);
+    given::<Payouts>(verified())
+        .by(by_owner())
+        .when(Command::SetUp {
+            account: account(),
+            country: CountryCode::SE,
+            currency: Currency::SEK,
+        })
+        .then_err(Error::NotMarketplace);
 }
 
 #[test]
@@ -226,11 +326,11 @@ fn payout_account_must_be_in_the_registration_country() {
         .by(by_owner())
         .when(Command::SetPayoutAccount { account: paypal })
         .then_err_matches(|e| matches!(e, Error::WrongCountry { .. }));
-    // Without registration data there is nothing to compare with.
+    // Without registration data there is no owner account either: PAY-1 is checked first.
     given::<Payouts>([])
         .by(by_owner())
         .when(Command::SetPayoutAccount { account: us_bank() })
-        .then_err(Error::NotSetUp);
+        .then_err(Error::NoOwnerAccount);
 }
 
 #[test]
@@ -276,12 +376,12 @@ fn marketplace_verifies_or_rejects_the_current_payout_account() {
         .when(Command::RecordVerification {
             payout_account: id(10),
             outcome: VerificationOutcome::Rejected {
-                reason: "holder name does not match".into(),
+                reason: "holder name does not match".parse().unwrap(),
             },
         })
         .then([Event::PayoutAccountRejected {
             payout_account: id(10),
-            reason: "holder name does not match".into(),
+            reason: "holder name does not match".parse().unwrap(),
             at: now,
         }]);
     let mut decided = events;
@@ -316,6 +416,7 @@ fn hold_toggle_records_changes_only() {
     // rule: PAY-6
     let t = at(2027, 3, 20, 0, 0, 0);
     let state = given::<Payouts>(verified())
+        .by(by_owner())
         .at(t)
         .when(Command::SetHold { on: true })
         .then([Event::HoldTurnedOn { at: t }]);
@@ -323,9 +424,11 @@ fn hold_toggle_records_changes_only() {
     let mut held = verified();
     held.push(Event::HoldTurnedOn { at: t });
     given::<Payouts>(held.clone())
+        .by(by_owner())
         .when(Command::SetHold { on: true })
         .then([]);
     given::<Payouts>(held)
+        .by(by_owner())
         .at(t)
         .when(Command::SetHold { on: false })
         .then([Event::HoldTurnedOff { at: t }]);
@@ -339,16 +442,26 @@ fn a_closed_profile_refuses_every_change() {
         at: at(2027, 5, 1, 0, 0, 0),
     });
     given::<Payouts>(closed.clone())
+        .by(by_owner())
         .when(Command::SetHold { on: true })
         .then_err(Error::Closed);
     given::<Payouts>(closed.clone())
         .by(by_owner())
         .when(Command::SetPayoutAccount { account: us_bank() })
         .then_err(Error::Closed);
-    given::<Payouts>(closed)
-        .when(Command::Close)
+    given::<Payouts>(closed.clone())
+        .when(Command::RecordVerification {
+            payout_account: id(10),
+            outcome: VerificationOutcome::Verified,
+        })
         .then_err(Error::Closed);
+    // Closing a closed profile is a no-op: its effect already holds.
+    given::<Payouts>(closed)
+        .by(by_owner())
+        .when(Command::Close)
+        .then([]);
     given::<Payouts>(verified())
+        .by(by_owner())
         .at(at(2027, 5, 1, 0, 0, 0))
         .when(Command::Close)
         .then([Event::Closed {

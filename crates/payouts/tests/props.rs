@@ -28,7 +28,7 @@ fn raw_entry() -> impl Strategy<Value = RawEntry> {
 }
 
 fn make_entry(cycle: PayoutMonth, (s, cents, pct, back, day): RawEntry) -> LedgerEntry {
-    let earned = cycle.plus(-back).day(day);
+    let earned = cycle.plus(-back).unwrap().day(day);
     let amount = Money::from_minor_units(cents, Currency::USD);
     let withheld = Money::from_minor_units(cents * pct / 100, Currency::USD);
     LedgerEntry::new(
@@ -81,7 +81,7 @@ fn apply_op(
             let outcome = match op {
                 Op::Verify => VerificationOutcome::Verified,
                 _ => VerificationOutcome::Rejected {
-                    reason: "does not match".into(),
+                    reason: "does not match".parse().unwrap(),
                 },
             };
             (
@@ -122,11 +122,11 @@ proptest! {
         let mut carry = zero();
         let (mut earned, mut withheld, mut paid) = (0i64, 0i64, 0i64);
         for (k, (entries, mut ops)) in cycles.into_iter().enumerate() {
-            let cycle = first.plus(k as i32);
+            let cycle = first.plus(k as i32).unwrap();
             // Toggles and account changes happen during the previous month (in UTC, so some
             // fall into this month in Pacific time).
             ops.sort_by_key(|(_, minute)| *minute);
-            let start = PayoutTimeZone::UTC.month_start(cycle.previous());
+            let start = PayoutTimeZone::UTC.month_start(cycle.previous().unwrap()).unwrap();
             for (o, minute) in ops {
                 apply_op(&mut profile, o, start + Duration::minutes(minute), &ids);
             }
@@ -204,11 +204,11 @@ proptest! {
         let mut singles = vec![StatementFold::default(); 5];
         let accounts: Vec<AccountId> = (0..5u128).map(partnerkit_core::testing::id).collect();
         for a in &accounts {
-            batch.intern(*a);
+            batch.intern(*a).unwrap();
         }
         for (n, raw, shift) in raws {
             // Some entries are earned early enough to be due, some only later.
-            let e = make_entry(cycle.plus(shift), raw);
+            let e = make_entry(cycle.plus(shift).unwrap(), raw);
             batch.push(accounts[n as usize], &e).unwrap();
             singles[n as usize].add(&e).unwrap();
         }
@@ -223,7 +223,7 @@ proptest! {
             let carry = CarryOver {
                 balance: Money::from_minor_units(bal, Currency::USD),
                 pending: vec![PendingAmount {
-                    payable_in: cycle.plus(ahead),
+                    payable_in: cycle.plus(ahead).unwrap(),
                     amount: Money::from_minor_units(pend, Currency::USD),
                 }],
             };
@@ -238,10 +238,10 @@ proptest! {
         // rule: PAY-6
         let tz = PayoutTimeZone::UsPacific;
         let mo = PayoutMonth::new(year, m).unwrap();
-        let start = tz.month_start(mo);
-        prop_assert_eq!(tz.month_of(start), mo);
-        prop_assert_eq!(tz.month_of(start - Duration::seconds(1)), mo.previous());
-        prop_assert_eq!(tz.local(start).time(), chrono::NaiveTime::MIN);
+        let start = tz.month_start(mo).unwrap();
+        prop_assert_eq!(tz.month_of(start).unwrap(), mo);
+        prop_assert_eq!(tz.month_of(start - Duration::seconds(1)).unwrap(), mo.previous().unwrap());
+        prop_assert_eq!(tz.local(start).unwrap().time(), chrono::NaiveTime::MIN);
         let offset = (start - at(year, m, 1, 0, 0, 0)).num_hours();
         prop_assert!(offset == 7 || offset == 8);
     }
@@ -278,4 +278,75 @@ fn batch_overflow_is_an_error_never_a_wrap() {
     assert!(batch.push(a, &eur).is_err());
     assert!(batch.push_slot(7, &huge).is_err());
     assert_eq!(batch.len(), 2);
+}
+
+/// The facade's former loop: one scan of the whole ledger per month.
+fn statements_month_by_month(
+    profile: &PayoutProfile,
+    policy: &PayoutPolicy,
+    entries: &[LedgerEntry],
+    first: PayoutMonth,
+    last: PayoutMonth,
+) -> Vec<partnerkit_payouts::Statement> {
+    let mut out = Vec::new();
+    let mut carry = zero();
+    let mut month = first;
+    while month <= last {
+        let mut fold = StatementFold::default();
+        for e in entries {
+            let earned = PayoutMonth::of_date(e.earned_on()).unwrap();
+            let due_now = if month == first {
+                earned < first
+            } else {
+                earned == month.previous().unwrap()
+            };
+            if due_now {
+                fold.add(e).unwrap();
+            }
+        }
+        let s = fold
+            .finish(&profile.cycle_terms(month, policy).unwrap(), &carry)
+            .unwrap();
+        carry = s.carried_out.clone();
+        out.push(s);
+        month = month.next().unwrap();
+    }
+    out
+}
+
+proptest! {
+    #[test]
+    fn one_pass_statements_equal_a_scan_per_month(
+        raws in prop::collection::vec((raw_entry(), 0i32..12), 0..40),
+        first in 0i32..12,
+        len in 0i32..8,
+    ) {
+        // rule: PAY-5
+        // rule: PAY-9
+        let policy = PayoutPolicy::default();
+        let base = month("2026-10");
+        // Entries in any order, earned over a year around the range.
+        let entries: Vec<LedgerEntry> = raws
+            .into_iter()
+            .map(|(raw, shift)| make_entry(base.plus(shift).unwrap(), raw))
+            .collect();
+        let first = base.plus(first).unwrap();
+        let last = first.plus(len).unwrap();
+        let profile = Payouts::fold(&verified());
+        let one_pass = profile.statements(&policy, &entries, first, last, zero()).unwrap();
+        prop_assert_eq!(one_pass.len(), usize::try_from(len + 1).unwrap());
+        prop_assert_eq!(
+            &one_pass,
+            &statements_month_by_month(&profile, &policy, &entries, first, last)
+        );
+        for s in &one_pass {
+            prop_assert!(s.balances());
+        }
+        // Owned entries and an empty range work too.
+        prop_assert_eq!(
+            profile.statements(&policy, entries.clone(), first, last, zero()).unwrap(),
+            one_pass
+        );
+        prop_assert!(profile.statements(&policy, &entries, last.next().unwrap(), first, zero()).unwrap().is_empty());
+    }
 }

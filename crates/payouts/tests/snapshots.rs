@@ -73,7 +73,7 @@ fn event_serde_forms() {
         },
         Event::PayoutAccountRejected {
             payout_account: id(11),
-            reason: "email not confirmed".into(),
+            reason: "email not confirmed".parse().unwrap(),
             at: t,
         },
         Event::HoldTurnedOn { at: t },
@@ -100,7 +100,7 @@ fn error_messages() {
         },
         Error::InvalidRoutingNumber {
             country: CountryCode::US,
-            reason: "the ABA checksum does not match",
+            reason: "the ABA checksum does not match".into(),
         },
         Error::Closed,
     ]

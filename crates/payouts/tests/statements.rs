@@ -174,7 +174,7 @@ fn no_or_rejected_payout_account_carries_everything() {
     });
     events.push(Event::PayoutAccountRejected {
         payout_account: id(10),
-        reason: "closed account".into(),
+        reason: "closed account".parse().unwrap(),
         at: at(2027, 4, 2, 0, 0, 0),
     });
     let s = run(
@@ -453,4 +453,40 @@ fn ledger_entries_round_trip_through_serde_with_validation() {
     assert_eq!(serde_json::from_str::<PayoutPolicy>(&pj).unwrap(), policy);
     let bad_day = pj.replace("\"payment_day\":15", "\"payment_day\":40");
     assert!(serde_json::from_str::<PayoutPolicy>(&bad_day).is_err());
+}
+
+#[test]
+fn the_cycle_of_an_entry_is_the_month_after_it_was_earned() {
+    // rule: PAY-5
+    let policy = PayoutPolicy::default();
+    for (earned, cycle) in [
+        (date(2027, 3, 1), "2027-04"),
+        (date(2027, 3, 31), "2027-04"),
+        (date(2027, 12, 31), "2028-01"),
+    ] {
+        let e = entry("app_sales", "1.00", earned);
+        assert_eq!(policy.cycle_of(&e).unwrap(), month(cycle), "{earned}");
+        // The program lag decides when it is payable, not which statement records it.
+        let ea = entry("ea_usage", "1.00", earned);
+        assert_eq!(policy.cycle_of(&ea).unwrap(), month(cycle));
+        assert!(ea.payable_in() > policy.cycle_of(&ea).unwrap());
+    }
+    // Earned in the last month there is: no cycle, an error rather than a panic.
+    let late = LedgerEntry::new(
+        src("app_sales"),
+        "1.00 USD".parse().unwrap(),
+        date(9999, 12, 1),
+        CountryCode::DE,
+        &PayoutPolicy::default().with_default_lag(0),
+    )
+    .unwrap();
+    assert!(matches!(
+        policy.cycle_of(&late),
+        Err(Error::MonthOutOfRange { .. })
+    ));
+    // …and a statement run simply leaves it out.
+    let s = Payouts::fold(&verified())
+        .statements(&policy, [&late], month("9999-11"), month("9999-12"), zero())
+        .unwrap();
+    assert!(s.iter().all(|s| s.earned.is_zero()));
 }

@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod extremes;
 mod hold;
 mod profile;
 mod props;
