@@ -65,6 +65,10 @@
 //!   in the US (rule TAX-4); 30 % by default, the treaty rate with a valid W-8 claim, 30 % again
 //!   once the W-8 expires, 0 % with a W-9 (rule TAX-5); exact decimal money with a named
 //!   rounding rule (rule TAX-7, [`WITHHOLDING_ROUNDING`]).
+//! - **No valid form** ([`Presumption`], [`WithholdingBase`]): a seller presumed a US person
+//!   (US residence or citizenship on the profile, or no profile) is backup withheld at 24 %
+//!   on every sale; a seller presumed foreign at 30 % on sales made in the US (rule TAX-8,
+//!   with its sources on [`Presumption`]).
 //! - **Batch** ([`WithholdingFold`]): totals per country and per rate over millions of sales,
 //!   on integers, with a `merge` of partial results.
 //! - **Data** ([`TreatyTable`], [`RemittanceTable`]): treaty rates with their source and
@@ -120,6 +124,7 @@
 mod decider;
 mod error;
 mod fold;
+mod presumption;
 mod profile;
 mod rate;
 mod remit;
@@ -131,9 +136,10 @@ pub use error::Error;
 pub use fold::{
     Amounts, CellKey, CountryTotals, RateTotals, Totals, WithholdingFold, WithholdingSummary,
 };
+pub use presumption::{Presumption, WithholdingBase};
 pub use profile::{
-    ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails, ProfileStatus,
-    SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
+    DatedDetails, ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails,
+    ProfileStatus, SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
     w8_valid_through,
 };
 pub use rate::Rate;

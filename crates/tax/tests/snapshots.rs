@@ -8,7 +8,10 @@ use crate::common::*;
 
 fn profile_events() -> Vec<Event> {
     vec![
-        Event::ProfileStarted(individual(C::IN)),
+        Event::ProfileStarted {
+            details: individual(C::IN),
+            on: Some(date(2027, 1, 10)),
+        },
         w8_submitted(FormKind::W8Ben, Some(table_claim(C::IN)), date(2027, 1, 10)),
     ]
 }
@@ -16,21 +19,19 @@ fn profile_events() -> Vec<Event> {
 #[test]
 fn events_serde_format() {
     let mut events = profile_events();
-    events.push(Event::ProfileEdited(details(
-        C::GB,
-        C::IN,
-        EntityType::Individual,
-    )));
+    events.push(Event::ProfileEdited {
+        details: details(C::GB, C::IN, EntityType::Individual),
+        on: None,
+    });
     events.push(Event::FormWithdrawn {
         form: FormKind::W8Ben,
         reason: WithdrawalReason::ProfileChanged,
         on: date(2027, 1, 12),
     });
-    let w9_events = given::<Tax>([Event::ProfileStarted(details(
-        C::US,
-        C::US,
-        EntityType::Entity,
-    ))])
+    let w9_events = given::<Tax>([Event::ProfileStarted {
+        details: details(C::US, C::US, EntityType::Entity),
+        on: None,
+    }])
     .when(Command::SubmitW9(W9 {
         name: name("Contoso Apps LLC"),
         tin: SecretString::new("12-3456789"),
