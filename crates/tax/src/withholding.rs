@@ -11,8 +11,11 @@ use crate::profile::{FormKind, TaxProfile};
 use crate::rate::Rate;
 use crate::treaty::{IncomeType, TreatyArticle, TreatyTable};
 
-/// The rounding rule of withholding (rule TAX-7): the withheld amount is `gross × rate` rounded
-/// to the currency's minor unit **half away from zero**, and `net = gross − withheld`.
+/// The rounding rule of withholding (rules TAX-7, TAX-9): the withheld amount is
+/// `gross × rate` rounded to the currency's minor unit **half away from zero**, and
+/// `net = gross − withheld`. It is applied **once** per statement, currency and rate, on the
+/// total of the sales the rate applies to ([`withhold_statement`](crate::withhold_statement));
+/// per-sale lines are then allocated by largest remainder so they sum to that total.
 ///
 /// Why half away from zero: the withholding agent is liable for tax it fails to withhold, so
 /// an exact half cent is withheld rather than left out (half-even would under-withhold on half

@@ -85,6 +85,28 @@ fn batch_summary_serde_format() {
 }
 
 #[test]
+fn statement_withholding_serde_format() {
+    // rule: TAX-9
+    let foreign = RateDecision {
+        rate: "15%".parse().unwrap(),
+        reason: RateReason::NoValidForm,
+    };
+    let sales = [
+        Sale::from_minor_units(5, Currency::USD, C::US).unwrap(),
+        Sale::from_minor_units(5, Currency::USD, C::US).unwrap(),
+        Sale::from_minor_units(5, Currency::USD, C::US).unwrap(),
+        Sale::from_minor_units(999, Currency::USD, C::SE).unwrap(),
+    ];
+    let w = withhold_statement(sales.iter().map(|s| (s, &foreign))).unwrap();
+    insta::assert_json_snapshot!("statement_withholding", w);
+    let json = serde_json::to_string(&w).unwrap();
+    assert_eq!(
+        serde_json::from_str::<StatementWithholding>(&json).unwrap(),
+        w
+    );
+}
+
+#[test]
 fn default_data_serde_format() {
     insta::assert_json_snapshot!("treaty_table", TreatyTable::irs_table_1());
     insta::assert_json_snapshot!("remittance_table", RemittanceTable::default_table());
