@@ -91,9 +91,27 @@ pub enum WithdrawalReason {
 #[non_exhaustive]
 pub enum Event {
     /// The profile was started (rule TAX-1).
-    ProfileStarted(ProfileDetails),
+    ProfileStarted {
+        /// Residence, citizenship and entity type.
+        #[serde(flatten)]
+        details: ProfileDetails,
+        /// The day (UTC) it was started: the details apply from it (rule TAX-8). `None` in
+        /// histories recorded before the day was kept: the details then apply from the
+        /// earliest date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
+    },
     /// Residence, citizenship or entity type changed (rule TAX-1).
-    ProfileEdited(ProfileDetails),
+    ProfileEdited {
+        /// The new residence, citizenship and entity type.
+        #[serde(flatten)]
+        details: ProfileDetails,
+        /// The day (UTC) of the edit: the new details apply from it (rule TAX-8). `None` in
+        /// histories recorded before the day was kept: the details then apply from the
+        /// earliest date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
+    },
     /// The form on file no longer applies, from `on` (rule TAX-1).
     FormWithdrawn {
         /// The withdrawn form.
@@ -128,14 +146,20 @@ impl Decider for Tax {
         match command {
             Command::StartProfile(details) => match state.details {
                 Some(_) => Err(Error::ProfileAlreadyStarted),
-                None => Ok(vec![Event::ProfileStarted(details)]),
+                None => Ok(vec![Event::ProfileStarted {
+                    details,
+                    on: Some(today(ctx)),
+                }]),
             },
             Command::EditProfile(details) => {
                 let current = state.details.ok_or(Error::ProfileNotStarted)?;
                 if current == details {
                     return Ok(vec![]);
                 }
-                let mut events = vec![Event::ProfileEdited(details)];
+                let mut events = vec![Event::ProfileEdited {
+                    details,
+                    on: Some(today(ctx)),
+                }];
                 if let Some(form) = &state.form {
                     events.push(Event::FormWithdrawn {
                         form: form.kind,
@@ -171,7 +195,9 @@ impl Decider for Tax {
 
     fn apply(state: &mut TaxProfile, event: &Event) {
         match event {
-            Event::ProfileStarted(d) | Event::ProfileEdited(d) => state.details = Some(*d),
+            Event::ProfileStarted { details, on } | Event::ProfileEdited { details, on } => {
+                state.set_details(*details, *on);
+            }
             Event::FormWithdrawn { on, .. } => state.withdraw(*on),
             Event::FormSubmitted { form, on } => state.submit(form, *on),
         }

@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod backup;
 mod common;
 mod fold;
 mod forms;
