@@ -89,7 +89,8 @@ fn a_created_app_shows_client_id_tenant_reply_url_and_app_id_uri() {
     // rule: APP-2
     let state = given::<Identity>(base())
         .by(as_admin1())
-        .when(Command::CreateApp { app: None,
+        .when(Command::CreateApp {
+            app: None,
             tenant: t1(),
             name: "Deployer".parse().unwrap(),
             reply_url: url("https://contoso.com/auth"),
@@ -120,7 +121,8 @@ fn reply_urls_and_app_id_uris_are_short_and_unique_in_the_directory() {
     // rule: APP-2
     let long = format!("https://contoso.com/{}", "a".repeat(240));
     assert!(long.parse::<Url>().is_err());
-    let create = |reply: &str, uri: &str| Command::CreateApp { app: None,
+    let create = |reply: &str, uri: &str| Command::CreateApp {
+        app: None,
         tenant: t1(),
         name: "Other".parse().unwrap(),
         reply_url: url(reply),
@@ -147,7 +149,8 @@ fn reply_urls_and_app_id_uris_are_short_and_unique_in_the_directory() {
     // Another directory may use the same values.
     given::<Identity>(base_with([deployer()]))
         .by(as_admin2())
-        .when(Command::CreateApp { app: None,
+        .when(Command::CreateApp {
+            app: None,
             tenant: t2(),
             name: "Deployer".parse().unwrap(),
             reply_url: url("https://contoso.com/auth"),

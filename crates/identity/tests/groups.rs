@@ -74,7 +74,8 @@ fn a_created_group_has_a_name_and_members_of_its_tenant() {
     // rule: GRP-2
     let state = given::<Identity>(base())
         .by(as_member1())
-        .when(Command::CreateGroup { group: None,
+        .when(Command::CreateGroup {
+            group: None,
             tenant: t1(),
             name: "Ops".parse().unwrap(),
             members: vec![admin1(), member1()],
@@ -91,7 +92,8 @@ fn a_created_group_has_a_name_and_members_of_its_tenant() {
 
     given::<Identity>(base())
         .by(as_admin1())
-        .when(Command::CreateGroup { group: None,
+        .when(Command::CreateGroup {
+            group: None,
             tenant: t1(),
             name: "Ops".parse().unwrap(),
             members: vec![admin2()],
@@ -102,7 +104,8 @@ fn a_created_group_has_a_name_and_members_of_its_tenant() {
         });
     given::<Identity>(base())
         .by(as_admin2())
-        .when(Command::CreateGroup { group: None,
+        .when(Command::CreateGroup {
+            group: None,
             tenant: t1(),
             name: "Ops".parse().unwrap(),
             members: vec![],

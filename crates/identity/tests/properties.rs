@@ -55,7 +55,9 @@ fn command() -> impl Strategy<Value = Command> {
         }),
         tenant().prop_map(|tenant| Command::ConfirmTenantAssociation { tenant }),
         tenant().prop_map(|tenant| Command::CancelTenantAssociation { tenant }),
-        (0u8..3).prop_map(|n| Command::CreateTenant { tenant: None, admin: None,
+        (0u8..3).prop_map(|n| Command::CreateTenant {
+            tenant: None,
+            admin: None,
             label: format!("new{n}").parse().unwrap(),
             contact_email: "it@x.com".parse().unwrap(),
             admin_name: PersonName::new("A", "B").unwrap(),
@@ -84,7 +86,8 @@ fn command() -> impl Strategy<Value = Command> {
                     .map(|(u, a)| dir_user(u, &format!("u{u}@x.com"), a))
                     .collect(),
             }),
-        (tenant(), any::<bool>(), 0u8..4).prop_map(|(tenant, admin, n)| Command::CreateUser { user: None,
+        (tenant(), any::<bool>(), 0u8..4).prop_map(|(tenant, admin, n)| Command::CreateUser {
+            user: None,
             tenant,
             name: PersonName::new("C", "D").unwrap(),
             username: format!("c{n}@x.com").parse().unwrap(),
@@ -93,7 +96,8 @@ fn command() -> impl Strategy<Value = Command> {
             groups: vec![],
             password: secret("Passw0rd-123"),
         }),
-        (tenant(), 0u8..4).prop_map(|(tenant, n)| Command::InviteGuests { guests: Vec::new(),
+        (tenant(), 0u8..4).prop_map(|(tenant, n)| Command::InviteGuests {
+            guests: Vec::new(),
             tenant,
             invitees: format!("g{n}@y.com; h{n}@y.com").parse().unwrap(),
         }),
@@ -111,7 +115,8 @@ fn command() -> impl Strategy<Value = Command> {
             }
         ),
         (tenant(), prop::collection::vec(user(), 0..3)).prop_map(|(tenant, members)| {
-            Command::CreateGroup { group: None,
+            Command::CreateGroup {
+                group: None,
                 tenant,
                 name: "G".parse().unwrap(),
                 members,

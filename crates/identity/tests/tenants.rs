@@ -33,7 +33,9 @@ fn begun(tenant: TenantId, domain: &str) -> Event {
 }
 
 fn create(label: &str, username: &str) -> Command {
-    Command::CreateTenant { tenant: None, admin: None,
+    Command::CreateTenant {
+        tenant: None,
+        admin: None,
         label: label.parse().unwrap(),
         contact_email: "it@contoso.com".parse().unwrap(),
         admin_name: PersonName::new("Eva", "Ek").unwrap(),
@@ -218,7 +220,9 @@ fn tenant_creation_validates_its_inputs() {
         });
     given::<Identity>(base())
         .by(as_admin1())
-        .when(Command::CreateTenant { tenant: None, admin: None,
+        .when(Command::CreateTenant {
+            tenant: None,
+            admin: None,
             label: "contosolabs".parse().unwrap(),
             contact_email: "it@contoso.com".parse().unwrap(),
             admin_name: PersonName::new("Eva", "Ek").unwrap(),

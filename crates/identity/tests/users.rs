@@ -19,7 +19,8 @@ fn guest_invited(n: u128, email: &str) -> Event {
 }
 
 fn create_user(global_admin: bool, reset_email: Option<&str>) -> Command {
-    Command::CreateUser { user: None,
+    Command::CreateUser {
+        user: None,
         tenant: t1(),
         name: PersonName::new("Fay", "Falk").unwrap(),
         username: "fay@contoso.com".parse().unwrap(),
@@ -176,7 +177,8 @@ fn a_created_user_joins_groups_and_renames_propagate() {
     };
     let state = given::<Identity>(base_with([group.clone()]))
         .by(as_admin1())
-        .when(Command::CreateUser { user: None,
+        .when(Command::CreateUser {
+            user: None,
             tenant: t1(),
             name: PersonName::new("Fay", "Falk").unwrap(),
             username: "fay@contoso.com".parse().unwrap(),
@@ -190,7 +192,8 @@ fn a_created_user_joins_groups_and_renames_propagate() {
 
     given::<Identity>(base_with([group]))
         .by(as_admin1())
-        .when(Command::CreateUser { user: None,
+        .when(Command::CreateUser {
+            user: None,
             tenant: t1(),
             name: PersonName::new("Fay", "Falk").unwrap(),
             username: "fay@contoso.com".parse().unwrap(),
@@ -247,7 +250,8 @@ fn inviting_needs_a_global_admin_and_guests_have_no_access_until_they_accept() {
     // rule: USR-5
     given::<Identity>(base())
         .by(as_member1())
-        .when(Command::InviteGuests { guests: Vec::new(),
+        .when(Command::InviteGuests {
+            guests: Vec::new(),
             tenant: t1(),
             invitees: "g@example.com".parse().unwrap(),
         })
@@ -258,7 +262,8 @@ fn inviting_needs_a_global_admin_and_guests_have_no_access_until_they_accept() {
         });
     let state = given::<Identity>(base())
         .by(as_admin1())
-        .when(Command::InviteGuests { guests: Vec::new(),
+        .when(Command::InviteGuests {
+            guests: Vec::new(),
             tenant: t1(),
             invitees: "g@example.com, h@example.com".parse().unwrap(),
         })
@@ -286,7 +291,8 @@ fn inviting_needs_a_global_admin_and_guests_have_no_access_until_they_accept() {
 
     given::<Identity>(base_with([guest_invited(14, "g@example.com")]))
         .by(as_admin1())
-        .when(Command::InviteGuests { guests: Vec::new(),
+        .when(Command::InviteGuests {
+            guests: Vec::new(),
             tenant: t1(),
             invitees: "G@example.com".parse().unwrap(),
         })
@@ -369,7 +375,8 @@ fn a_synced_directory_refuses_creation_but_allows_adding() {
     assert!(state.tenant(id(3)).unwrap().synced_from_on_premises);
     given::<Identity>(events.clone())
         .by(as_dee)
-        .when(Command::CreateUser { user: None,
+        .when(Command::CreateUser {
+            user: None,
             tenant: id(3),
             name: PersonName::new("Fay", "Falk").unwrap(),
             username: "fay@onprem.example".parse().unwrap(),
@@ -384,7 +391,8 @@ fn a_synced_directory_refuses_creation_but_allows_adding() {
         });
     given::<Identity>(events.clone())
         .by(as_dee)
-        .when(Command::CreateGroup { group: None,
+        .when(Command::CreateGroup {
+            group: None,
             tenant: id(3),
             name: "Ops".parse().unwrap(),
             members: vec![],
@@ -395,7 +403,8 @@ fn a_synced_directory_refuses_creation_but_allows_adding() {
         });
     given::<Identity>(events.clone())
         .by(as_dee)
-        .when(Command::CreateApp { app: None,
+        .when(Command::CreateApp {
+            app: None,
             tenant: id(3),
             name: "Tool".parse().unwrap(),
             reply_url: "https://onprem.example/auth".parse().unwrap(),

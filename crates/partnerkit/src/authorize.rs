@@ -246,9 +246,7 @@ pub(crate) fn authorize(
                 return Err(Denial::UserRequired { actor: *actor });
             }
             if let Some(p) = authorized.principal {
-                index
-                    .check(p, permissions)
-                    .map_err(Denial::Permission)?;
+                index.check(p, permissions).map_err(Denial::Permission)?;
             }
             Ok(authorized)
         }
@@ -280,10 +278,7 @@ pub(crate) fn cap_first_tenant_grant(grant: Grant) -> Result<Grant, Denial> {
 
 /// Checks that a derived access change needs nothing beyond what the actor held when
 /// authorised (rule ROL-8). Explains the first missing permission with the live index.
-pub(crate) fn check_within(
-    authorized: &Authorized,
-    required: PermissionSet,
-) -> Result<(), Denial> {
+pub(crate) fn check_within(authorized: &Authorized, required: PermissionSet) -> Result<(), Denial> {
     let Some(principal) = authorized.principal else {
         return Ok(());
     };

@@ -9,7 +9,7 @@ use partnerkit_core::{AccountId, Version};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-pub use crate::authorize::Denial;
+use crate::authorize::Denial;
 
 /// Why a command or a read failed. Nothing was stored in any case.
 #[derive(Debug, thiserror::Error)]

@@ -124,7 +124,7 @@ pub mod store;
 mod typed;
 
 /// Test support for hosts: the storage conformance kit (feature `testing`).
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 

@@ -126,7 +126,7 @@ impl InMemoryStore {
 
     /// Test support: removes the stored event `seq` of `account` (as a deleted database row
     /// would), so tests can prove gaps are refused. Returns whether there was such an event.
-    #[cfg(feature = "testing")]
+    #[cfg(any(test, feature = "testing"))]
     pub fn remove_event(&self, account: AccountId, seq: u64) -> bool {
         let Ok(mut map) = self.lock() else {
             return false;
@@ -142,7 +142,7 @@ impl InMemoryStore {
     /// Test support: replaces the stored bytes of event `seq` of `account` (as a row edited
     /// by hand would be), so tests can prove corrupt data is refused. Returns whether there was
     /// such an event.
-    #[cfg(feature = "testing")]
+    #[cfg(any(test, feature = "testing"))]
     pub fn overwrite_event(&self, account: AccountId, seq: u64, bytes: &[u8]) -> bool {
         let Ok(mut map) = self.lock() else {
             return false;
@@ -240,5 +240,29 @@ impl AccountStore for InMemoryStore {
             .lock()?
             .get(&account)
             .map_or(Version::INITIAL, Stored::version))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::InMemoryStore;
+    use crate::testing::conformance;
+
+    #[test]
+    fn in_memory_store_conforms() {
+        conformance::check_all(&InMemoryStore::new());
+    }
+
+    #[test]
+    fn in_memory_store_refuses_gaps_and_corrupt_events() {
+        // rule: X-1 (the audit trail is never silently shortened)
+        let store = InMemoryStore::new();
+        conformance::check_gaps_are_refused(&store, |account, seq| {
+            assert!(store.remove_event(account, seq));
+        });
+        conformance::check_corrupt_events_are_refused(&store, |account, seq| {
+            assert!(store.overwrite_event(account, seq, b"{\"domain\": \"nonsense\"}"));
+        });
     }
 }

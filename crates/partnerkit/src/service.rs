@@ -121,8 +121,7 @@ impl<S: AccountStore> AccountService<S> {
                 }
             };
             let decided =
-                match execute::decide(&mut entry, account, ctx, command.clone(), &self.settings)
-                {
+                match execute::decide(&mut entry, account, ctx, command.clone(), &self.settings) {
                     Ok(d) => d,
                     Err(failed) => {
                         if failed.dirty {
@@ -222,7 +221,9 @@ impl<S: AccountStore> AccountService<S> {
             Some(loaded) => {
                 let since = loaded.events.len() as u64;
                 let (state, version) = loaded.fold();
-                Ok(self.cache.insert(account, Entry::new(state, version, since)))
+                Ok(self
+                    .cache
+                    .insert(account, Entry::new(state, version, since)))
             }
             None => Ok(std::sync::Arc::new(std::sync::Mutex::new(Entry::default()))),
         }
@@ -281,7 +282,9 @@ impl<S: AccountStore> AccountService<S> {
             Some(p) if can_sign_in(&entry.state, actor) => p,
             _ => return Ok(Err(Denial::CannotSignIn { actor: *actor })),
         };
-        Ok(Ok(entry.index.authorize(&Request::new(principal, permission))))
+        Ok(Ok(entry
+            .index
+            .authorize(&Request::new(principal, permission))))
     }
 
     /// May `actor` ask for a command of `kind` at all? The authorisation table's answer

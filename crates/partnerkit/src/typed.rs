@@ -173,12 +173,22 @@ impl<S: AccountStore> AccountService<S> {
     }
 
     /// [`C::ResendInvitation`]: needs `manage_users` (rule USR-5).
-    pub fn resend_invitation(&self, account: AccountId, ctx: &Context<'_>, user: UserId) -> Result<S> {
+    pub fn resend_invitation(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        user: UserId,
+    ) -> Result<S> {
         self.execute(account, ctx, C::ResendInvitation { user })
     }
 
     /// [`C::AcceptInvitation`]: the guest themselves (rule USR-5).
-    pub fn accept_invitation(&self, account: AccountId, ctx: &Context<'_>, user: UserId) -> Result<S> {
+    pub fn accept_invitation(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        user: UserId,
+    ) -> Result<S> {
         self.execute(account, ctx, C::AcceptInvitation { user })
     }
 
@@ -280,7 +290,15 @@ impl<S: AccountStore> AccountService<S> {
         apps: Vec<DirectoryApp>,
         grant: Grant,
     ) -> Result<S> {
-        self.execute(account, ctx, C::AddApps { tenant, apps, grant })
+        self.execute(
+            account,
+            ctx,
+            C::AddApps {
+                tenant,
+                apps,
+                grant,
+            },
+        )
     }
 
     /// [`C::CreateApp`]: needs `manage_apps` (rule APP-2).
@@ -452,7 +470,12 @@ impl<S: AccountStore> AccountService<S> {
     }
 
     /// [`C::SubmitW8BenE`]: only the owner account (rule TAX-2).
-    pub fn submit_w8ben_e(&self, account: AccountId, ctx: &Context<'_>, form: W8Input) -> Result<S> {
+    pub fn submit_w8ben_e(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        form: W8Input,
+    ) -> Result<S> {
         self.execute(account, ctx, C::SubmitW8BenE { form })
     }
 }

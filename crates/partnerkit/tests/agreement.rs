@@ -38,7 +38,11 @@ fn world() -> World {
             .unwrap();
     };
     add(DEV, "Dev", Grant::Role(Role::Developer));
-    add(CUSTOM, "Cus", Grant::custom([Permission::ManageGroups]).unwrap());
+    add(
+        CUSTOM,
+        "Cus",
+        Grant::custom([Permission::ManageGroups]).unwrap(),
+    );
     add(OWNERISH, "Own", Grant::Role(Role::Developer));
     w.svc
         .grant(
@@ -79,13 +83,22 @@ fn actors() -> Vec<(&'static str, Actor)> {
     vec![
         ("marketplace", Actor::Marketplace),
         ("owner account", owner()),
-        ("another owner account", Actor::OwnerAccount { owner: id(901) }),
+        (
+            "another owner account",
+            Actor::OwnerAccount { owner: id(901) },
+        ),
         ("manager", user(T1, ALICE)),
         ("developer", user(T1, DEV)),
         ("custom groups", user(T1, CUSTOM)),
         ("work account with Owner", user(T1, OWNERISH)),
         ("pending guest", user(T1, GUEST)),
-        ("app", Actor::App { tenant: id(T1), app: id(APP) }),
+        (
+            "app",
+            Actor::App {
+                tenant: id(T1),
+                app: id(APP),
+            },
+        ),
         ("stranger", user(T2, 999)),
     ]
 }
@@ -95,7 +108,7 @@ fn sample(kind: CommandKind, w: &World) -> C {
     use CommandKind as K;
     let name = |s: &str| DisplayName::new(s).unwrap();
     let details: ProfileDetails = serde_json::from_value(serde_json::json!({
-        "residence": "US", "citizenship": "US", "entity": "corporation"
+        "residence": "US", "citizenship": "US", "entity_type": "entity"
     }))
     .unwrap_or_else(|e| panic!("profile details: {e}"));
     let w9: partnerkit::W9Input = serde_json::from_value(serde_json::json!({
@@ -126,10 +139,24 @@ fn sample(kind: CommandKind, w: &World) -> C {
             display_name: name("Contoso Games"),
         },
         K::SetSellerContact => C::SetSellerContact {
-            contact: w.state().identity.profile().unwrap().contact.clone().unwrap(),
+            contact: w
+                .state()
+                .identity
+                .profile()
+                .unwrap()
+                .seller_contact
+                .clone()
+                .unwrap(),
         },
         K::SetCompanyApprover => C::SetCompanyApprover {
-            approver: w.state().identity.profile().unwrap().approver.clone().unwrap(),
+            approver: w
+                .state()
+                .identity
+                .profile()
+                .unwrap()
+                .company_approver
+                .clone()
+                .unwrap(),
         },
         K::BeginTenantAssociation => C::BeginTenantAssociation(TenantToAssociate {
             tenant: id(T2),
@@ -159,7 +186,7 @@ fn sample(kind: CommandKind, w: &World) -> C {
         K::AddUsers => C::AddUsers {
             tenant: id(T1),
             users: vec![dir_user(120, "Finn", "contoso.com", false)],
-            grant: Grant::Role(Role::Developer),
+            grant: Grant::custom([Permission::ManageUsers]).unwrap(),
         },
         K::CreateUser => C::CreateUser(NewUser {
             tenant: id(T1),
@@ -179,7 +206,7 @@ fn sample(kind: CommandKind, w: &World) -> C {
             tenant: id(T1),
             emails: "hal@outlook.com".into(),
             guests: vec![id(122)],
-            grant: Grant::Role(Role::Developer),
+            grant: Grant::custom([Permission::ManageUsers]).unwrap(),
         },
         K::ResendInvitation => C::ResendInvitation { user: id(GUEST) },
         K::AcceptInvitation => C::AcceptInvitation { user: id(GUEST) },
@@ -198,7 +225,7 @@ fn sample(kind: CommandKind, w: &World) -> C {
                 name: name("Testers"),
                 members: vec![],
             }],
-            grant: Grant::Role(Role::Developer),
+            grant: Grant::custom([Permission::ManageGroups]).unwrap(),
         },
         K::CreateGroup => C::CreateGroup {
             tenant: id(T1),
@@ -224,7 +251,7 @@ fn sample(kind: CommandKind, w: &World) -> C {
                 reply_url: None,
                 app_id_uri: None,
             }],
-            grant: Grant::Role(Role::Developer),
+            grant: Grant::custom([Permission::ManageApps]).unwrap(),
         },
         K::CreateApp => C::CreateApp(NewApp {
             tenant: id(T1),
@@ -301,7 +328,10 @@ fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
             };
             // Grants are checked against their data too (rule ROL-8): `may` is necessary,
             // not sufficient, for them.
-            let data_checked = matches!(kind, CommandKind::Grant | CommandKind::Revoke | CommandKind::SetGrants);
+            let data_checked = matches!(
+                kind,
+                CommandKind::Grant | CommandKind::Revoke | CommandKind::SetGrants
+            );
             match (&may, denied) {
                 (Err(m), Some(e)) => assert_eq!(m.code(), e, "{kind} by {who}"),
                 (Ok(()), None) => {}
@@ -314,7 +344,11 @@ fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
                     let p = permissions.iter().next().unwrap();
                     let answer = w.svc.authorize(w.account, &actor, p).unwrap();
                     let allowed = matches!(&answer, Ok(d) if d.is_allowed());
-                    assert_eq!(allowed, may.is_ok(), "{kind} by {who}: authorize says {answer:?}");
+                    assert_eq!(
+                        allowed,
+                        may.is_ok(),
+                        "{kind} by {who}: authorize says {answer:?}"
+                    );
                 }
             }
             checked += 1;

@@ -1,5 +1,5 @@
-//! Two writers on one account: one wins, the other gets a typed conflict and retries; no
-//! update is lost.
+//! Two writers on one account: one wins, the other decides again on the fresh state (or,
+//! past its retries, gets a typed conflict); no update is lost.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -29,7 +29,7 @@ impl AccountStore for Racing {
     ) -> Result<Version, StoreError<Self::Error>> {
         if self.armed.swap(false, Ordering::SeqCst) {
             // The other writer appends first, at the same version.
-            let _ = self.inner.append(account, expected, events, state)?;
+            self.inner.append(account, expected, events, state)?;
         }
         self.inner.append(account, expected, events, state)
     }
@@ -42,12 +42,55 @@ impl AccountStore for Racing {
 }
 
 #[test]
-fn the_loser_of_a_race_gets_a_conflict_and_nothing_of_it_is_stored() {
+fn the_loser_of_a_race_decides_again_on_the_fresh_state() {
     // rule: X-3
     let w = World::company(Racing {
         inner: InMemoryStore::new(),
         armed: AtomicBool::new(false),
     });
+    let before = w.version();
+    w.svc.store().armed.store(true, Ordering::SeqCst);
+    let done = w
+        .svc
+        .change_display_name(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            DisplayName::new("Contoso Two").unwrap(),
+        )
+        .unwrap();
+    // The other writer's rename was stored first; the loser was decided again on the fresh
+    // state (one version later) and stored after it: both are in the history.
+    assert_eq!(w.version(), before.after(2));
+    assert_eq!(done.version, before.after(2));
+    let renames = w
+        .svc
+        .history(w.account)
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                AccountEvent::Identity(partnerkit::identity::Event::DisplayNameChanged { .. })
+            )
+        })
+        .count();
+    assert_eq!(renames, 2);
+}
+
+#[test]
+fn a_conflict_that_outlasts_the_retries_is_reported_and_stores_nothing_of_the_loser() {
+    // rule: X-3
+    let settings = partnerkit::Settings {
+        conflict_retries: 0,
+        ..partnerkit::Settings::default()
+    };
+    let w = World::company_with(
+        Racing {
+            inner: InMemoryStore::new(),
+            armed: AtomicBool::new(false),
+        },
+        settings,
+    );
     let before = w.version();
     w.svc.store().armed.store(true, Ordering::SeqCst);
     let err = w
@@ -59,7 +102,8 @@ fn the_loser_of_a_race_gets_a_conflict_and_nothing_of_it_is_stored() {
         )
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
-    // Only the other writer's change landed; a retry decides again on the fresh state.
+    assert_eq!(err.status(), 409);
+    // Only the other writer's change landed; calling again decides on the fresh state.
     assert_eq!(w.version(), before.after(1));
     w.svc
         .change_display_name(

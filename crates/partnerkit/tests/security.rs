@@ -4,7 +4,7 @@
 use partnerkit::access::{Grant, Permission, Principal, Role};
 use partnerkit::core::testing::id;
 use partnerkit::core::{Actor, CountryCode, DisplayName, EmailAddress, PersonName, PhoneNumber};
-use partnerkit::core::{PostalAddress, SellerId, Currency};
+use partnerkit::core::{Currency, PostalAddress, SellerId};
 use partnerkit::identity::{AccountType, SellerContact};
 use partnerkit::{
     AccountCommand, Denial, DomainError, Error, InMemoryStore, NewUser, OpenAccount,
@@ -50,9 +50,15 @@ fn a_stranger_owner_account_cannot_claim_an_account_without_owner() {
         )
         .unwrap();
     let thief = Actor::OwnerAccount { owner: id(666) };
-    let d = denial(w.svc.associate_owner_account(w.account, &w.ctx(thief), id(666)));
+    let d = denial(
+        w.svc
+            .associate_owner_account(w.account, &w.ctx(thief), id(666)),
+    );
     assert!(matches!(d, Denial::MarketplaceOnly { .. }), "{d}");
-    let d = denial(w.svc.set_payout_account(w.account, &w.ctx(thief), id(5), paypal()));
+    let d = denial(
+        w.svc
+            .set_payout_account(w.account, &w.ctx(thief), id(5), paypal()),
+    );
     assert!(matches!(d, Denial::CannotSignIn { .. }), "{d}");
     assert_eq!(w.state().payouts.owner(), None);
     // Only the marketplace associates one.
@@ -65,7 +71,7 @@ fn a_stranger_owner_account_cannot_claim_an_account_without_owner() {
 // rule: ROL-8
 #[test]
 fn a_group_manager_cannot_join_a_group_that_gives_more_than_they_hold() {
-    let mut w = World::company(InMemoryStore::new());
+    let w = World::company(InMemoryStore::new());
     let custom = Grant::custom([Permission::ManageGroups]).unwrap();
     w.svc
         .add_users(
@@ -112,20 +118,31 @@ fn a_group_manager_cannot_join_a_group_that_gives_more_than_they_hold() {
 // rule: ROL-8, ROL-7
 #[test]
 fn a_manager_cannot_join_or_create_users_into_a_group_the_owner_granted_owner() {
-    let mut w = World::company(InMemoryStore::new());
+    let w = World::company(InMemoryStore::new());
+    let alice = w.ctx(user(T1, ALICE));
     w.svc
         .create_group(
             w.account,
-            &w.ctx(owner()),
+            &alice,
             id(T1),
             id(301),
             DisplayName::new("Owners").unwrap(),
             vec![],
-            Some(Grant::Role(Role::Owner)),
+            None,
         )
         .unwrap();
-    let alice = w.ctx(user(T1, ALICE));
-    let d = denial(w.svc.change_group_members(w.account, &alice, id(301), vec![id(ALICE)], vec![]));
+    w.svc
+        .grant(
+            w.account,
+            &w.ctx(owner()),
+            vec![Principal::Group(id(301))],
+            Grant::Role(Role::Owner),
+        )
+        .unwrap();
+    let d = denial(
+        w.svc
+            .change_group_members(w.account, &alice, id(301), vec![id(ALICE)], vec![]),
+    );
     assert!(matches!(d, Denial::Permission(_)), "{d}");
     let d = denial(w.svc.create_user(
         w.account,
@@ -159,7 +176,10 @@ fn the_first_tenant_is_associated_by_the_marketplace_and_never_grants_owner() {
         first_user: Some(dir_user(CARA, "Cara", "fabrikam.com", true)),
     };
     // A directory user cannot attach their tenant to someone else's account.
-    let d = denial(w.svc.begin_tenant_association(w.account, &w.ctx(user(T2, CARA)), t.clone()));
+    let d = denial(
+        w.svc
+            .begin_tenant_association(w.account, &w.ctx(user(T2, CARA)), t.clone()),
+    );
     assert!(matches!(d, Denial::OwnerAccountRequired { .. }), "{d}");
     let m = w.ctx(Actor::Marketplace);
     w.svc.begin_tenant_association(w.account, &m, t).unwrap();
@@ -185,7 +205,7 @@ fn the_first_tenant_is_associated_by_the_marketplace_and_never_grants_owner() {
 // rule: USR-7
 #[test]
 fn a_pending_guest_manager_does_not_let_the_last_active_manager_go() {
-    let mut w = World::company(InMemoryStore::new());
+    let w = World::company(InMemoryStore::new());
     let alice = w.ctx(user(T1, ALICE));
     w.svc
         .invite_guests(
@@ -199,7 +219,12 @@ fn a_pending_guest_manager_does_not_let_the_last_active_manager_go() {
         .unwrap();
     let err = w
         .svc
-        .revoke(w.account, &alice, Principal::User(id(ALICE)), Grant::Role(Role::Manager))
+        .revoke(
+            w.account,
+            &alice,
+            Principal::User(id(ALICE)),
+            Grant::Role(Role::Manager),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "last_manager", "{err}");
 }
@@ -222,7 +247,10 @@ fn a_stranger_learns_nothing_not_even_that_the_input_is_invalid() {
     ));
     assert!(matches!(d, Denial::CannotSignIn { .. }), "{d}");
     // Nor whether an account exists.
-    let d = denial(w.svc.rename_user(id(12345), &w.ctx(stranger), id(ALICE), person("X")));
+    let d = denial(
+        w.svc
+            .rename_user(id(12345), &w.ctx(stranger), id(ALICE), person("X")),
+    );
     assert!(matches!(d, Denial::CannotSignIn { .. }), "{d}");
     let open = OpenAccount {
         account: w.account,
@@ -235,8 +263,14 @@ fn a_stranger_learns_nothing_not_even_that_the_input_is_invalid() {
     };
     let d = denial(w.svc.open_account(&w.ctx(stranger), open.clone()));
     assert!(matches!(d, Denial::MarketplaceOnly { .. }), "{d}");
-    let err = w.svc.open_account(&w.ctx(Actor::Marketplace), open).unwrap_err();
-    assert!(matches!(err, Error::Domain(DomainError::AccountExists { .. })), "{err}");
+    let err = w
+        .svc
+        .open_account(&w.ctx(Actor::Marketplace), open)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Domain(DomainError::AccountExists { .. })),
+        "{err}"
+    );
 }
 
 // rule: ROL-7
@@ -262,7 +296,9 @@ fn authorize_and_the_payout_commands_agree_for_a_user_granted_owner() {
     let d = denial(w.svc.set_payout_hold(w.account, &w.ctx(bob), true));
     assert!(matches!(d, Denial::Permission(_)), "{d}");
     // The owner account itself may.
-    w.svc.set_payout_hold(w.account, &w.ctx(owner()), true).unwrap();
+    w.svc
+        .set_payout_hold(w.account, &w.ctx(owner()), true)
+        .unwrap();
 }
 
 // rule: TEN-4
@@ -273,7 +309,10 @@ fn removing_the_only_tenant_as_a_manager_is_refused_by_identity() {
         .svc
         .remove_tenant(w.account, &w.ctx(user(T1, ALICE)), id(T1), true)
         .unwrap_err();
-    assert!(matches!(err, Error::Domain(DomainError::Identity(_))), "{err}");
+    assert!(
+        matches!(err, Error::Domain(DomainError::Identity(_))),
+        "{err}"
+    );
 }
 
 // rule: ACC-3, X-3
@@ -320,8 +359,14 @@ fn generated_passwords_differ_and_are_never_stored() {
         grant: None,
     };
     let alice = w.ctx(user(T1, ALICE));
-    let a = w.svc.create_user(w.account, &alice, make(170, "Dana")).unwrap();
-    let b = w.svc.create_user(w.account, &alice, make(171, "Erik")).unwrap();
+    let a = w
+        .svc
+        .create_user(w.account, &alice, make(170, "Dana"))
+        .unwrap();
+    let b = w
+        .svc
+        .create_user(w.account, &alice, make(171, "Erik"))
+        .unwrap();
     let (a, b) = (a.revealed.unwrap().secret, b.revealed.unwrap().secret);
     assert_ne!(a.expose_secret(), b.expose_secret());
     assert!(a.expose_secret().len() >= 22);
@@ -329,6 +374,9 @@ fn generated_passwords_differ_and_are_never_stored() {
     assert!(!stored.contains(a.expose_secret()));
     w.now = in_days(w.now, 1);
     let command = AccountCommand::ResetPassword { user: id(170) };
-    let done = w.svc.execute(w.account, &w.ctx(user(T1, ALICE)), command).unwrap();
+    let done = w
+        .svc
+        .execute(w.account, &w.ctx(user(T1, ALICE)), command)
+        .unwrap();
     assert!(done.revealed.is_some());
 }

@@ -6,12 +6,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use partnerkit::access::{AccessIndex, Grant, Permission, PermissionSet, Principal, Role};
 use partnerkit::agreements::{AgreementId, AgreementVersion};
-use partnerkit::core::testing::SeededRandom;
+use partnerkit::core::SeededRandom;
 use partnerkit::core::uuid::Uuid;
 use partnerkit::core::{
-    AccountId, Actor, AppId, Context, CountryCode, Currency, DisplayName, EmailAddress,
-    EntityId, GroupId, KeyId, OwnerAccountId, PayoutAccountId, PersonName, SellerId,
-    SequentialIds, TenantId, Url, UserId,
+    AccountId, Actor, AppId, Context, CountryCode, Currency, DisplayName, EmailAddress, EntityId,
+    GroupId, KeyId, OwnerAccountId, PayoutAccountId, PersonName, SellerId, SequentialIds, TenantId,
+    Url, UserId,
 };
 use partnerkit::identity::{AccountType, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName};
 use partnerkit::{
@@ -20,9 +20,9 @@ use partnerkit::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::Report;
 use crate::rng::Rng;
 use crate::store::{Fault, FaultyStore};
-use crate::Report;
 
 /// One simulated step: who sends which command, the fault armed for it, and how far the
 /// clock moves first.
