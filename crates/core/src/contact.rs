@@ -46,7 +46,7 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
     let max_bytes = max_chars.saturating_mul(16).saturating_add(256);
     if value.len() > max_bytes {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: format!(
                 "it has {} bytes; at most {max_chars} characters are allowed",
                 value.len()
@@ -57,26 +57,26 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
     let v = normal.trim();
     if v.is_empty() {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: "it is empty: give a value".into(),
         });
     }
     let n = v.chars().count();
     if n > max_chars {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: format!("it has {n} characters; at most {max_chars} are allowed"),
         });
     }
     if v.chars().any(char::is_control) {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: "it contains a control character such as a line break: remove it".into(),
         });
     }
     if let Some(c) = text::first_forbidden(v) {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: format!(
                 "it contains the invisible or direction-changing character {c}: remove it"
             ),
@@ -84,7 +84,7 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
     }
     if v.chars().all(text::is_blank) {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: "it has no visible character: give a value".into(),
         });
     }
@@ -189,7 +189,7 @@ impl PhoneNumber {
     pub fn new(value: &str) -> Result<PhoneNumber> {
         let invalid = |reason: &'static str| Error::InvalidPhone {
             given: clip(value, 64),
-            reason,
+            reason: reason.into(),
         };
         if value.len() > 64 {
             return Err(invalid("it is longer than 64 bytes"));
@@ -394,14 +394,15 @@ impl TryFrom<PostalAddressBuilder> for PostalAddress {
                 return Err(Error::InvalidPostalCode {
                     given: String::new(),
                     country: country.to_string(),
-                    expected: "a US address needs a ZIP code such as 98052 or 98052-6399",
+                    expected: "a US address needs a ZIP code such as 98052 or 98052-6399".into(),
                 });
             }
             (Some(p), true) if !is_us_zip(p) => {
                 return Err(Error::InvalidPostalCode {
                     given: p.clone(),
                     country: country.to_string(),
-                    expected: "a US ZIP code is five digits, optionally a hyphen and four more",
+                    expected: "a US ZIP code is five digits, optionally a hyphen and four more"
+                        .into(),
                 });
             }
             (Some(p), false)
@@ -413,7 +414,7 @@ impl TryFrom<PostalAddressBuilder> for PostalAddress {
                 return Err(Error::InvalidPostalCode {
                     given: p.clone(),
                     country: country.to_string(),
-                    expected: "2 to 12 letters, digits, spaces or hyphens",
+                    expected: "2 to 12 letters, digits, spaces or hyphens".into(),
                 });
             }
             _ => {}

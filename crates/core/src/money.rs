@@ -421,11 +421,11 @@ impl Money {
         let mut m = normal.mantissa();
         for _ in normal.scale()..scale {
             m = m.checked_mul(10).ok_or(Error::Overflow {
-                operation: "conversion to minor units",
+                operation: "conversion to minor units".into(),
             })?;
         }
         i64::try_from(m).map_err(|_| Error::Overflow {
-            operation: "conversion to minor units",
+            operation: "conversion to minor units".into(),
         })
     }
 
@@ -462,7 +462,7 @@ impl Money {
             .amount
             .checked_add(other.amount)
             .ok_or(Error::Overflow {
-                operation: "addition",
+                operation: "addition".into(),
             })?;
         Ok(Money::new(amount, self.currency))
     }
@@ -474,7 +474,7 @@ impl Money {
             .amount
             .checked_sub(other.amount)
             .ok_or(Error::Overflow {
-                operation: "subtraction",
+                operation: "subtraction".into(),
             })?;
         Ok(Money::new(amount, self.currency))
     }
@@ -482,7 +482,7 @@ impl Money {
     /// `self × factor` (a rate, a share), unrounded.
     pub fn mul_decimal(self, factor: Decimal) -> Result<Money> {
         let amount = self.amount.checked_mul(factor).ok_or(Error::Overflow {
-            operation: "multiplication",
+            operation: "multiplication".into(),
         })?;
         Ok(Money::new(amount, self.currency))
     }
@@ -558,7 +558,7 @@ impl Money {
             });
         }
         let overflow = || Error::Overflow {
-            operation: "allocation",
+            operation: "allocation".into(),
         };
         let total_units = i128::from(self.minor_units()?);
         // At most 2^16 weights below 2^32 each: the sum stays below 2^48.

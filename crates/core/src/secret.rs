@@ -217,9 +217,9 @@ impl TryFrom<String> for Fingerprint {
             Ok(Fingerprint(s))
         } else {
             Err(Error::InvalidId {
-                kind: "fingerprint",
+                kind: "fingerprint".into(),
                 given: crate::error::clip(&s, 80),
-                expected: "64 lowercase hexadecimal digits (SHA-256)",
+                expected: "64 lowercase hexadecimal digits (SHA-256)".into(),
             })
         }
     }
@@ -266,7 +266,7 @@ impl Masked {
     /// [`Masked::MAX_CHARS`].
     pub fn new(masked: &str) -> Result<Masked, Error> {
         let invalid = |reason: String| Error::InvalidText {
-            field: "masked value",
+            field: "masked value".into(),
             reason,
         };
         if masked.len() > Self::MAX_CHARS.saturating_mul(4) {

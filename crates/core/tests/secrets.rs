@@ -226,3 +226,16 @@ fn password_hash_debug_hides_salt_and_hash() {
         assert!(!shown.contains(part));
     }
 }
+
+#[test]
+fn the_documented_alphabet_is_the_one_used() {
+    // rule: X-6 — the docs once named another alphabet than the code used.
+    let src = include_str!("../src/secret.rs");
+    assert!(src.contains(&format!("/// `{SECRET_ALPHABET}`.")));
+    let mut sorted: Vec<char> = SECRET_ALPHABET.chars().collect();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 57, "no character twice");
+    for lookalike in ['I', 'O', 'l', '0', '1'] {
+        assert!(!SECRET_ALPHABET.contains(lookalike));
+    }
+}
