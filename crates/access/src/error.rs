@@ -2,13 +2,21 @@
 
 use partnerkit_core::{GroupId, TenantId, UserId};
 
+use serde::{Deserialize, Serialize};
+
 use crate::permission::Permission;
 use crate::principal::Principal;
 use crate::role::Grant;
 
 /// Why a command was refused or a value could not be read. Nothing is changed when a
 /// command returns an error (rule X-3).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// A public format: serialised with a stable machine-readable `"code"` (the variant's name in
+/// snake case, also returned by [`Error::code`]) beside the variant's fields, e.g.
+/// `{"code":"last_manager"}`. The crate wraps no `partnerkit_core::Error`, so it has no
+/// `Value` variant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A permission name that does not exist.
@@ -117,4 +125,27 @@ pub enum Error {
         "this would leave the account without a user holding the Manager role (rule USR-7): make another user a Manager first"
     )]
     LastManager,
+}
+
+impl Error {
+    /// The stable machine-readable code of the error: the `"code"` of its serde form.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::UnknownPermission { .. } => "unknown_permission",
+            Error::UnknownRole { .. } => "unknown_role",
+            Error::EmptyPermissionSet => "empty_permission_set",
+            Error::OwnerOnlyPermission { .. } => "owner_only_permission",
+            Error::UnknownPrincipal { .. } => "unknown_principal",
+            Error::AlreadyRegistered { .. } => "already_registered",
+            Error::NoPrincipals => "no_principals",
+            Error::DuplicatePrincipal { .. } => "duplicate_principal",
+            Error::AlreadyGranted { .. } => "already_granted",
+            Error::NotGranted { .. } => "not_granted",
+            Error::OwnerAccountGrant => "owner_account_grant",
+            Error::MemberOfOtherTenant { .. } => "member_of_other_tenant",
+            Error::AlreadyMember { .. } => "already_member",
+            Error::NotMember { .. } => "not_member",
+            Error::LastManager => "last_manager",
+        }
+    }
 }

@@ -193,4 +193,30 @@ fn error_messages() {
     ];
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     insta::assert_snapshot!("error_messages", text.join("\n"));
+    // rule: X-3 — every error has a stable machine-readable code, equal in its serde form
+    // and from `code()`, and reads back to itself.
+    let mut codes = std::collections::BTreeSet::new();
+    for e in &errors {
+        let json = serde_json::to_value(e).unwrap();
+        assert_eq!(json["code"], e.code(), "{e:?}");
+        assert!(codes.insert(e.code()), "code {} used twice", e.code());
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(&back, e);
+    }
+}
+
+#[test]
+fn error_serde_form() {
+    // rule: X-3 — the serde form of errors is a public format with a `code`.
+    let errors = [
+        Error::LastManager,
+        Error::OwnerOnlyPermission {
+            permission: Permission::ManagePayoutSettings,
+        },
+        Error::AlreadyGranted {
+            principal: u(1),
+            grant: role(Role::Developer),
+        },
+    ];
+    insta::assert_json_snapshot!("error_serde_form", errors);
 }
