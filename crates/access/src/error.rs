@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::permission::Permission;
 use crate::principal::Principal;
-use crate::role::Grant;
 
 /// Why a command was refused or a value could not be read. Nothing is changed when a
 /// command returns an error (rule X-3).
@@ -69,22 +68,6 @@ pub enum Error {
         /// The principal named twice.
         principal: Principal,
     },
-    /// The principal already holds exactly this grant.
-    #[error("{principal} already holds {grant}: nothing to grant")]
-    AlreadyGranted {
-        /// The principal.
-        principal: Principal,
-        /// The grant.
-        grant: Grant,
-    },
-    /// The principal does not hold the grant to revoke.
-    #[error("{principal} does not hold {grant}: nothing to revoke")]
-    NotGranted {
-        /// The principal.
-        principal: Principal,
-        /// The grant.
-        grant: Grant,
-    },
     /// A grant to the owner account, which always holds the Owner role.
     #[error(
         "the owner account always holds the Owner role (rules PAY-1, ROL-7): it cannot be granted or revoked anything"
@@ -103,22 +86,6 @@ pub enum Error {
         user: UserId,
         /// The user's tenant.
         user_tenant: TenantId,
-    },
-    /// The user is already a member of the group.
-    #[error("user {user} is already a member of group {group}")]
-    AlreadyMember {
-        /// The group.
-        group: GroupId,
-        /// The user.
-        user: UserId,
-    },
-    /// The user is not a member of the group.
-    #[error("user {user} is not a member of group {group}")]
-    NotMember {
-        /// The group.
-        group: GroupId,
-        /// The user.
-        user: UserId,
     },
     /// The change would leave the account without a user holding the Manager role.
     #[error(
@@ -139,12 +106,8 @@ impl Error {
             Error::AlreadyRegistered { .. } => "already_registered",
             Error::NoPrincipals => "no_principals",
             Error::DuplicatePrincipal { .. } => "duplicate_principal",
-            Error::AlreadyGranted { .. } => "already_granted",
-            Error::NotGranted { .. } => "not_granted",
             Error::OwnerAccountGrant => "owner_account_grant",
             Error::MemberOfOtherTenant { .. } => "member_of_other_tenant",
-            Error::AlreadyMember { .. } => "already_member",
-            Error::NotMember { .. } => "not_member",
             Error::LastManager => "last_manager",
         }
     }

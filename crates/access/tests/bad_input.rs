@@ -1,6 +1,6 @@
 //! Bad input: typed errors that name the rule, nothing changed.
 
-use partnerkit_access::{Access, Command, Error, Grant, Permission, PermissionSet, Role};
+use partnerkit_access::{Access, Command, Error, Event, Grant, Permission, PermissionSet, Role};
 use partnerkit_core::testing::given;
 
 use crate::support::*;
@@ -97,23 +97,6 @@ fn other_refusals() {
         Error::DuplicatePrincipal { principal: u(1) },
     );
     check(
-        grant(u(1), role(Role::Developer)),
-        Error::AlreadyGranted {
-            principal: u(1),
-            grant: role(Role::Developer),
-        },
-    );
-    check(
-        Command::Revoke {
-            principal: u(1),
-            grant: role(Role::Manager),
-        },
-        Error::NotGranted {
-            principal: u(1),
-            grant: role(Role::Manager),
-        },
-    );
-    check(
         grant(
             partnerkit_access::Principal::OwnerAccount(owner()),
             role(Role::Owner),
@@ -134,19 +117,58 @@ fn other_refusals() {
         Error::UnknownPrincipal { principal: u(9) },
     );
     check(
-        Command::RemoveGroupMember {
-            group: group(1),
-            user: user(1),
-        },
-        Error::NotMember {
-            group: group(1),
-            user: user(1),
-        },
-    );
-    check(
         Command::RemoveApp { app: app(1) },
         Error::UnknownPrincipal { principal: a(1) },
     );
+}
+
+#[test]
+fn a_command_whose_effect_already_holds_decides_to_no_events() {
+    // rule: X-3 — a no-op is not an error and changes nothing (the crate's documented rule).
+    let past = events([
+        reg_user(1, T1),
+        reg_user(2, T1),
+        reg_group(1, T1),
+        members(1, &[1]),
+        grant(u(1), role(Role::Developer)),
+    ]);
+    let none = |cmd: Command| given::<Access>(past.clone()).when(cmd).then([]);
+    none(grant(u(1), role(Role::Developer)));
+    none(Command::GrantMany {
+        principals: vec![u(1)],
+        grant: role(Role::Developer),
+    });
+    none(Command::Revoke {
+        principal: u(1),
+        grant: role(Role::Manager),
+    });
+    none(Command::SetGrants {
+        principal: u(1),
+        grants: vec![role(Role::Developer)],
+    });
+    none(Command::AddGroupMember {
+        group: group(1),
+        user: user(1),
+    });
+    none(Command::RemoveGroupMember {
+        group: group(1),
+        user: user(2),
+    });
+    none(members(1, &[1]));
+    none(Command::SetCanSignIn {
+        user: user(1),
+        can_sign_in: true,
+    });
+    // Granting to many names only those lacking it.
+    given::<Access>(past.clone())
+        .when(Command::GrantMany {
+            principals: vec![u(1), u(2)],
+            grant: role(Role::Developer),
+        })
+        .then([Event::Granted {
+            principals: vec![u(2)],
+            grant: role(Role::Developer),
+        }]);
 }
 
 #[test]
@@ -166,28 +188,12 @@ fn error_messages() {
         Error::AlreadyRegistered { principal: g(1) },
         Error::NoPrincipals,
         Error::DuplicatePrincipal { principal: a(1) },
-        Error::AlreadyGranted {
-            principal: u(1),
-            grant: role(Role::Developer),
-        },
-        Error::NotGranted {
-            principal: u(1),
-            grant: Grant::Custom(Permission::ViewReports.into()),
-        },
         Error::OwnerAccountGrant,
         Error::MemberOfOtherTenant {
             group: group(1),
             group_tenant: tenant(T1),
             user: user(2),
             user_tenant: tenant(T2),
-        },
-        Error::AlreadyMember {
-            group: group(1),
-            user: user(1),
-        },
-        Error::NotMember {
-            group: group(1),
-            user: user(1),
         },
         Error::LastManager,
     ];
@@ -213,10 +219,7 @@ fn error_serde_form() {
         Error::OwnerOnlyPermission {
             permission: Permission::ManagePayoutSettings,
         },
-        Error::AlreadyGranted {
-            principal: u(1),
-            grant: role(Role::Developer),
-        },
+        Error::DuplicatePrincipal { principal: u(1) },
     ];
     insta::assert_json_snapshot!("error_serde_form", errors);
 }
