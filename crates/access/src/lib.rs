@@ -11,6 +11,7 @@
 //! let (tenant, ann, bob, devs): (TenantId, UserId, UserId, GroupId) =
 //!     (ctx.new_id(), ctx.new_id(), ctx.new_id(), ctx.new_id());
 //! let mut state = Default::default();
+//! let mut index = AccessIndex::default();
 //! for command in [
 //!     Command::RegisterUser { user: ann, tenant, can_sign_in: true },
 //!     Command::RegisterUser { user: bob, tenant, can_sign_in: true },
@@ -19,11 +20,14 @@
 //!     Command::Grant { principal: Principal::User(ann), grant: Grant::Role(Role::Manager) },
 //!     Command::Grant { principal: Principal::Group(devs), grant: Grant::Role(Role::Developer) },
 //! ] {
-//!     Access::execute(&mut state, command, &ctx)?;
+//!     // The live index follows each accepted event in time proportional to what it touches.
+//!     for event in Access::execute(&mut state, command, &ctx)? {
+//!         index.apply(&event);
+//!     }
 //! }
+//! assert_eq!(index, AccessIndex::build(&state));
 //!
-//! // One index per state version; each check is a lookup and a bit test.
-//! let index = AccessIndex::build(&state);
+//! // Each check is a lookup and a bit test.
 //! let publish = index.authorize(&Request::new(bob, Permission::PublishOffers));
 //! assert!(publish.is_allowed());
 //! assert_eq!(publish.allowed_by().map(|s| s.holder), Some(Principal::Group(devs)));
@@ -46,7 +50,8 @@
 //! - **Commands**: [`Access`] implements [`Decider`](partnerkit_core::Decider) over
 //!   [`AccessState`] with [`Command`]s and [`Event`]s: register and remove principals, set
 //!   group members and who can sign in, grant and revoke.
-//! - **Decisions**: [`AccessIndex`] is built from the state; [`authorize`],
+//! - **Decisions**: [`AccessIndex`] is built from the state and kept live event by event;
+//!   [`authorize`],
 //!   [`authorize_batch`], [`AccessIndex::effective_permissions`] ("what may this principal
 //!   do") and [`AccessIndex::who_may`] ("who may do this") answer from it. Each [`Decision`]
 //!   carries its [`Explanation`]. [`authorize_scan`] is the slow reference evaluation.
@@ -85,8 +90,11 @@
 //! the roles that would give it and what the principal does hold (rule ROL-6). Its `Display`
 //! and serde form spell this out. An unknown or removed principal is denied everything.
 //!
-//! The index keeps each principal's effective permissions as a bitset in a dense slot, so a
-//! check costs one hash lookup and a bit test; rebuild it after every accepted command.
+//! The index keeps each principal's effective permissions as a bitset in its slot, so a
+//! check costs one hash lookup and a bit test. Build it once from a state
+//! ([`AccessIndex::build`]), then keep it live with [`AccessIndex::apply`] for each event:
+//! an event costs time proportional to what it touches (a grant to a group: that group's
+//! members), never a rebuild.
 //!
 //! # Revocation and the last Manager
 //!

@@ -624,10 +624,12 @@ pub enum Event {
 /// touches (the principal, its groups; for a group, its members), never to the account;
 /// removing a tenant costs time proportional to the tenant. Applying an event likewise.
 ///
-/// A command whose effect already holds decides to no events where this crate says so
-/// ([`Command::SetCanSignIn`] to the current value); the older commands keep their typed
-/// refusals ([`Error::AlreadyGranted`], [`Error::NotGranted`], [`Error::AlreadyMember`],
-/// [`Error::NotMember`]).
+/// A command whose effect already holds decides to **no events** (`Ok(vec![])`), not an
+/// error: granting a grant the principal holds (to many: only those lacking it are named in
+/// the event), revoking one it does not hold, adding a member twice, removing a non-member,
+/// replacing grants with the same ones, setting who can sign in to the current value. Bad
+/// input is still an error (an unknown principal, an invalid custom set, a principal named
+/// twice); so is registering a principal already known ([`Error::AlreadyRegistered`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Access;
 
@@ -728,6 +730,9 @@ fn decide_events(
                 state.require_member_tenant(group, user)?;
                 set.insert(user);
             }
+            if state.groups.get(&group).is_some_and(|g| g.members == set) {
+                return Ok((vec![], None)); // the same members: nothing to do
+            }
             let members = set.iter().copied().collect();
             let change = Change::Members { group, after: set };
             (
@@ -742,7 +747,7 @@ fn decide_events(
                 .get(&group)
                 .is_some_and(|g| g.members.contains(&user))
             {
-                return Err(Error::AlreadyMember { group, user });
+                return Ok((vec![], None)); // already a member: nothing to do
             }
             (vec![Event::GroupMemberAdded { group, user }], None)
         }
@@ -753,7 +758,7 @@ fn decide_events(
                 .get(&group)
                 .is_some_and(|g| g.members.contains(&user))
             {
-                return Err(Error::NotMember { group, user });
+                return Ok((vec![], None)); // not a member: nothing to do
             }
             let change = Change::Leave { group, user };
             (
@@ -762,7 +767,9 @@ fn decide_events(
             )
         }
         Command::Grant { principal, grant } => {
-            check_grant(state, principal, grant)?;
+            if !check_grant(state, principal, grant)? {
+                return Ok((vec![], None)); // already held: nothing to do
+            }
             let principals = vec![principal];
             (vec![Event::Granted { principals, grant }], None)
         }
@@ -771,18 +778,28 @@ fn decide_events(
                 return Err(Error::NoPrincipals);
             }
             let mut seen = BTreeSet::new();
-            for p in &principals {
-                if !seen.insert(*p) {
-                    return Err(Error::DuplicatePrincipal { principal: *p });
+            let mut lacking = Vec::with_capacity(principals.len());
+            for p in principals {
+                if !seen.insert(p) {
+                    return Err(Error::DuplicatePrincipal { principal: p });
                 }
-                check_grant(state, *p, grant)?;
+                if check_grant(state, p, grant)? {
+                    lacking.push(p);
+                }
             }
-            (vec![Event::Granted { principals, grant }], None)
+            if lacking.is_empty() {
+                return Ok((vec![], None)); // every principal holds it already
+            }
+            let event = Event::Granted {
+                principals: lacking,
+                grant,
+            };
+            (vec![event], None)
         }
         Command::Revoke { principal, grant } => {
             state.require_grantable(principal)?;
             let Some(current) = state.grants(principal).filter(|g| g.contains(&grant)) else {
-                return Err(Error::NotGranted { principal, grant });
+                return Ok((vec![], None)); // not held: nothing to do
             };
             let mut after = current.clone();
             after.remove(&grant);
@@ -847,13 +864,11 @@ fn not_registered(state: &AccessState, principal: Principal) -> Result<(), Error
     }
 }
 
-fn check_grant(state: &AccessState, principal: Principal, grant: Grant) -> Result<(), Error> {
+/// Checks that `grant` may be given to `principal`; true if the principal lacks it.
+fn check_grant(state: &AccessState, principal: Principal, grant: Grant) -> Result<bool, Error> {
     grant.check()?;
     state.require_grantable(principal)?;
-    if state.holds(principal, grant) {
-        return Err(Error::AlreadyGranted { principal, grant });
-    }
-    Ok(())
+    Ok(!state.holds(principal, grant))
 }
 
 /// Rule USR-7: refuse a change that takes the Manager role from the last user who can sign

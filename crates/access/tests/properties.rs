@@ -65,6 +65,25 @@ fn run(cmds: Vec<Command>) -> (AccessState, Vec<partnerkit_access::Event>) {
     (st, evs)
 }
 
+/// Runs the commands like `run`, keeping an index live; after every accepted event checks it
+/// equals a fresh build of the state.
+fn run_live(cmds: Vec<Command>) -> Result<(AccessState, AccessIndex), TestCaseError> {
+    let ids = SequentialIds::default();
+    let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+    let mut st = AccessState::default();
+    let mut live = AccessIndex::default();
+    for c in cmds {
+        if let Ok(evs) = Access::decide(&st, c, &ctx) {
+            for e in &evs {
+                Access::apply(&mut st, e);
+                live.apply(e);
+                prop_assert_eq!(&live, &AccessIndex::build(&st), "after {:?}", e);
+            }
+        }
+    }
+    Ok((st, live))
+}
+
 fn all_principals() -> Vec<Principal> {
     let mut v: Vec<Principal> = (1..=7).map(u).collect();
     v.extend((1..=3).map(g));
@@ -284,6 +303,20 @@ proptest! {
         if had && !after.users().is_empty() {
             prop_assert!(!after.managers().is_empty());
         }
+    }
+
+    #[test]
+    fn a_live_index_equals_a_fresh_build_after_every_event(cmds in prop::collection::vec(command(), 0..60)) {
+        // Issue 14: the index follows events without a rebuild, and answers like the
+        // reference scan of the state.
+        let (st, live) = run_live(cmds)?;
+        for r in all_requests() {
+            prop_assert_eq!(live.authorize(&r), authorize_scan(&st, &r));
+            prop_assert_eq!(live.grants_reaching(r.principal), AccessIndex::build(&st).grants_reaching(r.principal));
+        }
+        // And it can be started from a build of a state read back from JSON.
+        let back: AccessState = serde_json::from_str(&serde_json::to_string(&st).unwrap()).unwrap();
+        prop_assert_eq!(&AccessIndex::build(&back), &live);
     }
 
     #[test]
