@@ -234,18 +234,18 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                     rule: "USR-3",
                 });
             }
-            for (i, u) in users.iter().enumerate() {
+            // Each user costs O(log n): indexed lookups, and sets of the batch so far.
+            let mut ids = BTreeSet::new();
+            let mut usernames = BTreeSet::new();
+            for u in &users {
                 check_new_user(s, u.user, tenant)?;
-                let earlier = users.iter().take(i);
-                if earlier.clone().any(|e| e.user == u.user) {
+                if !ids.insert(u.user) {
                     return Err(Error::DuplicateInBatch {
                         what: "user",
                         id: u.user.to_string(),
                     });
                 }
-                if username_taken(s, tenant, &u.username)
-                    || earlier.clone().any(|e| e.username == u.username)
-                {
+                if s.username_taken(tenant, &u.username) || !usernames.insert(&u.username) {
                     return Err(Error::UsernameTaken {
                         username: u.username.clone(),
                     });
@@ -267,14 +267,15 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             if global_admin && reset_email.is_none() {
                 return Err(Error::GlobalAdminNeedsResetEmail);
             }
-            if username_taken(s, tenant, &username) {
+            if s.username_taken(tenant, &username) {
                 return Err(Error::UsernameTaken { username });
             }
-            for (i, g) in groups.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for g in &groups {
                 if s.group(*g).is_none_or(|group| group.tenant != tenant) {
                     return Err(Error::GroupNotInAccount { group: *g });
                 }
-                if groups.iter().take(i).any(|e| e == g) {
+                if !seen.insert(*g) {
                     return Err(Error::DuplicateInBatch {
                         what: "group",
                         id: g.to_string(),
@@ -308,7 +309,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             global_admin_of(s, ctx, tenant, "inviting guests", "USR-5")?;
             let mut events = Vec::with_capacity(invitees.emails().len());
             for email in invitees.emails() {
-                if username_taken(s, tenant, email) {
+                if s.username_taken(tenant, email) {
                     return Err(Error::AlreadyInvited {
                         email: email.clone(),
                         tenant,
@@ -404,11 +405,12 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                     rule: "GRP-1",
                 });
             }
-            for (i, g) in groups.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for g in &groups {
                 if s.group(g.group).is_some() {
                     return Err(Error::GroupAlreadyInAccount { group: g.group });
                 }
-                if groups.iter().take(i).any(|e| e.group == g.group) {
+                if !seen.insert(g.group) {
                     return Err(Error::DuplicateInBatch {
                         what: "group",
                         id: g.group.to_string(),
@@ -418,7 +420,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 // to this tenant.
                 check_members(
                     &g.members,
-                    |m| tenant_of(s, m).is_none_or(|t| t == tenant),
+                    |m| s.tenant_of(m).is_none_or(|t| t == tenant),
                     tenant,
                 )?;
             }
@@ -496,12 +498,14 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                     rule: "APP-1",
                 });
             }
-            for (i, a) in apps.iter().enumerate() {
+            let mut ids = BTreeSet::new();
+            let mut reply_urls = BTreeSet::new();
+            let mut app_id_uris = BTreeSet::new();
+            for a in &apps {
                 if s.app(a.app).is_some() {
                     return Err(Error::AppAlreadyInAccount { app: a.app });
                 }
-                let earlier: Vec<_> = apps.iter().take(i).collect();
-                if earlier.iter().any(|e| e.app == a.app) {
+                if !ids.insert(a.app) {
                     return Err(Error::DuplicateInBatch {
                         what: "app",
                         id: a.app.to_string(),
@@ -509,12 +513,12 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 }
                 check_unique_urls(s, tenant, a.reply_url.as_ref(), a.app_id_uri.as_ref())?;
                 if let Some(url) = &a.reply_url
-                    && earlier.iter().any(|e| e.reply_url.as_ref() == Some(url))
+                    && !reply_urls.insert(url)
                 {
                     return Err(Error::ReplyUrlTaken { url: url.clone() });
                 }
                 if let Some(uri) = &a.app_id_uri
-                    && earlier.iter().any(|e| e.app_id_uri.as_ref() == Some(uri))
+                    && !app_id_uris.insert(uri)
                 {
                     return Err(Error::AppIdUriTaken { uri: uri.clone() });
                 }
@@ -551,12 +555,13 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 .ok_or(Error::AppNotInAccount { app: *first })?
                 .tenant;
             manage(s, ctx, tenant)?;
-            for (i, a) in apps.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for a in &apps {
                 let app = s.app(*a).ok_or(Error::AppNotInAccount { app: *a })?;
                 if app.tenant != tenant {
                     return Err(Error::NotSignedInFromTenant { tenant: app.tenant });
                 }
-                if apps.iter().take(i).any(|e| e == a) {
+                if !seen.insert(*a) {
                     return Err(Error::DuplicateInBatch {
                         what: "app",
                         id: a.to_string(),
@@ -722,22 +727,13 @@ fn pending_invitation(u: &User) -> Result<partnerkit_core::InvitationId, Error> 
     }
 }
 
-/// The tenant a user id belongs to in the account: as a user, or as a member of a group.
-fn tenant_of(s: &Account, user: UserId) -> Option<TenantId> {
-    s.user(user).map(|u| u.tenant).or_else(|| {
-        s.groups()
-            .find(|g| g.members.contains(&user))
-            .map(|g| g.tenant)
-    })
-}
-
 /// A user id about to become a user of `tenant`: not a user of the account yet, and not a
 /// member of another tenant's group (a directory user belongs to one tenant).
 fn check_new_user(s: &Account, user: UserId, tenant: TenantId) -> Result<(), Error> {
     if s.user(user).is_some() {
         return Err(Error::UserAlreadyInAccount { user });
     }
-    match tenant_of(s, user) {
+    match s.tenant_of(user) {
         Some(other) if other != tenant => Err(Error::UserOfAnotherTenant {
             user,
             tenant: other,
@@ -749,10 +745,6 @@ fn check_new_user(s: &Account, user: UserId, tenant: TenantId) -> Result<(), Err
 fn domain_in_use(s: &Account, domain: &DomainName) -> bool {
     s.tenants().any(|t| t.domain == *domain)
         || s.pending_associations().any(|p| p.domain == *domain)
-}
-
-fn username_taken(s: &Account, tenant: TenantId, username: &partnerkit_core::EmailAddress) -> bool {
-    s.users_of(tenant).any(|u| u.username == *username)
 }
 
 fn check_secret(secret: &SecretString, what: &'static str, min: usize) -> Result<(), Error> {
@@ -768,11 +760,12 @@ fn check_members(
     allowed: impl Fn(UserId) -> bool,
     tenant: TenantId,
 ) -> Result<(), Error> {
-    for (i, m) in members.iter().enumerate() {
+    let mut seen = BTreeSet::new();
+    for m in members {
         if !allowed(*m) {
             return Err(Error::MemberNotInTenant { user: *m, tenant });
         }
-        if members.iter().take(i).any(|e| e == m) {
+        if !seen.insert(*m) {
             return Err(Error::DuplicateInBatch {
                 what: "member",
                 id: m.to_string(),
@@ -789,17 +782,15 @@ fn check_unique_urls(
     reply_url: Option<&Url>,
     app_id_uri: Option<&Url>,
 ) -> Result<(), Error> {
-    for a in s.apps().filter(|a| a.tenant == tenant) {
-        if let Some(url) = reply_url
-            && a.reply_url.as_ref() == Some(url)
-        {
-            return Err(Error::ReplyUrlTaken { url: url.clone() });
-        }
-        if let Some(uri) = app_id_uri
-            && a.app_id_uri.as_ref() == Some(uri)
-        {
-            return Err(Error::AppIdUriTaken { uri: uri.clone() });
-        }
+    if let Some(url) = reply_url
+        && s.reply_url_taken(tenant, url)
+    {
+        return Err(Error::ReplyUrlTaken { url: url.clone() });
+    }
+    if let Some(uri) = app_id_uri
+        && s.app_id_uri_taken(tenant, uri)
+    {
+        return Err(Error::AppIdUriTaken { uri: uri.clone() });
     }
     Ok(())
 }

@@ -198,6 +198,10 @@ proptest! {
                     prop_assert!(signed_in(&state, id(t)).is_empty());
                 }
             }
+            // The derived indexes kept by apply equal the ones rebuilt when a state is read.
+            let back: Account =
+                serde_json::from_value(serde_json::to_value(&state).unwrap()).unwrap();
+            prop_assert_eq!(&back, &state);
             let now = state.publisher_ids().unwrap();
             prop_assert_eq!(now.account, ids0.account);
             prop_assert_eq!(&now.seller_id, &ids0.seller_id);
