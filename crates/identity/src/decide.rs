@@ -18,6 +18,29 @@ use crate::state::Account;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Identity;
 
+/// # No-ops
+///
+/// A command whose effect already holds decides to no events (`Ok(vec![])`), not an error,
+/// once the actor's checks and the confirmation have passed:
+///
+/// - setting a value to what it already is: `ChangeDisplayName`, `SetSellerContact`,
+///   `SetCompanyApprover`, `RecordVerification` with the step's current state, `RenameUser`
+///   with the user's current name;
+/// - `ChangeGroupMembers` that adds only members and removes only non-members;
+/// - `AcceptInvitation` of an invitation already accepted (by the guest or the marketplace);
+/// - `BeginTenantAssociation` identical to the one already waiting (a different one is
+///   [`Error::AssociationAlreadyPending`]), `ConfirmTenantAssociation` of an associated
+///   tenant, `CancelTenantAssociation` with nothing waiting;
+/// - removing what the account does not have: `RemoveTenant` of a tenant not associated,
+///   `RemoveGroup` of a group not in the account, `RemoveApps` leaves out apps not in it (all
+///   of them: no-op), `DeleteKey` of a key the app does not have.
+///
+/// Not no-ops: `RemoveUser` of a user never added is [`Error::UserNotInAccount`] (rule USR-7:
+/// such users are not the account's to remove); adding principals already in the account is
+/// refused ([`Error::UserAlreadyInAccount`] and the like), since the host grants the added
+/// principals a role in the same step; `ResendInvitation` of an accepted invitation has
+/// nothing to send ([`Error::InvitationNotPending`]); `DeleteKey` on an app not in the account
+/// is [`Error::AppNotInAccount`].
 impl Decider for Identity {
     type State = Account;
     type Command = Command;
@@ -79,15 +102,29 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 },
                 other => other,
             };
+            if *profile.verification.get(step) == state {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::VerificationRecorded { step, state }])
         }
         Command::ChangeDisplayName { display_name } => {
+            if profile.display_name == display_name {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::DisplayNameChanged { display_name }])
         }
-        Command::SetSellerContact { contact } => Ok(vec![Event::SellerContactSet { contact }]),
+        Command::SetSellerContact { contact } => {
+            if profile.seller_contact.as_ref() == Some(&contact) {
+                return Ok(vec![]); // no-op
+            }
+            Ok(vec![Event::SellerContactSet { contact }])
+        }
         Command::SetCompanyApprover { approver } => {
             if profile.account_type != AccountType::Company {
                 return Err(Error::ApproverOnlyForCompanies);
+            }
+            if profile.company_approver.as_ref() == Some(&approver) {
+                return Ok(vec![]); // no-op
             }
             Ok(vec![Event::CompanyApproverSet { approver }])
         }
@@ -102,8 +139,16 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             if s.tenant(tenant).is_some() {
                 return Err(Error::TenantAlreadyAssociated { tenant });
             }
-            if s.pending_association(tenant).is_some() {
-                return Err(Error::AssociationAlreadyPending { tenant });
+            if let Some(p) = s.pending_association(tenant) {
+                let same = p.organization == organization
+                    && p.domain == domain
+                    && p.synced_from_on_premises == synced_from_on_premises
+                    && p.first_user == first_user;
+                return if same {
+                    Ok(vec![]) // no-op: this very association is already waiting
+                } else {
+                    Err(Error::AssociationAlreadyPending { tenant })
+                };
             }
             if domain_in_use(s, &domain) {
                 return Err(Error::DomainTaken {
@@ -123,7 +168,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::ConfirmTenantAssociation { tenant } => {
             if s.tenant(tenant).is_some() {
-                return Err(Error::TenantAlreadyAssociated { tenant });
+                return Ok(vec![]); // no-op: already associated (nothing can be pending then)
             }
             let p = s
                 .pending_association(tenant)
@@ -150,7 +195,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CancelTenantAssociation { tenant } => {
             if s.pending_association(tenant).is_none() {
-                return Err(Error::NoPendingAssociation { tenant });
+                return Ok(vec![]); // no-op: nothing is waiting
             }
             Ok(vec![Event::TenantAssociationCancelled { tenant }])
         }
@@ -198,7 +243,9 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveTenant { tenant, confirmed } => {
             confirm(confirmed, "a tenant", "TEN-4")?;
-            associated(s, tenant)?;
+            if s.tenant(tenant).is_none() {
+                return Ok(vec![]); // no-op: not associated, nobody signs in from it
+            }
             // The only tenant first: its Managers are all signed in from it, and "sign in
             // from another tenant" would send them looking for one that does not exist. An
             // owner-account actor is the account's signed-in owner: the facade builds it
@@ -230,8 +277,8 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if users.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "user",
-                    rule: "USR-3",
+                    what: "user".into(),
+                    rule: "USR-3".into(),
                 });
             }
             // Each user costs O(log n): indexed lookups, and sets of the batch so far.
@@ -241,7 +288,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 check_new_user(s, u.user, tenant)?;
                 if !ids.insert(u.user) {
                     return Err(Error::DuplicateInBatch {
-                        what: "user",
+                        what: "user".into(),
                         id: u.user.to_string(),
                     });
                 }
@@ -277,7 +324,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 }
                 if !seen.insert(*g) {
                     return Err(Error::DuplicateInBatch {
-                        what: "group",
+                        what: "group".into(),
                         id: g.to_string(),
                     });
                 }
@@ -299,6 +346,9 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         Command::RenameUser { user, name } => {
             let u = account_user(s, user)?;
             manage(s, ctx, u.tenant)?;
+            if u.name.as_ref() == Some(&name) {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::UserRenamed {
                 tenant: u.tenant,
                 user,
@@ -338,12 +388,23 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::AcceptInvitation { user } => {
             let u = account_user(s, user)?;
-            let invitation = pending_invitation(u)?;
             let allowed = match ctx.actor() {
                 Actor::User { tenant, user: who } => who == user && tenant == u.tenant,
                 Actor::Marketplace => true,
                 _ => false,
             };
+            let already_accepted = u
+                .invitation
+                .as_ref()
+                .is_some_and(|i| i.status == crate::directory::InvitationStatus::Accepted);
+            if already_accepted {
+                return if allowed {
+                    Ok(vec![]) // no-op
+                } else {
+                    Err(Error::NotTheInvitee { user })
+                };
+            }
+            let invitation = pending_invitation(u)?;
             if !allowed {
                 return Err(Error::NotTheInvitee { user });
             }
@@ -401,8 +462,8 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if groups.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "group",
-                    rule: "GRP-1",
+                    what: "group".into(),
+                    rule: "GRP-1".into(),
                 });
             }
             let mut seen = BTreeSet::new();
@@ -412,7 +473,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 }
                 if !seen.insert(g.group) {
                     return Err(Error::DuplicateInBatch {
-                        what: "group",
+                        what: "group".into(),
                         id: g.group.to_string(),
                     });
                 }
@@ -452,7 +513,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             let remove: BTreeSet<UserId> = remove.into_iter().collect();
             if let Some(both) = add.intersection(&remove).next() {
                 return Err(Error::DuplicateInBatch {
-                    what: "member",
+                    what: "member".into(),
                     id: both.to_string(),
                 });
             }
@@ -470,7 +531,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 .filter(|m| g.members.contains(m))
                 .collect();
             if added.is_empty() && removed.is_empty() {
-                return Err(Error::NoMembershipChange);
+                return Ok(vec![]); // no-op: every member to add is in, every one to remove out
             }
             Ok(vec![Event::GroupMembersChanged {
                 tenant: g.tenant,
@@ -481,7 +542,9 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveGroup { group, confirmed } => {
             confirm(confirmed, "a group", "GRP-3")?;
-            let g = s.group(group).ok_or(Error::GroupNotInAccount { group })?;
+            let Some(g) = s.group(group) else {
+                return Ok(vec![]); // no-op: not (or no longer) in the account
+            };
             manage(s, ctx, g.tenant)?;
             Ok(vec![Event::GroupRemoved {
                 tenant: g.tenant,
@@ -494,8 +557,8 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if apps.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "app",
-                    rule: "APP-1",
+                    what: "app".into(),
+                    rule: "APP-1".into(),
                 });
             }
             let mut ids = BTreeSet::new();
@@ -507,7 +570,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 }
                 if !ids.insert(a.app) {
                     return Err(Error::DuplicateInBatch {
-                        what: "app",
+                        what: "app".into(),
                         id: a.app.to_string(),
                     });
                 }
@@ -544,31 +607,36 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveApps { apps, confirmed } => {
             confirm(confirmed, "apps", "APP-3")?;
-            let Some(first) = apps.first() else {
+            if apps.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "app",
-                    rule: "APP-3",
+                    what: "app".into(),
+                    rule: "APP-3".into(),
                 });
-            };
-            let tenant = s
-                .app(*first)
-                .ok_or(Error::AppNotInAccount { app: *first })?
-                .tenant;
-            manage(s, ctx, tenant)?;
+            }
             let mut seen = BTreeSet::new();
             for a in &apps {
-                let app = s.app(*a).ok_or(Error::AppNotInAccount { app: *a })?;
-                if app.tenant != tenant {
-                    return Err(Error::NotSignedInFromTenant { tenant: app.tenant });
-                }
                 if !seen.insert(*a) {
                     return Err(Error::DuplicateInBatch {
-                        what: "app",
+                        what: "app".into(),
                         id: a.to_string(),
                     });
                 }
             }
-            Ok(vec![Event::AppsRemoved { tenant, apps }])
+            // Apps not (or no longer) in the account are already removed: they are left out.
+            let known: Vec<&App> = apps.iter().filter_map(|a| s.app(*a)).collect();
+            let Some(tenant) = known.first().map(|a| a.tenant) else {
+                return Ok(vec![]); // no-op
+            };
+            manage(s, ctx, tenant)?;
+            if let Some(other) = known.iter().find(|a| a.tenant != tenant) {
+                return Err(Error::NotSignedInFromTenant {
+                    tenant: other.tenant,
+                });
+            }
+            Ok(vec![Event::AppsRemoved {
+                tenant,
+                apps: known.iter().map(|a| a.id).collect(),
+            }])
         }
         Command::AddKey {
             app,
@@ -609,7 +677,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             let a = account_app(s, app)?;
             manage(s, ctx, a.tenant)?;
             if !a.keys.contains_key(&key) {
-                return Err(Error::KeyNotFound { app, key });
+                return Ok(vec![]); // no-op: no such key (any more)
             }
             Ok(vec![Event::KeyDeleted {
                 tenant: a.tenant,
@@ -659,7 +727,10 @@ fn marketplace_only(
     if ctx.actor() == Actor::Marketplace {
         Ok(())
     } else {
-        Err(Error::MarketplaceOnly { action, rule })
+        Err(Error::MarketplaceOnly {
+            action: action.into(),
+            rule: rule.into(),
+        })
     }
 }
 
@@ -667,7 +738,10 @@ fn confirm(confirmed: bool, what: &'static str, rule: &'static str) -> Result<()
     if confirmed {
         Ok(())
     } else {
-        Err(Error::NotConfirmed { what, rule })
+        Err(Error::NotConfirmed {
+            what: what.into(),
+            rule: rule.into(),
+        })
     }
 }
 
@@ -697,16 +771,19 @@ fn global_admin_of<'s>(
     match ctx.actor() {
         Actor::User { user, .. } if s.is_global_admin(tenant, user) => Ok(t),
         _ => Err(Error::NotGlobalAdmin {
-            action,
+            action: action.into(),
             tenant,
-            rule,
+            rule: rule.into(),
         }),
     }
 }
 
 fn not_synced(t: &Tenant, what: &'static str) -> Result<(), Error> {
     if t.synced_from_on_premises {
-        Err(Error::DirectorySynced { tenant: t.id, what })
+        Err(Error::DirectorySynced {
+            tenant: t.id,
+            what: what.into(),
+        })
     } else {
         Ok(())
     }
@@ -749,7 +826,10 @@ fn domain_in_use(s: &Account, domain: &DomainName) -> bool {
 
 fn check_secret(secret: &SecretString, what: &'static str, min: usize) -> Result<(), Error> {
     if secret.len() < min {
-        Err(Error::SecretTooShort { what, min })
+        Err(Error::SecretTooShort {
+            what: what.into(),
+            min,
+        })
     } else {
         Ok(())
     }
@@ -767,7 +847,7 @@ fn check_members(
         }
         if !seen.insert(*m) {
             return Err(Error::DuplicateInBatch {
-                what: "member",
+                what: "member".into(),
                 id: m.to_string(),
             });
         }
