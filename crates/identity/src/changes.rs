@@ -265,13 +265,8 @@ impl Account {
         }
     }
 
-    /// True if `user` is a member of a group of the account other than those in `except`.
-    fn is_member_outside(&self, user: UserId, except: &BTreeSet<GroupId>) -> bool {
-        self.groups_of(user).iter().any(|g| !except.contains(g))
-    }
-
     /// True if the account no longer knows `user`: not a user of it, in none of its groups.
     fn is_forgotten(&self, user: UserId) -> bool {
-        self.user(user).is_none() && self.groups_of(user).is_empty()
+        self.user(user).is_none() && !self.is_member_outside(user, &BTreeSet::new())
     }
 }

@@ -20,6 +20,29 @@ use crate::state::Account;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Identity;
 
+/// # No-ops
+///
+/// A command whose effect already holds decides to no events (`Ok(vec![])`), not an error,
+/// once the actor's checks and the confirmation have passed:
+///
+/// - setting a value to what it already is: `ChangeDisplayName`, `SetSellerContact`,
+///   `SetCompanyApprover`, `RecordVerification` with the step's current state, `RenameUser`
+///   with the user's current name;
+/// - `ChangeGroupMembers` that adds only members and removes only non-members;
+/// - `AcceptInvitation` of an invitation already accepted (by the guest or the marketplace);
+/// - `BeginTenantAssociation` identical to the one already waiting (a different one is
+///   [`Error::AssociationAlreadyPending`]), `ConfirmTenantAssociation` of an associated
+///   tenant, `CancelTenantAssociation` with nothing waiting;
+/// - removing what the account does not have: `RemoveTenant` of a tenant not associated,
+///   `RemoveGroup` of a group not in the account, `RemoveApps` leaves out apps not in it (all
+///   of them: no-op), `DeleteKey` of a key the app does not have.
+///
+/// Not no-ops: `RemoveUser` of a user never added is [`Error::UserNotInAccount`] (rule USR-7:
+/// such users are not the account's to remove); adding principals already in the account is
+/// refused ([`Error::UserAlreadyInAccount`] and the like), since the host grants the added
+/// principals a role in the same step; `ResendInvitation` of an accepted invitation has
+/// nothing to send ([`Error::InvitationNotPending`]); `DeleteKey` on an app not in the account
+/// is [`Error::AppNotInAccount`].
 impl Decider for Identity {
     type State = Account;
     type Command = Command;
@@ -81,15 +104,29 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 },
                 other => other,
             };
+            if *profile.verification.get(step) == state {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::VerificationRecorded { step, state }])
         }
         Command::ChangeDisplayName { display_name } => {
+            if profile.display_name == display_name {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::DisplayNameChanged { display_name }])
         }
-        Command::SetSellerContact { contact } => Ok(vec![Event::SellerContactSet { contact }]),
+        Command::SetSellerContact { contact } => {
+            if profile.seller_contact.as_ref() == Some(&contact) {
+                return Ok(vec![]); // no-op
+            }
+            Ok(vec![Event::SellerContactSet { contact }])
+        }
         Command::SetCompanyApprover { approver } => {
             if profile.account_type != AccountType::Company {
                 return Err(Error::ApproverOnlyForCompanies);
+            }
+            if profile.company_approver.as_ref() == Some(&approver) {
+                return Ok(vec![]); // no-op
             }
             Ok(vec![Event::CompanyApproverSet { approver }])
         }
@@ -104,8 +141,16 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             if s.tenant(tenant).is_some() {
                 return Err(Error::TenantAlreadyAssociated { tenant });
             }
-            if s.pending_association(tenant).is_some() {
-                return Err(Error::AssociationAlreadyPending { tenant });
+            if let Some(p) = s.pending_association(tenant) {
+                let same = p.organization == organization
+                    && p.domain == domain
+                    && p.synced_from_on_premises == synced_from_on_premises
+                    && p.first_user == first_user;
+                return if same {
+                    Ok(vec![]) // no-op: this very association is already waiting
+                } else {
+                    Err(Error::AssociationAlreadyPending { tenant })
+                };
             }
             if domain_in_use(s, &domain) {
                 return Err(Error::DomainTaken {
@@ -125,7 +170,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::ConfirmTenantAssociation { tenant } => {
             if s.tenant(tenant).is_some() {
-                return Err(Error::TenantAlreadyAssociated { tenant });
+                return Ok(vec![]); // no-op: already associated (nothing can be pending then)
             }
             let p = s
                 .pending_association(tenant)
@@ -152,7 +197,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CancelTenantAssociation { tenant } => {
             if s.pending_association(tenant).is_none() {
-                return Err(Error::NoPendingAssociation { tenant });
+                return Ok(vec![]); // no-op: nothing is waiting
             }
             Ok(vec![Event::TenantAssociationCancelled { tenant }])
         }
@@ -202,7 +247,9 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveTenant { tenant, confirmed } => {
             confirm(confirmed, "a tenant", "TEN-4")?;
-            associated(s, tenant)?;
+            if s.tenant(tenant).is_none() {
+                return Ok(vec![]); // no-op: not associated, nobody signs in from it
+            }
             // The only tenant first: its Managers are all signed in from it, and "sign in
             // from another tenant" would send them looking for one that does not exist. An
             // owner-account actor is the account's signed-in owner: the facade builds it
@@ -234,22 +281,22 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if users.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "user",
-                    rule: "USR-3",
+                    what: "user".into(),
+                    rule: "USR-3".into(),
                 });
             }
-            for (i, u) in users.iter().enumerate() {
+            // Each user costs O(log n): indexed lookups, and sets of the batch so far.
+            let mut ids = BTreeSet::new();
+            let mut usernames = BTreeSet::new();
+            for u in &users {
                 check_new_user(s, u.user, tenant)?;
-                let earlier = users.iter().take(i);
-                if earlier.clone().any(|e| e.user == u.user) {
+                if !ids.insert(u.user) {
                     return Err(Error::DuplicateInBatch {
-                        what: "user",
+                        what: "user".into(),
                         id: u.user.to_string(),
                     });
                 }
-                if username_taken(s, tenant, &u.username)
-                    || earlier.clone().any(|e| e.username == u.username)
-                {
+                if s.username_taken(tenant, &u.username) || !usernames.insert(&u.username) {
                     return Err(Error::UsernameTaken {
                         username: u.username.clone(),
                     });
@@ -272,16 +319,17 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             if global_admin && reset_email.is_none() {
                 return Err(Error::GlobalAdminNeedsResetEmail);
             }
-            if username_taken(s, tenant, &username) {
+            if s.username_taken(tenant, &username) {
                 return Err(Error::UsernameTaken { username });
             }
-            for (i, g) in groups.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for g in &groups {
                 if s.group(*g).is_none_or(|group| group.tenant != tenant) {
                     return Err(Error::GroupNotInAccount { group: *g });
                 }
-                if groups.iter().take(i).any(|e| e == g) {
+                if !seen.insert(*g) {
                     return Err(Error::DuplicateInBatch {
-                        what: "group",
+                        what: "group".into(),
                         id: g.to_string(),
                     });
                 }
@@ -303,6 +351,9 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         Command::RenameUser { user, name } => {
             let u = account_user(s, user)?;
             manage(s, ctx, u.tenant)?;
+            if u.name.as_ref() == Some(&name) {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::UserRenamed {
                 tenant: u.tenant,
                 user,
@@ -324,7 +375,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             let mut chosen = guests.into_iter();
             let mut events = Vec::with_capacity(invitees.emails().len());
             for email in invitees.emails() {
-                if username_taken(s, tenant, email) {
+                if s.username_taken(tenant, email) {
                     return Err(Error::AlreadyInvited {
                         email: email.clone(),
                         tenant,
@@ -353,12 +404,23 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::AcceptInvitation { user } => {
             let u = account_user(s, user)?;
-            let invitation = pending_invitation(u)?;
             let allowed = match ctx.actor() {
                 Actor::User { tenant, user: who } => who == user && tenant == u.tenant,
                 Actor::Marketplace => true,
                 _ => false,
             };
+            let already_accepted = u
+                .invitation
+                .as_ref()
+                .is_some_and(|i| i.status == crate::directory::InvitationStatus::Accepted);
+            if already_accepted {
+                return if allowed {
+                    Ok(vec![]) // no-op
+                } else {
+                    Err(Error::NotTheInvitee { user })
+                };
+            }
+            let invitation = pending_invitation(u)?;
             if !allowed {
                 return Err(Error::NotTheInvitee { user });
             }
@@ -419,17 +481,18 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if groups.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "group",
-                    rule: "GRP-1",
+                    what: "group".into(),
+                    rule: "GRP-1".into(),
                 });
             }
-            for (i, g) in groups.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for g in &groups {
                 if s.group(g.group).is_some() {
                     return Err(Error::GroupAlreadyInAccount { group: g.group });
                 }
-                if groups.iter().take(i).any(|e| e.group == g.group) {
+                if !seen.insert(g.group) {
                     return Err(Error::DuplicateInBatch {
-                        what: "group",
+                        what: "group".into(),
                         id: g.group.to_string(),
                     });
                 }
@@ -437,7 +500,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 // to this tenant.
                 check_members(
                     &g.members,
-                    |m| tenant_of(s, m).is_none_or(|t| t == tenant),
+                    |m| s.tenant_of(m).is_none_or(|t| t == tenant),
                     tenant,
                 )?;
             }
@@ -470,7 +533,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             let remove: BTreeSet<UserId> = remove.into_iter().collect();
             if let Some(both) = add.intersection(&remove).next() {
                 return Err(Error::DuplicateInBatch {
-                    what: "member",
+                    what: "member".into(),
                     id: both.to_string(),
                 });
             }
@@ -488,7 +551,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 .filter(|m| g.members.contains(m))
                 .collect();
             if added.is_empty() && removed.is_empty() {
-                return Err(Error::NoMembershipChange);
+                return Ok(vec![]); // no-op: every member to add is in, every one to remove out
             }
             Ok(vec![Event::GroupMembersChanged {
                 tenant: g.tenant,
@@ -499,7 +562,9 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveGroup { group, confirmed } => {
             confirm(confirmed, "a group", "GRP-3")?;
-            let g = s.group(group).ok_or(Error::GroupNotInAccount { group })?;
+            let Some(g) = s.group(group) else {
+                return Ok(vec![]); // no-op: not (or no longer) in the account
+            };
             manage(s, ctx, g.tenant)?;
             Ok(vec![Event::GroupRemoved {
                 tenant: g.tenant,
@@ -512,29 +577,31 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if apps.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "app",
-                    rule: "APP-1",
+                    what: "app".into(),
+                    rule: "APP-1".into(),
                 });
             }
-            for (i, a) in apps.iter().enumerate() {
+            let mut ids = BTreeSet::new();
+            let mut reply_urls = BTreeSet::new();
+            let mut app_id_uris = BTreeSet::new();
+            for a in &apps {
                 if s.app(a.app).is_some() {
                     return Err(Error::AppAlreadyInAccount { app: a.app });
                 }
-                let earlier: Vec<_> = apps.iter().take(i).collect();
-                if earlier.iter().any(|e| e.app == a.app) {
+                if !ids.insert(a.app) {
                     return Err(Error::DuplicateInBatch {
-                        what: "app",
+                        what: "app".into(),
                         id: a.app.to_string(),
                     });
                 }
                 check_unique_urls(s, tenant, a.reply_url.as_ref(), a.app_id_uri.as_ref())?;
                 if let Some(url) = &a.reply_url
-                    && earlier.iter().any(|e| e.reply_url.as_ref() == Some(url))
+                    && !reply_urls.insert(url)
                 {
                     return Err(Error::ReplyUrlTaken { url: url.clone() });
                 }
                 if let Some(uri) = &a.app_id_uri
-                    && earlier.iter().any(|e| e.app_id_uri.as_ref() == Some(uri))
+                    && !app_id_uris.insert(uri)
                 {
                     return Err(Error::AppIdUriTaken { uri: uri.clone() });
                 }
@@ -561,30 +628,36 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveApps { apps, confirmed } => {
             confirm(confirmed, "apps", "APP-3")?;
-            let Some(first) = apps.first() else {
+            if apps.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "app",
-                    rule: "APP-3",
+                    what: "app".into(),
+                    rule: "APP-3".into(),
                 });
-            };
-            let tenant = s
-                .app(*first)
-                .ok_or(Error::AppNotInAccount { app: *first })?
-                .tenant;
-            manage(s, ctx, tenant)?;
-            for (i, a) in apps.iter().enumerate() {
-                let app = s.app(*a).ok_or(Error::AppNotInAccount { app: *a })?;
-                if app.tenant != tenant {
-                    return Err(Error::NotSignedInFromTenant { tenant: app.tenant });
-                }
-                if apps.iter().take(i).any(|e| e == a) {
+            }
+            let mut seen = BTreeSet::new();
+            for a in &apps {
+                if !seen.insert(*a) {
                     return Err(Error::DuplicateInBatch {
-                        what: "app",
+                        what: "app".into(),
                         id: a.to_string(),
                     });
                 }
             }
-            Ok(vec![Event::AppsRemoved { tenant, apps }])
+            // Apps not (or no longer) in the account are already removed: they are left out.
+            let known: Vec<&App> = apps.iter().filter_map(|a| s.app(*a)).collect();
+            let Some(tenant) = known.first().map(|a| a.tenant) else {
+                return Ok(vec![]); // no-op
+            };
+            manage(s, ctx, tenant)?;
+            if let Some(other) = known.iter().find(|a| a.tenant != tenant) {
+                return Err(Error::NotSignedInFromTenant {
+                    tenant: other.tenant,
+                });
+            }
+            Ok(vec![Event::AppsRemoved {
+                tenant,
+                apps: known.iter().map(|a| a.id).collect(),
+            }])
         }
         Command::AddKey {
             app,
@@ -625,7 +698,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             let a = account_app(s, app)?;
             manage(s, ctx, a.tenant)?;
             if !a.keys.contains_key(&key) {
-                return Err(Error::KeyNotFound { app, key });
+                return Ok(vec![]); // no-op: no such key (any more)
             }
             Ok(vec![Event::KeyDeleted {
                 tenant: a.tenant,
@@ -675,7 +748,10 @@ fn marketplace_only(
     if ctx.actor() == Actor::Marketplace {
         Ok(())
     } else {
-        Err(Error::MarketplaceOnly { action, rule })
+        Err(Error::MarketplaceOnly {
+            action: action.into(),
+            rule: rule.into(),
+        })
     }
 }
 
@@ -683,7 +759,10 @@ fn confirm(confirmed: bool, what: &'static str, rule: &'static str) -> Result<()
     if confirmed {
         Ok(())
     } else {
-        Err(Error::NotConfirmed { what, rule })
+        Err(Error::NotConfirmed {
+            what: what.into(),
+            rule: rule.into(),
+        })
     }
 }
 
@@ -713,16 +792,19 @@ fn global_admin_of<'s>(
     match ctx.actor() {
         Actor::User { user, .. } if s.is_global_admin(tenant, user) => Ok(t),
         _ => Err(Error::NotGlobalAdmin {
-            action,
+            action: action.into(),
             tenant,
-            rule,
+            rule: rule.into(),
         }),
     }
 }
 
 fn not_synced(t: &Tenant, what: &'static str) -> Result<(), Error> {
     if t.synced_from_on_premises {
-        Err(Error::DirectorySynced { tenant: t.id, what })
+        Err(Error::DirectorySynced {
+            tenant: t.id,
+            what: what.into(),
+        })
     } else {
         Ok(())
     }
@@ -743,22 +825,13 @@ fn pending_invitation(u: &User) -> Result<partnerkit_core::InvitationId, Error> 
     }
 }
 
-/// The tenant a user id belongs to in the account: as a user, or as a member of a group.
-fn tenant_of(s: &Account, user: UserId) -> Option<TenantId> {
-    s.user(user).map(|u| u.tenant).or_else(|| {
-        s.groups()
-            .find(|g| g.members.contains(&user))
-            .map(|g| g.tenant)
-    })
-}
-
 /// A user id about to become a user of `tenant`: not a user of the account yet, and not a
 /// member of another tenant's group (a directory user belongs to one tenant).
 fn check_new_user(s: &Account, user: UserId, tenant: TenantId) -> Result<(), Error> {
     if s.user(user).is_some() {
         return Err(Error::UserAlreadyInAccount { user });
     }
-    match tenant_of(s, user) {
+    match s.tenant_of(user) {
         Some(other) if other != tenant => Err(Error::UserOfAnotherTenant {
             user,
             tenant: other,
@@ -772,13 +845,12 @@ fn domain_in_use(s: &Account, domain: &DomainName) -> bool {
         || s.pending_associations().any(|p| p.domain == *domain)
 }
 
-fn username_taken(s: &Account, tenant: TenantId, username: &partnerkit_core::EmailAddress) -> bool {
-    s.users_of(tenant).any(|u| u.username == *username)
-}
-
 fn check_secret(secret: &SecretString, what: &'static str, min: usize) -> Result<(), Error> {
     if secret.len() < min {
-        Err(Error::SecretTooShort { what, min })
+        Err(Error::SecretTooShort {
+            what: what.into(),
+            min,
+        })
     } else {
         Ok(())
     }
@@ -789,13 +861,14 @@ fn check_members(
     allowed: impl Fn(UserId) -> bool,
     tenant: TenantId,
 ) -> Result<(), Error> {
-    for (i, m) in members.iter().enumerate() {
+    let mut seen = BTreeSet::new();
+    for m in members {
         if !allowed(*m) {
             return Err(Error::MemberNotInTenant { user: *m, tenant });
         }
-        if members.iter().take(i).any(|e| e == m) {
+        if !seen.insert(*m) {
             return Err(Error::DuplicateInBatch {
-                what: "member",
+                what: "member".into(),
                 id: m.to_string(),
             });
         }
@@ -810,17 +883,15 @@ fn check_unique_urls(
     reply_url: Option<&Url>,
     app_id_uri: Option<&Url>,
 ) -> Result<(), Error> {
-    for a in s.apps().filter(|a| a.tenant == tenant) {
-        if let Some(url) = reply_url
-            && a.reply_url.as_ref() == Some(url)
-        {
-            return Err(Error::ReplyUrlTaken { url: url.clone() });
-        }
-        if let Some(uri) = app_id_uri
-            && a.app_id_uri.as_ref() == Some(uri)
-        {
-            return Err(Error::AppIdUriTaken { uri: uri.clone() });
-        }
+    if let Some(url) = reply_url
+        && s.reply_url_taken(tenant, url)
+    {
+        return Err(Error::ReplyUrlTaken { url: url.clone() });
+    }
+    if let Some(uri) = app_id_uri
+        && s.app_id_uri_taken(tenant, uri)
+    {
+        return Err(Error::AppIdUriTaken { uri: uri.clone() });
     }
     Ok(())
 }

@@ -56,13 +56,13 @@ fn adding_groups_refuses_empty_duplicate_known_and_foreign_members() {
             })
     };
     add(base(), vec![]).then_err(Error::EmptyBatch {
-        what: "group",
-        rule: "GRP-1",
+        what: "group".into(),
+        rule: "GRP-1".into(),
     });
     add(base_with([ops()]), vec![dir_group(50, vec![])])
         .then_err(Error::GroupAlreadyInAccount { group: id(50) });
     add(base(), vec![dir_group(50, vec![]), dir_group(50, vec![])])
-        .then_err_matches(|e| matches!(e, Error::DuplicateInBatch { what: "group", .. }));
+        .then_err_matches(|e| matches!(e, Error::DuplicateInBatch { what, .. } if what == "group"));
     add(base(), vec![dir_group(50, vec![admin2()])]).then_err(Error::MemberNotInTenant {
         user: admin2(),
         tenant: t1(),
@@ -150,7 +150,7 @@ fn group_members_change_only_when_something_changes() {
             add: vec![member1()],
             remove: vec![admin1()],
         })
-        .then_err(Error::NoMembershipChange);
+        .then([]); // no-op: member 12 is in, admin 11 is out
     given::<Identity>(base_with([ops()]))
         .by(as_admin1())
         .when(Command::ChangeGroupMembers {
@@ -174,8 +174,8 @@ fn removing_a_group_needs_confirmation() {
             confirmed: false,
         })
         .then_err(Error::NotConfirmed {
-            what: "a group",
-            rule: "GRP-3",
+            what: "a group".into(),
+            rule: "GRP-3".into(),
         });
     given::<Identity>(base())
         .by(as_admin1())
@@ -183,7 +183,7 @@ fn removing_a_group_needs_confirmation() {
             group: id(50),
             confirmed: true,
         })
-        .then_err(Error::GroupNotInAccount { group: id(50) });
+        .then([]); // no-op: not in the account
     let state = given::<Identity>(base_with([Event::GroupsAdded {
         tenant: t1(),
         groups: vec![dir_group(50, vec![id(13)])],

@@ -211,12 +211,12 @@ fn error_messages_say_what_to_do_and_name_the_rule() {
         Error::NotSignedInFromTenant { tenant: t1() },
         Error::DirectorySynced {
             tenant: t1(),
-            what: "user",
+            what: "user".into(),
         },
         Error::KeyLifetimeTooLong { max_months: 24 },
         Error::NotConfirmed {
-            what: "a group",
-            rule: "GRP-3",
+            what: "a group".into(),
+            rule: "GRP-3".into(),
         },
     ]
     .iter()
