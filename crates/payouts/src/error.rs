@@ -81,7 +81,7 @@ pub enum Error {
     NotOwnerAccount,
 
     /// A routing number is not valid for its country's scheme.
-    #[error("routing number is not valid for {country}: {reason} (rule PAY-2)")]
+    #[error("routing number is not valid for {country}: {reason} (rules PAY-2, PAY-11)")]
     InvalidRoutingNumber {
         /// The bank's country.
         country: CountryCode,
@@ -90,7 +90,7 @@ pub enum Error {
     },
 
     /// A bank account number is not valid. The number itself is never repeated (rule X-4).
-    #[error("bank account number is not valid: {reason} (rule PAY-2)")]
+    #[error("bank account number is not valid: {reason} (rules PAY-2, PAY-11)")]
     InvalidAccountNumber {
         /// What is wrong with it.
         reason: String,

@@ -136,6 +136,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::arithmetic_side_effects)]
 
+mod bank;
 mod batch;
 mod command;
 mod decide;
@@ -149,6 +150,7 @@ mod policy;
 mod state;
 mod statement;
 
+pub use bank::{ABA_PREFIXES, BankScheme, SEPA_COUNTRIES};
 pub use batch::{BatchFold, LedgerBatch};
 pub use command::{
     Command, OwnerAccountCheck, OwnerAccountRegistry, VerificationOutcome, check_owner_account,

@@ -8,6 +8,7 @@ use partnerkit_core::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::bank::{BankScheme, check_aba, check_bic, check_iban, looks_like_iban};
 use crate::error::Error;
 
 /// The kind of payout method, for threshold tables (rule PAY-8).
@@ -30,18 +31,30 @@ pub enum BankAccountType {
     Savings,
 }
 
-/// A bank routing number, checked the way its country's scheme defines (rule PAY-2).
+/// A bank routing number, checked the way its country's scheme defines (rules PAY-2,
+/// PAY-11).
 ///
-/// US numbers are ABA routing transit numbers: nine digits whose weighted sum
-/// `3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9)` is a multiple of 10. Elsewhere (sort codes,
-/// BSB numbers, BIC/SWIFT codes, …) 2 to 34 letters and digits are accepted. Spaces and
-/// hyphens are removed; letters are upper-cased.
+/// - US numbers are ABA routing transit numbers: nine digits whose weighted sum
+///   `3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9)` is a multiple of 10, whose first two digits
+///   are a Federal Reserve prefix ([`ABA_PREFIXES`](crate::ABA_PREFIXES)), and not
+///   `000000000`.
+/// - Elsewhere, a code with letters is a BIC (SWIFT code): 8 or 11 characters, a 4-letter
+///   institution code, the ISO 3166 code of the account's country, a 2-character location
+///   and an optional 3-character branch.
+/// - A code of digits only is a national bank code (sort code, BSB number, …) of 2 to 34
+///   digits.
+///
+/// Spaces and hyphens are removed; letters are upper-cased.
 ///
 /// ```
 /// use partnerkit_core::CountryCode;
 /// use partnerkit_payouts::RoutingNumber;
 /// assert!(RoutingNumber::new(CountryCode::US, "021000021").is_ok());
 /// assert!(RoutingNumber::new(CountryCode::US, "021000022").is_err()); // bad checksum
+/// assert!(RoutingNumber::new(CountryCode::US, "000000000").is_err());
+/// assert_eq!(RoutingNumber::new(CountryCode::SE, "ESSE SE SS")?.as_str(), "ESSESESS");
+/// assert!(RoutingNumber::new(CountryCode::SE, "X1").is_err());
+/// assert!(RoutingNumber::new(CountryCode::SE, "DEUTDEFF").is_err()); // a German bank
 /// assert_eq!(RoutingNumber::new(CountryCode::GB, "20-00-00")?.as_str(), "200000");
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
@@ -84,23 +97,17 @@ impl RoutingNumber {
                 }
             }
         }
-        if country == CountryCode::US {
-            let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
-            if digits.len() != 9 || number.len() != 9 {
-                return Err(invalid("a US ABA routing number has exactly nine digits"));
+        match BankScheme::of(country) {
+            BankScheme::Aba => check_aba(&number).map_err(invalid)?,
+            _ if number.bytes().any(|b| b.is_ascii_alphabetic()) => {
+                check_bic(&number, country).map_err(|r| invalid(&r))?;
             }
-            let weights = [3, 7, 1, 3, 7, 1, 3, 7, 1];
-            let sum: u32 = digits
-                .iter()
-                .zip(weights)
-                .fold(0u32, |acc, (d, w)| acc.saturating_add(d.saturating_mul(w)));
-            if !sum.is_multiple_of(10) {
+            _ if !(2..=34).contains(&number.len()) => {
                 return Err(invalid(
-                    "the ABA checksum does not match: check the nine digits on a cheque or with the bank",
+                    "a national bank code (such as a sort code or BSB number) has 2 to 34 digits",
                 ));
             }
-        } else if !(2..=34).contains(&number.len()) {
-            return Err(invalid("it must have 2 to 34 letters or digits"));
+            _ => {}
         }
         Ok(RoutingNumber { country, number })
     }
@@ -235,8 +242,11 @@ impl NewPayoutAccount {
     pub const VISIBLE_DIGITS: usize = 4;
 
     /// A bank account. The account number must be 4 to 34 letters or digits (spaces and
-    /// hyphens ignored); the routing number is checked by the scheme of the billing address's
-    /// country (ABA checksum for the US).
+    /// hyphens ignored); in a SEPA country ([`BankScheme::Iban`](crate::BankScheme)), or
+    /// wherever it has the shape of one, it must be an IBAN with valid check digits, the
+    /// format its country defines, and the billing address's country (rule PAY-11). The
+    /// routing number is checked by the scheme of the billing address's country
+    /// ([`RoutingNumber::new`]).
     pub fn bank(details: BankDetails) -> Result<Self, Error> {
         let country = details.billing_address.country();
         let routing_number = RoutingNumber::new(country, &details.routing_number)?;
@@ -256,6 +266,10 @@ impl NewPayoutAccount {
             return Err(Error::InvalidAccountNumber {
                 reason: "it must have 4 to 34 letters or digits".into(),
             });
+        }
+        if BankScheme::of(country) == BankScheme::Iban || looks_like_iban(&number) {
+            check_iban(&number, country)
+                .map_err(|reason| Error::InvalidAccountNumber { reason })?;
         }
         let account_number = SecretString::new(number);
         Ok(NewPayoutAccount {

@@ -141,7 +141,7 @@ fn payout_settings_are_changed_by_the_owner_account_only_checked_first() {
                 },
                 // Invalid input (another country): still refused for who asks first.
                 Command::SetPayoutAccount {
-                    account: NewPayoutAccount::bank(bank_details("ESSESESS", se.clone())).unwrap(),
+                    account: NewPayoutAccount::bank(se_bank_details(se.clone())).unwrap(),
                     payout_account: None,
                 },
                 Command::SetHold { on: true },
@@ -330,7 +330,7 @@ fn payout_account_must_be_in_the_registration_country() {
         .postal_code("111 51")
         .build()
         .unwrap();
-    let se_bank = NewPayoutAccount::bank(bank_details("ESSESESS", se)).unwrap();
+    let se_bank = NewPayoutAccount::bank(se_bank_details(se)).unwrap();
     given::<Payouts>(with_owner())
         .by(by_owner())
         .when(Command::SetPayoutAccount {
@@ -516,7 +516,7 @@ fn errors_are_typed_name_their_rule_and_change_nothing() {
     let err = <Payouts as partnerkit_core::Decider>::execute(
         &mut state,
         Command::SetPayoutAccount {
-            account: NewPayoutAccount::bank(bank_details("ESSESESS", se)).unwrap(),
+            account: NewPayoutAccount::bank(se_bank_details(se)).unwrap(),
             payout_account: None,
         },
         &ctx,

@@ -111,7 +111,7 @@ fn error_messages() {
     [
       "owner account 00000000-0000-0000-0000-000000000002 is already associated with marketplace account 00000000-0000-0000-0000-000000000009: sign in with another Microsoft account (rule PAY-1)",
       "the payout account is in SE but the account is registered in US: use a payout account in US (rule PAY-3)",
-      "routing number is not valid for US: the ABA checksum does not match (rule PAY-2)",
+      "routing number is not valid for US: the ABA checksum does not match (rules PAY-2, PAY-11)",
       "the payout profile is closed: no payout setting can be changed (rule X-3)"
     ]
     "#);

@@ -120,3 +120,11 @@ pub(crate) fn entry(source: &str, amount: &str, earned: NaiveDate) -> LedgerEntr
 pub(crate) fn zero() -> CarryOver {
     CarryOver::zero(Currency::USD)
 }
+
+/// A Swedish bank account: an IBAN (the IBAN registry's example for Sweden) at SEB.
+pub(crate) fn se_bank_details(address: PostalAddress) -> BankDetails {
+    BankDetails {
+        account_number: SecretString::new("SE45 5000 0000 0583 9825 7466"),
+        ..bank_details("ESSESESS", address)
+    }
+}

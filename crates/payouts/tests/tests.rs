@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod bank;
 mod extremes;
 mod hold;
 mod profile;

@@ -1,0 +1,155 @@
+//! Bank identifiers checked the way their schemes define them (rule PAY-11): IBAN (ISO 13616)
+//! checksum and per-country format, BIC (ISO 9362) structure and country, ABA routing
+//! numbers by checksum and Federal Reserve prefix.
+//!
+//! The tables here are data, with their sources in the crate's `data/bank-schemes.md`.
+
+use iban::{Iban, IbanLike, ParseBaseIbanError, ParseIbanError};
+use partnerkit_core::CountryCode;
+use serde::{Deserialize, Serialize};
+
+/// How a country's bank accounts are identified (rule PAY-11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BankScheme {
+    /// The United States: an account number and a nine-digit ABA routing transit number.
+    Aba,
+    /// A SEPA country: the account number is an IBAN, the bank a BIC or a national code.
+    Iban,
+    /// Elsewhere: a national account number; the bank by BIC or a national code (such as
+    /// an Australian BSB or an Indian IFSC).
+    National,
+}
+
+/// Countries of the SEPA schemes, where the account number is an IBAN: the EU member states,
+/// Iceland, Liechtenstein, Norway, Switzerland, the United Kingdom, Monaco, San Marino,
+/// Vatican City and Andorra. Source and date: `data/bank-schemes.md`.
+pub const SEPA_COUNTRIES: [&str; 37] = [
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "CH", "GB",
+    "MC", "SM", "VA", "AD", "GI",
+];
+
+impl BankScheme {
+    /// The scheme of bank accounts in `country`.
+    pub fn of(country: CountryCode) -> BankScheme {
+        if country == CountryCode::US {
+            BankScheme::Aba
+        } else if SEPA_COUNTRIES.contains(&country.as_str()) {
+            BankScheme::Iban
+        } else {
+            BankScheme::National
+        }
+    }
+}
+
+/// The ABA routing-number prefixes the Federal Reserve assigns (first two digits): 00 (US
+/// government), 01–12 (Federal Reserve districts), 21–32 (thrift institutions), 61–72
+/// (electronic transactions) and 80 (traveller's cheques). Source: `data/bank-schemes.md`.
+pub const ABA_PREFIXES: [(u8, u8); 4] = [(0, 12), (21, 32), (61, 72), (80, 80)];
+
+/// Checks a normalised (digits only) ABA routing number; the reason when it is not valid.
+pub(crate) fn check_aba(number: &str) -> Result<(), &'static str> {
+    let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 9 || number.len() != 9 {
+        return Err("a US ABA routing number has exactly nine digits");
+    }
+    if digits.iter().all(|d| *d == 0) {
+        return Err("000000000 is not a routing number");
+    }
+    let prefix = digits
+        .iter()
+        .take(2)
+        .fold(0u32, |acc, d| acc.saturating_mul(10).saturating_add(*d));
+    if !ABA_PREFIXES
+        .iter()
+        .any(|(lo, hi)| (u32::from(*lo)..=u32::from(*hi)).contains(&prefix))
+    {
+        return Err(
+            "its first two digits are not a Federal Reserve prefix (00-12, 21-32, 61-72 or 80)",
+        );
+    }
+    let weights = [3u32, 7, 1, 3, 7, 1, 3, 7, 1];
+    let sum = digits
+        .iter()
+        .zip(weights)
+        .fold(0u32, |acc, (d, w)| acc.saturating_add(d.saturating_mul(w)));
+    if sum % 10 != 0 {
+        return Err(
+            "the ABA checksum does not match: check the nine digits on a cheque or with the bank",
+        );
+    }
+    Ok(())
+}
+
+/// Checks a normalised (upper-case letters and digits) BIC of a bank in `country`; the reason
+/// when it is not valid. A BIC is 8 or 11 characters: a 4-letter institution code, the
+/// 2-letter ISO 3166 country code, a 2-character location code and an optional 3-character
+/// branch code.
+pub(crate) fn check_bic(bic: &str, country: CountryCode) -> Result<(), String> {
+    let b = bic.as_bytes();
+    if b.len() != 8 && b.len() != 11 {
+        return Err("a BIC (SWIFT code) has 8 or 11 letters and digits".into());
+    }
+    let (institution, rest) = b.split_at(4);
+    let (bic_country, rest) = rest.split_at(2);
+    if !institution.iter().all(u8::is_ascii_uppercase) {
+        return Err("a BIC starts with a 4-letter institution code".into());
+    }
+    let code = std::str::from_utf8(bic_country).unwrap_or("");
+    let Ok(code) = code.parse::<CountryCode>() else {
+        return Err(format!(
+            "{code:?} in a BIC's 5th and 6th characters is not an ISO 3166 country code"
+        ));
+    };
+    if code != country {
+        return Err(format!(
+            "the BIC is of a bank in {code}, but the account is in {country}"
+        ));
+    }
+    if !rest
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return Err("a BIC's location and branch codes are letters and digits".into());
+    }
+    Ok(())
+}
+
+/// True if `s` (normalised) has the shape of an IBAN: two letters, then two digits.
+pub(crate) fn looks_like_iban(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 5
+        && b.iter().take(2).all(u8::is_ascii_uppercase)
+        && b.iter().skip(2).take(2).all(u8::is_ascii_digit)
+}
+
+/// Checks a normalised IBAN of an account in `country`; the reason when it is not valid. The
+/// IBAN itself is never repeated (rule X-4).
+pub(crate) fn check_iban(iban: &str, country: CountryCode) -> Result<(), String> {
+    let parsed: Iban = iban.parse().map_err(|e| match e {
+        ParseIbanError::InvalidBaseIban {
+            source: ParseBaseIbanError::InvalidChecksum,
+        } => "the IBAN's check digits do not match: check it character by character".to_owned(),
+        ParseIbanError::InvalidBaseIban { .. } => {
+            "it is not an IBAN: two letters, two check digits and up to 30 letters or digits"
+                .to_owned()
+        }
+        ParseIbanError::InvalidBban(_) => format!(
+            "the IBAN does not have the length and format that its country ({}) defines",
+            iban.get(..2).unwrap_or("")
+        ),
+        ParseIbanError::UnknownCountry(_) => format!(
+            "no IBAN format is registered for {:?}",
+            iban.get(..2).unwrap_or("")
+        ),
+    })?;
+    if parsed.country_code() != country.as_str() {
+        return Err(format!(
+            "the IBAN is of an account in {}, but the billing address is in {country}",
+            parsed.country_code()
+        ));
+    }
+    Ok(())
+}
