@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use partnerkit_core::CountryCode;
 
-use crate::profile::FormKind;
 use crate::rate::Rate;
+use crate::state::FormKind;
 
 /// Everything that can go wrong in the tax crate (rule X-3).
 ///

@@ -131,35 +131,35 @@
 //! replaces it with its marketplace's own list.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod decider;
+mod decide;
 mod error;
 mod fold;
 mod presumption;
-mod profile;
 mod rate;
 mod remit;
 mod returns;
+mod state;
 mod statement;
 mod treaty;
 mod withholding;
 
-pub use decider::{Command, Event, Tax, W8, W9, WithdrawalReason};
+pub use decide::{Command, Event, Tax, W8, W9, WithdrawalReason};
 pub use error::Error;
 pub use fold::{
     Amounts, CellKey, CountryTotals, RateTotals, Totals, WithholdingFold, WithholdingSummary,
 };
 pub use presumption::{Presumption, WithholdingBase};
-pub use profile::{
-    DatedDetails, ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails,
-    ProfileStatus, SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
-    w8_valid_through,
-};
 pub use rate::Rate;
 pub use remit::{DEFAULT_REMITTANCE_TABLE_VERSION, RemittanceTable, Remitter};
 pub use returns::{
     ExemptionCode, Form1042S, Form1099, IncomeSource, InformationReturnsFold, MonthDay,
     NotReported, PaidIncome, PaidStatement, Recipient, ReportingRules, UsReturnForm,
     YearEndReturns,
+};
+pub use state::{
+    DatedDetails, ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails,
+    ProfileStatus, SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
+    w8_valid_through,
 };
 pub use statement::{StatementWithholding, withhold_statement};
 pub use treaty::{

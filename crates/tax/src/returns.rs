@@ -40,8 +40,8 @@ use partnerkit_core::{AccountId, CountryCode, Currency, DisplayName, Masked, Mon
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::profile::TaxProfile;
 use crate::rate::Rate;
+use crate::state::TaxProfile;
 use crate::statement::money;
 use crate::treaty::IncomeType;
 use crate::withholding::{RateDecision, RateReason, Sale};

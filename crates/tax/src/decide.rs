@@ -5,11 +5,11 @@ use partnerkit_core::{Context, Decider, DisplayName, Masked, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::profile::{
+use crate::rate::Rate;
+use crate::state::{
     ElectronicSignature, FormKind, ProfileDetails, SubmittedForm, TaxProfile, TinRecord,
     TreatyClaim, w8_valid_through,
 };
-use crate::rate::Rate;
 use crate::treaty::TreatyTable;
 
 /// The tax-profile decider (rules TAX-1, TAX-2, TAX-3, TAX-5): `State` is a [`TaxProfile`].
