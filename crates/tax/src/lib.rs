@@ -131,8 +131,10 @@
 //! replaces it with its marketplace's own list.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod command;
 mod decide;
 mod error;
+mod event;
 mod fold;
 mod presumption;
 mod rate;
@@ -143,8 +145,10 @@ mod statement;
 mod treaty;
 mod withholding;
 
-pub use decide::{Command, Event, Tax, W8, W9, WithdrawalReason};
+pub use command::{Command, W8, W9};
+pub use decide::Tax;
 pub use error::Error;
+pub use event::{Event, WithdrawalReason};
 pub use fold::{
     Amounts, CellKey, CountryTotals, RateTotals, Totals, WithholdingFold, WithholdingSummary,
 };
