@@ -19,9 +19,11 @@ use crate::treaty::TreatyTable;
 /// this decider checks the tax rules.
 ///
 /// **No-op commands.** A command whose effect already holds decides to no events
-/// (`Ok(vec![])`), not an error: starting the profile again with the details it has, editing
-/// it to the details it has, submitting the very form already on file. Starting a profile
-/// that exists with *other* details is refused ([`Error::ProfileAlreadyStarted`]: edit it).
+/// (`Ok(vec![])`), not an error: starting the profile again with the details it has, or
+/// editing it to the details it has. Starting a profile that exists with *other* details is
+/// refused ([`Error::ProfileAlreadyStarted`]: edit it). Submitting a form is never a no-op:
+/// it is a new signature (a new [`FormPeriod`](crate::FormPeriod)), and the form on file
+/// keeps its TIN only masked, so "the same form" cannot be told apart from a corrected one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Tax;
 
@@ -38,6 +40,7 @@ impl Decider for Tax {
     ) -> Result<Vec<Event>, Error> {
         match command {
             Command::StartProfile(details) => match state.details {
+                Some(current) if current == details => Ok(vec![]),
                 Some(_) => Err(Error::ProfileAlreadyStarted),
                 None => Ok(vec![Event::ProfileStarted {
                     details,
