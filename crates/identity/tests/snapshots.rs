@@ -157,7 +157,7 @@ fn every_event() -> Vec<Event> {
         Event::PasswordReset {
             tenant: t1(),
             user: admin1(),
-            password: fp,
+            password: fp.into(),
             by: PasswordSetBy::GlobalAdmin,
         },
         Event::AppsRemoved {
