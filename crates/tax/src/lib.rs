@@ -72,6 +72,10 @@
 //! - **Per statement** ([`withhold_statement`], [`StatementWithholding`]): withholding is
 //!   owed on what is paid — `total × rate` rounded once per statement, currency and rate, the
 //!   per-sale lines allocated by largest remainder so they sum to it (rule TAX-9).
+//! - **Year-end returns** ([`InformationReturnsFold`], [`PaidStatement`], [`YearEndReturns`]):
+//!   per payee and calendar year of payment, the data of a Form 1042-S (foreign payees) or a
+//!   Form 1099 (US payees, [`ReportingRules`]), reconciling to the cent with the year's paid
+//!   statements (rule TAX-10).
 //! - **Batch** ([`WithholdingFold`]): the same rule over millions of sales, on integers, with
 //!   a `merge` of partial results equal to the fold over all of them.
 //! - **Data** ([`TreatyTable`], [`RemittanceTable`]): treaty rates with their source and
@@ -127,30 +131,40 @@
 //! replaces it with its marketplace's own list.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod decider;
+mod command;
+mod decide;
 mod error;
+mod event;
 mod fold;
 mod presumption;
-mod profile;
 mod rate;
 mod remit;
+mod returns;
+mod state;
 mod statement;
 mod treaty;
 mod withholding;
 
-pub use decider::{Command, Event, Tax, W8, W9, WithdrawalReason};
+pub use command::{Command, W8, W9};
+pub use decide::Tax;
 pub use error::Error;
+pub use event::{Event, WithdrawalReason};
 pub use fold::{
     Amounts, CellKey, CountryTotals, RateTotals, Totals, WithholdingFold, WithholdingSummary,
 };
 pub use presumption::{Presumption, WithholdingBase};
-pub use profile::{
+pub use rate::Rate;
+pub use remit::{DEFAULT_REMITTANCE_TABLE_VERSION, RemittanceTable, Remitter};
+pub use returns::{
+    ExemptionCode, Form1042S, Form1099, IncomeSource, InformationReturnsFold, MonthDay,
+    NotReported, PaidIncome, PaidStatement, Recipient, ReportingRules, UsReturnForm,
+    YearEndReturns,
+};
+pub use state::{
     DatedDetails, ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails,
     ProfileStatus, SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
     w8_valid_through,
 };
-pub use rate::Rate;
-pub use remit::{DEFAULT_REMITTANCE_TABLE_VERSION, RemittanceTable, Remitter};
 pub use statement::{StatementWithholding, withhold_statement};
 pub use treaty::{
     DEFAULT_TREATY_TABLE_VERSION, IncomeType, TreatyArticle, TreatyEntry, TreatyTable,

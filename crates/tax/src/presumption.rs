@@ -42,8 +42,8 @@
 use partnerkit_core::CountryCode;
 use serde::{Deserialize, Serialize};
 
-use crate::profile::{ProfileDetails, is_us_person};
 use crate::rate::Rate;
+use crate::state::{ProfileDetails, is_us_person};
 
 /// Who a payee without valid documentation is presumed to be, and why (rule TAX-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

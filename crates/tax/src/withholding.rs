@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::presumption::{Presumption, WithholdingBase};
-use crate::profile::{FormKind, TaxProfile};
 use crate::rate::Rate;
+use crate::state::{FormKind, TaxProfile};
 use crate::treaty::{IncomeType, TreatyArticle, TreatyTable};
 
 /// The rounding rule of withholding (rules TAX-7, TAX-9): the withheld amount is

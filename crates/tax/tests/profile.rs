@@ -32,8 +32,15 @@ fn a_profile_is_started_once() {
         details: individual(C::SE),
         on: None,
     }])
-    .when(Command::StartProfile(individual(C::SE)))
+    .when(Command::StartProfile(individual(C::GB)))
     .then_err(Error::ProfileAlreadyStarted);
+    // Starting it again with the details it has changes nothing: no events, no error.
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(Command::StartProfile(individual(C::SE)))
+    .then([]);
 }
 
 #[test]

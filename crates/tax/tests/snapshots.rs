@@ -110,6 +110,13 @@ fn statement_withholding_serde_format() {
 fn default_data_serde_format() {
     insta::assert_json_snapshot!("treaty_table", TreatyTable::irs_table_1());
     insta::assert_json_snapshot!("remittance_table", RemittanceTable::default_table());
+    insta::assert_json_snapshot!(
+        "reporting_rules",
+        [
+            ReportingRules::irs_1099_misc(),
+            ReportingRules::irs_1099_k()
+        ]
+    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod history;
 mod profile;
 mod props;
 mod remittance;
+mod returns;
 mod snapshots;
 mod treaty;
 mod withholding;
