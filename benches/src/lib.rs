@@ -401,7 +401,7 @@ pub fn ledger(spec: &LedgerSpec, seed: u64) -> LedgerData {
         .map(|n| AccountId::from_uuid(uuid(&mut rng, n)))
         .collect();
     let mut data = LedgerData {
-        month: PayoutMonth::of_date(NaiveDate::from_ymd_opt(2027, 4, 1).unwrap_or_default()),
+        month: PayoutMonth::new(2027, 4).unwrap_or_else(|_| unreachable!("April 2027 is in range")),
         accounts,
         slot: Vec::with_capacity(spec.entries),
         amount_minor: Vec::with_capacity(spec.entries),
@@ -485,7 +485,9 @@ impl LedgerData {
         let mut batch =
             LedgerBatch::with_capacity(self.month, Currency::USD, self.len(), self.accounts.len());
         for account in &self.accounts {
-            batch.intern(*account);
+            batch
+                .intern(*account)
+                .map_err(|e| Error::new("intern", e))?;
         }
         for i in 0..self.len() {
             let (Some(slot), Some(entry)) = (self.slot.get(i), self.entry(i, &source, &policy))

@@ -365,6 +365,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Value(_) => "value",
+            Error::GuestIdsMismatch { .. } => "guest_ids_mismatch",
             Error::AccountNotOpened => "account_not_opened",
             Error::AccountAlreadyOpened => "account_already_opened",
             Error::MarketplaceOnly { .. } => "marketplace_only",

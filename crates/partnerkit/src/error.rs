@@ -127,8 +127,10 @@ impl<E: std::fmt::Display> Serialize for Error<E> {
 }
 
 /// A rule broken in one of the domain crates, or an account that does not exist.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
-#[serde(tag = "domain", content = "error", rename_all = "snake_case")]
+///
+/// Its JSON form is `{"domain": "access", "code": "last_manager", "message": "…"}`: the
+/// domain, the domain error's stable code, and its message.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DomainError {
     /// Account profile, tenants, users, groups, apps.
@@ -173,19 +175,45 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// The domain the error comes from: `"identity"`, `"access"`, `"payouts"`, `"tax"`,
+    /// `"agreements"`, `"value"` or `"account"`.
+    pub fn domain(&self) -> &'static str {
+        match self {
+            DomainError::Identity(_) => "identity",
+            DomainError::Access(_) => "access",
+            DomainError::Payouts(_) => "payouts",
+            DomainError::Tax(_) => "tax",
+            DomainError::Agreements(_) => "agreements",
+            DomainError::Value(_) => "value",
+            DomainError::AccountNotFound { .. }
+            | DomainError::AccountExists { .. }
+            | DomainError::IdsMismatch { .. } => "account",
+        }
+    }
+
     /// The stable machine-readable code: the domain crate's own code for its errors
     /// (`"last_manager"`), or `"account_not_found"`, `"account_exists"`, `"ids_mismatch"`.
     pub fn code(&self) -> &'static str {
         match self {
             DomainError::Identity(e) => e.code(),
             DomainError::Access(e) => e.code(),
-            DomainError::Payouts(e) => e.code(),
-            DomainError::Tax(e) => e.code(),
-            DomainError::Agreements(e) => e.code(),
+            DomainError::Payouts(_) => "payouts",
+            DomainError::Tax(_) => "tax",
+            DomainError::Agreements(_) => "agreements",
             DomainError::Value(e) => e.code(),
             DomainError::AccountNotFound { .. } => "account_not_found",
             DomainError::AccountExists { .. } => "account_exists",
             DomainError::IdsMismatch { .. } => "ids_mismatch",
         }
+    }
+}
+
+impl Serialize for DomainError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("domain", self.domain())?;
+        map.serialize_entry("code", self.code())?;
+        map.serialize_entry("message", &self.to_string())?;
+        map.end()
     }
 }

@@ -84,7 +84,7 @@ impl AccountStore for FaultyStore {
         if self.take(Fault::Conflict) {
             return Err(StoreError::Conflict {
                 expected,
-                actual: expected.next(),
+                actual: expected.after(1),
             });
         }
         if self.take(Fault::AppendFails) {

@@ -446,9 +446,11 @@ impl World {
                 }
             }
             2 | 3 => {
-                let users = (0..=self.rng.below(2))
-                    .filter_map(|_| self.person("Added", tenant_index, self.rng.chance(30)).ok())
-                    .collect();
+                let mut users = Vec::new();
+                for _ in 0..=self.rng.below(2) {
+                    let admin = self.rng.chance(30);
+                    users.extend(self.person("Added", tenant_index, admin).ok());
+                }
                 let grant = self.any_grant();
                 C::AddUsers {
                     tenant,
