@@ -174,8 +174,13 @@ pub enum Command {
         temporary: SecretString,
     },
     /// The signed-in user resets their own password; only with a reset email (rule USR-8).
+    ///
+    /// The password is kept only as a salted Argon2id hash (rule X-6), salted with the
+    /// context's random source: decide it with a context made with
+    /// [`Context::with_rng`](partnerkit_core::Context::with_rng), or it is refused with
+    /// [`partnerkit_core::Error::NoRandomness`].
     ResetOwnPassword {
-        /// The new password (only its fingerprint is kept).
+        /// The new password (only its salted hash is kept).
         password: SecretString,
     },
 

@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use chrono::Months;
-use partnerkit_core::{Actor, Context, Decider, SecretString, TenantId, Url, UserId, checked_text};
+use partnerkit_core::{
+    Actor, Context, Decider, PasswordHash, SecretString, TenantId, Url, UserId, checked_text,
+};
 
 use crate::account::{AccountType, MAX_REASON_CHARS, StepState};
 use crate::command::Command;
@@ -434,7 +436,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             Ok(vec![Event::PasswordReset {
                 tenant: u.tenant,
                 user,
-                password: temporary.fingerprint(),
+                password: temporary.fingerprint().into(),
                 by: PasswordSetBy::GlobalAdmin,
             }])
         }
@@ -450,10 +452,13 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 return Err(Error::NoResetEmail { user });
             }
             check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
+            // A chosen password is guessable: keep a salted, slow hash, never an unsalted
+            // fingerprint (rule X-6). Hashed last, after every check has passed.
+            let hash = PasswordHash::hash(&password, ctx.rng()?)?;
             Ok(vec![Event::PasswordReset {
                 tenant: u.tenant,
                 user,
-                password: password.fingerprint(),
+                password: hash.into(),
                 by: PasswordSetBy::SelfService,
             }])
         }

@@ -8,7 +8,9 @@ use partnerkit_core::{
 use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountType, CompanyApprover, SellerContact, StepState, VerificationStep};
-use crate::directory::{DirectoryApp, DirectoryGroup, DirectoryUser, PasswordSetBy};
+use crate::directory::{
+    DirectoryApp, DirectoryGroup, DirectoryUser, PasswordSetBy, StoredPassword,
+};
 use crate::names::{DomainLabel, DomainName};
 
 /// An event of [`Identity`](crate::Identity). Serialised with a `"type"` tag in snake case;
@@ -196,8 +198,11 @@ pub enum Event {
         tenant: TenantId,
         /// The user.
         user: UserId,
-        /// Fingerprint of the new password.
-        password: Fingerprint,
+        /// The new password's stored form: a fingerprint of a temporary password set by a
+        /// global administrator, a salted Argon2id hash of a password the user chose (rule
+        /// Events recorded before chosen passwords were hashed hold a fingerprint for
+        /// both and still decode.
+        password: StoredPassword,
         /// A global administrator or the user.
         by: PasswordSetBy,
     },

@@ -414,7 +414,7 @@ impl Account {
                     global_admin: *global_admin,
                     reset_email: reset_email.clone(),
                     password: Some(PasswordRecord {
-                        fingerprint: password.clone(),
+                        fingerprint: password.clone().into(),
                         set_by: PasswordSetBy::Creation,
                     }),
                 });

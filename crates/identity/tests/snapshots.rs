@@ -158,7 +158,7 @@ pub(crate) fn every_event() -> Vec<Event> {
         Event::PasswordReset {
             tenant: t1(),
             user: admin1(),
-            password: fp,
+            password: fp.into(),
             by: PasswordSetBy::GlobalAdmin,
         },
         Event::AppsRemoved {

@@ -1,10 +1,10 @@
 //! Users: sign-in, adding, creating, inviting, removing, passwords.
 
 use partnerkit_core::testing::{given, id};
-use partnerkit_core::{Actor, GroupId, PersonName, UserId};
+use partnerkit_core::{Actor, Decider, GroupId, PersonName, UserId};
 use partnerkit_identity::{
     Command, DirectoryGroup, Error, Event, Identity, InvitationStatus, Invitees, Origin,
-    PasswordSetBy,
+    PasswordSetBy, StoredPassword,
 };
 
 use crate::support::*;
@@ -485,7 +485,7 @@ fn a_global_admin_resets_a_password_and_only_its_fingerprint_is_kept() {
         .then([Event::PasswordReset {
             tenant: t1(),
             user: member1(),
-            password: temporary.fingerprint(),
+            password: temporary.fingerprint().into(),
             by: PasswordSetBy::GlobalAdmin,
         }]);
     let json = serde_json::to_string(&state).unwrap();
@@ -536,12 +536,20 @@ fn self_service_reset_needs_a_reset_email() {
         .when(Command::ResetOwnPassword {
             password: secret("New-Passw0rd"),
         })
-        .then([Event::PasswordReset {
-            tenant: t1(),
-            user: id(17),
-            password: secret("New-Passw0rd").fingerprint(),
-            by: PasswordSetBy::SelfService,
-        }]);
+        .then_events(|events| match events {
+            [
+                Event::PasswordReset {
+                    tenant,
+                    user,
+                    password: StoredPassword::Hash(hash),
+                    by: PasswordSetBy::SelfService,
+                },
+            ] => {
+                assert_eq!((*tenant, *user), (t1(), id(17)));
+                assert!(hash.verify(&secret("New-Passw0rd")));
+            }
+            other => panic!("expected one self-service PasswordReset with a hash: {other:?}"),
+        });
     assert_eq!(
         state
             .user(id(17))
@@ -558,6 +566,113 @@ fn self_service_reset_needs_a_reset_email() {
             password: secret("New-Passw0rd"),
         })
         .then_err(Error::NotAUser);
+}
+
+fn user_with_reset_email(n: u128, name: &str) -> Event {
+    Event::UserCreated {
+        tenant: t1(),
+        user: id(n),
+        name: PersonName::new(name, "Gran").unwrap(),
+        username: format!("{}@contoso.com", name.to_lowercase())
+            .parse()
+            .unwrap(),
+        global_admin: false,
+        reset_email: Some("reset@home.example".parse().unwrap()),
+        groups: vec![],
+        password: secret("Initial-1").fingerprint(),
+    }
+}
+
+fn chosen_hash(events: &[Event], n: u128) -> StoredPassword {
+    let state = Identity::fold(events);
+    state
+        .user(id(n))
+        .unwrap()
+        .password
+        .clone()
+        .unwrap()
+        .fingerprint
+}
+
+#[test]
+fn chosen_passwords_are_kept_as_salted_slow_hashes() {
+    // rule: X-6 — two users choosing one password get different stored forms, neither an
+    // unsalted fingerprint, and each verifies only its own password.
+    // One host, one random source (each `given` scenario restarts its seeded source).
+    let ids = partnerkit_core::SequentialIds::default();
+    let rng = partnerkit_core::SeededRandom::new(1);
+    let mut events = base_with([
+        user_with_reset_email(17, "Gus"),
+        user_with_reset_email(18, "Ida"),
+    ]);
+    for n in [17, 18] {
+        let ctx = partnerkit_core::Context::new(
+            partnerkit_core::testing::default_now(),
+            user(t1(), id(n)),
+            &ids,
+        )
+        .with_rng(&rng);
+        let reset = Identity::decide(
+            &Identity::fold(&events),
+            Command::ResetOwnPassword {
+                password: secret("Same-Passw0rd"),
+            },
+            &ctx,
+        )
+        .unwrap();
+        events.extend(reset);
+    }
+    let (a, b) = (chosen_hash(&events, 17), chosen_hash(&events, 18));
+    assert_ne!(a, b);
+    for stored in [&a, &b] {
+        assert!(matches!(stored, StoredPassword::Hash(_)), "{stored:?}");
+        assert!(stored.verify(&secret("Same-Passw0rd")));
+        assert!(!stored.verify(&secret("Same-Passw0rd!")));
+        assert_ne!(*stored, secret("Same-Passw0rd").fingerprint().into());
+    }
+}
+
+#[test]
+fn self_service_reset_without_randomness_is_refused_before_any_event() {
+    // rule: X-6 — the salt comes from the context's random source; none given, no event.
+    let state = Identity::fold(&base_with([user_with_reset_email(17, "Gus")]));
+    let ids = partnerkit_core::SequentialIds::default();
+    let ctx = partnerkit_core::Context::new(
+        partnerkit_core::testing::default_now(),
+        user(t1(), id(17)),
+        &ids,
+    );
+    let err = Identity::decide(
+        &state,
+        Command::ResetOwnPassword {
+            password: secret("New-Passw0rd"),
+        },
+        &ctx,
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::from(partnerkit_core::Error::NoRandomness));
+}
+
+#[test]
+fn old_self_service_resets_with_a_fingerprint_still_decode() {
+    // rule: X-6 — histories recorded before chosen passwords were hashed keep decoding;
+    // the fingerprint form still verifies the password it was made from.
+    let fp = secret("Old-Passw0rd").fingerprint();
+    let json = format!(
+        r#"{{"type":"password_reset","tenant":"{}","user":"{}","password":"{}","by":"self_service"}}"#,
+        t1(),
+        id::<UserId>(17),
+        fp.as_str()
+    );
+    let event: Event = serde_json::from_str(&json).unwrap();
+    match &event {
+        Event::PasswordReset { password, .. } => {
+            assert_eq!(*password, StoredPassword::Fingerprint(fp.clone()));
+            assert!(password.verify(&secret("Old-Passw0rd")));
+        }
+        other => panic!("decoded as {other:?}"),
+    }
+    assert_eq!(serde_json::to_string(&event).unwrap(), json);
 }
 
 #[test]
