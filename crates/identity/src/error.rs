@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use partnerkit_core::{AppId, EmailAddress, GroupId, KeyId, TenantId, Url, UserId};
+use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountType, VerificationStep};
 
@@ -11,7 +12,14 @@ use crate::account::{AccountType, VerificationStep};
 /// Every variant names what went wrong; where a rule was broken its message ends with the
 /// rule ID, such as `(rule TEN-4)`, and says what to do instead. A refused command changes
 /// nothing (rule X-3).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serialised with a stable machine-readable `code` (the variant's name in snake case, also
+/// given by [`Error::code`]) next to the variant's fields, such as
+/// `{"code": "only_tenant_needs_owner", "tenant": "…"}`. A core value error is
+/// `{"code": "value", "error": {"code": "invalid_email", …}}`: the core error keeps its own
+/// code under `error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A command's chosen guest ids do not match its addresses: give one id per address, or
@@ -25,7 +33,11 @@ pub enum Error {
     },
     /// A core value (name, email, phone, address, URL, free text) was not valid.
     #[error(transparent)]
-    Value(#[from] partnerkit_core::Error),
+    Value(
+        #[from]
+        #[serde(with = "core_error")]
+        partnerkit_core::Error,
+    ),
 
     // ---- account (ACC) ----
     /// A command other than `OpenAccount` arrived before the account was opened.
@@ -412,5 +424,34 @@ impl Error {
             Error::KeyExpiryInPast => "key_expiry_in_past",
             Error::KeyIdTaken { .. } => "key_id_taken",
         }
+    }
+}
+
+/// The serde form of [`Error::Value`]'s core error: `{"error": …}` next to the `"code"`
+/// tag, since the core error's own `"code"` would clash with it if its fields were inlined.
+mod core_error {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Wrapped<'a> {
+        error: &'a partnerkit_core::Error,
+    }
+
+    #[derive(Deserialize)]
+    struct Owned {
+        error: partnerkit_core::Error,
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        error: &partnerkit_core::Error,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        Wrapped { error }.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<partnerkit_core::Error, D::Error> {
+        Owned::deserialize(deserializer).map(|o| o.error)
     }
 }

@@ -253,10 +253,11 @@ impl Account {
         }
         match self.users.get(&user) {
             Some(u) => u.tenant == tenant && u.is_active(),
-            None => self
-                .groups
-                .values()
-                .any(|g| g.tenant == tenant && g.members.contains(&user)),
+            None => self.index.member_of.get(&user).is_some_and(|gs| {
+                gs.iter()
+                    .filter_map(|g| self.groups.get(g))
+                    .any(|g| g.tenant == tenant)
+            }),
         }
     }
 

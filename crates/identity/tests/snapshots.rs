@@ -233,3 +233,63 @@ fn error_messages_say_what_to_do_and_name_the_rule() {
     ]
     "#);
 }
+
+fn some_errors() -> Vec<Error> {
+    vec![
+        Error::Value(partnerkit_core::EmailAddress::new("nope").unwrap_err()),
+        Error::AccountNotOpened,
+        Error::MarketplaceOnly {
+            action: "open an account".into(),
+            rule: "ACC-2".into(),
+        },
+        Error::StepNotRequired {
+            step: VerificationStep::Business,
+            account_type: AccountType::Individual,
+        },
+        Error::DomainTaken {
+            domain: "contoso.com".into(),
+        },
+        Error::NotConfirmed {
+            what: "a tenant".into(),
+            rule: "TEN-4".into(),
+        },
+        Error::OnlyTenantNeedsOwner { tenant: t1() },
+        Error::CannotSignIn {
+            tenant: t1(),
+            user: admin1(),
+        },
+        Error::AlreadyInvited {
+            email: "bo@fabrikam.com".parse().unwrap(),
+            tenant: t1(),
+        },
+        Error::EmptyBatch {
+            what: "user".into(),
+            rule: "USR-3".into(),
+        },
+        Error::SecretTooShort {
+            what: "password".into(),
+            min: 8,
+        },
+        Error::ReplyUrlTaken {
+            url: "https://contoso.com/auth".parse().unwrap(),
+        },
+        Error::KeyLifetimeTooLong { max_months: 24 },
+        Error::KeyIdTaken { key: id(70) },
+        Error::KeyExpiryInPast,
+    ]
+}
+
+#[test]
+fn errors_serialise_with_their_stable_code_and_read_back() {
+    // rule: X-3 (a refusal is machine-readable: a stable code per variant)
+    for e in some_errors() {
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], e.code(), "{json}");
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+    }
+    let json = serde_json::to_value(&some_errors()[..2]).unwrap();
+    insta::assert_json_snapshot!("error_value_and_unit", json);
+    let only = serde_json::to_value(Error::OnlyTenantNeedsOwner { tenant: t1() }).unwrap();
+    insta::assert_json_snapshot!("error_only_tenant", only);
+}
