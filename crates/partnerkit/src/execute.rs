@@ -52,7 +52,7 @@ impl Entry {
         for e in events {
             self.state.apply(e);
             if let AccountEvent::Access(a) = e {
-                index_apply(&mut self.index, &self.state, a);
+                self.index.apply(a);
             }
             self.version = self.version.after(1);
             self.since_snapshot += 1;
@@ -534,7 +534,7 @@ impl Tx<'_, '_> {
     fn push(&mut self, event: AccountEvent) {
         self.entry.state.apply(&event);
         if let AccountEvent::Access(a) = &event {
-            index_apply(&mut self.entry.index, &self.entry.state, a);
+            self.entry.index.apply(a);
         }
         self.events.push(event);
     }
@@ -723,8 +723,3 @@ fn changes_grants(cmd: &partnerkit_access::Command) -> bool {
     )
 }
 
-/// Advances the live index by one access event (the state already includes it).
-fn index_apply(index: &mut AccessIndex, state: &AccountState, _event: &partnerkit_access::Event) {
-    // TEMPORARY until access's incremental AccessIndex::apply lands.
-    *index = AccessIndex::build(&state.access);
-}
