@@ -115,18 +115,24 @@
 //! and removals of users, groups, apps and tenants as this crate's commands.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod command;
+mod decide;
 mod decision;
 mod error;
+mod event;
 mod index;
 mod permission;
 mod principal;
 mod role;
 mod state;
 
+pub use command::Command;
+pub use decide::Access;
 pub use decision::{Decision, DenialReason, Explanation, Request, authorize_scan};
 pub use error::Error;
+pub use event::Event;
 pub use index::{AccessIndex, authorize, authorize_batch};
 pub use permission::{Iter, Permission, PermissionSet};
 pub use principal::{GrantSource, Principal};
 pub use role::{Grant, Role};
-pub use state::{Access, AccessState, AppEntry, Command, Event, GroupEntry, UserEntry};
+pub use state::{AccessState, AppEntry, GroupEntry, UserEntry};
