@@ -77,7 +77,7 @@ pub enum Explanation {
 /// use partnerkit_access::{AccessIndex, AccessState, Permission, Request};
 /// use partnerkit_core::UserId;
 /// let index = AccessIndex::build(&AccessState::default());
-/// let who: UserId = partnerkit_core::testing::id(1);
+/// let who = UserId::from_uuid(uuid::Uuid::from_u128(1));
 /// let decision = index.authorize(&Request::new(who, Permission::ManageOffers));
 /// assert!(!decision.is_allowed());
 /// assert!(decision.to_string().contains("not known to the account"));

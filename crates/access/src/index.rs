@@ -7,10 +7,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 use partnerkit_core::{GroupId, TenantId, UserId};
 
 use crate::decision::{Decision, DenialReason, Explanation, Request, denial, effective_of};
+use crate::event::Event;
 use crate::permission::{Permission, PermissionSet};
 use crate::principal::{GrantSource, Principal};
 use crate::role::{Grant, Role};
-use crate::state::{AccessState, Event};
+use crate::state::AccessState;
 
 /// No grant gives this permission.
 const NONE: u32 = u32::MAX;

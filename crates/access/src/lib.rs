@@ -111,22 +111,37 @@
 //!
 //! The facade authorises each command of every crate first (rule X-2): it maps the actor with
 //! [`Principal::from_actor`] and calls [`AccessIndex::check`]; for this crate's commands the
-//! permissions needed are [`Command::required_permissions`]. It forwards identity's additions
-//! and removals of users, groups, apps and tenants as this crate's commands.
+//! permissions needed are [`Command::required_permissions`] (which read the state: joining a
+//! group needs what the group gives, rule ROL-8). It forwards identity's additions and
+//! removals of users, groups, apps and tenants, and changes of who can sign in
+//! ([`Command::SetCanSignIn`]), as this crate's commands, and keeps an [`AccessIndex`] live
+//! with each accepted event. The owner account lives outside access: the facade builds a
+//! [`Principal::OwnerAccount`] only for the account's own owner.
+//!
+//! # No-op commands and errors
+//!
+//! A command whose effect already holds decides to no events (see [`Access`]). Errors are
+//! typed, say what to do, and serialise with a stable `"code"` ([`Error::code`]).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod command;
+mod decide;
 mod decision;
 mod error;
+mod event;
 mod index;
 mod permission;
 mod principal;
 mod role;
 mod state;
 
+pub use command::Command;
+pub use decide::Access;
 pub use decision::{Decision, DenialReason, Explanation, Request, authorize_scan};
 pub use error::Error;
+pub use event::Event;
 pub use index::{AccessIndex, authorize, authorize_batch};
 pub use permission::{Iter, Permission, PermissionSet};
 pub use principal::{GrantSource, Principal};
 pub use role::{Grant, Role};
-pub use state::{Access, AccessState, AppEntry, Command, Event, GroupEntry, UserEntry};
+pub use state::{AccessState, AppEntry, GroupEntry, UserEntry};

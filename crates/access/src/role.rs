@@ -97,9 +97,10 @@ impl FromStr for Role {
 ///
 /// Serialised as `{"role":"manager"}` or `{"custom":["manage_offers","view_reports"]}`.
 /// Commands refuse a custom set that is empty or names an Owner-only permission; build one
-/// with [`Grant::custom`] to check early.
+/// with [`Grant::custom`] to check early. Reading one goes through the same check, so such a
+/// set cannot come in through serde either (rules ROL-3, ROL-7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "GrantRepr")]
 pub enum Grant {
     /// A built-in role.
     Role(Role),
@@ -138,6 +139,26 @@ impl Grant {
             Grant::Role(_) => Ok(()),
             Grant::Custom(set) => set.check_custom(),
         }
+    }
+}
+
+/// The serde form of [`Grant`], checked on the way in.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum GrantRepr {
+    Role(Role),
+    Custom(PermissionSet),
+}
+
+impl TryFrom<GrantRepr> for Grant {
+    type Error = Error;
+    fn try_from(repr: GrantRepr) -> Result<Grant, Error> {
+        let grant = match repr {
+            GrantRepr::Role(r) => Grant::Role(r),
+            GrantRepr::Custom(set) => Grant::Custom(set),
+        };
+        grant.check()?;
+        Ok(grant)
     }
 }
 

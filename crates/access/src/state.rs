@@ -1,43 +1,43 @@
-//! The access decider: principals, group memberships and grants.
+//! The access state: principals, group memberships and grants, with derived maps kept up
+//! by each event.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partnerkit_core::{AppId, Context, Decider, GroupId, OwnerAccountId, TenantId, UserId};
-
+use partnerkit_core::{AppId, GroupId, TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::permission::{Permission, PermissionSet};
 use crate::principal::Principal;
 use crate::role::{Grant, Role};
 
 /// A directory user known to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserEntry {
-    tenant: TenantId,
-    grants: BTreeSet<Grant>,
+    pub(crate) tenant: TenantId,
+    pub(crate) grants: BTreeSet<Grant>,
     /// Whether the user can sign in (a pending guest or a directory-only member cannot).
     #[serde(default = "yes")]
-    can_sign_in: bool,
+    pub(crate) can_sign_in: bool,
 }
 
-fn yes() -> bool {
+/// The serde default of `can_sign_in`: users of older histories can sign in.
+pub(crate) fn yes() -> bool {
     true
 }
 
 /// A directory group known to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupEntry {
-    tenant: TenantId,
-    members: BTreeSet<UserId>,
-    grants: BTreeSet<Grant>,
+    pub(crate) tenant: TenantId,
+    pub(crate) members: BTreeSet<UserId>,
+    pub(crate) grants: BTreeSet<Grant>,
 }
 
 /// A directory app known to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppEntry {
-    tenant: TenantId,
-    grants: BTreeSet<Grant>,
+    pub(crate) tenant: TenantId,
+    pub(crate) grants: BTreeSet<Grant>,
 }
 
 impl UserEntry {
@@ -81,7 +81,7 @@ impl AppEntry {
     }
 }
 
-/// Everything access decisions depend on, rebuilt from [`Event`]s alone.
+/// Everything access decisions depend on, rebuilt from [`Event`](crate::Event)s alone.
 ///
 /// To answer authorisation requests, build an [`AccessIndex`](crate::AccessIndex) from it
 /// (or keep one live with [`AccessIndex::apply`](crate::AccessIndex::apply)).
@@ -93,26 +93,26 @@ impl AppEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "StateRepr")]
 pub struct AccessState {
-    users: BTreeMap<UserId, UserEntry>,
-    groups: BTreeMap<GroupId, GroupEntry>,
-    apps: BTreeMap<AppId, AppEntry>,
+    pub(crate) users: BTreeMap<UserId, UserEntry>,
+    pub(crate) groups: BTreeMap<GroupId, GroupEntry>,
+    pub(crate) apps: BTreeMap<AppId, AppEntry>,
     /// Each user's groups (derived from `groups`).
     #[serde(skip)]
-    member_of: BTreeMap<UserId, BTreeSet<GroupId>>,
+    pub(crate) member_of: BTreeMap<UserId, BTreeSet<GroupId>>,
     /// Each tenant's principals (derived from users, groups and apps).
     #[serde(skip)]
-    tenants: BTreeMap<TenantId, TenantPrincipals>,
+    pub(crate) tenants: BTreeMap<TenantId, TenantPrincipals>,
     /// How many users can sign in and hold the Manager role (derived; rule USR-7).
     #[serde(skip)]
-    managers: usize,
+    pub(crate) managers: usize,
 }
 
 /// The principals of one tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct TenantPrincipals {
-    users: BTreeSet<UserId>,
-    groups: BTreeSet<GroupId>,
-    apps: BTreeSet<AppId>,
+pub(crate) struct TenantPrincipals {
+    pub(crate) users: BTreeSet<UserId>,
+    pub(crate) groups: BTreeSet<GroupId>,
+    pub(crate) apps: BTreeSet<AppId>,
 }
 
 impl TenantPrincipals {
@@ -173,7 +173,7 @@ impl From<StateRepr> for AccessState {
     }
 }
 
-fn any_manager(grants: &BTreeSet<Grant>) -> bool {
+pub(crate) fn any_manager(grants: &BTreeSet<Grant>) -> bool {
     grants.iter().any(|g| g.is_manager())
 }
 
@@ -217,7 +217,7 @@ impl AccessState {
         }
     }
 
-    fn grants(&self, principal: Principal) -> Option<&BTreeSet<Grant>> {
+    pub(crate) fn grants(&self, principal: Principal) -> Option<&BTreeSet<Grant>> {
         match principal {
             Principal::User(u) => self.users.get(&u).map(|e| &e.grants),
             Principal::Group(g) => self.groups.get(&g).map(|e| &e.grants),
@@ -254,7 +254,7 @@ impl AccessState {
 
     /// True if `user` counts for rule USR-7: it can sign in and holds Manager or Owner,
     /// itself or through a group. Costs one lookup per group of the user.
-    fn counts(&self, user: UserId) -> bool {
+    pub(crate) fn counts(&self, user: UserId) -> bool {
         let Some(entry) = self.users.get(&user) else {
             return false;
         };
@@ -266,7 +266,7 @@ impl AccessState {
                 }))
     }
 
-    fn grants_mut(&mut self, principal: Principal) -> Option<&mut BTreeSet<Grant>> {
+    pub(crate) fn grants_mut(&mut self, principal: Principal) -> Option<&mut BTreeSet<Grant>> {
         match principal {
             Principal::User(u) => self.users.get_mut(&u).map(|e| &mut e.grants),
             Principal::Group(g) => self.groups.get_mut(&g).map(|e| &mut e.grants),
@@ -275,7 +275,7 @@ impl AccessState {
         }
     }
 
-    fn holds(&self, principal: Principal, grant: Grant) -> bool {
+    pub(crate) fn holds(&self, principal: Principal, grant: Grant) -> bool {
         match principal {
             Principal::User(u) => self
                 .users
@@ -290,7 +290,7 @@ impl AccessState {
         }
     }
 
-    fn require_known(&self, principal: Principal) -> Result<(), Error> {
+    pub(crate) fn require_known(&self, principal: Principal) -> Result<(), Error> {
         if self.is_known(principal) {
             Ok(())
         } else {
@@ -298,14 +298,14 @@ impl AccessState {
         }
     }
 
-    fn require_grantable(&self, principal: Principal) -> Result<(), Error> {
+    pub(crate) fn require_grantable(&self, principal: Principal) -> Result<(), Error> {
         if let Principal::OwnerAccount(_) = principal {
             return Err(Error::OwnerAccountGrant);
         }
         self.require_known(principal)
     }
 
-    fn require_member_tenant(&self, group: GroupId, user: UserId) -> Result<(), Error> {
+    pub(crate) fn require_member_tenant(&self, group: GroupId, user: UserId) -> Result<(), Error> {
         let g = self.groups.get(&group).ok_or(Error::UnknownPrincipal {
             principal: Principal::Group(group),
         })?;
@@ -324,815 +324,19 @@ impl AccessState {
     }
 }
 
-/// What can be asked of the access decider.
-///
-/// Principals are registered by the facade as identity adds them (users, groups and apps of
-/// a tenant) and removed as identity removes them; each removal drops every grant that
-/// depended on the principal (rule TEN-4). Which permission each command needs is
-/// [`Command::required_permissions`]: the facade authorises it first (rule X-2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Command {
-    /// A directory user of `tenant` was given access to the account (USR-3..5).
-    RegisterUser {
-        /// The user.
-        user: UserId,
-        /// Its tenant.
-        tenant: TenantId,
-        /// Whether the user can sign in: false for a pending guest or a directory-only
-        /// member (only users who can sign in count for rule USR-7).
-        can_sign_in: bool,
-    },
-    /// A user became able, or no longer able, to sign in (a guest accepted an invitation).
-    /// The last user who can sign in and holds the Manager role cannot lose the ability
-    /// (rule USR-7).
-    SetCanSignIn {
-        /// The user.
-        user: UserId,
-        /// Whether the user can sign in from now on.
-        can_sign_in: bool,
-    },
-    /// A directory group of `tenant` was given access to the account (GRP-1, GRP-2).
-    RegisterGroup {
-        /// The group.
-        group: GroupId,
-        /// Its tenant.
-        tenant: TenantId,
-    },
-    /// A directory app of `tenant` was given access to the account (APP-1, APP-2).
-    RegisterApp {
-        /// The app.
-        app: AppId,
-        /// Its tenant.
-        tenant: TenantId,
-    },
-    /// Replaces a group's members (GRP-2, USR-4).
-    SetGroupMembers {
-        /// The group.
-        group: GroupId,
-        /// Its members from now on: known users of the group's tenant.
-        members: Vec<UserId>,
-    },
-    /// Adds one member to a group.
-    AddGroupMember {
-        /// The group.
-        group: GroupId,
-        /// The new member.
-        user: UserId,
-    },
-    /// Removes one member from a group.
-    RemoveGroupMember {
-        /// The group.
-        group: GroupId,
-        /// The member to remove.
-        user: UserId,
-    },
-    /// Gives one principal a role or custom permissions (ROL-3).
-    Grant {
-        /// The principal.
-        principal: Principal,
-        /// What it is given.
-        grant: Grant,
-    },
-    /// Gives several principals the same role or custom permissions in one step
-    /// (USR-3, GRP-1, APP-1).
-    GrantMany {
-        /// The principals, each named once.
-        principals: Vec<Principal>,
-        /// What they are given.
-        grant: Grant,
-    },
-    /// Takes a grant back.
-    Revoke {
-        /// The principal.
-        principal: Principal,
-        /// The grant to take back.
-        grant: Grant,
-    },
-    /// Replaces a principal's grants with `grants` (change of role): revokes the ones not
-    /// listed, grants the new ones.
-    SetGrants {
-        /// The principal.
-        principal: Principal,
-        /// Its grants from now on; an empty list revokes everything.
-        grants: Vec<Grant>,
-    },
-    /// A user was removed from the account (USR-7): its grants and memberships go with it.
-    RemoveUser {
-        /// The user.
-        user: UserId,
-    },
-    /// A group was removed from the account (GRP-3): its grants go with it.
-    RemoveGroup {
-        /// The group.
-        group: GroupId,
-    },
-    /// An app was removed from the account (APP-3): its grants go with it.
-    RemoveApp {
-        /// The app.
-        app: AppId,
-    },
-    /// A tenant was removed (TEN-4): every user, group and app of it, and every grant given
-    /// to them, goes with it.
-    RemoveTenant {
-        /// The tenant.
-        tenant: TenantId,
-    },
-}
-
-impl Command {
-    /// The permissions an actor needs to perform the command against `state` (rules X-2,
-    /// ROL-8): nobody can give, or take away, more than they hold.
-    ///
-    /// - Registering, removing and changing who can sign in need the permission to manage
-    ///   that kind of principal ([`Permission::ManageTenants`] for a tenant).
-    /// - Putting users into a group gives them the group's grants, so
-    ///   [`SetGroupMembers`](Command::SetGroupMembers) and
-    ///   [`AddGroupMember`](Command::AddGroupMember) need [`Permission::ManageGroups`] plus
-    ///   every permission the group's grants give; so does
-    ///   [`RemoveGroupMember`](Command::RemoveGroupMember), which takes them away.
-    /// - [`Grant`](Command::Grant) and [`GrantMany`](Command::GrantMany) need the manage
-    ///   permission for each principal plus what the grant gives;
-    ///   [`Revoke`](Command::Revoke) plus what the grant gives;
-    ///   [`SetGrants`](Command::SetGrants) plus what the new grants give and what the grants
-    ///   taken away gave.
-    ///
-    /// The Owner role gives payout and tax settings, which only the owner account itself
-    /// holds effectively (rule ROL-7): so only the owner account can grant or revoke Owner,
-    /// or put users into a group holding it.
-    pub fn required_permissions(&self, state: &AccessState) -> PermissionSet {
-        fn manage(p: &Principal) -> PermissionSet {
-            match p {
-                Principal::User(_) => Permission::ManageUsers.into(),
-                Principal::Group(_) => Permission::ManageGroups.into(),
-                Principal::App(_) => Permission::ManageApps.into(),
-                Principal::OwnerAccount(_) => Permission::ManageAccountSettings.into(),
-            }
-        }
-        fn given(grants: &BTreeSet<Grant>) -> PermissionSet {
-            grants
-                .iter()
-                .fold(PermissionSet::EMPTY, |acc, g| acc | g.permissions())
-        }
-        let group_grants = |group: &GroupId| {
-            state
-                .groups
-                .get(group)
-                .map_or(PermissionSet::EMPTY, |g| given(&g.grants))
-        };
-        match self {
-            Command::RegisterUser { .. }
-            | Command::RemoveUser { .. }
-            | Command::SetCanSignIn { .. } => Permission::ManageUsers.into(),
-            Command::RegisterGroup { .. } | Command::RemoveGroup { .. } => {
-                Permission::ManageGroups.into()
-            }
-            Command::SetGroupMembers { group, .. }
-            | Command::AddGroupMember { group, .. }
-            | Command::RemoveGroupMember { group, .. } => {
-                PermissionSet::from(Permission::ManageGroups) | group_grants(group)
-            }
-            Command::RegisterApp { .. } | Command::RemoveApp { .. } => {
-                Permission::ManageApps.into()
-            }
-            Command::RemoveTenant { .. } => Permission::ManageTenants.into(),
-            Command::Grant { principal, grant } | Command::Revoke { principal, grant } => {
-                manage(principal) | grant.permissions()
-            }
-            Command::GrantMany { principals, grant } => principals
-                .iter()
-                .fold(grant.permissions(), |acc, p| acc | manage(p)),
-            Command::SetGrants { principal, grants } => {
-                let wanted: BTreeSet<Grant> = grants.iter().copied().collect();
-                let current: BTreeSet<Grant> = state.grants_of(*principal).into_iter().collect();
-                let changed = wanted
-                    .symmetric_difference(&current)
-                    .fold(PermissionSet::EMPTY, |acc, g| acc | g.permissions());
-                manage(principal) | changed
-            }
-        }
-    }
-}
-
-/// What happened to access (rule X-1). A public format: serialised with a `"type"` tag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Event {
-    /// A user became known to the account.
-    UserRegistered {
-        /// The user.
-        user: UserId,
-        /// Its tenant.
-        tenant: TenantId,
-        /// Whether the user can sign in; histories written before this field read as `true`.
-        #[serde(default = "yes")]
-        can_sign_in: bool,
-    },
-    /// A user became able, or no longer able, to sign in.
-    SignInChanged {
-        /// The user.
-        user: UserId,
-        /// Whether the user can sign in from now on.
-        can_sign_in: bool,
-    },
-    /// A group became known to the account.
-    GroupRegistered {
-        /// The group.
-        group: GroupId,
-        /// Its tenant.
-        tenant: TenantId,
-    },
-    /// An app became known to the account.
-    AppRegistered {
-        /// The app.
-        app: AppId,
-        /// Its tenant.
-        tenant: TenantId,
-    },
-    /// A group's members were replaced.
-    GroupMembersSet {
-        /// The group.
-        group: GroupId,
-        /// Its members, in id order.
-        members: Vec<UserId>,
-    },
-    /// A user joined a group.
-    GroupMemberAdded {
-        /// The group.
-        group: GroupId,
-        /// The user.
-        user: UserId,
-    },
-    /// A user left a group.
-    GroupMemberRemoved {
-        /// The group.
-        group: GroupId,
-        /// The user.
-        user: UserId,
-    },
-    /// The owner account was associated. Kept so that histories written before the owner
-    /// account moved out of access still decode; applying it changes nothing (the owner
-    /// account always holds the Owner role, rules PAY-1, ROL-7).
-    OwnerAccountSet {
-        /// The owner account.
-        owner: OwnerAccountId,
-    },
-    /// The same grant was given to every principal listed, in one step.
-    Granted {
-        /// The principals, in the order given.
-        principals: Vec<Principal>,
-        /// What they were given.
-        grant: Grant,
-    },
-    /// A grant was taken back.
-    Revoked {
-        /// The principal.
-        principal: Principal,
-        /// The grant.
-        grant: Grant,
-    },
-    /// A user was removed, with its grants and memberships.
-    UserRemoved {
-        /// The user.
-        user: UserId,
-    },
-    /// A group was removed, with its grants.
-    GroupRemoved {
-        /// The group.
-        group: GroupId,
-    },
-    /// An app was removed, with its grants.
-    AppRemoved {
-        /// The app.
-        app: AppId,
-    },
-    /// A tenant was removed: every user, group and app of it went with their grants.
-    TenantRemoved {
-        /// The tenant.
-        tenant: TenantId,
-    },
-}
-
-/// The access decider: grants and revocations as events (see [`Decider`]).
-///
-/// Decisions are not commands: build an [`AccessIndex`](crate::AccessIndex) from the state
-/// and call [`authorize`](crate::authorize).
-///
-/// Cost: deciding a command that names one principal costs time proportional to what it
-/// touches (the principal, its groups; for a group, its members), never to the account;
-/// removing a tenant costs time proportional to the tenant. Applying an event likewise.
-///
-/// A command whose effect already holds decides to **no events** (`Ok(vec![])`), not an
-/// error: granting a grant the principal holds (to many: only those lacking it are named in
-/// the event), revoking one it does not hold, adding a member twice, removing a non-member,
-/// replacing grants with the same ones, setting who can sign in to the current value. Bad
-/// input is still an error (an unknown principal, an invalid custom set, a principal named
-/// twice); so is registering a principal already known ([`Error::AlreadyRegistered`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Access;
-
-impl Decider for Access {
-    type State = AccessState;
-    type Command = Command;
-    type Event = Event;
-    type Error = Error;
-
-    fn decide(
-        state: &AccessState,
-        command: Command,
-        _ctx: &Context<'_>,
-    ) -> Result<Vec<Event>, Error> {
-        let (events, change) = decide_events(state, command)?;
-        if let Some(change) = change
-            && !events.is_empty()
-        {
-            check_last_manager(state, &change)?;
-        }
-        Ok(events)
-    }
-
-    fn apply(state: &mut AccessState, event: &Event) {
-        apply_event(state, event);
-    }
-}
-
-/// What a command changes that can take the Manager role from a user (rule USR-7).
-#[derive(Debug)]
-enum Change {
-    /// The principal's grants become `after`.
-    Grants {
-        principal: Principal,
-        after: BTreeSet<Grant>,
-    },
-    /// The group's members become `after`.
-    Members {
-        group: GroupId,
-        after: BTreeSet<UserId>,
-    },
-    /// The user leaves the group.
-    Leave { group: GroupId, user: UserId },
-    /// The user can, or can no longer, sign in.
-    SignIn { user: UserId, can_sign_in: bool },
-    /// The user goes.
-    RemoveUser(UserId),
-    /// The group goes.
-    RemoveGroup(GroupId),
-    /// The tenant goes with every principal of it. Removing the only tenant removes every
-    /// user, which only the owner account may do (TEN-4): then the guard does not block.
-    RemoveTenant(TenantId),
-}
-
-fn decide_events(
-    state: &AccessState,
-    command: Command,
-) -> Result<(Vec<Event>, Option<Change>), Error> {
-    let out = match command {
-        Command::RegisterUser {
-            user,
-            tenant,
-            can_sign_in,
-        } => {
-            not_registered(state, Principal::User(user))?;
-            let event = Event::UserRegistered {
-                user,
-                tenant,
-                can_sign_in,
-            };
-            (vec![event], None)
-        }
-        Command::SetCanSignIn { user, can_sign_in } => {
-            let entry = state.users.get(&user).ok_or(Error::UnknownPrincipal {
-                principal: Principal::User(user),
-            })?;
-            if entry.can_sign_in == can_sign_in {
-                return Ok((vec![], None));
-            }
-            let change = Change::SignIn { user, can_sign_in };
-            (
-                vec![Event::SignInChanged { user, can_sign_in }],
-                Some(change),
-            )
-        }
-        Command::RegisterGroup { group, tenant } => {
-            not_registered(state, Principal::Group(group))?;
-            (vec![Event::GroupRegistered { group, tenant }], None)
-        }
-        Command::RegisterApp { app, tenant } => {
-            not_registered(state, Principal::App(app))?;
-            (vec![Event::AppRegistered { app, tenant }], None)
-        }
-        Command::SetGroupMembers { group, members } => {
-            state.require_known(Principal::Group(group))?;
-            let mut set = BTreeSet::new();
-            for user in members {
-                state.require_member_tenant(group, user)?;
-                set.insert(user);
-            }
-            if state.groups.get(&group).is_some_and(|g| g.members == set) {
-                return Ok((vec![], None)); // the same members: nothing to do
-            }
-            let members = set.iter().copied().collect();
-            let change = Change::Members { group, after: set };
-            (
-                vec![Event::GroupMembersSet { group, members }],
-                Some(change),
-            )
-        }
-        Command::AddGroupMember { group, user } => {
-            state.require_member_tenant(group, user)?;
-            if state
-                .groups
-                .get(&group)
-                .is_some_and(|g| g.members.contains(&user))
-            {
-                return Ok((vec![], None)); // already a member: nothing to do
-            }
-            (vec![Event::GroupMemberAdded { group, user }], None)
-        }
-        Command::RemoveGroupMember { group, user } => {
-            state.require_known(Principal::Group(group))?;
-            if !state
-                .groups
-                .get(&group)
-                .is_some_and(|g| g.members.contains(&user))
-            {
-                return Ok((vec![], None)); // not a member: nothing to do
-            }
-            let change = Change::Leave { group, user };
-            (
-                vec![Event::GroupMemberRemoved { group, user }],
-                Some(change),
-            )
-        }
-        Command::Grant { principal, grant } => {
-            if !check_grant(state, principal, grant)? {
-                return Ok((vec![], None)); // already held: nothing to do
-            }
-            let principals = vec![principal];
-            (vec![Event::Granted { principals, grant }], None)
-        }
-        Command::GrantMany { principals, grant } => {
-            if principals.is_empty() {
-                return Err(Error::NoPrincipals);
-            }
-            let mut seen = BTreeSet::new();
-            let mut lacking = Vec::with_capacity(principals.len());
-            for p in principals {
-                if !seen.insert(p) {
-                    return Err(Error::DuplicatePrincipal { principal: p });
-                }
-                if check_grant(state, p, grant)? {
-                    lacking.push(p);
-                }
-            }
-            if lacking.is_empty() {
-                return Ok((vec![], None)); // every principal holds it already
-            }
-            let event = Event::Granted {
-                principals: lacking,
-                grant,
-            };
-            (vec![event], None)
-        }
-        Command::Revoke { principal, grant } => {
-            state.require_grantable(principal)?;
-            let Some(current) = state.grants(principal).filter(|g| g.contains(&grant)) else {
-                return Ok((vec![], None)); // not held: nothing to do
-            };
-            let mut after = current.clone();
-            after.remove(&grant);
-            let change = Change::Grants { principal, after };
-            (vec![Event::Revoked { principal, grant }], Some(change))
-        }
-        Command::SetGrants { principal, grants } => {
-            state.require_grantable(principal)?;
-            let mut wanted = BTreeSet::new();
-            for g in grants {
-                g.check()?;
-                wanted.insert(g);
-            }
-            let empty = BTreeSet::new();
-            let current = state.grants(principal).unwrap_or(&empty);
-            let mut events: Vec<Event> = current
-                .difference(&wanted)
-                .map(|g| Event::Revoked {
-                    principal,
-                    grant: *g,
-                })
-                .collect();
-            events.extend(wanted.difference(current).map(|g| Event::Granted {
-                principals: vec![principal],
-                grant: *g,
-            }));
-            let change = Change::Grants {
-                principal,
-                after: wanted,
-            };
-            (events, Some(change))
-        }
-        Command::RemoveUser { user } => {
-            state.require_known(Principal::User(user))?;
-            (
-                vec![Event::UserRemoved { user }],
-                Some(Change::RemoveUser(user)),
-            )
-        }
-        Command::RemoveGroup { group } => {
-            state.require_known(Principal::Group(group))?;
-            let change = Change::RemoveGroup(group);
-            (vec![Event::GroupRemoved { group }], Some(change))
-        }
-        Command::RemoveApp { app } => {
-            state.require_known(Principal::App(app))?;
-            (vec![Event::AppRemoved { app }], None)
-        }
-        Command::RemoveTenant { tenant } => {
-            let change = Change::RemoveTenant(tenant);
-            (vec![Event::TenantRemoved { tenant }], Some(change))
-        }
-    };
-    Ok(out)
-}
-
-fn not_registered(state: &AccessState, principal: Principal) -> Result<(), Error> {
-    if state.is_known(principal) {
-        Err(Error::AlreadyRegistered { principal })
-    } else {
-        Ok(())
-    }
-}
-
-/// Checks that `grant` may be given to `principal`; true if the principal lacks it.
-fn check_grant(state: &AccessState, principal: Principal, grant: Grant) -> Result<bool, Error> {
-    grant.check()?;
-    state.require_grantable(principal)?;
-    Ok(!state.holds(principal, grant))
-}
-
-/// Rule USR-7: refuse a change that takes the Manager role from the last user who can sign
-/// in and holds it. Only the users the change touches are looked at: the count of the others
-/// is kept in the state.
-fn check_last_manager(state: &AccessState, change: &Change) -> Result<(), Error> {
-    if state.managers == 0 {
-        // Nobody who can sign in holds Manager: nothing to protect.
-        return Ok(());
-    }
-    let affected = affected_users(state, change);
-    let before = affected.iter().filter(|u| state.counts(**u)).count();
-    let after = affected
-        .iter()
-        .filter(|u| counts_after(state, change, **u))
-        .count();
-    if (state.managers + after).saturating_sub(before) > 0 {
-        return Ok(());
-    }
-    if let Change::RemoveTenant(tenant) = change {
-        let leaving = state.tenants.get(tenant).map_or(0, |t| t.users.len());
-        if leaving == state.users.len() {
-            // The only tenant goes with every user (TEN-4).
-            return Ok(());
-        }
-    }
-    Err(Error::LastManager)
-}
-
-/// The users whose standing under rule USR-7 the change may alter.
-fn affected_users(state: &AccessState, change: &Change) -> BTreeSet<UserId> {
-    let members = |group: &GroupId| {
-        state
-            .groups
-            .get(group)
-            .map(|g| g.members.clone())
-            .unwrap_or_default()
-    };
-    match change {
-        Change::Grants {
-            principal: Principal::User(user),
-            ..
-        }
-        | Change::Leave { user, .. }
-        | Change::SignIn { user, .. }
-        | Change::RemoveUser(user) => BTreeSet::from([*user]),
-        Change::Grants {
-            principal: Principal::Group(group),
-            ..
-        }
-        | Change::RemoveGroup(group) => members(group),
-        Change::Grants { .. } => BTreeSet::new(),
-        Change::Members { group, after } => {
-            let mut all = members(group);
-            all.extend(after.iter().copied());
-            all
-        }
-        Change::RemoveTenant(tenant) => state
-            .tenants
-            .get(tenant)
-            .map(|t| t.users.clone())
-            .unwrap_or_default(),
-    }
-}
-
-/// True if `user` counts for rule USR-7 once `change` is applied.
-fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
-    let Some(entry) = state.users.get(&user) else {
-        return false;
-    };
-    let can_sign_in = match change {
-        Change::RemoveUser(u) if *u == user => return false,
-        Change::RemoveTenant(t) if *t == entry.tenant => return false,
-        Change::SignIn {
-            user: u,
-            can_sign_in,
-        } if *u == user => *can_sign_in,
-        _ => entry.can_sign_in,
-    };
-    if !can_sign_in {
-        return false;
-    }
-    let own = match change {
-        Change::Grants {
-            principal: Principal::User(u),
-            after,
-        } if *u == user => after,
-        _ => &entry.grants,
-    };
-    if any_manager(own) {
-        return true;
-    }
-    let group_counts = |group: &GroupId| {
-        let Some(g) = state.groups.get(group) else {
-            return false;
-        };
-        match change {
-            Change::RemoveGroup(removed) if removed == group => false,
-            Change::RemoveTenant(t) if *t == g.tenant => false,
-            Change::Grants {
-                principal: Principal::Group(changed),
-                after,
-            } if changed == group => any_manager(after),
-            _ => any_manager(&g.grants),
-        }
-    };
-    let member = |group: &GroupId| match change {
-        Change::Members {
-            group: changed,
-            after,
-        } if changed == group => after.contains(&user),
-        Change::Leave {
-            group: left,
-            user: u,
-        } if left == group && *u == user => false,
-        _ => true,
-    };
-    let now = state.member_of.get(&user);
-    let current = now
-        .into_iter()
-        .flatten()
-        .any(|g| member(g) && group_counts(g));
-    let joined = match change {
-        Change::Members { group, after } if after.contains(&user) => group_counts(group),
-        _ => false,
-    };
-    current || joined
-}
-
-fn apply_event(state: &mut AccessState, event: &Event) {
-    match event {
-        Event::UserRegistered {
-            user,
-            tenant,
-            can_sign_in,
-        } => state.recount(&[*user], |s| {
-            s.remove_user(*user);
-            s.users.insert(
-                *user,
-                UserEntry {
-                    tenant: *tenant,
-                    grants: BTreeSet::new(),
-                    can_sign_in: *can_sign_in,
-                },
-            );
-            s.tenants.entry(*tenant).or_default().users.insert(*user);
-        }),
-        Event::SignInChanged { user, can_sign_in } => state.recount(&[*user], |s| {
-            if let Some(u) = s.users.get_mut(user) {
-                u.can_sign_in = *can_sign_in;
-            }
-        }),
-        Event::GroupRegistered { group, tenant } => {
-            let old = state.members_of_group(*group);
-            state.recount(&old, |s| {
-                s.remove_group(*group);
-                s.groups.insert(
-                    *group,
-                    GroupEntry {
-                        tenant: *tenant,
-                        members: BTreeSet::new(),
-                        grants: BTreeSet::new(),
-                    },
-                );
-                s.tenants.entry(*tenant).or_default().groups.insert(*group);
-            });
-        }
-        Event::AppRegistered { app, tenant } => {
-            state.remove_app(*app);
-            state.apps.insert(
-                *app,
-                AppEntry {
-                    tenant: *tenant,
-                    grants: BTreeSet::new(),
-                },
-            );
-            state.tenants.entry(*tenant).or_default().apps.insert(*app);
-        }
-        Event::GroupMembersSet { group, members } => {
-            let Some(g) = state.groups.get(group) else {
-                return;
-            };
-            let new: BTreeSet<UserId> = members.iter().copied().collect();
-            let affected: Vec<UserId> = g.members.union(&new).copied().collect();
-            state.recount(&affected, |s| {
-                let old = s
-                    .groups
-                    .get_mut(group)
-                    .map(|g| std::mem::replace(&mut g.members, new.clone()))
-                    .unwrap_or_default();
-                for user in old.difference(&new) {
-                    s.leave(*group, *user);
-                }
-                for user in new.difference(&old) {
-                    s.member_of.entry(*user).or_default().insert(*group);
-                }
-            });
-        }
-        Event::GroupMemberAdded { group, user } => state.recount(&[*user], |s| {
-            if let Some(g) = s.groups.get_mut(group) {
-                g.members.insert(*user);
-                s.member_of.entry(*user).or_default().insert(*group);
-            }
-        }),
-        Event::GroupMemberRemoved { group, user } => state.recount(&[*user], |s| {
-            if let Some(g) = s.groups.get_mut(group) {
-                g.members.remove(user);
-                s.leave(*group, *user);
-            }
-        }),
-        Event::OwnerAccountSet { .. } => {}
-        Event::Granted { principals, grant } => {
-            for p in principals {
-                let affected = state.users_reached(*p);
-                state.recount(&affected, |s| {
-                    if let Some(grants) = s.grants_mut(*p) {
-                        grants.insert(*grant);
-                    }
-                });
-            }
-        }
-        Event::Revoked { principal, grant } => {
-            let affected = state.users_reached(*principal);
-            state.recount(&affected, |s| {
-                if let Some(grants) = s.grants_mut(*principal) {
-                    grants.remove(grant);
-                }
-            });
-        }
-        Event::UserRemoved { user } => state.recount(&[*user], |s| s.remove_user(*user)),
-        Event::GroupRemoved { group } => {
-            let members = state.members_of_group(*group);
-            state.recount(&members, |s| s.remove_group(*group));
-        }
-        Event::AppRemoved { app } => state.remove_app(*app),
-        Event::TenantRemoved { tenant } => {
-            let Some(t) = state.tenants.get(tenant).cloned() else {
-                return;
-            };
-            for user in t.users {
-                state.recount(&[user], |s| s.remove_user(user));
-            }
-            for group in t.groups {
-                let members = state.members_of_group(group);
-                state.recount(&members, |s| s.remove_group(group));
-            }
-            for app in t.apps {
-                state.remove_app(app);
-            }
-        }
-    }
-}
-
+/// Changes made by applying events (see [`crate::Access`]), each keeping the derived maps
+/// right.
 impl AccessState {
     /// Runs `change`, keeping the USR-7 count right for the `affected` users (the only ones
     /// whose standing it may alter).
-    fn recount(&mut self, affected: &[UserId], change: impl FnOnce(&mut AccessState)) {
+    pub(crate) fn recount(&mut self, affected: &[UserId], change: impl FnOnce(&mut AccessState)) {
         let before = affected.iter().filter(|u| self.counts(**u)).count();
         change(self);
         let after = affected.iter().filter(|u| self.counts(**u)).count();
         self.managers = (self.managers + after).saturating_sub(before);
     }
 
-    fn members_of_group(&self, group: GroupId) -> Vec<UserId> {
+    pub(crate) fn members_of_group(&self, group: GroupId) -> Vec<UserId> {
         self.groups
             .get(&group)
             .map(|g| g.members.iter().copied().collect())
@@ -1140,7 +344,7 @@ impl AccessState {
     }
 
     /// The users a grant to `principal` reaches: the user itself, or a group's members.
-    fn users_reached(&self, principal: Principal) -> Vec<UserId> {
+    pub(crate) fn users_reached(&self, principal: Principal) -> Vec<UserId> {
         match principal {
             Principal::User(u) => vec![u],
             Principal::Group(g) => self.members_of_group(g),
@@ -1149,7 +353,7 @@ impl AccessState {
     }
 
     /// Forgets that `user` is in `group` (the group's own set is changed by the caller).
-    fn leave(&mut self, group: GroupId, user: UserId) {
+    pub(crate) fn leave(&mut self, group: GroupId, user: UserId) {
         if let Some(groups) = self.member_of.get_mut(&user) {
             groups.remove(&group);
             if groups.is_empty() {
@@ -1158,7 +362,11 @@ impl AccessState {
         }
     }
 
-    fn tenant_mut(&mut self, tenant: TenantId, edit: impl FnOnce(&mut TenantPrincipals)) {
+    pub(crate) fn tenant_mut(
+        &mut self,
+        tenant: TenantId,
+        edit: impl FnOnce(&mut TenantPrincipals),
+    ) {
         if let Some(t) = self.tenants.get_mut(&tenant) {
             edit(t);
             if t.is_empty() {
@@ -1167,7 +375,7 @@ impl AccessState {
         }
     }
 
-    fn remove_user(&mut self, user: UserId) {
+    pub(crate) fn remove_user(&mut self, user: UserId) {
         if let Some(entry) = self.users.remove(&user) {
             self.tenant_mut(entry.tenant, |t| {
                 t.users.remove(&user);
@@ -1183,7 +391,7 @@ impl AccessState {
         }
     }
 
-    fn remove_group(&mut self, group: GroupId) {
+    pub(crate) fn remove_group(&mut self, group: GroupId) {
         if let Some(entry) = self.groups.remove(&group) {
             self.tenant_mut(entry.tenant, |t| {
                 t.groups.remove(&group);
@@ -1194,7 +402,7 @@ impl AccessState {
         }
     }
 
-    fn remove_app(&mut self, app: AppId) {
+    pub(crate) fn remove_app(&mut self, app: AppId) {
         if let Some(entry) = self.apps.remove(&app) {
             self.tenant_mut(entry.tenant, |t| {
                 t.apps.remove(&app);

@@ -31,6 +31,27 @@ fn an_empty_custom_set_is_refused() {
 }
 
 #[test]
+fn serde_refuses_the_custom_sets_commands_refuse() {
+    // rule: ROL-3 — an empty custom set cannot be read either (issue 12 item 7).
+    // rule: ROL-7 — nor one naming payout or tax settings, in a grant, command or event.
+    for bad in [
+        r#"{"custom":[]}"#,
+        r#"{"custom":["view_reports","manage_payout_settings"]}"#,
+        r#"{"custom":["manage_tax_settings"]}"#,
+    ] {
+        assert!(serde_json::from_str::<Grant>(bad).is_err(), "{bad}");
+        let event = format!(
+            r#"{{"type":"granted","principals":[{{"kind":"user","id":"00000000-0000-0000-0000-000000000001"}}],"grant":{bad}}}"#
+        );
+        assert!(serde_json::from_str::<Event>(&event).is_err(), "{event}");
+    }
+    let good: Grant = serde_json::from_str(r#"{"custom":["view_reports"]}"#).unwrap();
+    assert_eq!(good, Grant::custom([Permission::ViewReports]).unwrap());
+    let role: Grant = serde_json::from_str(r#"{"role":"owner"}"#).unwrap();
+    assert_eq!(role, Grant::Role(Role::Owner));
+}
+
+#[test]
 fn a_custom_set_naming_owner_only_permissions_is_refused() {
     // rule: ROL-7
     given::<Access>(events([reg_user(1, T1)]))
