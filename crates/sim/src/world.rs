@@ -216,13 +216,20 @@ impl World {
         )?;
         let go: GroupId = self.fresh();
         self.run(
-            Actor::OwnerAccount { owner: self.owner },
+            alice_actor,
             C::CreateGroup {
                 tenant: t1,
                 group: go,
                 name: DisplayName::new("Owners").map_err(e)?,
                 members: Vec::new(),
-                grant: Some(Grant::Role(Role::Owner)),
+                grant: None,
+            },
+        )?;
+        self.run(
+            Actor::OwnerAccount { owner: self.owner },
+            C::Grant {
+                principals: vec![Principal::Group(go)],
+                grant: Grant::Role(Role::Owner),
             },
         )?;
         let app: AppId = self.fresh();
