@@ -33,6 +33,9 @@ pub(crate) struct Entry {
     pub(crate) index: AccessIndex,
     /// Events stored since the last snapshot (or since the account was loaded).
     pub(crate) since_snapshot: u64,
+    /// True while a command decides on it: an entry found still in flight was left by a
+    /// panic and is never used.
+    pub(crate) in_flight: bool,
 }
 
 impl Entry {
@@ -44,6 +47,7 @@ impl Entry {
             state,
             index,
             since_snapshot,
+            in_flight: false,
         }
     }
 
