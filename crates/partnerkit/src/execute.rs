@@ -726,4 +726,3 @@ fn changes_grants(cmd: &partnerkit_access::Command) -> bool {
             | A::SetGrants { .. }
     )
 }
-

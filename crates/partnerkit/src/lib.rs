@@ -110,6 +110,7 @@
 //!
 //! - `testing`: the storage conformance kit, and `partnerkit-core`'s test harness.
 
+mod async_service;
 mod authorize;
 mod cache;
 mod command;
@@ -128,6 +129,7 @@ mod typed;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
+pub use async_service::AsyncAccountService;
 pub use authorize::{Denial, Requirement};
 pub use command::{
     AccountCommand, CommandKind, NewApp, NewTenant, NewUser, OpenAccount, Password,
@@ -140,7 +142,7 @@ pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
 pub use service::{AccountService, Executed, Freshness};
 pub use settings::Settings;
 pub use state::{AccountEvent, AccountState};
-pub use store::AccountStore;
+pub use store::{AccountStore, AsyncAccountStore};
 
 pub use partnerkit_access as access;
 pub use partnerkit_agreements as agreements;

@@ -243,6 +243,37 @@ impl AccountStore for InMemoryStore {
     }
 }
 
+/// The in-memory store serves async hosts too: nothing in it blocks.
+impl crate::store::AsyncAccountStore for InMemoryStore {
+    type Error = MemoryError;
+
+    async fn load(&self, account: AccountId) -> Result<Option<Loaded>, MemoryError> {
+        AccountStore::load(self, account)
+    }
+
+    async fn append(
+        &self,
+        account: AccountId,
+        expected: Version,
+        events: &[Recorded],
+        snapshot: Option<&AccountState>,
+    ) -> Result<Version, StoreError<MemoryError>> {
+        AccountStore::append(self, account, expected, events, snapshot)
+    }
+
+    async fn events(
+        &self,
+        account: AccountId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, MemoryError> {
+        AccountStore::events(self, account, after)
+    }
+
+    async fn version(&self, account: AccountId) -> Result<Version, MemoryError> {
+        AccountStore::version(self, account)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -126,7 +126,8 @@ impl Engine {
             Some(loaded) => {
                 let since = loaded.events.len() as u64;
                 let (state, version) = loaded.fold();
-                self.cache.insert(account, Entry::new(state, version, since))
+                self.cache
+                    .insert(account, Entry::new(state, version, since))
             }
             None => crate::cache::slot(Entry::default()),
         }
@@ -151,8 +152,11 @@ impl Engine {
         entry.in_flight = false;
         match decided {
             Ok(d) => {
-                let events: Vec<Recorded> =
-                    d.events.into_iter().map(|e| Envelope::new(ctx, e)).collect();
+                let events: Vec<Recorded> = d
+                    .events
+                    .into_iter()
+                    .map(|e| Envelope::new(ctx, e))
+                    .collect();
                 let count = events.len() as u64;
                 Ok(Prepared {
                     snapshot_due: !events.is_empty()

@@ -9,6 +9,7 @@
 mod fixture;
 
 mod agreement;
+mod asynchronous;
 mod concurrency;
 mod financial;
 mod principals;
