@@ -50,6 +50,16 @@ pub enum MemoryError {
     },
 }
 
+impl MemoryError {
+    /// A stable, machine-readable code per variant (`"poisoned"`, `"corrupt"`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            MemoryError::Poisoned => "poisoned",
+            MemoryError::Corrupt { .. } => "corrupt",
+        }
+    }
+}
+
 fn corrupt(what: String) -> MemoryError {
     MemoryError::Corrupt { what }
 }

@@ -132,6 +132,8 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     .unwrap();
     let err = store.events(id, Version::INITIAL).unwrap_err();
     assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    assert_eq!(err.code(), "corrupt");
+    assert!(!err.is_busy());
     assert!(err.to_string().contains("event 5 is missing"), "{err}");
 
     // A missing last event: the load refuses, and so does the next write.
