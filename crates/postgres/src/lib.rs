@@ -224,9 +224,9 @@ impl PostgresStore {
     pub const DEFAULT_SCHEMA: &'static str = "partnerkit";
 
     /// A store over a new pool for `url` (e.g. `postgres://user@host:5432/db`), without TLS.
-    /// Connects lazily: the first query opens the first connection. Call
-    /// [`migrate`](Self::migrate) before use. Must be called within a tokio runtime's context
-    /// only when the pool is used, not when it is built.
+    /// Connects lazily: the first query opens the first connection, so this needs no
+    /// runtime, but every query runs on tokio. Call [`migrate`](Self::migrate) before use.
+    /// The pool holds up to 16 connections; an unreachable server fails a call after 10 s.
     pub fn connect(url: &str) -> Result<Self, Error> {
         let config: tokio_postgres::Config = url
             .parse()
