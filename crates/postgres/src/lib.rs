@@ -106,6 +106,22 @@ pub enum Error {
     VersionOutOfRange(u64),
 }
 
+impl Error {
+    /// A stable, machine-readable code per variant (e.g. `"corrupt"`), for logs and APIs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Postgres(_) => "postgres",
+            Error::Pool(_) => "pool",
+            Error::Config(_) => "config",
+            Error::InvalidSchemaName { .. } => "invalid_schema_name",
+            Error::Corrupt { .. } => "corrupt",
+            Error::Unstorable { .. } => "unstorable",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::VersionOutOfRange(_) => "version_out_of_range",
+        }
+    }
+}
+
 fn corrupt(what: String) -> Error {
     Error::Corrupt { what }
 }
@@ -208,9 +224,9 @@ impl PostgresStore {
     pub const DEFAULT_SCHEMA: &'static str = "partnerkit";
 
     /// A store over a new pool for `url` (e.g. `postgres://user@host:5432/db`), without TLS.
-    /// Connects lazily: the first query opens the first connection. Call
-    /// [`migrate`](Self::migrate) before use. Must be called within a tokio runtime's context
-    /// only when the pool is used, not when it is built.
+    /// Connects lazily: the first query opens the first connection, so this needs no
+    /// runtime, but every query runs on tokio. Call [`migrate`](Self::migrate) before use.
+    /// The pool holds up to 16 connections; an unreachable server fails a call after 10 s.
     pub fn connect(url: &str) -> Result<Self, Error> {
         let config: tokio_postgres::Config = url
             .parse()
@@ -348,7 +364,8 @@ async fn stored_version(
     sql: &str,
     account: AccountId,
 ) -> Result<Option<u64>, Error> {
-    let row = tx.query_opt(sql, &[&account.uuid()]).await?;
+    let stmt = tx.prepare_cached(sql).await?;
+    let row = tx.query_opt(&stmt, &[&account.uuid()]).await?;
     row.map(|r| {
         checked_version(r.try_get(0)?, || {
             format!("the stored version of account {account}")
@@ -363,7 +380,8 @@ async fn read_snapshot(
     account: AccountId,
     version: u64,
 ) -> Result<Option<Snapshot>, Error> {
-    let Some(row) = tx.query_opt(&sql.snapshot, &[&account.uuid()]).await? else {
+    let stmt = tx.prepare_cached(&sql.snapshot).await?;
+    let Some(row) = tx.query_opt(&stmt, &[&account.uuid()]).await? else {
         return Ok(None);
     };
     let at = checked_version(row.try_get(0)?, || {
@@ -398,7 +416,10 @@ async fn read_events(
         return Ok(out);
     }
     let rows = tx
-        .query(&sql.events_after, &[&account.uuid(), &to_i64(after)?])
+        .query(
+            &tx.prepare_cached(&sql.events_after).await?,
+            &[&account.uuid(), &to_i64(after)?],
+        )
         .await?;
     let mut next = after.saturating_add(1);
     for row in rows {
@@ -521,8 +542,9 @@ impl PostgresStore {
             Some(v) => Version::new(v),
             None if expected == Version::INITIAL && new_version != Version::INITIAL => {
                 // Create the row; if another writer created it meanwhile, this one lost.
+                let stmt = tx.prepare_cached(&sql.create_account).await?;
                 let created = tx
-                    .execute(&sql.create_account, &[&id, &to_i64(new_version.get())?])
+                    .execute(&stmt, &[&id, &to_i64(new_version.get())?])
                     .await?;
                 if created == 0 {
                     let now = stored_version(&tx, &sql.version, account).await?;
@@ -539,19 +561,22 @@ impl PostgresStore {
             return Ok(Written::Done(new_version));
         }
         if expected != Version::INITIAL {
-            let last: Option<i64> = tx.query_one(&sql.last_seq, &[&id]).await?.try_get(0)?;
+            let stmt = tx.prepare_cached(&sql.last_seq).await?;
+            let last: Option<i64> = tx.query_one(&stmt, &[&id]).await?.try_get(0)?;
             if last != Some(to_i64(expected.get())?) {
                 return Err(corrupt(format!(
                     "account {account}: it is at {expected} but its last stored event is {}",
                     last.map_or_else(|| "none".to_string(), |l| l.to_string())
                 )));
             }
-            tx.execute(&sql.update_version, &[&id, &to_i64(new_version.get())?])
+            let stmt = tx.prepare_cached(&sql.update_version).await?;
+            tx.execute(&stmt, &[&id, &to_i64(new_version.get())?])
                 .await?;
         }
         if !encoded.seqs.is_empty() {
+            let stmt = tx.prepare_cached(&sql.insert_events).await?;
             tx.execute(
-                &sql.insert_events,
+                &stmt,
                 &[
                     &id,
                     &encoded.seqs,
@@ -563,11 +588,9 @@ impl PostgresStore {
             .await?;
         }
         if let Some(state) = snapshot {
-            tx.execute(
-                &sql.upsert_snapshot,
-                &[&id, &to_i64(new_version.get())?, &state],
-            )
-            .await?;
+            let stmt = tx.prepare_cached(&sql.upsert_snapshot).await?;
+            tx.execute(&stmt, &[&id, &to_i64(new_version.get())?, &state])
+                .await?;
         }
         tx.commit().await?;
         Ok(Written::Done(new_version))

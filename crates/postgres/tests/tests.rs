@@ -86,11 +86,16 @@ async fn store(url: &str, test: &str) -> PostgresStore {
 /// Runs `f` with a fresh store when the server is configured, dropping the schema after.
 fn with_store(test: &str, f: impl AsyncFnOnce(&PostgresStore, &str)) {
     let Some(url) = url() else { return };
-    runtime().block_on(async {
-        let store = store(&url, test).await;
-        f(&store, &url).await;
-        store.drop_schema().await.unwrap();
-    });
+    let rt = runtime();
+    let store = rt.block_on(store(&url, test));
+    // Drop the schema even when the test fails, then report the failure.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(f(&store, &url));
+    }));
+    rt.block_on(store.drop_schema()).unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 fn account(n: u128) -> AccountId {
@@ -431,7 +436,15 @@ fn a_writer_killed_mid_transaction_stores_nothing_of_it() {
             }
             std::thread::sleep(Duration::from_millis(150 + 70 * round as u64));
             child.kill().unwrap();
-            child.wait().unwrap();
+            let status = child.wait().unwrap();
+            {
+                use std::os::unix::process::ExitStatusExt;
+                assert_eq!(
+                    status.signal(),
+                    Some(9),
+                    "the writer was killed, not ended: {status}"
+                );
+            }
             drop(lines);
             // Let the server notice the dropped connection and roll back.
             tokio::time::sleep(Duration::from_millis(200)).await;

@@ -129,6 +129,31 @@ pub enum Error {
     VersionOutOfRange(u64),
 }
 
+impl Error {
+    /// A stable, machine-readable code per variant (e.g. `"corrupt"`), for logs and APIs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Sqlite(_) => "sqlite",
+            Error::Corrupt { .. } => "corrupt",
+            Error::Unstorable { .. } => "unstorable",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::NeedsMigration { .. } => "needs_migration",
+            Error::Poisoned => "poisoned",
+            Error::VersionOutOfRange(_) => "version_out_of_range",
+        }
+    }
+
+    /// True if SQLite gave up waiting for another connection's lock (the busy timeout ran
+    /// out): retrying later may succeed.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
 fn corrupt(what: String) -> Error {
     Error::Corrupt { what }
 }

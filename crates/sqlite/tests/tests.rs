@@ -132,6 +132,8 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     .unwrap();
     let err = store.events(id, Version::INITIAL).unwrap_err();
     assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    assert_eq!(err.code(), "corrupt");
+    assert!(!err.is_busy());
     assert!(err.to_string().contains("event 5 is missing"), "{err}");
 
     // A missing last event: the load refuses, and so does the next write.
@@ -489,4 +491,81 @@ fn commands_write_events_only_and_the_snapshot_only_when_asked() {
         .unwrap();
     assert_eq!(rows, 1);
     assert!(store.load(id).unwrap().unwrap().events.is_empty());
+}
+
+/// Set in a child process: the database file it writes to (see [`child_writer`]).
+const CHILD: &str = "PARTNERKIT_SQLITE_CHILD_FILE";
+const PER_CHILD: usize = 20;
+
+/// The entry point of child processes: does nothing in an ordinary run (the variable is
+/// unset); in a child it opens the file (maybe creating it, as the others do at the same
+/// moment) and appends `PER_CHILD` events to one account, each after a fresh load.
+#[test]
+fn child_writer() {
+    let Ok(path) = std::env::var(CHILD) else {
+        return;
+    };
+    let store = SqliteStore::open(path).unwrap();
+    let id = account(5000);
+    for _ in 0..PER_CHILD {
+        loop {
+            let version = store
+                .load(id)
+                .unwrap()
+                .map_or(Version::INITIAL, |l| l.version());
+            match store.append(id, version, &sample_events(1), None) {
+                Ok(v) => {
+                    println!("committed {}", v.get());
+                    break;
+                }
+                Err(partnerkit::store::StoreError::Conflict { .. }) => continue,
+                Err(e) => panic!("append failed: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn eight_processes_create_and_write_one_file_without_a_locked_error() {
+    // rule: X-3 (no update is lost); issue 12 item 10: `database is locked` must wait
+    let dir = TempDir::new("processes");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+                .env(CHILD, dir.file())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut committed = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "a writer failed: {}",
+            output.status
+        );
+        let mut last = 0;
+        for line in String::from_utf8(output.stdout).unwrap().lines() {
+            if let Some((_, v)) = line.split_once("committed ") {
+                let v: u64 = v.trim().parse().unwrap();
+                assert!(v > last, "a writer's versions strictly increase");
+                last = v;
+                committed.push(v);
+            }
+        }
+    }
+    committed.sort_unstable();
+    let total = 8 * PER_CHILD as u64;
+    assert_eq!(committed, (1..=total).collect::<Vec<_>>());
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let id = account(5000);
+    let history = store.events(id, Version::INITIAL).unwrap();
+    assert_eq!(history.len() as u64, total);
+    assert_eq!(
+        store.load(id).unwrap().unwrap().fold(),
+        (fold(&history), Version::new(total))
+    );
 }
