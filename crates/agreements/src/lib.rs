@@ -106,7 +106,7 @@
 
 mod action;
 mod catalogue;
-mod decider;
+mod decide;
 mod error;
 
 pub use action::{ActionNeeded, action_needed, publishing_blocked};
@@ -114,5 +114,5 @@ pub use catalogue::{
     Agreement, AgreementId, AgreementText, AgreementVersion, Catalogue, PublishedVersion,
     ResolvedVersion, TextDigest,
 };
-pub use decider::{Acceptance, Acceptances, Agreements, Command, Event};
+pub use decide::{Acceptance, Acceptances, Agreements, Command, Event};
 pub use error::{Error, Result};
