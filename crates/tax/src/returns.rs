@@ -250,7 +250,9 @@ pub enum UsReturnForm {
     },
     /// Form 1099-K, box 1a gross payments, for a host that is a payment settlement entity:
     /// required when the year's gross exceeds the amount **and** the transactions exceed the
-    /// count.
+    /// count. The amount reported is what the [`PaidIncome`]s say: a host whose 1099-K must
+    /// show gross before refunds passes refunds as their own statements' income rather than
+    /// netted (the transactions counted are the `sales` given).
     #[serde(rename = "1099_k")]
     K1099 {
         /// The gross the year's payments must exceed.
