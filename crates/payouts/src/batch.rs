@@ -19,7 +19,8 @@ use crate::statement::{CarryOver, CycleTerms, Statement, StatementFold, Sums};
 /// an overflow is an [`Error::Overflow`], never a wrapped number.
 ///
 /// All accounts of a batch share one payout currency; a host with several currencies builds
-/// one batch per currency.
+/// one batch per currency. Entries converted from another currency (rule PAY-10) are folded
+/// with [`StatementFold`], which keeps their original amounts and rates for the statement.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -119,6 +120,12 @@ impl LedgerBatch {
 
     /// Adds `entry` for `account`; returns the account's slot.
     pub fn push(&mut self, account: AccountId, entry: &LedgerEntry) -> Result<u32, Error> {
+        if entry.conversion().is_some() {
+            return Err(Error::ConvertedEntryInBatch {
+                from: entry.currency(),
+                to: entry.payout_currency(),
+            });
+        }
         if entry.currency() != self.currency() {
             return Err(Error::CurrencyMismatch {
                 expected: self.currency(),
@@ -132,6 +139,12 @@ impl LedgerBatch {
 
     /// Adds `entry` for the account in `slot`.
     pub fn push_slot(&mut self, slot: u32, entry: &LedgerEntry) -> Result<(), Error> {
+        if entry.conversion().is_some() {
+            return Err(Error::ConvertedEntryInBatch {
+                from: entry.currency(),
+                to: entry.payout_currency(),
+            });
+        }
         if entry.currency() != self.currency() {
             return Err(Error::CurrencyMismatch {
                 expected: self.currency(),

@@ -228,6 +228,39 @@ pub enum Error {
         parts: u64,
     },
 
+    /// A converted entry was pushed into a [`LedgerBatch`](crate::LedgerBatch).
+    #[error(
+        "an entry converted from {from} to {to} cannot go into a ledger batch, which folds entries already in the payout currency: fold it with StatementFold (rule PAY-10)"
+    )]
+    ConvertedEntryInBatch {
+        /// The sale's currency.
+        from: Currency,
+        /// The payout currency.
+        to: Currency,
+    },
+
+    /// The host supplied no exchange rate for a conversion.
+    #[error(
+        "no exchange rate from {from} to {to} for {month}: supply one through ExchangeRates (rule PAY-10)"
+    )]
+    NoExchangeRate {
+        /// The sale's currency.
+        from: Currency,
+        /// The payout currency.
+        to: Currency,
+        /// The month the sale was earned.
+        month: PayoutMonth,
+    },
+
+    /// An exchange rate that is not valid.
+    #[error("exchange rate {given:?} is not valid: {reason} (rule PAY-10)")]
+    InvalidRate {
+        /// The rate as given.
+        given: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// A payout policy value is out of range.
     #[error("payout policy is not valid: {reason}")]
     InvalidPolicy {
