@@ -47,7 +47,8 @@ fn floors_add_the_same_amounts() {
 
 #[test]
 fn withholding_fold_equals_per_sale_function() {
-    // rule: TAX-7 — exact totals, identical to withholding each sale.
+    // rule: TAX-7 — exact totals: the same sales and gross as the per-sale function.
+    // rule: TAX-9 — withheld once per rate on the total, not rounded per sale.
     // rule: TAX-4 — only US sales are withheld.
     let data = sales(20_000, 50, 5).unwrap();
     for rate in [
@@ -60,13 +61,33 @@ fn withholding_fold_equals_per_sale_function() {
             reason: RateReason::NoValidForm,
         };
         let fold = WithholdingFold::from_sales(rate, &data.sales);
-        assert_eq!(fold.cells(), per_sale_cells(&data, &decision).unwrap());
+        let cells = fold.cells().unwrap();
+        let per_sale = per_sale_cells(&data, &decision).unwrap();
+        assert_eq!(cells.len(), per_sale.len());
+        for ((key, t), (peer_key, p)) in cells.iter().zip(&per_sale) {
+            assert_eq!(key, peer_key);
+            assert_eq!((t.sales, t.gross_minor), (p.sales, p.gross_minor));
+        }
+        // Per (rate, currency), withheld is the total times the rate, rounded once.
+        let gross: i128 = cells
+            .iter()
+            .filter(|((c, _, _), _)| *c == partnerkit_core::CountryCode::US)
+            .map(|(_, t)| t.gross_minor)
+            .sum();
+        let withheld: i128 = cells.iter().map(|(_, t)| t.withheld_minor).sum();
+        let exact = rust_decimal::Decimal::from_i128_with_scale(gross, 0) * rate.as_fraction();
+        assert!(
+            (rust_decimal::Decimal::from_i128_with_scale(withheld, 0) - exact).abs()
+                <= rust_decimal::Decimal::new(5, 1),
+            "{withheld} vs {exact}"
+        );
         let (l, r) = data.sales.split_at(7_777);
         let mut left = WithholdingFold::from_sales(rate, l);
         left.merge(WithholdingFold::from_sales(rate, r));
         assert_eq!(left, fold);
         let withheld_abroad = fold
             .cells()
+            .unwrap()
             .iter()
             .filter(|((c, _, _), _)| *c != partnerkit_core::CountryCode::US)
             .map(|(_, t)| t.withheld_minor)

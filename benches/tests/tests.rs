@@ -6,6 +6,8 @@
     clippy::indexing_slicing
 )]
 
+// The peers are built only with the `peers` feature (`.ci/run` turns it on).
+#[cfg(feature = "peers")]
 mod agreement;
 mod folds;
 mod generators;

@@ -41,6 +41,9 @@ pub enum DenialReason {
     /// The principal is not known to the account: never added, or removed (with its tenant,
     /// TEN-4). It is denied everything.
     UnknownPrincipal,
+    /// The principal holds the Owner role, but payout and tax settings are changed only by
+    /// the owner account itself (rules PAY-1, ROL-7): for them the role is view only.
+    OwnerAccountOnly,
 }
 
 /// Why a decision came out the way it did (rule ROL-6). Small and `Copy`: richer text is made
@@ -92,6 +95,16 @@ impl Decision {
     #[inline]
     pub fn is_allowed(&self) -> bool {
         matches!(self.explanation, Explanation::Allowed { .. })
+    }
+
+    /// The explained denial of `request` for a principal that holds `held` and not the
+    /// permission asked for — for a caller that checked a permission set itself and must say
+    /// why the answer is no (rule ROL-6). Owner-only permissions are explained as such.
+    pub fn denied(request: Request, held: PermissionSet) -> Decision {
+        Decision {
+            request,
+            explanation: denial(request.permission, held),
+        }
     }
 
     /// The grant that allowed the request, if it was allowed.
@@ -153,6 +166,13 @@ impl fmt::Display for Decision {
             } => write!(
                 f,
                 "denied: {principal} lacks {permission}, which only the Owner role gives (rule ROL-7); it holds: {held}"
+            ),
+            Explanation::Denied {
+                reason: DenialReason::OwnerAccountOnly,
+                held,
+            } => write!(
+                f,
+                "denied: {principal} holds the Owner role but may not {permission} (view only: the owner account itself changes payout and tax settings, PAY-1, ROL-7); sign in with the owner account to change them; it holds: {held}"
             ),
             Explanation::Denied {
                 reason: DenialReason::NotGranted,
@@ -217,6 +237,16 @@ impl Serialize for Decision {
     }
 }
 
+/// What a principal whose grants give `given` may do: payout and tax settings only if it is
+/// the owner account itself (rule ROL-7).
+#[inline]
+pub(crate) fn effective_of(principal: Principal, given: PermissionSet) -> PermissionSet {
+    match principal {
+        Principal::OwnerAccount(_) => given,
+        _ => given - PermissionSet::OWNER_ONLY,
+    }
+}
+
 /// The explanation of a denial of a known principal holding `held`.
 #[inline]
 pub(crate) fn denial(permission: Permission, held: PermissionSet) -> Explanation {
@@ -242,18 +272,23 @@ pub fn authorize_scan(state: &AccessState, request: &Request) -> Decision {
             reason: DenialReason::UnknownPrincipal,
             held: PermissionSet::EMPTY,
         },
-        Some(sources) => match sources
-            .iter()
-            .find(|s| s.grant.permissions().contains(request.permission))
-        {
-            Some(by) => Explanation::Allowed { by: *by },
-            None => denial(
-                request.permission,
+        Some(sources) => {
+            let reaching = |s: &&GrantSource| s.grant.permissions().contains(request.permission);
+            let held = effective_of(
+                request.principal,
                 sources
                     .iter()
                     .fold(PermissionSet::EMPTY, |acc, s| acc | s.grant.permissions()),
-            ),
-        },
+            );
+            match sources.iter().find(reaching) {
+                Some(by) if held.contains(request.permission) => Explanation::Allowed { by: *by },
+                Some(_) => Explanation::Denied {
+                    reason: DenialReason::OwnerAccountOnly,
+                    held,
+                },
+                None => denial(request.permission, held),
+            }
+        }
     };
     Decision {
         request: *request,

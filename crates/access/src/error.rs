@@ -1,14 +1,21 @@
 //! The one error type of `partnerkit-access`.
 
-use partnerkit_core::{GroupId, OwnerAccountId, TenantId, UserId};
+use partnerkit_core::{GroupId, TenantId, UserId};
+
+use serde::{Deserialize, Serialize};
 
 use crate::permission::Permission;
 use crate::principal::Principal;
-use crate::role::Grant;
 
 /// Why a command was refused or a value could not be read. Nothing is changed when a
 /// command returns an error (rule X-3).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// A public format: serialised with a stable machine-readable `"code"` (the variant's name in
+/// snake case, also returned by [`Error::code`]) beside the variant's fields, e.g.
+/// `{"code":"last_manager"}`. The crate wraps no `partnerkit_core::Error`, so it has no
+/// `Value` variant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A permission name that does not exist.
@@ -61,35 +68,11 @@ pub enum Error {
         /// The principal named twice.
         principal: Principal,
     },
-    /// The principal already holds exactly this grant.
-    #[error("{principal} already holds {grant}: nothing to grant")]
-    AlreadyGranted {
-        /// The principal.
-        principal: Principal,
-        /// The grant.
-        grant: Grant,
-    },
-    /// The principal does not hold the grant to revoke.
-    #[error("{principal} does not hold {grant}: nothing to revoke")]
-    NotGranted {
-        /// The principal.
-        principal: Principal,
-        /// The grant.
-        grant: Grant,
-    },
     /// A grant to the owner account, which always holds the Owner role.
     #[error(
         "the owner account always holds the Owner role (rules PAY-1, ROL-7): it cannot be granted or revoked anything"
     )]
     OwnerAccountGrant,
-    /// The account already has an owner account.
-    #[error(
-        "the account is already associated with owner account {current} (rule PAY-1): an account has one owner account"
-    )]
-    OwnerAccountAlreadySet {
-        /// The owner account already associated.
-        current: OwnerAccountId,
-    },
     /// A group member of another tenant than the group.
     #[error(
         "user {user} belongs to tenant {user_tenant}, but group {group} belongs to tenant {group_tenant}: a group's members are users of its own tenant"
@@ -104,25 +87,28 @@ pub enum Error {
         /// The user's tenant.
         user_tenant: TenantId,
     },
-    /// The user is already a member of the group.
-    #[error("user {user} is already a member of group {group}")]
-    AlreadyMember {
-        /// The group.
-        group: GroupId,
-        /// The user.
-        user: UserId,
-    },
-    /// The user is not a member of the group.
-    #[error("user {user} is not a member of group {group}")]
-    NotMember {
-        /// The group.
-        group: GroupId,
-        /// The user.
-        user: UserId,
-    },
     /// The change would leave the account without a user holding the Manager role.
     #[error(
         "this would leave the account without a user holding the Manager role (rule USR-7): make another user a Manager first"
     )]
     LastManager,
+}
+
+impl Error {
+    /// The stable machine-readable code of the error: the `"code"` of its serde form.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::UnknownPermission { .. } => "unknown_permission",
+            Error::UnknownRole { .. } => "unknown_role",
+            Error::EmptyPermissionSet => "empty_permission_set",
+            Error::OwnerOnlyPermission { .. } => "owner_only_permission",
+            Error::UnknownPrincipal { .. } => "unknown_principal",
+            Error::AlreadyRegistered { .. } => "already_registered",
+            Error::NoPrincipals => "no_principals",
+            Error::DuplicatePrincipal { .. } => "duplicate_principal",
+            Error::OwnerAccountGrant => "owner_account_grant",
+            Error::MemberOfOtherTenant { .. } => "member_of_other_tenant",
+            Error::LastManager => "last_manager",
+        }
+    }
 }

@@ -1,49 +1,80 @@
 //! The authorisation index: effective permissions precomputed per principal, so that one
-//! check is a hash lookup and a bit test.
+//! check is a hash lookup and a bit test; kept live event by event.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use partnerkit_core::{GroupId, UserId};
+use partnerkit_core::{GroupId, TenantId, UserId};
 
-use crate::decision::{Decision, DenialReason, Explanation, Request, denial};
+use crate::decision::{Decision, DenialReason, Explanation, Request, denial, effective_of};
 use crate::permission::{Permission, PermissionSet};
 use crate::principal::{GrantSource, Principal};
 use crate::role::{Grant, Role};
-use crate::state::AccessState;
+use crate::state::{AccessState, Event};
 
 /// No grant gives this permission.
 const NONE: u32 = u32::MAX;
 
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
 /// One principal's precomputed view.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Entry {
-    principal: Principal,
-    /// Own grants ∪ every group's grants (rule ROL-4).
+    /// The principal's tenant.
+    tenant: TenantId,
+    /// Own grants ∪ every group's grants (rule ROL-4), without payout and tax settings
+    /// unless the principal is the owner account (rule ROL-7).
     effective: PermissionSet,
-    /// For each permission, the index in `sources` of the first grant giving it, or `NONE`.
+    /// For each permission, the index in `sources` of the first grant giving it (even one
+    /// the principal may only view, ROL-7), or `NONE`.
     first: [u32; Permission::COUNT],
-    /// The range of `links` listing every grant reaching this principal, in canonical order.
-    links_start: u32,
-    links_end: u32,
+    /// The principal's own grants, as indices in `sources`, in canonical grant order.
+    own: Vec<u32>,
+    /// For a user: its groups, in id order.
+    groups: Vec<GroupId>,
+    /// For a group: its members (known users only).
+    members: BTreeSet<UserId>,
 }
 
-/// A read-only index of an [`AccessState`] that answers authorisation questions fast.
+impl Entry {
+    fn new(tenant: TenantId) -> Entry {
+        Entry {
+            tenant,
+            effective: PermissionSet::EMPTY,
+            first: [NONE; Permission::COUNT],
+            own: Vec::new(),
+            groups: Vec::new(),
+            members: BTreeSet::new(),
+        }
+    }
+}
+
+/// An index of an [`AccessState`] that answers authorisation questions fast, and follows
+/// the state event by event.
 ///
-/// Build it once per state version with [`AccessIndex::build`] (linear in the number of
-/// principals, memberships and grants) and share it; rebuild after every accepted command.
-/// Each principal has a dense slot holding its effective permissions (its own grants ∪ every
+/// Build it with [`AccessIndex::build`] (linear in the number of principals, memberships
+/// and grants), then keep it live with [`AccessIndex::apply`] for every event applied to the
+/// state: each event costs time proportional to what it touches (a grant to a user: that
+/// user; a grant to a group or a change of its members: the group's members; a removed
+/// tenant: its principals), never a rebuild. A live index equals a fresh build of the same
+/// state (`==` compares what the index answers, not how it is laid out).
+///
+/// Each principal has a slot holding its effective permissions (its own grants ∪ every
 /// group's, rule ROL-4) as a bitset and, per permission, the first grant giving it. So
 /// [`authorize`](AccessIndex::authorize) is one hash lookup, one bit test and a copy of a
 /// small `Copy` [`Decision`]: no scan of grants and no allocation.
 ///
-/// Its answers equal those of [`authorize_scan`](crate::authorize_scan) over the same state.
+/// The owner account is not stored: a [`Principal::OwnerAccount`] always holds the Owner
+/// role (rules PAY-1, ROL-7). Its answers equal those of
+/// [`authorize_scan`](crate::authorize_scan) over the same state.
 #[derive(Debug, Clone, Default)]
 pub struct AccessIndex {
-    slots: HashMap<Principal, u32, BuildHasherDefault<IdHasher>>,
-    entries: Vec<Entry>,
+    entries: Map<Principal, Entry>,
+    /// Every grant once, by who holds it; slots of revoked grants are reused.
     sources: Vec<GrantSource>,
-    links: Vec<u32>,
+    free: Vec<u32>,
+    /// Each tenant's principals, for removing a tenant.
+    tenants: Map<TenantId, BTreeSet<Principal>>,
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -53,121 +84,316 @@ fn to_u32(n: usize) -> u32 {
 impl AccessIndex {
     /// Indexes `state`.
     pub fn build(state: &AccessState) -> AccessIndex {
-        let principals = state.users().len()
-            + state.groups().len()
-            + state.apps().len()
-            + usize::from(state.owner_account().is_some());
+        let principals = state.users().len() + state.groups().len() + state.apps().len();
         let mut index = AccessIndex {
-            slots: HashMap::with_capacity_and_hasher(principals, Default::default()),
-            entries: Vec::with_capacity(principals),
-            sources: Vec::new(),
-            links: Vec::new(),
+            entries: Map::with_capacity_and_hasher(principals, Default::default()),
+            ..AccessIndex::default()
         };
-
-        // Every grant once, as a source; groups' first so members can point at them.
-        let mut group_sources: HashMap<GroupId, (u32, u32), BuildHasherDefault<IdHasher>> =
-            HashMap::with_capacity_and_hasher(state.groups().len(), Default::default());
-        let mut member_of: HashMap<UserId, Vec<GroupId>, BuildHasherDefault<IdHasher>> =
-            HashMap::with_capacity_and_hasher(state.users().len(), Default::default());
         for (id, group) in state.groups() {
-            let range = index.push_sources(Principal::Group(*id), group.grants().iter().copied());
-            group_sources.insert(*id, range);
-            for user in group.members() {
-                member_of.entry(*user).or_default().push(*id);
+            let principal = Principal::Group(*id);
+            index.insert(principal, group.tenant(), group.grants());
+            if let Some(e) = index.entries.get_mut(&principal) {
+                e.members = group
+                    .members()
+                    .iter()
+                    .filter(|u| state.users().contains_key(u))
+                    .copied()
+                    .collect();
             }
         }
-
-        // Entries in principal order, so `who_may` lists them sorted.
         for (id, user) in state.users() {
             let principal = Principal::User(*id);
-            let own = index.push_sources(principal, user.grants().iter().copied());
-            let mut ranges = vec![own];
-            if let Some(groups) = member_of.get(id) {
-                ranges.extend(groups.iter().filter_map(|g| group_sources.get(g).copied()));
+            index.insert(principal, user.tenant(), user.grants());
+            if let Some(e) = index.entries.get_mut(&principal) {
+                e.groups = state.groups_of(*id);
             }
-            index.push_entry(principal, &ranges);
-        }
-        for id in state.groups().keys() {
-            let range = group_sources.get(id).copied().unwrap_or((0, 0));
-            index.push_entry(Principal::Group(*id), &[range]);
         }
         for (id, app) in state.apps() {
-            let principal = Principal::App(*id);
-            let own = index.push_sources(principal, app.grants().iter().copied());
-            index.push_entry(principal, &[own]);
+            index.insert(Principal::App(*id), app.tenant(), app.grants());
         }
-        if let Some(owner) = state.owner_account() {
-            let principal = Principal::OwnerAccount(owner);
-            let own = index.push_sources(principal, [Grant::Role(Role::Owner)]);
-            index.push_entry(principal, &[own]);
+        let all: Vec<Principal> = index.entries.keys().copied().collect();
+        for p in all {
+            index.recompute(p);
         }
         index
     }
 
-    fn push_sources(
-        &mut self,
-        holder: Principal,
-        grants: impl IntoIterator<Item = Grant>,
-    ) -> (u32, u32) {
-        let start = to_u32(self.sources.len());
-        self.sources.extend(
-            grants
-                .into_iter()
-                .map(|grant| GrantSource { holder, grant }),
-        );
-        (start, to_u32(self.sources.len()))
+    /// Follows one event applied to the state, in time proportional to what it touches.
+    /// Call it with every event, in order, right after applying it to the state.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::UserRegistered { user, tenant, .. } => {
+                self.register(Principal::User(*user), *tenant);
+            }
+            Event::GroupRegistered { group, tenant } => {
+                self.register(Principal::Group(*group), *tenant);
+            }
+            Event::AppRegistered { app, tenant } => {
+                self.register(Principal::App(*app), *tenant);
+            }
+            Event::GroupMembersSet { group, members } => {
+                let principal = Principal::Group(*group);
+                let Some(entry) = self.entries.get(&principal) else {
+                    return;
+                };
+                let new: BTreeSet<UserId> = members
+                    .iter()
+                    .filter(|u| self.entries.contains_key(&Principal::User(**u)))
+                    .copied()
+                    .collect();
+                let old = entry.members.clone();
+                for user in old.difference(&new) {
+                    self.leave(*group, *user);
+                }
+                for user in new.difference(&old) {
+                    self.join(*group, *user);
+                }
+            }
+            Event::GroupMemberAdded { group, user } => self.join(*group, *user),
+            Event::GroupMemberRemoved { group, user } => self.leave(*group, *user),
+            Event::Granted { principals, grant } => {
+                for p in principals {
+                    self.grant(*p, *grant);
+                }
+            }
+            Event::Revoked { principal, grant } => self.revoke(*principal, *grant),
+            Event::UserRemoved { user } => self.remove(Principal::User(*user)),
+            Event::GroupRemoved { group } => self.remove(Principal::Group(*group)),
+            Event::AppRemoved { app } => self.remove(Principal::App(*app)),
+            Event::TenantRemoved { tenant } => {
+                // Users first, then groups and apps (the order of `Principal`).
+                for p in self.tenants.remove(tenant).unwrap_or_default() {
+                    self.remove(p);
+                }
+            }
+            // Who can sign in is not a permission; the owner account is not stored.
+            Event::SignInChanged { .. } | Event::OwnerAccountSet { .. } => {}
+        }
     }
 
-    fn push_entry(&mut self, principal: Principal, ranges: &[(u32, u32)]) {
-        let links_start = to_u32(self.links.len());
-        let mut effective = PermissionSet::EMPTY;
-        let mut first = [NONE; Permission::COUNT];
-        for &(start, end) in ranges {
-            for i in start..end {
-                self.links.push(i);
-                if let Some(source) = self.sources.get(i as usize) {
-                    let given = source.grant.permissions();
-                    for p in given - effective {
-                        if let Some(slot) = first.get_mut(p.index()) {
-                            *slot = i;
-                        }
-                    }
-                    effective = effective | given;
+    /// Adds a principal with `grants`, without computing its view.
+    fn insert<'g>(
+        &mut self,
+        principal: Principal,
+        tenant: TenantId,
+        grants: impl IntoIterator<Item = &'g Grant>,
+    ) {
+        let mut entry = Entry::new(tenant);
+        for grant in grants {
+            entry.own.push(self.alloc(GrantSource {
+                holder: principal,
+                grant: *grant,
+            }));
+        }
+        self.entries.insert(principal, entry);
+        self.tenants.entry(tenant).or_default().insert(principal);
+    }
+
+    /// A principal became known (again: as the state does, a known one starts over).
+    fn register(&mut self, principal: Principal, tenant: TenantId) {
+        self.remove(principal);
+        self.insert(principal, tenant, []);
+    }
+
+    fn alloc(&mut self, source: GrantSource) -> u32 {
+        if let Some(i) = self.free.pop()
+            && let Some(slot) = self.sources.get_mut(i as usize)
+        {
+            *slot = source;
+            return i;
+        }
+        self.sources.push(source);
+        to_u32(self.sources.len() - 1)
+    }
+
+    fn grant_at(&self, i: u32) -> Option<Grant> {
+        self.sources.get(i as usize).map(|s| s.grant)
+    }
+
+    fn grant(&mut self, principal: Principal, grant: Grant) {
+        let Some(entry) = self.entries.get(&principal) else {
+            return;
+        };
+        let pos = entry
+            .own
+            .binary_search_by(|i| self.grant_at(*i).cmp(&Some(grant)));
+        let Err(pos) = pos else {
+            return; // already held
+        };
+        let i = self.alloc(GrantSource {
+            holder: principal,
+            grant,
+        });
+        if let Some(entry) = self.entries.get_mut(&principal) {
+            entry.own.insert(pos, i);
+        }
+        self.recompute_reached(principal);
+    }
+
+    fn revoke(&mut self, principal: Principal, grant: Grant) {
+        let Some(entry) = self.entries.get(&principal) else {
+            return;
+        };
+        let Ok(pos) = entry
+            .own
+            .binary_search_by(|i| self.grant_at(*i).cmp(&Some(grant)))
+        else {
+            return;
+        };
+        if let Some(entry) = self.entries.get_mut(&principal) {
+            let i = entry.own.remove(pos);
+            self.free.push(i);
+        }
+        self.recompute_reached(principal);
+    }
+
+    fn join(&mut self, group: GroupId, user: UserId) {
+        let (g, u) = (Principal::Group(group), Principal::User(user));
+        if !self.entries.contains_key(&u) {
+            return;
+        }
+        let Some(entry) = self.entries.get_mut(&g) else {
+            return;
+        };
+        if !entry.members.insert(user) {
+            return;
+        }
+        if let Some(entry) = self.entries.get_mut(&u)
+            && let Err(pos) = entry.groups.binary_search(&group)
+        {
+            entry.groups.insert(pos, group);
+        }
+        self.recompute(u);
+    }
+
+    fn leave(&mut self, group: GroupId, user: UserId) {
+        let (g, u) = (Principal::Group(group), Principal::User(user));
+        if let Some(entry) = self.entries.get_mut(&g) {
+            entry.members.remove(&user);
+        }
+        if let Some(entry) = self.entries.get_mut(&u)
+            && let Ok(pos) = entry.groups.binary_search(&group)
+        {
+            entry.groups.remove(pos);
+            self.recompute(u);
+        }
+    }
+
+    /// Forgets a principal: its grants, its memberships (a group's members lose what it gave).
+    fn remove(&mut self, principal: Principal) {
+        let Some(entry) = self.entries.remove(&principal) else {
+            return;
+        };
+        self.free.extend(entry.own.iter().copied());
+        if let Some(t) = self.tenants.get_mut(&entry.tenant) {
+            t.remove(&principal);
+            if t.is_empty() {
+                self.tenants.remove(&entry.tenant);
+            }
+        }
+        if let Principal::User(user) = principal {
+            for g in entry.groups {
+                if let Some(group) = self.entries.get_mut(&Principal::Group(g)) {
+                    group.members.remove(&user);
                 }
             }
         }
-        let slot = to_u32(self.entries.len());
-        self.entries.push(Entry {
-            principal,
-            effective,
-            first,
-            links_start,
-            links_end: to_u32(self.links.len()),
-        });
-        self.slots.insert(principal, slot);
+        if let Principal::Group(group) = principal {
+            for user in entry.members {
+                let u = Principal::User(user);
+                if let Some(e) = self.entries.get_mut(&u)
+                    && let Ok(pos) = e.groups.binary_search(&group)
+                {
+                    e.groups.remove(pos);
+                    self.recompute(u);
+                }
+            }
+        }
+    }
+
+    /// Recomputes `principal` and, for a group, every member.
+    fn recompute_reached(&mut self, principal: Principal) {
+        self.recompute(principal);
+        if let Principal::Group(_) = principal {
+            let members: Vec<UserId> = self
+                .entries
+                .get(&principal)
+                .map(|e| e.members.iter().copied().collect())
+                .unwrap_or_default();
+            for user in members {
+                self.recompute(Principal::User(user));
+            }
+        }
+    }
+
+    /// Recomputes one principal's effective permissions and first sources from its own
+    /// grants and its groups'.
+    fn recompute(&mut self, principal: Principal) {
+        let Some(entry) = self.entries.get(&principal) else {
+            return;
+        };
+        let mut seen = PermissionSet::EMPTY;
+        let mut first = [NONE; Permission::COUNT];
+        for i in self.links(entry) {
+            if let Some(source) = self.sources.get(i as usize) {
+                let given = source.grant.permissions();
+                for p in given - seen {
+                    if let Some(slot) = first.get_mut(p.index()) {
+                        *slot = i;
+                    }
+                }
+                seen = seen | given;
+            }
+        }
+        if let Some(entry) = self.entries.get_mut(&principal) {
+            entry.effective = effective_of(principal, seen);
+            entry.first = first;
+        }
+    }
+
+    /// Every grant reaching the entry's principal, as indices in `sources`: its own, then
+    /// each group's in group id order.
+    fn links<'a>(&'a self, entry: &'a Entry) -> impl Iterator<Item = u32> + 'a {
+        entry
+            .own
+            .iter()
+            .copied()
+            .chain(entry.groups.iter().flat_map(|g| {
+                self.entries
+                    .get(&Principal::Group(*g))
+                    .into_iter()
+                    .flat_map(|e| e.own.iter().copied())
+            }))
     }
 
     #[inline]
     fn entry(&self, principal: &Principal) -> Option<&Entry> {
-        self.slots
-            .get(principal)
-            .and_then(|slot| self.entries.get(*slot as usize))
+        self.entries.get(principal)
     }
 
     #[inline]
     fn decide(&self, entry: Option<&Entry>, request: &Request) -> Decision {
-        let explanation = match entry {
-            None => Explanation::Denied {
+        let explanation = match (entry, request.principal) {
+            (_, Principal::OwnerAccount(_)) => Explanation::Allowed {
+                by: owner_source(request.principal),
+            },
+            (None, _) => Explanation::Denied {
                 reason: DenialReason::UnknownPrincipal,
                 held: PermissionSet::EMPTY,
             },
-            Some(e) => {
+            (Some(e), _) => {
                 let source = e
                     .first
                     .get(request.permission.index())
                     .and_then(|i| self.sources.get(*i as usize));
                 match source {
-                    Some(by) => Explanation::Allowed { by: *by },
+                    Some(by) if e.effective.contains(request.permission) => {
+                        Explanation::Allowed { by: *by }
+                    }
+                    Some(_) => Explanation::Denied {
+                        reason: DenialReason::OwnerAccountOnly,
+                        held: e.effective,
+                    },
                     None => denial(request.permission, e.effective),
                 }
             }
@@ -214,7 +440,7 @@ impl AccessIndex {
     /// first one missing, returns its denial (rule X-2).
     pub fn check(&self, principal: Principal, required: PermissionSet) -> Result<(), Decision> {
         let entry = self.entry(&principal);
-        let held = entry.map_or(PermissionSet::EMPTY, |e| e.effective);
+        let held = self.effective(principal);
         match (required - held).iter().next() {
             None => Ok(()),
             Some(permission) => Err(self.decide(entry, &Request::new(principal, permission))),
@@ -225,23 +451,27 @@ impl AccessIndex {
     /// unknown principal.
     #[inline]
     pub fn effective(&self, principal: Principal) -> PermissionSet {
+        if let Principal::OwnerAccount(_) = principal {
+            return Role::OWNER;
+        }
         self.entry(&principal)
             .map_or(PermissionSet::EMPTY, |e| e.effective)
     }
 
-    /// Every grant reaching `principal` (its own, then each group's in group id order).
+    /// Every grant reaching `principal` (its own, then each group's in group id order). The
+    /// owner account's is its implicit Owner role.
     pub fn grants_reaching(&self, principal: Principal) -> Vec<GrantSource> {
+        if let Principal::OwnerAccount(_) = principal {
+            return vec![owner_source(principal)];
+        }
         self.entry(&principal)
             .map(|e| self.links_of(e).collect())
             .unwrap_or_default()
     }
 
-    fn links_of<'a>(&'a self, e: &Entry) -> impl Iterator<Item = GrantSource> + 'a {
-        self.links
-            .get(e.links_start as usize..e.links_end as usize)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|i| self.sources.get(*i as usize).copied())
+    fn links_of<'a>(&'a self, e: &'a Entry) -> impl Iterator<Item = GrantSource> + 'a {
+        self.links(e)
+            .filter_map(|i| self.sources.get(i as usize).copied())
     }
 
     /// "What may this principal do": each permission it holds, in canonical order, with every
@@ -250,6 +480,10 @@ impl AccessIndex {
         &self,
         principal: Principal,
     ) -> Vec<(Permission, Vec<GrantSource>)> {
+        if let Principal::OwnerAccount(_) = principal {
+            let by = owner_source(principal);
+            return Role::OWNER.iter().map(|p| (p, vec![by])).collect();
+        }
         let Some(e) = self.entry(&principal) else {
             return Vec::new();
         };
@@ -267,7 +501,11 @@ impl AccessIndex {
 
     /// Every grant that allows `request` (the deciding one first); empty if denied.
     pub fn grants_allowing(&self, request: &Request) -> Vec<GrantSource> {
+        if let Principal::OwnerAccount(_) = request.principal {
+            return vec![owner_source(request.principal)];
+        }
         self.entry(&request.principal)
+            .filter(|e| e.effective.contains(request.permission))
             .map(|e| {
                 self.links_of(e)
                     .filter(|s| s.grant.permissions().contains(request.permission))
@@ -277,14 +515,18 @@ impl AccessIndex {
     }
 
     /// "Who may do this": every known principal whose effective permissions include
-    /// `permission`, in principal order (users, groups, apps, the owner account; ids
-    /// ascending). A group is listed for its own grants and its members for theirs.
+    /// `permission`, in principal order (users, groups, apps; ids ascending). A group is
+    /// listed for its own grants and its members for theirs. The owner account, which may
+    /// do everything and is not stored here, is not listed.
     pub fn who_may(&self, permission: Permission) -> Vec<Principal> {
-        self.entries
+        let mut out: Vec<Principal> = self
+            .entries
             .iter()
-            .filter(|e| e.effective.contains(permission))
-            .map(|e| e.principal)
-            .collect()
+            .filter(|(_, e)| e.effective.contains(permission))
+            .map(|(p, _)| *p)
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// How many principals the index knows.
@@ -295,6 +537,44 @@ impl AccessIndex {
     /// True if the index knows no principal.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// Two indexes are equal when they answer alike: the same principals, each with the same
+/// tenant, effective permissions, deciding grant per permission, own grants and groups. How
+/// grants are laid out inside (which slots, in what order they were freed) does not count.
+impl PartialEq for AccessIndex {
+    fn eq(&self, other: &AccessIndex) -> bool {
+        let resolve = |index: &AccessIndex, i: u32| index.sources.get(i as usize).copied();
+        self.entries.len() == other.entries.len()
+            && self.tenants == other.tenants
+            && self.entries.iter().all(|(p, e)| {
+                other.entries.get(p).is_some_and(|o| {
+                    e.tenant == o.tenant
+                        && e.effective == o.effective
+                        && e.groups == o.groups
+                        && e.members == o.members
+                        && e.own.len() == o.own.len()
+                        && e.own
+                            .iter()
+                            .zip(&o.own)
+                            .all(|(a, b)| resolve(self, *a) == resolve(other, *b))
+                        && e.first
+                            .iter()
+                            .zip(&o.first)
+                            .all(|(a, b)| resolve(self, *a) == resolve(other, *b))
+                })
+            })
+    }
+}
+
+impl Eq for AccessIndex {}
+
+/// The owner account's implicit Owner role, as a grant source (rules PAY-1, ROL-7).
+fn owner_source(holder: Principal) -> GrantSource {
+    GrantSource {
+        holder,
+        grant: Grant::Role(Role::Owner),
     }
 }
 

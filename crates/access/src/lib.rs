@@ -1,27 +1,33 @@
 //! Who may do what: roles, custom permissions, effective permissions and authorisation decisions that explain themselves.
 //!
 //! ```
+//! use chrono::{TimeZone, Utc};
 //! use partnerkit_access::{Access, AccessIndex, Command, Grant, Permission, Principal, Request, Role};
 //! use partnerkit_core::{Actor, Context, Decider, GroupId, SequentialIds, TenantId, UserId};
-//! use partnerkit_core::testing::{default_now, id};
 //!
-//! let (tenant, ann, bob, devs): (TenantId, UserId, UserId, GroupId) = (id(1), id(2), id(3), id(4));
 //! let ids = SequentialIds::default();
-//! let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+//! let now = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).single().ok_or("no such time")?;
+//! let ctx = Context::new(now, Actor::Marketplace, &ids);
+//! let (tenant, ann, bob, devs): (TenantId, UserId, UserId, GroupId) =
+//!     (ctx.new_id(), ctx.new_id(), ctx.new_id(), ctx.new_id());
 //! let mut state = Default::default();
+//! let mut index = AccessIndex::default();
 //! for command in [
-//!     Command::RegisterUser { user: ann, tenant },
-//!     Command::RegisterUser { user: bob, tenant },
+//!     Command::RegisterUser { user: ann, tenant, can_sign_in: true },
+//!     Command::RegisterUser { user: bob, tenant, can_sign_in: true },
 //!     Command::RegisterGroup { group: devs, tenant },
 //!     Command::SetGroupMembers { group: devs, members: vec![bob] },
 //!     Command::Grant { principal: Principal::User(ann), grant: Grant::Role(Role::Manager) },
 //!     Command::Grant { principal: Principal::Group(devs), grant: Grant::Role(Role::Developer) },
 //! ] {
-//!     Access::execute(&mut state, command, &ctx)?;
+//!     // The live index follows each accepted event in time proportional to what it touches.
+//!     for event in Access::execute(&mut state, command, &ctx)? {
+//!         index.apply(&event);
+//!     }
 //! }
+//! assert_eq!(index, AccessIndex::build(&state));
 //!
-//! // One index per state version; each check is a lookup and a bit test.
-//! let index = AccessIndex::build(&state);
+//! // Each check is a lookup and a bit test.
 //! let publish = index.authorize(&Request::new(bob, Permission::PublishOffers));
 //! assert!(publish.is_allowed());
 //! assert_eq!(publish.allowed_by().map(|s| s.holder), Some(Principal::Group(devs)));
@@ -43,8 +49,9 @@
 //!   permissions), given to a [`Principal`] (user, group, app or the owner account).
 //! - **Commands**: [`Access`] implements [`Decider`](partnerkit_core::Decider) over
 //!   [`AccessState`] with [`Command`]s and [`Event`]s: register and remove principals, set
-//!   group members, associate the owner account, grant and revoke.
-//! - **Decisions**: [`AccessIndex`] is built from the state; [`authorize`],
+//!   group members and who can sign in, grant and revoke.
+//! - **Decisions**: [`AccessIndex`] is built from the state and kept live event by event;
+//!   [`authorize`],
 //!   [`authorize_batch`], [`AccessIndex::effective_permissions`] ("what may this principal
 //!   do") and [`AccessIndex::who_may`] ("who may do this") answer from it. Each [`Decision`]
 //!   carries its [`Explanation`]. [`authorize_scan`] is the slow reference evaluation.
@@ -55,10 +62,16 @@
 //! - **Developer** manages and publishes offers and views non-financial reports; no financial
 //!   information and no account settings (rule ROL-2).
 //! - **Owner** has a Manager's permissions plus payout and tax settings (rule ROL-7). The
-//!   owner account always holds it (rule PAY-1); it can be granted to others. Payout and tax
-//!   settings are reachable **only** through Owner: custom permission sets may not name them
-//!   ([`Error::OwnerOnlyPermission`]), and granting or revoking Owner requires holding it
-//!   ([`Command::required_permissions`]).
+//!   owner account always holds it (rule PAY-1): the owner account is not stored here, and
+//!   whoever builds a [`Principal::OwnerAccount`] has checked that it is the account's owner.
+//!   Owner can be granted to others, but for them payout and tax settings are **view only**:
+//!   only the owner account itself changes them, and [`AccessIndex::authorize`] says so
+//!   ([`DenialReason::OwnerAccountOnly`]). Payout and tax settings are reachable **only**
+//!   through Owner: custom permission sets may not name them ([`Error::OwnerOnlyPermission`]).
+//! - **No command gives more than its actor holds** (rule ROL-8): granting, revoking,
+//!   replacing grants and putting users into a group (which gives them the group's grants)
+//!   need every permission given or taken away ([`Command::required_permissions`]). So only
+//!   the owner account grants or revokes Owner.
 //! - Instead of a role, a principal can be given **custom permissions**: a non-empty
 //!   [`PermissionSet`] (rule ROL-3).
 //! - A principal's **effective permissions** are its own grants' ∪ those of every group it
@@ -77,8 +90,11 @@
 //! the roles that would give it and what the principal does hold (rule ROL-6). Its `Display`
 //! and serde form spell this out. An unknown or removed principal is denied everything.
 //!
-//! The index keeps each principal's effective permissions as a bitset in a dense slot, so a
-//! check costs one hash lookup and a bit test; rebuild it after every accepted command.
+//! The index keeps each principal's effective permissions as a bitset in its slot, so a
+//! check costs one hash lookup and a bit test. Build it once from a state
+//! ([`AccessIndex::build`]), then keep it live with [`AccessIndex::apply`] for each event:
+//! an event costs time proportional to what it touches (a grant to a group: that group's
+//! members), never a rebuild.
 //!
 //! # Revocation and the last Manager
 //!
@@ -86,8 +102,10 @@
 //! [`Command::RemoveApp`], [`Command::RemoveTenant`]) drops every grant and membership that
 //! depended on it (rule TEN-4). A change that would leave no user holding the Manager role —
 //! directly, through Owner, or through a group — is refused with [`Error::LastManager`]
-//! (rule USR-7); the owner account does not count. Removing the only tenant, which removes
-//! every user, is allowed (TEN-4 lets only the owner account do it; the facade checks that).
+//! (rule USR-7). Only users who can sign in count: the owner account, a pending guest and a
+//! directory-only member do not, and while no such Manager exists the guard does not block.
+//! Removing the only tenant, which removes every user, is allowed (TEN-4 lets only the owner
+//! account do it; the facade checks that).
 //!
 //! # What the facade joins
 //!

@@ -1,6 +1,6 @@
 //! Bad input: typed errors that name the rule, nothing changed.
 
-use partnerkit_access::{Access, Command, Error, Grant, Permission, PermissionSet, Role};
+use partnerkit_access::{Access, Command, Error, Event, Grant, Permission, PermissionSet, Role};
 use partnerkit_core::testing::given;
 
 use crate::support::*;
@@ -76,7 +76,6 @@ fn other_refusals() {
         reg_user(2, T2),
         reg_group(1, T1),
         grant(u(1), role(Role::Developer)),
-        Command::SetOwnerAccount { owner: owner() },
     ]);
     let check = |cmd: Command, err: Error| given::<Access>(past.clone()).when(cmd).then_err(err);
     check(
@@ -98,34 +97,11 @@ fn other_refusals() {
         Error::DuplicatePrincipal { principal: u(1) },
     );
     check(
-        grant(u(1), role(Role::Developer)),
-        Error::AlreadyGranted {
-            principal: u(1),
-            grant: role(Role::Developer),
-        },
-    );
-    check(
-        Command::Revoke {
-            principal: u(1),
-            grant: role(Role::Manager),
-        },
-        Error::NotGranted {
-            principal: u(1),
-            grant: role(Role::Manager),
-        },
-    );
-    check(
         grant(
             partnerkit_access::Principal::OwnerAccount(owner()),
             role(Role::Owner),
         ),
         Error::OwnerAccountGrant,
-    );
-    check(
-        Command::SetOwnerAccount {
-            owner: partnerkit_core::testing::id(401),
-        },
-        Error::OwnerAccountAlreadySet { current: owner() },
     );
     check(
         members(1, &[1, 2]),
@@ -141,19 +117,58 @@ fn other_refusals() {
         Error::UnknownPrincipal { principal: u(9) },
     );
     check(
-        Command::RemoveGroupMember {
-            group: group(1),
-            user: user(1),
-        },
-        Error::NotMember {
-            group: group(1),
-            user: user(1),
-        },
-    );
-    check(
         Command::RemoveApp { app: app(1) },
         Error::UnknownPrincipal { principal: a(1) },
     );
+}
+
+#[test]
+fn a_command_whose_effect_already_holds_decides_to_no_events() {
+    // rule: X-3 — a no-op is not an error and changes nothing (the crate's documented rule).
+    let past = events([
+        reg_user(1, T1),
+        reg_user(2, T1),
+        reg_group(1, T1),
+        members(1, &[1]),
+        grant(u(1), role(Role::Developer)),
+    ]);
+    let none = |cmd: Command| given::<Access>(past.clone()).when(cmd).then([]);
+    none(grant(u(1), role(Role::Developer)));
+    none(Command::GrantMany {
+        principals: vec![u(1)],
+        grant: role(Role::Developer),
+    });
+    none(Command::Revoke {
+        principal: u(1),
+        grant: role(Role::Manager),
+    });
+    none(Command::SetGrants {
+        principal: u(1),
+        grants: vec![role(Role::Developer)],
+    });
+    none(Command::AddGroupMember {
+        group: group(1),
+        user: user(1),
+    });
+    none(Command::RemoveGroupMember {
+        group: group(1),
+        user: user(2),
+    });
+    none(members(1, &[1]));
+    none(Command::SetCanSignIn {
+        user: user(1),
+        can_sign_in: true,
+    });
+    // Granting to many names only those lacking it.
+    given::<Access>(past.clone())
+        .when(Command::GrantMany {
+            principals: vec![u(1), u(2)],
+            grant: role(Role::Developer),
+        })
+        .then([Event::Granted {
+            principals: vec![u(2)],
+            grant: role(Role::Developer),
+        }]);
 }
 
 #[test]
@@ -173,32 +188,38 @@ fn error_messages() {
         Error::AlreadyRegistered { principal: g(1) },
         Error::NoPrincipals,
         Error::DuplicatePrincipal { principal: a(1) },
-        Error::AlreadyGranted {
-            principal: u(1),
-            grant: role(Role::Developer),
-        },
-        Error::NotGranted {
-            principal: u(1),
-            grant: Grant::Custom(Permission::ViewReports.into()),
-        },
         Error::OwnerAccountGrant,
-        Error::OwnerAccountAlreadySet { current: owner() },
         Error::MemberOfOtherTenant {
             group: group(1),
             group_tenant: tenant(T1),
             user: user(2),
             user_tenant: tenant(T2),
         },
-        Error::AlreadyMember {
-            group: group(1),
-            user: user(1),
-        },
-        Error::NotMember {
-            group: group(1),
-            user: user(1),
-        },
         Error::LastManager,
     ];
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     insta::assert_snapshot!("error_messages", text.join("\n"));
+    // rule: X-3 — every error has a stable machine-readable code, equal in its serde form
+    // and from `code()`, and reads back to itself.
+    let mut codes = std::collections::BTreeSet::new();
+    for e in &errors {
+        let json = serde_json::to_value(e).unwrap();
+        assert_eq!(json["code"], e.code(), "{e:?}");
+        assert!(codes.insert(e.code()), "code {} used twice", e.code());
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(&back, e);
+    }
+}
+
+#[test]
+fn error_serde_form() {
+    // rule: X-3 — the serde form of errors is a public format with a `code`.
+    let errors = [
+        Error::LastManager,
+        Error::OwnerOnlyPermission {
+            permission: Permission::ManagePayoutSettings,
+        },
+        Error::DuplicatePrincipal { principal: u(1) },
+    ];
+    insta::assert_json_snapshot!("error_serde_form", errors);
 }

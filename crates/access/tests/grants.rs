@@ -179,19 +179,20 @@ fn group_membership_changes() {
 #[test]
 fn required_permissions_never_exceed_what_the_granter_must_hold() {
     // rule: ROL-7 — only an Owner can hand out (or take back) the Owner role.
-    let to_owner = grant(u(1), role(Role::Owner)).required_permissions();
+    let st = state([reg_user(1, T1)]);
+    let to_owner = grant(u(1), role(Role::Owner)).required_permissions(&st);
     assert!(Role::Owner.permissions().is_subset(to_owner));
     assert!(!to_owner.is_subset(Role::Manager.permissions()));
     // A Manager may grant Manager and Developer.
     for r in [Role::Manager, Role::Developer] {
         assert!(
             grant(u(1), role(r))
-                .required_permissions()
+                .required_permissions(&st)
                 .is_subset(Role::Manager.permissions())
         );
     }
     assert_eq!(
-        Command::RemoveTenant { tenant: tenant(T1) }.required_permissions(),
+        Command::RemoveTenant { tenant: tenant(T1) }.required_permissions(&st),
         Permission::ManageTenants.into()
     );
 }

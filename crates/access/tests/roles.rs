@@ -62,7 +62,15 @@ fn role_permission_matrix() {
             developer,
             "developer {p}"
         );
-        assert_eq!(allowed(1, p), owner, "owner user {p}");
+        // A user holding Owner may view but not change payout and tax settings: only the
+        // owner account itself does (rules PAY-1, ROL-7); the owner account may do all.
+        assert_eq!(allowed(1, p), owner && !p.is_owner_only(), "owner user {p}");
+        assert_eq!(
+            idx.authorize(&Request::new(crate::support::owner(), p))
+                .is_allowed(),
+            owner,
+            "owner account {p}"
+        );
         assert_eq!(allowed(2, p), manager, "manager user {p}");
         assert_eq!(allowed(3, p), developer, "developer user {p}");
         let mark = |b: bool| if b { "yes" } else { "-" };
@@ -127,33 +135,54 @@ fn payout_and_tax_settings_only_through_owner() {
         Role::Owner.permissions(),
         Role::Manager.permissions() | PermissionSet::OWNER_ONLY
     );
-    // The Owner role can be granted to a user, who then may manage payout settings.
+    // The Owner role can be granted to a user, who may then view them but not change them:
+    // only the owner account itself does, and the denial says so (rules PAY-1, ROL-6).
     let idx = index([reg_user(1, T1), grant(u(1), role(Role::Owner))]);
-    assert!(
-        idx.authorize(&Request::new(user(1), ManagePayoutSettings))
-            .is_allowed()
-    );
+    for p in [ManagePayoutSettings, ManageTaxSettings] {
+        let d = idx.authorize(&Request::new(user(1), p));
+        assert!(!d.is_allowed());
+        assert_eq!(
+            d.explanation,
+            partnerkit_access::Explanation::Denied {
+                reason: partnerkit_access::DenialReason::OwnerAccountOnly,
+                held: Role::Manager.permissions(),
+            }
+        );
+        assert!(
+            d.to_string().contains(
+                "view only: the owner account itself changes payout and tax settings, PAY-1"
+            ),
+            "{d}"
+        );
+        assert!(idx.check(u(1), p.into()).is_err());
+        assert!(!idx.effective(u(1)).contains(p));
+    }
+    assert!(idx.who_may(ManagePayoutSettings).is_empty());
 }
 
 #[test]
 fn owner_account_always_holds_owner() {
-    // rule: PAY-1 — the associated owner account holds Owner without any grant.
+    // rule: PAY-1 — the owner account holds Owner without any grant; it is not stored in
+    // access: whoever builds the principal has checked that it is the account's owner.
     // rule: ROL-7
-    let idx = index([Command::SetOwnerAccount { owner: owner() }]);
+    let idx = index([reg_user(1, T1)]);
     let me = Principal::OwnerAccount(owner());
     assert_eq!(idx.effective(me), Role::Owner.permissions());
     let d = idx.authorize(&Request::new(me, ManageTaxSettings));
     assert!(d.is_allowed());
     assert_eq!(d.allowed_by().unwrap().grant, Grant::Role(Role::Owner));
-    // Another owner account is a stranger.
-    let other = Principal::OwnerAccount(partnerkit_core::testing::id(401));
-    assert!(
-        !idx.authorize(&Request::new(other, ViewReports))
-            .is_allowed()
-    );
+    assert_eq!(d.allowed_by().unwrap().holder, me);
+    assert!(idx.check(me, PermissionSet::ALL).is_ok());
+    // The old event stays readable and changes nothing.
+    let old: partnerkit_access::Event = serde_json::from_str(
+        r#"{"type":"owner_account_set","owner":"00000000-0000-0000-0000-000000000190"}"#,
+    )
+    .unwrap();
+    let st = state([reg_user(1, T1)]);
+    let mut after = st.clone();
+    <partnerkit_access::Access as partnerkit_core::Decider>::apply(&mut after, &old);
+    assert_eq!(after, st);
 }
-
-use partnerkit_access::Command;
 
 #[test]
 fn custom_permission_set_instead_of_a_role() {
@@ -238,6 +267,7 @@ fn a_tampered_custom_set_still_cannot_reach_owner_only_permissions() {
         partnerkit_access::Event::UserRegistered {
             user: user(1),
             tenant: tenant(T1),
+            can_sign_in: true,
         },
         partnerkit_access::Event::Granted {
             principals: vec![u(1)],

@@ -9,6 +9,15 @@ fn every_event_kind() -> Vec<Command> {
     cmds.extend([
         reg_user(4, T2),
         reg_user(5, T1),
+        Command::RegisterUser {
+            user: user(6),
+            tenant: tenant(T1),
+            can_sign_in: false,
+        },
+        Command::SetCanSignIn {
+            user: user(6),
+            can_sign_in: true,
+        },
         Command::AddGroupMember {
             group: group(1),
             user: user(5),
@@ -71,5 +80,9 @@ fn decision_serde_form() {
             Permission::ManageTaxSettings,
         )),
     ];
+    // rule: ROL-7 — a user holding Owner is told payout settings are view only for it.
+    let with_owner = index([reg_user(1, T1), grant(u(1), role(Role::Owner))]);
+    let view_only = with_owner.authorize(&Request::new(user(1), Permission::ManagePayoutSettings));
+    let decisions: Vec<_> = decisions.into_iter().chain([view_only]).collect();
     insta::assert_json_snapshot!("decisions", decisions);
 }

@@ -65,6 +65,7 @@ pub(crate) fn reg_user(n: u128, t: u128) -> Command {
     Command::RegisterUser {
         user: user(n),
         tenant: tenant(t),
+        can_sign_in: true,
     }
 }
 pub(crate) fn reg_group(n: u128, t: u128) -> Command {
@@ -90,7 +91,7 @@ pub(crate) fn grant(principal: Principal, grant: Grant) -> Command {
 }
 
 /// A small account: tenant 1 with users 1 (Manager), 2 (Developer), 3 (no grant, in group
-/// 1), group 1 (Developer), app 1 (custom: view reports); the owner account.
+/// 1), group 1 (Developer), app 1 (custom: view reports).
 pub(crate) fn small_account() -> Vec<Command> {
     vec![
         reg_user(1, T1),
@@ -106,6 +107,5 @@ pub(crate) fn small_account() -> Vec<Command> {
             a(1),
             Grant::custom([partnerkit_access::Permission::ViewReports]).unwrap(),
         ),
-        Command::SetOwnerAccount { owner: owner() },
     ]
 }

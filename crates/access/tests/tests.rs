@@ -8,6 +8,7 @@
 
 mod bad_input;
 mod decisions;
+mod escalation;
 mod grants;
 mod properties;
 mod revocation;

@@ -9,37 +9,83 @@ use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
 use crate::error::{Error, Result, clip};
+use crate::text;
 
-/// Trims `value` and checks that it is non-empty, at most `max_chars` characters long and free
-/// of control characters. Returns the trimmed text.
+/// Normalises `value` to Unicode NFC, trims it and checks that it is non-empty, at most
+/// `max_chars` characters long, free of control, invisible and direction-changing characters
+/// and not made only of blank characters. Returns the normalised text, which passes the same
+/// check again unchanged.
 ///
-/// This is the one rule for free text in partnerkit; every crate's text fields use it.
+/// This is the one rule for free text in partnerkit; every crate's text fields use it:
+///
+/// - Input longer than 16 bytes per allowed character (plus 256) is refused before any other
+///   work, so a megabyte of input costs nothing.
+/// - NFC: `"e\u{301}"` and `"é"` are one name.
+/// - Refused: control characters and line breaks; bidirectional marks, embeddings, overrides
+///   and isolates (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069); zero-width and
+///   other invisible format characters (U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5,
+///   U+180E, U+200B–U+200D, U+2060–U+2064, U+206A–U+206F, U+3164, U+FEFF, U+FFA0,
+///   U+FFF9–U+FFFB, U+1BCA0–U+1BCA3, U+1D173–U+1D17A, U+E0000–U+E007F); text made only of
+///   blanks (white space, U+2800, variation selectors).
+///
+/// **Mixed scripts are allowed.** Real names mix scripts (`Anna Müller 王`), so partnerkit does
+/// not refuse them; but a name can look like another (`Аpple` with a Cyrillic `А` looks like
+/// `Apple`). Names never identify anyone in partnerkit — ids and email addresses do — and a
+/// host that shows a name where someone decides who to trust should show the email address
+/// or id next to it.
 ///
 /// ```
 /// use partnerkit_core::checked_text;
 /// assert_eq!(checked_text("city", "  Redmond ", 100)?, "Redmond");
+/// assert_eq!(checked_text("city", "Mu\u{308}nchen", 100)?, "M\u{fc}nchen");
 /// assert!(checked_text("city", "", 100).is_err());
+/// assert!(checked_text("city", "Red\u{202E}dnom", 100).is_err());
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
-    let v = value.trim();
+    let max_bytes = max_chars.saturating_mul(16).saturating_add(256);
+    if value.len() > max_bytes {
+        return Err(Error::InvalidText {
+            field: field.into(),
+            reason: format!(
+                "it has {} bytes; at most {max_chars} characters are allowed",
+                value.len()
+            ),
+        });
+    }
+    let normal = text::nfc(value);
+    let v = normal.trim();
     if v.is_empty() {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: "it is empty: give a value".into(),
         });
     }
     let n = v.chars().count();
     if n > max_chars {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: format!("it has {n} characters; at most {max_chars} are allowed"),
         });
     }
     if v.chars().any(char::is_control) {
         return Err(Error::InvalidText {
-            field,
+            field: field.into(),
             reason: "it contains a control character such as a line break: remove it".into(),
+        });
+    }
+    if let Some(c) = text::first_forbidden(v) {
+        return Err(Error::InvalidText {
+            field: field.into(),
+            reason: format!(
+                "it contains the invisible or direction-changing character {c}: remove it"
+            ),
+        });
+    }
+    if v.chars().all(text::is_blank) {
+        return Err(Error::InvalidText {
+            field: field.into(),
+            reason: "it has no visible character: give a value".into(),
         });
     }
     Ok(v.to_owned())
@@ -64,15 +110,41 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    /// Validates and normalises an email address.
+    /// The longest input accepted, in bytes, checked before anything else (an address has at
+    /// most 254 characters).
+    pub const MAX_INPUT_BYTES: usize = 1024;
+
+    /// Normalises an email address (trimmed, lower case, Unicode NFC), then validates the
+    /// normalised form, so the value returned passes `new` again unchanged.
+    ///
+    /// Addresses with control, invisible or direction-changing characters are refused (see
+    /// [`checked_text`]), as is an address whose normal form is not stable (lower-casing and
+    /// NFC would change it again).
     pub fn new(value: &str) -> Result<EmailAddress> {
-        let v = value.trim();
         let invalid = |reason: String| Error::InvalidEmail {
             given: clip(value, 320),
             reason,
         };
+        if value.len() > Self::MAX_INPUT_BYTES {
+            return Err(invalid(format!(
+                "it has {} bytes; an address has at most 254 characters",
+                value.len()
+            )));
+        }
+        let normalise = |s: &str| text::nfc(&s.trim().to_lowercase());
+        let v = normalise(value);
+        if normalise(&v) != v {
+            return Err(invalid(
+                "its lower-case form is not stable under Unicode normalisation".into(),
+            ));
+        }
+        if let Some(c) = text::first_forbidden(&v) {
+            return Err(invalid(format!(
+                "it contains the invisible or direction-changing character {c}"
+            )));
+        }
         let parsed = email_address::EmailAddress::parse_with_options(
-            v,
+            &v,
             email_address::Options::default()
                 .without_display_text()
                 .without_domain_literal(),
@@ -81,7 +153,10 @@ impl EmailAddress {
         if !parsed.domain().contains('.') {
             return Err(invalid("the domain has no dot".into()));
         }
-        Ok(EmailAddress(parsed.as_str().to_lowercase()))
+        if parsed.as_str() != v {
+            return Err(invalid("it is not in its plain form".into()));
+        }
+        Ok(EmailAddress(v))
     }
 
     /// The part after `@`.
@@ -114,8 +189,11 @@ impl PhoneNumber {
     pub fn new(value: &str) -> Result<PhoneNumber> {
         let invalid = |reason: &'static str| Error::InvalidPhone {
             given: clip(value, 64),
-            reason,
+            reason: reason.into(),
         };
+        if value.len() > 64 {
+            return Err(invalid("it is longer than 64 bytes"));
+        }
         let v = value.trim();
         let rest = v
             .strip_prefix('+')
@@ -142,7 +220,12 @@ impl PhoneNumber {
 }
 crate::validated_string!(PhoneNumber, Error);
 
-/// A display name: 1 to 256 characters after trimming, no control characters.
+/// A display name: 1 to 256 characters after Unicode NFC normalisation and trimming, with
+/// no control, invisible or direction-changing characters (the rules of [`checked_text`]).
+///
+/// Mixed scripts are allowed, so a display name can look like another one (`Соntoso` with a
+/// Cyrillic `С`): a display name never identifies anything in partnerkit, and hosts should
+/// show it with the id or domain it belongs to where someone decides whom to trust.
 ///
 /// ```
 /// use partnerkit_core::DisplayName;
@@ -164,7 +247,14 @@ impl DisplayName {
 }
 crate::validated_string!(DisplayName, Error);
 
-/// A person's name: given (first) and family (last) name, each 1 to 64 characters.
+/// A person's name: given (first) and family (last) name, each 1 to 64 characters after
+/// Unicode NFC normalisation and trimming, with no control, invisible or direction-changing
+/// characters (the rules of [`checked_text`]).
+///
+/// Mixed scripts are allowed (people's names mix scripts), so two names can look alike
+/// while being different text (`Ann` with a Cyrillic `А`): names never identify anyone in
+/// partnerkit; hosts should show the user's email address or id next to a name where someone
+/// decides whom to trust.
 ///
 /// ```
 /// use partnerkit_core::PersonName;
@@ -304,14 +394,15 @@ impl TryFrom<PostalAddressBuilder> for PostalAddress {
                 return Err(Error::InvalidPostalCode {
                     given: String::new(),
                     country: country.to_string(),
-                    expected: "a US address needs a ZIP code such as 98052 or 98052-6399",
+                    expected: "a US address needs a ZIP code such as 98052 or 98052-6399".into(),
                 });
             }
             (Some(p), true) if !is_us_zip(p) => {
                 return Err(Error::InvalidPostalCode {
                     given: p.clone(),
                     country: country.to_string(),
-                    expected: "a US ZIP code is five digits, optionally a hyphen and four more",
+                    expected: "a US ZIP code is five digits, optionally a hyphen and four more"
+                        .into(),
                 });
             }
             (Some(p), false)
@@ -323,7 +414,7 @@ impl TryFrom<PostalAddressBuilder> for PostalAddress {
                 return Err(Error::InvalidPostalCode {
                     given: p.clone(),
                     country: country.to_string(),
-                    expected: "2 to 12 letters, digits, spaces or hyphens",
+                    expected: "2 to 12 letters, digits, spaces or hyphens".into(),
                 });
             }
             _ => {}

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use uuid::Uuid;
 
 use crate::actor::Actor;
+use crate::error::Error;
 use crate::id::EntityId;
+use crate::random::SecureRandom;
 
 /// A source of the current time. Domain crates never read a clock themselves: the host passes
 /// the time in a [`Context`].
@@ -15,27 +17,15 @@ pub trait Clock {
     fn now(&self) -> DateTime<Utc>;
 }
 
-/// A source of fresh unique ids and of unpredictable bytes (for temporary passwords and key
-/// values). Domain crates never draw randomness themselves.
+/// A source of fresh unique ids. Domain crates never make ids themselves (rule X-5).
 ///
-/// A production host implements it over a CSPRNG (for example UUID v4); tests use
-/// [`SequentialIds`].
+/// Ids are not secrets: they appear in URLs, logs and events. Secrets (passwords, key values)
+/// come from a [`SecureRandom`] instead.
+///
+/// A production host implements it with UUID v4 or v7; tests use [`SequentialIds`].
 pub trait IdSource {
     /// A fresh UUID, never returned before.
     fn next_uuid(&self) -> Uuid;
-
-    /// Fills `buf` with unpredictable bytes. The default draws them from [`next_uuid`]; a host
-    /// whose ids are not random (such as UUID v7) must override it.
-    ///
-    /// [`next_uuid`]: IdSource::next_uuid
-    fn fill_bytes(&self, buf: &mut [u8]) {
-        for chunk in buf.chunks_mut(16) {
-            let bytes = self.next_uuid().into_bytes();
-            for (dst, src) in chunk.iter_mut().zip(bytes) {
-                *dst = src;
-            }
-        }
-    }
 }
 
 impl<T: Clock + ?Sized> Clock for &T {
@@ -47,9 +37,6 @@ impl<T: Clock + ?Sized> Clock for &T {
 impl<T: IdSource + ?Sized> IdSource for &T {
     fn next_uuid(&self) -> Uuid {
         (**self).next_uuid()
-    }
-    fn fill_bytes(&self, buf: &mut [u8]) {
-        (**self).fill_bytes(buf)
     }
 }
 
@@ -80,9 +67,17 @@ impl ManualClock {
         }
     }
     /// Moves the clock forward by `by`.
+    ///
+    /// A move past the end (or start) of representable time leaves the clock at the last
+    /// (or first) representable instant.
     pub fn advance(&self, by: chrono::Duration) {
         let now = self.now();
-        self.set(now + by);
+        let limit = if by < chrono::Duration::zero() {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        };
+        self.set(now.checked_add_signed(by).unwrap_or(limit));
     }
 }
 
@@ -97,8 +92,7 @@ impl Clock for ManualClock {
 
 /// Deterministic ids for tests and examples: `00000000-0000-0000-0000-000000000001`, `…02`, …
 ///
-/// Its [`IdSource::fill_bytes`] is deterministic too, so "random" secrets made in tests are
-/// the same in every run. Never use it in production.
+/// Never use it in production: its ids are guessable.
 #[derive(Debug, Default)]
 pub struct SequentialIds(AtomicU64);
 
@@ -111,55 +105,66 @@ impl SequentialIds {
 
 impl IdSource for SequentialIds {
     fn next_uuid(&self) -> Uuid {
-        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        let n = self.0.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
         Uuid::from_u128(u128::from(n))
-    }
-    fn fill_bytes(&self, buf: &mut [u8]) {
-        // A simple deterministic mix (SplitMix64) so test secrets look varied.
-        for chunk in buf.chunks_mut(8) {
-            let mut z = self
-                .0
-                .fetch_add(1, Ordering::Relaxed)
-                .wrapping_add(0x9E37_79B9_7F4A_7C15);
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            for (dst, src) in chunk.iter_mut().zip(z.to_le_bytes()) {
-                *dst = src;
-            }
-        }
     }
 }
 
-/// What every command is decided with: when it happens, who does it, and where fresh ids come
-/// from (rule X-5).
+/// What every command is decided with: when it happens, who does it, where fresh ids come
+/// from and, for commands that make secrets, the randomness to make them with (rule X-5).
+///
+/// A context is `Copy + Send + Sync`: it holds only shared references, so it can be passed
+/// to other threads and tasks.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use partnerkit_core::{Actor, Context, SequentialIds, UserId};
+/// use partnerkit_core::{Actor, Context, OsRandom, SequentialIds, UserId};
 ///
 /// let ids = SequentialIds::default();
 /// let now = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap();
 /// let ctx = Context::new(now, Actor::Marketplace, &ids);
 /// let user: UserId = ctx.new_id();
 /// assert_eq!(user.to_string(), "00000000-0000-0000-0000-000000000001");
+///
+/// // Without randomness, commands that make secrets are refused ...
+/// assert!(ctx.rng().is_err());
+/// // ... so a host that runs them gives its secure random source.
+/// let ctx = ctx.with_rng(&OsRandom);
+/// assert!(ctx.rng().is_ok());
 /// ```
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
     now: DateTime<Utc>,
     actor: Actor,
-    ids: &'a dyn IdSource,
+    ids: &'a (dyn IdSource + Sync),
+    rng: Option<&'a dyn SecureRandom>,
 }
 
 impl<'a> Context<'a> {
-    /// A context at `now`, for `actor`, drawing ids from `ids`.
-    pub fn new(now: DateTime<Utc>, actor: Actor, ids: &'a dyn IdSource) -> Self {
-        Context { now, actor, ids }
+    /// A context at `now`, for `actor`, drawing ids from `ids`, without randomness (add it
+    /// with [`with_rng`](Context::with_rng)).
+    pub fn new(now: DateTime<Utc>, actor: Actor, ids: &'a (dyn IdSource + Sync)) -> Self {
+        Context {
+            now,
+            actor,
+            ids,
+            rng: None,
+        }
     }
 
     /// A context whose time is read once from `clock`.
-    pub fn at_clock(clock: &dyn Clock, actor: Actor, ids: &'a dyn IdSource) -> Self {
+    pub fn at_clock(clock: &dyn Clock, actor: Actor, ids: &'a (dyn IdSource + Sync)) -> Self {
         Context::new(clock.now(), actor, ids)
+    }
+
+    /// This context with `rng` as its source of secure randomness (rule X-6), such as
+    /// [`OsRandom`](crate::OsRandom).
+    #[must_use]
+    pub fn with_rng(self, rng: &'a dyn SecureRandom) -> Context<'a> {
+        Context {
+            rng: Some(rng),
+            ..self
+        }
     }
 
     /// When the command happens.
@@ -177,9 +182,20 @@ impl<'a> Context<'a> {
         I::from_uuid(self.ids.next_uuid())
     }
 
-    /// The id source, for code that draws secrets (see [`crate::SecretString::generate`]).
-    pub fn ids(&self) -> &'a dyn IdSource {
+    /// The id source.
+    pub fn ids(&self) -> &'a (dyn IdSource + Sync) {
         self.ids
+    }
+
+    /// The secure random source, for code that makes secrets (see
+    /// [`SecretString::generate_password`](crate::SecretString::generate_password)).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoRandomness`] if the context was made without one: call
+    /// [`Context::with_rng`].
+    pub fn rng(&self) -> Result<&'a dyn SecureRandom, Error> {
+        self.rng.ok_or(Error::NoRandomness)
     }
 }
 
@@ -188,6 +204,7 @@ impl std::fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("now", &self.now)
             .field("actor", &self.actor)
+            .field("has_rng", &self.rng.is_some())
             .finish_non_exhaustive()
     }
 }

@@ -1,5 +1,9 @@
 //! The one error type of `partnerkit-core`.
 
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
 use crate::money::Currency;
 
 /// Everything that can go wrong when building or combining a core value.
@@ -7,7 +11,12 @@ use crate::money::Currency;
 /// Every variant names what was wrong and its message says how to fix it. Values that fail
 /// validation are never constructed, so a [`crate::Money`], [`crate::EmailAddress`] or
 /// [`crate::CountryCode`] you hold is always valid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serialised with a stable machine-readable `code` (the variant's name in snake case, also
+/// given by [`Error::code`]) next to the variant's fields:
+/// `{"code": "unknown_country", "given": "XX"}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// Two amounts in different currencies were combined.
@@ -46,7 +55,7 @@ pub enum Error {
     #[error("{operation} overflowed the decimal range: the amounts are too large")]
     Overflow {
         /// The operation that overflowed.
-        operation: &'static str,
+        operation: Cow<'static, str>,
     },
     /// An amount has more decimals than its currency's minor unit where whole minor units are needed.
     #[error(
@@ -68,6 +77,14 @@ pub enum Error {
         /// How many parts were asked for.
         parts: usize,
     },
+    /// An amount was to be split into more parts than allowed.
+    #[error("cannot split an amount into {parts} parts: at most {max} are allowed")]
+    TooManyParts {
+        /// How many parts were asked for.
+        parts: usize,
+        /// The most parts allowed.
+        max: usize,
+    },
     /// An email address that does not follow RFC 5321/5322.
     #[error("email address {given:?} is not valid ({reason}): write it as name@example.com")]
     InvalidEmail {
@@ -84,13 +101,13 @@ pub enum Error {
         /// The text that was given.
         given: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: Cow<'static, str>,
     },
     /// A text field is empty, too long or holds control characters.
     #[error("{field} is not valid: {reason}")]
     InvalidText {
         /// Which field.
-        field: &'static str,
+        field: Cow<'static, str>,
         /// What is wrong with it.
         reason: String,
     },
@@ -102,7 +119,7 @@ pub enum Error {
         /// The address's country.
         country: String,
         /// What the country's format is.
-        expected: &'static str,
+        expected: Cow<'static, str>,
     },
     /// A URL that is not absolute, cannot be parsed or is too long.
     #[error("URL {given:?} is not valid: {reason}")]
@@ -116,12 +133,57 @@ pub enum Error {
     #[error("{kind} {given:?} is not valid: {expected}")]
     InvalidId {
         /// Which kind of id.
-        kind: &'static str,
+        kind: Cow<'static, str>,
         /// The text that was given.
         given: String,
         /// What an id of this kind looks like.
-        expected: &'static str,
+        expected: Cow<'static, str>,
     },
+    /// A command needs secure randomness but its context has none.
+    #[error(
+        "this command makes a secret and needs secure randomness: give the context a random source with Context::with_rng, such as OsRandom"
+    )]
+    NoRandomness,
+    /// The secure random source failed.
+    #[error(
+        "the secure random source failed ({reason}): check the host's random number generator and retry"
+    )]
+    RandomnessFailed {
+        /// What went wrong.
+        reason: String,
+    },
+    /// A stored password hash that is not an acceptable Argon2id PHC string.
+    #[error("password hash is not valid: {reason}; store only hashes made by PasswordHash::hash")]
+    InvalidPasswordHash {
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The stable machine-readable code of this error, as in its serialised form, such as
+    /// `"currency_mismatch"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::CurrencyMismatch { .. } => "currency_mismatch",
+            Error::UnknownCurrency { .. } => "unknown_currency",
+            Error::UnknownCountry { .. } => "unknown_country",
+            Error::InvalidAmount { .. } => "invalid_amount",
+            Error::Overflow { .. } => "overflow",
+            Error::NotInMinorUnits { .. } => "not_in_minor_units",
+            Error::EmptySplit { .. } => "empty_split",
+            Error::TooManyParts { .. } => "too_many_parts",
+            Error::InvalidEmail { .. } => "invalid_email",
+            Error::InvalidPhone { .. } => "invalid_phone",
+            Error::InvalidText { .. } => "invalid_text",
+            Error::InvalidPostalCode { .. } => "invalid_postal_code",
+            Error::InvalidUrl { .. } => "invalid_url",
+            Error::InvalidId { .. } => "invalid_id",
+            Error::NoRandomness => "no_randomness",
+            Error::RandomnessFailed { .. } => "randomness_failed",
+            Error::InvalidPasswordHash { .. } => "invalid_password_hash",
+        }
+    }
 }
 
 /// Shorthand for results whose error is [`Error`].

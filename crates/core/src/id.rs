@@ -69,9 +69,9 @@ macro_rules! define_ids {
             type Err = Error;
             fn from_str(s: &str) -> Result<Self> {
                 Uuid::parse_str(s).map($name).map_err(|_| Error::InvalidId {
-                    kind: $kind,
+                    kind: ::std::borrow::Cow::Borrowed($kind),
                     given: clip(s, 64),
-                    expected: "a UUID such as 67e55044-10b1-426f-9247-bb680e5fe0c8",
+                    expected: "a UUID such as 67e55044-10b1-426f-9247-bb680e5fe0c8".into(),
                 })
             }
         }
@@ -125,9 +125,9 @@ impl SellerId {
             Ok(SellerId(value.to_owned()))
         } else {
             Err(Error::InvalidId {
-                kind: "seller id",
+                kind: "seller id".into(),
                 given: clip(value, 64),
-                expected: "1 to 20 digits, not starting with 0, such as 91234567",
+                expected: "1 to 20 digits, not starting with 0, such as 91234567".into(),
             })
         }
     }

@@ -37,12 +37,15 @@
 //!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`checked_text`], the
 //!   one rule for free text, and [`validated_string!`], the one way to write a validated
 //!   string type.
-//! - **Time, ids and actors from the host** ([`Clock`], [`IdSource`], [`Context`], [`Actor`]):
-//!   no partnerkit crate reads a clock or draws randomness (rule X-5).
+//! - **Time, ids, randomness and actors from the host** ([`Clock`], [`IdSource`],
+//!   [`SecureRandom`], [`Context`], [`Actor`]): no partnerkit crate reads a clock or draws
+//!   randomness itself (rules ).
 //! - **Events** ([`Envelope`], [`Version`], [`Decider`]): every change is an event with who
 //!   and when (rule X-1); commands are pure `decide` functions, state is a fold of `apply`.
 //! - **Secrets** ([`SecretString`], [`Fingerprint`], [`Masked`]): never printed, never
-//!   serialised (rule X-4).
+//!   serialised, zeroed when dropped, compared in constant time (rule X-4); generated
+//!   passwords and key values are drawn uniformly from [`SECRET_ALPHABET`]; passwords people
+//!   choose are kept as a salted Argon2id [`PasswordHash`] (rule X-6).
 //!
 //! # Validation
 //!
@@ -52,11 +55,15 @@
 //!
 //! # Crate features
 //!
+//! - `os-rng` (on by default): [`OsRandom`], the operating system's secure random source.
 //! - `testing`: the given/when/then harness for deciders in the `testing` module, for the tests of
-//!   every partnerkit crate and of hosts.
+//!   every partnerkit crate and of hosts, and `SeededRandom`, a predictable random source
+//!   for tests (never for production).
 //!
 //! [partnerkit]: https://docs.rs/partnerkit
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Bad input never panics, including arithmetic: every operation on numbers is checked.
+#![warn(clippy::arithmetic_side_effects)]
 
 mod actor;
 mod contact;
@@ -68,11 +75,14 @@ mod event;
 mod id;
 mod macros;
 mod money;
+mod password;
+mod random;
 mod secret;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 #[allow(clippy::panic)] // a test harness reports failures by panicking, like `assert!`
 pub mod testing;
+mod text;
 mod web;
 
 pub use actor::Actor;
@@ -90,7 +100,15 @@ pub use id::{
     PayoutAccountId, SellerId, TenantId, UserId,
 };
 pub use money::{Currency, Money, Rounding};
-pub use secret::{Fingerprint, Masked, SecretString};
+pub use password::PasswordHash;
+#[cfg(feature = "os-rng")]
+#[cfg_attr(docsrs, doc(cfg(feature = "os-rng")))]
+pub use random::OsRandom;
+pub use random::SecureRandom;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub use random::SeededRandom;
+pub use secret::{Fingerprint, Masked, SECRET_ALPHABET, SecretString};
 pub use web::Url;
 
 /// Re-exported so hosts use the same versions partnerkit does.

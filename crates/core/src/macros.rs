@@ -8,6 +8,10 @@
 /// Every way of making the value goes through `new`, so an invalid one cannot exist. Used by
 /// every partnerkit crate, so all validated strings behave alike.
 ///
+/// `new` must bound the input's length before parsing it, normalise first and validate the
+/// normal form, so that the value it returns passes `new` again unchanged (what is written is
+/// what reads back); [`checked_text`](crate::checked_text) does all of this for free text.
+///
 /// ```
 /// use partnerkit_core::{Error, checked_text, validated_string};
 ///

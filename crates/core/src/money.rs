@@ -314,7 +314,9 @@ impl Rounding {
 /// minor units with a named [`Rounding`] rule. Amounts may be negative (refunds).
 ///
 /// Money is serialised as `{"amount": "12.34", "currency": "USD"}`: the amount is a string so
-/// that no JSON reader turns it into a float.
+/// that no JSON reader turns it into a float. Deserialising accepts exactly what
+/// [`FromStr`](Money::from_str) accepts: a string in plain decimal notation (no exponent such
+/// as `"1e2"`, no JSON number) with at most 28 decimals, and no other fields.
 ///
 /// ```
 /// use partnerkit_core::{Currency, Money, Rounding};
@@ -331,12 +333,53 @@ impl Rounding {
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawMoney")]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
 }
 
+/// The serde form of [`Money`], checked like [`Money::from_str`]: the amount must be a JSON
+/// string of plain decimal digits (no exponent, no float), with at most 28 decimals.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMoney {
+    amount: String,
+    currency: Currency,
+}
+
+impl TryFrom<RawMoney> for Money {
+    type Error = Error;
+    fn try_from(r: RawMoney) -> Result<Self> {
+        Ok(Money::new(parse_amount(&r.amount)?, r.currency))
+    }
+}
+
+/// The longest amount text accepted, in bytes, checked before parsing: 28 digits, a sign, a
+/// point and room for leading and trailing zeros.
+const MAX_AMOUNT_BYTES: usize = 64;
+
+/// Reads an amount the one way partnerkit reads amounts: plain decimal notation (`-12.34`),
+/// no exponent, at most 28 decimals, never rounded.
+fn parse_amount(text: &str) -> Result<Decimal> {
+    let invalid = || Error::InvalidAmount {
+        given: clip(text, MAX_AMOUNT_BYTES),
+    };
+    if text.len() > MAX_AMOUNT_BYTES
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+    {
+        return Err(invalid());
+    }
+    Decimal::from_str_exact(text).map_err(|_| invalid())
+}
+
 impl Money {
+    /// The most parts [`Money::split`] and [`Money::allocate`] make: more is refused with
+    /// [`Error::TooManyParts`] before any memory is reserved.
+    pub const MAX_PARTS: usize = 1 << 16;
+
     /// An amount in a currency. Any decimal is accepted; round it when you need minor units.
     pub const fn new(amount: Decimal, currency: Currency) -> Money {
         Money { amount, currency }
@@ -378,11 +421,11 @@ impl Money {
         let mut m = normal.mantissa();
         for _ in normal.scale()..scale {
             m = m.checked_mul(10).ok_or(Error::Overflow {
-                operation: "conversion to minor units",
+                operation: "conversion to minor units".into(),
             })?;
         }
         i64::try_from(m).map_err(|_| Error::Overflow {
-            operation: "conversion to minor units",
+            operation: "conversion to minor units".into(),
         })
     }
 
@@ -419,7 +462,7 @@ impl Money {
             .amount
             .checked_add(other.amount)
             .ok_or(Error::Overflow {
-                operation: "addition",
+                operation: "addition".into(),
             })?;
         Ok(Money::new(amount, self.currency))
     }
@@ -431,7 +474,7 @@ impl Money {
             .amount
             .checked_sub(other.amount)
             .ok_or(Error::Overflow {
-                operation: "subtraction",
+                operation: "subtraction".into(),
             })?;
         Ok(Money::new(amount, self.currency))
     }
@@ -439,12 +482,13 @@ impl Money {
     /// `self × factor` (a rate, a share), unrounded.
     pub fn mul_decimal(self, factor: Decimal) -> Result<Money> {
         let amount = self.amount.checked_mul(factor).ok_or(Error::Overflow {
-            operation: "multiplication",
+            operation: "multiplication".into(),
         })?;
         Ok(Money::new(amount, self.currency))
     }
 
     /// The negated amount (a refund of this amount).
+    #[allow(clippy::arithmetic_side_effects)] // flipping a Decimal's sign never overflows
     pub fn negate(self) -> Money {
         Money::new(-self.amount, self.currency)
     }
@@ -500,25 +544,47 @@ impl Money {
     /// assert_eq!(shown, ["33.34 USD", "33.33 USD", "33.33 USD"]);
     /// # Ok::<(), partnerkit_core::Error>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotInMinorUnits`] if the amount has more decimals than its currency,
+    /// [`Error::EmptySplit`] if the weights sum to zero (or there are none),
+    /// [`Error::TooManyParts`] for more than [`Money::MAX_PARTS`] weights.
     pub fn allocate(self, weights: &[u32]) -> Result<Vec<Money>> {
+        if weights.len() > Self::MAX_PARTS {
+            return Err(Error::TooManyParts {
+                parts: weights.len(),
+                max: Self::MAX_PARTS,
+            });
+        }
+        let overflow = || Error::Overflow {
+            operation: "allocation".into(),
+        };
         let total_units = i128::from(self.minor_units()?);
-        let total_weight: u128 = weights.iter().map(|w| u128::from(*w)).sum();
+        // At most 2^16 weights below 2^32 each: the sum stays below 2^48.
+        let total_weight = weights
+            .iter()
+            .try_fold(0i128, |acc, w| acc.checked_add(i128::from(*w)))
+            .ok_or_else(overflow)?;
         if total_weight == 0 {
             return Err(Error::EmptySplit {
                 parts: weights.len(),
             });
         }
-        let tw = total_weight as i128; // ≤ u32::MAX × len, far below i128::MAX
-        let sign: i128 = if total_units < 0 { -1 } else { 1 };
-        let magnitude = total_units.abs();
+        let negative = total_units < 0;
+        // |i64| < 2^63 and each weight < 2^32: every product stays below 2^95.
+        let magnitude = total_units.checked_abs().ok_or_else(overflow)?;
         let mut shares: Vec<i128> = Vec::with_capacity(weights.len());
         let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+        let mut allotted: i128 = 0;
         for (i, w) in weights.iter().enumerate() {
-            let num = magnitude * i128::from(*w);
-            shares.push(num / tw);
-            remainders.push((num % tw, i));
+            let num = magnitude.checked_mul(i128::from(*w)).ok_or_else(overflow)?;
+            let share = num.checked_div(total_weight).ok_or_else(overflow)?;
+            allotted = allotted.checked_add(share).ok_or_else(overflow)?;
+            shares.push(share);
+            remainders.push((num.checked_rem(total_weight).ok_or_else(overflow)?, i));
         }
-        let mut left = magnitude - shares.iter().sum::<i128>();
+        let mut left = magnitude.checked_sub(allotted).ok_or_else(overflow)?;
         // Largest remainder first; ties keep the earlier index first.
         remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         for (_, i) in remainders {
@@ -526,23 +592,37 @@ impl Money {
                 break;
             }
             if let Some(s) = shares.get_mut(i) {
-                *s += 1;
-                left -= 1;
+                *s = s.checked_add(1).ok_or_else(overflow)?;
+                left = left.checked_sub(1).ok_or_else(overflow)?;
             }
         }
         shares
             .into_iter()
             .map(|s| {
-                let units = i64::try_from(sign * s).map_err(|_| Error::Overflow {
-                    operation: "allocation",
-                })?;
+                let signed = if negative {
+                    s.checked_neg().ok_or_else(overflow)?
+                } else {
+                    s
+                };
+                let units = i64::try_from(signed).map_err(|_| overflow())?;
                 Ok(Money::from_minor_units(units, self.currency))
             })
             .collect()
     }
 
     /// Splits this amount into `n` parts as equal as whole minor units allow.
+    ///
+    /// # Errors
+    ///
+    /// As [`Money::allocate`]: [`Error::EmptySplit`] for `n == 0`, [`Error::TooManyParts`]
+    /// for `n` above [`Money::MAX_PARTS`] (checked before anything is allocated).
     pub fn split(self, n: usize) -> Result<Vec<Money>> {
+        if n > Self::MAX_PARTS {
+            return Err(Error::TooManyParts {
+                parts: n,
+                max: Self::MAX_PARTS,
+            });
+        }
         self.allocate(&vec![1; n])
     }
 }
@@ -569,8 +649,11 @@ impl FromStr for Money {
     /// Reads `"12.34 USD"` (amount, one space, currency code).
     fn from_str(s: &str) -> Result<Self> {
         let invalid = || Error::InvalidAmount { given: clip(s, 64) };
+        if s.len() > MAX_AMOUNT_BYTES + 16 {
+            return Err(invalid());
+        }
         let (amount, code) = s.trim().split_once(' ').ok_or_else(invalid)?;
-        let amount = Decimal::from_str_exact(amount.trim()).map_err(|_| invalid())?;
+        let amount = parse_amount(amount.trim()).map_err(|_| invalid())?;
         Ok(Money::new(amount, Currency::new(code.trim())?))
     }
 }

@@ -1,5 +1,5 @@
 //! Test support: a given/when/then harness for [`Decider`]s, with a deterministic clock and id
-//! source. Enabled by the `testing` feature; meant for `[dev-dependencies]`.
+//! source and a predictable random source. Enabled by the `testing` feature; meant for `[dev-dependencies]`.
 //!
 //! ```
 //! # use partnerkit_core::{Context, Decider};
@@ -32,6 +32,7 @@ use crate::actor::Actor;
 use crate::context::{Context, SequentialIds};
 use crate::decider::Decider;
 use crate::id::EntityId;
+use crate::random::SeededRandom;
 
 /// The instant every harness run happens at unless told otherwise: 2027-01-15 12:00 UTC.
 pub fn default_now() -> DateTime<Utc> {
@@ -58,13 +59,20 @@ pub fn id<I: EntityId>(n: u128) -> I {
 /// test builds with [`id`].
 pub const HARNESS_IDS_START: u64 = 1_000_000;
 
-/// Starts a scenario from past events.
+/// The seed of the harness's [`SeededRandom`], so secrets made in a scenario are the same in
+/// every run.
+pub const HARNESS_SEED: u64 = 42;
+
+/// Starts a scenario from past events. Its context has the time [`default_now`], the actor
+/// [`Actor::Marketplace`], ids after [`HARNESS_IDS_START`] and a [`SeededRandom`] seeded with
+/// [`HARNESS_SEED`].
 pub fn given<D: Decider>(events: impl IntoIterator<Item = D::Event>) -> Given<D> {
     Given {
         events: events.into_iter().collect(),
         now: default_now(),
         actor: Actor::Marketplace,
         ids: SequentialIds::starting_after(HARNESS_IDS_START),
+        rng: SeededRandom::new(HARNESS_SEED),
     }
 }
 
@@ -74,6 +82,7 @@ pub struct Given<D: Decider> {
     now: DateTime<Utc>,
     actor: Actor,
     ids: SequentialIds,
+    rng: SeededRandom,
 }
 
 impl<D: Decider> Given<D> {
@@ -97,7 +106,7 @@ impl<D: Decider> Given<D> {
     /// Decides `command` against the state of the given events.
     pub fn when(self, command: D::Command) -> When<D> {
         let state = self.state();
-        let ctx = Context::new(self.now, self.actor, &self.ids);
+        let ctx = Context::new(self.now, self.actor, &self.ids).with_rng(&self.rng);
         let result = D::decide(&state, command, &ctx);
         When {
             given: self.events,

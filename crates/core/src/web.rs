@@ -31,6 +31,14 @@ impl Url {
             given: clip(value, 300),
             reason,
         };
+        // Refuse huge input before counting or parsing it (a character has at most 4 bytes).
+        if value.len() > Self::MAX_CHARS * 4 + 64 {
+            return Err(invalid(format!(
+                "it has {} bytes; at most {} characters are allowed",
+                value.len(),
+                Self::MAX_CHARS
+            )));
+        }
         let v = value.trim();
         let n = v.chars().count();
         if n > Self::MAX_CHARS {
@@ -50,6 +58,13 @@ impl Url {
             ));
         }
         let normal = parsed.to_string();
+        // The stored form must read back as itself; the URL standard has rare inputs whose
+        // serialisation parses to something else, and those are refused.
+        if url::Url::parse(&normal).map(|u| u.to_string()).as_deref() != Ok(normal.as_str()) {
+            return Err(invalid(
+                "its normalised form does not read back as itself".into(),
+            ));
+        }
         if normal.chars().count() > Self::MAX_CHARS {
             return Err(invalid(format!(
                 "its normalised form has more than {} characters",

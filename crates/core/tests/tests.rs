@@ -9,5 +9,8 @@
 mod bad_input;
 mod harness;
 mod money;
+mod normalise;
 mod roundtrip;
+mod secrets;
 mod snapshots;
+mod strict_serde;

@@ -4,8 +4,7 @@
 use std::fmt;
 
 use partnerkit_core::{
-    AccountId, DisplayName, EmailAddress, OwnerAccountId, PersonName, PhoneNumber, PostalAddress,
-    SellerId,
+    AccountId, DisplayName, EmailAddress, PersonName, PhoneNumber, PostalAddress, SellerId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -73,9 +72,16 @@ impl fmt::Display for VerificationStep {
     }
 }
 
+/// The longest verification rejection reason kept, in characters.
+pub(crate) const MAX_REASON_CHARS: usize = 500;
+
 /// Where one verification step stands (rule ACC-1).
+///
+/// A rejection reason is checked as text (1 to 500 characters, no control characters,
+/// trimmed) when the command is decided, and again when it is read back through serde, so a
+/// stored event cannot hold one the decider would have refused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "RawStepState")]
 pub enum StepState {
     /// Not begun.
     #[default]
@@ -89,6 +95,34 @@ pub enum StepState {
         /// Why, as the marketplace said it.
         reason: String,
     },
+}
+
+/// [`StepState`] as read, before its reason is checked.
+#[derive(Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+enum RawStepState {
+    NotStarted,
+    Pending,
+    Verified,
+    Rejected { reason: String },
+}
+
+impl TryFrom<RawStepState> for StepState {
+    type Error = partnerkit_core::Error;
+    fn try_from(raw: RawStepState) -> Result<StepState, partnerkit_core::Error> {
+        Ok(match raw {
+            RawStepState::NotStarted => StepState::NotStarted,
+            RawStepState::Pending => StepState::Pending,
+            RawStepState::Verified => StepState::Verified,
+            RawStepState::Rejected { reason } => StepState::Rejected {
+                reason: partnerkit_core::checked_text(
+                    "rejection reason",
+                    &reason,
+                    MAX_REASON_CHARS,
+                )?,
+            },
+        })
+    }
 }
 
 /// The state of every verification step.
@@ -182,6 +216,11 @@ pub struct CompanyApprover {
 }
 
 /// The account profile: publisher IDs, type, verification and contact info.
+///
+/// The owner account is not kept here: the payouts crate is its one store (rule PAY-1), and
+/// rule TEN-4 trusts an [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount) as the
+/// facade vouches for it. A profile stored with an `owner` field still loads; the field is
+/// ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     /// The account (user) ID the marketplace assigned (rule ACC-2).
@@ -192,9 +231,6 @@ pub struct Profile {
     pub account_type: AccountType,
     /// The publisher display name (rule ACC-3).
     pub display_name: DisplayName,
-    /// The owner account (MSA) that opened the account, when the marketplace knows it
-    /// (rule TEN-4).
-    pub owner: Option<OwnerAccountId>,
     /// The verification steps (rule ACC-1).
     pub verification: Verification,
     /// The seller contact, once given (rule ACC-3).

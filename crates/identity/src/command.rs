@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use partnerkit_core::{
-    AccountId, AppId, DisplayName, EmailAddress, GroupId, KeyId, OwnerAccountId, PersonName,
-    SecretString, SellerId, TenantId, Url, UserId,
+    AccountId, AppId, DisplayName, EmailAddress, GroupId, KeyId, PersonName, SecretString,
+    SellerId, TenantId, Url, UserId,
 };
 
 use crate::account::{AccountType, CompanyApprover, SellerContact, StepState, VerificationStep};
@@ -35,8 +35,6 @@ pub enum Command {
         account_type: AccountType,
         /// The publisher display name (rule ACC-3).
         display_name: DisplayName,
-        /// The owner account (MSA) that opened it, if known (rule TEN-4).
-        owner: Option<OwnerAccountId>,
     },
     /// Records the outcome of a verification step (rule ACC-1). Marketplace only.
     RecordVerification {
@@ -88,8 +86,13 @@ pub enum Command {
         tenant: TenantId,
     },
     /// Creates a new tenant `NAME.onmicrosoft.com` with its first global administrator
-    /// (rule TEN-3). The tenant and user ids come from the context.
+    /// (rule TEN-3).
     CreateTenant {
+        /// The new tenant's id, chosen by the caller; drawn from the context if `None`.
+        tenant: Option<TenantId>,
+        /// The first administrator's user id, chosen by the caller; drawn from the context if
+        /// `None`.
+        admin: Option<UserId>,
         /// The `NAME` of the new domain; unique among the account's tenants.
         label: DomainLabel,
         /// The contact email; also the administrator's password-reset email (rule USR-4).
@@ -120,6 +123,8 @@ pub enum Command {
     /// Creates a user in the tenant and the account; global administrators only (rule
     /// USR-4). The user id comes from the context.
     CreateUser {
+        /// The new user's id, chosen by the caller; drawn from the context if `None`.
+        user: Option<UserId>,
         /// The tenant.
         tenant: TenantId,
         /// First and last name.
@@ -145,6 +150,9 @@ pub enum Command {
     /// Invites 1–10 guests by email; global administrators only (rule USR-5). User and
     /// invitation ids come from the context.
     InviteGuests {
+        /// The guests' user ids, one per address in order, chosen by the caller; drawn from the
+        /// context if empty.
+        guests: Vec<UserId>,
         /// The tenant.
         tenant: TenantId,
         /// The addresses.
@@ -176,8 +184,13 @@ pub enum Command {
         temporary: SecretString,
     },
     /// The signed-in user resets their own password; only with a reset email (rule USR-8).
+    ///
+    /// The password is kept only as a salted Argon2id hash (rule X-6), salted with the
+    /// context's random source: decide it with a context made with
+    /// [`Context::with_rng`](partnerkit_core::Context::with_rng), or it is refused with
+    /// [`partnerkit_core::Error::NoRandomness`].
     ResetOwnPassword {
-        /// The new password (only its fingerprint is kept).
+        /// The new password (only its salted hash is kept).
         password: SecretString,
     },
 
@@ -191,6 +204,8 @@ pub enum Command {
     /// Creates a group in the tenant and the account (rule GRP-2). The id comes from the
     /// context.
     CreateGroup {
+        /// The new group's id, chosen by the caller; drawn from the context if `None`.
+        group: Option<GroupId>,
         /// The tenant.
         tenant: TenantId,
         /// Its display name.
@@ -225,6 +240,8 @@ pub enum Command {
     /// Creates an app in the tenant and the account (rule APP-2). The id comes from the
     /// context.
     CreateApp {
+        /// The new app's id (client ID), chosen by the caller; drawn from the context if `None`.
+        app: Option<AppId>,
         /// The tenant.
         tenant: TenantId,
         /// Its display name.

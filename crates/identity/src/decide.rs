@@ -3,9 +3,11 @@
 use std::collections::BTreeSet;
 
 use chrono::Months;
-use partnerkit_core::{Actor, Context, Decider, SecretString, TenantId, Url, UserId, checked_text};
+use partnerkit_core::{
+    Actor, Context, Decider, PasswordHash, SecretString, TenantId, Url, UserId, checked_text,
+};
 
-use crate::account::{AccountType, StepState};
+use crate::account::{AccountType, MAX_REASON_CHARS, StepState};
 use crate::command::Command;
 use crate::directory::{App, PasswordSetBy, Tenant, User};
 use crate::error::Error;
@@ -18,6 +20,29 @@ use crate::state::Account;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Identity;
 
+/// # No-ops
+///
+/// A command whose effect already holds decides to no events (`Ok(vec![])`), not an error,
+/// once the actor's checks and the confirmation have passed:
+///
+/// - setting a value to what it already is: `ChangeDisplayName`, `SetSellerContact`,
+///   `SetCompanyApprover`, `RecordVerification` with the step's current state, `RenameUser`
+///   with the user's current name;
+/// - `ChangeGroupMembers` that adds only members and removes only non-members;
+/// - `AcceptInvitation` of an invitation already accepted (by the guest or the marketplace);
+/// - `BeginTenantAssociation` identical to the one already waiting (a different one is
+///   [`Error::AssociationAlreadyPending`]), `ConfirmTenantAssociation` of an associated
+///   tenant, `CancelTenantAssociation` with nothing waiting;
+/// - removing what the account does not have: `RemoveTenant` of a tenant not associated,
+///   `RemoveGroup` of a group not in the account, `RemoveApps` leaves out apps not in it (all
+///   of them: no-op), `DeleteKey` of a key the app does not have.
+///
+/// Not no-ops: `RemoveUser` of a user never added is [`Error::UserNotInAccount`] (rule USR-7:
+/// such users are not the account's to remove); adding principals already in the account is
+/// refused ([`Error::UserAlreadyInAccount`] and the like), since the host grants the added
+/// principals a role in the same step; `ResendInvitation` of an accepted invitation has
+/// nothing to send ([`Error::InvitationNotPending`]); `DeleteKey` on an app not in the account
+/// is [`Error::AppNotInAccount`].
 impl Decider for Identity {
     type State = Account;
     type Command = Command;
@@ -39,8 +64,6 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MIN_KEY_VALUE_CHARS: usize = 16;
 /// The longest lifetime of an app key, in months (rule APP-4).
 pub const MAX_KEY_MONTHS: u32 = 24;
-/// The longest verification rejection reason kept, in characters.
-const MAX_REASON_CHARS: usize = 500;
 
 fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     if let Command::OpenAccount {
@@ -48,7 +71,6 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         seller_id,
         account_type,
         display_name,
-        owner,
     } = cmd
     {
         if s.profile().is_some() {
@@ -60,7 +82,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             seller_id,
             account_type,
             display_name,
-            owner,
+            owner: None,
         }]);
     }
     let profile = s.profile().ok_or(Error::AccountNotOpened)?;
@@ -82,15 +104,29 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 },
                 other => other,
             };
+            if *profile.verification.get(step) == state {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::VerificationRecorded { step, state }])
         }
         Command::ChangeDisplayName { display_name } => {
+            if profile.display_name == display_name {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::DisplayNameChanged { display_name }])
         }
-        Command::SetSellerContact { contact } => Ok(vec![Event::SellerContactSet { contact }]),
+        Command::SetSellerContact { contact } => {
+            if profile.seller_contact.as_ref() == Some(&contact) {
+                return Ok(vec![]); // no-op
+            }
+            Ok(vec![Event::SellerContactSet { contact }])
+        }
         Command::SetCompanyApprover { approver } => {
             if profile.account_type != AccountType::Company {
                 return Err(Error::ApproverOnlyForCompanies);
+            }
+            if profile.company_approver.as_ref() == Some(&approver) {
+                return Ok(vec![]); // no-op
             }
             Ok(vec![Event::CompanyApproverSet { approver }])
         }
@@ -105,8 +141,16 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             if s.tenant(tenant).is_some() {
                 return Err(Error::TenantAlreadyAssociated { tenant });
             }
-            if s.pending_association(tenant).is_some() {
-                return Err(Error::AssociationAlreadyPending { tenant });
+            if let Some(p) = s.pending_association(tenant) {
+                let same = p.organization == organization
+                    && p.domain == domain
+                    && p.synced_from_on_premises == synced_from_on_premises
+                    && p.first_user == first_user;
+                return if same {
+                    Ok(vec![]) // no-op: this very association is already waiting
+                } else {
+                    Err(Error::AssociationAlreadyPending { tenant })
+                };
             }
             if domain_in_use(s, &domain) {
                 return Err(Error::DomainTaken {
@@ -126,7 +170,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::ConfirmTenantAssociation { tenant } => {
             if s.tenant(tenant).is_some() {
-                return Err(Error::TenantAlreadyAssociated { tenant });
+                return Ok(vec![]); // no-op: already associated (nothing can be pending then)
             }
             let p = s
                 .pending_association(tenant)
@@ -153,11 +197,13 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CancelTenantAssociation { tenant } => {
             if s.pending_association(tenant).is_none() {
-                return Err(Error::NoPendingAssociation { tenant });
+                return Ok(vec![]); // no-op: nothing is waiting
             }
             Ok(vec![Event::TenantAssociationCancelled { tenant }])
         }
         Command::CreateTenant {
+            tenant: new_tenant,
+            admin,
             label,
             contact_email,
             admin_name,
@@ -177,8 +223,8 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 });
             }
             check_secret(&admin_password, "password", MIN_PASSWORD_CHARS)?;
-            let tenant: TenantId = ctx.new_id();
-            let admin: UserId = ctx.new_id();
+            let tenant: TenantId = new_tenant.unwrap_or_else(|| ctx.new_id());
+            let admin: UserId = admin.unwrap_or_else(|| ctx.new_id());
             check_new_user(s, admin, tenant)?;
             Ok(vec![
                 Event::TenantCreated {
@@ -201,18 +247,19 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveTenant { tenant, confirmed } => {
             confirm(confirmed, "a tenant", "TEN-4")?;
-            associated(s, tenant)?;
+            if s.tenant(tenant).is_none() {
+                return Ok(vec![]); // no-op: not associated, nobody signs in from it
+            }
+            // The only tenant first: its Managers are all signed in from it, and "sign in
+            // from another tenant" would send them looking for one that does not exist. An
+            // owner-account actor is the account's signed-in owner: the facade builds it
+            // only after checking that, so identity keeps no copy of the owner to compare.
+            let only_tenant = s.tenants().nth(1).is_none();
+            if only_tenant && !matches!(ctx.actor(), Actor::OwnerAccount { .. }) {
+                return Err(Error::OnlyTenantNeedsOwner { tenant });
+            }
             if ctx.actor().tenant() == Some(tenant) {
                 return Err(Error::CannotRemoveOwnTenant { tenant });
-            }
-            if s.tenants().count() == 1 {
-                let is_owner = match ctx.actor() {
-                    Actor::OwnerAccount { owner } => profile.owner.is_none_or(|o| o == owner),
-                    _ => false,
-                };
-                if !is_owner {
-                    return Err(Error::OnlyTenantNeedsOwner { tenant });
-                }
             }
             Ok(vec![Event::TenantRemoved {
                 tenant,
@@ -234,22 +281,22 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if users.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "user",
-                    rule: "USR-3",
+                    what: "user".into(),
+                    rule: "USR-3".into(),
                 });
             }
-            for (i, u) in users.iter().enumerate() {
+            // Each user costs O(log n): indexed lookups, and sets of the batch so far.
+            let mut ids = BTreeSet::new();
+            let mut usernames = BTreeSet::new();
+            for u in &users {
                 check_new_user(s, u.user, tenant)?;
-                let earlier = users.iter().take(i);
-                if earlier.clone().any(|e| e.user == u.user) {
+                if !ids.insert(u.user) {
                     return Err(Error::DuplicateInBatch {
-                        what: "user",
+                        what: "user".into(),
                         id: u.user.to_string(),
                     });
                 }
-                if username_taken(s, tenant, &u.username)
-                    || earlier.clone().any(|e| e.username == u.username)
-                {
+                if s.username_taken(tenant, &u.username) || !usernames.insert(&u.username) {
                     return Err(Error::UsernameTaken {
                         username: u.username.clone(),
                     });
@@ -259,6 +306,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CreateUser {
             tenant,
+            user,
             name,
             username,
             global_admin,
@@ -271,22 +319,23 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             if global_admin && reset_email.is_none() {
                 return Err(Error::GlobalAdminNeedsResetEmail);
             }
-            if username_taken(s, tenant, &username) {
+            if s.username_taken(tenant, &username) {
                 return Err(Error::UsernameTaken { username });
             }
-            for (i, g) in groups.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for g in &groups {
                 if s.group(*g).is_none_or(|group| group.tenant != tenant) {
                     return Err(Error::GroupNotInAccount { group: *g });
                 }
-                if groups.iter().take(i).any(|e| e == g) {
+                if !seen.insert(*g) {
                     return Err(Error::DuplicateInBatch {
-                        what: "group",
+                        what: "group".into(),
                         id: g.to_string(),
                     });
                 }
             }
             check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
-            let user: UserId = ctx.new_id();
+            let user: UserId = user.unwrap_or_else(|| ctx.new_id());
             check_new_user(s, user, tenant)?;
             Ok(vec![Event::UserCreated {
                 tenant,
@@ -302,23 +351,37 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         Command::RenameUser { user, name } => {
             let u = account_user(s, user)?;
             manage(s, ctx, u.tenant)?;
+            if u.name.as_ref() == Some(&name) {
+                return Ok(vec![]); // no-op
+            }
             Ok(vec![Event::UserRenamed {
                 tenant: u.tenant,
                 user,
                 name,
             }])
         }
-        Command::InviteGuests { tenant, invitees } => {
+        Command::InviteGuests {
+            tenant,
+            invitees,
+            guests,
+        } => {
             global_admin_of(s, ctx, tenant, "inviting guests", "USR-5")?;
+            if !guests.is_empty() && guests.len() != invitees.emails().len() {
+                return Err(Error::GuestIdsMismatch {
+                    addresses: invitees.emails().len(),
+                    ids: guests.len(),
+                });
+            }
+            let mut chosen = guests.into_iter();
             let mut events = Vec::with_capacity(invitees.emails().len());
             for email in invitees.emails() {
-                if username_taken(s, tenant, email) {
+                if s.username_taken(tenant, email) {
                     return Err(Error::AlreadyInvited {
                         email: email.clone(),
                         tenant,
                     });
                 }
-                let user: UserId = ctx.new_id();
+                let user: UserId = chosen.next().unwrap_or_else(|| ctx.new_id());
                 check_new_user(s, user, tenant)?;
                 events.push(Event::GuestInvited {
                     tenant,
@@ -341,12 +404,23 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::AcceptInvitation { user } => {
             let u = account_user(s, user)?;
-            let invitation = pending_invitation(u)?;
             let allowed = match ctx.actor() {
                 Actor::User { tenant, user: who } => who == user && tenant == u.tenant,
                 Actor::Marketplace => true,
                 _ => false,
             };
+            let already_accepted = u
+                .invitation
+                .as_ref()
+                .is_some_and(|i| i.status == crate::directory::InvitationStatus::Accepted);
+            if already_accepted {
+                return if allowed {
+                    Ok(vec![]) // no-op
+                } else {
+                    Err(Error::NotTheInvitee { user })
+                };
+            }
+            let invitation = pending_invitation(u)?;
             if !allowed {
                 return Err(Error::NotTheInvitee { user });
             }
@@ -376,7 +450,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             Ok(vec![Event::PasswordReset {
                 tenant: u.tenant,
                 user,
-                password: temporary.fingerprint(),
+                password: temporary.fingerprint().into(),
                 by: PasswordSetBy::GlobalAdmin,
             }])
         }
@@ -392,10 +466,13 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 return Err(Error::NoResetEmail { user });
             }
             check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
+            // A chosen password is guessable: keep a salted, slow hash, never an unsalted
+            // fingerprint (rule X-6). Hashed last, after every check has passed.
+            let hash = PasswordHash::hash(&password, ctx.rng()?)?;
             Ok(vec![Event::PasswordReset {
                 tenant: u.tenant,
                 user,
-                password: password.fingerprint(),
+                password: hash.into(),
                 by: PasswordSetBy::SelfService,
             }])
         }
@@ -404,17 +481,18 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if groups.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "group",
-                    rule: "GRP-1",
+                    what: "group".into(),
+                    rule: "GRP-1".into(),
                 });
             }
-            for (i, g) in groups.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for g in &groups {
                 if s.group(g.group).is_some() {
                     return Err(Error::GroupAlreadyInAccount { group: g.group });
                 }
-                if groups.iter().take(i).any(|e| e.group == g.group) {
+                if !seen.insert(g.group) {
                     return Err(Error::DuplicateInBatch {
-                        what: "group",
+                        what: "group".into(),
                         id: g.group.to_string(),
                     });
                 }
@@ -422,7 +500,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 // to this tenant.
                 check_members(
                     &g.members,
-                    |m| tenant_of(s, m).is_none_or(|t| t == tenant),
+                    |m| s.tenant_of(m).is_none_or(|t| t == tenant),
                     tenant,
                 )?;
             }
@@ -430,6 +508,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CreateGroup {
             tenant,
+            group,
             name,
             members,
         } => {
@@ -442,7 +521,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             )?;
             Ok(vec![Event::GroupCreated {
                 tenant,
-                group: ctx.new_id(),
+                group: group.unwrap_or_else(|| ctx.new_id()),
                 name,
                 members,
             }])
@@ -454,7 +533,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             let remove: BTreeSet<UserId> = remove.into_iter().collect();
             if let Some(both) = add.intersection(&remove).next() {
                 return Err(Error::DuplicateInBatch {
-                    what: "member",
+                    what: "member".into(),
                     id: both.to_string(),
                 });
             }
@@ -472,7 +551,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 .filter(|m| g.members.contains(m))
                 .collect();
             if added.is_empty() && removed.is_empty() {
-                return Err(Error::NoMembershipChange);
+                return Ok(vec![]); // no-op: every member to add is in, every one to remove out
             }
             Ok(vec![Event::GroupMembersChanged {
                 tenant: g.tenant,
@@ -483,11 +562,14 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveGroup { group, confirmed } => {
             confirm(confirmed, "a group", "GRP-3")?;
-            let g = s.group(group).ok_or(Error::GroupNotInAccount { group })?;
+            let Some(g) = s.group(group) else {
+                return Ok(vec![]); // no-op: not (or no longer) in the account
+            };
             manage(s, ctx, g.tenant)?;
             Ok(vec![Event::GroupRemoved {
                 tenant: g.tenant,
                 group,
+                members: g.members.iter().copied().collect(),
             }])
         }
 
@@ -495,29 +577,31 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             manage(s, ctx, tenant)?;
             if apps.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "app",
-                    rule: "APP-1",
+                    what: "app".into(),
+                    rule: "APP-1".into(),
                 });
             }
-            for (i, a) in apps.iter().enumerate() {
+            let mut ids = BTreeSet::new();
+            let mut reply_urls = BTreeSet::new();
+            let mut app_id_uris = BTreeSet::new();
+            for a in &apps {
                 if s.app(a.app).is_some() {
                     return Err(Error::AppAlreadyInAccount { app: a.app });
                 }
-                let earlier: Vec<_> = apps.iter().take(i).collect();
-                if earlier.iter().any(|e| e.app == a.app) {
+                if !ids.insert(a.app) {
                     return Err(Error::DuplicateInBatch {
-                        what: "app",
+                        what: "app".into(),
                         id: a.app.to_string(),
                     });
                 }
                 check_unique_urls(s, tenant, a.reply_url.as_ref(), a.app_id_uri.as_ref())?;
                 if let Some(url) = &a.reply_url
-                    && earlier.iter().any(|e| e.reply_url.as_ref() == Some(url))
+                    && !reply_urls.insert(url)
                 {
                     return Err(Error::ReplyUrlTaken { url: url.clone() });
                 }
                 if let Some(uri) = &a.app_id_uri
-                    && earlier.iter().any(|e| e.app_id_uri.as_ref() == Some(uri))
+                    && !app_id_uris.insert(uri)
                 {
                     return Err(Error::AppIdUriTaken { uri: uri.clone() });
                 }
@@ -526,6 +610,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::CreateApp {
             tenant,
+            app,
             name,
             reply_url,
             app_id_uri,
@@ -535,7 +620,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             check_unique_urls(s, tenant, Some(&reply_url), Some(&app_id_uri))?;
             Ok(vec![Event::AppCreated {
                 tenant,
-                app: ctx.new_id(),
+                app: app.unwrap_or_else(|| ctx.new_id()),
                 name,
                 reply_url,
                 app_id_uri,
@@ -543,30 +628,36 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
         }
         Command::RemoveApps { apps, confirmed } => {
             confirm(confirmed, "apps", "APP-3")?;
-            let Some(first) = apps.first() else {
+            if apps.is_empty() {
                 return Err(Error::EmptyBatch {
-                    what: "app",
-                    rule: "APP-3",
+                    what: "app".into(),
+                    rule: "APP-3".into(),
                 });
-            };
-            let tenant = s
-                .app(*first)
-                .ok_or(Error::AppNotInAccount { app: *first })?
-                .tenant;
-            manage(s, ctx, tenant)?;
-            for (i, a) in apps.iter().enumerate() {
-                let app = s.app(*a).ok_or(Error::AppNotInAccount { app: *a })?;
-                if app.tenant != tenant {
-                    return Err(Error::NotSignedInFromTenant { tenant: app.tenant });
-                }
-                if apps.iter().take(i).any(|e| e == a) {
+            }
+            let mut seen = BTreeSet::new();
+            for a in &apps {
+                if !seen.insert(*a) {
                     return Err(Error::DuplicateInBatch {
-                        what: "app",
+                        what: "app".into(),
                         id: a.to_string(),
                     });
                 }
             }
-            Ok(vec![Event::AppsRemoved { tenant, apps }])
+            // Apps not (or no longer) in the account are already removed: they are left out.
+            let known: Vec<&App> = apps.iter().filter_map(|a| s.app(*a)).collect();
+            let Some(tenant) = known.first().map(|a| a.tenant) else {
+                return Ok(vec![]); // no-op
+            };
+            manage(s, ctx, tenant)?;
+            if let Some(other) = known.iter().find(|a| a.tenant != tenant) {
+                return Err(Error::NotSignedInFromTenant {
+                    tenant: other.tenant,
+                });
+            }
+            Ok(vec![Event::AppsRemoved {
+                tenant,
+                apps: known.iter().map(|a| a.id).collect(),
+            }])
         }
         Command::AddKey {
             app,
@@ -607,7 +698,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
             let a = account_app(s, app)?;
             manage(s, ctx, a.tenant)?;
             if !a.keys.contains_key(&key) {
-                return Err(Error::KeyNotFound { app, key });
+                return Ok(vec![]); // no-op: no such key (any more)
             }
             Ok(vec![Event::KeyDeleted {
                 tenant: a.tenant,
@@ -622,11 +713,12 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
 /// app must be one of the account's. Exceptions: a guest accepting their own invitation, and
 /// the very first tenant being associated by a user signed in from it.
 fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Error> {
-    match ctx.actor() {
+    let actor = ctx.actor();
+    if s.can_sign_in(&actor) {
+        return Ok(());
+    }
+    match actor {
         Actor::User { tenant, user } => {
-            if s.can_sign_in(tenant, user) {
-                return Ok(());
-            }
             let exempt = match cmd {
                 Command::AcceptInvitation { user: invitee } => *invitee == user,
                 Command::BeginTenantAssociation { tenant: t, .. }
@@ -642,15 +734,8 @@ fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Erro
                 Err(Error::CannotSignIn { tenant, user })
             }
         }
-        Actor::App { tenant, app } => {
-            let known =
-                s.tenant(tenant).is_some() && s.app(app).is_some_and(|a| a.tenant == tenant);
-            if known {
-                Ok(())
-            } else {
-                Err(Error::AppCannotSignIn { tenant, app })
-            }
-        }
+        Actor::App { tenant, app } => Err(Error::AppCannotSignIn { tenant, app }),
+        // The owner account and the marketplace do not sign in as directory principals.
         _ => Ok(()),
     }
 }
@@ -663,7 +748,10 @@ fn marketplace_only(
     if ctx.actor() == Actor::Marketplace {
         Ok(())
     } else {
-        Err(Error::MarketplaceOnly { action, rule })
+        Err(Error::MarketplaceOnly {
+            action: action.into(),
+            rule: rule.into(),
+        })
     }
 }
 
@@ -671,7 +759,10 @@ fn confirm(confirmed: bool, what: &'static str, rule: &'static str) -> Result<()
     if confirmed {
         Ok(())
     } else {
-        Err(Error::NotConfirmed { what, rule })
+        Err(Error::NotConfirmed {
+            what: what.into(),
+            rule: rule.into(),
+        })
     }
 }
 
@@ -701,16 +792,19 @@ fn global_admin_of<'s>(
     match ctx.actor() {
         Actor::User { user, .. } if s.is_global_admin(tenant, user) => Ok(t),
         _ => Err(Error::NotGlobalAdmin {
-            action,
+            action: action.into(),
             tenant,
-            rule,
+            rule: rule.into(),
         }),
     }
 }
 
 fn not_synced(t: &Tenant, what: &'static str) -> Result<(), Error> {
     if t.synced_from_on_premises {
-        Err(Error::DirectorySynced { tenant: t.id, what })
+        Err(Error::DirectorySynced {
+            tenant: t.id,
+            what: what.into(),
+        })
     } else {
         Ok(())
     }
@@ -731,22 +825,13 @@ fn pending_invitation(u: &User) -> Result<partnerkit_core::InvitationId, Error> 
     }
 }
 
-/// The tenant a user id belongs to in the account: as a user, or as a member of a group.
-fn tenant_of(s: &Account, user: UserId) -> Option<TenantId> {
-    s.user(user).map(|u| u.tenant).or_else(|| {
-        s.groups()
-            .find(|g| g.members.contains(&user))
-            .map(|g| g.tenant)
-    })
-}
-
 /// A user id about to become a user of `tenant`: not a user of the account yet, and not a
 /// member of another tenant's group (a directory user belongs to one tenant).
 fn check_new_user(s: &Account, user: UserId, tenant: TenantId) -> Result<(), Error> {
     if s.user(user).is_some() {
         return Err(Error::UserAlreadyInAccount { user });
     }
-    match tenant_of(s, user) {
+    match s.tenant_of(user) {
         Some(other) if other != tenant => Err(Error::UserOfAnotherTenant {
             user,
             tenant: other,
@@ -760,13 +845,12 @@ fn domain_in_use(s: &Account, domain: &DomainName) -> bool {
         || s.pending_associations().any(|p| p.domain == *domain)
 }
 
-fn username_taken(s: &Account, tenant: TenantId, username: &partnerkit_core::EmailAddress) -> bool {
-    s.users_of(tenant).any(|u| u.username == *username)
-}
-
 fn check_secret(secret: &SecretString, what: &'static str, min: usize) -> Result<(), Error> {
     if secret.len() < min {
-        Err(Error::SecretTooShort { what, min })
+        Err(Error::SecretTooShort {
+            what: what.into(),
+            min,
+        })
     } else {
         Ok(())
     }
@@ -777,13 +861,14 @@ fn check_members(
     allowed: impl Fn(UserId) -> bool,
     tenant: TenantId,
 ) -> Result<(), Error> {
-    for (i, m) in members.iter().enumerate() {
+    let mut seen = BTreeSet::new();
+    for m in members {
         if !allowed(*m) {
             return Err(Error::MemberNotInTenant { user: *m, tenant });
         }
-        if members.iter().take(i).any(|e| e == m) {
+        if !seen.insert(*m) {
             return Err(Error::DuplicateInBatch {
-                what: "member",
+                what: "member".into(),
                 id: m.to_string(),
             });
         }
@@ -798,17 +883,15 @@ fn check_unique_urls(
     reply_url: Option<&Url>,
     app_id_uri: Option<&Url>,
 ) -> Result<(), Error> {
-    for a in s.apps().filter(|a| a.tenant == tenant) {
-        if let Some(url) = reply_url
-            && a.reply_url.as_ref() == Some(url)
-        {
-            return Err(Error::ReplyUrlTaken { url: url.clone() });
-        }
-        if let Some(uri) = app_id_uri
-            && a.app_id_uri.as_ref() == Some(uri)
-        {
-            return Err(Error::AppIdUriTaken { uri: uri.clone() });
-        }
+    if let Some(url) = reply_url
+        && s.reply_url_taken(tenant, url)
+    {
+        return Err(Error::ReplyUrlTaken { url: url.clone() });
+    }
+    if let Some(uri) = app_id_uri
+        && s.app_id_uri_taken(tenant, uri)
+    {
+        return Err(Error::AppIdUriTaken { uri: uri.clone() });
     }
     Ok(())
 }

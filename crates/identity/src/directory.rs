@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use partnerkit_core::{
-    AppId, DisplayName, EmailAddress, Fingerprint, GroupId, InvitationId, KeyId, PersonName,
-    TenantId, Url, UserId,
+    AppId, DisplayName, EmailAddress, Fingerprint, GroupId, InvitationId, KeyId, PasswordHash,
+    PersonName, SecretString, TenantId, Url, UserId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -119,11 +119,54 @@ pub enum PasswordSetBy {
     SelfService,
 }
 
-/// What is kept of a password: only its fingerprint (rule X-4).
+/// What is kept of a password: never the password itself (rules ).
+///
+/// Generated passwords (initial and temporary ones, 128 bits or more) are kept as a SHA-256
+/// [`Fingerprint`]; passwords a user chose (self-service reset, rule USR-8) as a salted
+/// Argon2id [`PasswordHash`], because a chosen password is guessable and an unsalted hash of
+/// it can be cracked with one precomputed table for every user (rule X-6).
+///
+/// Serialised as the bare text of either form (untagged): 64 hex digits for a fingerprint, a
+/// `$argon2id$…` PHC string for a hash. Histories written before self-service passwords were
+/// hashed hold a fingerprint in `Event::PasswordReset { by: SelfService, .. }` and still
+/// decode, as [`StoredPassword::Fingerprint`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StoredPassword {
+    /// SHA-256 fingerprint of a generated password.
+    Fingerprint(Fingerprint),
+    /// Salted Argon2id hash of a chosen password.
+    Hash(PasswordHash),
+}
+
+impl StoredPassword {
+    /// True if `password` is the stored password.
+    pub fn verify(&self, password: &SecretString) -> bool {
+        match self {
+            StoredPassword::Fingerprint(f) => f.matches(password),
+            StoredPassword::Hash(h) => h.verify(password),
+        }
+    }
+}
+
+impl From<Fingerprint> for StoredPassword {
+    fn from(f: Fingerprint) -> Self {
+        StoredPassword::Fingerprint(f)
+    }
+}
+
+impl From<PasswordHash> for StoredPassword {
+    fn from(h: PasswordHash) -> Self {
+        StoredPassword::Hash(h)
+    }
+}
+
+/// What is kept of a password: only a fingerprint or salted hash (rules ).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordRecord {
-    /// SHA-256 fingerprint of the password.
-    pub fingerprint: Fingerprint,
+    /// The stored form of the password. (Named `fingerprint` for the snapshots written before
+    /// chosen passwords were hashed, which still decode.)
+    pub fingerprint: StoredPassword,
     /// Who set it.
     pub set_by: PasswordSetBy,
 }

@@ -1,6 +1,9 @@
 //! The one error type of `partnerkit-identity`.
 
+use std::borrow::Cow;
+
 use partnerkit_core::{AppId, EmailAddress, GroupId, KeyId, TenantId, Url, UserId};
+use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountType, VerificationStep};
 
@@ -9,12 +12,32 @@ use crate::account::{AccountType, VerificationStep};
 /// Every variant names what went wrong; where a rule was broken its message ends with the
 /// rule ID, such as `(rule TEN-4)`, and says what to do instead. A refused command changes
 /// nothing (rule X-3).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serialised with a stable machine-readable `code` (the variant's name in snake case, also
+/// given by [`Error::code`]) next to the variant's fields, such as
+/// `{"code": "only_tenant_needs_owner", "tenant": "…"}`. A core value error is
+/// `{"code": "value", "error": {"code": "invalid_email", …}}`: the core error keeps its own
+/// code under `error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
+    /// A command's chosen guest ids do not match its addresses: give one id per address, or
+    /// none to have them drawn.
+    #[error("give one guest id per invited address, or none: {addresses} addresses, {ids} ids")]
+    GuestIdsMismatch {
+        /// How many addresses.
+        addresses: usize,
+        /// How many ids.
+        ids: usize,
+    },
     /// A core value (name, email, phone, address, URL, free text) was not valid.
     #[error(transparent)]
-    Invalid(#[from] partnerkit_core::Error),
+    Value(
+        #[from]
+        #[serde(with = "core_error")]
+        partnerkit_core::Error,
+    ),
 
     // ---- account (ACC) ----
     /// A command other than `OpenAccount` arrived before the account was opened.
@@ -27,9 +50,9 @@ pub enum Error {
     #[error("only the marketplace may {action} (rule {rule})")]
     MarketplaceOnly {
         /// What was attempted.
-        action: &'static str,
+        action: Cow<'static, str>,
         /// The rule that says so.
-        rule: &'static str,
+        rule: Cow<'static, str>,
     },
     /// A verification outcome was recorded for a step the account type does not require.
     #[error(
@@ -104,9 +127,9 @@ pub enum Error {
     )]
     NotConfirmed {
         /// What was to be removed.
-        what: &'static str,
+        what: Cow<'static, str>,
         /// The rule that asks for confirmation.
-        rule: &'static str,
+        rule: Cow<'static, str>,
     },
     /// Someone tried to remove the tenant they are signed in from.
     #[error(
@@ -158,11 +181,11 @@ pub enum Error {
     )]
     NotGlobalAdmin {
         /// What was attempted.
-        action: &'static str,
+        action: Cow<'static, str>,
         /// The tenant.
         tenant: TenantId,
         /// The rule that says so.
-        rule: &'static str,
+        rule: Cow<'static, str>,
     },
     /// A global administrator was to be created without a password-reset email.
     #[error("a global administrator needs a password-reset email: give reset_email (rule USR-4)")]
@@ -203,7 +226,7 @@ pub enum Error {
         /// The tenant.
         tenant: TenantId,
         /// What was to be created ("user", "group", "app").
-        what: &'static str,
+        what: Cow<'static, str>,
     },
     /// The user was never added to the account.
     #[error(
@@ -239,15 +262,15 @@ pub enum Error {
     #[error("give at least one {what} (rule {rule})")]
     EmptyBatch {
         /// What the batch holds.
-        what: &'static str,
+        what: Cow<'static, str>,
         /// The rule of the batch.
-        rule: &'static str,
+        rule: Cow<'static, str>,
     },
     /// A batch listed the same item twice.
     #[error("{what} {id} is listed twice: list each once")]
     DuplicateInBatch {
         /// What the batch holds.
-        what: &'static str,
+        what: Cow<'static, str>,
         /// The repeated item.
         id: String,
     },
@@ -274,7 +297,7 @@ pub enum Error {
     #[error("the {what} is too short: give at least {min} characters (rule X-4)")]
     SecretTooShort {
         /// "password" or "key value".
-        what: &'static str,
+        what: Cow<'static, str>,
         /// The least number of characters.
         min: usize,
     },
@@ -302,11 +325,6 @@ pub enum Error {
         /// The group's tenant.
         tenant: TenantId,
     },
-    /// A membership change that changes nothing.
-    #[error(
-        "the change adds no new member and removes no current one: list members to add or remove (rule GRP-2)"
-    )]
-    NoMembershipChange,
 
     // ---- apps (APP) ----
     /// The app is not in the account.
@@ -350,12 +368,90 @@ pub enum Error {
         /// The key.
         key: KeyId,
     },
-    /// The app has no such key.
-    #[error("app {app} has no key {key} (rule APP-4)")]
-    KeyNotFound {
-        /// The app.
-        app: AppId,
-        /// The key.
-        key: KeyId,
-    },
+}
+
+impl Error {
+    /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
+    /// `"only_tenant_needs_owner"`. A core value error gives `"value"`; the wrapped core error
+    /// has its own code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Value(_) => "value",
+            Error::GuestIdsMismatch { .. } => "guest_ids_mismatch",
+            Error::AccountNotOpened => "account_not_opened",
+            Error::AccountAlreadyOpened => "account_already_opened",
+            Error::MarketplaceOnly { .. } => "marketplace_only",
+            Error::StepNotRequired { .. } => "step_not_required",
+            Error::ApproverOnlyForCompanies => "approver_only_for_companies",
+            Error::TenantNotAssociated { .. } => "tenant_not_associated",
+            Error::TenantAlreadyAssociated { .. } => "tenant_already_associated",
+            Error::AssociationAlreadyPending { .. } => "association_already_pending",
+            Error::NoPendingAssociation { .. } => "no_pending_association",
+            Error::DomainTaken { .. } => "domain_taken",
+            Error::InvalidDomain { .. } => "invalid_domain",
+            Error::UsernameOutsideDomain { .. } => "username_outside_domain",
+            Error::NotConfirmed { .. } => "not_confirmed",
+            Error::CannotRemoveOwnTenant { .. } => "cannot_remove_own_tenant",
+            Error::OnlyTenantNeedsOwner { .. } => "only_tenant_needs_owner",
+            Error::CannotSignIn { .. } => "cannot_sign_in",
+            Error::AppCannotSignIn { .. } => "app_cannot_sign_in",
+            Error::NotSignedInFromTenant { .. } => "not_signed_in_from_tenant",
+            Error::NotGlobalAdmin { .. } => "not_global_admin",
+            Error::GlobalAdminNeedsResetEmail => "global_admin_needs_reset_email",
+            Error::InvalidInvitees { .. } => "invalid_invitees",
+            Error::AlreadyInvited { .. } => "already_invited",
+            Error::InvitationNotPending { .. } => "invitation_not_pending",
+            Error::NotTheInvitee { .. } => "not_the_invitee",
+            Error::DirectorySynced { .. } => "directory_synced",
+            Error::UserNotInAccount { .. } => "user_not_in_account",
+            Error::UserAlreadyInAccount { .. } => "user_already_in_account",
+            Error::UserOfAnotherTenant { .. } => "user_of_another_tenant",
+            Error::UsernameTaken { .. } => "username_taken",
+            Error::EmptyBatch { .. } => "empty_batch",
+            Error::DuplicateInBatch { .. } => "duplicate_in_batch",
+            Error::NotAUser => "not_a_user",
+            Error::NoResetEmail { .. } => "no_reset_email",
+            Error::GuestPassword { .. } => "guest_password",
+            Error::SecretTooShort { .. } => "secret_too_short",
+            Error::GroupNotInAccount { .. } => "group_not_in_account",
+            Error::GroupAlreadyInAccount { .. } => "group_already_in_account",
+            Error::MemberNotInTenant { .. } => "member_not_in_tenant",
+            Error::AppNotInAccount { .. } => "app_not_in_account",
+            Error::AppAlreadyInAccount { .. } => "app_already_in_account",
+            Error::ReplyUrlTaken { .. } => "reply_url_taken",
+            Error::AppIdUriTaken { .. } => "app_id_uri_taken",
+            Error::KeyLifetimeTooLong { .. } => "key_lifetime_too_long",
+            Error::KeyExpiryInPast => "key_expiry_in_past",
+            Error::KeyIdTaken { .. } => "key_id_taken",
+        }
+    }
+}
+
+/// The serde form of [`Error::Value`]'s core error: `{"error": …}` next to the `"code"`
+/// tag, since the core error's own `"code"` would clash with it if its fields were inlined.
+mod core_error {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Wrapped<'a> {
+        error: &'a partnerkit_core::Error,
+    }
+
+    #[derive(Deserialize)]
+    struct Owned {
+        error: partnerkit_core::Error,
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        error: &partnerkit_core::Error,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        Wrapped { error }.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<partnerkit_core::Error, D::Error> {
+        Owned::deserialize(deserializer).map(|o| o.error)
+    }
 }

@@ -8,7 +8,9 @@ use partnerkit_core::{
 use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountType, CompanyApprover, SellerContact, StepState, VerificationStep};
-use crate::directory::{DirectoryApp, DirectoryGroup, DirectoryUser, PasswordSetBy};
+use crate::directory::{
+    DirectoryApp, DirectoryGroup, DirectoryUser, PasswordSetBy, StoredPassword,
+};
 use crate::names::{DomainLabel, DomainName};
 
 /// An event of [`Identity`](crate::Identity). Serialised with a `"type"` tag in snake case;
@@ -33,7 +35,12 @@ pub enum Event {
         account_type: AccountType,
         /// The publisher display name.
         display_name: DisplayName,
-        /// The owner account that opened it, if known.
+        /// The owner account that opened it, as histories written before the owner account
+        /// moved to the payouts crate recorded it. Kept so they decode; new events leave it
+        /// out and the state ignores it: identity is not a store of the owner account (the
+        /// facade checks that an [`Actor::OwnerAccount`](partnerkit_core::Actor::OwnerAccount)
+        /// is the account's owner before a command reaches this crate).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         owner: Option<OwnerAccountId>,
     },
     /// A verification step changed state (rule ACC-1).
@@ -191,8 +198,11 @@ pub enum Event {
         tenant: TenantId,
         /// The user.
         user: UserId,
-        /// Fingerprint of the new password.
-        password: Fingerprint,
+        /// The new password's stored form: a fingerprint of a temporary password set by a
+        /// global administrator, a salted Argon2id hash of a password the user chose (rule
+        /// Events recorded before chosen passwords were hashed hold a fingerprint for
+        /// both and still decode.
+        password: StoredPassword,
         /// A global administrator or the user.
         by: PasswordSetBy,
     },
@@ -231,6 +241,11 @@ pub enum Event {
         tenant: TenantId,
         /// The group.
         group: GroupId,
+        /// Its members when it was removed: those that are not users of the account and in
+        /// no other of its groups lose access with it. Empty in histories written before this
+        /// field existed.
+        #[serde(default)]
+        members: Vec<UserId>,
     },
     /// Existing directory apps were added in one step; they share one role (rule APP-1).
     AppsAdded {

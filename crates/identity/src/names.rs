@@ -32,10 +32,12 @@ impl DomainName {
             given: partnerkit_core::clip(value, 300),
             reason: reason.to_owned(),
         };
-        let v = value.trim().to_ascii_lowercase();
-        if v.is_empty() || v.len() > Self::MAX_CHARS {
+        // Bound the length before any work on the text.
+        let trimmed = value.trim();
+        if trimmed.is_empty() || trimmed.len() > Self::MAX_CHARS {
             return Err(invalid("give 1 to 253 characters, such as contoso.com"));
         }
+        let v = trimmed.to_ascii_lowercase();
         let labels: Vec<&str> = v.split('.').collect();
         if labels.len() < 2 {
             return Err(invalid(
@@ -92,7 +94,12 @@ impl DomainLabel {
 
     /// Validates and lower-cases a label.
     pub fn new(value: &str) -> Result<DomainLabel, Error> {
-        let v = value.trim().to_ascii_lowercase();
+        let trimmed = value.trim();
+        let v = if trimmed.len() <= Self::MAX_CHARS {
+            trimmed.to_ascii_lowercase()
+        } else {
+            String::new() // too long: refused below without copying it
+        };
         if valid_label(&v, Self::MAX_CHARS, false) {
             Ok(DomainLabel(v))
         } else {
@@ -117,6 +124,11 @@ partnerkit_core::validated_string!(DomainLabel, Error);
 /// commas or semicolons; whitespace around each address is trimmed, empty entries are
 /// skipped, and an address given twice (in any letter case) is refused.
 ///
+/// Reading is bounded: text longer than [`Invitees::MAX_TEXT_BYTES`] is refused before it is
+/// read, and reading stops at the eleventh address. An address holding a comma or semicolon
+/// (a quoted local part such as `"a,b"@contoso.com`) is refused, so the text form
+/// (addresses joined with `"; "`) always reads back to the same list, through serde too.
+///
 /// ```
 /// use partnerkit_identity::Invitees;
 /// let list: Invitees = " ann@fabrikam.com ; bo@fabrikam.com,cy@contoso.com ".parse()?;
@@ -131,13 +143,31 @@ pub struct Invitees(Vec<EmailAddress>);
 impl Invitees {
     /// The most addresses one invitation may hold.
     pub const MAX: usize = 10;
+    /// The longest address read, in bytes (RFC 3696: 64 before `@`, 255 after).
+    pub const MAX_ADDRESS_BYTES: usize = 320;
+    /// The longest text read: ten of the longest addresses, each with up to 16 bytes of
+    /// separator and whitespace. Longer text is refused before it is read.
+    pub const MAX_TEXT_BYTES: usize = Self::MAX * (Self::MAX_ADDRESS_BYTES + 16);
 
     /// Reads a list of addresses separated by commas or semicolons.
     pub fn new(value: &str) -> Result<Invitees, Error> {
+        if value.len() > Self::MAX_TEXT_BYTES {
+            return Err(Error::InvalidInvitees {
+                reason: format!(
+                    "the list has {} bytes; at most {} are read: give at most {} addresses",
+                    value.len(),
+                    Self::MAX_TEXT_BYTES,
+                    Self::MAX
+                ),
+            });
+        }
         let mut emails = Vec::new();
         for part in value.split([',', ';']).map(str::trim) {
             if part.is_empty() {
                 continue;
+            }
+            if emails.len() == Self::MAX {
+                return Err(Self::too_many());
             }
             let email = EmailAddress::new(part).map_err(|e| Error::InvalidInvitees {
                 reason: e.to_string(),
@@ -147,7 +177,18 @@ impl Invitees {
         Invitees::from_emails(emails)
     }
 
-    /// Checks a list of already validated addresses: 1 to 10, no duplicates.
+    fn too_many() -> Error {
+        Error::InvalidInvitees {
+            reason: format!(
+                "it holds more than {} addresses; at most {} can be invited at once: split the list",
+                Self::MAX,
+                Self::MAX
+            ),
+        }
+    }
+
+    /// Checks a list of already validated addresses: 1 to 10, no duplicates, none holding a
+    /// comma or semicolon (the list's separators), each reading back to itself.
     pub fn from_emails(emails: Vec<EmailAddress>) -> Result<Invitees, Error> {
         if emails.is_empty() {
             return Err(Error::InvalidInvitees {
@@ -157,15 +198,21 @@ impl Invitees {
             });
         }
         if emails.len() > Self::MAX {
-            return Err(Error::InvalidInvitees {
-                reason: format!(
-                    "it holds {} addresses; at most {} can be invited at once: split the list",
-                    emails.len(),
-                    Self::MAX
-                ),
-            });
+            return Err(Self::too_many());
         }
         for (i, e) in emails.iter().enumerate() {
+            if e.as_str().contains([',', ';']) {
+                return Err(Error::InvalidInvitees {
+                    reason: format!(
+                        "{e} holds a comma or semicolon, which separate the addresses of an invitation list: give an address without them"
+                    ),
+                });
+            }
+            if EmailAddress::new(e.as_str()).as_ref() != Ok(e) {
+                return Err(Error::InvalidInvitees {
+                    reason: format!("{e} does not read back as itself: give it in another form"),
+                });
+            }
             if emails.iter().take(i).any(|earlier| earlier == e) {
                 return Err(Error::InvalidInvitees {
                     reason: format!("{e} is listed twice: list each address once"),

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partnerkit_core::{AppId, GroupId, TenantId, UserId};
+use partnerkit_core::{Actor, AppId, EmailAddress, GroupId, TenantId, Url, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountStatus, Profile, PublisherIds, Verification};
@@ -16,7 +16,14 @@ use crate::event::Event;
 ///
 /// `Default` is the account before the marketplace opens it. The state is only ever changed
 /// by applying [`Event`]s, and is rebuilt from them alone.
+///
+/// Lookups a command needs (a username in a tenant, the groups of a user, a reply URL or App
+/// ID URI in a directory) go through indexes kept alongside the data, so a command's cost
+/// grows with what it touches, not with the account (issue 14). The indexes are derived:
+/// they are not serialised, and are rebuilt when a state is read, so the stored form is the
+/// data alone.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "StoredAccount")]
 pub struct Account {
     profile: Option<Profile>,
     tenants: BTreeMap<TenantId, Tenant>,
@@ -24,6 +31,62 @@ pub struct Account {
     users: BTreeMap<UserId, User>,
     groups: BTreeMap<GroupId, Group>,
     apps: BTreeMap<AppId, App>,
+    #[serde(skip)]
+    index: Index,
+}
+
+/// The stored form of [`Account`]: its data without the derived index.
+#[derive(Deserialize)]
+struct StoredAccount {
+    profile: Option<Profile>,
+    tenants: BTreeMap<TenantId, Tenant>,
+    pending: BTreeMap<TenantId, PendingAssociation>,
+    users: BTreeMap<UserId, User>,
+    groups: BTreeMap<GroupId, Group>,
+    apps: BTreeMap<AppId, App>,
+}
+
+impl From<StoredAccount> for Account {
+    fn from(s: StoredAccount) -> Account {
+        let mut account = Account {
+            profile: s.profile,
+            tenants: s.tenants,
+            pending: s.pending,
+            users: s.users,
+            groups: s.groups,
+            apps: s.apps,
+            index: Index::default(),
+        };
+        account.rebuild_index();
+        account
+    }
+}
+
+/// Indexes derived from the data of an [`Account`]. Each maps a key to the set of ids holding
+/// it, so the index stays exact even for a stored state that breaks a uniqueness rule.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Index {
+    /// (tenant, username) → users of the account with that username in that tenant.
+    usernames: BTreeMap<(TenantId, EmailAddress), BTreeSet<UserId>>,
+    /// user → the account's groups the user is a member of.
+    member_of: BTreeMap<UserId, BTreeSet<GroupId>>,
+    /// (tenant, reply URL) → apps of that directory with it.
+    reply_urls: BTreeMap<(TenantId, Url), BTreeSet<AppId>>,
+    /// (tenant, App ID URI) → apps of that directory with it.
+    app_id_uris: BTreeMap<(TenantId, Url), BTreeSet<AppId>>,
+}
+
+fn index_add<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, key: K, value: V) {
+    map.entry(key).or_default().insert(value);
+}
+
+fn index_remove<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, key: &K, value: &V) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(value);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
 }
 
 impl Account {
@@ -97,11 +160,48 @@ impl Account {
 
     /// The groups `user` is a member of (rule ROL-4 uses them).
     pub fn groups_of(&self, user: UserId) -> Vec<GroupId> {
-        self.groups
-            .values()
-            .filter(|g| g.members.contains(&user))
-            .map(|g| g.id)
-            .collect()
+        self.index
+            .member_of
+            .get(&user)
+            .map(|gs| gs.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// True if `user` is a member of one of the account's groups other than those in
+    /// `except`.
+    pub(crate) fn is_member_outside(&self, user: UserId, except: &BTreeSet<GroupId>) -> bool {
+        self.index
+            .member_of
+            .get(&user)
+            .is_some_and(|gs| gs.iter().any(|g| !except.contains(g)))
+    }
+
+    /// The tenant a user id belongs to in the account: as a user, or as a member of a group.
+    pub(crate) fn tenant_of(&self, user: UserId) -> Option<TenantId> {
+        self.users.get(&user).map(|u| u.tenant).or_else(|| {
+            self.index
+                .member_of
+                .get(&user)
+                .and_then(|gs| gs.iter().find_map(|g| self.groups.get(g)))
+                .map(|g| g.tenant)
+        })
+    }
+
+    /// True if a user of the account in `tenant` has `username` (rule USR-4).
+    pub(crate) fn username_taken(&self, tenant: TenantId, username: &EmailAddress) -> bool {
+        self.index
+            .usernames
+            .contains_key(&(tenant, username.clone()))
+    }
+
+    /// True if an app of the directory `tenant` has `url` as its reply URL (rule APP-2).
+    pub(crate) fn reply_url_taken(&self, tenant: TenantId, url: &Url) -> bool {
+        self.index.reply_urls.contains_key(&(tenant, url.clone()))
+    }
+
+    /// True if an app of the directory `tenant` has `uri` as its App ID URI (rule APP-2).
+    pub(crate) fn app_id_uri_taken(&self, tenant: TenantId, uri: &Url) -> bool {
+        self.index.app_id_uris.contains_key(&(tenant, uri.clone()))
     }
 
     /// An app of the account.
@@ -114,21 +214,62 @@ impl Account {
         self.apps.values()
     }
 
-    /// True if `user`, signed in from `tenant`, may sign in to the account (rule USR-1): the
-    /// tenant is associated, and the user is an active user of the account in it (a member,
-    /// or a guest who accepted), or, not being a user of the account, is a member of one of
-    /// its groups of that tenant (rule GRP-1).
-    pub fn can_sign_in(&self, tenant: TenantId, user: UserId) -> bool {
+    /// True if `actor` may sign in to the account (rule USR-1):
+    ///
+    /// - a [`Actor::User`] signed in from `tenant`: the tenant is associated, and the user is
+    ///   an active user of the account in it (a member of the directory, or a guest who
+    ///   accepted), or, not being a user of the account, is a member of one of its groups of
+    ///   that tenant (rule GRP-1);
+    /// - an [`Actor::App`] of `tenant`: the tenant is associated and the app is one of the
+    ///   account's apps of that tenant (rule APP-1);
+    /// - any other actor (owner account, marketplace): false, they do not sign in as
+    ///   directory principals.
+    pub fn can_sign_in(&self, actor: &Actor) -> bool {
+        match *actor {
+            Actor::User { tenant, user } => self.user_can_sign_in(tenant, user),
+            Actor::App { tenant, app } => {
+                self.tenants.contains_key(&tenant)
+                    && self.apps.get(&app).is_some_and(|a| a.tenant == tenant)
+            }
+            // Owner account, marketplace, and kinds of actor added later.
+            _ => false,
+        }
+    }
+
+    /// True if `user` is a guest of the associated `tenant` whose invitation is still
+    /// pending (rule USR-5): the one person who may accept it.
+    pub fn is_pending_guest(&self, tenant: TenantId, user: UserId) -> bool {
+        self.tenants.contains_key(&tenant)
+            && self
+                .users
+                .get(&user)
+                .is_some_and(|u| u.tenant == tenant && u.is_guest() && !u.is_active())
+    }
+
+    /// The user half of [`Account::can_sign_in`].
+    fn user_can_sign_in(&self, tenant: TenantId, user: UserId) -> bool {
         if !self.tenants.contains_key(&tenant) {
             return false;
         }
         match self.users.get(&user) {
             Some(u) => u.tenant == tenant && u.is_active(),
-            None => self
-                .groups
-                .values()
-                .any(|g| g.tenant == tenant && g.members.contains(&user)),
+            None => self.index.member_of.get(&user).is_some_and(|gs| {
+                gs.iter()
+                    .filter_map(|g| self.groups.get(g))
+                    .any(|g| g.tenant == tenant)
+            }),
         }
+    }
+
+    /// True if `user` is a user of the account in the associated `tenant` whose work account
+    /// is active (a member of the directory, or a guest who accepted); group membership does
+    /// not count here.
+    pub(crate) fn is_active_user(&self, tenant: TenantId, user: UserId) -> bool {
+        self.tenants.contains_key(&tenant)
+            && self
+                .users
+                .get(&user)
+                .is_some_and(|u| u.tenant == tenant && u.is_active())
     }
 
     /// True if `user` is a user of the account in `tenant` and a global administrator of that
@@ -146,7 +287,7 @@ impl Account {
                 seller_id,
                 account_type,
                 display_name,
-                owner,
+                owner: _, // kept in old histories only; payouts holds the owner account
             } => {
                 // Publisher IDs are set once (rule ACC-2): a second opening changes nothing.
                 if self.profile.is_none() {
@@ -155,7 +296,6 @@ impl Account {
                         seller_id: seller_id.clone(),
                         account_type: *account_type,
                         display_name: display_name.clone(),
-                        owner: *owner,
                         verification: Verification::default(),
                         seller_contact: None,
                         company_approver: None,
@@ -248,23 +388,21 @@ impl Account {
                 self.users.retain(|_, u| u.tenant != *tenant);
                 self.groups.retain(|_, g| g.tenant != *tenant);
                 self.apps.retain(|_, a| a.tenant != *tenant);
+                self.rebuild_index();
             }
             Event::UsersAdded { tenant, users } => {
                 for u in users {
-                    self.users.insert(
-                        u.user,
-                        User {
-                            id: u.user,
-                            tenant: *tenant,
-                            name: Some(u.name.clone()),
-                            username: u.username.clone(),
-                            origin: Origin::Added,
-                            invitation: None,
-                            global_admin: u.global_admin,
-                            reset_email: None,
-                            password: None,
-                        },
-                    );
+                    self.insert_user(User {
+                        id: u.user,
+                        tenant: *tenant,
+                        name: Some(u.name.clone()),
+                        username: u.username.clone(),
+                        origin: Origin::Added,
+                        invitation: None,
+                        global_admin: u.global_admin,
+                        reset_email: None,
+                        password: None,
+                    });
                 }
             }
             Event::UserCreated {
@@ -277,27 +415,22 @@ impl Account {
                 groups,
                 password,
             } => {
-                self.users.insert(
-                    *user,
-                    User {
-                        id: *user,
-                        tenant: *tenant,
-                        name: Some(name.clone()),
-                        username: username.clone(),
-                        origin: Origin::Created,
-                        invitation: None,
-                        global_admin: *global_admin,
-                        reset_email: reset_email.clone(),
-                        password: Some(PasswordRecord {
-                            fingerprint: password.clone(),
-                            set_by: PasswordSetBy::Creation,
-                        }),
-                    },
-                );
+                self.insert_user(User {
+                    id: *user,
+                    tenant: *tenant,
+                    name: Some(name.clone()),
+                    username: username.clone(),
+                    origin: Origin::Created,
+                    invitation: None,
+                    global_admin: *global_admin,
+                    reset_email: reset_email.clone(),
+                    password: Some(PasswordRecord {
+                        fingerprint: password.clone().into(),
+                        set_by: PasswordSetBy::Creation,
+                    }),
+                });
                 for g in groups {
-                    if let Some(group) = self.groups.get_mut(g) {
-                        group.members.insert(*user);
-                    }
+                    self.add_member(*g, *user);
                 }
             }
             Event::UserRenamed { user, name, .. } => {
@@ -311,25 +444,22 @@ impl Account {
                 invitation,
                 email,
             } => {
-                self.users.insert(
-                    *user,
-                    User {
-                        id: *user,
-                        tenant: *tenant,
-                        name: None,
-                        username: email.clone(),
-                        origin: Origin::Invited,
-                        invitation: Some(Invitation {
-                            id: *invitation,
-                            email: email.clone(),
-                            status: InvitationStatus::Pending,
-                            sent: 1,
-                        }),
-                        global_admin: false,
-                        reset_email: None,
-                        password: None,
-                    },
-                );
+                self.insert_user(User {
+                    id: *user,
+                    tenant: *tenant,
+                    name: None,
+                    username: email.clone(),
+                    origin: Origin::Invited,
+                    invitation: Some(Invitation {
+                        id: *invitation,
+                        email: email.clone(),
+                        status: InvitationStatus::Pending,
+                        sent: 1,
+                    }),
+                    global_admin: false,
+                    reset_email: None,
+                    password: None,
+                });
             }
             Event::InvitationResent { user, .. } => {
                 if let Some(i) = self.users.get_mut(user).and_then(|u| u.invitation.as_mut()) {
@@ -342,10 +472,7 @@ impl Account {
                 }
             }
             Event::UserRemoved { user, .. } => {
-                self.users.remove(user);
-                for g in self.groups.values_mut() {
-                    g.members.remove(user);
-                }
+                self.remove_user(*user);
             }
             Event::PasswordReset {
                 user, password, by, ..
@@ -359,16 +486,13 @@ impl Account {
             }
             Event::GroupsAdded { tenant, groups } => {
                 for g in groups {
-                    self.groups.insert(
-                        g.group,
-                        Group {
-                            id: g.group,
-                            tenant: *tenant,
-                            name: g.name.clone(),
-                            members: g.members.iter().copied().collect(),
-                            origin: Origin::Added,
-                        },
-                    );
+                    self.insert_group(Group {
+                        id: g.group,
+                        tenant: *tenant,
+                        name: g.name.clone(),
+                        members: g.members.iter().copied().collect(),
+                        origin: Origin::Added,
+                    });
                 }
             }
             Event::GroupCreated {
@@ -377,16 +501,13 @@ impl Account {
                 name,
                 members,
             } => {
-                self.groups.insert(
-                    *group,
-                    Group {
-                        id: *group,
-                        tenant: *tenant,
-                        name: name.clone(),
-                        members: members.iter().copied().collect::<BTreeSet<_>>(),
-                        origin: Origin::Created,
-                    },
-                );
+                self.insert_group(Group {
+                    id: *group,
+                    tenant: *tenant,
+                    name: name.clone(),
+                    members: members.iter().copied().collect::<BTreeSet<_>>(),
+                    origin: Origin::Created,
+                });
             }
             Event::GroupMembersChanged {
                 group,
@@ -394,30 +515,27 @@ impl Account {
                 removed,
                 ..
             } => {
-                if let Some(g) = self.groups.get_mut(group) {
-                    g.members.extend(added.iter().copied());
-                    for r in removed {
-                        g.members.remove(r);
-                    }
+                for a in added {
+                    self.add_member(*group, *a);
+                }
+                for r in removed {
+                    self.remove_member(*group, *r);
                 }
             }
             Event::GroupRemoved { group, .. } => {
-                self.groups.remove(group);
+                self.remove_group(*group);
             }
             Event::AppsAdded { tenant, apps } => {
                 for a in apps {
-                    self.apps.insert(
-                        a.app,
-                        App {
-                            id: a.app,
-                            tenant: *tenant,
-                            name: a.name.clone(),
-                            reply_url: a.reply_url.clone(),
-                            app_id_uri: a.app_id_uri.clone(),
-                            origin: Origin::Added,
-                            keys: BTreeMap::new(),
-                        },
-                    );
+                    self.insert_app(App {
+                        id: a.app,
+                        tenant: *tenant,
+                        name: a.name.clone(),
+                        reply_url: a.reply_url.clone(),
+                        app_id_uri: a.app_id_uri.clone(),
+                        origin: Origin::Added,
+                        keys: BTreeMap::new(),
+                    });
                 }
             }
             Event::AppCreated {
@@ -427,22 +545,19 @@ impl Account {
                 reply_url,
                 app_id_uri,
             } => {
-                self.apps.insert(
-                    *app,
-                    App {
-                        id: *app,
-                        tenant: *tenant,
-                        name: name.clone(),
-                        reply_url: Some(reply_url.clone()),
-                        app_id_uri: Some(app_id_uri.clone()),
-                        origin: Origin::Created,
-                        keys: BTreeMap::new(),
-                    },
-                );
+                self.insert_app(App {
+                    id: *app,
+                    tenant: *tenant,
+                    name: name.clone(),
+                    reply_url: Some(reply_url.clone()),
+                    app_id_uri: Some(app_id_uri.clone()),
+                    origin: Origin::Created,
+                    keys: BTreeMap::new(),
+                });
             }
             Event::AppsRemoved { apps, .. } => {
                 for a in apps {
-                    self.apps.remove(a);
+                    self.remove_app(*a);
                 }
             }
             Event::KeyAdded {
@@ -471,5 +586,211 @@ impl Account {
                 }
             }
         }
+    }
+}
+
+// Changes of users, groups and apps, keeping the index exact.
+impl Account {
+    fn rebuild_index(&mut self) {
+        let mut index = Index::default();
+        for u in self.users.values() {
+            index_add(&mut index.usernames, (u.tenant, u.username.clone()), u.id);
+        }
+        for g in self.groups.values() {
+            for m in &g.members {
+                index_add(&mut index.member_of, *m, g.id);
+            }
+        }
+        for a in self.apps.values() {
+            if let Some(url) = &a.reply_url {
+                index_add(&mut index.reply_urls, (a.tenant, url.clone()), a.id);
+            }
+            if let Some(uri) = &a.app_id_uri {
+                index_add(&mut index.app_id_uris, (a.tenant, uri.clone()), a.id);
+            }
+        }
+        self.index = index;
+    }
+
+    fn insert_user(&mut self, user: User) {
+        if let Some(old) = self.users.get(&user.id) {
+            let key = (old.tenant, old.username.clone());
+            index_remove(&mut self.index.usernames, &key, &user.id);
+        }
+        index_add(
+            &mut self.index.usernames,
+            (user.tenant, user.username.clone()),
+            user.id,
+        );
+        self.users.insert(user.id, user);
+    }
+
+    /// Removes a user from the account and from every group of it.
+    fn remove_user(&mut self, id: UserId) {
+        if let Some(old) = self.users.remove(&id) {
+            index_remove(&mut self.index.usernames, &(old.tenant, old.username), &id);
+        }
+        for g in self.index.member_of.remove(&id).unwrap_or_default() {
+            if let Some(group) = self.groups.get_mut(&g) {
+                group.members.remove(&id);
+            }
+        }
+    }
+
+    fn insert_group(&mut self, group: Group) {
+        self.remove_group(group.id);
+        for m in &group.members {
+            index_add(&mut self.index.member_of, *m, group.id);
+        }
+        self.groups.insert(group.id, group);
+    }
+
+    fn remove_group(&mut self, id: GroupId) {
+        if let Some(old) = self.groups.remove(&id) {
+            for m in &old.members {
+                index_remove(&mut self.index.member_of, m, &id);
+            }
+        }
+    }
+
+    /// Adds `user` to the group, if the group is the account's.
+    fn add_member(&mut self, group: GroupId, user: UserId) {
+        if let Some(g) = self.groups.get_mut(&group) {
+            g.members.insert(user);
+            index_add(&mut self.index.member_of, user, group);
+        }
+    }
+
+    fn remove_member(&mut self, group: GroupId, user: UserId) {
+        if let Some(g) = self.groups.get_mut(&group) {
+            g.members.remove(&user);
+            index_remove(&mut self.index.member_of, &user, &group);
+        }
+    }
+
+    fn insert_app(&mut self, app: App) {
+        self.remove_app(app.id);
+        if let Some(url) = &app.reply_url {
+            index_add(
+                &mut self.index.reply_urls,
+                (app.tenant, url.clone()),
+                app.id,
+            );
+        }
+        if let Some(uri) = &app.app_id_uri {
+            index_add(
+                &mut self.index.app_id_uris,
+                (app.tenant, uri.clone()),
+                app.id,
+            );
+        }
+        self.apps.insert(app.id, app);
+    }
+
+    fn remove_app(&mut self, id: AppId) {
+        if let Some(old) = self.apps.remove(&id) {
+            if let Some(url) = old.reply_url {
+                index_remove(&mut self.index.reply_urls, &(old.tenant, url), &id);
+            }
+            if let Some(uri) = old.app_id_uri {
+                index_remove(&mut self.index.app_id_uris, &(old.tenant, uri), &id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use partnerkit_core::testing::id;
+    use partnerkit_core::{PersonName, TenantId};
+
+    use super::*;
+    use crate::directory::{DirectoryApp, DirectoryGroup, DirectoryUser};
+
+    fn t(n: u128) -> TenantId {
+        id(n)
+    }
+
+    fn fold(events: &[Event]) -> Account {
+        let mut a = Account::default();
+        for e in events {
+            a.apply(e);
+        }
+        a
+    }
+
+    #[test]
+    fn uniqueness_rules_are_answered_by_the_index_and_survive_a_round_trip() {
+        // rule: USR-4 (usernames unique in a tenant), APP-2 (reply URL and App ID URI unique
+        // in the directory), GRP-1 (a member belongs to the tenant of its groups)
+        let ann: EmailAddress = "ann@contoso.com".parse().unwrap();
+        let url: Url = "https://contoso.com/auth".parse().unwrap();
+        let uri: Url = "api://contoso.com/app".parse().unwrap();
+        let mut events = vec![
+            Event::UsersAdded {
+                tenant: t(1),
+                users: vec![DirectoryUser {
+                    user: id(11),
+                    name: PersonName::new("Ann", "Lind").unwrap(),
+                    username: ann.clone(),
+                    global_admin: false,
+                }],
+            },
+            Event::GroupsAdded {
+                tenant: t(1),
+                groups: vec![DirectoryGroup {
+                    group: id(50),
+                    name: "Ops".parse().unwrap(),
+                    members: vec![id(11), id(13)],
+                }],
+            },
+            Event::AppsAdded {
+                tenant: t(1),
+                apps: vec![DirectoryApp {
+                    app: id(60),
+                    name: "Deployer".parse().unwrap(),
+                    reply_url: Some(url.clone()),
+                    app_id_uri: Some(uri.clone()),
+                }],
+            },
+        ];
+        let a = fold(&events);
+        assert!(a.username_taken(t(1), &ann));
+        assert!(!a.username_taken(t(2), &ann)); // another directory
+        assert!(a.reply_url_taken(t(1), &url) && a.app_id_uri_taken(t(1), &uri));
+        assert!(!a.reply_url_taken(t(2), &url));
+        assert_eq!(a.tenant_of(id(13)), Some(t(1))); // a directory-only member
+        assert_eq!(a.groups_of(id(11)), [id::<GroupId>(50)]);
+
+        // The stored form has no index; reading it rebuilds the same one.
+        let json = serde_json::to_value(&a).unwrap();
+        assert!(json.get("index").is_none());
+        let back: Account = serde_json::from_value(json).unwrap();
+        assert_eq!(back.index, a.index);
+        assert!(back.username_taken(t(1), &ann));
+
+        // Removing frees what was taken.
+        events.extend([
+            Event::UserRemoved {
+                tenant: t(1),
+                user: id(11),
+                groups: vec![id(50)],
+            },
+            Event::AppsRemoved {
+                tenant: t(1),
+                apps: vec![id(60)],
+            },
+            Event::GroupRemoved {
+                tenant: t(1),
+                group: id(50),
+                members: vec![id(13)],
+            },
+        ]);
+        let a = fold(&events);
+        assert!(!a.username_taken(t(1), &ann));
+        assert!(!a.reply_url_taken(t(1), &url) && !a.app_id_uri_taken(t(1), &uri));
+        assert_eq!(a.tenant_of(id(13)), None);
+        assert_eq!(a.index, Index::default());
     }
 }

@@ -38,8 +38,8 @@ fn groups_added_in_one_step_share_one_event_and_their_members_can_sign_in() {
             groups,
         }]);
     // User 13 was never added, but as a group member they can use the account.
-    assert!(state.can_sign_in(t1(), id(13)));
-    assert!(!state.can_sign_in(t2(), id(13)));
+    assert!(state.can_sign_in(&user(t1(), id(13))));
+    assert!(!state.can_sign_in(&user(t2(), id(13))));
     assert_eq!(state.groups_of(id(13)), [id::<GroupId>(50)]);
     assert_eq!(state.group(id(50)).unwrap().origin, Origin::Added);
 }
@@ -56,13 +56,13 @@ fn adding_groups_refuses_empty_duplicate_known_and_foreign_members() {
             })
     };
     add(base(), vec![]).then_err(Error::EmptyBatch {
-        what: "group",
-        rule: "GRP-1",
+        what: "group".into(),
+        rule: "GRP-1".into(),
     });
     add(base_with([ops()]), vec![dir_group(50, vec![])])
         .then_err(Error::GroupAlreadyInAccount { group: id(50) });
     add(base(), vec![dir_group(50, vec![]), dir_group(50, vec![])])
-        .then_err_matches(|e| matches!(e, Error::DuplicateInBatch { what: "group", .. }));
+        .then_err_matches(|e| matches!(e, Error::DuplicateInBatch { what, .. } if what == "group"));
     add(base(), vec![dir_group(50, vec![admin2()])]).then_err(Error::MemberNotInTenant {
         user: admin2(),
         tenant: t1(),
@@ -75,6 +75,7 @@ fn a_created_group_has_a_name_and_members_of_its_tenant() {
     let state = given::<Identity>(base())
         .by(as_member1())
         .when(Command::CreateGroup {
+            group: None,
             tenant: t1(),
             name: "Ops".parse().unwrap(),
             members: vec![admin1(), member1()],
@@ -92,6 +93,7 @@ fn a_created_group_has_a_name_and_members_of_its_tenant() {
     given::<Identity>(base())
         .by(as_admin1())
         .when(Command::CreateGroup {
+            group: None,
             tenant: t1(),
             name: "Ops".parse().unwrap(),
             members: vec![admin2()],
@@ -103,6 +105,7 @@ fn a_created_group_has_a_name_and_members_of_its_tenant() {
     given::<Identity>(base())
         .by(as_admin2())
         .when(Command::CreateGroup {
+            group: None,
             tenant: t1(),
             name: "Ops".parse().unwrap(),
             members: vec![],
@@ -147,7 +150,7 @@ fn group_members_change_only_when_something_changes() {
             add: vec![member1()],
             remove: vec![admin1()],
         })
-        .then_err(Error::NoMembershipChange);
+        .then([]); // no-op: member 12 is in, admin 11 is out
     given::<Identity>(base_with([ops()]))
         .by(as_admin1())
         .when(Command::ChangeGroupMembers {
@@ -171,8 +174,8 @@ fn removing_a_group_needs_confirmation() {
             confirmed: false,
         })
         .then_err(Error::NotConfirmed {
-            what: "a group",
-            rule: "GRP-3",
+            what: "a group".into(),
+            rule: "GRP-3".into(),
         });
     given::<Identity>(base())
         .by(as_admin1())
@@ -180,7 +183,7 @@ fn removing_a_group_needs_confirmation() {
             group: id(50),
             confirmed: true,
         })
-        .then_err(Error::GroupNotInAccount { group: id(50) });
+        .then([]); // no-op: not in the account
     let state = given::<Identity>(base_with([Event::GroupsAdded {
         tenant: t1(),
         groups: vec![dir_group(50, vec![id(13)])],
@@ -193,10 +196,11 @@ fn removing_a_group_needs_confirmation() {
     .then([Event::GroupRemoved {
         tenant: t1(),
         group: id(50),
+        members: vec![id(13)],
     }]);
     assert!(state.group(id(50)).is_none());
     // Its members who were never users of the account lose access with it.
-    assert!(!state.can_sign_in(t1(), id(13)));
+    assert!(!state.can_sign_in(&user(t1(), id(13))));
 }
 
 #[test]

@@ -10,7 +10,8 @@ use partnerkit_identity::{
 
 use crate::support::*;
 
-fn every_event() -> Vec<Event> {
+/// One event of every variant, in an order that folds into a sensible account.
+pub(crate) fn every_event() -> Vec<Event> {
     let fp = secret("Passw0rd-123").fingerprint();
     vec![
         opened(AccountType::Company),
@@ -157,7 +158,7 @@ fn every_event() -> Vec<Event> {
         Event::PasswordReset {
             tenant: t1(),
             user: admin1(),
-            password: fp,
+            password: fp.into(),
             by: PasswordSetBy::GlobalAdmin,
         },
         Event::AppsRemoved {
@@ -167,6 +168,7 @@ fn every_event() -> Vec<Event> {
         Event::GroupRemoved {
             tenant: t1(),
             group: id(50),
+            members: vec![admin1()],
         },
         Event::UserRemoved {
             tenant: t1(),
@@ -209,12 +211,12 @@ fn error_messages_say_what_to_do_and_name_the_rule() {
         Error::NotSignedInFromTenant { tenant: t1() },
         Error::DirectorySynced {
             tenant: t1(),
-            what: "user",
+            what: "user".into(),
         },
         Error::KeyLifetimeTooLong { max_months: 24 },
         Error::NotConfirmed {
-            what: "a group",
-            rule: "GRP-3",
+            what: "a group".into(),
+            rule: "GRP-3".into(),
         },
     ]
     .iter()
@@ -230,4 +232,64 @@ fn error_messages_say_what_to_do_and_name_the_rule() {
         "removing a group needs confirmation: ask the user, then send confirmed = true (rule GRP-3)",
     ]
     "#);
+}
+
+fn some_errors() -> Vec<Error> {
+    vec![
+        Error::Value(partnerkit_core::EmailAddress::new("nope").unwrap_err()),
+        Error::AccountNotOpened,
+        Error::MarketplaceOnly {
+            action: "open an account".into(),
+            rule: "ACC-2".into(),
+        },
+        Error::StepNotRequired {
+            step: VerificationStep::Business,
+            account_type: AccountType::Individual,
+        },
+        Error::DomainTaken {
+            domain: "contoso.com".into(),
+        },
+        Error::NotConfirmed {
+            what: "a tenant".into(),
+            rule: "TEN-4".into(),
+        },
+        Error::OnlyTenantNeedsOwner { tenant: t1() },
+        Error::CannotSignIn {
+            tenant: t1(),
+            user: admin1(),
+        },
+        Error::AlreadyInvited {
+            email: "bo@fabrikam.com".parse().unwrap(),
+            tenant: t1(),
+        },
+        Error::EmptyBatch {
+            what: "user".into(),
+            rule: "USR-3".into(),
+        },
+        Error::SecretTooShort {
+            what: "password".into(),
+            min: 8,
+        },
+        Error::ReplyUrlTaken {
+            url: "https://contoso.com/auth".parse().unwrap(),
+        },
+        Error::KeyLifetimeTooLong { max_months: 24 },
+        Error::KeyIdTaken { key: id(70) },
+        Error::KeyExpiryInPast,
+    ]
+}
+
+#[test]
+fn errors_serialise_with_their_stable_code_and_read_back() {
+    // rule: X-3 (a refusal is machine-readable: a stable code per variant)
+    for e in some_errors() {
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], e.code(), "{json}");
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+    }
+    let json = serde_json::to_value(&some_errors()[..2]).unwrap();
+    insta::assert_json_snapshot!("error_value_and_unit", json);
+    let only = serde_json::to_value(Error::OnlyTenantNeedsOwner { tenant: t1() }).unwrap();
+    insta::assert_json_snapshot!("error_only_tenant", only);
 }

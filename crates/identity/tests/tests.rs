@@ -9,6 +9,7 @@
 mod account;
 mod apps;
 mod groups;
+mod principals;
 mod properties;
 mod snapshots;
 mod support;

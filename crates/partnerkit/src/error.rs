@@ -1,33 +1,38 @@
 //! The service's errors: a broken rule, a refused actor, a lost race, or a failed store.
+//!
+//! Every error has a stable machine-readable [`code`](Error::code) and a JSON form
+//! (`{"error": "denied", "code": "cannot_sign_in", "message": "…", …}`) so a host can put the
+//! service behind HTTP without writing its own mapping; [`Error::status`] suggests the HTTP
+//! status.
 
-use partnerkit_access::Decision;
-use partnerkit_core::{AccountId, Actor, Version};
+use partnerkit_core::{AccountId, Version};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
-/// Why an [`AccountService`](crate::AccountService) call changed nothing.
-///
-/// The four cases call for four different reactions, so they are kept apart:
-/// fix the input ([`Error::Domain`]), tell the user they may not ([`Error::Denied`]), reload and
-/// retry ([`Error::Conflict`]), or report an outage ([`Error::Store`]).
+use crate::authorize::Denial;
+
+/// Why a command or a read failed. Nothing was stored in any case.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
-    /// The command broke a rule; the message names it (rule X-3).
+    /// The command broke a rule of a domain crate, or named an account that does not exist.
     #[error(transparent)]
     Domain(#[from] DomainError),
-    /// The actor may not do this (rule X-2); the denial explains why (rule ROL-6).
+    /// The actor may not do this (rule X-2).
     #[error("{0}")]
     Denied(Box<Denial>),
-    /// Someone else changed the account since it was loaded: call again.
+    /// Another writer changed the account while this command was decided, again on each
+    /// retry the service made ([`Settings::conflict_retries`](crate::Settings)). Call again.
     #[error(
         "the account changed since it was loaded (expected {expected}, found {actual}): call again"
     )]
     Conflict {
-        /// The version the command was decided against.
+        /// The version the command was decided on.
         expected: Version,
-        /// The version the store holds now.
+        /// The version the store had.
         actual: Version,
     },
-    /// The store failed.
+    /// The store failed; nothing was stored.
     #[error("the store failed: {0}")]
     Store(#[source] E),
 }
@@ -41,7 +46,7 @@ impl<E> Error<E> {
         }
     }
 
-    /// The broken rule's error, if the command broke one.
+    /// The broken rule, if a domain crate refused the command.
     pub fn domain(&self) -> Option<&DomainError> {
         match self {
             Error::Domain(d) => Some(d),
@@ -49,9 +54,44 @@ impl<E> Error<E> {
         }
     }
 
-    /// True for [`Error::Conflict`]: reloading and calling again may succeed.
+    /// True for a write conflict: call again.
     pub fn is_conflict(&self) -> bool {
         matches!(self, Error::Conflict { .. })
+    }
+
+    /// The stable machine-readable code of this error: the denial's or the domain error's
+    /// own code (`"cannot_sign_in"`, `"last_manager"`), or `"conflict"`, `"store"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Domain(d) => d.code(),
+            Error::Denied(d) => d.code(),
+            Error::Conflict { .. } => "conflict",
+            Error::Store(_) => "store",
+        }
+    }
+
+    /// The kind of error, as in the JSON form's `"error"` field: `"denied"`, `"invalid"`,
+    /// `"not_found"`, `"conflict"` or `"store"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Denied(_) => "denied",
+            Error::Domain(DomainError::AccountNotFound { .. }) => "not_found",
+            Error::Domain(_) => "invalid",
+            Error::Conflict { .. } => "conflict",
+            Error::Store(_) => "store",
+        }
+    }
+
+    /// The HTTP status that fits: 403 denied, 404 unknown account, 409 conflict (or an
+    /// account that exists already), 422 invalid, 503 store.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Denied(_) => 403,
+            Error::Domain(DomainError::AccountNotFound { .. }) => 404,
+            Error::Domain(DomainError::AccountExists { .. }) | Error::Conflict { .. } => 409,
+            Error::Domain(_) => 422,
+            Error::Store(_) => 503,
+        }
     }
 }
 
@@ -61,84 +101,119 @@ impl<E> From<Denial> for Error<E> {
     }
 }
 
-/// A rule broken by a command, from the domain that owns the rule.
+/// The JSON form: `{"error": kind, "code": code, "message": text, "detail": {…}}`, where
+/// `detail` is the denial's or domain error's own JSON. A store error's detail is left out:
+/// its text may name the host's infrastructure, so it is only in `message` and the logs.
+impl<E: std::fmt::Display> Serialize for Error<E> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("error", self.kind())?;
+        map.serialize_entry("code", self.code())?;
+        match self {
+            Error::Store(_) => map.serialize_entry("message", "the store failed: try again")?,
+            other => map.serialize_entry("message", &other.to_string())?,
+        }
+        match self {
+            Error::Domain(d) => map.serialize_entry("detail", d)?,
+            Error::Denied(d) => map.serialize_entry("detail", d)?,
+            Error::Conflict { expected, actual } => {
+                map.serialize_entry("expected", expected)?;
+                map.serialize_entry("actual", actual)?;
+            }
+            Error::Store(_) => {}
+        }
+        map.end()
+    }
+}
+
+/// A rule broken in one of the domain crates, or an account that does not exist.
+///
+/// Its JSON form is `{"domain": "access", "code": "last_manager", "message": "…"}`: the
+/// domain, the domain error's stable code, and its message.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DomainError {
-    /// An identity rule (ACC, TEN, USR, GRP, APP).
+    /// Account profile, tenants, users, groups, apps.
     #[error(transparent)]
     Identity(#[from] partnerkit_identity::Error),
-    /// An access rule (ROL, USR-7).
+    /// Roles and permissions.
     #[error(transparent)]
     Access(#[from] partnerkit_access::Error),
-    /// A payout rule (PAY).
+    /// Payout account, hold, statements.
     #[error(transparent)]
     Payouts(#[from] partnerkit_payouts::Error),
-    /// A tax rule (TAX).
+    /// Tax profile and forms.
     #[error(transparent)]
     Tax(#[from] partnerkit_tax::Error),
-    /// An agreements rule (AGR).
+    /// Agreements.
     #[error(transparent)]
     Agreements(#[from] partnerkit_agreements::Error),
-    /// A value could not be built.
+    /// A value that is not valid (an email, an amount, …), or a missing CSPRNG.
     #[error(transparent)]
     Value(#[from] partnerkit_core::Error),
-    /// No account with this id was ever opened.
+    /// There is no such account. Told only to the marketplace: anyone else gets
+    /// [`Denial::CannotSignIn`] (rule X-2).
     #[error("account {account} does not exist: open it first")]
     AccountNotFound {
         /// The account asked for.
         account: AccountId,
     },
-    /// The account was already opened.
+    /// The account is already open. Told only to the marketplace (rule X-2).
     #[error("account {account} is already open (rule ACC-2: publisher IDs are assigned once)")]
     AccountExists {
         /// The account.
         account: AccountId,
     },
-    /// The account has no tenant yet, so there is no directory to act in.
-    #[error("the account has no associated tenant: associate one first (rule USR-1)")]
-    NoTenant,
+    /// A command's ids do not match its data: one guest id per invited address.
+    #[error("give one guest id per invited address: {addresses} addresses, {ids} ids")]
+    IdsMismatch {
+        /// How many addresses were given.
+        addresses: usize,
+        /// How many ids were given.
+        ids: usize,
+    },
 }
 
-/// Why an actor was refused (rule X-2). Each case explains itself (rule ROL-6).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Denial {
-    /// The actor cannot sign in to the account: not a user or app of an associated tenant,
-    /// removed, or a guest who has not accepted yet (rules USR-1, USR-5, TEN-4).
-    #[error(
-        "denied: {actor} cannot sign in to this account: it needs an active work account in an associated tenant (rule USR-1)"
-    )]
-    CannotSignIn {
-        /// Who tried.
-        actor: Actor,
-    },
-    /// The actor lacks a permission; the decision says which, and which roles would grant it.
-    #[error("{0}")]
-    Permission(Decision),
-    /// Financial settings are changed only while signed in with the account's owner account,
-    /// never with a work account (rule PAY-1).
-    #[error(
-        "denied: {actor} is not this account's owner account: payout and tax settings are changed only while signed in with the owner account (rule PAY-1)"
-    )]
-    OwnerAccountRequired {
-        /// Who tried.
-        actor: Actor,
-    },
-    /// Only the marketplace itself may do this (open accounts, record verification results).
-    #[error(
-        "denied: {actor} is not the marketplace: only the marketplace assigns publisher IDs and records verification (rule ACC-2)"
-    )]
-    MarketplaceOnly {
-        /// Who tried.
-        actor: Actor,
-    },
-    /// Agreements are accepted by a named directory user (rule AGR-1).
-    #[error(
-        "denied: {actor} is not a directory user: agreements are accepted by a signed-in user whose name is recorded (rule AGR-1)"
-    )]
-    UserRequired {
-        /// Who tried.
-        actor: Actor,
-    },
+impl DomainError {
+    /// The domain the error comes from: `"identity"`, `"access"`, `"payouts"`, `"tax"`,
+    /// `"agreements"`, `"value"` or `"account"`.
+    pub fn domain(&self) -> &'static str {
+        match self {
+            DomainError::Identity(_) => "identity",
+            DomainError::Access(_) => "access",
+            DomainError::Payouts(_) => "payouts",
+            DomainError::Tax(_) => "tax",
+            DomainError::Agreements(_) => "agreements",
+            DomainError::Value(_) => "value",
+            DomainError::AccountNotFound { .. }
+            | DomainError::AccountExists { .. }
+            | DomainError::IdsMismatch { .. } => "account",
+        }
+    }
+
+    /// The stable machine-readable code: the domain crate's own code for its errors
+    /// (`"last_manager"`), or `"account_not_found"`, `"account_exists"`, `"ids_mismatch"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::Identity(e) => e.code(),
+            DomainError::Access(e) => e.code(),
+            DomainError::Payouts(_) => "payouts",
+            DomainError::Tax(_) => "tax",
+            DomainError::Agreements(_) => "agreements",
+            DomainError::Value(e) => e.code(),
+            DomainError::AccountNotFound { .. } => "account_not_found",
+            DomainError::AccountExists { .. } => "account_exists",
+            DomainError::IdsMismatch { .. } => "ids_mismatch",
+        }
+    }
+}
+
+impl Serialize for DomainError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("domain", self.domain())?;
+        map.serialize_entry("code", self.code())?;
+        map.serialize_entry("message", &self.to_string())?;
+        map.end()
+    }
 }

@@ -9,29 +9,17 @@
 //! use partnerkit::core::chrono::{TimeZone, Utc};
 //! use partnerkit::core::uuid::Uuid;
 //! use partnerkit::identity::{AccountType, DirectoryUser, DomainName};
-//! use partnerkit::{AccountService, Denial, InMemoryStore, OpenAccount, TenantToAssociate};
+//! use partnerkit::{AccountCommand, AccountService, Denial, InMemoryStore, OpenAccount};
+//! use partnerkit::TenantToAssociate;
 //!
 //! // The host brings storage, time, ids, and who is signed in.
 //! let service = AccountService::new(InMemoryStore::new());
 //! let ids = SequentialIds::default();
 //! let now = Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap();
 //! let ctx = |actor| Context::new(now, actor, &ids);
-//! let (account, tenant) = (AccountId::from_uuid(Uuid::from_u128(1)), TenantId::from_uuid(Uuid::from_u128(2)));
-//! let (alice, bob) = (UserId::from_uuid(Uuid::from_u128(3)), UserId::from_uuid(Uuid::from_u128(4)));
-//!
-//! // The marketplace opens the account with the publisher IDs it assigned (rule ACC-2).
-//! service.open_account(&ctx(Actor::Marketplace), OpenAccount {
-//!     account,
-//!     seller_id: SellerId::new("91234567")?,
-//!     account_type: AccountType::Company,
-//!     display_name: DisplayName::new("Contoso Apps")?,
-//!     owner: None,
-//!     country: CountryCode::US,
-//!     currency: Currency::USD,
-//! })?;
-//!
-//! // Alice signs in from her directory and associates it; she becomes the first Manager.
-//! let signed_in = |user| Actor::User { tenant, user };
+//! let id = |n| Uuid::from_u128(n);
+//! let (account, tenant) = (AccountId::from_uuid(id(1)), TenantId::from_uuid(id(2)));
+//! let (alice, bob) = (UserId::from_uuid(id(3)), UserId::from_uuid(id(4)));
 //! let person = |first: &str, user, admin| -> Result<DirectoryUser, partnerkit::core::Error> {
 //!     Ok(DirectoryUser {
 //!         user,
@@ -40,26 +28,44 @@
 //!         global_admin: admin,
 //!     })
 //! };
-//! service.begin_tenant_association(account, &ctx(signed_in(alice)), TenantToAssociate {
+//!
+//! // Every operation is a command: data a host can take straight from JSON.
+//! // The marketplace opens the account with the IDs it assigned (rule ACC-2) and associates
+//! // its first tenant, whose signed-in user Alice becomes the first Manager (rule TEN-2).
+//! let marketplace = ctx(Actor::Marketplace);
+//! service.execute(account, &marketplace, AccountCommand::OpenAccount(OpenAccount {
+//!     account,
+//!     seller_id: SellerId::new("91234567")?,
+//!     account_type: AccountType::Company,
+//!     display_name: DisplayName::new("Contoso Apps")?,
+//!     owner: None,
+//!     country: CountryCode::US,
+//!     currency: Currency::USD,
+//! }))?;
+//! service.execute(account, &marketplace, AccountCommand::BeginTenantAssociation(TenantToAssociate {
 //!     tenant,
 //!     organization: DisplayName::new("Contoso")?,
 //!     domain: DomainName::new("contoso.com")?,
 //!     synced_from_on_premises: false,
 //!     first_user: Some(person("Alice", alice, true)?),
-//! })?;
-//! service.confirm_tenant_association(account, &ctx(signed_in(alice)), tenant, None)?;
+//! }))?;
+//! service.confirm_tenant_association(account, &marketplace, tenant, None)?;
 //!
 //! // Alice adds Bob as a Developer (rule USR-3): every change comes back as events.
-//! let outcome = service.add_users(account, &ctx(signed_in(alice)), tenant,
+//! let signed_in = |user| ctx(Actor::User { tenant, user });
+//! let done = service.add_users(account, &signed_in(alice), tenant,
 //!     vec![person("Bob", bob, false)?], Grant::Role(Role::Developer))?;
-//! assert!(!outcome.events.is_empty());
+//! assert!(!done.events.is_empty());
 //!
-//! // Bob may publish offers but not manage users; the denial explains itself (rule ROL-6).
-//! let err = service.add_users(account, &ctx(signed_in(bob)), tenant,
+//! // Bob may publish offers but not manage users; the denial explains itself (rule ROL-6),
+//! // and `authorize` gives the same answer the command got (rule ROL-7).
+//! let err = service.add_users(account, &signed_in(bob), tenant,
 //!     vec![], Grant::Role(Role::Developer)).unwrap_err();
 //! let Some(Denial::Permission(decision)) = err.denial() else { panic!("{err}") };
 //! assert_eq!(decision.missing(), Some(Permission::ManageUsers));
-//! assert!(decision.roles_granting().contains(&Role::Manager));
+//! assert_eq!(err.code(), "permission");
+//! let answer = service.authorize(account, &Actor::User { tenant, user: bob }, Permission::ManageUsers)?;
+//! assert!(!answer.expect("bob can sign in").is_allowed());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -79,12 +85,15 @@
 //! The domain crates are pure functions of (state, command, context); none does I/O, reads a
 //! clock or draws randomness. This crate joins them:
 //!
-//! - [`AccountService`]: one method per command. Each loads the account from your
-//!   [`AccountStore`], authorises the actor (can they sign in? do they hold the permission?
-//!   financial settings only by the owner account), runs the domain decisions, forwards what
-//!   one domain changed to the others (a removed tenant drops its users' grants), and stores
-//!   the new state and events **only if the account did not change meanwhile**. A denied or
-//!   invalid command changes nothing.
+//! - [`AccountCommand`]: every operation as data (serde; its JSON is a public format), and
+//!   [`AccountService::execute`], the one path each takes: authorise against one table
+//!   ([`CommandKind::requirement`], checked before anything else: rule X-2), decide each
+//!   domain's part on the cached account, mirror what identity changed into access (a
+//!   removed tenant drops its users' grants), and append the events **only if the account did
+//!   not change meanwhile**. A denied or invalid command changes nothing. The typed methods
+//!   (`add_users`, `set_payout_hold`, …) are one-line constructors over `execute`.
+//! - [`AccountService::authorize`] answers exactly what a command needing the permission gets,
+//!   from a live access index, with one cheap freshness read.
 //! - [`Error`]: `Domain` (a rule was broken: fix the input), `Denied` (the actor may not:
 //!   the [`Denial`] explains), `Conflict` (someone else wrote first: call again) and `Store`.
 //! - [`readiness`] and [`statements`]: "may this account sell?" (rule ACC-4) and payout
@@ -92,7 +101,7 @@
 //!
 //! # Storage
 //!
-//! Implement [`AccountStore`] (three methods) over your database, or use [`InMemoryStore`]
+//! Implement [`AccountStore`] (four methods: load, append, events, version) over your database, or use [`InMemoryStore`]
 //! or the `partnerkit-sqlite` crate. Prove your store with the conformance kit in
 //! `partnerkit::testing::conformance` (feature `testing`). See `docs/HOSTS.md` in the
 //! repository for a guide.
@@ -101,28 +110,35 @@
 //!
 //! - `testing`: the storage conformance kit, and `partnerkit-core`'s test harness.
 
+mod authorize;
+mod cache;
+mod command;
 mod error;
+mod execute;
 mod memory;
 mod selling;
 mod service;
+mod settings;
 mod state;
 pub mod store;
+mod typed;
 
 /// Test support for hosts: the storage conformance kit (feature `testing`).
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-#[allow(clippy::panic, clippy::expect_used)] // the kit reports broken contracts by panicking, like assert!
-pub mod testing {
-    pub mod conformance;
-}
+pub mod testing;
 
-pub use error::{Denial, DomainError, Error};
-pub use memory::{InMemoryStore, Poisoned};
-pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
-pub use service::{
-    AccountService, KEY_VALUE_CHARS, NewApp, NewTenant, NewUser, OpenAccount, Outcome,
-    PASSWORD_CHARS, Revealed, Settings, TenantToAssociate,
+pub use authorize::{Denial, Requirement};
+pub use command::{
+    AccountCommand, CommandKind, NewApp, NewTenant, NewUser, OpenAccount, Password,
+    PayoutMethodInput, TenantToAssociate, W8Input, W9Input,
 };
+pub use error::{DomainError, Error};
+pub use execute::{Revealed, SecretOf};
+pub use memory::{InMemoryStore, MemoryError};
+pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
+pub use service::{AccountService, Executed, Freshness};
+pub use settings::Settings;
 pub use state::{AccountEvent, AccountState};
 pub use store::AccountStore;
 

@@ -4,14 +4,14 @@
 use chrono::{DateTime, Utc};
 use partnerkit_agreements::{ActionNeeded, action_needed};
 use partnerkit_identity::{MissingForSale, sell_readiness};
-use partnerkit_payouts::{
-    CarryOver, LedgerEntry, PayoutMonth, Statement, StatementFold, Verification,
-};
-use partnerkit_tax::{ProfileStatus, Sale, withhold, withholding_rate};
+use std::collections::BTreeMap;
+
+use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement, Verification};
+use partnerkit_tax::{ProfileStatus, Sale, withhold_statement, withholding_rate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
-use crate::service::Settings;
+use crate::settings::Settings;
 use crate::state::AccountState;
 
 /// One thing an account still lacks before it may sell (rule ACC-4).
@@ -151,28 +151,46 @@ pub fn readiness(state: &AccountState, settings: &Settings, now: DateTime<Utc>) 
     Readiness { missing }
 }
 
-/// Joins the tax crate's withholding into ledger entries (rules TAX-4, TAX-5, PAY-9): each
-/// entry is withheld at the seller's rate on the day it was earned, and only if it was a US
-/// sale.
+/// Joins the tax crate's withholding into ledger entries (rules TAX-4, TAX-5, TAX-8,
+/// TAX-9, PAY-9): the entries are grouped by the payout cycle payouts assigns them to
+/// ([`PayoutPolicy::cycle_of`](partnerkit_payouts::PayoutPolicy::cycle_of)); on each cycle's
+/// statement, tax withholds each rate's US-source total once, at the seller's rate on the day
+/// each sale was earned, and spreads it over the lines by largest remainder. Entries keep
+/// their order. One pass over the entries, plus one per cycle.
 pub fn with_withholding(
     state: &AccountState,
     settings: &Settings,
     entries: &[LedgerEntry],
 ) -> Result<Vec<LedgerEntry>, DomainError> {
-    entries
-        .iter()
-        .map(|e| {
-            let rate = withholding_rate(&state.tax, e.earned_on(), &settings.treaties);
-            let sale = Sale::new(e.amount(), e.country_of_sale())?;
-            let w = withhold(&sale, &rate);
-            Ok(e.clone().with_withheld(w.withheld)?)
-        })
-        .collect()
+    let mut by_cycle: BTreeMap<Option<PayoutMonth>, Vec<usize>> = BTreeMap::new();
+    let mut sales = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        // An entry earned in the last month there is has no cycle: it is withheld alone.
+        let cycle = settings.policy.cycle_of(e).ok();
+        by_cycle.entry(cycle).or_default().push(i);
+        let rate = withholding_rate(&state.tax, e.earned_on(), &settings.treaties);
+        sales.push((Sale::new(e.amount(), e.country_of_sale())?, rate));
+    }
+    let mut out: Vec<Option<LedgerEntry>> = vec![None; entries.len()];
+    for lines in by_cycle.values() {
+        let statement = withhold_statement(
+            lines
+                .iter()
+                .filter_map(|i| sales.get(*i))
+                .map(|(sale, rate)| (sale, rate)),
+        )?;
+        for (i, line) in lines.iter().zip(&statement.lines) {
+            if let (Some(slot), Some(e)) = (out.get_mut(*i), entries.get(*i)) {
+                *slot = Some(e.clone().with_withheld(line.withheld)?);
+            }
+        }
+    }
+    Ok(out.into_iter().flatten().collect())
 }
 
-/// The statements of the cycles `first..=last`, each entry folded into the first cycle after
-/// the month it was earned, withholding joined in, carry-over chained from `carried_in`
-/// (rules PAY-5..9). Entries earned in `last` or later are not yet in any of these cycles.
+/// The statements of the cycles `first..=last`, each entry in the cycle payouts assigns it
+/// to, withholding joined in, carry-over chained from `carried_in` (rules PAY-5..9). Entries
+/// earned in `last` or later are not yet in any of these cycles. One pass over the entries.
 pub fn statements(
     state: &AccountState,
     settings: &Settings,
@@ -182,27 +200,7 @@ pub fn statements(
     carried_in: CarryOver,
 ) -> Result<Vec<Statement>, DomainError> {
     let entries = with_withholding(state, settings, entries)?;
-    let mut out = Vec::new();
-    let mut carry = carried_in;
-    let mut month = first;
-    while month <= last {
-        let mut fold = StatementFold::default();
-        for e in &entries {
-            let earned = PayoutMonth::of_date(e.earned_on());
-            let due_now = if month == first {
-                earned < first
-            } else {
-                earned == month.previous()
-            };
-            if due_now {
-                fold.add(e)?;
-            }
-        }
-        let terms = state.payouts.cycle_terms(month, &settings.policy)?;
-        let statement = fold.finish(&terms, &carry)?;
-        carry = statement.carried_out.clone();
-        out.push(statement);
-        month = month.next();
-    }
-    Ok(out)
+    Ok(state
+        .payouts
+        .statements(&settings.policy, &entries, first, last, carried_in)?)
 }

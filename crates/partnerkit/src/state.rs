@@ -67,10 +67,10 @@ impl AccountState {
     }
 }
 
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub(crate) use samples::{sample_events, sample_state};
 
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 mod samples {
     use partnerkit_core::{Actor, Envelope, SellerId, testing};
     use partnerkit_identity::{AccountType, Event};

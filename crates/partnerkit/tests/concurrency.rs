@@ -1,10 +1,10 @@
-//! Two writers on one account: one wins, the other gets a typed conflict and retries; no
-//! update is lost.
+//! Two writers on one account: one wins, the other decides again on the fresh state (or,
+//! past its retries, gets a typed conflict); no update is lost.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use partnerkit::core::{AccountId, DisplayName, Version};
-use partnerkit::store::{AccountStore, Recorded, Snapshot, StoreError};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
 use partnerkit::{AccountEvent, AccountState, Error, InMemoryStore};
 
 use crate::fixture::*;
@@ -16,35 +16,81 @@ struct Racing {
 }
 
 impl AccountStore for Racing {
-    type Error = partnerkit::Poisoned;
-    fn load(&self, account: AccountId) -> Result<Option<Snapshot>, Self::Error> {
+    type Error = partnerkit::MemoryError;
+    fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
         self.inner.load(account)
     }
     fn append(
         &self,
         account: AccountId,
         expected: Version,
-        state: &AccountState,
         events: &[Recorded],
+        state: Option<&AccountState>,
     ) -> Result<Version, StoreError<Self::Error>> {
         if self.armed.swap(false, Ordering::SeqCst) {
             // The other writer appends first, at the same version.
-            let _ = self.inner.append(account, expected, state, events)?;
+            self.inner.append(account, expected, events, state)?;
         }
-        self.inner.append(account, expected, state, events)
+        self.inner.append(account, expected, events, state)
     }
     fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Self::Error> {
         self.inner.events(account, after)
     }
+    fn version(&self, account: AccountId) -> Result<Version, Self::Error> {
+        self.inner.version(account)
+    }
 }
 
 #[test]
-fn the_loser_of_a_race_gets_a_conflict_and_nothing_of_it_is_stored() {
+fn the_loser_of_a_race_decides_again_on_the_fresh_state() {
     // rule: X-3
     let w = World::company(Racing {
         inner: InMemoryStore::new(),
         armed: AtomicBool::new(false),
     });
+    let before = w.version();
+    w.svc.store().armed.store(true, Ordering::SeqCst);
+    let done = w
+        .svc
+        .change_display_name(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            DisplayName::new("Contoso Two").unwrap(),
+        )
+        .unwrap();
+    // The other writer's rename was stored first; the loser was decided again on the fresh
+    // state (one version later) and stored after it: both are in the history.
+    assert_eq!(w.version(), before.after(2));
+    assert_eq!(done.version, before.after(2));
+    let renames = w
+        .svc
+        .history(w.account)
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                AccountEvent::Identity(partnerkit::identity::Event::DisplayNameChanged { .. })
+            )
+        })
+        .count();
+    assert_eq!(renames, 2);
+}
+
+#[test]
+fn a_conflict_that_outlasts_the_retries_is_reported_and_stores_nothing_of_the_loser() {
+    // rule: X-3
+    let settings = partnerkit::Settings {
+        conflict_retries: 0,
+        ..partnerkit::Settings::default()
+    };
+    let w = World::company_with(
+        Racing {
+            inner: InMemoryStore::new(),
+            armed: AtomicBool::new(false),
+        },
+        settings,
+    );
     let before = w.version();
     w.svc.store().armed.store(true, Ordering::SeqCst);
     let err = w
@@ -56,7 +102,8 @@ fn the_loser_of_a_race_gets_a_conflict_and_nothing_of_it_is_stored() {
         )
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
-    // Only the other writer's change landed; a retry decides again on the fresh state.
+    assert_eq!(err.status(), 409);
+    // Only the other writer's change landed; calling again decides on the fresh state.
     assert_eq!(w.version(), before.after(1));
     w.svc
         .change_display_name(

@@ -2,44 +2,40 @@
 
 use partnerkit::access::{Grant, Permission, Principal, Role};
 use partnerkit::core::testing::{at, id};
-use partnerkit::core::{CountryCode, DisplayName, PhoneNumber, PostalAddress, SecretString};
-use partnerkit::payouts::{
-    BankAccountType, BankDetails, NewPayoutAccount, PayoutMonth, VerificationOutcome,
-};
-use partnerkit::tax::{ElectronicSignature, EntityType, ProfileDetails, W9};
-use partnerkit::{Denial, DomainError, InMemoryStore};
+use partnerkit::core::{CountryCode, DisplayName, PhoneNumber, PostalAddress};
+use partnerkit::payouts::{BankAccountType, PayoutMonth, VerificationOutcome};
+use partnerkit::tax::{ElectronicSignature, EntityType, ProfileDetails};
+use partnerkit::{Denial, DomainError, InMemoryStore, Password, PayoutMethodInput, W9Input};
 
 use crate::fixture::*;
 
-pub(crate) fn us_bank() -> NewPayoutAccount {
-    NewPayoutAccount::bank(BankDetails {
+pub(crate) fn us_bank() -> PayoutMethodInput {
+    PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC").unwrap(),
-        account_number: SecretString::new("000123456789"),
+        account_number: Password::new("000123456789"),
         routing_number: "021000021".into(),
         billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
             .postal_code("98052")
             .build()
             .unwrap(),
         phone: PhoneNumber::new("+14255550100").unwrap(),
-    })
-    .unwrap()
+    }
 }
 
-/// Associates the owner account, sets and verifies a bank account, completes a W-9.
+pub(crate) const PAYOUT_ACCOUNT: u128 = 700;
+
+/// Sets and verifies a bank account (the owner account was associated at opening),
+/// completes a W-9.
 pub(crate) fn set_up_payouts(w: &mut World) {
     w.svc
-        .associate_owner_account(w.account, &w.ctx(owner()), &Registry(None))
-        .unwrap();
-    let (payout_account, _) = w
-        .svc
-        .set_payout_account(w.account, &w.ctx(owner()), us_bank())
+        .set_payout_account(w.account, &w.ctx(owner()), id(PAYOUT_ACCOUNT), us_bank())
         .unwrap();
     w.svc
         .record_payout_verification(
             w.account,
             &w.ctx(partnerkit::core::Actor::Marketplace),
-            payout_account,
+            id(PAYOUT_ACCOUNT),
             VerificationOutcome::Verified,
         )
         .unwrap();
@@ -51,9 +47,9 @@ pub(crate) fn set_up_payouts(w: &mut World) {
     w.svc
         .start_tax_profile(w.account, &w.ctx(owner()), details)
         .unwrap();
-    let form = W9 {
+    let form = W9Input {
         name: DisplayName::new("Contoso Apps LLC").unwrap(),
-        tin: SecretString::new("12-3456789"),
+        tin: Password::new("12-3456789"),
         signature: ElectronicSignature::new(
             DisplayName::new("Alice Lind").unwrap(),
             w.now.date_naive(),
@@ -67,19 +63,13 @@ fn payout_setup_is_done_only_with_the_owner_account() {
     // rule: PAY-1
     // rule: ROL-1
     let mut w = World::company(InMemoryStore::new());
-    w.svc
-        .associate_owner_account(w.account, &w.ctx(owner()), &Registry(None))
-        .unwrap();
     // A Manager has no payout or tax settings.
     let err = w
         .svc
-        .set_payout_account(w.account, &w.ctx(user(T1, ALICE)), us_bank())
+        .set_payout_account(w.account, &w.ctx(user(T1, ALICE)), id(5), us_bank())
         .unwrap_err();
-    assert!(
-        matches!(err.denial(), Some(Denial::OwnerAccountRequired { .. })),
-        "{err}"
-    );
-    insta::assert_snapshot!(err, @"denied: user 00000000-0000-0000-0000-000000000065 of tenant 00000000-0000-0000-0000-000000000064 is not this account's owner account: payout and tax settings are changed only while signed in with the owner account (rule PAY-1)");
+    assert!(matches!(err.denial(), Some(Denial::Permission(_))), "{err}");
+    assert!(err.to_string().contains("manage_payout_settings"), "{err}");
     assert!(
         !w.svc
             .authorize(w.account, &user(T1, ALICE), Permission::ManageTaxSettings)
@@ -102,35 +92,49 @@ fn payout_setup_is_done_only_with_the_owner_account() {
         .svc
         .set_payout_hold(w.account, &w.ctx(user(T1, BOB)), true)
         .unwrap_err();
-    assert!(
-        matches!(err.denial(), Some(Denial::OwnerAccountRequired { .. })),
-        "{err}"
-    );
-    // Another owner account is refused too.
+    assert!(matches!(err.denial(), Some(Denial::Permission(_))), "{err}");
+    // Another owner account cannot even sign in.
     let other = partnerkit::core::Actor::OwnerAccount { owner: id(901) };
     let err = w
         .svc
         .set_payout_hold(w.account, &w.ctx(other), true)
         .unwrap_err();
     assert!(
-        matches!(err.denial(), Some(Denial::OwnerAccountRequired { .. })),
+        matches!(err.denial(), Some(Denial::CannotSignIn { .. })),
         "{err}"
     );
     // The owner account may.
-    let (pa, _) = w
-        .svc
-        .set_payout_account(w.account, &w.ctx(owner()), us_bank())
+    w.svc
+        .set_payout_account(w.account, &w.ctx(owner()), id(PAYOUT_ACCOUNT), us_bank())
         .unwrap();
-    assert_eq!(w.state().payouts.payout_account().map(|a| a.id), Some(pa));
+    assert_eq!(
+        w.state().payouts.payout_account().map(|a| a.id),
+        Some(id(PAYOUT_ACCOUNT))
+    );
 }
 
 #[test]
 fn an_owner_account_of_another_marketplace_account_is_refused() {
     // rule: PAY-1
-    let w = World::company(InMemoryStore::new());
+    let mut w = World::company(InMemoryStore::new());
+    let settings = partnerkit::Settings {
+        owner_registry: Some(std::sync::Arc::new(Registry(Some(id(77))))),
+        ..partnerkit::Settings::default()
+    };
+    w.svc = partnerkit::AccountService::with_settings(InMemoryStore::new(), settings);
+    w.account = id(2);
+    let mut open = opening(w.account);
+    open.owner = None;
+    w.svc
+        .open_account(&w.ctx(partnerkit::core::Actor::Marketplace), open)
+        .unwrap();
     let err = w
         .svc
-        .associate_owner_account(w.account, &w.ctx(owner()), &Registry(Some(id(77))))
+        .associate_owner_account(
+            w.account,
+            &w.ctx(partnerkit::core::Actor::Marketplace),
+            id(OWNER),
+        )
         .unwrap_err();
     assert!(
         matches!(err.domain(), Some(DomainError::Payouts(_))),
@@ -151,11 +155,12 @@ fn the_hold_set_in_march_holds_april() {
         .unwrap();
     let tz = w.svc.settings().policy.time_zone();
     let april: PayoutMonth = "2027-04".parse().unwrap();
-    assert!(w.state().payouts.hold_status(april, tz).held);
+    assert!(w.state().payouts.hold_status(april, tz).unwrap().held);
     assert!(
         !w.state()
             .payouts
             .hold_status("2027-03".parse().unwrap(), tz)
+            .unwrap()
             .held
     );
 }
@@ -175,10 +180,7 @@ fn tax_settings_need_the_owner_account_and_a_valid_form() {
         .svc
         .start_tax_profile(w.account, &w.ctx(user(T1, ALICE)), details)
         .unwrap_err();
-    assert!(
-        matches!(err.denial(), Some(Denial::OwnerAccountRequired { .. })),
-        "{err}"
-    );
+    assert!(matches!(err.denial(), Some(Denial::Permission(_))), "{err}");
     set_up_payouts(&mut w);
     assert_eq!(
         w.state().tax.status(w.now.date_naive()),

@@ -5,6 +5,7 @@ use partnerkit::access::{Grant, Role};
 use partnerkit::agreements::{
     Agreement, AgreementId, AgreementText, AgreementVersion, Catalogue, PublishedVersion,
 };
+use partnerkit::core::SeededRandom;
 use partnerkit::core::testing::{at, id};
 use partnerkit::core::{
     AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, OwnerAccountId,
@@ -16,7 +17,7 @@ use partnerkit::identity::{
 };
 use partnerkit::payouts::OwnerAccountRegistry;
 use partnerkit::{
-    AccountService, AccountStore, InMemoryStore, OpenAccount, Outcome, Settings, TenantToAssociate,
+    AccountService, AccountStore, Executed, InMemoryStore, OpenAccount, Settings, TenantToAssociate,
 };
 
 pub(crate) const T1: u128 = 100;
@@ -79,6 +80,20 @@ pub(crate) struct World<S: AccountStore = InMemoryStore> {
     pub(crate) ids: SequentialIds,
     pub(crate) now: DateTime<Utc>,
     pub(crate) account: AccountId,
+    pub(crate) random: SeededRandom,
+}
+
+/// What opens the test account: a US company whose owner account is [`OWNER`].
+pub(crate) fn opening(account: AccountId) -> OpenAccount {
+    OpenAccount {
+        account,
+        seller_id: SellerId::new("91234567").unwrap(),
+        account_type: AccountType::Company,
+        display_name: DisplayName::new("Contoso Apps").unwrap(),
+        owner: Some(id(OWNER)),
+        country: CountryCode::US,
+        currency: Currency::USD,
+    }
 }
 
 pub(crate) fn user(tenant: u128, user: u128) -> Actor {
@@ -94,7 +109,7 @@ pub(crate) fn owner() -> Actor {
 
 impl<S: AccountStore> World<S> {
     pub(crate) fn ctx(&self, actor: Actor) -> Context<'_> {
-        Context::new(self.now, actor, &self.ids)
+        Context::new(self.now, actor, &self.ids).with_rng(&self.random)
     }
 
     pub(crate) fn uid(&self, n: u128) -> UserId {
@@ -111,17 +126,23 @@ impl<S: AccountStore> World<S> {
 
     /// Opens a verified US company account with tenant T1 (Alice, Manager, global admin).
     pub(crate) fn company(store: S) -> Self {
+        Self::company_with(store, Settings::default())
+    }
+
+    /// [`World::company`] with the service's `settings` (the test catalogue is put in).
+    pub(crate) fn company_with(store: S, settings: Settings) -> Self {
         let mut w = World {
             svc: AccountService::with_settings(
                 store,
                 Settings {
                     catalogue: catalogue(),
-                    ..Settings::default()
+                    ..settings
                 },
             ),
             ids: SequentialIds::starting_after(1_000_000),
             now: at(2027, 1, 5, 9, 0, 0),
             account: id(1),
+            random: SeededRandom::new(7),
         };
         w.open(CountryCode::US, AccountType::Company);
         w.verify_all();
@@ -129,40 +150,42 @@ impl<S: AccountStore> World<S> {
             T1,
             "contoso.com",
             Some(dir_user(ALICE, "Alice", "contoso.com", true)),
-            owner(),
+            Actor::Marketplace,
         );
         w
     }
 
-    pub(crate) fn open(&mut self, country: CountryCode, account_type: AccountType) -> Outcome {
+    pub(crate) fn open(&mut self, country: CountryCode, account_type: AccountType) -> Executed {
+        let mut open = opening(self.account);
+        open.country = country;
+        open.account_type = account_type;
         self.svc
-            .open_account(
-                &self.ctx(Actor::Marketplace),
-                OpenAccount {
-                    account: self.account,
-                    seller_id: SellerId::new("91234567").unwrap(),
-                    account_type,
-                    display_name: DisplayName::new("Contoso Apps").unwrap(),
-                    owner: Some(id(OWNER)),
-                    country,
-                    currency: Currency::USD,
-                },
-            )
+            .open_account(&self.ctx(Actor::Marketplace), open)
             .unwrap()
     }
 
+    /// Records every verification step the account's type requires as verified.
     pub(crate) fn verify_all(&mut self) {
-        for step in [
-            VerificationStep::Email,
-            VerificationStep::Employment,
-            VerificationStep::Business,
-        ] {
-            let _ = self.svc.record_verification(
-                self.account,
-                &self.ctx(Actor::Marketplace),
-                step,
-                StepState::Verified,
-            );
+        let company =
+            self.state().identity.profile().map(|p| p.account_type) == Some(AccountType::Company);
+        let steps: &[VerificationStep] = if company {
+            &[
+                VerificationStep::Email,
+                VerificationStep::Employment,
+                VerificationStep::Business,
+            ]
+        } else {
+            &[VerificationStep::Email]
+        };
+        for step in steps.iter().copied() {
+            self.svc
+                .record_verification(
+                    self.account,
+                    &self.ctx(Actor::Marketplace),
+                    step,
+                    StepState::Verified,
+                )
+                .unwrap();
         }
     }
 

@@ -161,7 +161,7 @@ fn the_last_manager_cannot_be_removed_or_demoted() {
         "{err}"
     );
     // The refused removal left identity untouched too: nothing half-applied (rule X-3).
-    assert!(w.state().identity.can_sign_in(id(T1), id(ALICE)));
+    assert!(w.state().identity.can_sign_in(&user(T1, ALICE)));
 }
 
 #[test]
@@ -189,52 +189,63 @@ fn created_users_get_a_password_once_and_their_grant() {
     // rule: USR-8
     // rule: X-4
     let w = World::company(InMemoryStore::new());
+    let finn = id(110);
     let created = w
         .svc
         .create_user(
             w.account,
             &w.ctx(user(T1, ALICE)),
-            id(T1),
             NewUser {
+                tenant: id(T1),
+                user: finn,
                 name: person("Finn"),
                 username: email("finn@contoso.com"),
                 global_admin: false,
                 reset_email: None,
                 groups: vec![],
+                grant: Some(Grant::Role(Role::Developer)),
             },
-            Some(Grant::Role(Role::Developer)),
         )
         .unwrap();
-    assert_eq!(created.secret.len(), partnerkit::PASSWORD_CHARS);
+    let revealed = created.revealed.unwrap();
+    assert_eq!(
+        revealed.of,
+        partnerkit::SecretOf::InitialPassword { user: finn }
+    );
+    let secret = revealed.secret;
+    assert_eq!(secret.len(), 22, "at least 128 bits (rule X-6)");
     let stored = serde_json::to_string(&w.svc.history(w.account).unwrap()).unwrap();
     assert!(
-        !stored.contains(created.secret.expose_secret()),
+        !stored.contains(secret.expose_secret()),
         "the password is never stored"
     );
     assert_eq!(
-        w.state().access.grants_of(Principal::User(created.id)),
+        w.state().access.grants_of(Principal::User(finn)),
         vec![Grant::Role(Role::Developer)]
     );
     // A reset by a global administrator shows a new temporary password once.
     let reset = w
         .svc
-        .reset_password(w.account, &w.ctx(user(T1, ALICE)), created.id)
+        .reset_password(w.account, &w.ctx(user(T1, ALICE)), finn)
         .unwrap();
-    assert_ne!(reset.secret.expose_secret(), created.secret.expose_secret());
-    assert!(!format!("{reset:?}").contains(reset.secret.expose_secret()));
+    let temporary = reset.revealed.clone().unwrap().secret;
+    assert_ne!(temporary.expose_secret(), secret.expose_secret());
+    assert!(!format!("{reset:?}").contains(temporary.expose_secret()));
 }
 
 #[test]
 fn invited_guests_have_no_access_until_they_accept() {
     // rule: USR-5
     let w = World::company(InMemoryStore::new());
-    let (guests, outcome) = w
+    let guests = vec![id(130), id(131)];
+    let outcome = w
         .svc
         .invite_guests(
             w.account,
             &w.ctx(user(T1, ALICE)),
             id(T1),
             "gus@partner.example; hal@partner.example",
+            guests.clone(),
             Grant::Role(Role::Developer),
         )
         .unwrap();
@@ -249,10 +260,7 @@ fn invited_guests_have_no_access_until_they_accept() {
             _ => None,
         })
         .collect();
-    assert_eq!(
-        guests, from_events,
-        "the ids returned are the guests invited"
-    );
+    assert_eq!(guests, from_events, "the ids chosen are the guests invited");
     assert_eq!(guests.len(), 2);
     let gus = user(T1, guests[0].uuid().as_u128());
     assert!(
@@ -283,6 +291,7 @@ fn invited_guests_have_no_access_until_they_accept() {
             &w.ctx(user(T1, ALICE)),
             id(T1),
             &eleven.join(","),
+            (200..211).map(id).collect(),
             Grant::Role(Role::Developer),
         )
         .unwrap_err();
@@ -300,12 +309,13 @@ fn group_members_get_the_groups_permissions() {
     // rule: ROL-5
     let mut w = World::company(InMemoryStore::new());
     w.bob(Role::Developer);
-    let (group, _) = w
-        .svc
+    let group = id(300);
+    w.svc
         .create_group(
             w.account,
             &w.ctx(user(T1, ALICE)),
             id(T1),
+            group,
             DisplayName::new("Finance readers").unwrap(),
             vec![id(BOB)],
             Some(Grant::custom([Permission::ViewFinancialReports]).unwrap()),
@@ -358,25 +368,35 @@ fn apps_act_with_their_grant_and_keys_are_shown_once() {
     // rule: APP-3
     // rule: APP-4
     let w = World::company(InMemoryStore::new());
-    let (app, _) = w
-        .svc
+    let app = id(400);
+    w.svc
         .create_app(
             w.account,
             &w.ctx(user(T1, ALICE)),
-            id(T1),
             NewApp {
+                tenant: id(T1),
+                app,
                 name: DisplayName::new("Release bot").unwrap(),
                 reply_url: Url::new("https://bot.contoso.com/auth").unwrap(),
                 app_id_uri: Url::new("api://bot.contoso.com").unwrap(),
+                grant: Some(Grant::Role(Role::Developer)),
             },
-            Some(Grant::Role(Role::Developer)),
         )
         .unwrap();
     let key = w
         .svc
-        .add_app_key(w.account, &w.ctx(user(T1, ALICE)), app, in_days(w.now, 365))
+        .add_app_key(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            app,
+            id(500),
+            in_days(w.now, 365),
+        )
+        .unwrap()
+        .revealed
         .unwrap();
-    assert_eq!(key.secret.len(), partnerkit::KEY_VALUE_CHARS);
+    assert_eq!(key.of, partnerkit::SecretOf::KeyValue { app, key: id(500) });
+    assert_eq!(key.secret.len(), 40);
     let trail = serde_json::to_string(&w.svc.history(w.account).unwrap()).unwrap();
     assert!(!trail.contains(key.secret.expose_secret()));
     let bot = partnerkit::core::Actor::App {

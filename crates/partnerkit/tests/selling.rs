@@ -7,9 +7,8 @@ use partnerkit::identity::AccountType;
 use partnerkit::payouts::{LedgerEntry, PayoutMonth, RevenueSource};
 use partnerkit::tax::{
     ElectronicSignature, EntityType, IncomeType, ProfileDetails, Rate, TreatyArticle, TreatyClaim,
-    W8,
 };
-use partnerkit::{Denial, InMemoryStore, Missing};
+use partnerkit::{Denial, InMemoryStore, Missing, W8Input};
 
 use crate::financial::set_up_payouts;
 use crate::fixture::*;
@@ -20,7 +19,8 @@ fn readiness_lists_what_is_missing_and_free_offers_need_no_financial_info() {
     let mut w = World::company(InMemoryStore::new());
     let r = w.svc.readiness(w.account, w.now).unwrap();
     assert!(!r.can_sell_paid_offers());
-    assert!(r.missing.contains(&Missing::OwnerAccount));
+    // The owner account was associated at opening (rule PAY-1).
+    assert!(!r.missing.contains(&Missing::OwnerAccount));
     assert!(r.missing.contains(&Missing::PayoutAccount));
     assert!(
         r.missing
@@ -180,6 +180,7 @@ fn a_foreign_seller_is_withheld_on_us_sales_only_at_the_treaty_rate() {
         ids: partnerkit::core::SequentialIds::starting_after(1_000_000),
         now: at(2027, 1, 5, 9, 0, 0),
         account: id(2),
+        random: partnerkit::core::SeededRandom::new(3),
     };
     w.open(CountryCode::SE, AccountType::Individual);
     w.verify_all();
@@ -187,11 +188,8 @@ fn a_foreign_seller_is_withheld_on_us_sales_only_at_the_treaty_rate() {
         T1,
         "contoso.com",
         Some(dir_user(ALICE, "Alice", "contoso.com", true)),
-        owner(),
+        Actor::Marketplace,
     );
-    w.svc
-        .associate_owner_account(w.account, &w.ctx(owner()), &Registry(None))
-        .unwrap();
     let details = ProfileDetails {
         residence: CountryCode::SE,
         citizenship: CountryCode::SE,
@@ -200,7 +198,7 @@ fn a_foreign_seller_is_withheld_on_us_sales_only_at_the_treaty_rate() {
     w.svc
         .start_tax_profile(w.account, &w.ctx(owner()), details)
         .unwrap();
-    let no_treaty = W8 {
+    let no_treaty = W8Input {
         name: DisplayName::new("Alice Lind").unwrap(),
         foreign_tin: None,
         treaty_claim: None,
@@ -226,7 +224,7 @@ fn a_foreign_seller_is_withheld_on_us_sales_only_at_the_treaty_rate() {
     assert_eq!(st[0].earned, "200.00 USD".parse().unwrap());
 
     // With the Swedish treaty claimed in Part II, the treaty rate applies: 0%.
-    let with_treaty = W8 {
+    let with_treaty = W8Input {
         name: DisplayName::new("Alice Lind").unwrap(),
         foreign_tin: None,
         treaty_claim: Some(TreatyClaim {
@@ -249,11 +247,15 @@ fn a_foreign_seller_is_withheld_on_us_sales_only_at_the_treaty_rate() {
     // The payout account must be in the registration country (rule PAY-3).
     let err = w
         .svc
-        .set_payout_account(w.account, &w.ctx(owner()), crate::financial::us_bank())
+        .set_payout_account(
+            w.account,
+            &w.ctx(owner()),
+            id(9),
+            crate::financial::us_bank(),
+        )
         .unwrap_err();
     assert!(
         matches!(err.domain(), Some(partnerkit::DomainError::Payouts(_))),
         "{err}"
     );
-    let _ = Actor::Marketplace;
 }

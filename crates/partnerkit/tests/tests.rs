@@ -8,10 +8,11 @@
 
 mod fixture;
 
+mod agreement;
 mod concurrency;
 mod financial;
 mod principals;
+mod security;
 mod selling;
 mod snapshots;
-mod stores;
 mod tenants;

@@ -105,6 +105,8 @@ pub enum Command {
     SetPayoutAccount {
         /// The new payout account.
         account: NewPayoutAccount,
+        /// Its id, chosen by the caller; drawn from the context if `None`.
+        payout_account: Option<PayoutAccountId>,
     },
     /// Records the marketplace's verification outcome (rule PAY-4). Performed by
     /// [`Actor::Marketplace`](partnerkit_core::Actor::Marketplace).

@@ -117,7 +117,10 @@ impl Decider for Payouts {
                     owner: check.owner(),
                 }])
             }
-            Command::SetPayoutAccount { account } => {
+            Command::SetPayoutAccount {
+                account,
+                payout_account: chosen,
+            } => {
                 let country = account.method().country();
                 if country != reg.country {
                     return Err(Error::WrongCountry {
@@ -126,7 +129,7 @@ impl Decider for Payouts {
                     });
                 }
                 Ok(vec![Event::PayoutAccountSet {
-                    payout_account: ctx.new_id(),
+                    payout_account: chosen.unwrap_or_else(|| ctx.new_id()),
                     method: account.into_method(),
                     at: now,
                 }])

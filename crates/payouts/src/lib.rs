@@ -40,7 +40,8 @@
 //!         .region("WA").postal_code("98052").build()?,
 //!     phone: PhoneNumber::new("+1 425 555 0100")?,
 //! })?;
-//! let events = Payouts::execute(&mut profile, Command::SetPayoutAccount { account: bank }, &ctx)?;
+//! let set = Command::SetPayoutAccount { account: bank, payout_account: None };
+//! let events = Payouts::execute(&mut profile, set, &ctx)?;
 //! let Event::PayoutAccountSet { payout_account, .. } = events[0].clone() else { unreachable!() };
 //! let verify = Command::RecordVerification { payout_account, outcome: VerificationOutcome::Verified };
 //! Payouts::execute(&mut profile, verify, &Context::new(at(1, 9), Actor::Marketplace, &ids))?;

@@ -135,10 +135,14 @@ fn payout_settings_are_changed_by_the_owner_account_only_checked_first() {
     for actor in strangers {
         let commands = || {
             [
-                Command::SetPayoutAccount { account: us_bank() },
+                Command::SetPayoutAccount {
+                    account: us_bank(),
+                    payout_account: None,
+                },
                 // Invalid input (another country): still refused for who asks first.
                 Command::SetPayoutAccount {
                     account: NewPayoutAccount::bank(se_bank_details(se.clone())).unwrap(),
+                    payout_account: None,
                 },
                 Command::SetHold { on: true },
                 // A no-op for the owner, refused for anyone else.
@@ -200,7 +204,10 @@ fn payout_setup_needs_the_owner_account_first_and_signed_in() {
     // rule: PAY-1
     given::<Payouts>([set_up_event(CountryCode::US, Currency::USD)])
         .by(by_owner())
-        .when(Command::SetPayoutAccount { account: us_bank() })
+        .when(Command::SetPayoutAccount {
+            account: us_bank(),
+            payout_account: None,
+        })
         .then_err(Error::NoOwnerAccount);
     let work_account = Actor::User {
         tenant: id::<TenantId>(5),
@@ -208,14 +215,20 @@ fn payout_setup_needs_the_owner_account_first_and_signed_in() {
     };
     given::<Payouts>(with_owner())
         .by(work_account)
-        .when(Command::SetPayoutAccount { account: us_bank() })
+        .when(Command::SetPayoutAccount {
+            account: us_bank(),
+            payout_account: None,
+        })
         .then_err(Error::NotOwnerAccount);
     let someone_else = Actor::OwnerAccount {
         owner: id::<OwnerAccountId>(77),
     };
     given::<Payouts>(with_owner())
         .by(someone_else)
-        .when(Command::SetPayoutAccount { account: us_bank() })
+        .when(Command::SetPayoutAccount {
+            account: us_bank(),
+            payout_account: None,
+        })
         .then_err(Error::NotOwnerAccount);
 }
 
@@ -226,7 +239,10 @@ fn bank_account_is_set_and_awaits_verification() {
     let state = given::<Payouts>(with_owner())
         .by(by_owner())
         .at(now)
-        .when(Command::SetPayoutAccount { account: us_bank() })
+        .when(Command::SetPayoutAccount {
+            account: us_bank(),
+            payout_account: None,
+        })
         .then([Event::PayoutAccountSet {
             payout_account: id(1_000_001),
             method: us_bank_method(),
@@ -246,7 +262,10 @@ fn paypal_is_a_method_where_offered() {
     assert!(paypal.account_number().is_none());
     given::<Payouts>(with_owner())
         .by(by_owner())
-        .when(Command::SetPayoutAccount { account: paypal })
+        .when(Command::SetPayoutAccount {
+            account: paypal,
+            payout_account: None,
+        })
         .then_events(|e| assert!(matches!(e, [Event::PayoutAccountSet { .. }])));
     // Not offered in India by default, and the table is the host's to override.
     assert_eq!(
@@ -314,7 +333,10 @@ fn payout_account_must_be_in_the_registration_country() {
     let se_bank = NewPayoutAccount::bank(se_bank_details(se)).unwrap();
     given::<Payouts>(with_owner())
         .by(by_owner())
-        .when(Command::SetPayoutAccount { account: se_bank })
+        .when(Command::SetPayoutAccount {
+            account: se_bank,
+            payout_account: None,
+        })
         .then_err(Error::WrongCountry {
             payout: CountryCode::SE,
             registration: CountryCode::US,
@@ -324,12 +346,18 @@ fn payout_account_must_be_in_the_registration_country() {
         NewPayoutAccount::paypal(email, CountryCode::GB, &PaypalMarkets::default()).unwrap();
     given::<Payouts>(with_owner())
         .by(by_owner())
-        .when(Command::SetPayoutAccount { account: paypal })
+        .when(Command::SetPayoutAccount {
+            account: paypal,
+            payout_account: None,
+        })
         .then_err_matches(|e| matches!(e, Error::WrongCountry { .. }));
     // Without registration data there is no owner account either: PAY-1 is checked first.
     given::<Payouts>([])
         .by(by_owner())
-        .when(Command::SetPayoutAccount { account: us_bank() })
+        .when(Command::SetPayoutAccount {
+            account: us_bank(),
+            payout_account: None,
+        })
         .then_err(Error::NoOwnerAccount);
 }
 
@@ -402,7 +430,10 @@ fn changing_the_payout_account_re_enters_verification() {
     let state = given::<Payouts>(verified())
         .by(by_owner())
         .at(at(2027, 4, 25, 0, 0, 0))
-        .when(Command::SetPayoutAccount { account: us_bank() })
+        .when(Command::SetPayoutAccount {
+            account: us_bank(),
+            payout_account: None,
+        })
         .then_events(|e| assert!(matches!(e, [Event::PayoutAccountSet { .. }])));
     assert_eq!(state.payout_accounts().len(), 2);
     assert_eq!(
@@ -447,7 +478,10 @@ fn a_closed_profile_refuses_every_change() {
         .then_err(Error::Closed);
     given::<Payouts>(closed.clone())
         .by(by_owner())
-        .when(Command::SetPayoutAccount { account: us_bank() })
+        .when(Command::SetPayoutAccount {
+            account: us_bank(),
+            payout_account: None,
+        })
         .then_err(Error::Closed);
     given::<Payouts>(closed.clone())
         .when(Command::RecordVerification {
@@ -483,6 +517,7 @@ fn errors_are_typed_name_their_rule_and_change_nothing() {
         &mut state,
         Command::SetPayoutAccount {
             account: NewPayoutAccount::bank(se_bank_details(se)).unwrap(),
+            payout_account: None,
         },
         &ctx,
     )
@@ -515,7 +550,10 @@ fn errors_are_typed_name_their_rule_and_change_nothing() {
 #[test]
 fn account_numbers_never_appear_in_debug_state_or_events() {
     // rule: X-4
-    let cmd = Command::SetPayoutAccount { account: us_bank() };
+    let cmd = Command::SetPayoutAccount {
+        account: us_bank(),
+        payout_account: None,
+    };
     let debug = format!("{cmd:?}");
     assert!(!debug.contains("000123456789"), "{debug}");
     assert!(!debug.contains("123456789"), "{debug}");

@@ -73,7 +73,13 @@ fn apply_op(
     let (cmd, actor) = match op {
         Op::HoldOn => (Command::SetHold { on: true }, by_owner()),
         Op::HoldOff => (Command::SetHold { on: false }, by_owner()),
-        Op::ChangeAccount => (Command::SetPayoutAccount { account: us_bank() }, by_owner()),
+        Op::ChangeAccount => (
+            Command::SetPayoutAccount {
+                account: us_bank(),
+                payout_account: None,
+            },
+            by_owner(),
+        ),
         Op::Verify | Op::Reject => {
             let Some(current) = profile.payout_account() else {
                 return;

@@ -1,4 +1,5 @@
-//! The SQLite store passes the storage conformance kit, in memory and on disk.
+//! The SQLite store passes the storage conformance kit, in memory and on disk, and refuses
+//! what it cannot trust; its files migrate, open without writing, and wait for locks.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,8 +7,70 @@
     clippy::indexing_slicing
 )]
 
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use partnerkit::core::{AccountId, Version};
+use partnerkit::store::{AccountStore, Recorded};
 use partnerkit::testing::conformance;
-use partnerkit_sqlite::SqliteStore;
+use partnerkit::{AccountEvent, AccountState};
+use partnerkit_sqlite::{Error, Options, SCHEMA_VERSION, SqliteStore, Synchronous};
+use rusqlite::Connection;
+
+/// A fresh directory for one test's files, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "partnerkit-sqlite-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn file(&self) -> PathBuf {
+        self.0.join("accounts.sqlite")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+fn account(n: u128) -> AccountId {
+    AccountId::from_uuid(partnerkit::core::uuid::Uuid::from_u128(n))
+}
+
+/// `n` events with distinct contents.
+fn sample_events(n: usize) -> Vec<Recorded> {
+    use partnerkit::core::{Actor, DisplayName, Envelope, SellerId};
+    use partnerkit::identity::{AccountType, Event};
+    (0..n)
+        .map(|i| Envelope {
+            at: partnerkit::core::chrono::DateTime::from_timestamp(1_800_000_000 + i as i64, 0)
+                .unwrap(),
+            actor: Actor::Marketplace,
+            event: AccountEvent::Identity(Event::AccountOpened {
+                account: account(i as u128 + 1),
+                seller_id: SellerId::new(&(91_000_000 + i).to_string()).unwrap(),
+                account_type: AccountType::Company,
+                display_name: DisplayName::new(&format!("Publisher {i}")).unwrap(),
+                owner: None,
+            }),
+        })
+        .collect()
+}
+
+fn fold(events: &[Recorded]) -> AccountState {
+    AccountState::fold(events.iter().map(|e| &e.event))
+}
 
 #[test]
 fn in_memory_database_conforms() {
@@ -16,16 +79,414 @@ fn in_memory_database_conforms() {
 
 #[test]
 fn file_database_conforms_and_survives_reopening() {
-    let dir = std::env::temp_dir().join(format!("partnerkit-sqlite-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("accounts.sqlite");
+    let dir = TempDir::new("conforms");
     {
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqliteStore::open(dir.file()).unwrap();
         conformance::check_all(&store);
     }
     // Reopening finds the schema in place and the checks pick fresh accounts again.
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqliteStore::open(dir.file()).unwrap();
     conformance::check_all(&store);
+}
+
+#[test]
+fn a_deleted_or_corrupt_event_row_is_refused() {
+    // rule: X-1 (the audit trail is never silently shortened)
+    let dir = TempDir::new("gaps");
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let raw = Connection::open(dir.file()).unwrap();
+    conformance::check_gaps_are_refused(&store, |account, seq| {
+        let n = raw
+            .execute(
+                "DELETE FROM events WHERE account_id = ?1 AND seq = ?2",
+                rusqlite::params![account.to_string(), seq as i64],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    });
+    conformance::check_corrupt_events_are_refused(&store, |account, seq| {
+        let n = raw
+            .execute(
+                "UPDATE events SET event = '{\"domain\": \"nonsense\"}' WHERE account_id = ?1 AND seq = ?2",
+                rusqlite::params![account.to_string(), seq as i64],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    });
+}
+
+#[test]
+fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() {
+    let dir = TempDir::new("damage");
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let raw = Connection::open(dir.file()).unwrap();
+    let id = account(900);
+    let events = sample_events(9);
+    store.append(id, Version::INITIAL, &events, None).unwrap();
+
+    // The issue's case: 8 of 9 events must not pass for a history.
+    raw.execute(
+        "DELETE FROM events WHERE account_id = ?1 AND seq = 5",
+        [id.to_string()],
+    )
+    .unwrap();
+    let err = store.events(id, Version::INITIAL).unwrap_err();
+    assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("event 5 is missing"), "{err}");
+
+    // A missing last event: the load refuses, and so does the next write.
+    let id = account(901);
+    let v = store.append(id, Version::INITIAL, &events, None).unwrap();
+    raw.execute(
+        "DELETE FROM events WHERE account_id = ?1 AND seq = 9",
+        [id.to_string()],
+    )
+    .unwrap();
+    let err = store.load(id).unwrap_err();
+    assert!(err.to_string().contains("event 9 is missing"), "{err}");
+    let err = store.append(id, v, &events[..1], None).unwrap_err();
+    assert!(err.to_string().contains("last stored event is 8"), "{err}");
+    assert_eq!(
+        store.version(id).unwrap(),
+        v,
+        "the refused write stored nothing"
+    );
+
+    // A corrupt snapshot.
+    let id = account(902);
+    store
+        .append(id, Version::INITIAL, &events, Some(&fold(&events)))
+        .unwrap();
+    raw.execute(
+        "UPDATE snapshots SET state = 'garbage' WHERE account_id = ?1",
+        [id.to_string()],
+    )
+    .unwrap();
+    let err = store.load(id).unwrap_err();
+    assert!(
+        err.to_string().contains("snapshot at v9 does not decode"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_negative_stored_version_is_refused_not_read_as_zero() {
+    let dir = TempDir::new("negative");
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let raw = Connection::open(dir.file()).unwrap();
+    let id = account(903);
+    store
+        .append(id, Version::INITIAL, &sample_events(2), None)
+        .unwrap();
+    raw.execute(
+        "UPDATE accounts SET version = -5 WHERE id = ?1",
+        [id.to_string()],
+    )
+    .unwrap();
+    for err in [
+        store.version(id).unwrap_err(),
+        store.load(id).unwrap_err(),
+        store.events(id, Version::INITIAL).unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains("-5, a negative version"), "{err}");
+    }
+    let err = store
+        .append(id, Version::INITIAL, &sample_events(1), None)
+        .unwrap_err();
+    assert!(err.to_string().contains("negative version"), "{err}");
+}
+
+#[test]
+fn verify_checks_the_whole_history_against_the_snapshot() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let id = account(904);
+    let events = sample_events(4);
+    store
+        .append(id, Version::INITIAL, &events, Some(&fold(&events)))
+        .unwrap();
+    store.verify(id).unwrap();
+    let wrong = AccountState::default();
+    store
+        .append(id, Version::new(4), &[], Some(&wrong))
+        .unwrap();
+    let err = store.verify(id).unwrap_err();
+    assert!(err.to_string().contains("differs from the fold"), "{err}");
+}
+
+/// The whole schema and data of a file written by partnerkit-sqlite 0.1 (schema version 1).
+const V1_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS accounts (
+    id      TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    state   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    account_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    event      TEXT NOT NULL,
+    PRIMARY KEY (account_id, seq)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+";
+
+#[test]
+fn a_version_1_database_is_migrated_and_nothing_is_lost() {
+    let dir = TempDir::new("migrate");
+    let id = account(905);
+    let events = sample_events(3);
+    let state = fold(&events);
+    {
+        // Written as version 1 wrote it: the whole state beside the log.
+        let raw = Connection::open(dir.file()).unwrap();
+        raw.pragma_update(None, "journal_mode", "WAL").unwrap();
+        raw.execute_batch(V1_SCHEMA).unwrap();
+        raw.execute(
+            "INSERT INTO accounts (id, version, state) VALUES (?1, 3, ?2)",
+            [id.to_string(), serde_json::to_string(&state).unwrap()],
+        )
+        .unwrap();
+        for (i, e) in events.iter().enumerate() {
+            raw.execute(
+                "INSERT INTO events (account_id, seq, at, actor, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    id.to_string(),
+                    i as i64 + 1,
+                    e.at.to_rfc3339_opts(partnerkit::core::chrono::SecondsFormat::AutoSi, true),
+                    serde_json::to_string(&e.actor).unwrap(),
+                    serde_json::to_string(&e.event).unwrap(),
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let loaded = store.load(id).unwrap().unwrap();
+    assert_eq!(
+        loaded.snapshot.as_ref().map(|s| (s.version, &s.state)),
+        Some((Version::new(3), &state)),
+        "version 1's state becomes the snapshot"
+    );
+    assert!(loaded.events.is_empty());
+    assert_eq!(store.events(id, Version::INITIAL).unwrap(), events);
+    store.verify(id).unwrap();
+    // And it takes writes in the new shape.
+    let more = sample_events(5);
+    assert_eq!(
+        store.append(id, Version::new(3), &more[3..], None).unwrap(),
+        Version::new(5)
+    );
+    let (folded, version) = store.load(id).unwrap().unwrap().fold();
+    assert_eq!(version, Version::new(5));
+    let mut all = events.clone();
+    all.extend_from_slice(&more[3..]);
+    assert_eq!(folded, fold(&all));
     drop(store);
-    std::fs::remove_dir_all(&dir).ok();
+    let raw = Connection::open(dir.file()).unwrap();
+    let v: i64 = raw
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = TempDir::new("newer");
+    {
+        let raw = Connection::open(dir.file()).unwrap();
+        raw.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let err = SqliteStore::open(dir.file()).unwrap_err();
+    assert!(
+        matches!(err, Error::SchemaTooNew { found: 99, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn open_writes_nothing_when_the_schema_is_current() {
+    let dir = TempDir::new("nowrite");
+    drop(SqliteStore::open(dir.file()).unwrap());
+    // Another connection holds the write lock: opening must neither wait nor fail.
+    let holder = Connection::open(dir.file()).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = Instant::now();
+    let store = SqliteStore::open_with(
+        dir.file(),
+        &Options::default().busy_timeout(Duration::from_secs(3)),
+    )
+    .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(store.version(account(1)).unwrap(), Version::INITIAL);
+    holder.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn a_read_only_file_opens_and_loads_but_refuses_writes() {
+    let dir = TempDir::new("readonly");
+    let id = account(906);
+    {
+        let store = SqliteStore::open(dir.file()).unwrap();
+        store
+            .append(id, Version::INITIAL, &sample_events(2), None)
+            .unwrap();
+    }
+    let store = SqliteStore::open_read_only(dir.file()).unwrap();
+    assert_eq!(store.load(id).unwrap().unwrap().version(), Version::new(2));
+    let err = store
+        .append(id, Version::new(2), &sample_events(1), None)
+        .unwrap_err();
+    assert!(err.to_string().contains("readonly"), "{err}");
+    assert_eq!(store.version(id).unwrap(), Version::new(2));
+}
+
+#[test]
+fn many_creators_of_one_new_file_all_succeed() {
+    let dir = TempDir::new("creators");
+    let path = dir.file();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let path = &path;
+                scope.spawn(move || {
+                    let store = SqliteStore::open(path).unwrap();
+                    store
+                        .append(account(1000 + i), Version::INITIAL, &sample_events(1), None)
+                        .unwrap();
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+    });
+    let store = SqliteStore::open(&path).unwrap();
+    for i in 0..8 {
+        assert_eq!(store.version(account(1000 + i)).unwrap(), Version::new(1));
+    }
+}
+
+#[test]
+fn a_writer_waits_for_a_locked_database_instead_of_failing() {
+    let dir = TempDir::new("busy");
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let path = dir.file();
+    let id = account(907);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let holder = Connection::open(path).unwrap();
+            holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+            locked_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(700));
+            holder.execute_batch("COMMIT").unwrap();
+        });
+        locked_rx.recv().unwrap();
+        let started = Instant::now();
+        let v = store
+            .append(id, Version::INITIAL, &sample_events(1), None)
+            .unwrap();
+        assert_eq!(v, Version::new(1));
+        assert!(started.elapsed() >= Duration::from_millis(500));
+    });
+}
+
+#[test]
+fn many_connections_race_on_one_file_without_losing_a_write() {
+    let dir = TempDir::new("race");
+    let stores: Vec<SqliteStore> = (0..4)
+        .map(|_| {
+            SqliteStore::open_with(
+                dir.file(),
+                &Options::default().synchronous(Synchronous::Normal),
+            )
+            .unwrap()
+        })
+        .collect();
+    // Each thread has its own connection, as separate processes would.
+    struct Spread<'a>(&'a [SqliteStore], std::sync::atomic::AtomicUsize);
+    impl AccountStore for Spread<'_> {
+        type Error = Error;
+        fn load(&self, a: AccountId) -> Result<Option<partnerkit::store::Loaded>, Error> {
+            self.pick().load(a)
+        }
+        fn append(
+            &self,
+            a: AccountId,
+            expected: Version,
+            events: &[Recorded],
+            snapshot: Option<&AccountState>,
+        ) -> Result<Version, partnerkit::store::StoreError<Error>> {
+            self.pick().append(a, expected, events, snapshot)
+        }
+        fn events(&self, a: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {
+            self.pick().events(a, after)
+        }
+        fn version(&self, a: AccountId) -> Result<Version, Error> {
+            self.pick().version(a)
+        }
+    }
+    impl Spread<'_> {
+        fn pick(&self) -> &SqliteStore {
+            let i = self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            &self.0[i % self.0.len()]
+        }
+    }
+    conformance::check_concurrent_writers(&Spread(&stores, 0.into()), 4, 20);
+}
+
+#[test]
+fn commands_write_events_only_and_the_snapshot_only_when_asked() {
+    let dir = TempDir::new("growth");
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let events = sample_events(1);
+    let id = account(908);
+    let mut history = events.clone();
+    let mut v = store
+        .append(id, Version::INITIAL, &events, Some(&fold(&history)))
+        .unwrap();
+    for _ in 0..50 {
+        v = store.append(id, v, &events, None).unwrap();
+        history.extend_from_slice(&events);
+    }
+    let raw = Connection::open(dir.file()).unwrap();
+    let (rows, at): (i64, i64) = raw
+        .query_row(
+            "SELECT COUNT(*), MAX(version) FROM snapshots WHERE account_id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (rows, at),
+        (1, 1),
+        "appends without a snapshot leave it alone"
+    );
+    let loaded = store.load(id).unwrap().unwrap();
+    assert_eq!(
+        loaded.events.len(),
+        50,
+        "the load is the snapshot + the events after it"
+    );
+    assert_eq!(loaded.fold(), (fold(&history), Version::new(51)));
+    // A new snapshot replaces the old one: one row per account.
+    store
+        .append(
+            id,
+            v,
+            &events,
+            Some(&fold(&[history.clone(), events.clone()].concat())),
+        )
+        .unwrap();
+    let rows: i64 = raw
+        .query_row(
+            "SELECT COUNT(*) FROM snapshots WHERE account_id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 1);
+    assert!(store.load(id).unwrap().unwrap().events.is_empty());
 }

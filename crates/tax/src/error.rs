@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use partnerkit_core::CountryCode;
 
-use crate::profile::FormKind;
 use crate::rate::Rate;
+use crate::state::FormKind;
 
 /// Everything that can go wrong in the tax crate (rule X-3).
 ///
@@ -142,6 +142,20 @@ pub enum Error {
         amount: String,
         /// What is wrong with it.
         reason: &'static str,
+    },
+    /// An information return was asked for an amount not in US dollars.
+    #[error(
+        "amount {amount} is not in US dollars: information returns are reported in USD; convert the payment first (rules TAX-10, PAY-10)"
+    )]
+    NotUsd {
+        /// The amount as given.
+        amount: String,
+    },
+    /// Reporting rules that cannot be applied.
+    #[error("the reporting rules are not valid: {reason}")]
+    InvalidReportingRules {
+        /// What is wrong with them.
+        reason: String,
     },
     /// A core value (name, country, amount) was invalid.
     #[error(transparent)]

@@ -1,70 +1,86 @@
-//! Batch withholding: a fold over many sales with a `merge` of partial results (rule TAX-7).
+//! Batch withholding: a fold over many sales with a `merge` of partial results (rules TAX-7,
+//! TAX-9).
 
 use std::collections::BTreeMap;
 
 use partnerkit_core::{CountryCode, Currency, Money};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::presumption::WithholdingBase;
 use crate::rate::Rate;
-use crate::withholding::{COUNTRY_SLOTS, Sale, US_SLOT, country_slot, fast_withheld};
+use crate::statement::{allocate, money, overflow, withheld_on_total};
+use crate::withholding::{COUNTRY_SLOTS, RateDecision, Sale, US_SLOT, country_slot};
 
-/// Exact running totals in minor units: how many sales, their gross and the amount withheld.
+/// Totals in minor units: how many sales, their gross and the amount withheld on them.
 ///
-/// Totals are 128-bit: with sales of at most 10^14 minor units they cannot overflow before
-/// 10^24 sales (they saturate rather than wrap if a caller ever got there).
+/// In a [`WithholdingFold`] the gross is summed exactly and the withheld amount is derived
+/// from it when asked, rounded once per currency and rate (rule TAX-9). Totals are 128-bit:
+/// with sales of at most 10^14 minor units they cannot overflow before 10^24 sales (they
+/// saturate rather than wrap if a caller ever got there).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Totals {
     /// Number of sales.
     pub sales: u64,
     /// Sum of gross amounts, in minor units.
     pub gross_minor: i128,
-    /// Sum of withheld amounts, in minor units.
+    /// The amount withheld on them, in minor units.
     pub withheld_minor: i128,
 }
 
 impl Totals {
-    #[inline(always)]
-    fn add_sale(&mut self, gross: i64, withheld: i64) {
-        self.sales = self.sales.saturating_add(1);
-        self.gross_minor = self.gross_minor.saturating_add(i128::from(gross));
-        self.withheld_minor = self.withheld_minor.saturating_add(i128::from(withheld));
-    }
-
-    fn add(&mut self, other: &Totals) {
-        self.sales = self.sales.saturating_add(other.sales);
-        self.gross_minor = self.gross_minor.saturating_add(other.gross_minor);
-        self.withheld_minor = self.withheld_minor.saturating_add(other.withheld_minor);
-    }
-
     /// `gross − withheld`, in minor units.
     pub fn net_minor(&self) -> i128 {
         self.gross_minor.saturating_sub(self.withheld_minor)
     }
 }
 
+/// What a fold accumulates per cell: a count and an exact gross sum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Gross {
+    sales: u64,
+    minor: i128,
+}
+
+impl Gross {
+    #[inline(always)]
+    fn add_sale(&mut self, gross: i64) {
+        self.sales = self.sales.saturating_add(1);
+        self.minor = self.minor.saturating_add(i128::from(gross));
+    }
+
+    fn add(&mut self, other: &Gross) {
+        self.sales = self.sales.saturating_add(other.sales);
+        self.minor = self.minor.saturating_add(other.minor);
+    }
+}
+
 /// The key of one cell of a fold: the country where sales were made, their currency, and the
-/// rate applied (0 % outside the US, rule TAX-4).
+/// rate applied (0 % to sales outside the rate's base, rules TAX-4, TAX-8).
 pub type CellKey = (CountryCode, Currency, Rate);
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     currency: Option<Currency>,
-    totals: Totals,
+    gross: Gross,
 }
 
-/// Withholding over many sales (rules TAX-4, TAX-7): totals per country and per rate, exact,
-/// identical to summing [`withhold`](crate::withhold) over each sale.
+/// Withholding over many sales of one statement (rules TAX-4, TAX-7, TAX-8, TAX-9): the gross
+/// per country, currency and applied rate, summed exactly; the withheld amount per currency
+/// and rate is `Σ gross × rate` rounded **once**, when asked, and split over the countries by
+/// largest remainder — the rule of [`withhold_statement`](crate::withhold_statement).
 ///
-/// A fold is made for one seller rate (from [`withholding_rate`](crate::withholding_rate));
-/// [`add`](WithholdingFold::add) withholds each sale made in the US at it and sales elsewhere
-/// at 0 %. Partial folds [`merge`](WithholdingFold::merge) — in any grouping and order, even
-/// folds of other sellers' rates — into the same totals as one fold over all the sales, so a
-/// host may split the work across threads or partitions.
+/// A fold is made for one seller decision ([`WithholdingFold::for_decision`], or
+/// [`WithholdingFold::new`] for a rate on sales made in the US):
+/// [`add`](WithholdingFold::add) puts each sale under the decision's rate if its base covers
+/// the sale, else under 0 %. Since only gross sums are kept, partial folds
+/// [`merge`](WithholdingFold::merge) — in any grouping and order — into exactly the fold over
+/// all the sales, so a host may split the work across threads or partitions. (Merging folds
+/// of different statements rounds once over all of them: for the sum of the statements'
+/// withholding, sum each statement's [`summary`](WithholdingFold::summary).)
 ///
-/// The hot path computes on integers (see [`withheld_minor_units`](crate::withheld_minor_units))
-/// and adds into a dense per-country array; two folds are equal when they hold the same totals.
+/// The hot path adds integers into a dense per-country array; two folds are equal when they
+/// hold the same gross totals.
 ///
 /// ```
 /// use partnerkit_core::{CountryCode, Currency};
@@ -86,29 +102,41 @@ struct Slot {
 ///
 /// let summary = left.summary()?;
 /// let us = &summary.by_country[1];
+/// // 15 % of 19.99 USD, rounded once: 3.00 USD.
 /// assert_eq!((us.country, us.amounts.withheld.to_string()), (CountryCode::US, "3.00 USD".into()));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct WithholdingFold {
     rate: Rate,
-    bps: i64,
+    all_sales: bool,
     slots: Vec<Slot>,
-    spill: BTreeMap<CellKey, Totals>,
+    spill: BTreeMap<CellKey, Gross>,
 }
 
 impl WithholdingFold {
-    /// An empty fold whose [`add`](WithholdingFold::add) withholds US sales at `rate`.
+    /// An empty fold whose [`add`](WithholdingFold::add) withholds sales made in the US at
+    /// `rate` (chapter 3, rule TAX-4).
     pub fn new(rate: Rate) -> WithholdingFold {
         WithholdingFold {
             rate,
-            bps: i64::from(rate.basis_points()),
+            all_sales: false,
             slots: vec![Slot::default(); COUNTRY_SLOTS],
             spill: BTreeMap::new(),
         }
     }
 
-    /// A fold over `sales` at `rate`.
+    /// An empty fold whose [`add`](WithholdingFold::add) follows `decision`: its rate on the
+    /// sales its [`base`](RateDecision::base) covers (every sale under backup withholding,
+    /// rule TAX-8), 0 % on the others.
+    pub fn for_decision(decision: &RateDecision) -> WithholdingFold {
+        WithholdingFold {
+            all_sales: decision.base() == WithholdingBase::AllSales,
+            ..WithholdingFold::new(decision.rate)
+        }
+    }
+
+    /// A fold over `sales` at `rate` on sales made in the US.
     pub fn from_sales<'s>(
         rate: Rate,
         sales: impl IntoIterator<Item = &'s Sale>,
@@ -118,39 +146,44 @@ impl WithholdingFold {
         fold
     }
 
-    /// The rate [`add`](WithholdingFold::add) applies to US sales.
+    /// The rate [`add`](WithholdingFold::add) applies to the sales of its base.
     pub fn rate(&self) -> Rate {
         self.rate
     }
 
-    /// Adds one sale: withheld at the fold's rate if made in the US, else not (rule TAX-4).
+    /// Which sales [`add`](WithholdingFold::add) applies the rate to.
+    pub fn base(&self) -> WithholdingBase {
+        if self.all_sales {
+            WithholdingBase::AllSales
+        } else {
+            WithholdingBase::UsSales
+        }
+    }
+
+    /// Adds one sale: under the fold's rate if its base covers the sale, else under 0 %
+    /// (rules TAX-4, TAX-8).
     #[inline]
     pub fn add(&mut self, sale: &Sale) {
-        let us = sale.slot() == US_SLOT;
-        let withheld = if us {
-            fast_withheld(sale.gross_minor_units(), self.bps)
-        } else {
-            0
-        };
+        let covered = self.all_sales || sale.slot() == US_SLOT;
         if let Some(slot) = self.slots.get_mut(usize::from(sale.slot())) {
             match slot.currency {
                 Some(c) if c == sale.currency() => {
-                    slot.totals.add_sale(sale.gross_minor_units(), withheld);
+                    slot.gross.add_sale(sale.gross_minor_units());
                     return;
                 }
                 None => {
                     slot.currency = Some(sale.currency());
-                    slot.totals.add_sale(sale.gross_minor_units(), withheld);
+                    slot.gross.add_sale(sale.gross_minor_units());
                     return;
                 }
                 Some(_) => {}
             }
         }
-        let rate = if us { self.rate } else { Rate::ZERO };
+        let rate = if covered { self.rate } else { Rate::ZERO };
         self.spill
             .entry((sale.country(), sale.currency(), rate))
             .or_default()
-            .add_sale(sale.gross_minor_units(), withheld);
+            .add_sale(sale.gross_minor_units());
     }
 
     /// Adds every sale.
@@ -160,35 +193,40 @@ impl WithholdingFold {
         }
     }
 
-    /// Adds one sale of another seller, withheld at `rate` if made in the US.
+    /// Adds one sale withheld at `rate` if made in the US (a foreign seller's rate).
     pub fn add_at(&mut self, sale: &Sale, rate: Rate) {
         let applied = if sale.is_us_sale() { rate } else { Rate::ZERO };
-        let withheld = fast_withheld(sale.gross_minor_units(), i64::from(applied.basis_points()));
-        let totals = Totals {
-            sales: 1,
-            gross_minor: i128::from(sale.gross_minor_units()),
-            withheld_minor: i128::from(withheld),
-        };
-        self.put((sale.country(), sale.currency(), applied), &totals);
+        self.put_sale(sale, applied);
     }
 
-    /// Adds the totals of `other` (a fold over other sales) to this one.
+    /// Adds one sale under `decision` ([`RateDecision::rate_for`]).
+    pub fn add_with(&mut self, sale: &Sale, decision: &RateDecision) {
+        self.put_sale(sale, decision.rate_for(sale));
+    }
+
+    fn put_sale(&mut self, sale: &Sale, applied: Rate) {
+        let mut g = Gross::default();
+        g.add_sale(sale.gross_minor_units());
+        self.put((sale.country(), sale.currency(), applied), &g);
+    }
+
+    /// Adds the gross totals of `other` (a fold over other sales of the statement) to this one.
     pub fn merge(&mut self, other: WithholdingFold) {
-        for (key, totals) in other.cells() {
-            self.put(key, &totals);
+        for (key, gross) in other.gross_cells() {
+            self.put(key, &gross);
         }
     }
 
     /// The rate this fold's dense slot for `slot` holds.
     fn slot_rate(&self, slot: u16) -> Rate {
-        if slot == US_SLOT {
+        if self.all_sales || slot == US_SLOT {
             self.rate
         } else {
             Rate::ZERO
         }
     }
 
-    fn put(&mut self, key: CellKey, totals: &Totals) {
+    fn put(&mut self, key: CellKey, gross: &Gross) {
         let (country, currency, rate) = key;
         let slot_index = country_slot(country);
         if rate == self.slot_rate(slot_index)
@@ -196,22 +234,21 @@ impl WithholdingFold {
         {
             match slot.currency {
                 Some(c) if c == currency => {
-                    slot.totals.add(totals);
+                    slot.gross.add(gross);
                     return;
                 }
                 None => {
                     slot.currency = Some(currency);
-                    slot.totals.add(totals);
+                    slot.gross.add(gross);
                     return;
                 }
                 Some(_) => {}
             }
         }
-        self.spill.entry(key).or_default().add(totals);
+        self.spill.entry(key).or_default().add(gross);
     }
 
-    /// Every non-empty cell: totals per country, currency and applied rate.
-    pub fn cells(&self) -> BTreeMap<CellKey, Totals> {
+    fn gross_cells(&self) -> BTreeMap<CellKey, Gross> {
         let mut cells = self.spill.clone();
         for (i, slot) in self.slots.iter().enumerate() {
             let Some(currency) = slot.currency else {
@@ -224,34 +261,66 @@ impl WithholdingFold {
             cells
                 .entry((country, currency, rate))
                 .or_default()
-                .add(&slot.totals);
+                .add(&slot.gross);
         }
         cells
     }
 
-    /// Totals per country (and currency), summed over rates.
-    pub fn by_country(&self) -> BTreeMap<(CountryCode, Currency), Totals> {
-        let mut out: BTreeMap<(CountryCode, Currency), Totals> = BTreeMap::new();
-        for ((country, currency, _), t) in self.cells() {
-            out.entry((country, currency)).or_default().add(&t);
+    /// Every non-empty cell: totals per country, currency and applied rate. The withheld
+    /// amount of each (currency, rate) is rounded once and split over its countries by largest
+    /// remainder (rule TAX-9). An error only if a total leaves the 128-bit range.
+    pub fn cells(&self) -> Result<BTreeMap<CellKey, Totals>, Error> {
+        let gross = self.gross_cells();
+        let mut groups: BTreeMap<(Rate, Currency), Vec<(CellKey, Gross)>> = BTreeMap::new();
+        for (key, g) in gross {
+            groups.entry((key.2, key.1)).or_default().push((key, g));
         }
-        out
+        let mut out = BTreeMap::new();
+        for ((rate, _), cells) in groups {
+            let grosses: Vec<i128> = cells.iter().map(|(_, g)| g.minor).collect();
+            let sum = grosses
+                .iter()
+                .try_fold(0i128, |a, g| a.checked_add(*g))
+                .ok_or_else(|| overflow("withholding total"))?;
+            let total = withheld_on_total(sum, rate)?;
+            for ((key, g), withheld) in cells.iter().zip(allocate(&grosses, rate, total)?) {
+                out.insert(
+                    *key,
+                    Totals {
+                        sales: g.sales,
+                        gross_minor: g.minor,
+                        withheld_minor: withheld,
+                    },
+                );
+            }
+        }
+        Ok(out)
     }
 
-    /// Totals per applied rate (and currency), summed over countries.
-    pub fn by_rate(&self) -> BTreeMap<(Rate, Currency), Totals> {
-        let mut out: BTreeMap<(Rate, Currency), Totals> = BTreeMap::new();
-        for ((_, currency, rate), t) in self.cells() {
-            out.entry((rate, currency)).or_default().add(&t);
+    /// Totals per country (and currency), summed over rates.
+    pub fn by_country(&self) -> Result<BTreeMap<(CountryCode, Currency), Totals>, Error> {
+        let mut out: BTreeMap<(CountryCode, Currency), Totals> = BTreeMap::new();
+        for ((country, currency, _), t) in self.cells()? {
+            add_totals(out.entry((country, currency)).or_default(), &t);
         }
-        out
+        Ok(out)
+    }
+
+    /// Totals per applied rate (and currency), summed over countries: the withheld amount is
+    /// `Σ gross × rate` rounded once (rule TAX-9).
+    pub fn by_rate(&self) -> Result<BTreeMap<(Rate, Currency), Totals>, Error> {
+        let mut out: BTreeMap<(Rate, Currency), Totals> = BTreeMap::new();
+        for ((_, currency, rate), t) in self.cells()? {
+            add_totals(out.entry((rate, currency)).or_default(), &t);
+        }
+        Ok(out)
     }
 
     /// The totals as money, for a statement or a report. An error only if a total exceeds
     /// what [`Money`] holds (about 7.9 × 10^28 minor units).
     pub fn summary(&self) -> Result<WithholdingSummary, Error> {
         let by_country = self
-            .by_country()
+            .by_country()?
             .into_iter()
             .map(|((country, currency), t)| {
                 Ok(CountryTotals {
@@ -261,7 +330,7 @@ impl WithholdingFold {
             })
             .collect::<Result<_, Error>>()?;
         let by_rate = self
-            .by_rate()
+            .by_rate()?
             .into_iter()
             .map(|((rate, currency), t)| {
                 Ok(RateTotals {
@@ -277,6 +346,12 @@ impl WithholdingFold {
     }
 }
 
+fn add_totals(into: &mut Totals, t: &Totals) {
+    into.sales = into.sales.saturating_add(t.sales);
+    into.gross_minor = into.gross_minor.saturating_add(t.gross_minor);
+    into.withheld_minor = into.withheld_minor.saturating_add(t.withheld_minor);
+}
+
 fn slot_country(i: usize) -> Option<CountryCode> {
     let a = u8::try_from(i / 26).ok()?;
     let b = u8::try_from(i % 26).ok()?;
@@ -285,9 +360,9 @@ fn slot_country(i: usize) -> Option<CountryCode> {
 }
 
 impl PartialEq for WithholdingFold {
-    /// Equal when both hold the same totals per country, currency and rate.
+    /// Equal when both hold the same gross totals per country, currency and rate.
     fn eq(&self, other: &Self) -> bool {
-        self.cells() == other.cells()
+        self.gross_cells() == other.gross_cells()
     }
 }
 
@@ -297,7 +372,8 @@ impl std::fmt::Debug for WithholdingFold {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WithholdingFold")
             .field("rate", &self.rate)
-            .field("cells", &self.cells())
+            .field("base", &self.base())
+            .field("cells", &self.gross_cells())
             .finish()
     }
 }
@@ -316,16 +392,8 @@ pub struct Amounts {
 }
 
 impl Amounts {
-    fn of(currency: Currency, t: &Totals) -> Result<Amounts, Error> {
-        let money = |minor: i128| -> Result<Money, Error> {
-            Decimal::try_from_i128_with_scale(minor, currency.minor_unit_scale())
-                .map(|d| Money::new(d, currency))
-                .map_err(|_| {
-                    Error::Core(partnerkit_core::Error::Overflow {
-                        operation: "withholding total",
-                    })
-                })
-        };
+    pub(crate) fn of(currency: Currency, t: &Totals) -> Result<Amounts, Error> {
+        let money = |minor: i128| money(minor, currency);
         Ok(Amounts {
             sales: t.sales,
             gross: money(t.gross_minor)?,

@@ -65,8 +65,19 @@
 //!   in the US (rule TAX-4); 30 % by default, the treaty rate with a valid W-8 claim, 30 % again
 //!   once the W-8 expires, 0 % with a W-9 (rule TAX-5); exact decimal money with a named
 //!   rounding rule (rule TAX-7, [`WITHHOLDING_ROUNDING`]).
-//! - **Batch** ([`WithholdingFold`]): totals per country and per rate over millions of sales,
-//!   on integers, with a `merge` of partial results.
+//! - **No valid form** ([`Presumption`], [`WithholdingBase`]): a seller presumed a US person
+//!   (US residence or citizenship on the profile, or no profile) is backup withheld at 24 %
+//!   on every sale; a seller presumed foreign at 30 % on sales made in the US (rule TAX-8,
+//!   with its sources on [`Presumption`]).
+//! - **Per statement** ([`withhold_statement`], [`StatementWithholding`]): withholding is
+//!   owed on what is paid — `total × rate` rounded once per statement, currency and rate, the
+//!   per-sale lines allocated by largest remainder so they sum to it (rule TAX-9).
+//! - **Year-end returns** ([`InformationReturnsFold`], [`PaidStatement`], [`YearEndReturns`]):
+//!   per payee and calendar year of payment, the data of a Form 1042-S (foreign payees) or a
+//!   Form 1099 (US payees, [`ReportingRules`]), reconciling to the cent with the year's paid
+//!   statements (rule TAX-10).
+//! - **Batch** ([`WithholdingFold`]): the same rule over millions of sales, on integers, with
+//!   a `merge` of partial results equal to the fold over all of them.
 //! - **Data** ([`TreatyTable`], [`RemittanceTable`]): treaty rates with their source and
 //!   effective date (rule TAX-5); who remits sales/use tax per country (rule TAX-6). Both ship
 //!   defaults and both can be replaced by the host.
@@ -96,16 +107,19 @@
 //! [`withholding_rate`] decides a seller's rate for sales made on a date from the
 //! documentation on file **that day** ([`TaxProfile::form_on`]) and a [`TreatyTable`], with a
 //! [`RateReason`], so recomputing a past month gives the same result after the seller edits
-//! the profile or signs a new form; [`withhold`] applies it to one [`Sale`] in exact
-//! decimal arithmetic: `withheld = gross × rate` rounded half away from zero to the minor unit,
-//! `net = gross − withheld`, so withheld + net == gross always. [`withheld_minor_units`] is the
-//! same rule on integers, for the batch path.
+//! the profile or signs a new form. [`withhold_statement`] applies the decisions to a
+//! statement's sales: per currency and rate, `withheld = Σ gross × rate` rounded half away
+//! from zero to the minor unit **once**, the lines allocated by largest remainder, and
+//! `net = gross − withheld`, so withheld + net == gross always (rules TAX-7, TAX-9).
+//! [`withhold`] is the same for a statement of one sale; [`withheld_minor_units`] is the
+//! one-amount rule on integers.
 //!
 //! # Batch
 //!
-//! [`WithholdingFold`] adds sales one by one (on `i64` minor units, into a dense per-country
-//! array) and [`merge`](WithholdingFold::merge)s partial folds; the result is identical to
-//! summing [`withhold`] over every sale, however the sales are split.
+//! [`WithholdingFold`] adds the gross of sales one by one (on `i64` minor units, into a dense
+//! per-country array) and [`merge`](WithholdingFold::merge)s partial folds; the withheld
+//! amounts are derived at the end, rounded once per currency and rate, so the result equals
+//! [`withhold_statement`] over the same sales, however the sales are split.
 //!
 //! # Data
 //!
@@ -117,27 +131,41 @@
 //! replaces it with its marketplace's own list.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod decider;
+mod command;
+mod decide;
 mod error;
+mod event;
 mod fold;
-mod profile;
+mod presumption;
 mod rate;
 mod remit;
+mod returns;
+mod state;
+mod statement;
 mod treaty;
 mod withholding;
 
-pub use decider::{Command, Event, Tax, W8, W9, WithdrawalReason};
+pub use command::{Command, W8, W9};
+pub use decide::Tax;
 pub use error::Error;
+pub use event::{Event, WithdrawalReason};
 pub use fold::{
     Amounts, CellKey, CountryTotals, RateTotals, Totals, WithholdingFold, WithholdingSummary,
 };
-pub use profile::{
-    ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails, ProfileStatus,
-    SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
-    w8_valid_through,
-};
+pub use presumption::{Presumption, WithholdingBase};
 pub use rate::Rate;
 pub use remit::{DEFAULT_REMITTANCE_TABLE_VERSION, RemittanceTable, Remitter};
+pub use returns::{
+    ExemptionCode, Form1042S, Form1099, IncomeSource, InformationReturnsFold, MonthDay,
+    NotReported, PaidIncome, PaidStatement, Recipient, ReportingRules, UsReturnForm,
+    YearEndReturns,
+};
+pub use state::{
+    DatedDetails, ElectronicSignature, EntityType, FormKind, FormPeriod, ProfileDetails,
+    ProfileStatus, SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
+    w8_valid_through,
+};
+pub use statement::{StatementWithholding, withhold_statement};
 pub use treaty::{
     DEFAULT_TREATY_TABLE_VERSION, IncomeType, TreatyArticle, TreatyEntry, TreatyTable,
 };

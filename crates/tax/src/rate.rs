@@ -36,6 +36,11 @@ impl Rate {
     /// The statutory rate for US-source payments to foreign persons without a valid treaty
     /// claim: 30 % (rule TAX-5).
     pub const DEFAULT_WITHHOLDING: Rate = Rate(3_000);
+    /// The backup withholding rate on reportable payments to a US person who has not given a
+    /// TIN: 24 % (rule TAX-8). IRC §3406(a)(1) sets it to the fourth-lowest rate of §1(c),
+    /// which is 24 % for payments made after 31 December 2017 (Tax Cuts and Jobs Act; IRS,
+    /// "Backup withholding", irs.gov, and the instructions for Form W-9, checked 2026-11-25).
+    pub const BACKUP_WITHHOLDING: Rate = Rate(2_400);
     /// 100 %, the largest rate.
     pub const MAX: Rate = Rate(10_000);
 

@@ -1,10 +1,7 @@
 //! Treaty rates: versioned data naming its source (rule TAX-5).
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::NaiveDate;
-use partnerkit_core::{CountryCode, checked_text};
+use partnerkit_core::{CountryCode, checked_text, validated_string};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -32,7 +29,8 @@ impl IncomeType {
 /// A treaty article and paragraph as the IRS tables cite it: `12(1)`, `14(1)`, `12(2)(a)`.
 ///
 /// One to three digits, then up to three parenthesised groups of one to four letters or
-/// digits. Parsing, `TryFrom` and `Deserialize` share one validator.
+/// digits. Parsing, `TryFrom` and `Deserialize` share one validator
+/// ([`validated_string!`](partnerkit_core::validated_string)).
 ///
 /// ```
 /// use partnerkit_tax::TreatyArticle;
@@ -73,38 +71,9 @@ impl TreatyArticle {
         }
         Ok(TreatyArticle(t.to_owned()))
     }
-
-    /// The article text, such as `12(1)`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for TreatyArticle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for TreatyArticle {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        TreatyArticle::new(s)
-    }
-}
-
-impl TryFrom<String> for TreatyArticle {
-    type Error = Error;
-    fn try_from(s: String) -> Result<Self, Error> {
-        TreatyArticle::new(&s)
-    }
-}
-
-impl From<TreatyArticle> for String {
-    fn from(a: TreatyArticle) -> String {
-        a.0
-    }
-}
+validated_string!(TreatyArticle, Error);
 
 /// One row of a [`TreatyTable`]: the rate for residents of `country` on one income type.
 ///

@@ -6,12 +6,16 @@ use partnerkit_core::{CountryCode, Currency, Money, Rounding};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::profile::{FormKind, TaxProfile};
+use crate::presumption::{Presumption, WithholdingBase};
 use crate::rate::Rate;
+use crate::state::{FormKind, TaxProfile};
 use crate::treaty::{IncomeType, TreatyArticle, TreatyTable};
 
-/// The rounding rule of withholding (rule TAX-7): the withheld amount is `gross × rate` rounded
-/// to the currency's minor unit **half away from zero**, and `net = gross − withheld`.
+/// The rounding rule of withholding (rules TAX-7, TAX-9): the withheld amount is
+/// `gross × rate` rounded to the currency's minor unit **half away from zero**, and
+/// `net = gross − withheld`. It is applied **once** per statement, currency and rate, on the
+/// total of the sales the rate applies to ([`withhold_statement`](crate::withhold_statement));
+/// per-sale lines are then allocated by largest remainder so they sum to that total.
 ///
 /// Why half away from zero: the withholding agent is liable for tax it fails to withhold, so
 /// an exact half cent is withheld rather than left out (half-even would under-withhold on half
@@ -181,8 +185,26 @@ pub enum RateReason {
         /// Its last valid day.
         valid_through: NaiveDate,
     },
-    /// No valid form is on file for that date: the default rate.
+    /// No valid form is on file for that date and the seller is presumed a foreign person
+    /// (rule TAX-8): the default 30 % on sales made in the US.
     NoValidForm,
+    /// No valid form is on file for that date and the seller is presumed a US person
+    /// (rule TAX-8): 24 % backup withholding on every sale.
+    BackupWithholding {
+        /// Why the seller is presumed a US person.
+        presumption: Presumption,
+    },
+}
+
+impl RateReason {
+    /// Which sales the rate is withheld on: every sale under backup withholding (rule TAX-8),
+    /// else only sales made in the US (rule TAX-4).
+    pub const fn base(&self) -> WithholdingBase {
+        match self {
+            RateReason::BackupWithholding { .. } => WithholdingBase::AllSales,
+            _ => WithholdingBase::UsSales,
+        }
+    }
 }
 
 /// A seller's withholding rate on a date and why (rule TAX-5).
@@ -195,6 +217,22 @@ pub struct RateDecision {
 }
 
 impl RateDecision {
+    /// Which sales the rate is withheld on ([`RateReason::base`]).
+    pub const fn base(&self) -> WithholdingBase {
+        self.reason.base()
+    }
+
+    /// The rate applied to `sale`: the decision's rate if its [`base`](RateDecision::base)
+    /// covers the sale, else 0 % (a sale outside the US of a seller not under backup
+    /// withholding, rule TAX-4).
+    pub fn rate_for(&self, sale: &Sale) -> Rate {
+        match self.base() {
+            WithholdingBase::AllSales => self.rate,
+            WithholdingBase::UsSales if sale.is_us_sale() => self.rate,
+            WithholdingBase::UsSales => Rate::ZERO,
+        }
+    }
+
     fn default_rate(reason: RateReason) -> RateDecision {
         RateDecision {
             rate: Rate::DEFAULT_WITHHOLDING,
@@ -210,8 +248,12 @@ impl RateDecision {
 /// - a W-9 on file: 0 %;
 /// - a valid W-8 with a treaty claim the table grants: the treaty rate (the claimed rate if the
 ///   table's has since dropped below it: never below the treaty rate, never above 30 %);
-/// - a W-8 without a claim, with a claim the table no longer grants, an expired W-8 (after the
-///   end of the third calendar year after signing), or no valid form: the 30 % default.
+/// - a W-8 without a claim, with a claim the table no longer grants, or an expired W-8 (after
+///   the end of the third calendar year after signing): the 30 % default;
+/// - no valid form: the seller is presumed a US or a foreign person from the profile
+///   ([`Presumption`], rule TAX-8) — a US person is backup withheld at 24 % on every sale, a
+///   foreign person at 30 % on sales made in the US. The details are those in effect that
+///   day ([`TaxProfile::details_on`]).
 ///
 /// Compute it once per seller and date, then apply it to each sale with [`withhold`] or a
 /// [`WithholdingFold`](crate::WithholdingFold).
@@ -231,7 +273,15 @@ pub fn withholding_rate(
                 valid_through,
             });
         }
-        return RateDecision::default_rate(RateReason::NoValidForm);
+        let presumption = Presumption::of(profile.details_on(on));
+        return if presumption.is_us_person() {
+            RateDecision {
+                rate: presumption.rate(),
+                reason: RateReason::BackupWithholding { presumption },
+            }
+        } else {
+            RateDecision::default_rate(RateReason::NoValidForm)
+        };
     };
     if form.kind == FormKind::W9 {
         return RateDecision {
@@ -269,7 +319,8 @@ pub fn withholding_rate(
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WithholdingReason {
-    /// The sale was made outside the US: never withheld (rule TAX-4).
+    /// The sale was made outside the US and the seller's rate applies only to sales made in
+    /// the US: not withheld (rule TAX-4).
     NotUsSale,
     /// A sale made in the US, withheld at the seller's rate.
     SellerRate {
@@ -293,8 +344,9 @@ pub struct Withholding {
     pub reason: WithholdingReason,
 }
 
-/// Withholds on one sale (rules TAX-4, TAX-7) in exact decimal arithmetic: a sale made outside
-/// the US is not withheld; a US sale is withheld at `decision.rate`, rounded with
+/// Withholds on one sale (rules TAX-4, TAX-7, TAX-8) in exact decimal arithmetic: a sale the
+/// decision's [`base`](RateDecision::base) does not cover (made outside the US, no backup
+/// withholding) is not withheld; a covered sale is withheld at `decision.rate`, rounded with
 /// [`WITHHOLDING_ROUNDING`]; the net is the difference, so withheld + net == gross.
 ///
 /// ```
@@ -311,7 +363,7 @@ pub struct Withholding {
 /// ```
 pub fn withhold(sale: &Sale, decision: &RateDecision) -> Withholding {
     let gross = sale.gross();
-    let (rate, reason) = if sale.is_us_sale() {
+    let (rate, reason) = if decision.base() == WithholdingBase::AllSales || sale.is_us_sale() {
         (
             decision.rate,
             WithholdingReason::SellerRate {

@@ -114,7 +114,10 @@ pub(crate) fn w8_profile(
 ) -> TaxProfile {
     let claim = with_claim.then(|| table_claim(country));
     Tax::fold(&[
-        Event::ProfileStarted(individual(country)),
+        Event::ProfileStarted {
+            details: individual(country),
+            on: None,
+        },
         w8_submitted(FormKind::W8Ben, claim, signed_on),
     ])
 }

@@ -1,6 +1,5 @@
-//! Batch withholding: totals per country and per rate, with merge (rules TAX-4, TAX-7).
-
-use std::collections::BTreeMap;
+//! Batch withholding: totals per country and per rate, with merge (rules TAX-4, TAX-7,
+//! TAX-8, TAX-9).
 
 use partnerkit_core::CountryCode as C;
 use partnerkit_core::{Currency, Money};
@@ -18,8 +17,9 @@ fn decision(rate: Rate) -> RateDecision {
 }
 
 #[test]
-fn fold_totals_equal_the_sum_of_per_sale_withholding() {
+fn fold_totals_equal_the_statement_withholding() {
     // rule: TAX-7
+    // rule: TAX-9
     let rate: Rate = "15%".parse().unwrap();
     let sales = [
         sale(999, Currency::USD, C::US),
@@ -31,26 +31,18 @@ fn fold_totals_equal_the_sum_of_per_sale_withholding() {
         sale(5, Currency::JPY, C::US),     // a second currency in the US
     ];
     let fold = WithholdingFold::from_sales(rate, &sales);
-    let mut expected: BTreeMap<(partnerkit_core::CountryCode, Currency), (u64, Money, Money)> =
-        BTreeMap::new();
-    for s in &sales {
-        let w = withhold(s, &decision(rate));
-        let e = expected.entry((s.country(), s.currency())).or_insert((
-            0,
-            Money::zero(s.currency()),
-            Money::zero(s.currency()),
-        ));
-        e.0 += 1;
-        e.1 = e.1.checked_add(w.gross).unwrap();
-        e.2 = e.2.checked_add(w.withheld).unwrap();
-    }
+    let d = decision(rate);
+    let statement = withhold_statement(sales.iter().map(|s| (s, &d))).unwrap();
     let summary = fold.summary().unwrap();
-    assert_eq!(summary.by_country.len(), expected.len());
+    assert_eq!(summary.by_rate, statement.by_rate);
+    // 15 % of 16.67 USD = 2.5005 → 2.50 USD, rounded once.
+    let us = summary
+        .by_rate
+        .iter()
+        .find(|r| r.rate == rate && r.amounts.gross.currency() == Currency::USD)
+        .unwrap();
+    assert_eq!(us.amounts.withheld.to_string(), "2.50 USD");
     for row in &summary.by_country {
-        let (n, gross, withheld) = expected[&(row.country, row.amounts.gross.currency())];
-        assert_eq!(row.amounts.sales, n);
-        assert_eq!(row.amounts.gross, gross);
-        assert_eq!(row.amounts.withheld, withheld);
         assert_eq!(
             row.amounts.withheld.checked_add(row.amounts.net).unwrap(),
             row.amounts.gross
@@ -68,7 +60,7 @@ fn only_us_sales_are_withheld_in_a_batch() {
             sale(1_000, Currency::USD, C::GB),
         ],
     );
-    let by_rate = fold.by_rate();
+    let by_rate = fold.by_rate().unwrap();
     assert_eq!(
         by_rate[&(Rate::DEFAULT_WITHHOLDING, Currency::USD)].withheld_minor,
         300
@@ -78,19 +70,49 @@ fn only_us_sales_are_withheld_in_a_batch() {
 }
 
 #[test]
-fn folds_of_different_sellers_merge_into_totals_per_rate() {
+fn a_backup_withholding_fold_withholds_every_sale() {
+    // rule: TAX-8
+    let backup = RateDecision {
+        rate: Rate::BACKUP_WITHHOLDING,
+        reason: RateReason::BackupWithholding {
+            presumption: Presumption::UsPersonWithoutProfile,
+        },
+    };
+    let mut fold = WithholdingFold::for_decision(&backup);
+    assert_eq!(fold.base(), WithholdingBase::AllSales);
+    fold.add(&sale(1_000, Currency::USD, C::US));
+    fold.add(&sale(1_000, Currency::USD, C::GB));
+    let by_rate = fold.by_rate().unwrap();
+    assert_eq!(
+        by_rate[&(Rate::BACKUP_WITHHOLDING, Currency::USD)].withheld_minor,
+        480
+    );
+    assert!(!by_rate.contains_key(&(Rate::ZERO, Currency::USD)));
+    // add_with gives the same as a fold made for the decision.
+    let mut other = WithholdingFold::new(Rate::ZERO);
+    other.add_with(&sale(1_000, Currency::USD, C::US), &backup);
+    other.add_with(&sale(1_000, Currency::USD, C::GB), &backup);
+    assert_eq!(other, fold);
+}
+
+#[test]
+fn folds_of_different_rates_merge_into_totals_per_rate() {
     // rule: TAX-7
+    // rule: TAX-9
     let thirty = Rate::DEFAULT_WITHHOLDING;
     let fifteen: Rate = "15%".parse().unwrap();
     let us = sale(1_000, Currency::USD, C::US);
     let mut a = WithholdingFold::from_sales(thirty, &[us]);
     let b = WithholdingFold::from_sales(fifteen, &[us, us]);
     a.merge(b.clone());
-    let by_rate = a.by_rate();
+    let by_rate = a.by_rate().unwrap();
     assert_eq!(by_rate[&(thirty, Currency::USD)].withheld_minor, 300);
     assert_eq!(by_rate[&(fifteen, Currency::USD)].withheld_minor, 300);
     assert_eq!(by_rate[&(fifteen, Currency::USD)].sales, 2);
-    assert_eq!(a.by_country()[&(C::US, Currency::USD)].withheld_minor, 600);
+    assert_eq!(
+        a.by_country().unwrap()[&(C::US, Currency::USD)].withheld_minor,
+        600
+    );
     // add_at gives the same as a fold made at that rate.
     let mut c = WithholdingFold::new(thirty);
     c.add(&us);
@@ -101,11 +123,79 @@ fn folds_of_different_sellers_merge_into_totals_per_rate() {
 }
 
 #[test]
+fn a_million_cent_sales_at_30_percent_withhold_3000_usd() {
+    // rule: TAX-9
+    let d = decision(Rate::DEFAULT_WITHHOLDING);
+    for (cents, expected) in [(1, "3000.00 USD"), (5, "15000.00 USD")] {
+        let sales = vec![sale(cents, Currency::USD, C::US); 1_000_000];
+        let statement = withhold_statement(sales.iter().map(|s| (s, &d))).unwrap();
+        assert_eq!(
+            statement.withheld(Currency::USD).unwrap().to_string(),
+            expected
+        );
+        // The per-sale lines are allocated: they sum to the total, each within a cent of its
+        // exact share.
+        let lines = Money::sum(Currency::USD, statement.lines.iter().map(|l| l.withheld)).unwrap();
+        assert_eq!(lines.to_string(), expected);
+        let fold = WithholdingFold::from_sales(Rate::DEFAULT_WITHHOLDING, &sales);
+        assert_eq!(
+            fold.summary().unwrap().by_rate[0]
+                .amounts
+                .withheld
+                .to_string(),
+            expected
+        );
+    }
+}
+
+#[test]
+fn lines_are_allocated_by_largest_remainder() {
+    // rule: TAX-9
+    let d = decision(Rate::DEFAULT_WITHHOLDING);
+    // Exact shares 0.3, 0.9, 0.6 cents: total 1.8 → 2 cents; floors 0, 0, 0; the two largest
+    // remainders (0.9, 0.6) get a cent each.
+    let sales = [
+        sale(1, Currency::USD, C::US),
+        sale(3, Currency::USD, C::US),
+        sale(2, Currency::USD, C::US),
+    ];
+    let s = withhold_statement(sales.iter().map(|x| (x, &d))).unwrap();
+    let minor: Vec<i64> = s
+        .lines
+        .iter()
+        .map(|l| l.withheld.minor_units().unwrap())
+        .collect();
+    assert_eq!(minor, [0, 1, 1]);
+    // Ties go to the earlier sale; a refund line is rounded down or up too.
+    let sales = [
+        sale(1, Currency::USD, C::US),
+        sale(1, Currency::USD, C::US),
+        sale(-1, Currency::USD, C::US),
+        sale(1, Currency::USD, C::SE),
+    ];
+    let s = withhold_statement(sales.iter().map(|x| (x, &d))).unwrap();
+    let minor: Vec<i64> = s
+        .lines
+        .iter()
+        .map(|l| l.withheld.minor_units().unwrap())
+        .collect();
+    // 0.3 + 0.3 − 0.3 = 0.3 → 0: floors 0, 0, −1; one cent given back to the largest
+    // remainder (0.7 of the refund).
+    assert_eq!(minor, [0, 0, 0, 0]);
+    assert_eq!(s.lines[3].reason, WithholdingReason::NotUsSale);
+    for l in &s.lines {
+        assert_eq!(l.withheld.checked_add(l.net).unwrap(), l.gross);
+    }
+}
+
+#[test]
 fn an_empty_fold_has_no_totals() {
     // rule: TAX-7
     let f = WithholdingFold::new(Rate::ZERO);
-    assert!(f.cells().is_empty());
+    assert!(f.cells().unwrap().is_empty());
     let s = f.summary().unwrap();
     assert!(s.by_country.is_empty() && s.by_rate.is_empty());
     assert_eq!(f, WithholdingFold::new(Rate::DEFAULT_WITHHOLDING));
+    let empty = withhold_statement(std::iter::empty()).unwrap();
+    assert!(empty.lines.is_empty() && empty.by_rate.is_empty());
 }

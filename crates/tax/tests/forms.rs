@@ -17,27 +17,33 @@ fn submit_w8ben(form: W8) -> Command {
 #[test]
 fn a_us_person_submits_a_w9_signed_electronically() {
     // rule: TAX-2
-    let state = given::<Tax>([Event::ProfileStarted(individual(C::US))])
-        .when(Command::SubmitW9(w9(date(2027, 1, 15))))
-        .then_events(|events| {
-            let [Event::FormSubmitted { form, on }] = events else {
-                panic!("{events:?}")
-            };
-            assert_eq!(form.kind, FormKind::W9);
-            assert_eq!(*on, date(2027, 1, 15), "the day of the command");
-            assert_eq!(form.signature, signature(date(2027, 1, 15)));
-            assert_eq!(form.tin.as_ref().unwrap().masked.as_str(), "•••••6789");
-        });
+    let state = given::<Tax>([Event::ProfileStarted {
+        details: individual(C::US),
+        on: None,
+    }])
+    .when(Command::SubmitW9(w9(date(2027, 1, 15))))
+    .then_events(|events| {
+        let [Event::FormSubmitted { form, on }] = events else {
+            panic!("{events:?}")
+        };
+        assert_eq!(form.kind, FormKind::W9);
+        assert_eq!(*on, date(2027, 1, 15), "the day of the command");
+        assert_eq!(form.signature, signature(date(2027, 1, 15)));
+        assert_eq!(form.tin.as_ref().unwrap().masked.as_str(), "•••••6789");
+    });
     assert_eq!(state.status(date(2027, 1, 15)), ProfileStatus::Complete);
 }
 
 #[test]
 fn a_tin_is_kept_only_masked() {
     // rule: X-4
-    let events = given::<Tax>([Event::ProfileStarted(individual(C::US))])
-        .when(Command::SubmitW9(w9(date(2027, 1, 15))))
-        .result()
-        .unwrap();
+    let events = given::<Tax>([Event::ProfileStarted {
+        details: individual(C::US),
+        on: None,
+    }])
+    .when(Command::SubmitW9(w9(date(2027, 1, 15))))
+    .result()
+    .unwrap();
     let json = serde_json::to_string(&events).unwrap();
     let debug = format!("{events:?}");
     for shown in [json, debug] {
@@ -53,42 +59,50 @@ fn a_tin_is_kept_only_masked() {
 fn a_w9_for_a_non_us_person_is_refused() {
     // rule: TAX-2
     // rule: X-3
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(Command::SubmitW9(w9(date(2027, 1, 15))))
-        .then_err(Error::WrongForm {
-            submitted: FormKind::W9,
-            required: FormKind::W8Ben,
-        });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(Command::SubmitW9(w9(date(2027, 1, 15))))
+    .then_err(Error::WrongForm {
+        submitted: FormKind::W9,
+        required: FormKind::W8Ben,
+    });
 }
 
 #[test]
 fn a_w8_for_the_wrong_person_is_refused() {
     // rule: TAX-2
-    given::<Tax>([Event::ProfileStarted(individual(C::US))])
-        .when(submit_w8ben(w8(None, date(2027, 1, 15))))
-        .then_err(Error::WrongForm {
-            submitted: FormKind::W8Ben,
-            required: FormKind::W9,
-        });
-    given::<Tax>([Event::ProfileStarted(details(
-        C::SE,
-        C::SE,
-        EntityType::Entity,
-    ))])
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::US),
+        on: None,
+    }])
+    .when(submit_w8ben(w8(None, date(2027, 1, 15))))
+    .then_err(Error::WrongForm {
+        submitted: FormKind::W8Ben,
+        required: FormKind::W9,
+    });
+    given::<Tax>([Event::ProfileStarted {
+        details: details(C::SE, C::SE, EntityType::Entity),
+        on: None,
+    }])
     .when(submit_w8ben(w8(None, date(2027, 1, 15))))
     .then_err(Error::WrongForm {
         submitted: FormKind::W8Ben,
         required: FormKind::W8BenE,
     });
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(Command::SubmitW8BenE {
-            form: w8(None, date(2027, 1, 15)),
-            treaties: TreatyTable::irs_table_1(),
-        })
-        .then_err(Error::WrongForm {
-            submitted: FormKind::W8BenE,
-            required: FormKind::W8Ben,
-        });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(Command::SubmitW8BenE {
+        form: w8(None, date(2027, 1, 15)),
+        treaties: TreatyTable::irs_table_1(),
+    })
+    .then_err(Error::WrongForm {
+        submitted: FormKind::W8BenE,
+        required: FormKind::W8Ben,
+    });
 }
 
 #[test]
@@ -96,16 +110,19 @@ fn a_foreign_entity_submits_a_w8ben_e_with_a_treaty_claim() {
     // rule: TAX-2
     let entity = details(C::IN, C::IN, EntityType::Entity);
     let claim = table_claim(C::IN);
-    given::<Tax>([Event::ProfileStarted(entity)])
-        .when(Command::SubmitW8BenE {
-            form: w8(Some(claim.clone()), date(2027, 1, 15)),
-            treaties: TreatyTable::irs_table_1(),
-        })
-        .then([w8_submitted(
-            FormKind::W8BenE,
-            Some(claim),
-            date(2027, 1, 15),
-        )]);
+    given::<Tax>([Event::ProfileStarted {
+        details: entity,
+        on: None,
+    }])
+    .when(Command::SubmitW8BenE {
+        form: w8(Some(claim.clone()), date(2027, 1, 15)),
+        treaties: TreatyTable::irs_table_1(),
+    })
+    .then([w8_submitted(
+        FormKind::W8BenE,
+        Some(claim),
+        date(2027, 1, 15),
+    )]);
 }
 
 #[test]
@@ -114,18 +131,21 @@ fn no_itin_is_needed_to_claim_treaty_benefits() {
     // W8 has no US TIN or ITIN field at all; with no foreign TIN either, the claim is accepted
     // and lowers the rate.
     let claim = table_claim(C::JP);
-    let state = given::<Tax>([Event::ProfileStarted(individual(C::JP))])
-        .when(submit_w8ben(W8 {
-            name: name("Ann Lind"),
-            foreign_tin: None,
-            treaty_claim: Some(claim.clone()),
-            signature: signature(date(2027, 1, 15)),
-        }))
-        .then([w8_submitted(
-            FormKind::W8Ben,
-            Some(claim),
-            date(2027, 1, 15),
-        )]);
+    let state = given::<Tax>([Event::ProfileStarted {
+        details: individual(C::JP),
+        on: None,
+    }])
+    .when(submit_w8ben(W8 {
+        name: name("Ann Lind"),
+        foreign_tin: None,
+        treaty_claim: Some(claim.clone()),
+        signature: signature(date(2027, 1, 15)),
+    }))
+    .then([w8_submitted(
+        FormKind::W8Ben,
+        Some(claim),
+        date(2027, 1, 15),
+    )]);
     assert_eq!(state.form.as_ref().unwrap().tin, None);
     let decision = withholding_rate(&state, date(2027, 2, 1), &TreatyTable::irs_table_1());
     assert_eq!(decision.rate, Rate::ZERO);
@@ -136,18 +156,24 @@ fn a_foreign_tin_is_optional_and_checked_when_given() {
     // rule: TAX-3
     let mut form = w8(None, date(2027, 1, 15));
     form.foreign_tin = Some(SecretString::new("19900101-1234"));
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(submit_w8ben(form.clone()))
-        .then_events(|e| {
-            let Event::FormSubmitted { form: f, .. } = &e[0] else {
-                panic!()
-            };
-            assert_eq!(f.tin.as_ref().unwrap().masked.as_str(), "•••••••••1234");
-        });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(submit_w8ben(form.clone()))
+    .then_events(|e| {
+        let Event::FormSubmitted { form: f, .. } = &e[0] else {
+            panic!()
+        };
+        assert_eq!(f.tin.as_ref().unwrap().masked.as_str(), "•••••••••1234");
+    });
     form.foreign_tin = Some(SecretString::new("bad\u{7}tin"));
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(submit_w8ben(form))
-        .then_err_matches(|e| matches!(e, Error::InvalidTin { .. }));
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(submit_w8ben(form))
+    .then_err_matches(|e| matches!(e, Error::InvalidTin { .. }));
 }
 
 #[test]
@@ -157,10 +183,13 @@ fn a_bad_us_tin_is_refused_without_repeating_it() {
     for bad in ["12345", "1234567890", "12-345678a", "000-00-0000"] {
         let mut form = w9(date(2027, 1, 15));
         form.tin = SecretString::new(bad);
-        let err = given::<Tax>([Event::ProfileStarted(individual(C::US))])
-            .when(Command::SubmitW9(form))
-            .result()
-            .unwrap_err();
+        let err = given::<Tax>([Event::ProfileStarted {
+            details: individual(C::US),
+            on: None,
+        }])
+        .when(Command::SubmitW9(form))
+        .result()
+        .unwrap_err();
         assert!(matches!(err, Error::InvalidTin { .. }), "{bad}");
         assert!(!err.to_string().contains(bad), "{err}");
     }
@@ -171,114 +200,143 @@ fn a_form_signed_in_the_future_is_refused() {
     // rule: TAX-2
     // rule: X-3
     // At 2027-01-15 12:00 UTC it is already 2027-01-16 in Kiribati (UTC+14), not the 17th.
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .at(at(2027, 1, 15, 12, 0, 0))
-        .when(submit_w8ben(w8(None, date(2027, 1, 17))))
-        .then_err(Error::SignedInFuture {
-            form: FormKind::W8Ben,
-            signed_on: date(2027, 1, 17),
-            today: date(2027, 1, 16),
-        });
-    given::<Tax>([Event::ProfileStarted(individual(C::AU))])
-        .at(at(2027, 1, 15, 12, 0, 0))
-        .when(submit_w8ben(w8(None, date(2027, 1, 16))))
-        .then_events(|e| assert_eq!(e.len(), 1));
-    given::<Tax>([Event::ProfileStarted(individual(C::US))])
-        .when(Command::SubmitW9(w9(date(2028, 1, 1))))
-        .then_err_matches(|e| {
-            matches!(
-                e,
-                Error::SignedInFuture {
-                    form: FormKind::W9,
-                    ..
-                }
-            )
-        });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .at(at(2027, 1, 15, 12, 0, 0))
+    .when(submit_w8ben(w8(None, date(2027, 1, 17))))
+    .then_err(Error::SignedInFuture {
+        form: FormKind::W8Ben,
+        signed_on: date(2027, 1, 17),
+        today: date(2027, 1, 16),
+    });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::AU),
+        on: None,
+    }])
+    .at(at(2027, 1, 15, 12, 0, 0))
+    .when(submit_w8ben(w8(None, date(2027, 1, 16))))
+    .then_events(|e| assert_eq!(e.len(), 1));
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::US),
+        on: None,
+    }])
+    .when(Command::SubmitW9(w9(date(2028, 1, 1))))
+    .then_err_matches(|e| {
+        matches!(
+            e,
+            Error::SignedInFuture {
+                form: FormKind::W9,
+                ..
+            }
+        )
+    });
 }
 
 #[test]
 fn an_already_expired_w8_is_refused() {
     // rule: TAX-5
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .at(at(2027, 1, 15, 12, 0, 0))
-        .when(submit_w8ben(w8(None, date(2023, 12, 31))))
-        .then_err(Error::FormExpired {
-            form: FormKind::W8Ben,
-            signed_on: date(2023, 12, 31),
-            valid_through: date(2026, 12, 31),
-        });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .at(at(2027, 1, 15, 12, 0, 0))
+    .when(submit_w8ben(w8(None, date(2023, 12, 31))))
+    .then_err(Error::FormExpired {
+        form: FormKind::W8Ben,
+        signed_on: date(2023, 12, 31),
+        valid_through: date(2026, 12, 31),
+    });
     // Signed in 2024: valid through 2027-12-31, accepted.
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(submit_w8ben(w8(None, date(2024, 1, 1))))
-        .then_events(|e| assert_eq!(e.len(), 1));
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(submit_w8ben(w8(None, date(2024, 1, 1))))
+    .then_events(|e| assert_eq!(e.len(), 1));
 }
 
 #[test]
 fn a_treaty_claim_for_a_country_without_a_treaty_is_refused() {
     // rule: TAX-5
     // rule: X-3
-    given::<Tax>([Event::ProfileStarted(individual(C::BR))])
-        .when(submit_w8ben(w8(
-            Some(claim(C::BR, "12(1)", "10%")),
-            date(2027, 1, 15),
-        )))
-        .then_err(Error::NoTreaty { country: C::BR });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::BR),
+        on: None,
+    }])
+    .when(submit_w8ben(w8(
+        Some(claim(C::BR, "12(1)", "10%")),
+        date(2027, 1, 15),
+    )))
+    .then_err(Error::NoTreaty { country: C::BR });
     // Norway is not in the default table at all.
     let no: partnerkit_core::CountryCode = "NO".parse().unwrap();
-    given::<Tax>([Event::ProfileStarted(individual(no))])
-        .when(submit_w8ben(w8(
-            Some(claim(no, "12(1)", "0%")),
-            date(2027, 1, 15),
-        )))
-        .then_err(Error::NoTreaty { country: no });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(no),
+        on: None,
+    }])
+    .when(submit_w8ben(w8(
+        Some(claim(no, "12(1)", "0%")),
+        date(2027, 1, 15),
+    )))
+    .then_err(Error::NoTreaty { country: no });
 }
 
 #[test]
 fn a_treaty_claim_above_the_default_is_refused() {
     // rule: TAX-5
-    given::<Tax>([Event::ProfileStarted(individual(C::IN))])
-        .when(submit_w8ben(w8(
-            Some(claim(C::IN, "12(2)", "35%")),
-            date(2027, 1, 15),
-        )))
-        .then_err(Error::TreatyRateAboveDefault {
-            claimed: "35%".parse().unwrap(),
-        });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::IN),
+        on: None,
+    }])
+    .when(submit_w8ben(w8(
+        Some(claim(C::IN, "12(2)", "35%")),
+        date(2027, 1, 15),
+    )))
+    .then_err(Error::TreatyRateAboveDefault {
+        claimed: "35%".parse().unwrap(),
+    });
 }
 
 #[test]
 fn a_treaty_claim_not_matching_the_table_is_refused() {
     // rule: TAX-5
-    given::<Tax>([Event::ProfileStarted(individual(C::IN))])
-        .when(submit_w8ben(w8(
-            Some(claim(C::IN, "12(2)", "10%")),
-            date(2027, 1, 15),
-        )))
-        .then_err(Error::TreatyRateMismatch {
-            country: C::IN,
-            claimed: "10%".parse().unwrap(),
-            table: "15%".parse().unwrap(),
-        });
-    given::<Tax>([Event::ProfileStarted(individual(C::IN))])
-        .when(submit_w8ben(w8(
-            Some(claim(C::IN, "12(1)", "15%")),
-            date(2027, 1, 15),
-        )))
-        .then_err(Error::TreatyArticleMismatch {
-            country: C::IN,
-            claimed: "12(1)".into(),
-            table: "12(2)".into(),
-        });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::IN),
+        on: None,
+    }])
+    .when(submit_w8ben(w8(
+        Some(claim(C::IN, "12(2)", "10%")),
+        date(2027, 1, 15),
+    )))
+    .then_err(Error::TreatyRateMismatch {
+        country: C::IN,
+        claimed: "10%".parse().unwrap(),
+        table: "15%".parse().unwrap(),
+    });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::IN),
+        on: None,
+    }])
+    .when(submit_w8ben(w8(
+        Some(claim(C::IN, "12(1)", "15%")),
+        date(2027, 1, 15),
+    )))
+    .then_err(Error::TreatyArticleMismatch {
+        country: C::IN,
+        claimed: "12(1)".into(),
+        table: "12(2)".into(),
+    });
 }
 
 #[test]
 fn a_treaty_claim_for_another_country_than_residence_is_refused() {
     // rule: TAX-5
-    given::<Tax>([Event::ProfileStarted(details(
-        C::IN,
-        C::GB,
-        EntityType::Individual,
-    ))])
+    given::<Tax>([Event::ProfileStarted {
+        details: details(C::IN, C::GB, EntityType::Individual),
+        on: None,
+    }])
     .when(submit_w8ben(w8(
         Some(table_claim(C::GB)),
         date(2027, 1, 15),
@@ -299,12 +357,15 @@ fn a_host_table_decides_which_claims_are_accepted() {
         [TreatyEntry::no_treaty(C::IN, IncomeType::OtherRoyalties)],
     )
     .unwrap();
-    given::<Tax>([Event::ProfileStarted(individual(C::IN))])
-        .when(Command::SubmitW8Ben {
-            form: w8(Some(table_claim(C::IN)), date(2027, 1, 15)),
-            treaties: table,
-        })
-        .then_err(Error::NoTreaty { country: C::IN });
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::IN),
+        on: None,
+    }])
+    .when(Command::SubmitW8Ben {
+        form: w8(Some(table_claim(C::IN)), date(2027, 1, 15)),
+        treaties: table,
+    })
+    .then_err(Error::NoTreaty { country: C::IN });
 }
 
 #[test]
@@ -350,7 +411,10 @@ fn every_refusal_names_its_rule_and_changes_nothing() {
     // A refused command leaves the state as it was.
     let ids = SequentialIds::default();
     let ctx = Context::new(at(2027, 1, 15, 12, 0, 0), Actor::Marketplace, &ids);
-    let mut state = Tax::fold(&[Event::ProfileStarted(individual(C::SE))]);
+    let mut state = Tax::fold(&[Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }]);
     let before = state.clone();
     assert!(Tax::execute(&mut state, Command::SubmitW9(w9(date(2027, 1, 15))), &ctx).is_err());
     assert_eq!(state, before);

@@ -19,9 +19,13 @@ fn a_w9_seller_who_edits_the_profile_keeps_0_percent_on_earlier_sales() {
     // rule: TAX-1
     // rule: TAX-5
     // rule: TAX-7
+    // rule: TAX-8
     let table = TreatyTable::irs_table_1();
     let us = individual(C::US);
-    let mut events = vec![Event::ProfileStarted(us)];
+    let mut events = vec![Event::ProfileStarted {
+        details: us,
+        on: None,
+    }];
     events.extend(
         given::<Tax>(events.clone())
             .at(noon(date(2027, 1, 15)))
@@ -40,7 +44,10 @@ fn a_w9_seller_who_edits_the_profile_keeps_0_percent_on_earlier_sales() {
         .at(noon(date(2027, 6, 10)))
         .when(Command::EditProfile(moved))
         .then([
-            Event::ProfileEdited(moved),
+            Event::ProfileEdited {
+                details: moved,
+                on: Some(date(2027, 6, 10)),
+            },
             Event::FormWithdrawn {
                 form: FormKind::W9,
                 reason: WithdrawalReason::ProfileChanged,
@@ -49,7 +56,8 @@ fn a_w9_seller_who_edits_the_profile_keeps_0_percent_on_earlier_sales() {
         ]);
     assert_eq!(edited.status(date(2027, 6, 10)), ProfileStatus::Incomplete);
 
-    // Sales before the edit: unchanged, 0 %, same reason; from the edit on: 30 %, no form.
+    // Sales before the edit: unchanged, 0 %, same reason; from the edit on no form is on file
+    // and the seller, a US citizen, is presumed a US person: 24 % backup withholding (TAX-8).
     for d in [date(2027, 1, 15), date(2027, 3, 1), date(2027, 6, 9)] {
         assert_eq!(withholding_rate(&edited, d, &table), before_edit, "{d}");
         let w = withhold(
@@ -60,16 +68,30 @@ fn a_w9_seller_who_edits_the_profile_keeps_0_percent_on_earlier_sales() {
     }
     for d in [date(2027, 6, 10), date(2027, 7, 1)] {
         let after = withholding_rate(&edited, d, &table);
-        assert_eq!(after.rate, Rate::DEFAULT_WITHHOLDING, "{d}");
-        assert_eq!(after.reason, RateReason::NoValidForm, "{d}");
+        assert_eq!(after.rate, Rate::BACKUP_WITHHOLDING, "{d}");
+        assert_eq!(
+            after.reason,
+            RateReason::BackupWithholding {
+                presumption: Presumption::UsPerson {
+                    residence: C::SE,
+                    citizenship: C::US
+                }
+            },
+            "{d}"
+        );
         let w = withhold(&sale_us("100.00 USD"), &after);
-        assert_eq!(w.withheld.to_string(), "30.00 USD");
+        assert_eq!(w.withheld.to_string(), "24.00 USD");
         assert_eq!(w.withheld.checked_add(w.net).unwrap(), w.gross);
     }
-    // A sale before the W-9 was on file was never covered by it.
+    // A sale before the W-9 was on file was never covered by it: backup withholding.
     assert_eq!(
         withholding_rate(&edited, date(2027, 1, 14), &table).reason,
-        RateReason::NoValidForm
+        RateReason::BackupWithholding {
+            presumption: Presumption::UsPerson {
+                residence: C::US,
+                citizenship: C::US
+            }
+        }
     );
 }
 
@@ -78,7 +100,10 @@ fn a_later_treaty_w8_lowers_only_sales_made_after_it() {
     // rule: TAX-5
     // rule: TAX-7
     let table = TreatyTable::irs_table_1();
-    let mut events = vec![Event::ProfileStarted(individual(C::IN))];
+    let mut events = vec![Event::ProfileStarted {
+        details: individual(C::IN),
+        on: None,
+    }];
     let submitted = w8_submitted(FormKind::W8Ben, None, date(2027, 1, 15));
     let first = given::<Tax>(events.clone())
         .at(noon(date(2027, 1, 15)))
@@ -150,9 +175,15 @@ fn a_residence_change_keeps_the_old_treaty_for_earlier_sales() {
     let table = TreatyTable::irs_table_1();
     let gb = individual(C::GB);
     let p = Tax::fold(&[
-        Event::ProfileStarted(individual(C::IN)),
+        Event::ProfileStarted {
+            details: individual(C::IN),
+            on: None,
+        },
         w8_submitted(FormKind::W8Ben, Some(table_claim(C::IN)), date(2027, 1, 10)),
-        Event::ProfileEdited(gb),
+        Event::ProfileEdited {
+            details: gb,
+            on: None,
+        },
         Event::FormWithdrawn {
             form: FormKind::W8Ben,
             reason: WithdrawalReason::ProfileChanged,
@@ -188,7 +219,10 @@ fn a_form_covers_sales_from_the_later_of_submission_and_signing() {
     let table = TreatyTable::irs_table_1();
     // Signed on the 2nd, submitted on the 20th: not on file before the 20th.
     let late = Tax::fold(&[
-        Event::ProfileStarted(individual(C::IN)),
+        Event::ProfileStarted {
+            details: individual(C::IN),
+            on: None,
+        },
         w8_submitted_on(
             FormKind::W8Ben,
             Some(table_claim(C::IN)),
@@ -210,13 +244,16 @@ fn a_form_covers_sales_from_the_later_of_submission_and_signing() {
     // "Now" questions ask about the current form only: it is signed, so complete on the 19th.
     assert_eq!(late.status(date(2027, 1, 19)), ProfileStatus::Complete);
     // Dated a day ahead of UTC (today somewhere east): covers from its date.
-    let ahead = given::<Tax>([Event::ProfileStarted(individual(C::IN))])
-        .at(noon(date(2027, 1, 15)))
-        .when(Command::SubmitW8Ben {
-            form: w8(Some(table_claim(C::IN)), date(2027, 1, 16)),
-            treaties: table.clone(),
-        })
-        .then_events(|e| assert_eq!(e.len(), 1));
+    let ahead = given::<Tax>([Event::ProfileStarted {
+        details: individual(C::IN),
+        on: None,
+    }])
+    .at(noon(date(2027, 1, 15)))
+    .when(Command::SubmitW8Ben {
+        form: w8(Some(table_claim(C::IN)), date(2027, 1, 16)),
+        treaties: table.clone(),
+    })
+    .then_events(|e| assert_eq!(e.len(), 1));
     assert_eq!(ahead.history[0].from, date(2027, 1, 16));
     assert_eq!(ahead.form_on(date(2027, 1, 15)), None);
     assert!(ahead.form_on(date(2027, 1, 16)).is_some());
@@ -227,7 +264,10 @@ fn an_expired_w8_stays_expired_for_its_days_after_a_new_one_is_signed() {
     // rule: TAX-5
     let table = TreatyTable::irs_table_1();
     let p = Tax::fold(&[
-        Event::ProfileStarted(individual(C::IN)),
+        Event::ProfileStarted {
+            details: individual(C::IN),
+            on: None,
+        },
         w8_submitted(FormKind::W8Ben, Some(table_claim(C::IN)), date(2027, 1, 10)),
         w8_submitted(FormKind::W8Ben, Some(table_claim(C::IN)), date(2031, 2, 1)),
     ]);
@@ -261,7 +301,10 @@ fn a_form_replaced_the_same_day_covers_no_day() {
     // rule: TAX-5
     let table = TreatyTable::irs_table_1();
     let p = Tax::fold(&[
-        Event::ProfileStarted(individual(C::IN)),
+        Event::ProfileStarted {
+            details: individual(C::IN),
+            on: None,
+        },
         w8_submitted(FormKind::W8Ben, None, date(2027, 1, 10)),
         w8_submitted(FormKind::W8Ben, Some(table_claim(C::IN)), date(2027, 1, 10)),
     ]);

@@ -16,7 +16,10 @@ fn a_profile_records_residence_citizenship_and_entity_type() {
     let d = details(C::SE, C::DE, EntityType::Individual);
     let state = given::<Tax>([])
         .when(Command::StartProfile(d))
-        .then([Event::ProfileStarted(d)]);
+        .then([Event::ProfileStarted {
+            details: d,
+            on: Some(date(2027, 1, 15)),
+        }]);
     assert_eq!(state.details, Some(d));
     assert_eq!(state.status(date(2027, 1, 15)), ProfileStatus::Incomplete);
     assert_eq!(state.required_form(), Some(FormKind::W8Ben));
@@ -25,9 +28,19 @@ fn a_profile_records_residence_citizenship_and_entity_type() {
 #[test]
 fn a_profile_is_started_once() {
     // rule: TAX-1
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(Command::StartProfile(individual(C::SE)))
-        .then_err(Error::ProfileAlreadyStarted);
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(Command::StartProfile(individual(C::GB)))
+    .then_err(Error::ProfileAlreadyStarted);
+    // Starting it again with the details it has changes nothing: no events, no error.
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(Command::StartProfile(individual(C::SE)))
+    .then([]);
 }
 
 #[test]
@@ -36,12 +49,18 @@ fn the_holder_can_edit_the_profile_and_the_old_form_is_withdrawn() {
     let se = individual(C::SE);
     let gb = individual(C::GB);
     let state = given::<Tax>([
-        Event::ProfileStarted(se),
+        Event::ProfileStarted {
+            details: se,
+            on: None,
+        },
         w8_submitted(FormKind::W8Ben, None, date(2027, 1, 2)),
     ])
     .when(Command::EditProfile(gb))
     .then([
-        Event::ProfileEdited(gb),
+        Event::ProfileEdited {
+            details: gb,
+            on: Some(date(2027, 1, 15)),
+        },
         Event::FormWithdrawn {
             form: FormKind::W8Ben,
             reason: WithdrawalReason::ProfileChanged,
@@ -67,18 +86,27 @@ fn the_holder_can_edit_the_profile_and_the_old_form_is_withdrawn() {
 #[test]
 fn an_edit_that_changes_nothing_records_nothing() {
     // rule: TAX-1
-    given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(Command::EditProfile(individual(C::SE)))
-        .then([]);
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(Command::EditProfile(individual(C::SE)))
+    .then([]);
 }
 
 #[test]
 fn an_edit_without_a_form_withdraws_nothing() {
     // rule: TAX-1
     let entity = details(C::SE, C::SE, EntityType::Entity);
-    let state = given::<Tax>([Event::ProfileStarted(individual(C::SE))])
-        .when(Command::EditProfile(entity))
-        .then([Event::ProfileEdited(entity)]);
+    let state = given::<Tax>([Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }])
+    .when(Command::EditProfile(entity))
+    .then([Event::ProfileEdited {
+        details: entity,
+        on: Some(date(2027, 1, 15)),
+    }]);
     assert_eq!(state.required_form(), Some(FormKind::W8BenE));
 }
 
@@ -111,10 +139,13 @@ fn status_is_complete_with_the_required_form_and_expired_after_three_calendar_ye
 #[test]
 fn a_w9_never_expires() {
     // rule: TAX-1
-    let p = given::<Tax>([Event::ProfileStarted(individual(C::US))])
-        .at(at(2027, 1, 15, 12, 0, 0))
-        .when(Command::SubmitW9(w9(date(2027, 1, 15))))
-        .then_events(|e| assert_eq!(e.len(), 1));
+    let p = given::<Tax>([Event::ProfileStarted {
+        details: individual(C::US),
+        on: None,
+    }])
+    .at(at(2027, 1, 15, 12, 0, 0))
+    .when(Command::SubmitW9(w9(date(2027, 1, 15))))
+    .then_events(|e| assert_eq!(e.len(), 1));
     assert_eq!(p.status(date(2090, 1, 1)), ProfileStatus::Complete);
 }
 

@@ -80,7 +80,7 @@ proptest! {
         prop_assert!(w.withheld.is_zero());
         prop_assert_eq!(w.net, w.gross);
         let fold = WithholdingFold::from_sales(r, &[s]);
-        prop_assert!(fold.cells().values().all(|t| t.withheld_minor == 0));
+        prop_assert!(fold.cells().unwrap().values().all(|t| t.withheld_minor == 0));
     }
 
     #[test]
@@ -139,14 +139,80 @@ proptest! {
         }
         prop_assert_eq!(&merged, &whole);
         prop_assert_eq!(merged.summary().unwrap(), whole.summary().unwrap());
-        // And the fold agrees with the per-sale function.
-        let total_withheld: i128 = sales
+        // And the fold agrees with the statement rule, withheld rounded once per rate.
+        let d = decision(r);
+        let statement = withhold_statement(sales.iter().map(|s| (s, &d))).unwrap();
+        prop_assert_eq!(&whole.summary().unwrap().by_rate, &statement.by_rate);
+        let cells = whole.cells().unwrap();
+        let total_withheld: i128 = statement
+            .lines
             .iter()
-            .map(|s| i128::from(withhold(s, &decision(r)).withheld.minor_units().unwrap()))
+            .map(|l| i128::from(l.withheld.minor_units().unwrap()))
             .sum();
-        prop_assert_eq!(whole.cells().values().map(|t| t.withheld_minor).sum::<i128>(), total_withheld);
+        prop_assert_eq!(cells.values().map(|t| t.withheld_minor).sum::<i128>(), total_withheld);
         let total_gross: i128 = sales.iter().map(|s| i128::from(s.gross_minor_units())).sum();
-        prop_assert_eq!(whole.cells().values().map(|t| t.gross_minor).sum::<i128>(), total_gross);
+        prop_assert_eq!(cells.values().map(|t| t.gross_minor).sum::<i128>(), total_gross);
+    }
+
+    #[test]
+    fn statement_withholding_is_within_half_a_minor_unit_of_rate_times_total(
+        statements in proptest::collection::vec(
+            proptest::collection::vec((sale(), 0usize..4), 0..60),
+            1..6,
+        ),
+        rates in proptest::collection::vec(rate(), 4),
+    ) {
+        // rule: TAX-9
+        // rule: TAX-8
+        // Each sale carries one of four seller decisions (the rate can change within a month);
+        // the third is backup withholding on every sale.
+        let decisions: Vec<RateDecision> = rates
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RateDecision {
+                rate: *r,
+                reason: if i == 2 {
+                    RateReason::BackupWithholding { presumption: Presumption::UsPersonWithoutProfile }
+                } else {
+                    RateReason::NoValidForm
+                },
+            })
+            .collect();
+        for ledger in &statements {
+            let w = withhold_statement(ledger.iter().map(|(s, i)| (s, &decisions[*i]))).unwrap();
+            prop_assert_eq!(w.lines.len(), ledger.len());
+            // Recompute each (rate, currency) base independently.
+            let mut base: std::collections::BTreeMap<(Rate, Currency), (i128, i128)> =
+                std::collections::BTreeMap::new();
+            for ((s, i), line) in ledger.iter().zip(&w.lines) {
+                let d = &decisions[*i];
+                let applied = if d.base() == WithholdingBase::AllSales || s.country() == CountryCode::US {
+                    d.rate
+                } else {
+                    Rate::ZERO
+                };
+                prop_assert_eq!(line.rate, applied);
+                let g = i128::from(s.gross_minor_units());
+                let wl = i128::from(line.withheld.minor_units().unwrap());
+                // Each line is its exact share rounded down or up.
+                let exact = g * i128::from(applied.basis_points());
+                prop_assert!(wl * 10_000 >= exact - 9_999 && wl * 10_000 <= exact + 9_999);
+                prop_assert_eq!(line.withheld.checked_add(line.net).unwrap(), line.gross);
+                let e = base.entry((applied, s.currency())).or_default();
+                e.0 += g;
+                e.1 += wl;
+            }
+            prop_assert_eq!(w.by_rate.len(), base.len());
+            for row in &w.by_rate {
+                let (gross, lines) = base[&(row.rate, row.amounts.gross.currency())];
+                let withheld = i128::from(row.amounts.withheld.minor_units().unwrap());
+                // |withheld − rate × total| ≤ half a minor unit, and the lines sum to it.
+                let exact = gross * i128::from(row.rate.basis_points());
+                prop_assert!((withheld * 10_000 - exact).abs() <= 5_000, "{} {}", withheld, exact);
+                prop_assert_eq!(lines, withheld);
+                prop_assert_eq!(i128::from(row.amounts.gross.minor_units().unwrap()), gross);
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,10 @@ use crate::common::*;
 
 fn profile_events() -> Vec<Event> {
     vec![
-        Event::ProfileStarted(individual(C::IN)),
+        Event::ProfileStarted {
+            details: individual(C::IN),
+            on: Some(date(2027, 1, 10)),
+        },
         w8_submitted(FormKind::W8Ben, Some(table_claim(C::IN)), date(2027, 1, 10)),
     ]
 }
@@ -16,21 +19,19 @@ fn profile_events() -> Vec<Event> {
 #[test]
 fn events_serde_format() {
     let mut events = profile_events();
-    events.push(Event::ProfileEdited(details(
-        C::GB,
-        C::IN,
-        EntityType::Individual,
-    )));
+    events.push(Event::ProfileEdited {
+        details: details(C::GB, C::IN, EntityType::Individual),
+        on: None,
+    });
     events.push(Event::FormWithdrawn {
         form: FormKind::W8Ben,
         reason: WithdrawalReason::ProfileChanged,
         on: date(2027, 1, 12),
     });
-    let w9_events = given::<Tax>([Event::ProfileStarted(details(
-        C::US,
-        C::US,
-        EntityType::Entity,
-    ))])
+    let w9_events = given::<Tax>([Event::ProfileStarted {
+        details: details(C::US, C::US, EntityType::Entity),
+        on: None,
+    }])
     .when(Command::SubmitW9(W9 {
         name: name("Contoso Apps LLC"),
         tin: SecretString::new("12-3456789"),
@@ -84,9 +85,38 @@ fn batch_summary_serde_format() {
 }
 
 #[test]
+fn statement_withholding_serde_format() {
+    // rule: TAX-9
+    let foreign = RateDecision {
+        rate: "15%".parse().unwrap(),
+        reason: RateReason::NoValidForm,
+    };
+    let sales = [
+        Sale::from_minor_units(5, Currency::USD, C::US).unwrap(),
+        Sale::from_minor_units(5, Currency::USD, C::US).unwrap(),
+        Sale::from_minor_units(5, Currency::USD, C::US).unwrap(),
+        Sale::from_minor_units(999, Currency::USD, C::SE).unwrap(),
+    ];
+    let w = withhold_statement(sales.iter().map(|s| (s, &foreign))).unwrap();
+    insta::assert_json_snapshot!("statement_withholding", w);
+    let json = serde_json::to_string(&w).unwrap();
+    assert_eq!(
+        serde_json::from_str::<StatementWithholding>(&json).unwrap(),
+        w
+    );
+}
+
+#[test]
 fn default_data_serde_format() {
     insta::assert_json_snapshot!("treaty_table", TreatyTable::irs_table_1());
     insta::assert_json_snapshot!("remittance_table", RemittanceTable::default_table());
+    insta::assert_json_snapshot!(
+        "reporting_rules",
+        [
+            ReportingRules::irs_1099_misc(),
+            ReportingRules::irs_1099_k()
+        ]
+    );
 }
 
 #[test]

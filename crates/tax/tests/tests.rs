@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod backup;
 mod common;
 mod fold;
 mod forms;
@@ -13,6 +14,7 @@ mod history;
 mod profile;
 mod props;
 mod remittance;
+mod returns;
 mod snapshots;
 mod treaty;
 mod withholding;

@@ -72,16 +72,19 @@ fn every_treaty_country_claim_is_accepted_and_withheld_at_its_rate() {
         let country: CountryCode = code.parse().unwrap();
         let Some(article) = article else { continue };
         let claim = claim(country, article, rate);
-        let profile = given::<Tax>([Event::ProfileStarted(individual(country))])
-            .when(Command::SubmitW8Ben {
-                form: w8(Some(claim.clone()), date(2027, 1, 15)),
-                treaties: t.clone(),
-            })
-            .then([w8_submitted(
-                FormKind::W8Ben,
-                Some(claim),
-                date(2027, 1, 15),
-            )]);
+        let profile = given::<Tax>([Event::ProfileStarted {
+            details: individual(country),
+            on: None,
+        }])
+        .when(Command::SubmitW8Ben {
+            form: w8(Some(claim.clone()), date(2027, 1, 15)),
+            treaties: t.clone(),
+        })
+        .then([w8_submitted(
+            FormKind::W8Ben,
+            Some(claim),
+            date(2027, 1, 15),
+        )]);
         let d = withholding_rate(&profile, date(2027, 6, 1), &t);
         assert_eq!(d.rate.to_string(), rate, "{code}");
         assert!(matches!(d.reason, RateReason::Treaty { .. }), "{code}");

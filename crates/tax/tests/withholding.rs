@@ -39,7 +39,10 @@ fn the_default_rate_for_sellers_outside_the_us_is_30_percent() {
     let table = TreatyTable::irs_table_1();
     let on = date(2027, 6, 1);
     // No form.
-    let started = Tax::fold(&[Event::ProfileStarted(individual(C::SE))]);
+    let started = Tax::fold(&[Event::ProfileStarted {
+        details: individual(C::SE),
+        on: None,
+    }]);
     assert_eq!(
         withholding_rate(&started, on, &table),
         RateDecision {
@@ -47,10 +50,7 @@ fn the_default_rate_for_sellers_outside_the_us_is_30_percent() {
             reason: RateReason::NoValidForm
         }
     );
-    assert_eq!(
-        withholding_rate(&TaxProfile::default(), on, &table).rate,
-        Rate::DEFAULT_WITHHOLDING
-    );
+    // (No profile at all: backup withholding, rule TAX-8, tests/backup.rs.)
     // A W-8BEN without a treaty claim.
     let p = w8_profile(C::SE, date(2027, 1, 10), false);
     assert_eq!(
@@ -123,7 +123,10 @@ fn sales_before_the_form_was_signed_get_the_default_rate() {
 fn w9_sellers_are_not_withheld() {
     // rule: TAX-5
     let p = Tax::fold(&[
-        Event::ProfileStarted(individual(C::US)),
+        Event::ProfileStarted {
+            details: individual(C::US),
+            on: None,
+        },
         Event::FormSubmitted {
             form: SubmittedForm {
                 kind: FormKind::W9,

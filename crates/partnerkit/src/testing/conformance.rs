@@ -5,10 +5,19 @@
 //! use partnerkit::testing::conformance;
 //!
 //! conformance::check_all(&InMemoryStore::new());
+//!
+//! // Gaps and corrupt rows: the kit needs a way to damage the store's data.
+//! let store = InMemoryStore::new();
+//! conformance::check_gaps_are_refused(&store, |account, seq| {
+//!     assert!(store.remove_event(account, seq));
+//! });
+//! conformance::check_corrupt_events_are_refused(&store, |account, seq| {
+//!     assert!(store.overwrite_event(account, seq, b"{\"not\": \"an event\"}"));
+//! });
 //! ```
 //!
 //! Each check panics with a message that says which contract was broken. The checks pick
-//! account ids no earlier run stored (they ask [`AccountStore::exists`]), so they can run
+//! account ids no earlier run stored (they ask [`AccountStore::version`]), so they can run
 //! against a persistent database again and again.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,38 +26,72 @@ use partnerkit_core::{AccountId, Version};
 use uuid::Uuid;
 
 use crate::state::{AccountState, sample_events, sample_state};
-use crate::store::{AccountStore, Recorded, StoreError};
+use crate::store::{AccountStore, Loaded, Recorded, StoreError};
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
+
+/// A candidate account id: distinct per call in this process, and (through the process id
+/// and the time) unlikely to collide with an earlier run's.
+pub(crate) fn candidate() -> AccountId {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let run = u128::from(std::process::id()) << 64;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() & 0xFFFF_FFFF);
+    AccountId::from_uuid(Uuid::from_u128(
+        0xC0F0_0000_0000_0000_0000_0000_0000_0000 | run | (nanos << 32) | u128::from(n as u32),
+    ))
+}
 
 /// An account id nothing was stored for yet.
 #[track_caller]
 pub fn fresh_account<S: AccountStore>(store: &S) -> AccountId {
     loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let id = AccountId::from_uuid(Uuid::from_u128(
-            0xC0F0_0000_0000_0000_0000_0000_0000_0000 | u128::from(n),
-        ));
-        match store.exists(id) {
-            Ok(false) => return id,
-            Ok(true) => continue,
-            Err(e) => panic!("exists() failed: {e}"),
+        let id = candidate();
+        match store.version(id) {
+            Ok(v) if v == Version::INITIAL => return id,
+            Ok(_) => continue,
+            Err(e) => panic!("version() failed: {e}"),
         }
     }
 }
 
-fn v(n: u64) -> Version {
+pub(crate) fn v(n: u64) -> Version {
     Version::new(n)
 }
 
-/// Runs every check.
+/// The whole history re-read through JSON, as another process would read it.
+pub(crate) fn through_json(events: &[Recorded]) -> Vec<Recorded> {
+    let json = serde_json::to_string(events).expect("sample events have a JSON form");
+    serde_json::from_str(&json).expect("sample events read back from JSON")
+}
+
+/// The state a loaded account folds to must equal the fold of its whole history.
+#[track_caller]
+pub(crate) fn assert_fold_matches(loaded: Loaded, history: &[Recorded], context: &str) {
+    let expected_version = v(history.len() as u64);
+    let (state, version) = loaded.fold();
+    assert_eq!(
+        version, expected_version,
+        "{context}: snapshot version + events after it must equal the number of stored events"
+    );
+    assert_eq!(
+        state,
+        AccountState::fold(history.iter().map(|e| &e.event)),
+        "{context}: the loaded snapshot + events must fold to the same state as the whole history"
+    );
+}
+
+/// Runs every check that needs nothing but the store.
 pub fn check_all<S: AccountStore + Sync>(store: &S) {
     check_missing_account(store);
     check_append_then_load(store);
     check_events_in_order(store);
+    check_snapshots(store);
+    check_empty_append(store);
     check_optimistic_concurrency(store);
     check_accounts_are_isolated(store);
-    check_concurrent_writers(store, 2, 25);
+    check_concurrent_writers(store, 4, 25);
 }
 
 /// An account nothing was stored for loads as `None`, version [`Version::INITIAL`], no events.
@@ -64,34 +107,43 @@ pub fn check_missing_account<S: AccountStore>(store: &S) {
         store
             .events(id, Version::INITIAL)
             .expect("events")
-            .is_empty()
+            .is_empty(),
+        "an unknown account has no events"
     );
 }
 
-/// What is appended loads back unchanged, with the version the append returned.
+/// What is appended loads back equal to its JSON round trip, with the version the append
+/// returned; without a snapshot the load is the whole history.
 #[track_caller]
 pub fn check_append_then_load<S: AccountStore>(store: &S) {
     let id = fresh_account(store);
-    let state = sample_state(1);
     let events = sample_events(3);
     let version = store
-        .append(id, Version::INITIAL, &state, &events)
+        .append(id, Version::INITIAL, &events, None)
         .unwrap_or_else(|e| panic!("the first append failed: {e}"));
     assert_eq!(
         version,
         v(3),
         "the version after an append is the number of events"
     );
-    let snapshot = store
+    assert_eq!(store.version(id).expect("version"), v(3));
+    let loaded = store
         .load(id)
         .expect("load")
         .expect("the account exists after an append");
-    assert_eq!(snapshot.version, v(3));
+    assert_eq!(loaded.snapshot, None, "no snapshot was written");
     assert_eq!(
-        snapshot.state, state,
-        "the state loads back exactly as stored"
+        loaded.events,
+        through_json(&events),
+        "events load back exactly as their JSON reads"
     );
-    assert_eq!(store.events(id, Version::INITIAL).expect("events"), events);
+    assert_eq!(loaded.version(), v(3));
+    assert_eq!(
+        store.events(id, Version::INITIAL).expect("events"),
+        through_json(&events),
+        "events() returns what was appended"
+    );
+    assert_fold_matches(loaded, &events, "append then load");
 }
 
 /// Events come back oldest first; `events(after)` skips the first `after`.
@@ -101,19 +153,86 @@ pub fn check_events_in_order<S: AccountStore>(store: &S) {
     let all = sample_events(5);
     let (first, rest) = all.split_at(2);
     let v2 = store
-        .append(id, Version::INITIAL, &sample_state(1), first)
+        .append(id, Version::INITIAL, first, None)
         .expect("append 1");
-    let v5 = store
-        .append(id, v2, &sample_state(2), rest)
-        .expect("append 2");
+    let v5 = store.append(id, v2, rest, None).expect("append 2");
     assert_eq!((v2, v5), (v(2), v(5)));
     assert_eq!(store.events(id, Version::INITIAL).expect("events"), all);
     assert_eq!(store.events(id, v(2)).expect("events"), rest);
     assert!(store.events(id, v(5)).expect("events").is_empty());
+    assert!(store.events(id, v(9)).expect("events").is_empty());
+}
+
+/// A snapshot written with an append loads as the latest snapshot, followed by exactly the
+/// events after it; snapshot + events folds to the same state as the whole history.
+#[track_caller]
+pub fn check_snapshots<S: AccountStore>(store: &S) {
+    let id = fresh_account(store);
+    let all = sample_events(9);
+    let mut history: Vec<Recorded> = Vec::new();
+    let mut version = Version::INITIAL;
+    // Batches of 2, 3, 1, 3 events; snapshots after the 2nd and the 3rd batch.
+    for (batch, snapshot) in [(0..2, false), (2..5, true), (5..6, true), (6..9, false)] {
+        let events = all.get(batch).expect("9 sample events");
+        history.extend_from_slice(events);
+        let state = AccountState::fold(history.iter().map(|e| &e.event));
+        version = store
+            .append(id, version, events, snapshot.then_some(&state))
+            .unwrap_or_else(|e| panic!("append at {version} failed: {e}"));
+        let loaded = store.load(id).expect("load").expect("exists");
+        assert_fold_matches(loaded, &history, "after each append");
+    }
+    let loaded = store.load(id).expect("load").expect("exists");
+    let snapshot = loaded
+        .snapshot
+        .as_ref()
+        .expect("a store keeps the latest snapshot it was given");
     assert_eq!(
-        store.load(id).expect("load").map(|s| s.state),
-        Some(sample_state(2))
+        snapshot.version,
+        v(6),
+        "the latest snapshot is the one written with the append that reached v6"
     );
+    assert_eq!(
+        snapshot.state,
+        AccountState::fold(history.iter().take(6).map(|e| &e.event))
+    );
+    assert_eq!(
+        loaded.events,
+        all.get(6..).expect("9 sample events"),
+        "after the snapshot come exactly the events written after it"
+    );
+    assert_eq!(
+        store.events(id, Version::INITIAL).expect("events"),
+        all,
+        "snapshots never shorten the audit trail"
+    );
+}
+
+/// Appending no events stores nothing: an unknown account stays unknown, a known one keeps
+/// its version.
+#[track_caller]
+pub fn check_empty_append<S: AccountStore>(store: &S) {
+    let id = fresh_account(store);
+    let r = store
+        .append(id, Version::INITIAL, &[], Some(&sample_state(1)))
+        .unwrap_or_else(|e| panic!("an empty append failed: {e}"));
+    assert_eq!(r, Version::INITIAL);
+    assert!(
+        store.load(id).expect("load").is_none(),
+        "appending no events does not create an account"
+    );
+    let v1 = store
+        .append(id, Version::INITIAL, &sample_events(1), None)
+        .expect("append");
+    assert_eq!(
+        store.append(id, v1, &[], None).expect("empty append"),
+        v1,
+        "an empty append keeps the version"
+    );
+    assert!(matches!(
+        store.append(id, Version::INITIAL, &[], None),
+        Err(StoreError::Conflict { .. })
+    ));
 }
 
 /// A write with a stale version is refused with `Conflict` and stores nothing.
@@ -122,15 +241,10 @@ pub fn check_optimistic_concurrency<S: AccountStore>(store: &S) {
     let id = fresh_account(store);
     let events = sample_events(2);
     let v1 = store
-        .append(
-            id,
-            Version::INITIAL,
-            &sample_state(1),
-            events.get(..1).unwrap_or(&[]),
-        )
+        .append(id, Version::INITIAL, events.get(..1).unwrap_or(&[]), None)
         .expect("append");
     // A second creator of the same account loses.
-    match store.append(id, Version::INITIAL, &sample_state(2), &events) {
+    match store.append(id, Version::INITIAL, &events, Some(&sample_state(2))) {
         Err(StoreError::Conflict { expected, actual }) => {
             assert_eq!((expected, actual), (Version::INITIAL, v1));
         }
@@ -138,23 +252,19 @@ pub fn check_optimistic_concurrency<S: AccountStore>(store: &S) {
     }
     // So does a writer that loaded an older version, and one from the future.
     for stale in [Version::INITIAL, v(7)] {
-        let r = store.append(id, stale, &sample_state(3), &events);
+        let r = store.append(id, stale, &events, Some(&sample_state(3)));
         assert!(
             matches!(r, Err(StoreError::Conflict { .. })),
             "append at {stale} when the account is at {v1} must be a Conflict"
         );
     }
-    let snapshot = store.load(id).expect("load").expect("exists");
-    assert_eq!(snapshot.version, v1, "a refused write changes nothing");
-    assert_eq!(
-        snapshot.state,
-        sample_state(1),
-        "a refused write changes nothing"
-    );
+    let loaded = store.load(id).expect("load").expect("exists");
+    assert_eq!(loaded.version(), v1, "a refused write changes nothing");
+    assert_eq!(loaded.snapshot, None, "a refused write stores no snapshot");
     assert_eq!(store.events(id, Version::INITIAL).expect("events").len(), 1);
     // The version returned is the precondition of the next write.
     let v2 = store
-        .append(id, v1, &sample_state(4), events.get(1..).unwrap_or(&[]))
+        .append(id, v1, events.get(1..).unwrap_or(&[]), None)
         .expect("append");
     assert_eq!(v2, v(2));
 }
@@ -164,23 +274,78 @@ pub fn check_optimistic_concurrency<S: AccountStore>(store: &S) {
 pub fn check_accounts_are_isolated<S: AccountStore>(store: &S) {
     let a = fresh_account(store);
     store
-        .append(a, Version::INITIAL, &sample_state(1), &sample_events(1))
+        .append(a, Version::INITIAL, &sample_events(1), None)
         .expect("append a");
     let b = fresh_account(store);
     assert_ne!(a, b);
     store
-        .append(b, Version::INITIAL, &sample_state(2), &sample_events(2))
+        .append(
+            b,
+            Version::INITIAL,
+            &sample_events(2),
+            Some(&sample_state(2)),
+        )
         .expect("append b");
     assert_eq!(store.version(a).expect("version"), v(1));
     assert_eq!(store.version(b).expect("version"), v(2));
     assert_eq!(
-        store.load(a).expect("load").map(|s| s.state),
-        Some(sample_state(1))
+        store.load(a).expect("load").map(|l| l.snapshot),
+        Some(None),
+        "b's snapshot is not a's"
     );
 }
 
-/// `writers` threads each append `per_writer` events to one account, each write after a
-/// fresh load, retrying on conflict: no write is lost and the log holds every event once.
+/// Removing one stored event (as a deleted row) makes `load` and `events` refuse the account
+/// instead of returning a shorter history. `remove_event(account, seq)` must delete the
+/// event with 1-based sequence number `seq` from the store's storage.
+#[track_caller]
+pub fn check_gaps_are_refused<S: AccountStore>(
+    store: &S,
+    remove_event: impl FnOnce(AccountId, u64),
+) {
+    let id = fresh_account(store);
+    let events = sample_events(5);
+    store
+        .append(id, Version::INITIAL, &events, None)
+        .expect("append");
+    remove_event(id, 3);
+    assert!(
+        store.events(id, Version::INITIAL).is_err(),
+        "events() must refuse a history with event 3 of 5 missing"
+    );
+    assert!(
+        store.load(id).is_err(),
+        "load() must refuse a history with event 3 of 5 missing"
+    );
+}
+
+/// Overwriting one stored event with bytes that are not an event makes `load` and `events`
+/// refuse the account. `corrupt_event(account, seq)` must damage the stored event with 1-based
+/// sequence number `seq`.
+#[track_caller]
+pub fn check_corrupt_events_are_refused<S: AccountStore>(
+    store: &S,
+    corrupt_event: impl FnOnce(AccountId, u64),
+) {
+    let id = fresh_account(store);
+    let events = sample_events(4);
+    store
+        .append(id, Version::INITIAL, &events, None)
+        .expect("append");
+    corrupt_event(id, 2);
+    assert!(
+        store.events(id, Version::INITIAL).is_err(),
+        "events() must refuse a corrupt event"
+    );
+    assert!(
+        store.load(id).is_err(),
+        "load() must refuse a corrupt event"
+    );
+}
+
+/// `writers` threads each append `per_writer` single events to one account, each write after
+/// a fresh load and with a snapshot every third version, retrying on conflict: no write is
+/// lost, the log holds every event once, and the loaded state equals the fold of the history.
 #[track_caller]
 pub fn check_concurrent_writers<S: AccountStore + Sync>(
     store: &S,
@@ -190,17 +355,29 @@ pub fn check_concurrent_writers<S: AccountStore + Sync>(
     let id = fresh_account(store);
     let conflicts = AtomicU64::new(0);
     std::thread::scope(|scope| {
-        for _ in 0..writers {
-            scope.spawn(|| {
-                for _ in 0..per_writer {
+        for w in 0..writers {
+            let conflicts = &conflicts;
+            scope.spawn(move || {
+                for i in 0..per_writer {
                     loop {
-                        let (state, version) = match store.load(id).expect("load") {
-                            Some(s) => (s.state, s.version),
+                        let (mut state, version) = match store.load(id).expect("load") {
+                            Some(loaded) => loaded.fold(),
                             None => (AccountState::default(), Version::INITIAL),
                         };
-                        let next: Vec<Recorded> = sample_events(1);
-                        match store.append(id, version, &state, &next) {
-                            Ok(_) => break,
+                        let n = u32::try_from(w * per_writer + i).unwrap_or(u32::MAX);
+                        let next: Vec<Recorded> = sample_events(n % 7 + 1)
+                            .into_iter()
+                            .skip((n % 7) as usize)
+                            .collect();
+                        for e in &next {
+                            state.apply(&e.event);
+                        }
+                        let snapshot = (version.get() % 3 == 2).then_some(&state);
+                        match store.append(id, version, &next, snapshot) {
+                            Ok(new) => {
+                                assert_eq!(new, version.after(1));
+                                break;
+                            }
                             Err(StoreError::Conflict { .. }) => {
                                 conflicts.fetch_add(1, Ordering::Relaxed);
                                 std::thread::yield_now();
@@ -218,9 +395,12 @@ pub fn check_concurrent_writers<S: AccountStore + Sync>(
         v(total),
         "every write landed exactly once"
     );
+    let history = store.events(id, Version::INITIAL).expect("events");
     assert_eq!(
-        store.events(id, Version::INITIAL).expect("events").len() as u64,
+        history.len() as u64,
         total,
         "the log holds every event exactly once"
     );
+    let loaded = store.load(id).expect("load").expect("exists");
+    assert_fold_matches(loaded, &history, "after racing writers");
 }

@@ -236,6 +236,18 @@ impl FormPeriod {
     }
 }
 
+/// Residence, citizenship and entity type from a day on (rule TAX-8): one entry of
+/// [`TaxProfile::details_history`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatedDetails {
+    /// The first day the details apply; `None` in histories recorded before the day was
+    /// kept: from the earliest date.
+    pub from: Option<NaiveDate>,
+    /// The details.
+    #[serde(flatten)]
+    pub details: ProfileDetails,
+}
+
 /// The seller's tax profile (rule TAX-1): the state of the [`Tax`](crate::Tax) decider.
 ///
 /// Its [`status`](TaxProfile::status) depends on the date (W-8 forms expire), so it is
@@ -260,6 +272,10 @@ pub struct TaxProfile {
     /// Every form ever on file, oldest first, with the days it was in force; the last one is
     /// open (`until: None`) while [`form`](TaxProfile::form) is on file.
     pub history: Vec<FormPeriod>,
+    /// Every start and edit of the details, oldest first, with the day from which they
+    /// apply: who the seller was on a past day with no form on file (rule TAX-8).
+    #[serde(default)]
+    pub details_history: Vec<DatedDetails>,
 }
 
 impl TaxProfile {
@@ -311,6 +327,23 @@ impl TaxProfile {
         self.period_on(on)
             .filter(|p| p.form.kind == p.details.required_form() && p.form.is_valid_on(on))
             .map(|p| (&p.details, &p.form))
+    }
+
+    /// The details in effect on `on`: the last start or edit made on or before that day;
+    /// `None` before the profile was started.
+    pub fn details_on(&self, on: NaiveDate) -> Option<&ProfileDetails> {
+        self.details_history
+            .iter()
+            .rev()
+            .find(|d| d.from.is_none_or(|from| from <= on))
+            .map(|d| &d.details)
+    }
+
+    /// Records details started or edited on `on` (`None`: from the earliest date).
+    pub(crate) fn set_details(&mut self, details: ProfileDetails, on: Option<NaiveDate>) {
+        self.details = Some(details);
+        self.details_history
+            .push(DatedDetails { from: on, details });
     }
 
     /// Records `form`, submitted on `on`: closes the open period and opens a new one.

@@ -1,118 +1,31 @@
 //! The [`Tax`] decider: start and edit the profile, submit W-9 / W-8BEN / W-8BEN-E forms.
 
 use chrono::{Duration, NaiveDate};
-use partnerkit_core::{Context, Decider, DisplayName, Masked, SecretString};
-use serde::{Deserialize, Serialize};
+use partnerkit_core::{Context, Decider, Masked, SecretString};
 
+use crate::command::{Command, W8};
 use crate::error::Error;
-use crate::profile::{
+use crate::event::{Event, WithdrawalReason};
+use crate::rate::Rate;
+use crate::state::{
     ElectronicSignature, FormKind, ProfileDetails, SubmittedForm, TaxProfile, TinRecord,
     TreatyClaim, w8_valid_through,
 };
-use crate::rate::Rate;
 use crate::treaty::TreatyTable;
 
 /// The tax-profile decider (rules TAX-1, TAX-2, TAX-3, TAX-5): `State` is a [`TaxProfile`].
 ///
 /// Authorisation (only the Owner role reaches tax settings, rule ROL-7) is the facade's job;
 /// this decider checks the tax rules.
+///
+/// **No-op commands.** A command whose effect already holds decides to no events
+/// (`Ok(vec![])`), not an error: starting the profile again with the details it has, or
+/// editing it to the details it has. Starting a profile that exists with *other* details is
+/// refused ([`Error::ProfileAlreadyStarted`]: edit it). Submitting a form is never a no-op:
+/// it is a new signature (a new [`FormPeriod`](crate::FormPeriod)), and the form on file
+/// keeps its TIN only masked, so "the same form" cannot be told apart from a corrected one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Tax;
-
-/// A W-9 as filled in by a US person (rule TAX-2).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct W9 {
-    /// Name as shown on the income tax return.
-    pub name: DisplayName,
-    /// SSN, ITIN or EIN: nine digits, dashes and spaces allowed. Kept only masked (rule X-4).
-    pub tin: SecretString,
-    /// The electronic signature.
-    pub signature: ElectronicSignature,
-}
-
-/// A W-8BEN (foreign individual) or W-8BEN-E (foreign entity) as filled in (rules TAX-2,
-/// TAX-3, TAX-5).
-///
-/// There is no US TIN or ITIN field: neither is needed to be paid or to claim a treaty rate
-/// (rule TAX-3). The foreign TIN is optional.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct W8 {
-    /// The beneficial owner: the individual's or the organisation's name.
-    pub name: DisplayName,
-    /// The foreign (residence-country) TIN, if given. Kept only masked (rule X-4).
-    pub foreign_tin: Option<SecretString>,
-    /// Part II of the W-8BEN (Part III of the W-8BEN-E): the treaty claim, if any.
-    pub treaty_claim: Option<TreatyClaim>,
-    /// The electronic signature.
-    pub signature: ElectronicSignature,
-}
-
-/// What can be asked of the [`Tax`] decider.
-///
-/// Not serialisable: forms carry TINs as [`SecretString`]s (rule X-4).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Command {
-    /// Start the tax profile (rule TAX-1).
-    StartProfile(ProfileDetails),
-    /// Change residence, citizenship or entity type (rule TAX-1). A change withdraws the form on
-    /// file: the seller submits the form the new details require.
-    EditProfile(ProfileDetails),
-    /// Submit a W-9 (US persons, rule TAX-2).
-    SubmitW9(W9),
-    /// Submit a W-8BEN (foreign individuals); a treaty claim is checked against `treaties`.
-    SubmitW8Ben {
-        /// The form.
-        form: W8,
-        /// The treaty table in force (the host's, or [`TreatyTable::irs_table_1`]).
-        treaties: TreatyTable,
-    },
-    /// Submit a W-8BEN-E (foreign entities); a treaty claim is checked against `treaties`.
-    SubmitW8BenE {
-        /// The form.
-        form: W8,
-        /// The treaty table in force.
-        treaties: TreatyTable,
-    },
-}
-
-/// Why a form on file was withdrawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum WithdrawalReason {
-    /// Residence, citizenship or entity type changed: the form no longer describes the seller.
-    ProfileChanged,
-}
-
-/// What happened to a tax profile (rule X-1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Event {
-    /// The profile was started (rule TAX-1).
-    ProfileStarted(ProfileDetails),
-    /// Residence, citizenship or entity type changed (rule TAX-1).
-    ProfileEdited(ProfileDetails),
-    /// The form on file no longer applies, from `on` (rule TAX-1).
-    FormWithdrawn {
-        /// The withdrawn form.
-        form: FormKind,
-        /// Why.
-        reason: WithdrawalReason,
-        /// The day (UTC) it was withdrawn: the first day it no longer covers.
-        on: NaiveDate,
-    },
-    /// A signed form was submitted on `on`; it replaces any form on file from that day
-    /// (rule TAX-2).
-    FormSubmitted {
-        /// The form.
-        form: SubmittedForm,
-        /// The day (UTC) it was submitted. It covers sales from the later of this day and its
-        /// signing date (see [`FormPeriod`](crate::FormPeriod)).
-        on: NaiveDate,
-    },
-}
 
 impl Decider for Tax {
     type State = TaxProfile;
@@ -127,15 +40,22 @@ impl Decider for Tax {
     ) -> Result<Vec<Event>, Error> {
         match command {
             Command::StartProfile(details) => match state.details {
+                Some(current) if current == details => Ok(vec![]),
                 Some(_) => Err(Error::ProfileAlreadyStarted),
-                None => Ok(vec![Event::ProfileStarted(details)]),
+                None => Ok(vec![Event::ProfileStarted {
+                    details,
+                    on: Some(today(ctx)),
+                }]),
             },
             Command::EditProfile(details) => {
                 let current = state.details.ok_or(Error::ProfileNotStarted)?;
                 if current == details {
                     return Ok(vec![]);
                 }
-                let mut events = vec![Event::ProfileEdited(details)];
+                let mut events = vec![Event::ProfileEdited {
+                    details,
+                    on: Some(today(ctx)),
+                }];
                 if let Some(form) = &state.form {
                     events.push(Event::FormWithdrawn {
                         form: form.kind,
@@ -171,7 +91,9 @@ impl Decider for Tax {
 
     fn apply(state: &mut TaxProfile, event: &Event) {
         match event {
-            Event::ProfileStarted(d) | Event::ProfileEdited(d) => state.details = Some(*d),
+            Event::ProfileStarted { details, on } | Event::ProfileEdited { details, on } => {
+                state.set_details(*details, *on);
+            }
             Event::FormWithdrawn { on, .. } => state.withdraw(*on),
             Event::FormSubmitted { form, on } => state.submit(form, *on),
         }

@@ -1,0 +1,69 @@
+//! The shared rules for text people type: normalise first, then validate (rule X-3).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters refused in every text field: they are invisible or change how the text around
+/// them is displayed, so `admin\u{202E}nimda` or `Ann\u{200B}` could pass for another name.
+///
+/// - control characters (`Cc`), line and paragraph separators (U+2028, U+2029);
+/// - bidirectional marks, embeddings, overrides and isolates: U+061C, U+200E, U+200F,
+///   U+202A–U+202E, U+2066–U+2069;
+/// - zero-width and other invisible format characters: U+00AD soft hyphen, U+034F combining
+///   grapheme joiner, U+115F, U+1160, U+3164, U+FFA0 Hangul fillers, U+17B4, U+17B5, U+180E,
+///   U+200B–U+200D (zero-width space, non-joiner, joiner), U+2060–U+2064, U+206A–U+206F,
+///   U+FEFF, U+FFF9–U+FFFB, U+1BCA0–U+1BCA3, U+1D173–U+1D17A, U+E0000–U+E007F (tags).
+///
+/// Refusing the zero-width (non-)joiner means names whose spelling uses one (some Persian and
+/// Indic names, emoji sequences) must be written without it.
+pub(crate) fn is_forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{3164}'
+                | '\u{FFA0}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// Characters that show nothing on their own: white space, the Braille blank and variation
+/// selectors. A text made only of them (and forbidden ones) is refused.
+pub(crate) fn is_blank(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{2800}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}'
+        )
+}
+
+/// The NFC form of `s`.
+pub(crate) fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// A description of the first forbidden character of `s`, such as `"U+202E"`.
+pub(crate) fn first_forbidden(s: &str) -> Option<String> {
+    s.chars()
+        .find(|c| is_forbidden(*c))
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+}

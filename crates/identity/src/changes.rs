@@ -1,0 +1,272 @@
+//! What an identity event changes about who may use the account: the principals the access
+//! crate must register, drop or update to mirror identity.
+
+use std::collections::BTreeSet;
+
+use partnerkit_core::{AppId, GroupId, TenantId, UserId};
+
+use crate::event::Event;
+use crate::state::Account;
+
+/// One change to the principals of the account, as [`Account::principal_changes`] reports it
+/// for an [`Event`], in the order access must apply them.
+///
+/// `can_sign_in` is true for a user of the account whose work account is active: a member of
+/// the directory added, created or invited here, or a guest who accepted (rules USR-1,
+/// USR-5). A pending guest and a *directory-only* group member (a user of the directory who
+/// was never added to the account itself and uses it only through a group, rule GRP-1) are
+/// reported with `can_sign_in: false`: they do not count as a user who can sign in for rule
+/// USR-7.
+///
+/// Every user named in [`PrincipalChange::MemberAdded`] was the subject of a
+/// [`PrincipalChange::UserAdded`] before (for the same or an earlier event). A removal drops
+/// the principal with its memberships and grants; [`PrincipalChange::TenantRemoved`] drops
+/// every user, group and app of the tenant (rule TEN-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrincipalChange {
+    /// A user became known to the account: added, created, invited (`can_sign_in: false`
+    /// until accepted) or a directory-only member of a group added here (`can_sign_in:
+    /// false`).
+    UserAdded {
+        /// The user.
+        user: UserId,
+        /// The user's tenant.
+        tenant: TenantId,
+        /// True if the user is an active user of the account (see the type's documentation).
+        can_sign_in: bool,
+    },
+    /// A group was added or created.
+    GroupAdded {
+        /// The group.
+        group: GroupId,
+        /// Its tenant.
+        tenant: TenantId,
+    },
+    /// An app was added or created.
+    AppAdded {
+        /// The app.
+        app: AppId,
+        /// Its tenant.
+        tenant: TenantId,
+    },
+    /// A user joined a group (rule GRP-1: the user gets the group's permissions).
+    MemberAdded {
+        /// The group.
+        group: GroupId,
+        /// The user.
+        user: UserId,
+    },
+    /// A user left a group.
+    MemberRemoved {
+        /// The group.
+        group: GroupId,
+        /// The user.
+        user: UserId,
+    },
+    /// A known user's sign-in changed: a guest accepted, or a directory-only member was added
+    /// as a user of the account.
+    SignInChanged {
+        /// The user.
+        user: UserId,
+        /// True if the user now is an active user of the account.
+        can_sign_in: bool,
+    },
+    /// A user is no longer known to the account (removed, or a directory-only member whose
+    /// last group of the account went).
+    UserRemoved {
+        /// The user.
+        user: UserId,
+    },
+    /// A group was removed (rule GRP-3).
+    GroupRemoved {
+        /// The group.
+        group: GroupId,
+    },
+    /// An app was removed (rule APP-3).
+    AppRemoved {
+        /// The app.
+        app: AppId,
+    },
+    /// A tenant was removed with every user, group and app of it (rule TEN-4).
+    TenantRemoved {
+        /// The tenant.
+        tenant: TenantId,
+    },
+}
+
+impl Account {
+    /// The principal changes `event` made, for the access crate to mirror.
+    ///
+    /// Call it on the state **after** `event` was applied to it. Every event is classified:
+    /// events that change no principal (profile, verification, pending associations, names,
+    /// passwords, invitations resent, keys) give none.
+    ///
+    /// Histories written before [`Event::GroupRemoved`] listed the group's members give no
+    /// [`PrincipalChange::UserRemoved`] for its directory-only members.
+    pub fn principal_changes(&self, event: &Event) -> Vec<PrincipalChange> {
+        use PrincipalChange as P;
+        match event {
+            Event::AccountOpened { .. }
+            | Event::VerificationRecorded { .. }
+            | Event::DisplayNameChanged { .. }
+            | Event::SellerContactSet { .. }
+            | Event::CompanyApproverSet { .. }
+            | Event::TenantAssociationBegun { .. }
+            | Event::TenantAssociated { .. }
+            | Event::TenantAssociationCancelled { .. }
+            | Event::TenantCreated { .. }
+            | Event::UserRenamed { .. }
+            | Event::InvitationResent { .. }
+            | Event::PasswordReset { .. }
+            | Event::KeyAdded { .. }
+            | Event::KeyDeleted { .. } => Vec::new(),
+            Event::TenantRemoved { tenant, .. } => vec![P::TenantRemoved { tenant: *tenant }],
+            Event::UsersAdded { tenant, users } => users
+                .iter()
+                .map(|u| self.user_joined(*tenant, u.user, &BTreeSet::new()))
+                .collect(),
+            Event::UserCreated {
+                tenant,
+                user,
+                groups,
+                ..
+            } => {
+                let joined: BTreeSet<GroupId> = groups.iter().copied().collect();
+                let mut out = vec![self.user_joined(*tenant, *user, &joined)];
+                out.extend(groups.iter().map(|g| P::MemberAdded {
+                    group: *g,
+                    user: *user,
+                }));
+                out
+            }
+            Event::GuestInvited { tenant, user, .. } => vec![P::UserAdded {
+                user: *user,
+                tenant: *tenant,
+                can_sign_in: self.is_active_user(*tenant, *user),
+            }],
+            Event::InvitationAccepted { tenant, user, .. } => vec![P::SignInChanged {
+                user: *user,
+                can_sign_in: self.is_active_user(*tenant, *user),
+            }],
+            Event::UserRemoved { user, .. } => vec![P::UserRemoved { user: *user }],
+            Event::GroupsAdded { tenant, groups } => {
+                let added: BTreeSet<GroupId> = groups.iter().map(|g| g.group).collect();
+                let mut introduced = BTreeSet::new();
+                let mut out = Vec::new();
+                for g in groups {
+                    out.push(P::GroupAdded {
+                        group: g.group,
+                        tenant: *tenant,
+                    });
+                    for m in &g.members {
+                        let known_before =
+                            self.user(*m).is_some() || self.is_member_outside(*m, &added);
+                        if !known_before && introduced.insert(*m) {
+                            out.push(P::UserAdded {
+                                user: *m,
+                                tenant: *tenant,
+                                can_sign_in: false,
+                            });
+                        }
+                        out.push(P::MemberAdded {
+                            group: g.group,
+                            user: *m,
+                        });
+                    }
+                }
+                out
+            }
+            Event::GroupCreated {
+                tenant,
+                group,
+                members,
+                ..
+            } => {
+                let mut out = vec![P::GroupAdded {
+                    group: *group,
+                    tenant: *tenant,
+                }];
+                out.extend(members.iter().map(|m| P::MemberAdded {
+                    group: *group,
+                    user: *m,
+                }));
+                out
+            }
+            Event::GroupMembersChanged {
+                group,
+                added,
+                removed,
+                ..
+            } => {
+                let mut out: Vec<PrincipalChange> = added
+                    .iter()
+                    .map(|m| P::MemberAdded {
+                        group: *group,
+                        user: *m,
+                    })
+                    .collect();
+                for m in removed {
+                    out.push(P::MemberRemoved {
+                        group: *group,
+                        user: *m,
+                    });
+                    if self.is_forgotten(*m) {
+                        out.push(P::UserRemoved { user: *m });
+                    }
+                }
+                out
+            }
+            Event::GroupRemoved { group, members, .. } => {
+                let mut out = vec![P::GroupRemoved { group: *group }];
+                out.extend(
+                    members
+                        .iter()
+                        .filter(|m| self.is_forgotten(**m))
+                        .map(|m| P::UserRemoved { user: *m }),
+                );
+                out
+            }
+            Event::AppsAdded { tenant, apps } => apps
+                .iter()
+                .map(|a| P::AppAdded {
+                    app: a.app,
+                    tenant: *tenant,
+                })
+                .collect(),
+            Event::AppCreated { tenant, app, .. } => vec![P::AppAdded {
+                app: *app,
+                tenant: *tenant,
+            }],
+            Event::AppsRemoved { apps, .. } => {
+                apps.iter().map(|a| P::AppRemoved { app: *a }).collect()
+            }
+        }
+    }
+
+    /// A user who just became a user of the account: known before if a member of a group
+    /// other than `joined` (the groups the same event put them in), so sign-in changes;
+    /// otherwise new.
+    fn user_joined(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        joined: &BTreeSet<GroupId>,
+    ) -> PrincipalChange {
+        let can_sign_in = self.is_active_user(tenant, user);
+        if self.is_member_outside(user, joined) {
+            PrincipalChange::SignInChanged { user, can_sign_in }
+        } else {
+            PrincipalChange::UserAdded {
+                user,
+                tenant,
+                can_sign_in,
+            }
+        }
+    }
+
+    /// True if the account no longer knows `user`: not a user of it, in none of its groups.
+    fn is_forgotten(&self, user: UserId) -> bool {
+        self.user(user).is_none() && !self.is_member_outside(user, &BTreeSet::new())
+    }
+}

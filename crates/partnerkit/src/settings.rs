@@ -1,0 +1,69 @@
+//! The host's data the service decides with, and how it caches and snapshots.
+
+use std::fmt;
+use std::sync::Arc;
+
+use partnerkit_agreements::Catalogue;
+use partnerkit_payouts::{OwnerAccountRegistry, PayoutPolicy};
+use partnerkit_tax::{RemittanceTable, TreatyTable};
+
+/// The host's data the service decides with — the agreements catalogue, the payout policy,
+/// the treaty table and the remittance table, each defaulting to the data shipped with its
+/// crate — and the service's own tuning: how many accounts it keeps in memory and how often it
+/// writes a snapshot.
+#[derive(Clone)]
+pub struct Settings {
+    /// The publishing agreements and their versions (rule AGR-3).
+    pub catalogue: Catalogue,
+    /// Thresholds, lags, payment day and payout time zone (rule PAY-8).
+    pub policy: PayoutPolicy,
+    /// Treaty withholding rates (rule TAX-5).
+    pub treaties: TreatyTable,
+    /// Who remits sales tax where (rule TAX-6).
+    pub remittance: RemittanceTable,
+    /// How many accounts the service keeps in memory, most recently used first. An account
+    /// outside the cache is loaded from the store (latest snapshot plus the events after it)
+    /// on its next use. At least 1.
+    pub cache_capacity: usize,
+    /// A snapshot of the state is written with the command that brings the number of events
+    /// since the last snapshot to this many, so that loading replays at most this many events.
+    /// At least 1.
+    pub snapshot_every: u64,
+    /// How many times a command is decided again after a write conflict (another writer
+    /// stored first) before [`Error::Conflict`](crate::Error::Conflict) is returned.
+    pub conflict_retries: u32,
+    /// The host's record of which owner account belongs to which marketplace account, checked
+    /// when the marketplace associates an owner account (rule PAY-1). Without one, the
+    /// marketplace — the only actor who may associate an owner account — vouches for it.
+    pub owner_registry: Option<Arc<dyn OwnerAccountRegistry + Send + Sync>>,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("catalogue", &self.catalogue)
+            .field("policy", &self.policy)
+            .field("treaties", &self.treaties)
+            .field("remittance", &self.remittance)
+            .field("cache_capacity", &self.cache_capacity)
+            .field("snapshot_every", &self.snapshot_every)
+            .field("conflict_retries", &self.conflict_retries)
+            .field("owner_registry", &self.owner_registry.as_ref().map(|_| "…"))
+            .finish()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            catalogue: Catalogue::default(),
+            policy: PayoutPolicy::default(),
+            treaties: TreatyTable::default(),
+            remittance: RemittanceTable::default(),
+            cache_capacity: 1024,
+            snapshot_every: 1000,
+            conflict_retries: 3,
+            owner_registry: None,
+        }
+    }
+}

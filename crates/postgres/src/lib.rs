@@ -1,0 +1,667 @@
+//! A PostgreSQL-backed [`AsyncAccountStore`] for [partnerkit](https://docs.rs/partnerkit):
+//! each account's append-only event log and its latest snapshot, shared by as many service
+//! instances as the database serves.
+//!
+//! ```no_run
+//! use partnerkit::core::{AccountId, Version};
+//! use partnerkit::store::AsyncAccountStore;
+//! use partnerkit_postgres::PostgresStore;
+//!
+//! # async fn example() -> Result<(), partnerkit_postgres::Error> {
+//! let store = PostgresStore::connect("postgres://postgres@127.0.0.1:5432/test")?;
+//! store.migrate().await?; // creates or upgrades the tables; safe to run from every instance
+//! let account = AccountId::from_uuid(partnerkit::core::uuid::Uuid::from_u128(1));
+//! assert_eq!(store.version(account).await?, Version::INITIAL);
+//! # Ok(()) }
+//! ```
+//!
+//! Built on `tokio-postgres` with a `deadpool-postgres` pool, so it runs on a tokio runtime.
+//!
+//! # How it stores
+//!
+//! In one PostgreSQL schema (`partnerkit` by default, [`PostgresStore::with_schema`]):
+//!
+//! - `accounts(id uuid primary key, version bigint)`: the version, one cheap read;
+//! - `events(account_id, seq, at, actor jsonb, event jsonb)`, primary key `(account_id, seq)`;
+//! - `snapshots(account_id primary key, version, state)`: the latest snapshot per account;
+//! - `migrations(version, applied_at)`: which embedded migrations ran.
+//!
+//! [`AsyncAccountStore::append`] runs in one transaction: it locks the account's row
+//! (`SELECT … FOR UPDATE`, or inserts it for a new account), refuses with
+//! [`StoreError::Conflict`] unless the version is the expected one, inserts the events and
+//! (if given) replaces the snapshot. The unique `(account_id, seq)` key backs the version
+//! check: two writers can never store the same sequence number, and a unique violation is
+//! reported as a conflict. A connection lost mid-transaction commits nothing.
+//!
+//! Reads run in one `REPEATABLE READ` read-only transaction, and refuse a missing event, a
+//! row that does not decode or an impossible version with [`Error::Corrupt`]. Every value is
+//! checked to read back from its JSON before it is written ([`Error::Unstorable`]).
+//!
+//! # Migrations
+//!
+//! [`PostgresStore::migrate`] applies the embedded, numbered migrations not yet recorded,
+//! each in the same transaction as its record, under a transaction-scoped advisory lock, so
+//! several instances starting at once migrate once. A database migrated by a newer version of
+//! this crate is refused ([`Error::SchemaTooNew`]).
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use partnerkit::AccountState;
+use partnerkit::core::chrono::SecondsFormat;
+use partnerkit::core::{AccountId, Version};
+use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, Snapshot, StoreError};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{IsolationLevel, NoTls};
+
+pub use deadpool_postgres;
+pub use tokio_postgres;
+
+/// What can go wrong in the PostgreSQL store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// PostgreSQL refused an operation or the connection failed.
+    #[error("PostgreSQL failed: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No connection could be taken from the pool (the server is unreachable, or every
+    /// connection is busy for longer than the pool's timeout).
+    #[error("no PostgreSQL connection available: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    /// The connection URL or pool settings are invalid.
+    #[error("the PostgreSQL configuration is invalid: {0}")]
+    Config(String),
+    /// The schema name is not a plain lower-case SQL identifier.
+    #[error(
+        "{name:?} is not a usable schema name: use 1 to 63 lower-case ASCII letters, digits and underscores, starting with a letter"
+    )]
+    InvalidSchemaName {
+        /// The name given.
+        name: String,
+    },
+    /// Stored data cannot be trusted: a missing event, a row that does not decode, or an
+    /// impossible version. Restore from a backup; do not write to the account.
+    #[error("the PostgreSQL store holds corrupt data: {what}; restore it from a backup")]
+    Corrupt {
+        /// What is wrong, and where.
+        what: String,
+    },
+    /// A value to be written has no JSON form that reads back as the same value; nothing was
+    /// written. Fix the code that built the value.
+    #[error("refused to store {what}")]
+    Unstorable {
+        /// Which value, and why.
+        what: String,
+    },
+    /// The database was migrated by a newer version of this crate.
+    #[error(
+        "the database has schema version {found}; this crate knows up to {known}: upgrade partnerkit-postgres"
+    )]
+    SchemaTooNew {
+        /// The newest migration recorded in the database.
+        found: i64,
+        /// The newest this crate knows.
+        known: i64,
+    },
+    /// A version does not fit PostgreSQL's `bigint`.
+    #[error("version {0} is too large for PostgreSQL")]
+    VersionOutOfRange(u64),
+}
+
+fn corrupt(what: String) -> Error {
+    Error::Corrupt { what }
+}
+
+/// The embedded migrations, in order: migration `n` is `MIGRATIONS[n - 1]`. `{schema}` is
+/// replaced by the store's (validated) schema name.
+const MIGRATIONS: [&str; 1] = [
+    // 1: accounts, the event log and snapshots.
+    "CREATE TABLE {schema}.accounts (
+        id      uuid PRIMARY KEY,
+        version bigint NOT NULL CHECK (version >= 0)
+    );
+    CREATE TABLE {schema}.events (
+        account_id uuid NOT NULL,
+        seq        bigint NOT NULL CHECK (seq > 0),
+        at         text NOT NULL,
+        actor      jsonb NOT NULL,
+        event      jsonb NOT NULL,
+        PRIMARY KEY (account_id, seq)
+    );
+    CREATE TABLE {schema}.snapshots (
+        account_id uuid PRIMARY KEY,
+        version    bigint NOT NULL CHECK (version > 0),
+        state      text NOT NULL
+    );",
+];
+
+/// The newest schema version this crate writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// An [`AsyncAccountStore`] over a pool of PostgreSQL connections. Cheap to clone (the pool
+/// is shared); share one per process.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+    schema: String,
+    sql: std::sync::Arc<Sql>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("schema", &self.schema)
+            .field("pool", &self.pool.status())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The statements, with the schema name filled in.
+#[derive(Debug)]
+struct Sql {
+    version: String,
+    version_for_update: String,
+    create_account: String,
+    update_version: String,
+    last_seq: String,
+    insert_events: String,
+    upsert_snapshot: String,
+    snapshot: String,
+    events_after: String,
+}
+
+impl Sql {
+    fn new(s: &str) -> Self {
+        Sql {
+            version: format!("SELECT version FROM {s}.accounts WHERE id = $1"),
+            version_for_update: format!("SELECT version FROM {s}.accounts WHERE id = $1 FOR UPDATE"),
+            create_account: format!(
+                "INSERT INTO {s}.accounts (id, version) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"
+            ),
+            update_version: format!("UPDATE {s}.accounts SET version = $2 WHERE id = $1"),
+            last_seq: format!("SELECT MAX(seq) FROM {s}.events WHERE account_id = $1"),
+            insert_events: format!(
+                "INSERT INTO {s}.events (account_id, seq, at, actor, event)
+                 SELECT $1, seq, at, actor::jsonb, event::jsonb
+                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS t(seq, at, actor, event)"
+            ),
+            upsert_snapshot: format!(
+                "INSERT INTO {s}.snapshots (account_id, version, state) VALUES ($1, $2, $3)
+                 ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, state = excluded.state"
+            ),
+            snapshot: format!("SELECT version, state FROM {s}.snapshots WHERE account_id = $1"),
+            events_after: format!(
+                "SELECT seq, at, actor::text, event::text FROM {s}.events
+                 WHERE account_id = $1 AND seq > $2 ORDER BY seq"
+            ),
+        }
+    }
+}
+
+fn valid_schema(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 63
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+impl PostgresStore {
+    /// The schema the tables live in unless [`with_schema`](Self::with_schema) says otherwise.
+    pub const DEFAULT_SCHEMA: &'static str = "partnerkit";
+
+    /// A store over a new pool for `url` (e.g. `postgres://user@host:5432/db`), without TLS.
+    /// Connects lazily: the first query opens the first connection. Call
+    /// [`migrate`](Self::migrate) before use. Must be called within a tokio runtime's context
+    /// only when the pool is used, not when it is built.
+    pub fn connect(url: &str) -> Result<Self, Error> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| Error::Config(e.to_string()))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            // An unreachable server is an error after 10 s, not a hang; a pool whose every
+            // connection is busy makes a caller wait up to 30 s.
+            .create_timeout(Some(std::time::Duration::from_secs(10)))
+            .wait_timeout(Some(std::time::Duration::from_secs(30)))
+            .build()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        Ok(Self::from_pool(pool))
+    }
+
+    /// A store over the host's own pool (with its TLS and size settings).
+    pub fn from_pool(pool: Pool) -> Self {
+        PostgresStore {
+            pool,
+            schema: Self::DEFAULT_SCHEMA.to_string(),
+            sql: std::sync::Arc::new(Sql::new(Self::DEFAULT_SCHEMA)),
+        }
+    }
+
+    /// This store with its tables in another PostgreSQL schema (created by
+    /// [`migrate`](Self::migrate) if missing): one database can hold several independent
+    /// stores, e.g. one per test run.
+    pub fn with_schema(mut self, schema: &str) -> Result<Self, Error> {
+        if !valid_schema(schema) {
+            return Err(Error::InvalidSchemaName {
+                name: schema.to_string(),
+            });
+        }
+        self.schema = schema.to_string();
+        self.sql = std::sync::Arc::new(Sql::new(schema));
+        Ok(self)
+    }
+
+    /// The schema the tables live in.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    /// The pool, e.g. to check its status.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Creates the schema and applies every embedded migration not yet applied, each in one
+    /// transaction with its record. Safe to call from several instances at once (an advisory
+    /// lock serialises them) and on every start (nothing to do is quick).
+    pub async fn migrate(&self) -> Result<(), Error> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // One lock per schema name, held until the transaction ends.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 7426))",
+            &[&format!("partnerkit-migrate:{}", self.schema)],
+        )
+        .await?;
+        let s = &self.schema;
+        tx.batch_execute(&format!(
+            "CREATE SCHEMA IF NOT EXISTS {s};
+             CREATE TABLE IF NOT EXISTS {s}.migrations (
+                 version    bigint PRIMARY KEY,
+                 applied_at timestamptz NOT NULL DEFAULT now()
+             );"
+        ))
+        .await?;
+        let found: Option<i64> = tx
+            .query_one(&format!("SELECT MAX(version) FROM {s}.migrations"), &[])
+            .await?
+            .get(0);
+        let found = found.unwrap_or(0);
+        if found > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (n, sql) in (1_i64..).zip(MIGRATIONS.iter()) {
+            if n > found {
+                tx.batch_execute(&sql.replace("{schema}", s)).await?;
+                tx.execute(
+                    &format!("INSERT INTO {s}.migrations (version) VALUES ($1)"),
+                    &[&n],
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Drops the store's schema with every table and row in it. For tests and teardown.
+    pub async fn drop_schema(&self) -> Result<(), Error> {
+        let client = self.pool.get().await?;
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema))
+            .await?;
+        Ok(())
+    }
+}
+
+/// Starts a consistent read: one snapshot of the database for every query in it.
+async fn read_tx(
+    client: &mut deadpool_postgres::Object,
+) -> Result<deadpool_postgres::Transaction<'_>, Error> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?)
+}
+
+fn to_i64(v: u64) -> Result<i64, Error> {
+    i64::try_from(v).map_err(|_| Error::VersionOutOfRange(v))
+}
+
+fn checked_version(v: i64, what: impl FnOnce() -> String) -> Result<u64, Error> {
+    u64::try_from(v).map_err(|_| corrupt(format!("{} is {v}, a negative version", what())))
+}
+
+async fn stored_version(
+    tx: &deadpool_postgres::Transaction<'_>,
+    sql: &str,
+    account: AccountId,
+) -> Result<Option<u64>, Error> {
+    let row = tx.query_opt(sql, &[&account.uuid()]).await?;
+    row.map(|r| {
+        checked_version(r.try_get(0)?, || {
+            format!("the stored version of account {account}")
+        })
+    })
+    .transpose()
+}
+
+async fn read_snapshot(
+    tx: &deadpool_postgres::Transaction<'_>,
+    sql: &Sql,
+    account: AccountId,
+    version: u64,
+) -> Result<Option<Snapshot>, Error> {
+    let Some(row) = tx.query_opt(&sql.snapshot, &[&account.uuid()]).await? else {
+        return Ok(None);
+    };
+    let at = checked_version(row.try_get(0)?, || {
+        format!("the snapshot version of account {account}")
+    })?;
+    if at > version {
+        return Err(corrupt(format!(
+            "account {account}: its snapshot is at v{at} but the account is at v{version}"
+        )));
+    }
+    let state: &str = row.try_get(1)?;
+    let state = serde_json::from_str(state).map_err(|e| {
+        corrupt(format!(
+            "account {account}: its snapshot at v{at} does not decode: {e}"
+        ))
+    })?;
+    Ok(Some(Snapshot {
+        state,
+        version: Version::new(at),
+    }))
+}
+
+async fn read_events(
+    tx: &deadpool_postgres::Transaction<'_>,
+    sql: &Sql,
+    account: AccountId,
+    after: u64,
+    version: u64,
+) -> Result<Vec<Recorded>, Error> {
+    let mut out = Vec::new();
+    if after >= version {
+        return Ok(out);
+    }
+    let rows = tx
+        .query(&sql.events_after, &[&account.uuid(), &to_i64(after)?])
+        .await?;
+    let mut next = after.saturating_add(1);
+    for row in rows {
+        let seq = checked_version(row.try_get(0)?, || {
+            format!("an event sequence number of account {account}")
+        })?;
+        if seq > version {
+            return Err(corrupt(format!(
+                "account {account}: event {seq} is stored but the account is at v{version}"
+            )));
+        }
+        if seq != next {
+            return Err(corrupt(format!(
+                "account {account}: event {next} is missing (the next stored is {seq})"
+            )));
+        }
+        let bad = |part: &str, e: serde_json::Error| {
+            corrupt(format!(
+                "account {account}: event {seq}'s {part} does not decode: {e}"
+            ))
+        };
+        let at: String = row.try_get(1)?;
+        let actor: &str = row.try_get(2)?;
+        let event: &str = row.try_get(3)?;
+        out.push(Recorded {
+            at: serde_json::from_value(serde_json::Value::String(at))
+                .map_err(|e| bad("time", e))?,
+            actor: serde_json::from_str(actor).map_err(|e| bad("actor", e))?,
+            event: serde_json::from_str(event).map_err(|e| bad("payload", e))?,
+        });
+        next = next.saturating_add(1);
+    }
+    if next <= version {
+        return Err(corrupt(format!(
+            "account {account}: event {next} is missing (the account is at v{version})"
+        )));
+    }
+    Ok(out)
+}
+
+/// Columns of the events to insert, each proven to read back.
+#[derive(Default)]
+struct Encoded {
+    seqs: Vec<i64>,
+    ats: Vec<String>,
+    actors: Vec<String>,
+    events: Vec<String>,
+}
+
+fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
+    let mut out = Encoded::default();
+    let mut seq = expected.get();
+    for (i, e) in events.iter().enumerate() {
+        let unstorable = |why: String| Error::Unstorable {
+            what: format!("event {} of this append: {why}", i + 1),
+        };
+        seq = seq.saturating_add(1);
+        let at = e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+        let actor = serde_json::to_string(&e.actor)
+            .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?;
+        let event = serde_json::to_string(&e.event)
+            .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?;
+        let back = Recorded {
+            at: serde_json::from_value(serde_json::Value::String(at.clone()))
+                .map_err(|err| unstorable(format!("its time would not read back: {err}")))?,
+            actor: serde_json::from_str(&actor)
+                .map_err(|err| unstorable(format!("its actor would not read back: {err}")))?,
+            event: serde_json::from_str(&event)
+                .map_err(|err| unstorable(format!("its JSON would not read back: {err}")))?,
+        };
+        if &back != e {
+            return Err(unstorable(
+                "its JSON reads back as a different event".into(),
+            ));
+        }
+        out.seqs.push(to_i64(seq)?);
+        out.ats.push(at);
+        out.actors.push(actor);
+        out.events.push(event);
+    }
+    Ok(out)
+}
+
+fn encode_state(state: &AccountState) -> Result<String, Error> {
+    let unstorable = |why: String| Error::Unstorable {
+        what: format!("the snapshot: {why}"),
+    };
+    let json = serde_json::to_string(state)
+        .map_err(|e| unstorable(format!("it has no JSON form: {e}")))?;
+    let back: AccountState = serde_json::from_str(&json)
+        .map_err(|e| unstorable(format!("its JSON would not read back: {e}")))?;
+    if &back != state {
+        return Err(unstorable(
+            "its JSON reads back as a different state".into(),
+        ));
+    }
+    Ok(json)
+}
+
+/// The outcome of the write transaction, before it is mapped to the trait's error.
+enum Written {
+    Done(Version),
+    Conflict(Version),
+}
+
+impl PostgresStore {
+    async fn write(
+        &self,
+        account: AccountId,
+        expected: Version,
+        encoded: &Encoded,
+        snapshot: Option<&str>,
+        new_version: Version,
+    ) -> Result<Written, Error> {
+        let sql = &self.sql;
+        let id = account.uuid();
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let actual = match stored_version(&tx, &sql.version_for_update, account).await? {
+            Some(v) => Version::new(v),
+            None if expected == Version::INITIAL && new_version != Version::INITIAL => {
+                // Create the row; if another writer created it meanwhile, this one lost.
+                let created = tx
+                    .execute(&sql.create_account, &[&id, &to_i64(new_version.get())?])
+                    .await?;
+                if created == 0 {
+                    let now = stored_version(&tx, &sql.version, account).await?;
+                    return Ok(Written::Conflict(Version::new(now.unwrap_or(0))));
+                }
+                Version::INITIAL
+            }
+            None => Version::INITIAL,
+        };
+        if actual != expected {
+            return Ok(Written::Conflict(actual));
+        }
+        if new_version == Version::INITIAL {
+            return Ok(Written::Done(new_version));
+        }
+        if expected != Version::INITIAL {
+            let last: Option<i64> = tx.query_one(&sql.last_seq, &[&id]).await?.try_get(0)?;
+            if last != Some(to_i64(expected.get())?) {
+                return Err(corrupt(format!(
+                    "account {account}: it is at {expected} but its last stored event is {}",
+                    last.map_or_else(|| "none".to_string(), |l| l.to_string())
+                )));
+            }
+            tx.execute(&sql.update_version, &[&id, &to_i64(new_version.get())?])
+                .await?;
+        }
+        if !encoded.seqs.is_empty() {
+            tx.execute(
+                &sql.insert_events,
+                &[
+                    &id,
+                    &encoded.seqs,
+                    &encoded.ats,
+                    &encoded.actors,
+                    &encoded.events,
+                ],
+            )
+            .await?;
+        }
+        if let Some(state) = snapshot {
+            tx.execute(
+                &sql.upsert_snapshot,
+                &[&id, &to_i64(new_version.get())?, &state],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Written::Done(new_version))
+    }
+}
+
+fn is_unique_violation(e: &Error) -> bool {
+    matches!(e, Error::Postgres(pg) if pg.code() == Some(&SqlState::UNIQUE_VIOLATION))
+}
+
+impl AsyncAccountStore for PostgresStore {
+    type Error = Error;
+
+    async fn load(&self, account: AccountId) -> Result<Option<Loaded>, Error> {
+        let sql = &self.sql;
+        let mut client = self.pool.get().await?;
+        let tx = read_tx(&mut client).await?;
+        let version = stored_version(&tx, &sql.version, account)
+            .await?
+            .unwrap_or(0);
+        if version == 0 {
+            return Ok(None);
+        }
+        let snapshot = read_snapshot(&tx, sql, account, version).await?;
+        let after = snapshot.as_ref().map_or(0, |s| s.version.get());
+        let events = read_events(&tx, sql, account, after, version).await?;
+        tx.commit().await?;
+        Ok(Some(Loaded { snapshot, events }))
+    }
+
+    async fn append(
+        &self,
+        account: AccountId,
+        expected: Version,
+        events: &[Recorded],
+        snapshot: Option<&AccountState>,
+    ) -> Result<Version, StoreError<Error>> {
+        let encoded = encode(events, expected).map_err(StoreError::Backend)?;
+        let snapshot = snapshot
+            .map(encode_state)
+            .transpose()
+            .map_err(StoreError::Backend)?;
+        let new_version = expected.after(u64::try_from(events.len()).unwrap_or(u64::MAX));
+        match self
+            .write(
+                account,
+                expected,
+                &encoded,
+                snapshot.as_deref(),
+                new_version,
+            )
+            .await
+        {
+            Ok(Written::Done(v)) => Ok(v),
+            Ok(Written::Conflict(actual)) => Err(StoreError::Conflict { expected, actual }),
+            Err(e) if is_unique_violation(&e) => {
+                // The unique (account, seq) key caught a concurrent writer.
+                let actual = self
+                    .version_now(account)
+                    .await
+                    .map_err(StoreError::Backend)?;
+                Err(StoreError::Conflict { expected, actual })
+            }
+            Err(e) => Err(StoreError::Backend(e)),
+        }
+    }
+
+    async fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {
+        let sql = &self.sql;
+        let mut client = self.pool.get().await?;
+        let tx = read_tx(&mut client).await?;
+        let version = stored_version(&tx, &sql.version, account)
+            .await?
+            .unwrap_or(0);
+        let events = read_events(&tx, sql, account, after.get(), version).await?;
+        tx.commit().await?;
+        Ok(events)
+    }
+
+    async fn version(&self, account: AccountId) -> Result<Version, Error> {
+        self.version_now(account).await
+    }
+}
+
+impl PostgresStore {
+    async fn version_now(&self, account: AccountId) -> Result<Version, Error> {
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(&self.sql.version).await?;
+        let row = client.query_opt(&stmt, &[&account.uuid()]).await?;
+        match row {
+            Some(r) => Ok(Version::new(checked_version(r.try_get(0)?, || {
+                format!("the stored version of account {account}")
+            })?)),
+            None => Ok(Version::INITIAL),
+        }
+    }
+}

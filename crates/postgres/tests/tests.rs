@@ -1,0 +1,508 @@
+//! The PostgreSQL store against a real server: the async conformance kit, refusals of
+//! damaged rows, migrations, several OS processes racing on one account, and writers killed
+//! mid-transaction.
+//!
+//! The server's URL comes from `PARTNERKIT_POSTGRES_URL`; without it every test prints one
+//! line saying it was not run and passes. With `PARTNERKIT_REQUIRE_POSTGRES=1` a missing
+//! variable or an unreachable server fails. Each test works in its own PostgreSQL schema,
+//! dropped at the end.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use partnerkit::core::{AccountId, Actor, DisplayName, Envelope, SellerId, Version};
+use partnerkit::identity::{AccountType, Event};
+use partnerkit::store::{AsyncAccountStore, Recorded, StoreError};
+use partnerkit::testing::asynchronous;
+use partnerkit::{AccountEvent, AccountState};
+use partnerkit_postgres::{Error, PostgresStore};
+
+const URL: &str = "PARTNERKIT_POSTGRES_URL";
+const REQUIRE: &str = "PARTNERKIT_REQUIRE_POSTGRES";
+/// Set in a child process: which role it plays (see [`child_process`]).
+const CHILD: &str = "PARTNERKIT_POSTGRES_CHILD";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The server's URL, or `None` (after printing why) when the tests should not run.
+fn url() -> Option<String> {
+    match std::env::var(URL) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var(REQUIRE).as_deref() != Ok("1"),
+                "{REQUIRE}=1 but {URL} is not set"
+            );
+            // Once per test binary, past the harness's output capture.
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                use std::io::Write;
+                writeln!(std::io::stderr(), "postgres tests not run: set {URL}").ok();
+            });
+            None
+        }
+    }
+}
+
+/// A schema name no other test or run uses.
+fn unique_schema(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "pk_{test}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000_000
+    )
+}
+
+/// A migrated store in a fresh schema; the server must answer.
+async fn store(url: &str, test: &str) -> PostgresStore {
+    let store = PostgresStore::connect(url)
+        .unwrap()
+        .with_schema(&unique_schema(test))
+        .unwrap();
+    store
+        .migrate()
+        .await
+        .unwrap_or_else(|e| panic!("the PostgreSQL server at {url} must answer: {e}"));
+    store
+}
+
+/// Runs `f` with a fresh store when the server is configured, dropping the schema after.
+fn with_store(test: &str, f: impl AsyncFnOnce(&PostgresStore, &str)) {
+    let Some(url) = url() else { return };
+    runtime().block_on(async {
+        let store = store(&url, test).await;
+        f(&store, &url).await;
+        store.drop_schema().await.unwrap();
+    });
+}
+
+fn account(n: u128) -> AccountId {
+    AccountId::from_uuid(partnerkit::core::uuid::Uuid::from_u128(n))
+}
+
+/// An event naming `writer` and `n`, so each is told apart in the history.
+fn event(writer: u32, n: u32) -> Recorded {
+    Envelope {
+        at: partnerkit::core::chrono::DateTime::from_timestamp(1_800_000_000, n * 1000 + 7)
+            .unwrap(),
+        actor: Actor::Marketplace,
+        event: AccountEvent::Identity(Event::AccountOpened {
+            account: account(u128::from(writer) + 1),
+            seller_id: SellerId::new(&(91_000_000 + n).to_string()).unwrap(),
+            account_type: AccountType::Company,
+            display_name: DisplayName::new(&format!("writer {writer} #{n}")).unwrap(),
+            owner: None,
+        }),
+    }
+}
+
+fn fold(events: &[Recorded]) -> AccountState {
+    AccountState::fold(events.iter().map(|e| &e.event))
+}
+
+async fn raw(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+}
+
+#[test]
+fn the_store_conforms() {
+    with_store("conforms", async |store, _| {
+        asynchronous::check_all(store).await;
+        asynchronous::check_concurrent_writers(store, 8, 10).await;
+        // Running migrations again does nothing and loses nothing.
+        store.migrate().await.unwrap();
+        asynchronous::check_append_then_load(store).await;
+    });
+}
+
+#[test]
+fn deleted_corrupt_and_negative_rows_are_refused() {
+    // rule: X-1 (the audit trail is never silently shortened)
+    with_store("damage", async |store, url| {
+        let raw = raw(url).await;
+        let s = store.schema().to_string();
+        asynchronous::check_gaps_are_refused(store, async |account, seq| {
+            let n = raw
+                .execute(
+                    &format!("DELETE FROM {s}.events WHERE account_id = $1 AND seq = $2"),
+                    &[&account.uuid(), &(seq as i64)],
+                )
+                .await
+                .unwrap();
+            assert_eq!(n, 1);
+        })
+        .await;
+        asynchronous::check_corrupt_events_are_refused(store, async |account, seq| {
+            let n = raw
+                .execute(
+                    &format!(
+                        "UPDATE {s}.events SET event = '{{\"domain\": \"nonsense\"}}' WHERE account_id = $1 AND seq = $2"
+                    ),
+                    &[&account.uuid(), &(seq as i64)],
+                )
+                .await
+                .unwrap();
+            assert_eq!(n, 1);
+        })
+        .await;
+
+        let id = account(77);
+        let events: Vec<Recorded> = (0..3).map(|n| event(0, n)).collect();
+        store
+            .append(id, Version::INITIAL, &events, None)
+            .await
+            .unwrap();
+        raw.execute(
+            &format!("DELETE FROM {s}.events WHERE account_id = $1 AND seq = 3"),
+            &[&id.uuid()],
+        )
+        .await
+        .unwrap();
+        let err = store
+            .append(id, Version::new(3), &events[..1], None)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("last stored event is 2"), "{err}");
+        let err = store.load(id).await.unwrap_err();
+        assert!(err.to_string().contains("event 3 is missing"), "{err}");
+
+        // A negative version cannot even be stored (a CHECK constraint), and is refused on reads.
+        let err = raw
+            .execute(
+                &format!("UPDATE {s}.accounts SET version = -5 WHERE id = $1"),
+                &[&id.uuid()],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some(&tokio_postgres::error::SqlState::CHECK_VIOLATION),
+            "{err}"
+        );
+    });
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_bad_schema_names_too() {
+    with_store("newer", async |store, url| {
+        let raw = raw(url).await;
+        raw.execute(
+            &format!(
+                "INSERT INTO {}.migrations (version) VALUES (99)",
+                store.schema()
+            ),
+            &[],
+        )
+        .await
+        .unwrap();
+        let err = store.migrate().await.unwrap_err();
+        assert!(
+            matches!(err, Error::SchemaTooNew { found: 99, .. }),
+            "{err}"
+        );
+    });
+    for bad in ["", "Public", "a-b", "x; DROP TABLE y", "1abc"] {
+        let err = PostgresStore::connect("postgres://nobody@127.0.0.1:1/none")
+            .unwrap()
+            .with_schema(bad)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidSchemaName { .. }),
+            "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
+fn concurrent_migrations_migrate_once() {
+    let Some(url) = url() else { return };
+    runtime().block_on(async {
+        let schema = unique_schema("migrations");
+        let stores: Vec<PostgresStore> = (0..4)
+            .map(|_| {
+                PostgresStore::connect(&url)
+                    .unwrap()
+                    .with_schema(&schema)
+                    .unwrap()
+            })
+            .collect();
+        let results = asynchronous::join_all(
+            stores
+                .iter()
+                .map(|s| {
+                    Box::pin(s.migrate())
+                        as std::pin::Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>
+                })
+                .collect(),
+        )
+        .await;
+        for r in results {
+            r.unwrap();
+        }
+        asynchronous::check_append_then_load(&stores[0]).await;
+        stores[0].drop_schema().await.unwrap();
+    });
+}
+
+/// How many events each child appends in the race.
+const PER_CHILD: u32 = 15;
+
+/// The entry point of child processes: does nothing in an ordinary run (the variable is
+/// unset); in a child it plays the role the parent named.
+#[test]
+fn child_process() {
+    let Ok(role) = std::env::var(CHILD) else {
+        return;
+    };
+    let url = std::env::var(URL).unwrap();
+    let schema = std::env::var("PARTNERKIT_POSTGRES_SCHEMA").unwrap();
+    let id: AccountId = std::env::var("PARTNERKIT_POSTGRES_ACCOUNT")
+        .unwrap()
+        .parse::<partnerkit::core::uuid::Uuid>()
+        .map(AccountId::from_uuid)
+        .unwrap();
+    let writer: u32 = std::env::var("PARTNERKIT_POSTGRES_WRITER")
+        .unwrap()
+        .parse()
+        .unwrap();
+    runtime().block_on(async {
+        let store = PostgresStore::connect(&url)
+            .unwrap()
+            .with_schema(&schema)
+            .unwrap();
+        match role.as_str() {
+            // Append PER_CHILD single events, each after a fresh load, retrying conflicts;
+            // print each committed version.
+            "race" => {
+                for n in 0..PER_CHILD {
+                    loop {
+                        let (mut state, version) = match store.load(id).await.unwrap() {
+                            Some(l) => l.fold(),
+                            None => (AccountState::default(), Version::INITIAL),
+                        };
+                        let e = event(writer, n);
+                        state.apply(&e.event);
+                        let snapshot = (version.get() % 4 == 3).then_some(&state);
+                        match store.append(id, version, &[e], snapshot).await {
+                            Ok(v) => {
+                                println!("committed {} {writer} {n}", v.get());
+                                break;
+                            }
+                            Err(StoreError::Conflict { .. }) => continue,
+                            Err(e) => panic!("append failed: {e}"),
+                        }
+                    }
+                }
+            }
+            // Append batches of 50 events with a snapshot, forever, until killed.
+            "batches" => {
+                let mut n = 0;
+                loop {
+                    let (mut state, version) = match store.load(id).await.unwrap() {
+                        Some(l) => l.fold(),
+                        None => (AccountState::default(), Version::INITIAL),
+                    };
+                    let batch: Vec<Recorded> = (0..50).map(|i| event(writer, n + i)).collect();
+                    for e in &batch {
+                        state.apply(&e.event);
+                    }
+                    match store.append(id, version, &batch, Some(&state)).await {
+                        Ok(v) => println!("committed {}", v.get()),
+                        Err(StoreError::Conflict { .. }) => {}
+                        Err(e) => panic!("append failed: {e}"),
+                    }
+                    n += 50;
+                }
+            }
+            other => panic!("unknown child role {other}"),
+        }
+    });
+}
+
+fn spawn_child(
+    role: &str,
+    url: &str,
+    schema: &str,
+    id: AccountId,
+    writer: u32,
+) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, role)
+        .env(URL, url)
+        .env("PARTNERKIT_POSTGRES_SCHEMA", schema)
+        .env("PARTNERKIT_POSTGRES_ACCOUNT", id.uuid().to_string())
+        .env("PARTNERKIT_POSTGRES_WRITER", writer.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn several_processes_race_on_one_account_and_nothing_is_lost() {
+    // rule: X-3 (optimistic concurrency: no update is lost)
+    with_store("processes", async |store, url| {
+        let id = account(4242);
+        const CHILDREN: u32 = 4;
+        let children: Vec<_> = (0..CHILDREN)
+            .map(|w| spawn_child("race", url, store.schema(), id, w))
+            .collect();
+        let mut committed: Vec<(u64, u32, u32)> = Vec::new();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "a child failed: {}", output.status);
+            let mut last = 0;
+            for line in String::from_utf8(output.stdout).unwrap().lines() {
+                // The harness prints "test child_process ... " before the first line.
+                let Some((_, rest)) = line.split_once("committed ") else {
+                    continue;
+                };
+                let parts: Vec<&str> = rest.split(' ').collect();
+                let v: u64 = parts[0].parse().unwrap();
+                assert!(v > last, "a child's versions strictly increase");
+                last = v;
+                committed.push((v, parts[1].parse().unwrap(), parts[2].parse().unwrap()));
+            }
+        }
+        let total = u64::from(CHILDREN * PER_CHILD);
+        committed.sort();
+        assert_eq!(
+            committed.iter().map(|c| c.0).collect::<Vec<_>>(),
+            (1..=total).collect::<Vec<_>>(),
+            "every version was committed once, by one process"
+        );
+        let history = store.events(id, Version::INITIAL).await.unwrap();
+        assert_eq!(history.len() as u64, total);
+        for (v, writer, n) in &committed {
+            assert_eq!(
+                history[*v as usize - 1],
+                event(*writer, *n),
+                "event {v} is the one its process committed"
+            );
+        }
+        let (state, version) = store.load(id).await.unwrap().unwrap().fold();
+        assert_eq!(version, Version::new(total));
+        assert_eq!(state, fold(&history), "state == fold(history)");
+    });
+}
+
+#[test]
+fn a_writer_killed_mid_transaction_stores_nothing_of_it() {
+    with_store("killed", async |store, url| {
+        let id = account(4343);
+        for round in 0..3 {
+            let mut child = spawn_child("batches", url, store.schema(), id, round);
+            // Wait until it has committed at least once, then kill it while it writes.
+            let stdout = child.stdout.take().unwrap();
+            let mut lines = BufReader::new(stdout).lines();
+            // (The harness prints "running 1 test" first.)
+            loop {
+                let line = lines.next().expect("the child commits a batch").unwrap();
+                if line.contains("committed ") {
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(150 + 70 * round as u64));
+            child.kill().unwrap();
+            child.wait().unwrap();
+            drop(lines);
+            // Let the server notice the dropped connection and roll back.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let version = store.version(id).await.unwrap();
+            assert_eq!(
+                version.get() % 50,
+                0,
+                "only whole batches are stored: {version}"
+            );
+            let history = store.events(id, Version::INITIAL).await.unwrap();
+            assert_eq!(history.len() as u64, version.get());
+            let loaded = store.load(id).await.unwrap().unwrap();
+            assert_eq!(
+                loaded.snapshot.as_ref().map(|s| s.version),
+                Some(version),
+                "the snapshot came with the last whole batch"
+            );
+            assert_eq!(loaded.fold().0, fold(&history));
+        }
+    });
+}
+
+#[test]
+fn a_connection_dropped_inside_an_open_transaction_stores_nothing() {
+    with_store("dropped", async |store, url| {
+        // Do by hand what append does, and lose the connection before COMMIT.
+        let id = account(4444);
+        let s = store.schema();
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        let task = tokio::spawn(connection);
+        client.batch_execute("BEGIN").await.unwrap();
+        client
+            .execute(
+                &format!("INSERT INTO {s}.accounts (id, version) VALUES ($1, 1)"),
+                &[&id.uuid()],
+            )
+            .await
+            .unwrap();
+        client
+            .execute(
+                &format!(
+                    "INSERT INTO {s}.events (account_id, seq, at, actor, event) VALUES ($1, 1, 'x', '{{}}', '{{}}')"
+                ),
+                &[&id.uuid()],
+            )
+            .await
+            .unwrap();
+        task.abort();
+        drop(client);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(store.version(id).await.unwrap(), Version::INITIAL);
+        assert!(store.load(id).await.unwrap().is_none());
+        // The account is free to be created.
+        assert_eq!(
+            store
+                .append(id, Version::INITIAL, &[event(0, 0)], None)
+                .await
+                .unwrap(),
+            Version::new(1)
+        );
+    });
+}
+
+#[test]
+fn an_unreachable_server_is_an_error_not_a_hang() {
+    let Some(_) = url() else { return };
+    runtime().block_on(async {
+        let store = PostgresStore::connect("postgres://postgres@127.0.0.1:1/test").unwrap();
+        let err = store.migrate().await.unwrap_err();
+        assert!(matches!(err, Error::Pool(_)), "{err}");
+    });
+}

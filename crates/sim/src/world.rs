@@ -1,0 +1,860 @@
+//! One simulated account: its fixture, the random steps, and the invariant checks.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use partnerkit::access::{AccessIndex, Grant, Permission, PermissionSet, Principal, Role};
+use partnerkit::agreements::{AgreementId, AgreementVersion};
+use partnerkit::core::SeededRandom;
+use partnerkit::core::uuid::Uuid;
+use partnerkit::core::{
+    AccountId, Actor, AppId, Context, CountryCode, Currency, DisplayName, EmailAddress, EntityId,
+    GroupId, KeyId, OwnerAccountId, PayoutAccountId, PersonName, SellerId, SequentialIds, TenantId,
+    Url, UserId,
+};
+use partnerkit::identity::{AccountType, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName};
+use partnerkit::{
+    AccountCommand as C, AccountEvent, AccountService, AccountState, Error, NewApp, NewUser,
+    OpenAccount, Password, PayoutMethodInput, TenantToAssociate,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::Report;
+use crate::rng::Rng;
+use crate::store::{Fault, FaultyStore};
+
+/// One simulated step: who sends which command, the fault armed for it, and how far the
+/// clock moves first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Step {
+    /// Hours the clock moves before the command.
+    pub hours: u32,
+    /// The actor.
+    pub actor: Actor,
+    /// The command.
+    pub command: C,
+    /// The store fault armed for it, if any.
+    pub fault: Option<Fault>,
+}
+
+/// Ids the generator picks from: everything ever created in the run, removed or not.
+#[derive(Debug, Default)]
+struct Pool {
+    tenants: Vec<(TenantId, String)>,
+    users: Vec<(TenantId, UserId)>,
+    groups: Vec<GroupId>,
+    apps: Vec<(TenantId, AppId)>,
+    keys: Vec<(AppId, KeyId)>,
+    payout_accounts: Vec<PayoutAccountId>,
+}
+
+/// What the checks compare before and after a step.
+struct Seen {
+    version: u64,
+    state_json: String,
+    effective: BTreeMap<Principal, PermissionSet>,
+    signin_managers: usize,
+    signin_users: usize,
+}
+
+/// A simulated account and everything the generator knows about it.
+pub struct World {
+    service: AccountService<FaultyStore>,
+    account: AccountId,
+    owner: OwnerAccountId,
+    ids: SequentialIds,
+    random: SeededRandom,
+    now: DateTime<Utc>,
+    rng: Rng,
+    next: u128,
+    pool: Pool,
+    secrets: Vec<String>,
+    ever_manager: bool,
+}
+
+impl std::fmt::Debug for World {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("World")
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+fn uuid<I: EntityId>(n: u128) -> I {
+    I::from_uuid(Uuid::from_u128(n))
+}
+
+impl World {
+    /// A fresh world for `seed`, with the fixture account set up.
+    ///
+    /// # Errors
+    /// A fixture command that the service refused (a bug in the fixture or the service).
+    pub fn new(seed: u64) -> Result<World, String> {
+        let mut world = World {
+            service: AccountService::new(FaultyStore::new()),
+            account: uuid(1),
+            owner: uuid(2),
+            ids: SequentialIds::starting_after(1 << 40),
+            random: SeededRandom::new(seed),
+            now: Utc
+                .with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
+                .single()
+                .ok_or("fixture date")?,
+            rng: Rng::new(seed),
+            next: 100,
+            pool: Pool::default(),
+            secrets: Vec::new(),
+            ever_manager: false,
+        };
+        world.fixture()?;
+        Ok(world)
+    }
+
+    fn fresh<I: EntityId>(&mut self) -> I {
+        self.next += 1;
+        uuid(self.next)
+    }
+
+    fn run(&mut self, actor: Actor, command: C) -> Result<(), String> {
+        let ctx = Context::new(self.now, actor, &self.ids).with_rng(&self.random);
+        match self.service.execute(self.account, &ctx, command.clone()) {
+            Ok(done) => {
+                if let Some(r) = done.revealed {
+                    self.secrets.push(r.secret.expose_secret().to_owned());
+                }
+                self.learn(&command);
+                Ok(())
+            }
+            Err(e) => Err(format!("{actor:?} {} refused: {e}", command.kind())),
+        }
+    }
+
+    fn person(&mut self, first: &str, tenant: usize, admin: bool) -> Result<DirectoryUser, String> {
+        let user: UserId = self.fresh();
+        let domain = self
+            .pool
+            .tenants
+            .get(tenant)
+            .map(|t| t.1.clone())
+            .unwrap_or_else(|| "contoso.com".to_owned());
+        Ok(DirectoryUser {
+            user,
+            name: PersonName::new(first, "Sim").map_err(|e| e.to_string())?,
+            username: EmailAddress::new(&format!("{}{}@{domain}", first.to_lowercase(), self.next))
+                .map_err(|e| e.to_string())?,
+            global_admin: admin,
+        })
+    }
+
+    fn fixture(&mut self) -> Result<(), String> {
+        let m = Actor::Marketplace;
+        let e = |e: partnerkit::core::Error| e.to_string();
+        self.run(
+            m,
+            C::OpenAccount(OpenAccount {
+                account: self.account,
+                seller_id: SellerId::new("91234567").map_err(e)?,
+                account_type: AccountType::Company,
+                display_name: DisplayName::new("Simulated Apps").map_err(e)?,
+                owner: Some(self.owner),
+                country: CountryCode::US,
+                currency: Currency::USD,
+            }),
+        )?;
+        let t1: TenantId = self.fresh();
+        let t2: TenantId = self.fresh();
+        self.pool.tenants.push((t1, "contoso.com".into()));
+        self.pool.tenants.push((t2, "fabrikam.com".into()));
+        let alice = self.person("Alice", 0, true)?;
+        let bob = self.person("Bob", 1, true)?;
+        let (a, b) = (alice.user, bob.user);
+        self.associate(m, t1, "Contoso", "contoso.com", alice, None)?;
+        let alice_actor = Actor::User {
+            tenant: t1,
+            user: a,
+        };
+        self.associate(
+            alice_actor,
+            t2,
+            "Fabrikam",
+            "fabrikam.com",
+            bob,
+            Some(Grant::Role(Role::Manager)),
+        )?;
+        self.pool.users.push((t1, a));
+        self.pool.users.push((t2, b));
+        for (name, grant) in [
+            ("Dev", Grant::Role(Role::Developer)),
+            (
+                "Cus",
+                Grant::custom([Permission::ManageGroups]).map_err(|e| e.to_string())?,
+            ),
+            ("Mgr", Grant::Role(Role::Manager)),
+        ] {
+            let user = self.person(name, 0, false)?;
+            self.run(
+                alice_actor,
+                C::AddUsers {
+                    tenant: t1,
+                    users: vec![user],
+                    grant,
+                },
+            )?;
+        }
+        let dev = self.pool.users.get(2).map(|u| u.1).into_iter().collect();
+        let g1: GroupId = self.fresh();
+        self.run(
+            alice_actor,
+            C::CreateGroup {
+                tenant: t1,
+                group: g1,
+                name: DisplayName::new("Developers").map_err(e)?,
+                members: dev,
+                grant: Some(Grant::Role(Role::Developer)),
+            },
+        )?;
+        let go: GroupId = self.fresh();
+        self.run(
+            Actor::OwnerAccount { owner: self.owner },
+            C::CreateGroup {
+                tenant: t1,
+                group: go,
+                name: DisplayName::new("Owners").map_err(e)?,
+                members: Vec::new(),
+                grant: Some(Grant::Role(Role::Owner)),
+            },
+        )?;
+        let app: AppId = self.fresh();
+        let n = self.next;
+        self.run(
+            alice_actor,
+            C::CreateApp(NewApp {
+                tenant: t1,
+                app,
+                name: DisplayName::new("Sim app").map_err(e)?,
+                reply_url: Url::new(&format!("https://app{n}.contoso.com/reply")).map_err(e)?,
+                app_id_uri: Url::new(&format!("https://contoso.com/app{n}")).map_err(e)?,
+                grant: Some(Grant::Role(Role::Developer)),
+            }),
+        )?;
+        let guest: UserId = self.fresh();
+        self.run(
+            alice_actor,
+            C::InviteGuests {
+                tenant: t1,
+                emails: "guest@outlook.com".into(),
+                guests: vec![guest],
+                grant: Grant::Role(Role::Manager),
+            },
+        )?;
+        self.ever_manager = true;
+        Ok(())
+    }
+
+    fn associate(
+        &mut self,
+        actor: Actor,
+        tenant: TenantId,
+        org: &str,
+        domain: &str,
+        first: DirectoryUser,
+        grant: Option<Grant>,
+    ) -> Result<(), String> {
+        let e = |e: partnerkit::core::Error| e.to_string();
+        let domain = DomainName::new(domain).map_err(|e| e.to_string())?;
+        self.run(
+            actor,
+            C::BeginTenantAssociation(TenantToAssociate {
+                tenant,
+                organization: DisplayName::new(org).map_err(e)?,
+                domain,
+                synced_from_on_premises: false,
+                first_user: Some(first),
+            }),
+        )?;
+        self.run(actor, C::ConfirmTenantAssociation { tenant, grant })
+    }
+
+    /// Remembers the ids an accepted command created.
+    fn learn(&mut self, command: &C) {
+        match command {
+            C::AddUsers { tenant, users, .. } => {
+                self.pool
+                    .users
+                    .extend(users.iter().map(|u| (*tenant, u.user)));
+            }
+            C::CreateUser(u) => self.pool.users.push((u.tenant, u.user)),
+            C::InviteGuests { tenant, guests, .. } => {
+                self.pool.users.extend(guests.iter().map(|g| (*tenant, *g)));
+            }
+            C::AddGroups { groups, .. } => {
+                self.pool.groups.extend(groups.iter().map(|g| g.group));
+            }
+            C::CreateGroup { group, .. } => self.pool.groups.push(*group),
+            C::AddApps { tenant, apps, .. } => {
+                self.pool.apps.extend(apps.iter().map(|a| (*tenant, a.app)));
+            }
+            C::CreateApp(a) => self.pool.apps.push((a.tenant, a.app)),
+            C::AddAppKey { app, key, .. } => self.pool.keys.push((*app, *key)),
+            C::SetPayoutAccount { payout_account, .. } => {
+                self.pool.payout_accounts.push(*payout_account);
+            }
+            C::ResetOwnPassword { password } => {
+                self.secrets.push(password.0.expose_secret().to_owned());
+            }
+            _ => {}
+        }
+    }
+
+    // ------------------------------------------------------------------ generating
+
+    fn any_tenant(&mut self) -> TenantId {
+        if self.rng.chance(5) {
+            return self.fresh();
+        }
+        let t = self.rng.pick(&self.pool.tenants).map(|t| t.0);
+        t.unwrap_or_else(|| uuid(9))
+    }
+
+    fn any_user(&mut self) -> UserId {
+        if self.rng.chance(5) {
+            return self.fresh();
+        }
+        let u = self.rng.pick(&self.pool.users).map(|u| u.1);
+        u.unwrap_or_else(|| uuid(9))
+    }
+
+    fn any_group(&mut self) -> GroupId {
+        if self.rng.chance(5) {
+            return self.fresh();
+        }
+        let g = self.rng.pick(&self.pool.groups).copied();
+        g.unwrap_or_else(|| uuid(9))
+    }
+
+    fn any_app(&mut self) -> AppId {
+        if self.rng.chance(5) {
+            return self.fresh();
+        }
+        let a = self.rng.pick(&self.pool.apps).map(|a| a.1);
+        a.unwrap_or_else(|| uuid(9))
+    }
+
+    fn any_principal(&mut self) -> Principal {
+        match self.rng.below(10) {
+            0..=5 => Principal::User(self.any_user()),
+            6..=7 => Principal::Group(self.any_group()),
+            8 => Principal::App(self.any_app()),
+            _ => Principal::OwnerAccount(self.owner),
+        }
+    }
+
+    fn any_grant(&mut self) -> Grant {
+        let custom = |ps: &[Permission]| {
+            Grant::custom(ps.iter().copied()).unwrap_or(Grant::Role(Role::Developer))
+        };
+        match self.rng.below(8) {
+            0 => Grant::Role(Role::Owner),
+            1 | 2 => Grant::Role(Role::Manager),
+            3 | 4 => Grant::Role(Role::Developer),
+            5 => custom(&[Permission::ManageGroups]),
+            6 => custom(&[Permission::ManageUsers, Permission::ManageContactInfo]),
+            _ => custom(&[Permission::ViewReports]),
+        }
+    }
+
+    fn any_actor(&mut self) -> Actor {
+        match self.rng.below(20) {
+            0 => Actor::Marketplace,
+            1..=3 => Actor::OwnerAccount { owner: self.owner },
+            4 => Actor::OwnerAccount {
+                owner: self.fresh(),
+            },
+            5..=15 => {
+                let (tenant, user) = self
+                    .rng
+                    .pick(&self.pool.users)
+                    .copied()
+                    .unwrap_or((uuid(9), uuid(9)));
+                // Now and then a user claims another tenant than their own.
+                let tenant = if self.rng.chance(10) {
+                    self.any_tenant()
+                } else {
+                    tenant
+                };
+                Actor::User { tenant, user }
+            }
+            16..=17 => {
+                let (tenant, app) = self
+                    .rng
+                    .pick(&self.pool.apps)
+                    .copied()
+                    .unwrap_or((uuid(9), uuid(9)));
+                Actor::App { tenant, app }
+            }
+            _ => Actor::User {
+                tenant: self.any_tenant(),
+                user: self.fresh(),
+            },
+        }
+    }
+
+    fn name(&mut self, what: &str) -> DisplayName {
+        let n = self.next;
+        DisplayName::new(&format!("{what} {n}"))
+            .unwrap_or_else(|_| DisplayName::new("Sim").unwrap_or_else(|_| unreachable!()))
+    }
+
+    /// The next random step.
+    pub fn next_step(&mut self) -> Step {
+        let actor = self.any_actor();
+        let command = self.any_command();
+        let fault = match self.rng.below(100) {
+            0..=2 => Some(Fault::Conflict),
+            3..=4 => Some(Fault::AppendFails),
+            5 => Some(Fault::VersionFails),
+            _ => None,
+        };
+        let hours = self.rng.below(72) as u32;
+        Step {
+            hours,
+            actor,
+            command,
+            fault,
+        }
+    }
+
+    fn any_command(&mut self) -> C {
+        let tenant_index = self.rng.below(self.pool.tenants.len().max(1));
+        let tenant = self
+            .pool
+            .tenants
+            .get(tenant_index)
+            .map(|t| t.0)
+            .unwrap_or_else(|| uuid(9));
+        match self.rng.below(26) {
+            0 => C::ChangeDisplayName {
+                display_name: self.name("Publisher"),
+            },
+            1 => {
+                let user = self.any_user();
+                C::RenameUser {
+                    user,
+                    name: PersonName::new("Renamed", "Sim")
+                        .unwrap_or_else(|_| unreachable!("a plain name")),
+                }
+            }
+            2 | 3 => {
+                let mut users = Vec::new();
+                for _ in 0..=self.rng.below(2) {
+                    let admin = self.rng.chance(30);
+                    users.extend(self.person("Added", tenant_index, admin).ok());
+                }
+                let grant = self.any_grant();
+                C::AddUsers {
+                    tenant,
+                    users,
+                    grant,
+                }
+            }
+            4 | 5 => {
+                let mut groups = Vec::new();
+                if self.rng.chance(60) {
+                    groups.push(self.any_group());
+                }
+                let grant = self.rng.chance(50).then(|| self.any_grant());
+                let user: UserId = self.fresh();
+                let domain = self
+                    .pool
+                    .tenants
+                    .get(tenant_index)
+                    .map(|t| t.1.clone())
+                    .unwrap_or_default();
+                C::CreateUser(NewUser {
+                    tenant,
+                    user,
+                    name: PersonName::new("Created", "Sim")
+                        .unwrap_or_else(|_| unreachable!("a plain name")),
+                    username: EmailAddress::new(&format!("created{}@{domain}", self.next))
+                        .unwrap_or_else(|_| {
+                            EmailAddress::new("x@contoso.com").unwrap_or_else(|_| unreachable!())
+                        }),
+                    global_admin: false,
+                    reset_email: None,
+                    groups,
+                    grant,
+                })
+            }
+            6 | 7 => {
+                let group = self.any_group();
+                let mut add = Vec::new();
+                let mut remove = Vec::new();
+                for _ in 0..=self.rng.below(2) {
+                    if self.rng.chance(65) {
+                        add.push(self.any_user());
+                    } else {
+                        remove.push(self.any_user());
+                    }
+                }
+                C::ChangeGroupMembers { group, add, remove }
+            }
+            8 => {
+                let group: GroupId = self.fresh();
+                let members = (0..self.rng.below(3)).map(|_| self.any_user()).collect();
+                let grant = self.rng.chance(70).then(|| self.any_grant());
+                C::CreateGroup {
+                    tenant,
+                    group,
+                    name: self.name("Group"),
+                    members,
+                    grant,
+                }
+            }
+            9 => {
+                let group: GroupId = self.fresh();
+                let members = (0..self.rng.below(3)).map(|_| self.any_user()).collect();
+                let grant = self.any_grant();
+                C::AddGroups {
+                    tenant,
+                    groups: vec![DirectoryGroup {
+                        group,
+                        name: self.name("Directory group"),
+                        members,
+                    }],
+                    grant,
+                }
+            }
+            10 => {
+                let principals = (0..=self.rng.below(2))
+                    .map(|_| self.any_principal())
+                    .collect();
+                let grant = self.any_grant();
+                C::Grant { principals, grant }
+            }
+            11 => {
+                let principal = self.any_principal();
+                let grant = self.any_grant();
+                C::Revoke { principal, grant }
+            }
+            12 => {
+                let principal = self.any_principal();
+                let grants = (0..self.rng.below(3)).map(|_| self.any_grant()).collect();
+                C::SetGrants { principal, grants }
+            }
+            13 => {
+                let user = self.any_user();
+                C::RemoveUser {
+                    user,
+                    confirmed: self.rng.chance(90),
+                }
+            }
+            14 => {
+                let group = self.any_group();
+                C::RemoveGroup {
+                    group,
+                    confirmed: true,
+                }
+            }
+            15 => {
+                let tenant = self.any_tenant();
+                C::RemoveTenant {
+                    tenant,
+                    confirmed: self.rng.chance(90),
+                }
+            }
+            16 => {
+                let guests = vec![self.fresh(), self.fresh()];
+                let n = self.next;
+                let emails = if self.rng.chance(10) {
+                    "not an email".to_owned()
+                } else {
+                    format!("g{n}@outlook.com; h{n}@example.org")
+                };
+                let grant = self.any_grant();
+                C::InviteGuests {
+                    tenant,
+                    emails,
+                    guests,
+                    grant,
+                }
+            }
+            17 => {
+                let user = self.any_user();
+                C::AcceptInvitation { user }
+            }
+            18 => {
+                let user = self.any_user();
+                C::ResetPassword { user }
+            }
+            19 => {
+                let n = self.rng.next_u64();
+                C::ResetOwnPassword {
+                    password: Password::new(format!("Chosen-{n:x}-pw")),
+                }
+            }
+            20 => {
+                let app = self.any_app();
+                let key: KeyId = self.fresh();
+                let days = 1 + self.rng.below(800) as i64;
+                C::AddAppKey {
+                    app,
+                    key,
+                    expires_at: self.now + Duration::days(days),
+                }
+            }
+            21 => {
+                let app: AppId = self.fresh();
+                let n = self.next;
+                let url = |s: String| Url::new(&s).unwrap_or_else(|_| unreachable!("a valid url"));
+                if self.rng.chance(50) {
+                    let grant = self.rng.chance(60).then(|| self.any_grant());
+                    C::CreateApp(NewApp {
+                        tenant,
+                        app,
+                        name: self.name("App"),
+                        reply_url: url(format!("https://r{n}.example.com/")),
+                        app_id_uri: url(format!("https://example.com/app{n}")),
+                        grant,
+                    })
+                } else {
+                    let grant = self.any_grant();
+                    C::AddApps {
+                        tenant,
+                        apps: vec![DirectoryApp {
+                            app,
+                            name: self.name("Directory app"),
+                            reply_url: None,
+                            app_id_uri: None,
+                        }],
+                        grant,
+                    }
+                }
+            }
+            22 => C::SetPayoutHold {
+                on: self.rng.chance(50),
+            },
+            23 => {
+                let payout_account: PayoutAccountId = self.fresh();
+                let n = self.next;
+                C::SetPayoutAccount {
+                    payout_account,
+                    method: PayoutMethodInput::PayPal {
+                        email: EmailAddress::new(&format!("pay{n}@contoso.com"))
+                            .unwrap_or_else(|_| unreachable!("a valid address")),
+                    },
+                }
+            }
+            24 => C::AssociateOwnerAccount {
+                owner: if self.rng.chance(50) {
+                    self.owner
+                } else {
+                    self.fresh()
+                },
+            },
+            _ => C::AcceptAgreement {
+                agreement: AgreementId::new("marketplace-publisher-agreement")
+                    .unwrap_or_else(|_| unreachable!("a valid id")),
+                version: AgreementVersion::new("2027-01")
+                    .unwrap_or_else(|_| unreachable!("a valid version")),
+            },
+        }
+    }
+
+    // ------------------------------------------------------------------ checking
+
+    fn seen(&self) -> Result<Seen, String> {
+        let store = self.service.store().inner();
+        let history = partnerkit::store::AccountStore::events(
+            store,
+            self.account,
+            partnerkit::core::Version::INITIAL,
+        )
+        .map_err(|e| format!("history unreadable: {e}"))?;
+        // state == fold(history), each event read back through JSON.
+        let mut folded = AccountState::default();
+        for recorded in &history {
+            let json = serde_json::to_string(&recorded.event).map_err(|e| e.to_string())?;
+            let back: AccountEvent = serde_json::from_str(&json)
+                .map_err(|e| format!("event does not read back ({e}): {json}"))?;
+            folded.apply(&back);
+        }
+        let cached = self
+            .service
+            .state(self.account)
+            .map_err(|e| format!("state unreadable: {e}"))?
+            .unwrap_or_default();
+        if cached != folded {
+            return Err("the service's state differs from fold(history)".into());
+        }
+        let state_json = serde_json::to_string(&folded).map_err(|e| e.to_string())?;
+        let back: AccountState = serde_json::from_str(&state_json)
+            .map_err(|e| format!("state does not read back: {e}"))?;
+        if back != folded {
+            return Err("the state changes when read back through JSON".into());
+        }
+        let index = AccessIndex::build(&folded.access);
+        let mut effective = BTreeMap::new();
+        let mut signin_managers = 0;
+        let mut signin_users = 0;
+        let manager = Role::Manager.permissions();
+        for (user, entry) in folded.access.users() {
+            let p = Principal::User(*user);
+            let held = index.effective(p);
+            effective.insert(p, held);
+            let actor = Actor::User {
+                tenant: entry.tenant(),
+                user: *user,
+            };
+            if folded.identity.can_sign_in(&actor) {
+                signin_users += 1;
+                if manager.is_subset(held) {
+                    signin_managers += 1;
+                }
+            }
+        }
+        for group in folded.access.groups().keys() {
+            let p = Principal::Group(*group);
+            effective.insert(p, index.effective(p));
+        }
+        for app in folded.access.apps().keys() {
+            let p = Principal::App(*app);
+            effective.insert(p, index.effective(p));
+        }
+        Ok(Seen {
+            version: history.len() as u64,
+            state_json,
+            effective,
+            signin_managers,
+            signin_users,
+        })
+    }
+
+    /// Applies `step` and checks every invariant.
+    ///
+    /// # Errors
+    /// What broke.
+    pub fn apply_and_check(&mut self, step: &Step, report: &mut Report) -> Result<(), String> {
+        let before = self.seen()?;
+        self.now += Duration::hours(i64::from(step.hours));
+        self.service.store().arm(step.fault);
+        let ctx_now = self.now;
+        let outcome = {
+            let ctx = Context::new(ctx_now, step.actor, &self.ids).with_rng(&self.random);
+            let service = &self.service;
+            let account = self.account;
+            let command = step.command.clone();
+            catch_unwind(AssertUnwindSafe(|| service.execute(account, &ctx, command)))
+                .map_err(|_| format!("panic on {}", step.command.kind()))?
+        };
+        self.service.store().arm(None);
+        report.checks += 6;
+        let after = self.seen()?;
+        match outcome {
+            Err(e) => {
+                match e {
+                    Error::Denied(_) => report.denied += 1,
+                    Error::Domain(_) => report.refused += 1,
+                    _ => report.faults += 1,
+                }
+                if after.version != before.version || after.state_json != before.state_json {
+                    return Err(format!(
+                        "a refused {} ({}) changed the account",
+                        step.command.kind(),
+                        e.code()
+                    ));
+                }
+            }
+            Ok(done) => {
+                report.accepted += 1;
+                if let Some(r) = &done.revealed {
+                    self.secrets.push(r.secret.expose_secret().to_owned());
+                }
+                self.learn(&step.command);
+                self.check_escalation(step, &before, &after)?;
+            }
+        }
+        if before.signin_managers > 0 {
+            self.ever_manager = true;
+        }
+        if self.ever_manager && after.signin_managers == 0 && after.signin_users > 0 {
+            return Err(format!(
+                "no user who can sign in holds Manager any more after {} by {:?} (rule USR-7)",
+                step.command.kind(),
+                step.actor
+            ));
+        }
+        if report.checks % 60 == 0 {
+            self.check_secrets(report)?;
+        }
+        Ok(())
+    }
+
+    fn check_escalation(&self, step: &Step, before: &Seen, after: &Seen) -> Result<(), String> {
+        let held = match step.actor {
+            Actor::OwnerAccount { .. } => PermissionSet::ALL,
+            Actor::Marketplace => Role::Manager.permissions(),
+            actor => Principal::from_actor(&actor)
+                .and_then(|p| before.effective.get(&p).copied())
+                .unwrap_or_default(),
+        };
+        for (principal, now) in &after.effective {
+            let was = before.effective.get(principal).copied().unwrap_or_default();
+            let gained = now.difference(was);
+            if !gained.is_subset(held) {
+                return Err(format!(
+                    "{principal:?} gained {} through {} by {:?}, who held {} (rules ROL-7, ROL-8)",
+                    gained.difference(held),
+                    step.command.kind(),
+                    step.actor,
+                    held
+                ));
+            }
+            if !now.intersection(PermissionSet::OWNER_ONLY).is_empty() {
+                return Err(format!(
+                    "{principal:?} holds owner-only permissions {} (rule ROL-7)",
+                    now.intersection(PermissionSet::OWNER_ONLY)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that no secret seen so far appears in the state's `Debug` or JSON or in the
+    /// stored history (rule X-4).
+    ///
+    /// # Errors
+    /// Where a secret was found.
+    pub fn check_secrets(&self, report: &mut Report) -> Result<(), String> {
+        report.checks += 1;
+        let state = self
+            .service
+            .state(self.account)
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default();
+        let history = self
+            .service
+            .history(self.account)
+            .map_err(|e| e.to_string())?;
+        let places = [
+            ("state Debug", format!("{state:?}")),
+            (
+                "state JSON",
+                serde_json::to_string(&state).map_err(|e| e.to_string())?,
+            ),
+            (
+                "stored history",
+                serde_json::to_string(&history).map_err(|e| e.to_string())?,
+            ),
+            ("history Debug", format!("{history:?}")),
+        ];
+        for secret in &self.secrets {
+            for (place, text) in &places {
+                if text.contains(secret.as_str()) {
+                    return Err(format!("a secret appears in the {place} (rule X-4)"));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,88 @@
+//! A production clock and id source: the system clock and random UUIDs, implementing
+//! `partnerkit_core::Clock` and `IdSource`. partnerkit's crates never read a clock or draw
+//! randomness themselves (rule X-5); the host supplies both, as here.
+//!
+//! The library builds chrono without its `clock` feature and uuid without `v4`/`v7`. A host
+//! turns them on in its own manifest; this example crate does it in its `production` feature:
+//!
+//! ```toml
+//! chrono = { version = "0.4", default-features = false, features = ["clock"] }
+//! uuid = { version = "1", default-features = false, features = ["v4", "v7"] }
+//! ```
+//!
+//! Run with `cargo run --example production_clock --features production`.
+
+use std::error::Error;
+
+use partnerkit_core::chrono::{DateTime, Utc};
+use partnerkit_core::uuid::Uuid;
+use partnerkit_core::{AccountId, Actor, Clock, Context, IdSource, UserId};
+
+/// The system clock, in UTC.
+#[derive(Debug, Clone, Copy, Default)]
+struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Fresh ids from the operating system's random generator.
+///
+/// Not time-ordered: UUID v4 (122 random bits). Time-ordered: UUID v7, a millisecond
+/// timestamp then random bits, so ids made later sort later, which keeps database
+/// indexes on ids compact. Ids are identifiers, not secrets: never use one as a password.
+#[derive(Debug, Clone, Copy)]
+struct RandomIds {
+    time_ordered: bool,
+}
+
+impl IdSource for RandomIds {
+    fn next_uuid(&self) -> Uuid {
+        if self.time_ordered {
+            Uuid::now_v7()
+        } else {
+            Uuid::new_v4()
+        }
+    }
+
+    /// Unpredictable bytes always come from v4 UUIDs: a v7 UUID's timestamp is guessable.
+    fn fill_bytes(&self, buf: &mut [u8]) {
+        for chunk in buf.chunks_mut(16) {
+            for (dst, src) in chunk.iter_mut().zip(Uuid::new_v4().into_bytes()) {
+                *dst = src;
+            }
+        }
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let clock = SystemClock;
+    let ids = RandomIds { time_ordered: true };
+
+    // One context per command: the time is read once, so every event of the command carries
+    // the same instant.
+    let ctx = Context::at_clock(&clock, Actor::Marketplace, &ids);
+    let account: AccountId = ctx.new_id();
+    let users: Vec<UserId> = (0..3).map(|_| ctx.new_id()).collect();
+    println!("at {} the marketplace opens account {account}", ctx.now());
+    for user in &users {
+        println!("  user {user}");
+    }
+    // v7 ids made later sort later.
+    let mut sorted = users.clone();
+    sorted.sort();
+    println!("  in creation order when sorted: {}", sorted == users);
+
+    // v4 ids carry no time at all.
+    let random = RandomIds {
+        time_ordered: false,
+    };
+    let a: AccountId = Context::at_clock(&clock, Actor::Marketplace, &random).new_id();
+    println!(
+        "a v4 account id: {a} (version {})",
+        a.uuid().get_version_num()
+    );
+    Ok(())
+}
