@@ -184,10 +184,9 @@ impl PayoutProfile {
     /// of cycles after `last` are left out: they are not on any of these statements yet.
     /// Entries are assigned in one pass over `entries`, whatever the number of months, and may
     /// come in any order. Withholding must already be joined in
-    /// ([`LedgerEntry::with_withheld`](crate::LedgerEntry::with_withheld)). Entries in another
-    /// currency than the payout currency are converted at `rates` for the month they were
-    /// earned ([`LedgerEntry::convert`], rule PAY-10), and thresholds the policy has only in
-    /// another currency are converted too ([`PayoutProfile::cycle_terms_with`]).
+    /// ([`LedgerEntry::with_withheld`](crate::LedgerEntry::with_withheld)). Entries must be
+    /// paid in the payout currency (in it, or converted to it with [`LedgerEntry::convert`]);
+    /// [`statements_converted`](PayoutProfile::statements_converted) converts them itself.
     ///
     /// An empty range (`first > last`) gives no statement.
     ///
@@ -206,7 +205,7 @@ impl PayoutProfile {
     /// #         account: partnerkit_core::AccountId::from_uuid(uuid::Uuid::from_u128(1)),
     /// #         country: CountryCode::US, currency: Currency::USD } },
     /// # ]);
-    /// let s = profile.statements(&policy, &partnerkit_payouts::FixedRates::new(), &entries, "2027-02".parse()?, "2027-03".parse()?, CarryOver::zero(Currency::USD))?;
+    /// let s = profile.statements(&policy, &entries, "2027-02".parse()?, "2027-03".parse()?, CarryOver::zero(Currency::USD))?;
     /// assert_eq!(s.len(), 2);
     /// assert_eq!(s[0].earned.to_string(), "10.00 USD"); // January's sale, on February's statement
     /// assert_eq!(s[1].earned.to_string(), "20.00 USD"); // March's sale waits for April
@@ -216,7 +215,43 @@ impl PayoutProfile {
     pub fn statements<I>(
         &self,
         policy: &PayoutPolicy,
+        entries: I,
+        first: PayoutMonth,
+        last: PayoutMonth,
+        carried_in: CarryOver,
+    ) -> Result<Vec<Statement>, Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<LedgerEntry>,
+    {
+        self.run_statements(policy, None, entries, first, last, carried_in)
+    }
+
+    /// [`statements`](PayoutProfile::statements) for sales in any currency (rule PAY-10):
+    /// entries in another currency than the payout currency are converted at `rates` for the
+    /// month they were earned ([`LedgerEntry::convert`]), each statement line once, and a
+    /// threshold the policy has only in another currency is converted too
+    /// ([`PayoutProfile::cycle_terms_with`]). [`Error::NoExchangeRate`] if a rate is missing.
+    pub fn statements_converted<I>(
+        &self,
+        policy: &PayoutPolicy,
         rates: &dyn ExchangeRates,
+        entries: I,
+        first: PayoutMonth,
+        last: PayoutMonth,
+        carried_in: CarryOver,
+    ) -> Result<Vec<Statement>, Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<LedgerEntry>,
+    {
+        self.run_statements(policy, Some(rates), entries, first, last, carried_in)
+    }
+
+    fn run_statements<I>(
+        &self,
+        policy: &PayoutPolicy,
+        rates: Option<&dyn ExchangeRates>,
         entries: I,
         first: PayoutMonth,
         last: PayoutMonth,
@@ -250,10 +285,11 @@ impl PayoutProfile {
             }
             let slot = usize::try_from(first.months_until(cycle)).unwrap_or(0);
             if let Some(fold) = folds.get_mut(slot) {
-                if entry.payout_currency() == currency && entry.conversion().is_none() {
-                    fold.add(entry)?;
-                } else {
-                    fold.add(&entry.clone().convert(currency, rates)?)?;
+                match rates {
+                    Some(rates) if entry.payout_currency() != currency => {
+                        fold.add(&entry.clone().convert(currency, rates)?)?;
+                    }
+                    _ => fold.add(entry)?,
                 }
             }
         }
@@ -264,7 +300,7 @@ impl PayoutProfile {
             if i > 0 {
                 month = month.next()?;
             }
-            let statement = fold.finish(&self.cycle_terms_with(month, policy, rates)?, &carry)?;
+            let statement = fold.finish(&self.terms(month, policy, rates)?, &carry)?;
             carry = statement.carried_out.clone();
             out.push(statement);
         }

@@ -74,7 +74,7 @@ fn a_swedish_seller_is_paid_in_sek_for_sales_in_any_currency() {
     ));
     // …but gets statements: the threshold is 50 USD at March's USD→SEK rate.
     let s = profile
-        .statements(
+        .statements_converted(
             &policy,
             &rates,
             &entries,

@@ -339,7 +339,7 @@ proptest! {
         let first = base.plus(first).unwrap();
         let last = first.plus(len).unwrap();
         let profile = Payouts::fold(&verified());
-        let one_pass = profile.statements(&policy, &partnerkit_payouts::FixedRates::new(), &entries, first, last, zero()).unwrap();
+        let one_pass = profile.statements(&policy, &entries, first, last, zero()).unwrap();
         prop_assert_eq!(one_pass.len(), usize::try_from(len + 1).unwrap());
         prop_assert_eq!(
             &one_pass,
@@ -350,9 +350,9 @@ proptest! {
         }
         // Owned entries and an empty range work too.
         prop_assert_eq!(
-            profile.statements(&policy, &partnerkit_payouts::FixedRates::new(), entries.clone(), first, last, zero()).unwrap(),
+            profile.statements(&policy, entries.clone(), first, last, zero()).unwrap(),
             one_pass
         );
-        prop_assert!(profile.statements(&policy, &partnerkit_payouts::FixedRates::new(), &entries, last.next().unwrap(), first, zero()).unwrap().is_empty());
+        prop_assert!(profile.statements(&policy, &entries, last.next().unwrap(), first, zero()).unwrap().is_empty());
     }
 }

@@ -486,14 +486,7 @@ fn the_cycle_of_an_entry_is_the_month_after_it_was_earned() {
     ));
     // …and a statement run simply leaves it out.
     let s = Payouts::fold(&verified())
-        .statements(
-            &policy,
-            &partnerkit_payouts::FixedRates::new(),
-            [&late],
-            month("9999-11"),
-            month("9999-12"),
-            zero(),
-        )
+        .statements(&policy, [&late], month("9999-11"), month("9999-12"), zero())
         .unwrap();
     assert!(s.iter().all(|s| s.earned.is_zero()));
 }
