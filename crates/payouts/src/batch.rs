@@ -62,13 +62,21 @@ impl LedgerBatch {
         LedgerBatch::with_capacity(month, currency, 0, 0)
     }
 
-    /// An empty batch with room for `entries` entries and `accounts` accounts.
+    /// The most entries or accounts [`with_capacity`](LedgerBatch::with_capacity) reserves
+    /// room for up front; a batch still grows past it as entries are pushed.
+    pub const MAX_RESERVED: usize = 1 << 20;
+
+    /// An empty batch with room for `entries` entries and `accounts` accounts, each at most
+    /// [`MAX_RESERVED`](LedgerBatch::MAX_RESERVED): the numbers are a hint, so an absurd one
+    /// cannot abort the process by asking for memory that does not exist.
     pub fn with_capacity(
         month: PayoutMonth,
         currency: Currency,
         entries: usize,
         accounts: usize,
     ) -> Self {
+        let entries = entries.min(Self::MAX_RESERVED);
+        let accounts = accounts.min(Self::MAX_RESERVED);
         LedgerBatch {
             month,
             currency,
