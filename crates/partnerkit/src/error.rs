@@ -181,9 +181,9 @@ impl DomainError {
         match self {
             DomainError::Identity(_) => "identity",
             DomainError::Access(_) => "access",
-            DomainError::Payouts(e) => e.code(),
-            DomainError::Tax(e) => e.code(),
-            DomainError::Agreements(e) => e.code(),
+            DomainError::Payouts(_) => "payouts",
+            DomainError::Tax(_) => "tax",
+            DomainError::Agreements(_) => "agreements",
             DomainError::Value(_) => "value",
             DomainError::AccountNotFound { .. }
             | DomainError::AccountExists { .. }
