@@ -51,6 +51,12 @@ impl Entry {
         }
     }
 
+    /// How many users, groups and apps the account has: what its snapshot's size follows.
+    pub(crate) fn principals(&self) -> u64 {
+        let access = &self.state.access;
+        (access.users().len() + access.groups().len() + access.apps().len()) as u64
+    }
+
     /// Applies events another writer stored, advancing the entry (catching up).
     pub(crate) fn catch_up<'e>(&mut self, events: impl IntoIterator<Item = &'e AccountEvent>) {
         for e in events {

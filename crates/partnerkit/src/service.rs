@@ -160,7 +160,8 @@ impl Engine {
                 let count = events.len() as u64;
                 Ok(Prepared {
                     snapshot_due: !events.is_empty()
-                        && entry.since_snapshot + count >= self.settings.snapshot_every,
+                        && entry.since_snapshot + count
+                            >= self.settings.snapshot_interval(entry.principals()),
                     events,
                     revealed: d.revealed,
                 })
