@@ -326,3 +326,28 @@ fn months_of_rates_follow_the_month_earned() {
         month("2027-02")
     );
 }
+
+#[test]
+fn conversion_serde_forms() {
+    // rule: PAY-10
+    let march = month("2027-03");
+    let rates = FixedRates::new().with(Currency::EUR, Currency::SEK, march, rate("11.2034"));
+    let entry = sale("100.00 EUR", date(2027, 3, 2))
+        .convert(Currency::SEK, &rates)
+        .unwrap();
+    let s = sek_profile()
+        .statements_converted(
+            &PayoutPolicy::default(),
+            &rates
+                .clone()
+                .with(Currency::USD, Currency::SEK, march, rate("10.4215")),
+            [&entry],
+            month("2027-04"),
+            month("2027-04"),
+            CarryOver::zero(Currency::SEK),
+        )
+        .unwrap();
+    insta::assert_json_snapshot!("converted_entry", entry);
+    insta::assert_json_snapshot!("rates", rates);
+    insta::assert_json_snapshot!("conversion_lines", s[0].conversions);
+}
