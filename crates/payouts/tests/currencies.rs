@@ -351,3 +351,32 @@ fn conversion_serde_forms() {
     insta::assert_json_snapshot!("rates", rates);
     insta::assert_json_snapshot!("conversion_lines", s[0].conversions);
 }
+
+#[test]
+fn huge_conversions_are_errors_not_panics() {
+    // rule: PAY-10
+    // rule: X-3
+    let march = month("2027-03");
+    let rates = FixedRates::new().with(Currency::EUR, Currency::USD, march, rate("1000000000"));
+    let huge = LedgerEntry::new(
+        src("app_sales"),
+        Money::from_minor_units(i64::MAX, Currency::EUR),
+        date(2027, 3, 3),
+        CountryCode::DE,
+        &PayoutPolicy::default(),
+    )
+    .unwrap()
+    .convert(Currency::USD, &rates)
+    .unwrap();
+    let mut fold = StatementFold::default();
+    fold.add(&huge).unwrap();
+    let terms = Payouts::fold(&verified())
+        .cycle_terms(month("2027-04"), &PayoutPolicy::default())
+        .unwrap();
+    assert!(matches!(
+        fold.finish(&terms, &zero()),
+        Err(Error::Overflow { .. })
+    ));
+    // Summing two of them in their own currency overflows too, as an error.
+    assert!(matches!(fold.add(&huge), Err(Error::Overflow { .. })));
+}
