@@ -375,8 +375,29 @@ fn migrate(conn: &Connection, file: bool) -> Result<(), Error> {
         // Needs no transaction, and is a no-op if another creator set it first. A file system
         // that cannot do WAL keeps the rollback journal, which works too (readers then block
         // the writer briefly), so the mode SQLite answers with is not an error.
-        let _mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        //
+        // SQLite answers a journal-mode change that races another creator with SQLITE_BUSY at
+        // once, without calling the busy handler (waiting could deadlock), so it is retried
+        // here for up to the busy timeout's order of magnitude.
+        let mut tries = 0;
+        loop {
+            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| {
+                r.get::<_, String>(0)
+            }) {
+                Ok(_mode) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if tries < 500
+                        && matches!(
+                            e.code,
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        ) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
     // Take the write lock, then look again: another process may have migrated meanwhile.
     conn.execute_batch("BEGIN IMMEDIATE")?;
