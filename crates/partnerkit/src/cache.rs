@@ -89,10 +89,8 @@ impl Cache {
             .slots
             .get(&account)
             .is_some_and(|(_, s)| Arc::ptr_eq(s, slot));
-        if same {
-            if let Some((used, _)) = lru.slots.remove(&account) {
-                lru.by_use.remove(&used);
-            }
+        if let Some((used, _)) = same.then(|| lru.slots.remove(&account)).flatten() {
+            lru.by_use.remove(&used);
         }
     }
 
