@@ -96,6 +96,18 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         ctx: &Context<'_>,
         command: AccountCommand,
     ) -> Result<Executed, Error<S::Error>> {
+        let kind = command.kind();
+        let outcome = self.run(account, ctx, command).await;
+        Engine::trace(account, kind, &outcome);
+        outcome
+    }
+
+    async fn run(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        command: AccountCommand,
+    ) -> Result<Executed, Error<S::Error>> {
         let mut attempt = 0;
         loop {
             let slot = self.slot(account, Freshness::Current).await?;

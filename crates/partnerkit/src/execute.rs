@@ -51,6 +51,12 @@ impl Entry {
         }
     }
 
+    /// How many users, groups and apps the account has: what its snapshot's size follows.
+    pub(crate) fn principals(&self) -> u64 {
+        let access = &self.state.access;
+        (access.users().len() + access.groups().len() + access.apps().len()) as u64
+    }
+
     /// Applies events another writer stored, advancing the entry (catching up).
     pub(crate) fn catch_up<'e>(&mut self, events: impl IntoIterator<Item = &'e AccountEvent>) {
         for e in events {
@@ -275,6 +281,9 @@ impl Tx<'_, '_> {
                         grant.unwrap_or(Grant::Role(partnerkit_access::Role::Manager)),
                     )?)
                 } else {
+                    let first_user: Vec<Principal> =
+                        first_user.map(Principal::User).into_iter().collect();
+                    self.precheck_grant(&first_user, grant)?;
                     grant
                 };
                 self.identity(I::ConfirmTenantAssociation { tenant })?;
@@ -284,6 +293,7 @@ impl Tx<'_, '_> {
                 self.identity(I::CancelTenantAssociation { tenant })?;
             }
             C::CreateTenant(t) => {
+                self.precheck_grant(&[Principal::User(t.admin)], t.grant)?;
                 let password = SecretString::generate_password(self.ctx.rng()?)?;
                 self.identity(I::CreateTenant {
                     tenant: Some(t.tenant),
@@ -310,10 +320,21 @@ impl Tx<'_, '_> {
             } => {
                 let principals: Vec<Principal> =
                     users.iter().map(|u| Principal::User(u.user)).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddUsers { tenant, users })?;
                 self.grant_many(principals, Some(grant))?;
             }
             C::CreateUser(u) => {
+                let joins: Vec<_> = u
+                    .groups
+                    .iter()
+                    .map(|g| partnerkit_access::Command::AddGroupMember {
+                        group: *g,
+                        user: u.user,
+                    })
+                    .collect();
+                self.precheck(&joins)?;
+                self.precheck_grant(&[Principal::User(u.user)], u.grant)?;
                 let password = SecretString::generate_password(self.ctx.rng()?)?;
                 self.identity(I::CreateUser {
                     tenant: u.tenant,
@@ -348,7 +369,9 @@ impl Tx<'_, '_> {
                     }
                     .into());
                 }
-                let principals = guests.iter().copied().map(Principal::User).collect();
+                let principals: Vec<Principal> =
+                    guests.iter().copied().map(Principal::User).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::InviteGuests {
                     tenant,
                     invitees,
@@ -386,7 +409,9 @@ impl Tx<'_, '_> {
                 groups,
                 grant,
             } => {
-                let principals = groups.iter().map(|g| Principal::Group(g.group)).collect();
+                let principals: Vec<Principal> =
+                    groups.iter().map(|g| Principal::Group(g.group)).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddGroups { tenant, groups })?;
                 self.grant_many(principals, Some(grant))?;
             }
@@ -397,8 +422,9 @@ impl Tx<'_, '_> {
                 members,
                 grant,
             } => {
-                // The grant first, then the members join: joining gives them what the group
-                // holds, which the actor must hold too (rule ROL-8).
+                // The members join an empty group; the grant that follows gives them what the
+                // actor must hold too (rule ROL-8).
+                self.precheck_grant(&[Principal::Group(group)], grant)?;
                 self.identity(I::CreateGroup {
                     tenant,
                     group: Some(group),
@@ -408,6 +434,14 @@ impl Tx<'_, '_> {
                 self.grant_new(Some(Principal::Group(group)), grant)?;
             }
             C::ChangeGroupMembers { group, add, remove } => {
+                let changes: Vec<_> = add
+                    .iter()
+                    .map(|user| partnerkit_access::Command::AddGroupMember { group, user: *user })
+                    .chain(remove.iter().map(|user| {
+                        partnerkit_access::Command::RemoveGroupMember { group, user: *user }
+                    }))
+                    .collect();
+                self.precheck(&changes)?;
                 self.identity(I::ChangeGroupMembers { group, add, remove })?;
             }
             C::RemoveGroup { group, confirmed } => {
@@ -418,11 +452,14 @@ impl Tx<'_, '_> {
                 apps,
                 grant,
             } => {
-                let principals = apps.iter().map(|a| Principal::App(a.app)).collect();
+                let principals: Vec<Principal> =
+                    apps.iter().map(|a| Principal::App(a.app)).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddApps { tenant, apps })?;
                 self.grant_many(principals, Some(grant))?;
             }
             C::CreateApp(a) => {
+                self.precheck_grant(&[Principal::App(a.app)], a.grant)?;
                 self.identity(I::CreateApp {
                     tenant: a.tenant,
                     app: Some(a.app),
@@ -613,6 +650,30 @@ impl Tx<'_, '_> {
             self.push(AccountEvent::Access(e));
         }
         Ok(())
+    }
+
+    /// Checks, before anything is decided, that the access changes a command will make are
+    /// within what the actor holds (rule ROL-8): a denial then leaves the cached entry
+    /// untouched. The same check runs again when the changes are made.
+    fn precheck(&self, cmds: &[partnerkit_access::Command]) -> Step {
+        for cmd in cmds {
+            let required = cmd.required_permissions(&self.entry.state.access);
+            check_within(&self.authorized, required)?;
+        }
+        Ok(())
+    }
+
+    /// [`Tx::precheck`] for a grant to principals about to be added.
+    fn precheck_grant(&self, principals: &[Principal], grant: Option<Grant>) -> Step {
+        match grant {
+            Some(grant) if !principals.is_empty() => {
+                self.precheck(&[partnerkit_access::Command::GrantMany {
+                    principals: principals.to_vec(),
+                    grant,
+                }])
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Gives newly added principals the command's grant in one step (USR-3, GRP-1, APP-1).

@@ -109,6 +109,9 @@
 //! # Crate features
 //!
 //! - `testing`: the storage conformance kit, and `partnerkit-core`'s test harness.
+//! - `tracing` (off by default): a `tracing` event per executed command, with the account,
+//!   the command kind, the outcome's code, the version and the number of events stored —
+//!   never command data or a secret.
 
 mod async_service;
 mod authorize;

@@ -160,7 +160,8 @@ impl Engine {
                 let count = events.len() as u64;
                 Ok(Prepared {
                     snapshot_due: !events.is_empty()
-                        && entry.since_snapshot + count >= self.settings.snapshot_every,
+                        && entry.since_snapshot + count
+                            >= self.settings.snapshot_interval(entry.principals()),
                     events,
                     revealed: d.revealed,
                 })
@@ -212,6 +213,45 @@ impl Engine {
                 }
             }
             StoreError::Backend(e) => AfterFailure::Fail(Error::Store(e)),
+        }
+    }
+
+    /// Reports an executed command to `tracing` (feature `tracing`): the account, the command
+    /// kind, the outcome's code, the version and how many events were stored. Nothing from
+    /// the command's data, and never a secret.
+    #[allow(unused_variables)]
+    pub(crate) fn trace<E: std::fmt::Display>(
+        account: AccountId,
+        kind: CommandKind,
+        outcome: &Result<Executed, Error<E>>,
+    ) {
+        #[cfg(feature = "tracing")]
+        match outcome {
+            Ok(done) => tracing::info!(
+                target: "partnerkit",
+                %account,
+                command = %kind,
+                outcome = "ok",
+                version = done.version.get(),
+                events = done.events.len(),
+                "command executed"
+            ),
+            Err(Error::Store(e)) => tracing::error!(
+                target: "partnerkit",
+                %account,
+                command = %kind,
+                outcome = "store",
+                error = %e,
+                "command failed in the store"
+            ),
+            Err(e) => tracing::info!(
+                target: "partnerkit",
+                %account,
+                command = %kind,
+                outcome = e.code(),
+                kind = e.kind(),
+                "command refused"
+            ),
         }
     }
 
@@ -270,6 +310,18 @@ impl<S: AccountStore> AccountService<S> {
     /// [`Error::Conflict`] if other writers won every retry; [`Error::Store`] if the store
     /// failed. In every case nothing was stored.
     pub fn execute(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        command: AccountCommand,
+    ) -> Result<Executed, Error<S::Error>> {
+        let kind = command.kind();
+        let outcome = self.run(account, ctx, command);
+        Engine::trace(account, kind, &outcome);
+        outcome
+    }
+
+    fn run(
         &self,
         account: AccountId,
         ctx: &Context<'_>,

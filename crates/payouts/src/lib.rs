@@ -130,6 +130,12 @@
 //! Across any sequence of cycles, everything paid plus what is still owed equals everything
 //! earned minus withheld, to the cent.
 //!
+//! Which cycle's statement records an entry is decided here, once:
+//! [`PayoutPolicy::cycle_of`] (the month after the month earned). For a run of months,
+//! [`PayoutProfile::statements`] assigns every entry to its cycle in one pass over the ledger
+//! and chains the carry-over ([`PayoutProfile::statements_converted`] for sales in other
+//! currencies).
+//!
 //! # Currencies and banks
 //!
 //! Sales in any currency are converted to the payout currency at the rate the host supplies
@@ -163,6 +169,11 @@ mod month;
 mod policy;
 mod state;
 mod statement;
+
+/// The README's example, compiled and run as a doctest so that it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub use bank::{ABA_PREFIXES, BankScheme, SEPA_COUNTRIES};
 pub use batch::{BatchFold, LedgerBatch};

@@ -326,3 +326,57 @@ fn months_of_rates_follow_the_month_earned() {
         month("2027-02")
     );
 }
+
+#[test]
+fn conversion_serde_forms() {
+    // rule: PAY-10
+    let march = month("2027-03");
+    let rates = FixedRates::new().with(Currency::EUR, Currency::SEK, march, rate("11.2034"));
+    let entry = sale("100.00 EUR", date(2027, 3, 2))
+        .convert(Currency::SEK, &rates)
+        .unwrap();
+    let s = sek_profile()
+        .statements_converted(
+            &PayoutPolicy::default(),
+            &rates
+                .clone()
+                .with(Currency::USD, Currency::SEK, march, rate("10.4215")),
+            [&entry],
+            month("2027-04"),
+            month("2027-04"),
+            CarryOver::zero(Currency::SEK),
+        )
+        .unwrap();
+    insta::assert_json_snapshot!("converted_entry", entry);
+    insta::assert_json_snapshot!("rates", rates);
+    insta::assert_json_snapshot!("conversion_lines", s[0].conversions);
+}
+
+#[test]
+fn huge_conversions_are_errors_not_panics() {
+    // rule: PAY-10
+    // rule: X-3
+    let march = month("2027-03");
+    let rates = FixedRates::new().with(Currency::EUR, Currency::USD, march, rate("1000000000"));
+    let huge = LedgerEntry::new(
+        src("app_sales"),
+        Money::from_minor_units(i64::MAX, Currency::EUR),
+        date(2027, 3, 3),
+        CountryCode::DE,
+        &PayoutPolicy::default(),
+    )
+    .unwrap()
+    .convert(Currency::USD, &rates)
+    .unwrap();
+    let mut fold = StatementFold::default();
+    fold.add(&huge).unwrap();
+    let terms = Payouts::fold(&verified())
+        .cycle_terms(month("2027-04"), &PayoutPolicy::default())
+        .unwrap();
+    assert!(matches!(
+        fold.finish(&terms, &zero()),
+        Err(Error::Overflow { .. })
+    ));
+    // Summing two of them in their own currency overflows too, as an error.
+    assert!(matches!(fold.add(&huge), Err(Error::Overflow { .. })));
+}
