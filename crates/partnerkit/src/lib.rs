@@ -158,3 +158,8 @@ pub use partnerkit_tax as tax;
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// `docs/HOSTS.md`, the guide for host services: every code block compiled and run.
+#[doc = include_str!("../../../docs/HOSTS.md")]
+#[cfg(doctest)]
+pub struct HostsDoctests;
