@@ -390,6 +390,30 @@ fn a_payout_hold_left_on_is_noticed_from_when_it_was_turned_on() {
 }
 
 #[test]
+fn a_closed_payout_profile_gives_no_payout_notices() {
+    // rule: X-7
+    let w = World::company(InMemoryStore::new());
+    w.svc
+        .set_payout_account(w.account, &w.ctx(owner()), id(PAYOUT_ACCOUNT), us_bank())
+        .unwrap();
+    w.svc
+        .set_payout_hold(w.account, &w.ctx(owner()), true)
+        .unwrap();
+    let mut state = w.state();
+    let open = notices(&state, w.svc.settings(), &[], w.now, Days::new(0));
+    assert_eq!(of_kind(&open, "payout_account_unverified").len(), 1);
+    assert_eq!(of_kind(&open, "payout_hold_on").len(), 1);
+    state.apply(&partnerkit::AccountEvent::Payouts(
+        partnerkit::payouts::Event::Closed { at: w.now },
+    ));
+    let closed = notices(&state, w.svc.settings(), &[], w.now, Days::new(0));
+    assert!(
+        !codes(&closed).iter().any(|c| c.starts_with("payout")),
+        "{closed:?}"
+    );
+}
+
+#[test]
 fn a_payment_carried_over_below_threshold_is_noticed_from_the_last_statement() {
     // rule: X-7
     // rule: PAY-8
@@ -481,6 +505,9 @@ fn the_notices_format() {
     );
     assert!(found.windows(2).all(|p| p[0].date <= p[1].date));
     insta::assert_json_snapshot!("notices_of_a_us_company", found);
+    for n in &found {
+        assert_eq!(serde_json::to_value(n).unwrap()["kind"], n.about.code());
+    }
     let json = serde_json::to_string(&found).unwrap();
     assert_eq!(serde_json::from_str::<Vec<Notice>>(&json).unwrap(), found);
 
