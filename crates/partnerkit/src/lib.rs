@@ -120,6 +120,7 @@ mod command;
 mod error;
 mod execute;
 mod memory;
+mod notices;
 mod selling;
 mod service;
 mod settings;
@@ -141,6 +142,7 @@ pub use command::{
 pub use error::{DomainError, Error};
 pub use execute::{Revealed, SecretOf};
 pub use memory::{InMemoryStore, MemoryError};
+pub use notices::{Notice, NoticeKind, notices};
 pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
 pub use service::{AccountService, Executed, Freshness};
 pub use settings::Settings;
