@@ -796,7 +796,7 @@ impl World {
                 step.actor
             ));
         }
-        if report.checks % 60 == 0 {
+        if report.checks.is_multiple_of(60) {
             self.check_secrets(report)?;
         }
         Ok(())

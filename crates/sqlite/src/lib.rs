@@ -381,9 +381,9 @@ fn migrate(conn: &Connection, file: bool) -> Result<(), Error> {
         // here for up to the busy timeout's order of magnitude.
         let mut tries = 0;
         loop {
-            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| {
-                r.get::<_, String>(0)
-            }) {
+            match conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            {
                 Ok(_mode) => break,
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if tries < 500
