@@ -32,7 +32,8 @@ impl Clock for SystemClock {
 ///
 /// Not time-ordered: UUID v4 (122 random bits). Time-ordered: UUID v7, a millisecond
 /// timestamp then random bits, so ids made later sort later, which keeps database
-/// indexes on ids compact. Ids are identifiers, not secrets: never use one as a password.
+/// indexes on ids compact. Ids are identifiers, not secrets: never use one as a password;
+/// secrets come from a `SecureRandom` (`OsRandom`) given with `Context::with_rng`.
 #[derive(Debug, Clone, Copy)]
 struct RandomIds {
     time_ordered: bool,
@@ -44,15 +45,6 @@ impl IdSource for RandomIds {
             Uuid::now_v7()
         } else {
             Uuid::new_v4()
-        }
-    }
-
-    /// Unpredictable bytes always come from v4 UUIDs: a v7 UUID's timestamp is guessable.
-    fn fill_bytes(&self, buf: &mut [u8]) {
-        for chunk in buf.chunks_mut(16) {
-            for (dst, src) in chunk.iter_mut().zip(Uuid::new_v4().into_bytes()) {
-                *dst = src;
-            }
         }
     }
 }
