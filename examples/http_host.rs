@@ -58,8 +58,8 @@ use partnerkit_sqlite::SqliteStore;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 use utoipa::{OpenApi, PartialSchema, ToSchema};
 
 /// The header that names the signed-in actor: a stand-in for real authentication.
@@ -136,7 +136,11 @@ impl<S: AccountStore + Send + Sync + 'static> AsyncAccountStore for Blocking<S> 
         })
     }
 
-    async fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Self::Error> {
+    async fn events(
+        &self,
+        account: AccountId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, Self::Error> {
         self.run(move |s| s.events(account, after))
             .await?
             .map_err(BlockingError::Store)
@@ -251,7 +255,10 @@ impl AsyncAccountStore for HostStore {
         after: Version,
     ) -> Result<Vec<Recorded>, HostStoreError> {
         match self {
-            HostStore::Sqlite(s) => s.events(account, after).await.map_err(HostStoreError::Sqlite),
+            HostStore::Sqlite(s) => s
+                .events(account, after)
+                .await
+                .map_err(HostStoreError::Sqlite),
             HostStore::Postgres(s) => s
                 .events(account, after)
                 .await
@@ -359,9 +366,9 @@ impl From<Error<HostStoreError>> for ApiError {
             eprintln!("store error: {store}");
         }
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_value(&e).unwrap_or_else(|_| {
-            json!({ "error": e.kind(), "code": e.code(), "message": "see the server's log" })
-        });
+        let body = serde_json::to_value(&e).unwrap_or_else(
+            |_| json!({ "error": e.kind(), "code": e.code(), "message": "see the server's log" }),
+        );
         ApiError { status, body }
     }
 }
@@ -392,19 +399,29 @@ fn ok<T: Serialize>(body: T) -> Reply {
 /// module documentation.
 fn signed_in(headers: &HeaderMap) -> Result<Actor, ApiError> {
     let unauthenticated = |message: String| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "no_actor", message)
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "no_actor",
+            message,
+        )
     };
-    let value = headers
-        .get(ACTOR_HEADER)
-        .ok_or_else(|| unauthenticated(format!("send the signed-in actor's JSON in `{ACTOR_HEADER}`")))?;
+    let value = headers.get(ACTOR_HEADER).ok_or_else(|| {
+        unauthenticated(format!(
+            "send the signed-in actor's JSON in `{ACTOR_HEADER}`"
+        ))
+    })?;
     serde_json::from_slice(value.as_bytes())
         .map_err(|e| unauthenticated(format!("`{ACTOR_HEADER}` is not an actor's JSON: {e}")))
 }
 
 fn account_id(id: &str) -> Result<AccountId, ApiError> {
-    Uuid::parse_str(id)
-        .map(AccountId::from_uuid)
-        .map_err(|e| ApiError::bad_request("bad_account_id", format!("the account id must be a UUID: {e}")))
+    Uuid::parse_str(id).map(AccountId::from_uuid).map_err(|e| {
+        ApiError::bad_request(
+            "bad_account_id",
+            format!("the account id must be a UUID: {e}"),
+        )
+    })
 }
 
 /// The version a caller decided on, from `If-Match` (`"7"` or `7`), if it sent one.
@@ -418,13 +435,23 @@ fn if_match(headers: &HeaderMap) -> Result<Option<Version>, ApiError> {
         .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|s| s.parse::<u64>().ok())
         .map(|n| Some(Version::new(n)))
-        .ok_or_else(|| ApiError::bad_request("bad_if_match", "If-Match must be the account's version, e.g. \"7\""))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_if_match",
+                "If-Match must be the account's version, e.g. \"7\"",
+            )
+        })
 }
 
 /// May `actor` read what `permission` guards? The marketplace (the operator) reads
 /// everything; everyone else is asked of the account's access index, and an actor who cannot
 /// sign in is told only that (rule X-2).
-async fn admit(host: &Host, account: AccountId, actor: &Actor, permission: Permission) -> Result<(), ApiError> {
+async fn admit(
+    host: &Host,
+    account: AccountId,
+    actor: &Actor,
+    permission: Permission,
+) -> Result<(), ApiError> {
     if *actor == Actor::Marketplace {
         return Ok(());
     }
@@ -481,11 +508,20 @@ async fn execute(
         .get("type")
         .cloned()
         .and_then(|t| serde_json::from_value(t).ok())
-        .ok_or_else(|| ApiError::bad_request("unknown_command", "the body needs a `type` naming a command, e.g. \"add_users\""))?;
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "unknown_command",
+                "the body needs a `type` naming a command, e.g. \"add_users\"",
+            )
+        })?;
     host.service.may(account, &actor, kind).await??;
     // Authorised for this kind: now the data.
-    let command: AccountCommand = serde_json::from_value(value)
-        .map_err(|e| ApiError::invalid("invalid_command", format!("the {kind} command is not valid: {e}")))?;
+    let command: AccountCommand = serde_json::from_value(value).map_err(|e| {
+        ApiError::invalid(
+            "invalid_command",
+            format!("the {kind} command is not valid: {e}"),
+        )
+    })?;
     if let Some(expected) = expected {
         let actual = host.service.version(account).await?;
         if actual != expected {
@@ -518,11 +554,19 @@ async fn execute(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody),
     )
 )]
-async fn account_state(State(host): State<Arc<Host>>, Path(id): Path<String>, headers: HeaderMap) -> Reply {
+async fn account_state(
+    State(host): State<Arc<Host>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
     admit(&host, account, &actor, Permission::ManageUsers).await?;
-    let state = host.service.state(account).await?.ok_or_else(|| not_found(account))?;
+    let state = host
+        .service
+        .state(account)
+        .await?
+        .ok_or_else(|| not_found(account))?;
     let version = host.service.version(account).await?.get();
     ok(StateBody { version, state })
 }
@@ -541,7 +585,11 @@ async fn account_state(State(host): State<Arc<Host>>, Path(id): Path<String>, he
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody),
     )
 )]
-async fn history(State(host): State<Arc<Host>>, Path(id): Path<String>, headers: HeaderMap) -> Reply {
+async fn history(
+    State(host): State<Arc<Host>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
     admit(&host, account, &actor, Permission::ManageUsers).await?;
@@ -569,7 +617,11 @@ async fn history(State(host): State<Arc<Host>>, Path(id): Path<String>, headers:
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody),
     )
 )]
-async fn readiness(State(host): State<Arc<Host>>, Path(id): Path<String>, headers: HeaderMap) -> Reply {
+async fn readiness(
+    State(host): State<Arc<Host>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
     admit(&host, account, &actor, Permission::ViewAccountSettings).await?;
@@ -605,8 +657,12 @@ async fn statements(
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
     admit(&host, account, &actor, Permission::ViewFinancialReports).await?;
-    let request: StatementsRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::invalid("invalid_request", format!("the statements request is not valid: {e}")))?;
+    let request: StatementsRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::invalid(
+            "invalid_request",
+            format!("the statements request is not valid: {e}"),
+        )
+    })?;
     let statements = host
         .service
         .statements(account, &request.entries, request.first, request.last)
@@ -646,9 +702,14 @@ async fn authorize(
 ) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
-    let permission: Permission = serde_json::from_value(Value::String(query.permission))
-        .map_err(|e| ApiError::bad_request("unknown_permission", format!("no such permission: {e}")))?;
-    let decision = host.service.authorize(account, &actor, permission).await??;
+    let permission: Permission =
+        serde_json::from_value(Value::String(query.permission)).map_err(|e| {
+            ApiError::bad_request("unknown_permission", format!("no such permission: {e}"))
+        })?;
+    let decision = host
+        .service
+        .authorize(account, &actor, permission)
+        .await??;
     ok(AuthorizeBody {
         allowed: decision.is_allowed(),
         decision,
@@ -849,7 +910,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(url) => HostStore::postgres(&url).await?,
         Err(_) => {
             let path = args.get(1).map_or_else(
-                || std::env::temp_dir().join(format!("partnerkit-http-{}.sqlite", std::process::id())),
+                || {
+                    std::env::temp_dir()
+                        .join(format!("partnerkit-http-{}.sqlite", std::process::id()))
+                },
                 PathBuf::from,
             );
             println!("accounts in {}", path.display());
@@ -858,7 +922,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let kind = store.describe();
     let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!("partnerkit HTTP host on http://{} ({kind})", listener.local_addr()?);
+    println!(
+        "partnerkit HTTP host on http://{} ({kind})",
+        listener.local_addr()?
+    );
     serve(listener, router(Arc::new(Host::new(store)))).await?;
     Ok(())
 }

@@ -90,9 +90,15 @@ impl Api {
         (status, json)
     }
 
-    async fn command(&self, account: AccountId, actor: &Actor, command: &Value) -> (StatusCode, Value) {
+    async fn command(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+        command: &Value,
+    ) -> (StatusCode, Value) {
         let path = format!("/accounts/{account}/commands");
-        self.send(Method::POST, &path, actor, Some(command), None).await
+        self.send(Method::POST, &path, actor, Some(command), None)
+            .await
     }
 
     async fn get(&self, path: &str, actor: &Actor) -> (StatusCode, Value) {
@@ -145,9 +151,16 @@ async fn story(a: HostStore, b: HostStore) {
     let id = |_| Uuid::new_v4();
     let account = AccountId::from_uuid(id(1));
     let tenant = TenantId::from_uuid(id(2));
-    let (alice, bob, carol) = (UserId::from_uuid(id(3)), UserId::from_uuid(id(4)), UserId::from_uuid(id(5)));
+    let (alice, bob, carol) = (
+        UserId::from_uuid(id(3)),
+        UserId::from_uuid(id(4)),
+        UserId::from_uuid(id(5)),
+    );
     let marketplace = Actor::Marketplace;
-    let as_alice = Actor::User { tenant, user: alice };
+    let as_alice = Actor::User {
+        tenant,
+        user: alice,
+    };
     let as_bob = Actor::User { tenant, user: bob };
     let stranger = Actor::User {
         tenant: TenantId::from_uuid(id(6)),
@@ -220,11 +233,19 @@ async fn story(a: HostStore, b: HostStore) {
     let (status, body) = api.command(account, &as_alice, &create_carol).await;
     assert_eq!(status, StatusCode::OK, "{body:#}");
     // rule: X-4 (the generated secret comes back once, in the response only)
-    assert_eq!(body["revealed"]["of"]["kind"], "initial_password", "{body:#}");
+    assert_eq!(
+        body["revealed"]["of"]["kind"], "initial_password",
+        "{body:#}"
+    );
     let secret = body["revealed"]["secret"].as_str().unwrap().to_owned();
     assert!(secret.len() >= 22, "{secret}");
-    let (_, history) = api.get(&format!("/accounts/{account}/history"), &as_alice).await;
-    assert!(!history.to_string().contains(&secret), "the secret is not stored");
+    let (_, history) = api
+        .get(&format!("/accounts/{account}/history"), &as_alice)
+        .await;
+    assert!(
+        !history.to_string().contains(&secret),
+        "the secret is not stored"
+    );
 
     // A stranger is denied, and learns nothing about whether the data was valid: a valid and
     // a nonsense command get the same answer (rule X-2). Alice's nonsense is a 422.
@@ -236,8 +257,15 @@ async fn story(a: HostStore, b: HostStore) {
         assert_eq!(body["error"], "denied");
     }
     let (status, body) = api.command(account, &as_alice, &nonsense).await;
-    expect(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_command");
-    let (status, body) = api.command(account, &as_alice, &json!({"type": "fly"})).await;
+    expect(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_command",
+    );
+    let (status, body) = api
+        .command(account, &as_alice, &json!({"type": "fly"}))
+        .await;
     expect(status, &body, StatusCode::BAD_REQUEST, "unknown_command");
 
     // Bob, a Developer, may not manage users; the denial explains itself (rule ROL-6).
@@ -250,8 +278,11 @@ async fn story(a: HostStore, b: HostStore) {
     let ask = |who: &Actor| {
         let (api, who) = (&api, *who);
         async move {
-            api.get(&format!("/accounts/{account}/authorize?permission=manage_users"), &who)
-                .await
+            api.get(
+                &format!("/accounts/{account}/authorize?permission=manage_users"),
+                &who,
+            )
+            .await
         }
     };
     // rule: ROL-7
@@ -270,22 +301,36 @@ async fn story(a: HostStore, b: HostStore) {
     let version = body["version"].as_u64().unwrap();
     let (status, body) = api.get(&format!("/accounts/{account}"), &as_bob).await;
     expect(status, &body, StatusCode::FORBIDDEN, "permission");
-    let (status, body) = api.get(&format!("/accounts/{account}/readiness"), &stranger).await;
+    let (status, body) = api
+        .get(&format!("/accounts/{account}/readiness"), &stranger)
+        .await;
     expect(status, &body, StatusCode::FORBIDDEN, "cannot_sign_in");
 
     // A conflict: Alice decided on `version`, but the account moved on meanwhile (through
     // the other instance). Her command, sent with If-Match, is refused with 409 and stores
     // nothing; sent again on the current version it goes through.
-    let (status, body) = other_instance.command(account, &as_alice, &rename(carol, "Caroline")).await;
+    let (status, body) = other_instance
+        .command(account, &as_alice, &rename(carol, "Caroline"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body:#}");
     let path = format!("/accounts/{account}/commands");
     let stale = rename(bob, "Robert");
-    let (status, body) = api.send(Method::POST, &path, &as_alice, Some(&stale), Some(version)).await;
+    let (status, body) = api
+        .send(Method::POST, &path, &as_alice, Some(&stale), Some(version))
+        .await;
     expect(status, &body, StatusCode::CONFLICT, "conflict");
     assert_eq!(body["error"], "conflict");
     assert_eq!(body["expected"], version, "{body:#}");
     assert_eq!(body["actual"], version + 1, "{body:#}");
-    let (status, body) = api.send(Method::POST, &path, &as_alice, Some(&stale), Some(version + 1)).await;
+    let (status, body) = api
+        .send(
+            Method::POST,
+            &path,
+            &as_alice,
+            Some(&stale),
+            Some(version + 1),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body:#}");
     assert_eq!(body["version"], version + 2);
 
@@ -299,17 +344,27 @@ async fn story(a: HostStore, b: HostStore) {
     assert_eq!(one.0, StatusCode::OK, "{:#}", one.1);
     assert_eq!(two.0, StatusCode::OK, "{:#}", two.1);
     assert_ne!(one.1["version"], two.1["version"]);
-    let (status, history) = other_instance.get(&format!("/accounts/{account}/history"), &as_alice).await;
+    let (status, history) = other_instance
+        .get(&format!("/accounts/{account}/history"), &as_alice)
+        .await;
     assert_eq!(status, StatusCode::OK, "{history:#}");
     let events = history["events"].as_array().unwrap();
     assert_eq!(events.len() as u64, history["version"].as_u64().unwrap());
     let (_, state) = api.get(&format!("/accounts/{account}"), &as_alice).await;
-    assert_eq!(state["version"], history["version"], "instance A sees B's writes");
+    assert_eq!(
+        state["version"], history["version"],
+        "instance A sees B's writes"
+    );
     let text = state["state"].to_string();
-    assert!(text.contains("Bobby") && text.contains("Carrie"), "{state:#}");
+    assert!(
+        text.contains("Bobby") && text.contains("Carrie"),
+        "{state:#}"
+    );
 
     // May it sell? Not yet: verification, contacts, payouts and tax are missing (rule ACC-4).
-    let (status, body) = api.get(&format!("/accounts/{account}/readiness"), &as_alice).await;
+    let (status, body) = api
+        .get(&format!("/accounts/{account}/readiness"), &as_alice)
+        .await;
     assert_eq!(status, StatusCode::OK, "{body:#}");
     assert_eq!(body["can_sell_paid_offers"], false, "{body:#}");
     assert!(!body["missing"].as_array().unwrap().is_empty());
@@ -333,14 +388,37 @@ async fn story(a: HostStore, b: HostStore) {
         "last": "2027-06",
     });
     let path = format!("/accounts/{account}/statements");
-    let (status, body) = api.send(Method::POST, &path, &as_alice, Some(&ledger), None).await;
+    let (status, body) = api
+        .send(Method::POST, &path, &as_alice, Some(&ledger), None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{body:#}");
     assert_eq!(body["statements"].as_array().unwrap().len(), 3, "{body:#}");
     // rule: X-2 (a stranger's ledger is not read, valid or not)
-    let (status, body) = api.send(Method::POST, &path, &stranger, Some(&json!({"entries": 1})), None).await;
+    let (status, body) = api
+        .send(
+            Method::POST,
+            &path,
+            &stranger,
+            Some(&json!({"entries": 1})),
+            None,
+        )
+        .await;
     expect(status, &body, StatusCode::FORBIDDEN, "cannot_sign_in");
-    let (status, body) = api.send(Method::POST, &path, &as_alice, Some(&json!({"entries": 1})), None).await;
-    expect(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let (status, body) = api
+        .send(
+            Method::POST,
+            &path,
+            &as_alice,
+            Some(&json!({"entries": 1})),
+            None,
+        )
+        .await;
+    expect(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_request",
+    );
 }
 
 fn temp_sqlite(name: &str) -> std::path::PathBuf {
@@ -355,7 +433,11 @@ fn temp_sqlite(name: &str) -> std::path::PathBuf {
 async fn the_story_over_http_on_sqlite() {
     let path = temp_sqlite("story");
     // Two instances on one file: separate connections, separate caches.
-    story(HostStore::sqlite(&path).unwrap(), HostStore::sqlite(&path).unwrap()).await;
+    story(
+        HostStore::sqlite(&path).unwrap(),
+        HostStore::sqlite(&path).unwrap(),
+    )
+    .await;
     for suffix in ["", "-wal", "-shm"] {
         let mut file = path.clone().into_os_string();
         file.push(suffix);
@@ -401,6 +483,9 @@ async fn the_served_openapi_document_is_the_checked_in_one() {
     // Every command kind is in the document's AccountCommand schema.
     let doc: Value = serde_json::from_str(&served).unwrap();
     let kinds = &doc["components"]["schemas"]["AccountCommand"]["properties"]["type"]["enum"];
-    assert_eq!(kinds.as_array().unwrap().len(), partnerkit::CommandKind::ALL.len());
+    assert_eq!(
+        kinds.as_array().unwrap().len(),
+        partnerkit::CommandKind::ALL.len()
+    );
     assert!(doc["paths"]["/accounts/{id}/commands"]["post"].is_object());
 }
