@@ -562,12 +562,14 @@ async fn account_state(
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
     admit(&host, account, &actor, Permission::ManageUsers).await?;
+    // The version is read first: if a write lands between the two reads, the state shown is
+    // newer than the version, and an `If-Match` with it is refused (safe), never the reverse.
+    let version = host.service.version(account).await?.get();
     let state = host
         .service
         .state(account)
         .await?
         .ok_or_else(|| not_found(account))?;
-    let version = host.service.version(account).await?.get();
     ok(StateBody { version, state })
 }
 

@@ -438,8 +438,13 @@ async fn the_story_over_http_on_sqlite() {
         HostStore::sqlite(&path).unwrap(),
     )
     .await;
+    remove_sqlite(&path);
+}
+
+/// Removes a SQLite file and its write-ahead log.
+fn remove_sqlite(path: &std::path::Path) {
     for suffix in ["", "-wal", "-shm"] {
-        let mut file = path.clone().into_os_string();
+        let mut file = path.as_os_str().to_owned();
         file.push(suffix);
         if std::path::Path::new(&file).exists() {
             std::fs::remove_file(&file).unwrap();
@@ -471,8 +476,10 @@ async fn the_story_over_http_on_postgres() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_served_openapi_document_is_the_checked_in_one() {
-    let (base, _host) = start(HostStore::sqlite(&temp_sqlite("openapi")).unwrap()).await;
+    let path = temp_sqlite("openapi");
+    let (base, _host) = start(HostStore::sqlite(&path).unwrap()).await;
     let (status, served) = Api::new(&base).raw("/openapi.json").await;
+    remove_sqlite(&path);
     assert_eq!(status, StatusCode::OK);
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
     let checked_in = std::fs::read_to_string(&file).unwrap_or_default();
