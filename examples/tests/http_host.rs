@@ -177,6 +177,14 @@ async fn story(a: HostStore, b: HostStore) {
     expect(status, &body, StatusCode::NOT_FOUND, "account_not_found");
     let (status, body) = api.command(account, &stranger, &rename(bob, "Bo")).await;
     expect(status, &body, StatusCode::FORBIDDEN, "cannot_sign_in");
+    let (status, body) = api.get(&format!("/accounts/{account}"), &marketplace).await;
+    expect(status, &body, StatusCode::NOT_FOUND, "account_not_found");
+    let (status, body) = api.get(&format!("/accounts/{account}"), &stranger).await;
+    expect(status, &body, StatusCode::FORBIDDEN, "cannot_sign_in");
+    // Without the actor header (the stand-in for authentication) nothing is answered.
+    let (status, body) = api.raw(&format!("/accounts/{account}")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(body.contains("\"no_actor\""), "{body}");
 
     // The marketplace opens the account with the IDs it assigned (rule ACC-2).
     let open = json_of(AccountCommand::OpenAccount(OpenAccount {
