@@ -504,3 +504,59 @@ async fn the_served_openapi_document_is_the_checked_in_one() {
     );
     assert!(doc["paths"]["/accounts/{id}/commands"]["post"].is_object());
 }
+
+/// The hosting guide's sections on async hosts, several instances, PostgreSQL and HTTP quote
+/// compiled code: each Rust snippet whose first line names a file (`// examples/…`) has its
+/// code lines, in order, in that file, so the guide cannot drift from what compiles and runs.
+#[test]
+fn the_guide_quotes_compiled_code() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    // The sections live in HOSTS.md once spliced in, in HOSTS-async.md until then.
+    let hosts = std::fs::read_to_string(root.join("docs/HOSTS.md")).unwrap_or_default();
+    let guide = if hosts.contains("## HTTP") {
+        hosts
+    } else {
+        std::fs::read_to_string(root.join("docs/HOSTS-async.md")).unwrap()
+    };
+    let mut checked = 0;
+    let mut lines = guide.lines();
+    while let Some(line) = lines.next() {
+        if !line.trim_start().starts_with("```rust") {
+            continue;
+        }
+        let block: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| !l.trim_start().starts_with("```"))
+            .collect();
+        let Some(file) = block
+            .first()
+            .and_then(|l| l.trim().strip_prefix("// "))
+            .and_then(|c| c.split([',', ':', ' ']).next())
+            .filter(|f| f.starts_with("examples/"))
+        else {
+            continue;
+        };
+        let source = std::fs::read_to_string(root.join(file)).unwrap();
+        let source: Vec<&str> = source.lines().map(str::trim).collect();
+        let mut at = 0;
+        for want in block
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        {
+            match source[at..].iter().position(|l| *l == want) {
+                Some(i) => at += i + 1,
+                None => {
+                    panic!("the guide quotes `{want}` from {file}, which is not there (in order)")
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 8,
+        "only {checked} snippets found naming their file"
+    );
+}
