@@ -762,6 +762,10 @@ pub struct ErrorBody {
     /// The denial's or the domain error's own JSON.
     #[schema(value_type = Option<Object>)]
     pub detail: Option<Value>,
+    /// For a conflict: the version the command was decided on.
+    pub expected: Option<u64>,
+    /// For a conflict: the version the store had.
+    pub actual: Option<u64>,
 }
 
 /// An account's state.
