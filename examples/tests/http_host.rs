@@ -513,13 +513,8 @@ fn the_guide_quotes_compiled_code() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap();
-    // The sections live in HOSTS.md once spliced in, in HOSTS-async.md until then.
-    let hosts = std::fs::read_to_string(root.join("docs/HOSTS.md")).unwrap_or_default();
-    let guide = if hosts.contains("## HTTP") {
-        hosts
-    } else {
-        std::fs::read_to_string(root.join("docs/HOSTS-async.md")).unwrap()
-    };
+    let guide = std::fs::read_to_string(root.join("docs/HOSTS.md")).unwrap();
+    assert!(guide.contains("## HTTP"), "docs/HOSTS.md has its HTTP section");
     let mut checked = 0;
     let mut lines = guide.lines();
     while let Some(line) = lines.next() {
