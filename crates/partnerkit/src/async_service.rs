@@ -9,9 +9,10 @@ use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
 use crate::authorize::Denial;
 use crate::cache::Slot;
-use crate::command::{AccountCommand, CommandKind};
+use crate::command::AccountCommand;
 use crate::error::{DomainError, Error};
 use crate::execute;
+use crate::kind::CommandKind;
 use crate::selling::Readiness;
 use crate::service::{AfterFailure, Engine, Executed, Freshness, Standing, invitee_of};
 use crate::settings::Settings;

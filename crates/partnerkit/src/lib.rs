@@ -117,14 +117,17 @@ mod async_service;
 mod authorize;
 mod cache;
 mod command;
+mod entry;
 mod error;
 mod execute;
+mod kind;
 mod memory;
 mod notices;
 mod selling;
 mod service;
 mod settings;
 mod state;
+mod steps;
 pub mod store;
 mod typed;
 
@@ -136,11 +139,12 @@ pub mod testing;
 pub use async_service::AsyncAccountService;
 pub use authorize::{Denial, Requirement};
 pub use command::{
-    AccountCommand, CommandKind, NewApp, NewTenant, NewUser, OpenAccount, Password,
-    PayoutMethodInput, TenantToAssociate, W8Input, W9Input,
+    AccountCommand, NewApp, NewTenant, NewUser, OpenAccount, Password, PayoutMethodInput,
+    TenantToAssociate, W8Input, W9Input,
 };
+pub use entry::{Revealed, SecretOf};
 pub use error::{DomainError, Error};
-pub use execute::{Revealed, SecretOf};
+pub use kind::CommandKind;
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
 pub use selling::{Missing, Readiness, readiness, statements, with_withholding};

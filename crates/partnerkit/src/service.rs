@@ -7,9 +7,11 @@ use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
 use crate::authorize::{Denial, can_sign_in};
 use crate::cache::{Cache, Slot};
-use crate::command::{AccountCommand, CommandKind};
+use crate::command::AccountCommand;
+use crate::entry::{Entry, Revealed};
 use crate::error::{DomainError, Error};
-use crate::execute::{self, Entry, Refusal, Revealed};
+use crate::execute::{self, Refusal};
+use crate::kind::CommandKind;
 use crate::selling::Readiness;
 use crate::settings::Settings;
 use crate::state::AccountState;
