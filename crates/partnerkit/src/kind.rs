@@ -6,13 +6,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::AccountCommand;
 
-/// The kind of an [`AccountCommand`], without its data: what the authorisation table is
-/// keyed by, and what a host can check before it reads the rest of a request (rule X-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-#[allow(missing_docs)] // each kind is named after its command
-pub enum CommandKind {
+/// Declares [`CommandKind`] and its [`ALL`](CommandKind::ALL) list from one list of names.
+macro_rules! command_kinds {
+    ($($kind:ident),+ $(,)?) => {
+        /// The kind of an [`AccountCommand`], without its data: what the authorisation table
+        /// is keyed by, and what a host can check before it reads the rest of a request
+        /// (rule X-2).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        #[allow(missing_docs)] // each kind is named after its command
+        pub enum CommandKind {
+            $($kind),+
+        }
+
+        impl CommandKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [CommandKind] = &[$(CommandKind::$kind),+];
+        }
+    };
+}
+
+command_kinds! {
     OpenAccount,
     RecordVerification,
     ChangeDisplayName,
@@ -54,56 +69,6 @@ pub enum CommandKind {
     SubmitW9,
     SubmitW8Ben,
     SubmitW8BenE,
-}
-
-impl CommandKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 41] = {
-        use CommandKind::*;
-        [
-            OpenAccount,
-            RecordVerification,
-            ChangeDisplayName,
-            SetSellerContact,
-            SetCompanyApprover,
-            BeginTenantAssociation,
-            ConfirmTenantAssociation,
-            CancelTenantAssociation,
-            CreateTenant,
-            RemoveTenant,
-            AddUsers,
-            CreateUser,
-            RenameUser,
-            InviteGuests,
-            ResendInvitation,
-            AcceptInvitation,
-            RemoveUser,
-            ResetPassword,
-            ResetOwnPassword,
-            AddGroups,
-            CreateGroup,
-            ChangeGroupMembers,
-            RemoveGroup,
-            AddApps,
-            CreateApp,
-            RemoveApps,
-            AddAppKey,
-            DeleteAppKey,
-            Grant,
-            Revoke,
-            SetGrants,
-            AcceptAgreement,
-            AssociateOwnerAccount,
-            SetPayoutAccount,
-            RecordPayoutVerification,
-            SetPayoutHold,
-            StartTaxProfile,
-            EditTaxProfile,
-            SubmitW9,
-            SubmitW8Ben,
-            SubmitW8BenE,
-        ]
-    };
 }
 
 impl AccountCommand {
