@@ -94,6 +94,11 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// An email address, validated by the [`email_address`] crate against RFC 5321/5322 and
 /// stored in lower case, so that `Ann@Contoso.com` and `ann@contoso.com` are one address.
 ///
+/// The domain is stored in the canonical form of [`canonical_domain`](crate::canonical_domain)
+/// (ASCII; Unicode labels as `xn--` Punycode), so `ann@bücher.de` and `ann@xn--bcher-kva.de`
+/// are one address, stored as `ann@xn--bcher-kva.de` (rule ACC-3). The part before `@` may
+/// hold Unicode (RFC 6531) and is kept as given, in lower case and NFC.
+///
 /// Display names (`Ann <ann@contoso.com>`) and addresses without a dot in the domain
 /// (`ann@localhost`) are refused: a publisher's contacts receive mail from the internet.
 ///
@@ -103,6 +108,10 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// assert_eq!(e.as_str(), "ann@contoso.com");
 /// assert_eq!(e.domain(), "contoso.com");
 /// assert!("not-an-email".parse::<EmailAddress>().is_err());
+/// let idn: EmailAddress = "Ann@Bücher.de".parse()?;
+/// assert_eq!(idn.as_str(), "ann@xn--bcher-kva.de");
+/// assert_eq!(idn, "ann@xn--bcher-kva.de".parse()?);
+/// assert_eq!(idn.domain_unicode(), "bücher.de");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,6 +152,21 @@ impl EmailAddress {
                 "it contains the invisible or direction-changing character {c}"
             )));
         }
+        // The domain gets the one canonical form of domain names (ASCII, `xn--` for
+        // Unicode labels), so `ann@bücher.de` and `ann@xn--bcher-kva.de` are one address.
+        let v = match v.rsplit_once('@') {
+            Some((local, domain)) => {
+                let domain = crate::domain::canonical_domain(domain).map_err(|e| match e {
+                    Error::InvalidDomain { reason, .. } => {
+                        invalid(format!("its domain is not valid: {reason}"))
+                    }
+                    other => invalid(other.to_string()),
+                })?;
+                format!("{local}@{domain}")
+            }
+            // No `@`: the parser below says so in its words.
+            None => v,
+        };
         let parsed = email_address::EmailAddress::parse_with_options(
             &v,
             email_address::Options::default()
@@ -159,9 +183,15 @@ impl EmailAddress {
         Ok(EmailAddress(v))
     }
 
-    /// The part after `@`.
+    /// The part after `@`, in its canonical ASCII form (`xn--bcher-kva.de`).
     pub fn domain(&self) -> &str {
         self.0.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+
+    /// The part after `@` in Unicode, for showing to people (`bücher.de`); see
+    /// [`display_domain`](crate::display_domain).
+    pub fn domain_unicode(&self) -> String {
+        crate::domain::display_domain(self.domain())
     }
 }
 crate::validated_string!(EmailAddress, Error);

@@ -7,6 +7,7 @@
 )]
 
 mod bad_input;
+mod domains;
 mod harness;
 mod money;
 mod normalise;
