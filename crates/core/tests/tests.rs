@@ -11,6 +11,7 @@ mod domains;
 mod harness;
 mod money;
 mod normalise;
+mod phones;
 mod roundtrip;
 mod secrets;
 mod snapshots;
