@@ -49,6 +49,13 @@ fn invalid_labels_are_refused() {
         "bücher.123",
         "10.0.0.1",
         "[10.0.0.1]",
+        "-contoso.com",
+        "contoso-.com",
+        "con_toso.com",
+        "con toso.com",
+        "contoso.com.",
+        "contoso.c/m",
+        "ann@contoso.com",
     ] {
         assert!(
             matches!(canonical_domain(bad), Err(Error::InvalidDomain { .. })),
