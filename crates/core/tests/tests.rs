@@ -7,9 +7,11 @@
 )]
 
 mod bad_input;
+mod domains;
 mod harness;
 mod money;
 mod normalise;
+mod phones;
 mod roundtrip;
 mod secrets;
 mod snapshots;
