@@ -121,6 +121,7 @@ mod error;
 mod execute;
 mod memory;
 mod notices;
+mod returns;
 mod selling;
 mod service;
 mod settings;
@@ -143,7 +144,10 @@ pub use error::{DomainError, Error};
 pub use execute::{Revealed, SecretOf};
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
-pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
+pub use returns::year_end_returns;
+pub use selling::{
+    Missing, Readiness, readiness, statements, statements_converted, with_withholding,
+};
 pub use service::{AccountService, Executed, Freshness};
 pub use settings::Settings;
 pub use state::{AccountEvent, AccountState};
