@@ -97,7 +97,10 @@
 //! - [`Error`]: `Domain` (a rule was broken: fix the input), `Denied` (the actor may not:
 //!   the [`Denial`] explains), `Conflict` (someone else wrote first: call again) and `Store`.
 //! - [`readiness`] and [`statements`]: "may this account sell?" (rule ACC-4) and payout
-//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains.
+//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains;
+//!   [`statements_converted`] for sales in any currency, converted at the host's rates and
+//!   withheld on the dollar amount (rules PAY-10, TAX-9), and [`year_end_returns`], the year's
+//!   Forms 1042-S and 1099 from the paid statements (rule TAX-10).
 //!
 //! # Storage
 //!
