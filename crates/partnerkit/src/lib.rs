@@ -97,7 +97,10 @@
 //! - [`Error`]: `Domain` (a rule was broken: fix the input), `Denied` (the actor may not:
 //!   the [`Denial`] explains), `Conflict` (someone else wrote first: call again) and `Store`.
 //! - [`readiness`] and [`statements`]: "may this account sell?" (rule ACC-4) and payout
-//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains.
+//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains;
+//!   [`statements_converted`] for sales in any currency, converted at the host's rates and
+//!   withheld on the dollar amount (rules PAY-10, TAX-9), and [`year_end_returns`], the year's
+//!   Forms 1042-S and 1099 from the paid statements (rule TAX-10).
 //!
 //! # Storage
 //!
@@ -123,6 +126,7 @@ mod execute;
 mod kind;
 mod memory;
 mod notices;
+mod returns;
 mod selling;
 mod service;
 mod settings;
@@ -147,7 +151,10 @@ pub use error::{DomainError, Error};
 pub use kind::CommandKind;
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
-pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
+pub use returns::year_end_returns;
+pub use selling::{
+    Missing, Readiness, readiness, statements, statements_converted, with_withholding,
+};
 pub use service::{AccountService, Executed, Freshness};
 pub use settings::Settings;
 pub use state::{AccountEvent, AccountState};
