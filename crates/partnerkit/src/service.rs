@@ -155,13 +155,13 @@ impl Engine {
         entry.in_flight = false;
         // The caller's version is checked after authorising and deciding (so a stranger learns
         // nothing from it) and before anything is stored.
-        if let (Some(expected), Ok(_)) = (expected, &decided) {
-            if entry.version != expected {
-                let actual = entry.version;
-                // Deciding applied the events to the entry: it no longer matches the store.
-                self.evict(account, slot);
-                return Err(Error::Conflict { expected, actual });
-            }
+        if let (Some(expected), Ok(_)) = (expected, &decided)
+            && entry.version != expected
+        {
+            let actual = entry.version;
+            // Deciding applied the events to the entry: it no longer matches the store.
+            self.evict(account, slot);
+            return Err(Error::Conflict { expected, actual });
         }
         match decided {
             Ok(d) => {
