@@ -78,5 +78,5 @@ fn snapshots_are_written_on_schedule_and_loading_replays_only_what_follows() {
     // Large accounts snapshot less often: a snapshot's bytes follow the account's size.
     let s = partnerkit::Settings::default();
     assert_eq!(s.snapshot_interval(10), 1000);
-    assert_eq!(s.snapshot_interval(100_000), 10_000);
+    assert_eq!(s.snapshot_interval(100_000), 20_000);
 }
