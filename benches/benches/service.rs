@@ -143,6 +143,18 @@ where
         bench
     }
 
+    /// A second service over a store that already holds the account (`users` users).
+    fn attach(store: S, file: Option<PathBuf>, users: usize) -> Self {
+        let store = Arc::new(store);
+        Bench {
+            service: AccountService::new(store.clone()),
+            store,
+            ids: SequentialIds::starting_after(1 << 41),
+            users,
+            file,
+        }
+    }
+
     fn as_manager(&self) -> Context<'_> {
         Context::new(
             now(),
@@ -198,7 +210,12 @@ where
     fn rename(&self, name: &PersonName) {
         let done = self
             .service
-            .rename_user(account_id(), &self.as_manager(), self.target(), name.clone())
+            .rename_user(
+                account_id(),
+                &self.as_manager(),
+                self.target(),
+                name.clone(),
+            )
             .unwrap();
         debug_assert_eq!(done.events.len(), 1);
         black_box(done);
@@ -258,8 +275,10 @@ struct TempFile(PathBuf);
 
 impl TempFile {
     fn new(label: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("partnerkit-bench-{}-{label}.sqlite", std::process::id()));
+        let path = std::env::temp_dir().join(format!(
+            "partnerkit-bench-{}-{label}.sqlite",
+            std::process::id()
+        ));
         let tmp = TempFile(path);
         tmp.remove();
         tmp
@@ -317,7 +336,8 @@ impl<S: AccountStore> AccountStore for Counting<S> {
         snapshot: Option<&AccountState>,
     ) -> Result<Version, StoreError<S::Error>> {
         let stored = self.inner.append(account, expected, events, snapshot)?;
-        self.events.fetch_add(events.len() as u64, Ordering::Relaxed);
+        self.events
+            .fetch_add(events.len() as u64, Ordering::Relaxed);
         let bytes: usize = events
             .iter()
             .map(|e| serde_json::to_vec(e).unwrap().len())
@@ -326,7 +346,8 @@ impl<S: AccountStore> AccountStore for Counting<S> {
         if let Some(state) = snapshot {
             self.snapshots.fetch_add(1, Ordering::Relaxed);
             let bytes = serde_json::to_vec(state).unwrap().len();
-            self.snapshot_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+            self.snapshot_bytes
+                .fetch_add(bytes as u64, Ordering::Relaxed);
         }
         Ok(stored)
     }
@@ -352,7 +373,10 @@ fn measure<S: AccountStore>(c: &mut Criterion, bench: &Bench<S>, label: &str)
 where
     S::Error: std::fmt::Debug,
 {
-    assert!(bench.authorize(&bench.service), "a Developer may manage offers");
+    assert!(
+        bench.authorize(&bench.service),
+        "a Developer may manage offers"
+    );
     let names = two_names();
     let mut g = c.benchmark_group(format!("service/{label}"));
     let mut i = 0_usize;
@@ -393,6 +417,8 @@ where
     let mut fold = Duration::MAX;
     let mut index = Duration::MAX;
     let mut replayed = 0;
+    let (mut encode, mut decode, mut compare) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    let mut snapshot_bytes = 0;
     for _ in 0..3 {
         let t = Instant::now();
         let loaded = bench.store.load(account_id()).unwrap().unwrap();
@@ -404,10 +430,24 @@ where
         let t = Instant::now();
         black_box(AccessIndex::build(&state.access));
         index = index.min(t.elapsed());
+        let t = Instant::now();
+        let json = serde_json::to_vec(&state).unwrap();
+        encode = encode.min(t.elapsed());
+        let t = Instant::now();
+        let back: AccountState = serde_json::from_slice(&json).unwrap();
+        decode = decode.min(t.elapsed());
+        let t = Instant::now();
+        assert!(back == state);
+        compare = compare.min(t.elapsed());
+        snapshot_bytes = json.len();
         drop(state);
     }
     eprintln!(
         "cold load {label}/{}: store.load {load:.2?} (snapshot + {replayed} events), fold {fold:.2?}, AccessIndex::build {index:.2?} (best of 3)",
+        bench.users
+    );
+    eprintln!(
+        "snapshot codec {label}/{}: state JSON {snapshot_bytes} bytes; serde_json::to_vec {encode:.2?}, serde_json::from_slice {decode:.2?}, AccountState == {compare:.2?} (best of 3)",
         bench.users
     );
 }
@@ -505,15 +545,25 @@ fn service(c: &mut Criterion) {
         let mut memory = Bench::open(InMemoryStore::new(), None);
         memory.fill_to(n, "in memory");
         measure(c, &memory, "memory");
-        let (mut file, _tmp) = sqlite_bench(&format!("n{n}"));
+        let (mut file, tmp) = sqlite_bench(&format!("n{n}"));
         file.fill_to(n, "SQLite");
         measure(c, &file, "sqlite");
+        // The same file through a second connection with synchronous = NORMAL.
+        let options = partnerkit_sqlite::Options::default()
+            .synchronous(partnerkit_sqlite::Synchronous::Normal);
+        let normal = Bench::attach(
+            SqliteStore::open_with(&tmp.0, &options).unwrap(),
+            file.file.clone(),
+            file.users,
+        );
+        measure(c, &normal, "sqlite-normal");
         if n == *SIZES.iter().filter(|&&n| n <= cap).max().unwrap() {
             cold_load(c, &memory, "memory");
             cold_load(c, &file, "sqlite");
             let commands = 2 * memory.service.settings().snapshot_every as usize;
             per_command(&memory, "in memory", commands);
             per_command(&file, "SQLite", commands);
+            per_command(&normal, "SQLite NORMAL", commands);
             bytes_per_command(&memory, "in memory", commands);
             bytes_per_command(&file, "SQLite", commands);
         }
