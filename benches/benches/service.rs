@@ -238,6 +238,16 @@ where
             .is_allowed()
     }
 
+    /// The stored snapshot's version and length, read through a connection of its own.
+    fn snapshot_row(&self) -> Option<(i64, i64)> {
+        let file = self.file.as_ref()?;
+        let conn = partnerkit_sqlite::rusqlite::Connection::open(file).ok()?;
+        conn.query_row("SELECT version, length(state) FROM snapshots", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .ok()
+    }
+
     /// The bytes the store's file takes now, with its write-ahead log.
     fn file_bytes(&self) -> Option<u64> {
         let file = self.file.as_ref()?;
@@ -460,6 +470,7 @@ where
 {
     let names = two_names();
     let before_file = bench.file_bytes();
+    let before_snapshot = bench.snapshot_row();
     let before_written = written_by_process();
     let mut times = Vec::with_capacity(commands);
     let start = Instant::now();
@@ -477,6 +488,11 @@ where
         .file_bytes()
         .zip(before_file)
         .map(|(a, b)| a as i64 - b as i64);
+    if let Some(((v0, l0), (v1, l1))) = before_snapshot.zip(bench.snapshot_row()) {
+        eprintln!(
+            "per command {label}: stored snapshot before: v{v0} ({l0} bytes), after: v{v1} ({l1} bytes)"
+        );
+    }
     eprintln!(
         "per command {label}/{}: {commands} rename_user: mean {:.2?}, median {:.2?}, p99 {:.2?}, slowest {:.2?}; process wrote {} bytes ({} per command); file grew {} bytes ({} per command)",
         bench.users,
