@@ -94,7 +94,7 @@ pub use context::{Clock, Context, FixedClock, IdSource, ManualClock, SequentialI
 pub use country::CountryCode;
 pub use decider::Decider;
 pub use error::{Error, Result, clip};
-pub use event::{Envelope, Version};
+pub use event::{ENVELOPE_FORMAT, Envelope, Version};
 pub use id::{
     AccountId, AppId, EntityId, EventId, GroupId, InvitationId, KeyId, OwnerAccountId,
     PayoutAccountId, SellerId, TenantId, UserId,

@@ -7,6 +7,7 @@
 )]
 
 mod bad_input;
+mod envelope;
 mod harness;
 mod money;
 mod normalise;
