@@ -107,41 +107,44 @@ impl<'de, E: Deserialize<'de>> Deserialize<'de> for Envelope<E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
         let s = StoredEnvelope::<E>::deserialize(deserializer)?;
-        match (s.v, s.id) {
-            (1, None) => {}
-            (1, Some(_)) => {
-                return Err(D::Error::custom(
-                    "an event envelope of format 1 has no id: store it with \"v\": 2, or without its id",
-                ));
-            }
-            (2, Some(_)) => {}
-            (2, None) => {
-                return Err(D::Error::custom(
-                    "an event envelope of format 2 needs an \"id\": store the id it was written with",
-                ));
-            }
-            (0, _) => {
-                return Err(D::Error::custom(
-                    "event envelope format 0 does not exist: formats start at 1",
-                ));
-            }
-            (v, _) => {
-                return Err(D::Error::custom(format_args!(
-                    "event envelope format {v} is newer than this partnerkit knows (up to {ENVELOPE_FORMAT}): upgrade partnerkit to read it"
-                )));
-            }
-        }
-        Ok(Envelope {
+        let envelope = Envelope {
             v: s.v,
             id: s.id,
             at: s.at,
             actor: s.actor,
             event: s.event,
-        })
+        };
+        match envelope.format_problem() {
+            None => Ok(envelope),
+            Some(problem) => Err(D::Error::custom(problem)),
+        }
     }
 }
 
 impl<E> Envelope<E> {
+    /// Why this envelope is not a valid one of its format, or `None` if it is: format 1 has no
+    /// id, format 2 has one, and no other format exists in this version of partnerkit.
+    ///
+    /// Decoding checks it; a store that keeps the format and id in columns of its own checks
+    /// it when it reads them back.
+    pub fn format_problem(&self) -> Option<String> {
+        match (self.v, self.id.is_some()) {
+            (1, false) | (2, true) => None,
+            (1, true) => Some(
+                "an event envelope of format 1 has no id: store it with \"v\": 2, or without its id"
+                    .into(),
+            ),
+            (2, false) => Some(
+                "an event envelope of format 2 needs an \"id\": store the id it was written with"
+                    .into(),
+            ),
+            (0, _) => Some("event envelope format 0 does not exist: formats start at 1".into()),
+            (v, _) => Some(format!(
+                "event envelope format {v} is newer than this partnerkit knows (up to {ENVELOPE_FORMAT}): upgrade partnerkit to read it"
+            )),
+        }
+    }
+
     /// Wraps `event` with the time and actor of `ctx` and a fresh id from its
     /// [`IdSource`](crate::IdSource), in the current format ([`ENVELOPE_FORMAT`]).
     pub fn new(ctx: &Context<'_>, event: E) -> Self {

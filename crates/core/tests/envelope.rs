@@ -87,3 +87,15 @@ fn inconsistent_or_unknown_formats_are_refused_with_what_to_do() {
         assert!(err.contains(says), "{json}: {err}");
     }
 }
+
+#[test]
+fn format_problem_names_what_a_store_read_back_wrongly() {
+    let mut e = decode(V2).unwrap();
+    assert_eq!(e.format_problem(), None);
+    e.id = None;
+    assert!(e.format_problem().unwrap().contains("needs an \"id\""));
+    e.v = 1;
+    assert_eq!(e.format_problem(), None);
+    e.v = ENVELOPE_FORMAT + 1;
+    assert!(e.format_problem().unwrap().contains("upgrade partnerkit"));
+}
