@@ -105,6 +105,10 @@ fn account(n: u128) -> AccountId {
 /// An event naming `writer` and `n`, so each is told apart in the history.
 fn event(writer: u32, n: u32) -> Recorded {
     Envelope {
+        v: partnerkit::core::ENVELOPE_FORMAT,
+        id: Some(partnerkit::core::EventId::from_uuid(
+            partnerkit::core::uuid::Uuid::from_u128(u128::from(writer) << 32 | u128::from(n)),
+        )),
         at: partnerkit::core::chrono::DateTime::from_timestamp(1_800_000_000, n * 1000 + 7)
             .unwrap(),
         actor: Actor::Marketplace,
