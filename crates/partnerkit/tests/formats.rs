@@ -123,14 +123,12 @@ fn a_history_written_before_ids_keeps_working_and_new_events_get_ids() {
         "old events stay as they were written"
     );
     assert!(!after.is_empty());
-    let mut expected = 2_000_001;
-    for e in after {
+    for (e, expected) in after.iter().zip(2_000_001..) {
         assert_eq!(e.v, ENVELOPE_FORMAT);
         assert_eq!(
             e.id,
             Some(id::<EventId>(expected)),
             "ids come from the host's IdSource"
         );
-        expected += 1;
     }
 }
