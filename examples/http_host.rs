@@ -522,14 +522,17 @@ async fn execute(
             format!("the {kind} command is not valid: {e}"),
         )
     })?;
-    if let Some(expected) = expected {
-        let actual = host.service.version(account).await?;
-        if actual != expected {
-            return Err(Error::<HostStoreError>::Conflict { expected, actual }.into());
-        }
-    }
     let ctx = Context::new(Utc::now(), actor, &host.ids).with_rng(&OsRandom);
-    let executed = host.service.execute(account, &ctx, command).await?;
+    // With `If-Match`, the command is stored only if the account is still at that version:
+    // the store checks it on append, so the check and the write are one step.
+    let executed = match expected {
+        Some(expected) => {
+            host.service
+                .execute_expecting(account, &ctx, command, expected)
+                .await?
+        }
+        None => host.service.execute(account, &ctx, command).await?,
+    };
     ok(ExecutedBody {
         version: executed.version.get(),
         events: executed.events,

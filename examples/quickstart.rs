@@ -56,16 +56,17 @@ use partnerkit::identity::{
     AccountType, CompanyApprover, DirectoryUser, SellerContact, StepState, VerificationStep,
 };
 use partnerkit::payouts::{
-    BankAccountType, LedgerEntry, LineKind, OwnerAccountRegistry, PayoutMonth, RevenueSource,
-    Statement, VerificationOutcome,
+    BankAccountType, CarryOver, FixedRates, LedgerEntry, LineKind, OwnerAccountRegistry,
+    PayoutMonth, RevenueSource, Statement, VerificationOutcome,
 };
 use partnerkit::tax::{
-    ElectronicSignature, EntityType, IncomeType, ProfileDetails, RateReason, TreatyClaim,
-    withholding_rate,
+    ElectronicSignature, EntityType, IncomeType, ProfileDetails, RateReason, ReportingRules,
+    TreatyClaim, withholding_rate,
 };
 use partnerkit::{
     AccountCommand, AccountEvent, AccountService, Executed, Missing, NewApp, NewTenant, NewUser,
     OpenAccount, Password, PayoutMethodInput, Settings, TenantToAssociate, W8Input, W9Input,
+    statements_converted, year_end_returns,
 };
 use partnerkit_examples::check_partnerkit_database;
 use partnerkit_sqlite::SqliteStore;
@@ -115,6 +116,7 @@ fn main() -> Res {
         audit_trail(&svc, account)?;
         show_readiness(&svc, account, june)?;
     }
+    year_end(&svc, lina)?;
     println!(
         "\nDone: open {} to browse the accounts and their events.",
         path.display()
@@ -1142,4 +1144,46 @@ fn line_label(kind: LineKind) -> &'static str {
         LineKind::NegativeBalance => "negative balance",
         LineKind::CarriedOut => "carried out",
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Year end: a sale in euros converted, and Lina's Form 1042-S (rules PAY-10, TAX-10)
+// ---------------------------------------------------------------------------------------------
+
+fn year_end(svc: &Service, lina: AccountId) -> Res {
+    section("Lina Berg: a sale in euros, and the year's Form 1042-S");
+    let (state, settings) = (svc.state(lina)?.ok_or("no account")?, svc.settings());
+    // The host's rate per currency and month; partnerkit never fetches one (rule PAY-10).
+    let eur_usd = "1.0712".parse()?;
+    let rates = FixedRates::new().with(Currency::EUR, Currency::USD, month(2027, 10)?, eur_usd);
+    let ledger = vec![
+        sale("80.00 USD", (2027, 10, 4), CountryCode::US)?,
+        sale("100.00 EUR", (2027, 10, 9), CountryCode::US)?,
+        sale("60.00 USD", (2027, 12, 20), CountryCode::US)?, // paid in January: 2028's return
+    ];
+    let (first, last) = (month(2027, 2)?, month(2028, 1)?);
+    let zero = CarryOver::zero(Currency::USD);
+    let statements = statements_converted(&state, settings, &ledger, &rates, first, last, zero)?;
+    for s in statements.iter().filter(|s| !s.conversions.is_empty()) {
+        print_statement(s);
+        for c in &s.conversions {
+            let (to, from, rate) = (c.converted.to_string(), c.original, c.rate);
+            println!("    converted        {to:>12}  {from} at {rate}, rounded once");
+        }
+    }
+    let rules = ReportingRules::default();
+    let returns = year_end_returns(&state, settings, &ledger, &rates, &statements, 2027, &rules)?;
+    for f in &returns.forms_1042s {
+        let (code, exemption) = (f.income_code, f.exemption_code.code());
+        let (gross, withheld, by) = (f.gross_income, f.tax_withheld, f.furnish_by);
+        step(&format!(
+            "Form 1042-S {}: income code {code}, exemption {exemption} (treaty), gross {gross}, withheld {withheld}, furnish by {by}",
+            f.tax_year
+        ));
+    }
+    let ok = returns.reconciles()?;
+    step(&format!(
+        "the forms reconcile with the paid statements: {ok}"
+    ));
+    Ok(())
 }

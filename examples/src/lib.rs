@@ -39,6 +39,11 @@ mod readme_agreements {}
 #[doc = include_str!("../../crates/sqlite/README.md")]
 mod readme_sqlite {}
 
+/// `crates/postgres/README.md`
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/postgres/README.md")]
+mod readme_postgres {}
+
 /// `crates/partnerkit/README.md`
 #[cfg(doctest)]
 #[doc = include_str!("../../crates/partnerkit/README.md")]

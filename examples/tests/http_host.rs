@@ -514,7 +514,10 @@ fn the_guide_quotes_compiled_code() {
         .parent()
         .unwrap();
     let guide = std::fs::read_to_string(root.join("docs/HOSTS.md")).unwrap();
-    assert!(guide.contains("## HTTP"), "docs/HOSTS.md has its HTTP section");
+    assert!(
+        guide.contains("## HTTP"),
+        "docs/HOSTS.md has its HTTP section"
+    );
     let mut checked = 0;
     let mut lines = guide.lines();
     while let Some(line) = lines.next() {

@@ -34,7 +34,8 @@
 //! - **Money** ([`Money`], [`Currency`], [`Rounding`]): exact decimal amounts with an ISO 4217
 //!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent.
 //! - **Places and people** ([`CountryCode`], [`EmailAddress`], [`PhoneNumber`],
-//!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`checked_text`], the
+//!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`canonical_domain`] (one
+//!   form for internationalised domain names), [`checked_text`], the
 //!   one rule for free text, and [`validated_string!`], the one way to write a validated
 //!   string type.
 //! - **Time, ids, randomness and actors from the host** ([`Clock`], [`IdSource`],
@@ -72,6 +73,7 @@ mod contact;
 mod context;
 mod country;
 mod decider;
+mod domain;
 mod error;
 mod event;
 mod id;
@@ -95,6 +97,7 @@ pub use contact::{
 pub use context::{Clock, Context, FixedClock, IdSource, ManualClock, SequentialIds};
 pub use country::CountryCode;
 pub use decider::Decider;
+pub use domain::{MAX_DOMAIN_CHARS, canonical_domain, display_domain};
 pub use error::{Error, Result, clip};
 pub use event::{ENVELOPE_FORMAT, Envelope, Version};
 pub use id::{

@@ -9,9 +9,10 @@ use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
 use crate::authorize::Denial;
 use crate::cache::Slot;
-use crate::command::{AccountCommand, CommandKind};
+use crate::command::AccountCommand;
 use crate::error::{DomainError, Error};
 use crate::execute;
+use crate::kind::CommandKind;
 use crate::selling::Readiness;
 use crate::service::{AfterFailure, Engine, Executed, Freshness, Standing, invitee_of};
 use crate::settings::Settings;
@@ -97,7 +98,25 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         command: AccountCommand,
     ) -> Result<Executed, Error<S::Error>> {
         let kind = command.kind();
-        let outcome = self.run(account, ctx, command).await;
+        let outcome = self.run(account, ctx, command, None).await;
+        Engine::trace(account, kind, &outcome);
+        outcome
+    }
+
+    /// [`AccountService::execute_expecting`](crate::AccountService::execute_expecting),
+    /// awaited.
+    ///
+    /// # Errors
+    /// As the sync service.
+    pub async fn execute_expecting(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        command: AccountCommand,
+        expected: Version,
+    ) -> Result<Executed, Error<S::Error>> {
+        let kind = command.kind();
+        let outcome = self.run(account, ctx, command, Some(expected)).await;
         Engine::trace(account, kind, &outcome);
         outcome
     }
@@ -107,8 +126,10 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         command: AccountCommand,
+        expected: Option<Version>,
     ) -> Result<Executed, Error<S::Error>> {
-        let mut attempt = 0;
+        // A caller's expected version is never decided again: a conflict goes back to it.
+        let mut attempt = if expected.is_some() { u32::MAX } else { 0 };
         loop {
             let slot = self.slot(account, Freshness::Current).await?;
             let mut entry = slot.lock().await;
@@ -117,9 +138,10 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
                 self.engine.evict(account, &slot);
                 continue;
             }
-            let prepared = self
-                .engine
-                .decide(account, &slot, &mut entry, ctx, command.clone())?;
+            // Authorised first: a stale version is told only to whom may act (rule X-2).
+            let prepared =
+                self.engine
+                    .decide(account, &slot, &mut entry, ctx, command.clone(), expected)?;
             if prepared.events.is_empty() {
                 let version = entry.version;
                 return Ok(Engine::committed(&mut entry, prepared, version));

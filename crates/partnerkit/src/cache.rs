@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use partnerkit_core::AccountId;
 
-use crate::execute::Entry;
+use crate::entry::Entry;
 
 /// One cached account, locked while a command decides on it and its events are appended.
 /// The lock is `async_lock`'s, whose guard may be held across `.await`; sync code takes it

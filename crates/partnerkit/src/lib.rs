@@ -97,7 +97,10 @@
 //! - [`Error`]: `Domain` (a rule was broken: fix the input), `Denied` (the actor may not:
 //!   the [`Denial`] explains), `Conflict` (someone else wrote first: call again) and `Store`.
 //! - [`readiness`] and [`statements`]: "may this account sell?" (rule ACC-4) and payout
-//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains.
+//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains;
+//!   [`statements_converted`] for sales in any currency, converted at the host's rates and
+//!   withheld on the dollar amount (rules PAY-10, TAX-9), and [`year_end_returns`], the year's
+//!   Forms 1042-S and 1099 from the paid statements (rule TAX-10).
 //!
 //! # Storage
 //!
@@ -117,14 +120,18 @@ mod async_service;
 mod authorize;
 mod cache;
 mod command;
+mod entry;
 mod error;
 mod execute;
+mod kind;
 mod memory;
 mod notices;
+mod returns;
 mod selling;
 mod service;
 mod settings;
 mod state;
+mod steps;
 pub mod store;
 mod typed;
 
@@ -136,14 +143,18 @@ pub mod testing;
 pub use async_service::AsyncAccountService;
 pub use authorize::{Denial, Requirement};
 pub use command::{
-    AccountCommand, CommandKind, NewApp, NewTenant, NewUser, OpenAccount, Password,
-    PayoutMethodInput, TenantToAssociate, W8Input, W9Input,
+    AccountCommand, NewApp, NewTenant, NewUser, OpenAccount, Password, PayoutMethodInput,
+    TenantToAssociate, W8Input, W9Input,
 };
+pub use entry::{Revealed, SecretOf};
 pub use error::{DomainError, Error};
-pub use execute::{Revealed, SecretOf};
+pub use kind::CommandKind;
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
-pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
+pub use returns::year_end_returns;
+pub use selling::{
+    Missing, Readiness, readiness, statements, statements_converted, with_withholding,
+};
 pub use service::{AccountService, Executed, Freshness};
 pub use settings::Settings;
 pub use state::{AccountEvent, AccountState};

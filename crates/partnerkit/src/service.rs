@@ -7,9 +7,11 @@ use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
 use crate::authorize::{Denial, can_sign_in};
 use crate::cache::{Cache, Slot};
-use crate::command::{AccountCommand, CommandKind};
+use crate::command::AccountCommand;
+use crate::entry::{Entry, Revealed};
 use crate::error::{DomainError, Error};
-use crate::execute::{self, Entry, Refusal, Revealed};
+use crate::execute::{self, Refusal};
+use crate::kind::CommandKind;
 use crate::selling::Readiness;
 use crate::settings::Settings;
 use crate::state::AccountState;
@@ -146,10 +148,21 @@ impl Engine {
         entry: &mut Entry,
         ctx: &Context<'_>,
         command: AccountCommand,
+        expected: Option<Version>,
     ) -> Result<Prepared, Error<E>> {
         entry.in_flight = true;
         let decided = execute::decide(entry, account, ctx, command, &self.settings);
         entry.in_flight = false;
+        // The caller's version is checked after authorising and deciding (so a stranger learns
+        // nothing from it) and before anything is stored.
+        if let (Some(expected), Ok(_)) = (expected, &decided)
+            && entry.version != expected
+        {
+            let actual = entry.version;
+            // Deciding applied the events to the entry: it no longer matches the store.
+            self.evict(account, slot);
+            return Err(Error::Conflict { expected, actual });
+        }
         match decided {
             Ok(d) => {
                 let events: Vec<Recorded> = d
@@ -205,7 +218,7 @@ impl Engine {
         self.evict(account, slot);
         match error {
             StoreError::Conflict { expected, actual } => {
-                *attempt += 1;
+                *attempt = attempt.saturating_add(1);
                 if *attempt > self.settings.conflict_retries {
                     AfterFailure::Fail(Error::Conflict { expected, actual })
                 } else {
@@ -316,7 +329,27 @@ impl<S: AccountStore> AccountService<S> {
         command: AccountCommand,
     ) -> Result<Executed, Error<S::Error>> {
         let kind = command.kind();
-        let outcome = self.run(account, ctx, command);
+        let outcome = self.run(account, ctx, command, None);
+        Engine::trace(account, kind, &outcome);
+        outcome
+    }
+
+    /// [`execute`](Self::execute), but only if the account is still at `expected` — the
+    /// version the caller decided on (an HTTP `If-Match`). Otherwise [`Error::Conflict`],
+    /// without deciding again: the caller looks at the account anew. The store enforces the
+    /// version on append, so the check and the write are one step.
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute); a conflict is never retried.
+    pub fn execute_expecting(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        command: AccountCommand,
+        expected: Version,
+    ) -> Result<Executed, Error<S::Error>> {
+        let kind = command.kind();
+        let outcome = self.run(account, ctx, command, Some(expected));
         Engine::trace(account, kind, &outcome);
         outcome
     }
@@ -326,8 +359,10 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         command: AccountCommand,
+        expected: Option<Version>,
     ) -> Result<Executed, Error<S::Error>> {
-        let mut attempt = 0;
+        // A caller's expected version is never decided again: a conflict goes back to it.
+        let mut attempt = if expected.is_some() { u32::MAX } else { 0 };
         loop {
             let slot = self.slot(account, Freshness::Current)?;
             let mut entry = slot.lock_blocking();
@@ -337,9 +372,10 @@ impl<S: AccountStore> AccountService<S> {
                 self.engine.evict(account, &slot);
                 continue;
             }
-            let prepared = self
-                .engine
-                .decide(account, &slot, &mut entry, ctx, command.clone())?;
+            // Authorised first: a stale version is told only to whom may act (rule X-2).
+            let prepared =
+                self.engine
+                    .decide(account, &slot, &mut entry, ctx, command.clone(), expected)?;
             if prepared.events.is_empty() {
                 let version = entry.version;
                 return Ok(Engine::committed(&mut entry, prepared, version));

@@ -76,7 +76,6 @@ mod samples {
     use partnerkit_identity::{AccountType, Event};
 
     use super::{AccountEvent, AccountState};
-    use crate::store::Recorded;
 
     fn opened(n: u32) -> Event {
         Event::AccountOpened {
@@ -96,7 +95,7 @@ mod samples {
     }
 
     /// `n` events with distinct contents, for the conformance kit.
-    pub(crate) fn sample_events(n: u32) -> Vec<Recorded> {
+    pub(crate) fn sample_events(n: u32) -> Vec<Envelope<AccountEvent>> {
         (0..n)
             .map(|i| Envelope {
                 // The first event is stored in format 1 (before event ids), the others in

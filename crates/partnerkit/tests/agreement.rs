@@ -315,7 +315,7 @@ fn sample(kind: CommandKind, w: &World) -> C {
 #[test]
 fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
     let mut checked = 0;
-    for kind in CommandKind::ALL {
+    for &kind in CommandKind::ALL {
         for (who, actor) in actors() {
             let w = world();
             let may = w.svc.may(w.account, &actor, kind).unwrap();
