@@ -42,7 +42,9 @@
 //!   [`SecureRandom`], [`Context`], [`Actor`]): no partnerkit crate reads a clock or draws
 //!   randomness itself (rules ).
 //! - **Events** ([`Envelope`], [`Version`], [`Decider`]): every change is an event with who
-//!   and when (rule X-1); commands are pure `decide` functions, state is a fold of `apply`.
+//!   and when (rule X-1), an [`EventId`] from the host and a format version
+//!   ([`ENVELOPE_FORMAT`]; every earlier format still decodes); commands are pure `decide`
+//!   functions, state is a fold of `apply`.
 //! - **Secrets** ([`SecretString`], [`Fingerprint`], [`Masked`]): never printed, never
 //!   serialised, zeroed when dropped, compared in constant time (rule X-4); generated
 //!   passwords and key values are drawn uniformly from [`SECRET_ALPHABET`]; passwords people
@@ -97,7 +99,7 @@ pub use country::CountryCode;
 pub use decider::Decider;
 pub use domain::{MAX_DOMAIN_CHARS, canonical_domain, display_domain};
 pub use error::{Error, Result, clip};
-pub use event::{Envelope, Version};
+pub use event::{ENVELOPE_FORMAT, Envelope, Version};
 pub use id::{
     AccountId, AppId, EntityId, EventId, GroupId, InvitationId, KeyId, OwnerAccountId,
     PayoutAccountId, SellerId, TenantId, UserId,

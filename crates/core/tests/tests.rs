@@ -8,6 +8,7 @@
 
 mod bad_input;
 mod domains;
+mod envelope;
 mod harness;
 mod money;
 mod normalise;

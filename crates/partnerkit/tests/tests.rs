@@ -12,6 +12,7 @@ mod agreement;
 mod asynchronous;
 mod concurrency;
 mod financial;
+mod formats;
 mod money;
 mod notices;
 mod principals;

@@ -22,7 +22,9 @@
 //! In one PostgreSQL schema (`partnerkit` by default, [`PostgresStore::with_schema`]):
 //!
 //! - `accounts(id uuid primary key, version bigint)`: the version, one cheap read;
-//! - `events(account_id, seq, at, actor jsonb, event jsonb)`, primary key `(account_id, seq)`;
+//! - `events(account_id, seq, at, actor jsonb, event jsonb, v smallint, id uuid)`, primary key
+//!   `(account_id, seq)`; `v` is the event's envelope format, `id` its event id (none for
+//!   format 1, the events written before ids: migration 2 leaves them so);
 //! - `snapshots(account_id primary key, version, state)`: the latest snapshot per account;
 //! - `migrations(version, applied_at)`: which embedded migrations ran.
 //!
@@ -47,7 +49,7 @@
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use partnerkit::AccountState;
 use partnerkit::core::chrono::SecondsFormat;
-use partnerkit::core::{AccountId, Version};
+use partnerkit::core::{AccountId, EventId, Version};
 use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, Snapshot, StoreError};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{IsolationLevel, NoTls};
@@ -128,7 +130,7 @@ fn corrupt(what: String) -> Error {
 
 /// The embedded migrations, in order: migration `n` is `MIGRATIONS[n - 1]`. `{schema}` is
 /// replaced by the store's (validated) schema name.
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 1: accounts, the event log and snapshots.
     "CREATE TABLE {schema}.accounts (
         id      uuid PRIMARY KEY,
@@ -147,10 +149,14 @@ const MIGRATIONS: [&str; 1] = [
         version    bigint NOT NULL CHECK (version > 0),
         state      text NOT NULL
     );",
+    // 2: every event's envelope format and id; the events before are format 1, without ids.
+    "ALTER TABLE {schema}.events
+        ADD COLUMN v  smallint NOT NULL DEFAULT 1 CHECK (v > 0),
+        ADD COLUMN id uuid;",
 ];
 
 /// The newest schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// An [`AsyncAccountStore`] over a pool of PostgreSQL connections. Cheap to clone (the pool
 /// is shared); share one per process.
@@ -195,9 +201,10 @@ impl Sql {
             update_version: format!("UPDATE {s}.accounts SET version = $2 WHERE id = $1"),
             last_seq: format!("SELECT MAX(seq) FROM {s}.events WHERE account_id = $1"),
             insert_events: format!(
-                "INSERT INTO {s}.events (account_id, seq, at, actor, event)
-                 SELECT $1, seq, at, actor::jsonb, event::jsonb
-                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS t(seq, at, actor, event)"
+                "INSERT INTO {s}.events (account_id, seq, at, actor, event, v, id)
+                 SELECT $1, seq, at, actor::jsonb, event::jsonb, v, id
+                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::uuid[])
+                   AS t(seq, at, actor, event, v, id)"
             ),
             upsert_snapshot: format!(
                 "INSERT INTO {s}.snapshots (account_id, version, state) VALUES ($1, $2, $3)
@@ -205,7 +212,7 @@ impl Sql {
             ),
             snapshot: format!("SELECT version, state FROM {s}.snapshots WHERE account_id = $1"),
             events_after: format!(
-                "SELECT seq, at, actor::text, event::text FROM {s}.events
+                "SELECT seq, at, actor::text, event::text, v, id FROM {s}.events
                  WHERE account_id = $1 AND seq > $2 ORDER BY seq"
             ),
         }
@@ -444,12 +451,26 @@ async fn read_events(
         let at: String = row.try_get(1)?;
         let actor: &str = row.try_get(2)?;
         let event: &str = row.try_get(3)?;
-        out.push(Recorded {
+        let v: i16 = row.try_get(4)?;
+        let event_id: Option<partnerkit::core::uuid::Uuid> = row.try_get(5)?;
+        let recorded = Recorded {
+            v: u16::try_from(v).map_err(|_| {
+                corrupt(format!(
+                    "account {account}: event {seq}'s envelope format {v} is not a format"
+                ))
+            })?,
+            id: event_id.map(EventId::from_uuid),
             at: serde_json::from_value(serde_json::Value::String(at))
                 .map_err(|e| bad("time", e))?,
             actor: serde_json::from_str(actor).map_err(|e| bad("actor", e))?,
             event: serde_json::from_str(event).map_err(|e| bad("payload", e))?,
-        });
+        };
+        if let Some(problem) = recorded.format_problem() {
+            return Err(corrupt(format!(
+                "account {account}: event {seq}: {problem}"
+            )));
+        }
+        out.push(recorded);
         next = next.saturating_add(1);
     }
     if next <= version {
@@ -467,6 +488,8 @@ struct Encoded {
     ats: Vec<String>,
     actors: Vec<String>,
     events: Vec<String>,
+    formats: Vec<i16>,
+    ids: Vec<Option<partnerkit::core::uuid::Uuid>>,
 }
 
 fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
@@ -477,12 +500,19 @@ fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
             what: format!("event {} of this append: {why}", i + 1),
         };
         seq = seq.saturating_add(1);
+        if let Some(problem) = e.format_problem() {
+            return Err(unstorable(problem));
+        }
+        let format = i16::try_from(e.v)
+            .map_err(|_| unstorable(format!("its envelope format {} is too large", e.v)))?;
         let at = e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true);
         let actor = serde_json::to_string(&e.actor)
             .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?;
         let event = serde_json::to_string(&e.event)
             .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?;
         let back = Recorded {
+            v: e.v,
+            id: e.id,
             at: serde_json::from_value(serde_json::Value::String(at.clone()))
                 .map_err(|err| unstorable(format!("its time would not read back: {err}")))?,
             actor: serde_json::from_str(&actor)
@@ -499,6 +529,8 @@ fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
         out.ats.push(at);
         out.actors.push(actor);
         out.events.push(event);
+        out.formats.push(format);
+        out.ids.push(e.id.map(|i| i.uuid()));
     }
     Ok(out)
 }
@@ -583,6 +615,8 @@ impl PostgresStore {
                     &encoded.ats,
                     &encoded.actors,
                     &encoded.events,
+                    &encoded.formats,
+                    &encoded.ids,
                 ],
             )
             .await?;
