@@ -452,7 +452,9 @@ fn main() {
     let url = match std::env::var(URL) {
         Ok(url) if !url.is_empty() => url,
         _ => {
-            println!("postgres bench not run: set {URL} (e.g. postgres://postgres@127.0.0.1:5432/test)");
+            println!(
+                "postgres bench not run: set {URL} (e.g. postgres://postgres@127.0.0.1:5432/test)"
+            );
             return;
         }
     };
