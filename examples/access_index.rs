@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         commands.push(Command::RegisterUser {
             user: user(n),
             tenant,
+            can_sign_in: true,
         });
     }
     for group in [developers, finance] {

@@ -42,7 +42,13 @@ fn register(
     role: Role,
     ctx: &Context<'_>,
 ) -> Result<(), Box<dyn Error>> {
-    Access::execute(access, AccessCommand::RegisterUser { user, tenant }, ctx)?;
+    let can_sign_in = true; // a directory user, not a pending guest
+    let register = AccessCommand::RegisterUser {
+        user,
+        tenant,
+        can_sign_in,
+    };
+    Access::execute(access, register, ctx)?;
     Access::execute(access, grant_role(user, role), ctx)?;
     Ok(())
 }
@@ -68,7 +74,6 @@ fn main() -> Result<(), Box<dyn Error>> {
             seller_id: "91234567".parse()?,
             account_type: AccountType::Company,
             display_name: "Contoso Apps".parse()?,
-            owner: None,
         },
         &marketplace,
     )?;
@@ -91,8 +96,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     register(&mut access, alice, tenant, Role::Manager, &marketplace)?;
 
     // Alice adds Bob as a Developer (rule USR-3). The host first checks that she may: adding
-    // a user needs ManageUsers and every permission the grant gives (rule X-2).
-    let needed = grant_role(bob, Role::Developer).required_permissions();
+    // a user needs ManageUsers and every permission the grant gives (rules X-2, ROL-8): what
+    // a command needs is read from the current state.
+    let needed = grant_role(bob, Role::Developer).required_permissions(&access);
     let index = AccessIndex::build(&access);
     index
         .check(Principal::User(alice), needed)
@@ -109,7 +115,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // Bob tries to add Cy. The index says no, and why: what was missing, which roles give
     // it, and what Bob does hold (rule ROL-6). Nothing was decided, nothing changed.
     let index = AccessIndex::build(&access);
-    let needed = grant_role(cy, Role::Developer).required_permissions();
+    let needed = grant_role(cy, Role::Developer).required_permissions(&access);
     match index.check(Principal::User(bob), needed) {
         Ok(()) => println!("unexpected: Bob may add users"),
         Err(denial) => {
@@ -119,8 +125,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
-    // Even Alice, a Manager, may not change payout settings: only the Owner role gives that
-    // (rule ROL-7).
+    // Even Alice, a Manager, may not change payout settings: the Owner role gives that, and
+    // only the owner account itself uses it (rules ROL-7, PAY-1).
     let payout_settings = Permission::ManagePayoutSettings.into();
     if let Err(denial) = index.check(Principal::User(alice), payout_settings) {
         println!("Alice changes the payout account → {denial}");

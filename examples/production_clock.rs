@@ -1,6 +1,7 @@
-//! A production clock and id source: the system clock and random UUIDs, implementing
-//! `partnerkit_core::Clock` and `IdSource`. partnerkit's crates never read a clock or draw
-//! randomness themselves (rule X-5); the host supplies both, as here.
+//! A production clock, id source and secure randomness: the system clock and random UUIDs,
+//! implementing `partnerkit_core::Clock` and `IdSource`, and the operating system's random
+//! generator (`OsRandom`) for secrets. partnerkit's crates never read a clock or draw
+//! randomness themselves (rule X-5); the host supplies all three, as here.
 //!
 //! The library builds chrono without its `clock` feature and uuid without `v4`/`v7`. A host
 //! turns them on in its own manifest; this example crate does it in its `production` feature:
@@ -16,7 +17,7 @@ use std::error::Error;
 
 use partnerkit_core::chrono::{DateTime, Utc};
 use partnerkit_core::uuid::Uuid;
-use partnerkit_core::{AccountId, Actor, Clock, Context, IdSource, UserId};
+use partnerkit_core::{AccountId, Actor, Clock, Context, IdSource, OsRandom, SecretString, UserId};
 
 /// The system clock, in UTC.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,7 +33,8 @@ impl Clock for SystemClock {
 ///
 /// Not time-ordered: UUID v4 (122 random bits). Time-ordered: UUID v7, a millisecond
 /// timestamp then random bits, so ids made later sort later, which keeps database
-/// indexes on ids compact. Ids are identifiers, not secrets: never use one as a password.
+/// indexes on ids compact. Ids are identifiers, not secrets: never use one as a password;
+/// secrets come from a `SecureRandom` such as `OsRandom`, given with `Context::with_rng`.
 #[derive(Debug, Clone, Copy)]
 struct RandomIds {
     time_ordered: bool,
@@ -44,15 +46,6 @@ impl IdSource for RandomIds {
             Uuid::now_v7()
         } else {
             Uuid::new_v4()
-        }
-    }
-
-    /// Unpredictable bytes always come from v4 UUIDs: a v7 UUID's timestamp is guessable.
-    fn fill_bytes(&self, buf: &mut [u8]) {
-        for chunk in buf.chunks_mut(16) {
-            for (dst, src) in chunk.iter_mut().zip(Uuid::new_v4().into_bytes()) {
-                *dst = src;
-            }
         }
     }
 }
@@ -84,5 +77,24 @@ fn main() -> Result<(), Box<dyn Error>> {
         "a v4 account id: {a} (version {})",
         a.uuid().get_version_num()
     );
+
+    // Secrets (initial passwords, app key values, password-hash salts) come from the
+    // operating system's secure generator, given to the context of the commands that make
+    // them. Without it such a command is refused, never made with weak randomness (rule X-6).
+    let ctx = Context::at_clock(&clock, Actor::Marketplace, &ids);
+    println!("without randomness: {}", describe(ctx.rng().map(|_| ())));
+    let ctx = ctx.with_rng(&OsRandom);
+    let password = SecretString::generate_password(ctx.rng()?)?;
+    println!(
+        "with OsRandom: a {}-character password, printed as {password:?}",
+        password.len()
+    );
     Ok(())
+}
+
+fn describe(result: Result<(), partnerkit_core::Error>) -> String {
+    match result {
+        Ok(()) => "random bytes available".to_owned(),
+        Err(e) => format!("refused: {e}"),
+    }
 }

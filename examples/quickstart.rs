@@ -7,30 +7,40 @@
 //! cargo run --example quickstart -- /tmp/pk.db  # or anywhere else
 //! ```
 //!
-//! The file is deleted and recreated at start, so every run prints the same thing: time comes
-//! from a [`ManualClock`] the example moves through the months and ids from [`SequentialIds`]
-//! (a real host passes its own clock and random ids in the same [`Context`], rule X-5).
+//! A partnerkit database left there by an earlier run is deleted and recreated at start, so
+//! every run prints the same thing (but the secrets shown once); any other file at that path is
+//! left alone and the example stops. Time comes from a [`ManualClock`] the example moves
+//! through the months and ids from [`SequentialIds`]; secrets (initial passwords, key values)
+//! are drawn from [`OsRandom`], the operating system's secure generator, given to each
+//! [`Context`] with [`Context::with_rng`] (a real host passes its own clock and random ids in
+//! the same way, rule X-5).
 //!
-//! It tells two stories, each through the one entry point a host calls, [`AccountService`]:
+//! It tells two stories, each through the one entry point a host calls, [`AccountService`].
+//! Every operation is an [`AccountCommand`] — data a host could take straight from JSON — run
+//! by [`AccountService::execute`]; the typed methods used below (`add_users`, `set_payout_hold`,
+//! …) are one-line constructors over it, and the ids of what a command creates are chosen by
+//! the caller and carried in the command.
 //!
 //! 1. **Contoso Apps**, a company registered in the US: the marketplace opens and verifies
-//!    the account; its first global administrator associates the company directory and becomes
-//!    Manager; she creates a tenant, adds, invites and creates users, a group and an app with a
-//!    key, and grants roles; a Developer is denied a Manager's work and a Manager is denied the
-//!    owner account's payout settings, each with its explanation; an invalid input is refused
-//!    with a typed error; she accepts the publishing agreement (and its update a month later);
-//!    the owner account sets up a US bank account and a W-9; sales are recorded from January to
-//!    April; the payout hold is turned on in March and off in April; the payout statements
-//!    explain every cent.
-//! 2. **Lina Berg**, an individual seller registered in Sweden: her W-8BEN first claims no
-//!    treaty rate, so 30 % is withheld from her US sales (and only those); her second W-8BEN
-//!    claims the US–Sweden treaty rate of 0 %; a small month stays under the payment threshold.
+//!    the account with its owner account, and associates the company directory its first
+//!    global administrator signed in to, who becomes the first Manager; she creates a tenant,
+//!    adds, invites and creates users, a group and an app with a key, and grants roles; a
+//!    Developer is denied a Manager's work and a Manager is denied the owner account's payout
+//!    settings, each with its explanation; an invalid input is refused with a typed error; she
+//!    accepts the publishing agreement (and its update a month later); the owner account sets
+//!    up a US bank account and a W-9; sales are recorded from January to April; the payout hold
+//!    is turned on in March and off in April; the payout statements explain every cent.
+//! 2. **Lina Berg**, an individual seller registered in Sweden, whose owner account the
+//!    marketplace associates after opening: her W-8BEN first claims no treaty rate, so 30 % is
+//!    withheld from her US sales (and only those); her second W-8BEN claims the US–Sweden
+//!    treaty rate of 0 %; a small month stays under the payment threshold.
 //!
 //! At the end it prints each account's audit trail size and whether it may sell (rule ACC-4).
 //! Comments cite the rule each step shows, such as "(rule PAY-6)".
 
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use partnerkit::access::{Grant, Permission, Principal, Role};
 use partnerkit::agreements::{
@@ -38,25 +48,27 @@ use partnerkit::agreements::{
 };
 use partnerkit::core::chrono::{DateTime, Months, NaiveDate, TimeZone, Utc};
 use partnerkit::core::{
-    AccountId, Actor, Context, CountryCode, Currency, DisplayName, EntityId, ManualClock, Money,
-    OwnerAccountId, PersonName, PhoneNumber, PostalAddress, SecretString, SellerId, SequentialIds,
-    TenantId, UserId,
+    AccountId, Actor, AppId, Context, CountryCode, Currency, DisplayName, EntityId, GroupId,
+    ManualClock, Money, OsRandom, OwnerAccountId, PayoutAccountId, PersonName, PhoneNumber,
+    PostalAddress, SellerId, SequentialIds, TenantId, UserId,
 };
 use partnerkit::identity::{
     AccountType, CompanyApprover, DirectoryUser, SellerContact, StepState, VerificationStep,
 };
 use partnerkit::payouts::{
-    BankAccountType, BankDetails, LedgerEntry, LineKind, NewPayoutAccount, OwnerAccountRegistry,
+    BankAccountType, CarryOver, FixedRates, LedgerEntry, LineKind, OwnerAccountRegistry,
     PayoutMonth, RevenueSource, Statement, VerificationOutcome,
 };
 use partnerkit::tax::{
-    ElectronicSignature, EntityType, IncomeType, ProfileDetails, RateReason, TreatyClaim, W8, W9,
-    withholding_rate,
+    ElectronicSignature, EntityType, IncomeType, ProfileDetails, RateReason, ReportingRules,
+    TreatyClaim, withholding_rate,
 };
 use partnerkit::{
-    AccountEvent, AccountService, Missing, NewApp, NewTenant, NewUser, OpenAccount, Settings,
-    TenantToAssociate,
+    AccountCommand, AccountEvent, AccountService, Executed, Missing, NewApp, NewTenant, NewUser,
+    OpenAccount, Password, PayoutMethodInput, Settings, TenantToAssociate, W8Input, W9Input,
+    statements_converted, year_end_returns,
 };
+use partnerkit_examples::check_partnerkit_database;
 use partnerkit_sqlite::SqliteStore;
 
 type Service = AccountService<SqliteStore>;
@@ -71,13 +83,21 @@ fn main() -> Res {
             .nth(1)
             .unwrap_or_else(|| DEFAULT_DB.to_owned()),
     );
-    let store = fresh_store(&path)?;
+    let store = match fresh_store(&path) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("partnerkit quickstart: {e}");
+            std::process::exit(2);
+        }
+    };
     println!("partnerkit quickstart, writing to {}", path.display());
 
-    // The host's data: here a catalogue of one agreement with two versions (rule AGR-3);
-    // payout policy, treaty and remittance tables keep the data shipped with their crates.
+    // The host's data: here a catalogue of one agreement with two versions (rule AGR-3) and
+    // the registry of owner accounts (rule PAY-1); payout policy, treaty and remittance tables
+    // keep the data shipped with their crates.
     let settings = Settings {
         catalogue: catalogue()?,
+        owner_registry: Some(Arc::new(NoOtherAccounts)),
         ..Settings::default()
     };
     let svc = AccountService::with_settings(store, settings);
@@ -96,6 +116,7 @@ fn main() -> Res {
         audit_trail(&svc, account)?;
         show_readiness(&svc, account, june)?;
     }
+    year_end(&svc, lina)?;
     println!(
         "\nDone: open {} to browse the accounts and their events.",
         path.display()
@@ -177,15 +198,20 @@ fn contoso_apps(svc: &Service) -> Res<AccountId> {
 
     section("Contoso Apps: payouts and tax (signed in as the owner account)");
     host.day(2027, 1, 8);
-    associate_owner(svc, &host, c.account, c.owner())?;
-    let bank = NewPayoutAccount::bank(BankDetails {
+    // The owner account was associated when the account was opened (rule PAY-1): only it
+    // changes payout and tax settings, never a work account, whatever its role (rule ROL-7).
+    step(&format!(
+        "the owner account (MSA {}) signs in: only it may change payout and tax settings (rules PAY-1, ROL-7)",
+        short(c.owner)
+    ));
+    let bank = PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC")?,
-        account_number: SecretString::new("000123456789"),
+        account_number: Password::new("000123456789"),
         routing_number: "021000021".into(), // ABA checksum checked (rule PAY-2)
         billing_address: redmond()?,
         phone: "+1 425 555 0100".parse()?,
-    })?;
+    };
     set_up_payout_account(svc, &host, c.account, c.owner(), bank)?;
     // A US company fills in a W-9 (rules TAX-1, TAX-2); its TIN is kept only masked (X-4).
     let owner = host.ctx(c.owner());
@@ -201,9 +227,9 @@ fn contoso_apps(svc: &Service) -> Res<AccountId> {
     svc.submit_w9(
         c.account,
         &owner,
-        W9 {
+        W9Input {
             name: DisplayName::new("Contoso Apps LLC")?,
-            tin: SecretString::new("12-3456789"),
+            tin: Password::new("12-3456789"),
             signature: ElectronicSignature::new(DisplayName::new("Ann Lind")?, host.today()),
         },
     )?;
@@ -240,8 +266,9 @@ fn contoso_apps(svc: &Service) -> Res<AccountId> {
     Ok(c.account)
 }
 
-/// Opens the account (marketplace), then its first administrator associates the company
-/// directory in two steps and becomes its first Manager (rules ACC-2, TEN-2, USR-7).
+/// The marketplace opens the account with its owner account, then associates the company
+/// directory its first administrator signed in to, in two steps; she becomes the first
+/// Manager (rules ACC-2, PAY-1, TEN-2, USR-7, ROL-8).
 fn open_account(
     svc: &Service,
     host: &Host,
@@ -249,27 +276,29 @@ fn open_account(
     name: &str,
     account_type: AccountType,
 ) -> Res {
-    let ctx = host.ctx(Actor::Marketplace);
-    svc.open_account(
-        &ctx,
-        OpenAccount {
-            account: c.account,
-            seller_id: SellerId::new("91000001")?,
-            account_type,
-            display_name: DisplayName::new(name)?,
-            owner: Some(c.owner),
-            country: CountryCode::US,
-            currency: Currency::USD,
-        },
-    )?;
+    // Every operation is a command, data a host can take straight from JSON; `execute` is the
+    // one path each takes. (The typed methods used further on build the same commands.)
+    let marketplace = host.ctx(Actor::Marketplace);
+    let open = AccountCommand::OpenAccount(OpenAccount {
+        account: c.account,
+        seller_id: SellerId::new("91000001")?,
+        account_type,
+        display_name: DisplayName::new(name)?,
+        owner: Some(c.owner), // associated now, checked against the registry (rule PAY-1)
+        country: CountryCode::US,
+        currency: Currency::USD,
+    });
+    svc.execute(c.account, &marketplace, open)?;
     step(&format!(
-        "marketplace: opened {account_type} account {name}, seller ID 91000001 (rule ACC-2)"
+        "marketplace: opened {account_type} account {name}, seller ID 91000001, owner account {} (rules ACC-2, PAY-1)",
+        short(c.owner)
     ));
 
-    let ann = host.ctx(c.ann());
+    // The account's first tenant is associated by the marketplace, for the global
+    // administrator who signed in to it (rules TEN-2, ROL-8).
     svc.begin_tenant_association(
         c.account,
-        &ann,
+        &marketplace,
         TenantToAssociate {
             tenant: c.tenant,
             organization: DisplayName::new("Contoso Ltd")?,
@@ -284,11 +313,13 @@ fn open_account(
         },
     )?;
     step(&format!(
-        "Ann (user {}), global admin of contoso.com, reviews the tenant to associate (rule TEN-2)",
+        "Ann (user {}), global admin of contoso.com, signs in; the marketplace begins associating her tenant (rule TEN-2)",
         short(c.ann)
     ));
-    svc.confirm_tenant_association(c.account, &ann, c.tenant, None)?;
-    step("Ann confirms: contoso.com is associated and Ann is its first Manager (rule USR-7)");
+    svc.confirm_tenant_association(c.account, &marketplace, c.tenant, None)?;
+    step(
+        "confirmed: contoso.com is associated and Ann is its first Manager, never Owner (rules USR-7, ROL-8)",
+    );
     Ok(())
 }
 
@@ -324,19 +355,23 @@ fn users_groups_and_apps(svc: &Service, host: &Host, c: &Contoso) -> Res {
     let developer = Grant::Role(Role::Developer);
 
     // A new directory for the apps (rule TEN-3); its administrator's password is shown once.
-    let admin = svc.create_tenant(
+    // The ids of what a command creates are chosen by the caller and carried in the command.
+    let ida: UserId = host.new_id();
+    let created = svc.create_tenant(
         c.account,
         &ann,
         NewTenant {
+            tenant: host.new_id(),
             label: "contosoapps".parse()?,
             contact_email: "it@contoso.com".parse()?,
+            admin: ida,
             admin_name: PersonName::new("Ida", "Park")?,
             admin_username: "ida@contosoapps.onmicrosoft.com".parse()?,
+            grant: None, // a directory role gives no account role (rule ROL-5)
         },
-        None, // a directory role gives no account role (rule ROL-5)
     )?;
     step("created tenant contosoapps.onmicrosoft.com with global admin Ida (rule TEN-3)");
-    secret("Ida's initial password", &admin.secret);
+    secret("Ida's initial password", &created);
 
     // Existing directory users join in one step, all with the same role (rule USR-3).
     svc.add_users(
@@ -357,11 +392,13 @@ fn users_groups_and_apps(svc: &Service, host: &Host, c: &Contoso) -> Res {
     ));
 
     // Guests are invited by email and have no access until they accept (rule USR-5).
-    let (guests, _) = svc.invite_guests(
+    let guests: Vec<UserId> = vec![host.new_id(), host.new_id()];
+    svc.invite_guests(
         c.account,
         &ann,
         c.tenant,
         "dee@fabrikam.com; eli@fabrikam.com",
+        guests.clone(),
         developer,
     )?;
     step(&format!(
@@ -379,10 +416,12 @@ fn users_groups_and_apps(svc: &Service, host: &Host, c: &Contoso) -> Res {
 
     // A group with custom permissions (rules GRP-2, ROL-3); members get them (rule ROL-4).
     let finance = Grant::custom([Permission::ViewFinancialReports, Permission::ViewReports])?;
-    let (group, _) = svc.create_group(
+    let group: GroupId = host.new_id();
+    svc.create_group(
         c.account,
         &ann,
         c.tenant,
+        group,
         DisplayName::new("Finance")?,
         vec![],
         Some(finance),
@@ -391,57 +430,64 @@ fn users_groups_and_apps(svc: &Service, host: &Host, c: &Contoso) -> Res {
         "created group Finance ({}) with custom permissions: reports and financial reports (rule ROL-3)",
         short(group)
     ));
-    let fay = svc.create_user(
+    // Putting Fay in the group gives her what the group gives: Ann holds all of it (ROL-8).
+    let fay: UserId = host.new_id();
+    let created = svc.create_user(
         c.account,
         &ann,
-        c.tenant,
         NewUser {
+            tenant: c.tenant,
+            user: fay,
             name: PersonName::new("Fay", "Novak")?,
             username: "fay@contoso.com".parse()?,
             global_admin: false,
             reset_email: Some("fay.novak@outlook.com".parse()?),
             groups: vec![group],
+            grant: None,
         },
-        None,
     )?;
     step(&format!(
-        "created user Fay ({}) in contoso.com, member of Finance (rule USR-4)",
-        short(fay.id)
+        "created user Fay ({}) in contoso.com, member of Finance (rules USR-4, ROL-8)",
+        short(fay)
     ));
-    secret("Fay's initial password", &fay.secret);
+    secret("Fay's initial password", &created);
     let as_fay = Actor::User {
         tenant: c.tenant,
-        user: fay.id,
+        user: fay,
     };
     explain(svc, c.account, &as_fay, Permission::ViewFinancialReports)?;
 
     // An app for the build pipeline, with a key that lives at most 24 months (rule APP-4).
-    let (app, _) = svc.create_app(
+    let app: AppId = host.new_id();
+    svc.create_app(
         c.account,
         &ann,
-        c.tenant,
         NewApp {
+            tenant: c.tenant,
+            app,
             name: DisplayName::new("Contoso Build Pipeline")?,
             reply_url: "https://build.contoso.com/auth".parse()?,
             app_id_uri: "https://contoso.com/build-pipeline".parse()?,
+            grant: Some(developer),
         },
-        Some(developer),
     )?;
     step("created app Contoso Build Pipeline as Developer (rule APP-2)");
     let expires = host
         .now()
         .checked_add_months(Months::new(12))
         .ok_or("date out of range")?;
-    let key = svc.add_app_key(c.account, &ann, app, expires)?;
+    let key = svc.add_app_key(c.account, &ann, app, host.new_id(), expires)?;
     step(&format!(
         "added a key to it, valid until {} (rule APP-4)",
         expires.date_naive()
     ));
-    secret("the key's value", &key.secret);
-    step(&format!(
-        "in logs the key is only {:?}; the stored event keeps its fingerprint (rule X-4)",
-        key.secret
-    ));
+    secret("the key's value", &key);
+    if let Some(revealed) = &key.revealed {
+        step(&format!(
+            "in logs the key is only {:?}; the stored event keeps its fingerprint (rule X-4)",
+            revealed.secret
+        ));
+    }
     Ok(())
 }
 
@@ -471,7 +517,8 @@ fn roles_and_denials(svc: &Service, host: &Host, c: &Contoso) -> Res {
         svc.set_payout_hold(c.account, &as_ann, true),
     );
 
-    // Nor may she give anyone the Owner role, which she does not hold (rule ROL-7).
+    // Nor may she give anyone the Owner role: nobody gives more than they hold, and the payout
+    // settings it gives are held by the owner account alone (rules ROL-7, ROL-8).
     refused(
         "Ann (Manager) makes Bo an Owner",
         svc.grant(
@@ -484,6 +531,7 @@ fn roles_and_denials(svc: &Service, host: &Host, c: &Contoso) -> Res {
 
     // Invalid input is a typed error naming its rule, and changes nothing (rule X-3).
     let eleven: Vec<String> = (1..=11).map(|i| format!("guest{i}@fabrikam.com")).collect();
+    let ids: Vec<UserId> = eleven.iter().map(|_| host.new_id()).collect();
     refused(
         "Ann invites 11 guests at once",
         svc.invite_guests(
@@ -491,6 +539,7 @@ fn roles_and_denials(svc: &Service, host: &Host, c: &Contoso) -> Res {
             &as_ann,
             c.tenant,
             &eleven.join("; "),
+            ids,
             Grant::Role(Role::Developer),
         ),
     );
@@ -522,26 +571,27 @@ fn swedish_seller(svc: &Service) -> Res<AccountId> {
     let as_owner = Actor::OwnerAccount { owner };
 
     section("Lina Berg: an individual seller in Sweden");
-    let ctx = host.ctx(Actor::Marketplace);
+    let marketplace = host.ctx(Actor::Marketplace);
     svc.open_account(
-        &ctx,
+        &marketplace,
         OpenAccount {
             account,
             seller_id: SellerId::new("91000002")?,
             account_type: AccountType::Individual,
             display_name: DisplayName::new("Berg Games")?,
-            owner: Some(owner),
+            owner: None, // not known yet: associated below
             country: CountryCode::SE,
             currency: Currency::USD,
         },
     )?;
     // Individual accounts verify their email only (rule ACC-1).
-    svc.record_verification(account, &ctx, VerificationStep::Email, StepState::Verified)?;
+    let email = VerificationStep::Email;
+    svc.record_verification(account, &marketplace, email, StepState::Verified)?;
     step("marketplace: opened individual account Berg Games (SE); email verified (rule ACC-1)");
-    let ctx = host.ctx(as_lina);
+    // The first tenant is associated by the marketplace; Lina becomes its Manager (ROL-8).
     svc.begin_tenant_association(
         account,
-        &ctx,
+        &marketplace,
         TenantToAssociate {
             tenant,
             organization: DisplayName::new("Berg Games")?,
@@ -555,7 +605,8 @@ fn swedish_seller(svc: &Service) -> Res<AccountId> {
             }),
         },
     )?;
-    svc.confirm_tenant_association(account, &ctx, tenant, None)?;
+    svc.confirm_tenant_association(account, &marketplace, tenant, None)?;
+    let ctx = host.ctx(as_lina);
     let address = PostalAddress::builder("Götgatan 1", "Stockholm", CountryCode::SE)
         .postal_code("116 46")
         .build()?;
@@ -569,19 +620,21 @@ fn swedish_seller(svc: &Service) -> Res<AccountId> {
             address: address.clone(),
         },
     )?;
-    step("Lina associates berggames.se and sets her seller contact (rules TEN-2, ACC-3)");
+    step(
+        "berggames.se is associated, Lina is its Manager; she sets her seller contact (rules TEN-2, ACC-3)",
+    );
     accept_latest(svc, &host, account, as_lina, "Lina Berg")?;
 
-    associate_owner(svc, &host, account, as_owner)?;
+    associate_owner(svc, &host, account, owner)?;
     // A Swedish bank account: payout accounts are in the registration country (rule PAY-3).
-    let bank = NewPayoutAccount::bank(BankDetails {
+    let bank = PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Lina Berg")?,
-        account_number: SecretString::new("SE45 5000 0000 0583 9825 7466"),
+        account_number: Password::new("SE45 5000 0000 0583 9825 7466"),
         routing_number: "ESSESESS".into(),
         billing_address: address,
         phone: "+46 8 123 456 78".parse()?,
-    })?;
+    };
     set_up_payout_account(svc, &host, account, as_owner, bank)?;
 
     // A foreign individual files a W-8BEN (rule TAX-2); no US TIN is asked for (rule TAX-3).
@@ -635,10 +688,10 @@ fn swedish_seller(svc: &Service) -> Res<AccountId> {
 }
 
 /// A W-8BEN signed by Lina on `signed_on`, with or without a treaty claim.
-fn w8ben(signed_on: NaiveDate, treaty_claim: Option<TreatyClaim>) -> Res<W8> {
-    Ok(W8 {
+fn w8ben(signed_on: NaiveDate, treaty_claim: Option<TreatyClaim>) -> Res<W8Input> {
+    Ok(W8Input {
         name: DisplayName::new("Lina Berg")?,
-        foreign_tin: Some(SecretString::new("19900101-1234")),
+        foreign_tin: Some(Password::new("19900101-1234")),
         treaty_claim,
         signature: ElectronicSignature::new(DisplayName::new("Lina Berg")?, signed_on),
     })
@@ -649,7 +702,8 @@ fn w8ben(signed_on: NaiveDate, treaty_claim: Option<TreatyClaim>) -> Res<W8> {
 // ---------------------------------------------------------------------------------------------
 
 /// The host's record of which owner account belongs to which marketplace account (rule
-/// PAY-1). A real host reads it from its database; here every owner account is new.
+/// PAY-1), given to the service in its [`Settings`]. A real host reads it from its database;
+/// here every owner account is new.
 struct NoOtherAccounts;
 
 impl OwnerAccountRegistry for NoOtherAccounts {
@@ -658,9 +712,14 @@ impl OwnerAccountRegistry for NoOtherAccounts {
     }
 }
 
-fn associate_owner(svc: &Service, host: &Host, account: AccountId, owner: Actor) -> Res {
-    svc.associate_owner_account(account, &host.ctx(owner), &NoOtherAccounts)?;
-    step("the owner account signs in and is associated for payouts (rule PAY-1)");
+/// Only the marketplace associates an owner account, after the registry shows it belongs to
+/// no other account (rule PAY-1).
+fn associate_owner(svc: &Service, host: &Host, account: AccountId, owner: OwnerAccountId) -> Res {
+    svc.associate_owner_account(account, &host.ctx(Actor::Marketplace), owner)?;
+    step(&format!(
+        "marketplace: owner account {} associated for payouts; only it changes payout and tax settings (rules PAY-1, ROL-7)",
+        short(owner)
+    ));
     Ok(())
 }
 
@@ -670,19 +729,26 @@ fn set_up_payout_account(
     host: &Host,
     account: AccountId,
     owner: Actor,
-    bank: NewPayoutAccount,
+    bank: PayoutMethodInput,
 ) -> Res {
-    let shown = match bank.method() {
-        partnerkit::payouts::PayoutMethod::Bank {
+    let id: PayoutAccountId = host.new_id();
+    svc.set_payout_account(account, &host.ctx(owner), id, bank)?;
+    // Only the masked number was decided and stored (rule X-4).
+    let state = svc.state(account)?.ok_or("no such account")?;
+    let shown = match state.payouts.payout_account().map(|a| &a.method) {
+        Some(partnerkit::payouts::PayoutMethod::Bank {
             account_number,
             billing_address,
             ..
-        } => format!("{account_number} in {}", billing_address.country()),
-        partnerkit::payouts::PayoutMethod::PayPal { email, .. } => format!("PayPal {email}"),
+        }) => format!(
+            "bank account {account_number} in {}",
+            billing_address.country()
+        ),
+        Some(partnerkit::payouts::PayoutMethod::PayPal { email, .. }) => format!("PayPal {email}"),
+        _ => "none".to_owned(),
     };
-    svc.set_payout_account(account, &host.ctx(owner), bank)?;
     step(&format!(
-        "payout account set: bank account {shown}, awaiting verification (rules PAY-2..4)"
+        "payout account set: {shown}, awaiting verification (rules PAY-2..4)"
     ));
     Ok(())
 }
@@ -827,8 +893,10 @@ impl Host {
     fn today(&self) -> NaiveDate {
         self.now().date_naive()
     }
+    /// The context of one command: the time, the actor, fresh ids, and the operating
+    /// system's secure random generator for the secrets some commands make (rule X-6).
     fn ctx(&self, actor: Actor) -> Context<'_> {
-        Context::at_clock(&self.clock, actor, &self.ids)
+        Context::at_clock(&self.clock, actor, &self.ids).with_rng(&OsRandom)
     }
     fn new_id<I: EntityId>(&self) -> I {
         self.ctx(Actor::Marketplace).new_id()
@@ -841,12 +909,34 @@ fn nine_am(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// Deletes the database file (and SQLite's side files) and opens a fresh one.
-fn fresh_store(path: &std::path::Path) -> Res<SqliteStore> {
-    for suffix in ["", "-wal", "-shm"] {
+/// Opens a fresh database at `path`. A partnerkit database left there by an earlier run is
+/// deleted first (with SQLite's side files); anything else at that path is refused, never
+/// deleted.
+fn fresh_store(path: &Path) -> Res<SqliteStore> {
+    let side_files = ["-wal", "-shm"].map(|suffix| {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
-        match std::fs::remove_file(&p) {
+        PathBuf::from(p)
+    });
+    if path.exists() {
+        if let Err(why) = check_partnerkit_database(path) {
+            return Err(format!(
+                "refusing to overwrite {}: {why}. Give the path of a new file, or of a database an earlier run wrote: `cargo run --example quickstart -- /tmp/pk.sqlite`",
+                path.display()
+            )
+            .into());
+        }
+        std::fs::remove_file(path)?;
+    } else if let Some(side) = side_files.iter().find(|p| p.exists()) {
+        return Err(format!(
+            "refusing to write {}: {} exists without it; remove it or give another path",
+            path.display(),
+            side.display()
+        )
+        .into());
+    }
+    for side in &side_files {
+        match std::fs::remove_file(side) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
             _ => {}
         }
@@ -871,8 +961,15 @@ fn step(text: &str) {
     println!("  - {text}");
 }
 
-fn secret(what: &str, value: &SecretString) {
-    println!("    {what}, shown once: {}", value.expose_secret());
+/// Shows the secret a command generated: it comes back once, in `Executed::revealed`, and is
+/// stored nowhere (rule X-4).
+fn secret(what: &str, executed: &Executed) {
+    if let Some(revealed) = &executed.revealed {
+        println!(
+            "    {what}, shown once: {}",
+            revealed.secret.expose_secret()
+        );
+    }
 }
 
 /// Prints a refused command: a denial with its explanation, or the broken rule.
@@ -1047,4 +1144,46 @@ fn line_label(kind: LineKind) -> &'static str {
         LineKind::NegativeBalance => "negative balance",
         LineKind::CarriedOut => "carried out",
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Year end: a sale in euros converted, and Lina's Form 1042-S (rules PAY-10, TAX-10)
+// ---------------------------------------------------------------------------------------------
+
+fn year_end(svc: &Service, lina: AccountId) -> Res {
+    section("Lina Berg: a sale in euros, and the year's Form 1042-S");
+    let (state, settings) = (svc.state(lina)?.ok_or("no account")?, svc.settings());
+    // The host's rate per currency and month; partnerkit never fetches one (rule PAY-10).
+    let eur_usd = "1.0712".parse()?;
+    let rates = FixedRates::new().with(Currency::EUR, Currency::USD, month(2027, 10)?, eur_usd);
+    let ledger = vec![
+        sale("80.00 USD", (2027, 10, 4), CountryCode::US)?,
+        sale("100.00 EUR", (2027, 10, 9), CountryCode::US)?,
+        sale("60.00 USD", (2027, 12, 20), CountryCode::US)?, // paid in January: 2028's return
+    ];
+    let (first, last) = (month(2027, 2)?, month(2028, 1)?);
+    let zero = CarryOver::zero(Currency::USD);
+    let statements = statements_converted(&state, settings, &ledger, &rates, first, last, zero)?;
+    for s in statements.iter().filter(|s| !s.conversions.is_empty()) {
+        print_statement(s);
+        for c in &s.conversions {
+            let (to, from, rate) = (c.converted.to_string(), c.original, c.rate);
+            println!("    converted        {to:>12}  {from} at {rate}, rounded once");
+        }
+    }
+    let rules = ReportingRules::default();
+    let returns = year_end_returns(&state, settings, &ledger, &rates, &statements, 2027, &rules)?;
+    for f in &returns.forms_1042s {
+        let (code, exemption) = (f.income_code, f.exemption_code.code());
+        let (gross, withheld, by) = (f.gross_income, f.tax_withheld, f.furnish_by);
+        step(&format!(
+            "Form 1042-S {}: income code {code}, exemption {exemption} (treaty), gross {gross}, withheld {withheld}, furnish by {by}",
+            f.tax_year
+        ));
+    }
+    let ok = returns.reconciles()?;
+    step(&format!(
+        "the forms reconcile with the paid statements: {ok}"
+    ));
+    Ok(())
 }

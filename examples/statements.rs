@@ -57,7 +57,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     run(setup, at(1, 5)?, marketplace)?;
     let check = check_owner_account(&NoOtherAccount, owner, account)?;
     let associate = Command::AssociateOwnerAccount { check };
-    run(associate, at(1, 5)?, by_owner)?;
+    // Only the marketplace associates an owner account; only the owner account then changes
+    // the payout settings (rule PAY-1).
+    run(associate, at(1, 5)?, marketplace)?;
     let bank = NewPayoutAccount::bank(BankDetails {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC")?,
@@ -69,7 +71,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             .build()?,
         phone: PhoneNumber::new("+1 425 555 0100")?,
     })?;
-    let set = Command::SetPayoutAccount { account: bank };
+    let set = Command::SetPayoutAccount {
+        account: bank,
+        payout_account: None, // drawn from the context's id source
+    };
     let events = run(set, at(1, 6)?, by_owner)?;
     let Some(Event::PayoutAccountSet { payout_account, .. }) = events.first().cloned() else {
         return Err("no payout account was set".into());
@@ -117,7 +122,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         assert!(statement.balances()); // every cent accounted for (rule PAY-9)
         carried = statement.carried_out;
-        month = month.next();
+        month = month.next()?;
     }
     Ok(())
 }

@@ -2,8 +2,6 @@
 //! the same role model on the same requests, and a batch of 10,000 requests.
 //!
 //! The setup asserts that partnerkit and Cedar decide identically on every request.
-// `criterion_group!` makes a public function without documentation.
-#![allow(missing_docs)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

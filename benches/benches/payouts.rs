@@ -2,8 +2,6 @@
 //! partnerkit's `LedgerBatch` (one core, and split over two threads and merged) against the
 //! grouped floor: plain loops adding the same amounts into a per-account array, in `i64`
 //! cents and in `Decimal`.
-// `criterion_group!` makes a public function without documentation.
-#![allow(missing_docs)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

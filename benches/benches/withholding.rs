@@ -2,8 +2,6 @@
 //! `WithholdingFold` against the per-sale `withhold` function summed per country.
 //!
 //! The setup asserts that the fold's totals equal the per-sale function's.
-// `criterion_group!` makes a public function without documentation.
-#![allow(missing_docs)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -18,8 +18,8 @@
 //! # Features
 //!
 //! - `peers` (off by default): the peers partnerkit is compared with (cedar-policy, as
-//!   `CedarModel`), criterion, the benchmarks and the tests that partnerkit and its peers
-//!   agree. Off, `cargo test --workspace` builds neither cedar-policy nor criterion. Run them
+//!   `CedarModel`), criterion, the benchmarks (the service bench also pulls in `partnerkit`
+//!   and `partnerkit-sqlite`) and the tests that partnerkit and its peers agree. Off, `cargo test --workspace` builds neither cedar-policy nor criterion. Run them
 //!   with `cargo test -p partnerkit-benches --features peers` and
 //!   `cargo bench -p partnerkit-benches --features peers`.
 //!

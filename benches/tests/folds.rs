@@ -74,7 +74,7 @@ fn withholding_fold_equals_per_sale_function() {
             .filter(|((c, _, _), _)| *c == partnerkit_core::CountryCode::US)
             .map(|(_, t)| t.gross_minor)
             .sum();
-        let withheld: i128 = cells.iter().map(|(_, t)| t.withheld_minor).sum();
+        let withheld: i128 = cells.values().map(|t| t.withheld_minor).sum();
         let exact = rust_decimal::Decimal::from_i128_with_scale(gross, 0) * rate.as_fraction();
         assert!(
             (rust_decimal::Decimal::from_i128_with_scale(withheld, 0) - exact).abs()

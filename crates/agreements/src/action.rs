@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{AgreementId, AgreementText, AgreementVersion, Catalogue};
-use crate::decider::Acceptances;
+use crate::state::Acceptances;
 use partnerkit_core::DisplayName;
 
 /// An agreement whose latest published version the account has not accepted: one item shown

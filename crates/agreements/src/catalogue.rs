@@ -33,9 +33,9 @@ impl AgreementId {
 
     /// Validates an agreement id.
     pub fn new(value: &str) -> Result<AgreementId> {
-        let invalid = |reason| Error::InvalidAgreementId {
+        let invalid = |reason: &'static str| Error::InvalidAgreementId {
             given: clip(value, 80),
-            reason,
+            reason: reason.into(),
         };
         if value.is_empty() {
             return Err(invalid("it is empty"));
@@ -85,9 +85,9 @@ impl AgreementVersion {
 
     /// Validates a version label.
     pub fn new(value: &str) -> Result<AgreementVersion> {
-        let invalid = |reason| Error::InvalidVersionLabel {
+        let invalid = |reason: &'static str| Error::InvalidVersionLabel {
             given: clip(value, 80),
-            reason,
+            reason: reason.into(),
         };
         if value.is_empty() {
             return Err(invalid("it is empty"));

@@ -1,6 +1,9 @@
 //! The one error type of `partnerkit-agreements`.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{AgreementId, AgreementVersion};
 use partnerkit_core::UserId;
@@ -17,7 +20,14 @@ use partnerkit_core::UserId;
 ///   breaks rule AGR-3 (or AGR-1). Nothing is recorded (rule X-3).
 ///
 /// Every message says what to do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// A public format: serialised with a stable machine-readable `"code"` (the variant's name in
+/// snake case, also returned by [`Error::code`]) beside the variant's fields, such as
+/// `{"code": "already_accepted", "agreement": "…", "version": "…", "accepted_at": "…"}`. The
+/// core error inside [`Error::Value`] is nested under `"error"` with its own code:
+/// `{"code": "value", "error": {"code": "invalid_text", …}}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// An agreement id that is not a slug.
@@ -28,7 +38,7 @@ pub enum Error {
         /// The text that was given (cut to 80 characters).
         given: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: Cow<'static, str>,
     },
     /// A version label that is empty, too long or holds characters other than letters, digits,
     /// `.`, `-` and `_`.
@@ -39,7 +49,7 @@ pub enum Error {
         /// The text that was given (cut to 80 characters).
         given: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: Cow<'static, str>,
     },
     /// A text digest that is not a SHA-256 digest in hexadecimal.
     #[error(
@@ -104,7 +114,11 @@ pub enum Error {
     },
     /// A name, link or other core value in the catalogue or a command is invalid.
     #[error(transparent)]
-    Value(#[from] partnerkit_core::Error),
+    Value(
+        #[from]
+        #[serde(with = "nested")]
+        partnerkit_core::Error,
+    ),
 
     /// An acceptance names an agreement that is not in the catalogue.
     #[error(
@@ -182,6 +196,62 @@ pub enum Error {
         /// The user the command named as accepting.
         accepted_by: UserId,
     },
+}
+
+impl Error {
+    /// The stable machine-readable code of this error, as in its serialised form, such as
+    /// `"already_accepted"`. For [`Error::Value`] it is `"value"`; the core error's own code is
+    /// [`partnerkit_core::Error::code`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidAgreementId { .. } => "invalid_agreement_id",
+            Error::InvalidVersionLabel { .. } => "invalid_version_label",
+            Error::InvalidDigest { .. } => "invalid_digest",
+            Error::TextNotIdentified => "text_not_identified",
+            Error::AcceptByBeforePublished { .. } => "accept_by_before_published",
+            Error::NoVersions { .. } => "no_versions",
+            Error::DuplicateVersion { .. } => "duplicate_version",
+            Error::VersionsOutOfOrder { .. } => "versions_out_of_order",
+            Error::DuplicateAgreement { .. } => "duplicate_agreement",
+            Error::Value(_) => "value",
+            Error::UnknownAgreement { .. } => "unknown_agreement",
+            Error::UnknownVersion { .. } => "unknown_version",
+            Error::VersionNotYetPublished { .. } => "version_not_yet_published",
+            Error::VersionSuperseded { .. } => "version_superseded",
+            Error::AlreadyAccepted { .. } => "already_accepted",
+            Error::OlderThanAccepted { .. } => "older_than_accepted",
+            Error::AcceptedByAnotherUser { .. } => "accepted_by_another_user",
+        }
+    }
+}
+
+/// The core error of [`Error::Value`], nested under `"error"` so that its own `"code"` does
+/// not collide with the agreements error's.
+mod nested {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Out<'a> {
+        error: &'a partnerkit_core::Error,
+    }
+
+    #[derive(Deserialize)]
+    struct In {
+        error: partnerkit_core::Error,
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        error: &partnerkit_core::Error,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        Out { error }.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<partnerkit_core::Error, D::Error> {
+        In::deserialize(d).map(|i| i.error)
+    }
 }
 
 /// Shorthand for results whose error is [`Error`].

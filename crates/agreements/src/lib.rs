@@ -106,13 +106,19 @@
 
 mod action;
 mod catalogue;
-mod decider;
+mod command;
+mod decide;
 mod error;
+mod event;
+mod state;
 
 pub use action::{ActionNeeded, action_needed, publishing_blocked};
 pub use catalogue::{
     Agreement, AgreementId, AgreementText, AgreementVersion, Catalogue, PublishedVersion,
     ResolvedVersion, TextDigest,
 };
-pub use decider::{Acceptance, Acceptances, Agreements, Command, Event};
+pub use command::Command;
+pub use decide::Agreements;
 pub use error::{Error, Result};
+pub use event::Event;
+pub use state::{Acceptance, Acceptances};

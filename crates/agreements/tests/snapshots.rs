@@ -100,3 +100,26 @@ fn error_messages() {
     ]
     "#);
 }
+
+#[test]
+fn errors_serialise_with_a_stable_code() {
+    // rule: X-3
+    let errors = [
+        "Microsoft"
+            .parse::<partnerkit_agreements::AgreementId>()
+            .unwrap_err(),
+        Error::AlreadyAccepted {
+            agreement: agreement(MPA),
+            version: version("2027-01"),
+            accepted_at: today(),
+        },
+        Error::TextNotIdentified,
+        Error::from(partnerkit_core::Error::InvalidAmount { given: "x".into() }),
+    ];
+    insta::assert_json_snapshot!("error_serde_form", errors);
+    for e in &errors {
+        let json = serde_json::to_value(e).unwrap();
+        assert_eq!(json["code"], e.code(), "{e}");
+        assert_eq!(serde_json::from_value::<Error>(json).unwrap(), *e);
+    }
+}

@@ -94,6 +94,11 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// An email address, validated by the [`email_address`] crate against RFC 5321/5322 and
 /// stored in lower case, so that `Ann@Contoso.com` and `ann@contoso.com` are one address.
 ///
+/// The domain is stored in the canonical form of [`canonical_domain`](crate::canonical_domain)
+/// (ASCII; Unicode labels as `xn--` Punycode), so `ann@bücher.de` and `ann@xn--bcher-kva.de`
+/// are one address, stored as `ann@xn--bcher-kva.de` (rule ACC-3). The part before `@` may
+/// hold Unicode (RFC 6531) and is kept as given, in lower case and NFC.
+///
 /// Display names (`Ann <ann@contoso.com>`) and addresses without a dot in the domain
 /// (`ann@localhost`) are refused: a publisher's contacts receive mail from the internet.
 ///
@@ -103,6 +108,10 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// assert_eq!(e.as_str(), "ann@contoso.com");
 /// assert_eq!(e.domain(), "contoso.com");
 /// assert!("not-an-email".parse::<EmailAddress>().is_err());
+/// let idn: EmailAddress = "Ann@Bücher.de".parse()?;
+/// assert_eq!(idn.as_str(), "ann@xn--bcher-kva.de");
+/// assert_eq!(idn, "ann@xn--bcher-kva.de".parse()?);
+/// assert_eq!(idn.domain_unicode(), "bücher.de");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,6 +152,21 @@ impl EmailAddress {
                 "it contains the invisible or direction-changing character {c}"
             )));
         }
+        // The domain gets the one canonical form of domain names (ASCII, `xn--` for
+        // Unicode labels), so `ann@bücher.de` and `ann@xn--bcher-kva.de` are one address.
+        let v = match v.rsplit_once('@') {
+            Some((local, domain)) => {
+                let domain = crate::domain::canonical_domain(domain).map_err(|e| match e {
+                    Error::InvalidDomain { reason, .. } => {
+                        invalid(format!("its domain is not valid: {reason}"))
+                    }
+                    other => invalid(other.to_string()),
+                })?;
+                format!("{local}@{domain}")
+            }
+            // No `@`: the parser below says so in its words.
+            None => v,
+        };
         let parsed = email_address::EmailAddress::parse_with_options(
             &v,
             email_address::Options::default()
@@ -159,15 +183,32 @@ impl EmailAddress {
         Ok(EmailAddress(v))
     }
 
-    /// The part after `@`.
+    /// The part after `@`, in its canonical ASCII form (`xn--bcher-kva.de`).
     pub fn domain(&self) -> &str {
         self.0.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+
+    /// The part after `@` in Unicode, for showing to people (`bücher.de`); see
+    /// [`display_domain`](crate::display_domain).
+    pub fn domain_unicode(&self) -> String {
+        crate::domain::display_domain(self.domain())
     }
 }
 crate::validated_string!(EmailAddress, Error);
 
-/// A phone number in E.164 form: `+`, a country calling code and the number, 8 to 15 digits in
-/// all, the first not `0`.
+/// A phone number in E.164 form: `+`, an assigned country calling code and the national
+/// significant number, at most 15 digits in all (rules ACC-3, PAY-2).
+///
+/// The country calling code must be one ITU-T has assigned and in service: the table is
+/// shipped as data in `crates/core/data/e164_country_codes.txt`, with its source and date
+/// (ITU-T's list of E.164 assigned country codes), and is listed by
+/// [`PhoneNumber::country_codes`]. So `+999 1234 5678` (no such code) is refused and
+/// `+683 4002` (Niue) is accepted.
+///
+/// Length rules: at most 15 digits, the code included (E.164); the national significant
+/// number has at least 4 digits (Niue, Tokelau and Saint Helena have 4-digit numbers) unless
+/// the table says more for its code — the North American Numbering Plan (`+1`) and `+7`
+/// have exactly 10. Numbering plans within a country are not checked further.
 ///
 /// Spaces, dots, hyphens and parentheses are accepted on input and removed, so
 /// `+1 (425) 555-0100` is stored as `+14255550100`. Numbers without `+` are refused because
@@ -177,18 +218,59 @@ crate::validated_string!(EmailAddress, Error);
 /// use partnerkit_core::PhoneNumber;
 /// let p: PhoneNumber = "+46 8 123 456 78".parse()?;
 /// assert_eq!(p.as_str(), "+46812345678");
+/// assert_eq!(p.country_code(), "46");
+/// assert_eq!(PhoneNumber::new("+683 4002")?.country_code(), "683");
 /// assert!("12".parse::<PhoneNumber>().is_err());
+/// assert!("+999 1234 5678".parse::<PhoneNumber>().is_err());
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
+/// The E.164 country calling code table; see the file's header for its source and format.
+const COUNTRY_CODES: &str = include_str!("../data/e164_country_codes.txt");
+
+/// One row of [`COUNTRY_CODES`].
+struct CodeRow {
+    code: &'static str,
+    nsn_min: usize,
+    nsn_max: Option<usize>,
+    name: &'static str,
+}
+
+fn code_rows() -> impl Iterator<Item = CodeRow> {
+    COUNTRY_CODES.lines().filter_map(|line| {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        let mut fields = line.split('|');
+        let code = fields.next()?;
+        let nsn_min = fields.next()?;
+        let nsn_max = fields.next()?;
+        let name = fields.next()?;
+        Some(CodeRow {
+            code,
+            nsn_min: nsn_min.parse().unwrap_or(PhoneNumber::MIN_NATIONAL_DIGITS),
+            nsn_max: nsn_max.parse().ok(),
+            name,
+        })
+    })
+}
+
 impl PhoneNumber {
+    /// The most digits of a number, the country code included (E.164).
+    pub const MAX_DIGITS: usize = 15;
+    /// The fewest digits after the country code, unless the code's numbering plan needs
+    /// more (Niue's numbers have 4).
+    pub const MIN_NATIONAL_DIGITS: usize = 4;
+
     /// Validates and normalises a phone number.
     pub fn new(value: &str) -> Result<PhoneNumber> {
+        let given = || clip(value, 64);
         let invalid = |reason: &'static str| Error::InvalidPhone {
-            given: clip(value, 64),
+            given: given(),
             reason: reason.into(),
         };
         if value.len() > 64 {
@@ -209,13 +291,59 @@ impl PhoneNumber {
         if digits.starts_with('0') {
             return Err(invalid("a country calling code never starts with 0"));
         }
-        if digits.len() < 8 {
-            return Err(invalid("it has fewer than 8 digits"));
+        if digits.is_empty() {
+            return Err(invalid("it has no digits after +"));
         }
-        if digits.len() > 15 {
-            return Err(invalid("it has more than 15 digits"));
+        if digits.len() > Self::MAX_DIGITS {
+            return Err(invalid(
+                "it has more than 15 digits, the country code included",
+            ));
+        }
+        let Some(row) = code_rows().find(|r| digits.starts_with(r.code)) else {
+            let start: String = digits.chars().take(3).collect();
+            return Err(Error::InvalidPhone {
+                given: given(),
+                reason: format!(
+                    "no assigned country calling code starts +{start}: check the country code"
+                )
+                .into(),
+            });
+        };
+        let national = digits.len().saturating_sub(row.code.len());
+        let too_few = national < row.nsn_min;
+        if too_few || row.nsn_max.is_some_and(|max| national > max) {
+            let wanted = match row.nsn_max {
+                Some(max) if max == row.nsn_min => format!("{max}"),
+                Some(max) => format!("{} to {max}", row.nsn_min),
+                None => format!("at least {}", row.nsn_min),
+            };
+            return Err(Error::InvalidPhone {
+                given: given(),
+                reason: format!(
+                    "after the country code +{} ({}) it has {national} digit{}; numbers there have {wanted}",
+                    row.code,
+                    row.name,
+                    if national == 1 { "" } else { "s" }
+                )
+                .into(),
+            });
         }
         Ok(PhoneNumber(format!("+{digits}")))
+    }
+
+    /// The country calling code, without `+` (`"1"`, `"46"`, `"683"`).
+    pub fn country_code(&self) -> &str {
+        let digits = self.0.get(1..).unwrap_or("");
+        code_rows()
+            .find(|r| digits.starts_with(r.code))
+            .map_or("", |r| r.code)
+    }
+
+    /// The assigned country calling codes accepted, with the country, countries or service
+    /// each belongs to, in the order of the shipped table (ITU-T E.164; see the type's
+    /// docs for the source).
+    pub fn country_codes() -> impl Iterator<Item = (&'static str, &'static str)> {
+        code_rows().map(|r| (r.code, r.name))
     }
 }
 crate::validated_string!(PhoneNumber, Error);

@@ -93,6 +93,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A domain name that is not valid, in Unicode or in its ASCII (`xn--`) form.
+    #[error("domain name {given:?} is not valid: {reason}")]
+    InvalidDomain {
+        /// The text that was given (cut to 300 characters).
+        given: String,
+        /// What is wrong and what to do.
+        reason: Cow<'static, str>,
+    },
     /// A phone number that is not in E.164 form.
     #[error(
         "phone number {given:?} is not valid ({reason}): write it in E.164 form, \"+\" then the country code and number, such as +14255550100"
@@ -174,6 +182,7 @@ impl Error {
             Error::EmptySplit { .. } => "empty_split",
             Error::TooManyParts { .. } => "too_many_parts",
             Error::InvalidEmail { .. } => "invalid_email",
+            Error::InvalidDomain { .. } => "invalid_domain",
             Error::InvalidPhone { .. } => "invalid_phone",
             Error::InvalidText { .. } => "invalid_text",
             Error::InvalidPostalCode { .. } => "invalid_postal_code",

@@ -34,14 +34,17 @@
 //! - **Money** ([`Money`], [`Currency`], [`Rounding`]): exact decimal amounts with an ISO 4217
 //!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent.
 //! - **Places and people** ([`CountryCode`], [`EmailAddress`], [`PhoneNumber`],
-//!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`checked_text`], the
+//!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`canonical_domain`] (one
+//!   form for internationalised domain names), [`checked_text`], the
 //!   one rule for free text, and [`validated_string!`], the one way to write a validated
 //!   string type.
 //! - **Time, ids, randomness and actors from the host** ([`Clock`], [`IdSource`],
 //!   [`SecureRandom`], [`Context`], [`Actor`]): no partnerkit crate reads a clock or draws
 //!   randomness itself (rules ).
 //! - **Events** ([`Envelope`], [`Version`], [`Decider`]): every change is an event with who
-//!   and when (rule X-1); commands are pure `decide` functions, state is a fold of `apply`.
+//!   and when (rule X-1), an [`EventId`] from the host and a format version
+//!   ([`ENVELOPE_FORMAT`]; every earlier format still decodes); commands are pure `decide`
+//!   functions, state is a fold of `apply`.
 //! - **Secrets** ([`SecretString`], [`Fingerprint`], [`Masked`]): never printed, never
 //!   serialised, zeroed when dropped, compared in constant time (rule X-4); generated
 //!   passwords and key values are drawn uniformly from [`SECRET_ALPHABET`]; passwords people
@@ -70,6 +73,7 @@ mod contact;
 mod context;
 mod country;
 mod decider;
+mod domain;
 mod error;
 mod event;
 mod id;
@@ -93,8 +97,9 @@ pub use contact::{
 pub use context::{Clock, Context, FixedClock, IdSource, ManualClock, SequentialIds};
 pub use country::CountryCode;
 pub use decider::Decider;
+pub use domain::{MAX_DOMAIN_CHARS, canonical_domain, display_domain};
 pub use error::{Error, Result, clip};
-pub use event::{Envelope, Version};
+pub use event::{ENVELOPE_FORMAT, Envelope, Version};
 pub use id::{
     AccountId, AppId, EntityId, EventId, GroupId, InvitationId, KeyId, OwnerAccountId,
     PayoutAccountId, SellerId, TenantId, UserId,

@@ -125,11 +125,13 @@ pub struct When<D: Decider> {
 
 impl<D: Decider> When<D> {
     /// Asserts that the command was accepted with exactly `expected` events; returns the state
-    /// after them. Also checks that folding all events from scratch gives the same state.
+    /// after them. Also checks that every event reads back through JSON as itself, and that
+    /// folding all of them, read back, from scratch gives the same state.
     #[track_caller]
     pub fn then(self, expected: impl IntoIterator<Item = D::Event>) -> D::State
     where
         D::State: PartialEq,
+        D::Event: serde::Serialize + serde::de::DeserializeOwned,
     {
         let expected: Vec<D::Event> = expected.into_iter().collect();
         match self.result {
@@ -150,6 +152,7 @@ impl<D: Decider> When<D> {
     pub fn then_events(self, check: impl FnOnce(&[D::Event])) -> D::State
     where
         D::State: PartialEq,
+        D::Event: serde::Serialize + serde::de::DeserializeOwned,
     {
         match self.result {
             Ok(events) => {
@@ -195,14 +198,28 @@ impl<D: Decider> When<D> {
     fn state_after(given: Vec<D::Event>, mut state: D::State, events: &[D::Event]) -> D::State
     where
         D::State: PartialEq,
+        D::Event: serde::Serialize + serde::de::DeserializeOwned,
     {
         for e in events {
             D::apply(&mut state, e);
         }
-        let replayed = D::fold(given.iter().chain(events));
+        // Replay what a store would give back: every event written as JSON and read again.
+        let stored: Vec<D::Event> = given
+            .iter()
+            .chain(events)
+            .map(|e| {
+                let json = serde_json::to_string(e)
+                    .unwrap_or_else(|err| panic!("event {e:?} does not serialise: {err}"));
+                let back: D::Event = serde_json::from_str(&json)
+                    .unwrap_or_else(|err| panic!("event {json} does not read back: {err}"));
+                assert_eq!(&back, e, "event {json} reads back as another event");
+                back
+            })
+            .collect();
+        let replayed = D::fold(&stored);
         assert_eq!(
             replayed, state,
-            "folding the events from scratch gave another state"
+            "folding the events read back through JSON gave another state"
         );
         state
     }

@@ -23,7 +23,8 @@ fn phone_12() {
     insta::assert_snapshot!(err, @r#"phone number "12" is not valid (it does not start with +): write it in E.164 form, "+" then the country code and number, such as +14255550100"#);
     assert!(matches!(
         PhoneNumber::new("+12"),
-        Err(Error::InvalidPhone { reason, .. }) if reason == "it has fewer than 8 digits"
+        Err(Error::InvalidPhone { reason, .. })
+            if reason == "after the country code +1 (North American Numbering Plan) it has 1 digit; numbers there have 10"
     ));
 }
 

@@ -5,7 +5,7 @@ use partnerkit_core::{Actor, Context, Decider, UserId};
 
 struct Roster;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Event {
     Joined(UserId),
 }

@@ -51,15 +51,19 @@ fn tricky_email_addresses_are_refused_or_stable() {
     for x in TRICKY {
         stable(x, EmailAddress::new, |e| e.as_str().to_owned());
     }
-    // The example of the issue: lower-cased, "İ" becomes "i" + U+0307, which is not a valid
-    // domain character, so the address is refused rather than stored in a form that fails.
-    assert!(matches!(
-        EmailAddress::new("a@İ.com"),
-        Err(Error::InvalidEmail { .. })
-    ));
+    // The example of the issue: lower-cased, "İ" becomes "i" + U+0307. The domain is now
+    // stored in its canonical ASCII (IDNA) form, which reads back as itself.
+    let dotted = EmailAddress::new("a@İ.com").unwrap();
+    assert!(dotted.domain().is_ascii());
+    assert_eq!(EmailAddress::new(dotted.as_str()), Ok(dotted.clone()));
+    assert_eq!(
+        EmailAddress::new(&format!("a@{}", dotted.domain_unicode())),
+        Ok(dotted)
+    );
+    // rule: ACC-3 — the domain part is stored in its ASCII form (ß kept, as IDNA 2008 does).
     assert_eq!(
         EmailAddress::new("STRASSE@STRAẞE.DE").unwrap().as_str(),
-        "strasse@straße.de"
+        "strasse@xn--strae-oqa.de"
     );
 }
 

@@ -7,9 +7,12 @@
 )]
 
 mod bad_input;
+mod domains;
+mod envelope;
 mod harness;
 mod money;
 mod normalise;
+mod phones;
 mod roundtrip;
 mod secrets;
 mod snapshots;

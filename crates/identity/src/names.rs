@@ -8,13 +8,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-/// A tenant's domain name, such as `contoso.com` or `contoso.onmicrosoft.com`: lower case,
-/// at most 253 characters, two or more dot-separated labels of 1–63 letters, digits or
-/// hyphens (not at either end of a label), the last not all digits.
+/// A tenant's domain name, such as `contoso.com`, `contoso.onmicrosoft.com` or `bücher.de`,
+/// in the one canonical form of [`partnerkit_core::canonical_domain`]: ASCII, lower case,
+/// Unicode labels written as Punycode (`xn--bcher-kva.de`), at most 253 characters, two or
+/// more dot-separated labels of 1–63 letters, digits or hyphens (not at either end of a
+/// label), the last not all digits.
+///
+/// A name may be given in Unicode or in its `xn--` form; both give the same value (rule
+/// TEN-3), the one an [`EmailAddress`] in that domain holds after its `@`. The canonical
+/// form is ASCII because that is what DNS and directories use and because look-alike
+/// Unicode names are plainly different in it; [`DomainName::to_unicode`] gives the form to
+/// show people.
 ///
 /// ```
 /// use partnerkit_identity::DomainName;
 /// assert_eq!(DomainName::new(" Contoso.COM ")?.as_str(), "contoso.com");
+/// assert_eq!(DomainName::new("Bücher.de")?.as_str(), "xn--bcher-kva.de");
+/// assert_eq!(DomainName::new("bücher.de")?, DomainName::new("xn--bcher-kva.de")?);
+/// assert_eq!(DomainName::new("xn--bcher-kva.de")?.to_unicode(), "bücher.de");
 /// assert!(DomainName::new("contoso").is_err());
 /// # Ok::<(), partnerkit_identity::Error>(())
 /// ```
@@ -23,57 +34,45 @@ use crate::error::Error;
 pub struct DomainName(String);
 
 impl DomainName {
-    /// The longest domain name accepted, in characters.
-    pub const MAX_CHARS: usize = 253;
+    /// The longest domain name accepted, in characters of its ASCII form.
+    pub const MAX_CHARS: usize = partnerkit_core::MAX_DOMAIN_CHARS;
 
-    /// Validates and lower-cases a domain name.
+    /// Normalises a domain name given in Unicode or ASCII to its canonical ASCII form, then
+    /// validates it (see [`partnerkit_core::canonical_domain`]).
     pub fn new(value: &str) -> Result<DomainName, Error> {
-        let invalid = |reason: &str| Error::InvalidDomain {
-            given: partnerkit_core::clip(value, 300),
-            reason: reason.to_owned(),
-        };
-        // Bound the length before any work on the text.
-        let trimmed = value.trim();
-        if trimmed.is_empty() || trimmed.len() > Self::MAX_CHARS {
-            return Err(invalid("give 1 to 253 characters, such as contoso.com"));
-        }
-        let v = trimmed.to_ascii_lowercase();
-        let labels: Vec<&str> = v.split('.').collect();
-        if labels.len() < 2 {
-            return Err(invalid(
-                "it has no dot: give a full domain such as contoso.com",
-            ));
-        }
-        for label in &labels {
-            if !valid_label(label, 63, true) {
-                return Err(invalid(
-                    "each part between dots has 1 to 63 letters, digits or inner hyphens",
-                ));
+        match partnerkit_core::canonical_domain(value) {
+            Ok(v) => Ok(DomainName(v)),
+            Err(partnerkit_core::Error::InvalidDomain { reason, .. }) => {
+                Err(Error::InvalidDomain {
+                    given: partnerkit_core::clip(value, 300),
+                    reason: reason.into_owned(),
+                })
             }
+            Err(other) => Err(other.into()),
         }
-        if labels
-            .last()
-            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(invalid("the last part cannot be all digits"));
-        }
-        Ok(DomainName(v))
+    }
+
+    /// The name in Unicode, for showing to people: `xn--bcher-kva.de` is `bücher.de`.
+    pub fn to_unicode(&self) -> String {
+        partnerkit_core::display_domain(&self.0)
     }
 }
 partnerkit_core::validated_string!(DomainName, Error);
 
-fn valid_label(label: &str, max: usize, hyphens: bool) -> bool {
+fn valid_label(label: &str, max: usize) -> bool {
     !label.is_empty()
         && label.len() <= max
         && label
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || (hyphens && b == b'-'))
-        && !label.starts_with('-')
-        && !label.ends_with('-')
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// The `NAME` of a new tenant's initial domain `NAME.onmicrosoft.com` (rule TEN-3): 1 to 27
-/// letters or digits, stored in lower case.
+/// ASCII letters or digits, stored in lower case.
+///
+/// Unlike [`DomainName`], the label is not internationalised: the directory makes initial
+/// domains from ASCII letters and digits only, so `bücher` is refused with a message saying
+/// so (a tenant can still use `bücher.de` as a [`DomainName`]).
 ///
 /// ```
 /// use partnerkit_identity::DomainLabel;
@@ -100,7 +99,16 @@ impl DomainLabel {
         } else {
             String::new() // too long: refused below without copying it
         };
-        if valid_label(&v, Self::MAX_CHARS, false) {
+        if !v.is_ascii() {
+            return Err(Error::InvalidDomain {
+                given: partnerkit_core::clip(value, 300),
+                reason: format!(
+                    "a new tenant's name has 1 to {} ASCII letters or digits, such as contoso; letters such as ü are not allowed in NAME.onmicrosoft.com (rule TEN-3)",
+                    Self::MAX_CHARS
+                ),
+            });
+        }
+        if valid_label(&v, Self::MAX_CHARS) {
             Ok(DomainLabel(v))
         } else {
             Err(Error::InvalidDomain {

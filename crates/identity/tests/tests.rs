@@ -8,6 +8,7 @@
 
 mod account;
 mod apps;
+mod domains;
 mod groups;
 mod principals;
 mod properties;

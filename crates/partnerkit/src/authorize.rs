@@ -16,7 +16,7 @@ use partnerkit_access::{
 use partnerkit_core::{Actor, UserId};
 use serde::{Deserialize, Serialize};
 
-use crate::command::CommandKind;
+use crate::kind::CommandKind;
 use crate::state::AccountState;
 
 /// What the actor of a command must be or hold.

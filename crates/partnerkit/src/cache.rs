@@ -6,16 +6,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use partnerkit_core::AccountId;
 
-use crate::execute::Entry;
+use crate::entry::Entry;
 
-/// One cached account, locked while a command decides on it.
-pub(crate) type Slot = Arc<Mutex<Entry>>;
+/// One cached account, locked while a command decides on it and its events are appended.
+/// The lock is `async_lock`'s, whose guard may be held across `.await`; sync code takes it
+/// with `lock_blocking`.
+pub(crate) type Slot = Arc<async_lock::Mutex<Entry>>;
 
-/// Locks a slot. A command that panicked while holding it cannot have stored anything (the
-/// store call comes after deciding), but its half-applied entry must not be used: the caller
-/// drops a poisoned slot and reloads.
-pub(crate) fn lock(slot: &Slot) -> Result<MutexGuard<'_, Entry>, MutexGuard<'_, Entry>> {
-    slot.lock().map_err(std::sync::PoisonError::into_inner)
+/// A slot for `entry`, not (yet) in any cache.
+pub(crate) fn slot(entry: Entry) -> Slot {
+    Arc::new(async_lock::Mutex::new(entry))
 }
 
 /// A bounded map of account → slot with least-recently-used eviction, O(log n) per use.
@@ -66,7 +66,7 @@ impl Cache {
     /// Caches `entry` for `account` (replacing what was there) and returns its slot,
     /// evicting the least recently used accounts beyond the capacity.
     pub(crate) fn insert(&self, account: AccountId, entry: Entry) -> Slot {
-        let slot: Slot = Arc::new(Mutex::new(entry));
+        let slot = slot(entry);
         let mut lru = self.lru();
         let tick = lru.next_tick();
         if let Some((old, _)) = lru.slots.insert(account, (tick, slot.clone())) {
@@ -89,10 +89,8 @@ impl Cache {
             .slots
             .get(&account)
             .is_some_and(|(_, s)| Arc::ptr_eq(s, slot));
-        if same {
-            if let Some((used, _)) = lru.slots.remove(&account) {
-                lru.by_use.remove(&used);
-            }
+        if let Some((used, _)) = same.then(|| lru.slots.remove(&account)).flatten() {
+            lru.by_use.remove(&used);
         }
     }
 

@@ -31,7 +31,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Every operation on an account, as data (serde, tagged by `"type"`).
 ///
-/// Who may ask for each is in one table ([`CommandKind::requirement`]); what happens is
+/// Who may ask for each is in one table ([`CommandKind::requirement`](crate::CommandKind::requirement)); what happens is
 /// decided by the domain crates. Build commands directly or with the typed methods of
 /// [`AccountService`](crate::AccountService), which are one-line constructors over
 /// [`execute`](crate::AccountService::execute).
@@ -407,6 +407,7 @@ pub struct NewApp {
 }
 
 /// A payout method as the owner account enters it (rule PAY-2).
+#[allow(clippy::large_enum_variant)] // a short-lived input value; its JSON form stays flat
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -491,180 +492,4 @@ impl<'de> Deserialize<'de> for Password {
         let s = String::deserialize(d)?;
         Ok(Password(SecretString::from(s)))
     }
-}
-
-/// The kind of an [`AccountCommand`], without its data: what the authorisation table is
-/// keyed by, and what a host can check before it reads the rest of a request (rule X-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-#[allow(missing_docs)] // each kind is named after its command
-pub enum CommandKind {
-    OpenAccount,
-    RecordVerification,
-    ChangeDisplayName,
-    SetSellerContact,
-    SetCompanyApprover,
-    BeginTenantAssociation,
-    ConfirmTenantAssociation,
-    CancelTenantAssociation,
-    CreateTenant,
-    RemoveTenant,
-    AddUsers,
-    CreateUser,
-    RenameUser,
-    InviteGuests,
-    ResendInvitation,
-    AcceptInvitation,
-    RemoveUser,
-    ResetPassword,
-    ResetOwnPassword,
-    AddGroups,
-    CreateGroup,
-    ChangeGroupMembers,
-    RemoveGroup,
-    AddApps,
-    CreateApp,
-    RemoveApps,
-    AddAppKey,
-    DeleteAppKey,
-    Grant,
-    Revoke,
-    SetGrants,
-    AcceptAgreement,
-    AssociateOwnerAccount,
-    SetPayoutAccount,
-    RecordPayoutVerification,
-    SetPayoutHold,
-    StartTaxProfile,
-    EditTaxProfile,
-    SubmitW9,
-    SubmitW8Ben,
-    SubmitW8BenE,
-}
-
-impl CommandKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 41] = {
-        use CommandKind::*;
-        [
-            OpenAccount,
-            RecordVerification,
-            ChangeDisplayName,
-            SetSellerContact,
-            SetCompanyApprover,
-            BeginTenantAssociation,
-            ConfirmTenantAssociation,
-            CancelTenantAssociation,
-            CreateTenant,
-            RemoveTenant,
-            AddUsers,
-            CreateUser,
-            RenameUser,
-            InviteGuests,
-            ResendInvitation,
-            AcceptInvitation,
-            RemoveUser,
-            ResetPassword,
-            ResetOwnPassword,
-            AddGroups,
-            CreateGroup,
-            ChangeGroupMembers,
-            RemoveGroup,
-            AddApps,
-            CreateApp,
-            RemoveApps,
-            AddAppKey,
-            DeleteAppKey,
-            Grant,
-            Revoke,
-            SetGrants,
-            AcceptAgreement,
-            AssociateOwnerAccount,
-            SetPayoutAccount,
-            RecordPayoutVerification,
-            SetPayoutHold,
-            StartTaxProfile,
-            EditTaxProfile,
-            SubmitW9,
-            SubmitW8Ben,
-            SubmitW8BenE,
-        ]
-    };
-}
-
-impl AccountCommand {
-    /// The command's kind.
-    pub fn kind(&self) -> CommandKind {
-        use AccountCommand as C;
-        use CommandKind as K;
-        match self {
-            C::OpenAccount(_) => K::OpenAccount,
-            C::RecordVerification { .. } => K::RecordVerification,
-            C::ChangeDisplayName { .. } => K::ChangeDisplayName,
-            C::SetSellerContact { .. } => K::SetSellerContact,
-            C::SetCompanyApprover { .. } => K::SetCompanyApprover,
-            C::BeginTenantAssociation(_) => K::BeginTenantAssociation,
-            C::ConfirmTenantAssociation { .. } => K::ConfirmTenantAssociation,
-            C::CancelTenantAssociation { .. } => K::CancelTenantAssociation,
-            C::CreateTenant(_) => K::CreateTenant,
-            C::RemoveTenant { .. } => K::RemoveTenant,
-            C::AddUsers { .. } => K::AddUsers,
-            C::CreateUser(_) => K::CreateUser,
-            C::RenameUser { .. } => K::RenameUser,
-            C::InviteGuests { .. } => K::InviteGuests,
-            C::ResendInvitation { .. } => K::ResendInvitation,
-            C::AcceptInvitation { .. } => K::AcceptInvitation,
-            C::RemoveUser { .. } => K::RemoveUser,
-            C::ResetPassword { .. } => K::ResetPassword,
-            C::ResetOwnPassword { .. } => K::ResetOwnPassword,
-            C::AddGroups { .. } => K::AddGroups,
-            C::CreateGroup { .. } => K::CreateGroup,
-            C::ChangeGroupMembers { .. } => K::ChangeGroupMembers,
-            C::RemoveGroup { .. } => K::RemoveGroup,
-            C::AddApps { .. } => K::AddApps,
-            C::CreateApp(_) => K::CreateApp,
-            C::RemoveApps { .. } => K::RemoveApps,
-            C::AddAppKey { .. } => K::AddAppKey,
-            C::DeleteAppKey { .. } => K::DeleteAppKey,
-            C::Grant { .. } => K::Grant,
-            C::Revoke { .. } => K::Revoke,
-            C::SetGrants { .. } => K::SetGrants,
-            C::AcceptAgreement { .. } => K::AcceptAgreement,
-            C::AssociateOwnerAccount { .. } => K::AssociateOwnerAccount,
-            C::SetPayoutAccount { .. } => K::SetPayoutAccount,
-            C::RecordPayoutVerification { .. } => K::RecordPayoutVerification,
-            C::SetPayoutHold { .. } => K::SetPayoutHold,
-            C::StartTaxProfile { .. } => K::StartTaxProfile,
-            C::EditTaxProfile { .. } => K::EditTaxProfile,
-            C::SubmitW9 { .. } => K::SubmitW9,
-            C::SubmitW8Ben { .. } => K::SubmitW8Ben,
-            C::SubmitW8BenE { .. } => K::SubmitW8BenE,
-        }
-    }
-}
-
-impl fmt::Display for CommandKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The serde name: `rename_user`.
-        let name = serde_json_free_name(*self);
-        f.write_str(&name)
-    }
-}
-
-/// The snake_case name of a kind, derived from its Debug name (no JSON needed).
-fn serde_json_free_name(kind: CommandKind) -> String {
-    let debug = format!("{kind:?}");
-    let mut out = String::with_capacity(debug.len() + 4);
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

@@ -197,9 +197,9 @@ impl DomainError {
         match self {
             DomainError::Identity(e) => e.code(),
             DomainError::Access(e) => e.code(),
-            DomainError::Payouts(_) => "payouts",
-            DomainError::Tax(_) => "tax",
-            DomainError::Agreements(_) => "agreements",
+            DomainError::Payouts(e) => e.code(),
+            DomainError::Tax(e) => e.code(),
+            DomainError::Agreements(e) => e.code(),
             DomainError::Value(e) => e.code(),
             DomainError::AccountNotFound { .. } => "account_not_found",
             DomainError::AccountExists { .. } => "account_exists",

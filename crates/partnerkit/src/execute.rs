@@ -7,93 +7,19 @@
 //! version. If deciding fails after part of the command was applied, [`Failed::dirty`] says
 //! so and the caller drops the entry: the next use reloads it from the store.
 
-use partnerkit_access::{Access, AccessIndex, Grant, Principal};
+use partnerkit_access::{Grant, Principal};
 use partnerkit_agreements::Agreements;
 use partnerkit_core::{AccountId, Actor, Context, Decider, DisplayName, SecretString, Version};
-use partnerkit_identity::{Identity, Invitees, PrincipalChange};
-use partnerkit_payouts::{
-    BankDetails, NewPayoutAccount, OwnerAccountRegistry, Payouts, check_owner_account,
-};
-use partnerkit_tax::{Tax, W8, W9};
+use partnerkit_identity::Invitees;
+use partnerkit_tax::{W8, W9};
 
-use crate::authorize::{Authorized, Denial, authorize, cap_first_tenant_grant, check_within};
-use crate::command::{AccountCommand, CommandKind, PayoutMethodInput, W8Input};
+use crate::authorize::{Authorized, Denial, authorize, cap_first_tenant_grant};
+use crate::command::{AccountCommand, W8Input};
+use crate::entry::{Entry, Revealed};
 use crate::error::DomainError;
+use crate::kind::CommandKind;
 use crate::settings::Settings;
-use crate::state::{AccountEvent, AccountState};
-
-/// An account as the service keeps it in memory: its version, state and live access index.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Entry {
-    /// The version the state is at (as stored).
-    pub(crate) version: Version,
-    /// The state at that version.
-    pub(crate) state: AccountState,
-    /// The access index of that state, updated event by event.
-    pub(crate) index: AccessIndex,
-    /// Events stored since the last snapshot (or since the account was loaded).
-    pub(crate) since_snapshot: u64,
-}
-
-impl Entry {
-    /// An entry for a state read from the store.
-    pub(crate) fn new(state: AccountState, version: Version, since_snapshot: u64) -> Self {
-        let index = AccessIndex::build(&state.access);
-        Entry {
-            version,
-            state,
-            index,
-            since_snapshot,
-        }
-    }
-
-    /// Applies events another writer stored, advancing the entry (catching up).
-    pub(crate) fn catch_up<'e>(&mut self, events: impl IntoIterator<Item = &'e AccountEvent>) {
-        for e in events {
-            self.state.apply(e);
-            if let AccountEvent::Access(a) = e {
-                self.index.apply(a);
-            }
-            self.version = self.version.after(1);
-            self.since_snapshot += 1;
-        }
-    }
-}
-
-/// What a secret a command generated belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum SecretOf {
-    /// A new user's (or a new tenant's first administrator's) initial password (rule TEN-3,
-    /// USR-4).
-    InitialPassword {
-        /// The user.
-        user: partnerkit_core::UserId,
-    },
-    /// A temporary password set by a reset (rule USR-8).
-    TemporaryPassword {
-        /// The user.
-        user: partnerkit_core::UserId,
-    },
-    /// A new app key's value (rule APP-4).
-    KeyValue {
-        /// The app.
-        app: partnerkit_core::AppId,
-        /// The key.
-        key: partnerkit_core::KeyId,
-    },
-}
-
-/// A secret shown to the caller now and never again: only its fingerprint or hash is stored
-/// (rules USR-8, APP-4, X-4). The one shape every generated secret comes back in.
-#[derive(Debug, Clone)]
-pub struct Revealed {
-    /// What it belongs to.
-    pub of: SecretOf,
-    /// The secret. Show it once; it cannot be read again.
-    pub secret: SecretString,
-}
+use crate::state::AccountEvent;
 
 /// A decided command: its events (applied to the entry, not yet stored) and the secret it
 /// generated, if any.
@@ -199,16 +125,16 @@ pub(crate) fn decide(
 }
 
 /// One command's decisions, applied to the entry as they are made.
-struct Tx<'e, 'c> {
-    entry: &'e mut Entry,
-    ctx: &'c Context<'c>,
-    authorized: Authorized,
-    events: Vec<AccountEvent>,
-    settings: &'c Settings,
-    account: AccountId,
+pub(crate) struct Tx<'e, 'c> {
+    pub(crate) entry: &'e mut Entry,
+    pub(crate) ctx: &'c Context<'c>,
+    pub(crate) authorized: Authorized,
+    pub(crate) events: Vec<AccountEvent>,
+    pub(crate) settings: &'c Settings,
+    pub(crate) account: AccountId,
 }
 
-type Step<T = ()> = Result<T, Refusal>;
+pub(crate) type Step<T = ()> = Result<T, Refusal>;
 
 impl Tx<'_, '_> {
     fn run(&mut self, command: AccountCommand) -> Step<Option<Revealed>> {
@@ -271,6 +197,9 @@ impl Tx<'_, '_> {
                         grant.unwrap_or(Grant::Role(partnerkit_access::Role::Manager)),
                     )?)
                 } else {
+                    let first_user: Vec<Principal> =
+                        first_user.map(Principal::User).into_iter().collect();
+                    self.precheck_grant(&first_user, grant)?;
                     grant
                 };
                 self.identity(I::ConfirmTenantAssociation { tenant })?;
@@ -280,6 +209,7 @@ impl Tx<'_, '_> {
                 self.identity(I::CancelTenantAssociation { tenant })?;
             }
             C::CreateTenant(t) => {
+                self.precheck_grant(&[Principal::User(t.admin)], t.grant)?;
                 let password = SecretString::generate_password(self.ctx.rng()?)?;
                 self.identity(I::CreateTenant {
                     tenant: Some(t.tenant),
@@ -306,10 +236,21 @@ impl Tx<'_, '_> {
             } => {
                 let principals: Vec<Principal> =
                     users.iter().map(|u| Principal::User(u.user)).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddUsers { tenant, users })?;
                 self.grant_many(principals, Some(grant))?;
             }
             C::CreateUser(u) => {
+                let joins: Vec<_> = u
+                    .groups
+                    .iter()
+                    .map(|g| partnerkit_access::Command::AddGroupMember {
+                        group: *g,
+                        user: u.user,
+                    })
+                    .collect();
+                self.precheck(&joins)?;
+                self.precheck_grant(&[Principal::User(u.user)], u.grant)?;
                 let password = SecretString::generate_password(self.ctx.rng()?)?;
                 self.identity(I::CreateUser {
                     tenant: u.tenant,
@@ -344,7 +285,9 @@ impl Tx<'_, '_> {
                     }
                     .into());
                 }
-                let principals = guests.iter().copied().map(Principal::User).collect();
+                let principals: Vec<Principal> =
+                    guests.iter().copied().map(Principal::User).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::InviteGuests {
                     tenant,
                     invitees,
@@ -382,7 +325,9 @@ impl Tx<'_, '_> {
                 groups,
                 grant,
             } => {
-                let principals = groups.iter().map(|g| Principal::Group(g.group)).collect();
+                let principals: Vec<Principal> =
+                    groups.iter().map(|g| Principal::Group(g.group)).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddGroups { tenant, groups })?;
                 self.grant_many(principals, Some(grant))?;
             }
@@ -393,8 +338,9 @@ impl Tx<'_, '_> {
                 members,
                 grant,
             } => {
-                // The grant first, then the members join: joining gives them what the group
-                // holds, which the actor must hold too (rule ROL-8).
+                // The members join an empty group; the grant that follows gives them what the
+                // actor must hold too (rule ROL-8).
+                self.precheck_grant(&[Principal::Group(group)], grant)?;
                 self.identity(I::CreateGroup {
                     tenant,
                     group: Some(group),
@@ -404,6 +350,14 @@ impl Tx<'_, '_> {
                 self.grant_new(Some(Principal::Group(group)), grant)?;
             }
             C::ChangeGroupMembers { group, add, remove } => {
+                let changes: Vec<_> = add
+                    .iter()
+                    .map(|user| partnerkit_access::Command::AddGroupMember { group, user: *user })
+                    .chain(remove.iter().map(|user| {
+                        partnerkit_access::Command::RemoveGroupMember { group, user: *user }
+                    }))
+                    .collect();
+                self.precheck(&changes)?;
                 self.identity(I::ChangeGroupMembers { group, add, remove })?;
             }
             C::RemoveGroup { group, confirmed } => {
@@ -414,11 +368,14 @@ impl Tx<'_, '_> {
                 apps,
                 grant,
             } => {
-                let principals = apps.iter().map(|a| Principal::App(a.app)).collect();
+                let principals: Vec<Principal> =
+                    apps.iter().map(|a| Principal::App(a.app)).collect();
+                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddApps { tenant, apps })?;
                 self.grant_many(principals, Some(grant))?;
             }
             C::CreateApp(a) => {
+                self.precheck_grant(&[Principal::App(a.app)], a.grant)?;
                 self.identity(I::CreateApp {
                     tenant: a.tenant,
                     app: Some(a.app),
@@ -530,161 +487,9 @@ impl Tx<'_, '_> {
         }
         Ok(revealed)
     }
-
-    fn push(&mut self, event: AccountEvent) {
-        self.entry.state.apply(&event);
-        if let AccountEvent::Access(a) = &event {
-            self.entry.index.apply(a);
-        }
-        self.events.push(event);
-    }
-
-    /// Decides an identity command, then mirrors what it did to the account's principals
-    /// into access: identity says which principals an event adds or removes and who can sign
-    /// in (rule TEN-4, USR-1); access records it.
-    fn identity(&mut self, cmd: partnerkit_identity::Command) -> Step {
-        let events = Identity::decide(&self.entry.state.identity, cmd, self.ctx)?;
-        for e in events {
-            self.push(AccountEvent::Identity(e.clone()));
-            for change in self.entry.state.identity.principal_changes(&e) {
-                self.mirror(change)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Records one principal change in access.
-    fn mirror(&mut self, change: PrincipalChange) -> Step {
-        use partnerkit_access::Command as A;
-        let known = |tx: &Self, p: Principal| tx.entry.state.access.is_known(p);
-        let cmd = match change {
-            PrincipalChange::UserAdded {
-                user,
-                tenant,
-                can_sign_in,
-            } => {
-                if known(self, Principal::User(user)) {
-                    A::SetCanSignIn { user, can_sign_in }
-                } else {
-                    A::RegisterUser {
-                        user,
-                        tenant,
-                        can_sign_in,
-                    }
-                }
-            }
-            PrincipalChange::GroupAdded { group, tenant } => A::RegisterGroup { group, tenant },
-            PrincipalChange::AppAdded { app, tenant } => A::RegisterApp { app, tenant },
-            PrincipalChange::MemberAdded { group, user } => A::AddGroupMember { group, user },
-            PrincipalChange::MemberRemoved { group, user } => A::RemoveGroupMember { group, user },
-            PrincipalChange::SignInChanged { user, can_sign_in } => {
-                A::SetCanSignIn { user, can_sign_in }
-            }
-            PrincipalChange::UserRemoved { user } if known(self, Principal::User(user)) => {
-                A::RemoveUser { user }
-            }
-            PrincipalChange::GroupRemoved { group } if known(self, Principal::Group(group)) => {
-                A::RemoveGroup { group }
-            }
-            PrincipalChange::AppRemoved { app } if known(self, Principal::App(app)) => {
-                A::RemoveApp { app }
-            }
-            PrincipalChange::TenantRemoved { tenant } => A::RemoveTenant { tenant },
-            // A removal of something access never knew: nothing to mirror.
-            _ => return Ok(()),
-        };
-        self.access(cmd)
-    }
-
-    /// Decides an access command. A command that gives permissions — a grant, a group
-    /// membership — needs every permission it gives, held by the actor when the command
-    /// began (rule ROL-8): access says what it needs, the actor's held set is checked.
-    fn access(&mut self, cmd: partnerkit_access::Command) -> Step {
-        if changes_grants(&cmd) {
-            let required = cmd.required_permissions(&self.entry.state.access);
-            check_within(&self.authorized, required)?;
-        }
-        let events = Access::decide(&self.entry.state.access, cmd, self.ctx)?;
-        for e in events {
-            self.push(AccountEvent::Access(e));
-        }
-        Ok(())
-    }
-
-    /// Gives newly added principals the command's grant in one step (USR-3, GRP-1, APP-1).
-    fn grant_many(&mut self, principals: Vec<Principal>, grant: Option<Grant>) -> Step {
-        match grant {
-            Some(grant) if !principals.is_empty() => {
-                self.access(partnerkit_access::Command::GrantMany { principals, grant })
-            }
-            _ => Ok(()),
-        }
-    }
-
-    fn grant_new(&mut self, principal: Option<Principal>, grant: Option<Grant>) -> Step {
-        self.grant_many(principal.into_iter().collect(), grant)
-    }
-
-    fn payouts(&mut self, cmd: partnerkit_payouts::Command) -> Step {
-        let events = Payouts::decide(&self.entry.state.payouts, cmd, self.ctx)?;
-        for e in events {
-            self.push(AccountEvent::Payouts(e));
-        }
-        Ok(())
-    }
-
-    fn tax(&mut self, cmd: partnerkit_tax::Command) -> Step {
-        let events = Tax::decide(&self.entry.state.tax, cmd, self.ctx)?;
-        for e in events {
-            self.push(AccountEvent::Tax(e));
-        }
-        Ok(())
-    }
-
-    /// Associates `owner` as the account's owner account (rule PAY-1): checked against the
-    /// host's registry when the service has one; otherwise the marketplace, the only one
-    /// who may ask, vouches that it belongs to no other account.
-    fn associate_owner(&mut self, owner: partnerkit_core::OwnerAccountId) -> Step {
-        let check = match &self.settings.owner_registry {
-            Some(registry) => check_owner_account(registry.as_ref(), owner, self.account)?,
-            None => check_owner_account(&MarketplaceVouches, owner, self.account)?,
-        };
-        self.payouts(partnerkit_payouts::Command::AssociateOwnerAccount { check })
-    }
-
-    fn new_payout_account(&self, method: PayoutMethodInput) -> Step<NewPayoutAccount> {
-        Ok(match method {
-            PayoutMethodInput::Bank {
-                account_type,
-                holder,
-                account_number,
-                routing_number,
-                billing_address,
-                phone,
-            } => NewPayoutAccount::bank(BankDetails {
-                account_type,
-                holder,
-                account_number: account_number.0,
-                routing_number,
-                billing_address,
-                phone,
-            })?,
-            PayoutMethodInput::PayPal { email } => {
-                let country = self
-                    .entry
-                    .state
-                    .payouts
-                    .registration()
-                    .map(|r| r.country)
-                    .ok_or(DomainError::AccountNotFound {
-                        account: self.account,
-                    })?;
-                NewPayoutAccount::paypal(email, country, self.settings.policy.paypal_markets())?
-            }
-        })
-    }
 }
 
+/// The tax crate's W-8 from the form as entered.
 fn w8(form: W8Input) -> W8 {
     W8 {
         name: form.name,
@@ -693,33 +498,3 @@ fn w8(form: W8Input) -> W8 {
         signature: form.signature,
     }
 }
-
-/// The registry used when the host configured none: the marketplace, the only actor who may
-/// associate an owner account, vouches that it belongs to no other account.
-struct MarketplaceVouches;
-
-impl OwnerAccountRegistry for MarketplaceVouches {
-    fn associated_account(
-        &self,
-        _owner: partnerkit_core::OwnerAccountId,
-    ) -> Option<partnerkit_core::AccountId> {
-        None
-    }
-}
-
-/// True for the access commands that give or take permissions — grants and group
-/// memberships — which the actor may do only within what it holds (rule ROL-8). Registering
-/// and removing principals mirrors identity and gives nothing.
-fn changes_grants(cmd: &partnerkit_access::Command) -> bool {
-    use partnerkit_access::Command as A;
-    matches!(
-        cmd,
-        A::AddGroupMember { .. }
-            | A::SetGroupMembers { .. }
-            | A::Grant { .. }
-            | A::GrantMany { .. }
-            | A::Revoke { .. }
-            | A::SetGrants { .. }
-    )
-}
-

@@ -97,7 +97,10 @@
 //! - [`Error`]: `Domain` (a rule was broken: fix the input), `Denied` (the actor may not:
 //!   the [`Denial`] explains), `Conflict` (someone else wrote first: call again) and `Store`.
 //! - [`readiness`] and [`statements`]: "may this account sell?" (rule ACC-4) and payout
-//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains.
+//!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains;
+//!   [`statements_converted`] for sales in any currency, converted at the host's rates and
+//!   withheld on the dollar amount (rules PAY-10, TAX-9), and [`year_end_returns`], the year's
+//!   Forms 1042-S and 1099 from the paid statements (rule TAX-10).
 //!
 //! # Storage
 //!
@@ -109,17 +112,26 @@
 //! # Crate features
 //!
 //! - `testing`: the storage conformance kit, and `partnerkit-core`'s test harness.
+//! - `tracing` (off by default): a `tracing` event per executed command, with the account,
+//!   the command kind, the outcome's code, the version and the number of events stored —
+//!   never command data or a secret.
 
+mod async_service;
 mod authorize;
 mod cache;
 mod command;
+mod entry;
 mod error;
 mod execute;
+mod kind;
 mod memory;
+mod notices;
+mod returns;
 mod selling;
 mod service;
 mod settings;
 mod state;
+mod steps;
 pub mod store;
 mod typed;
 
@@ -128,19 +140,25 @@ mod typed;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
+pub use async_service::AsyncAccountService;
 pub use authorize::{Denial, Requirement};
 pub use command::{
-    AccountCommand, CommandKind, NewApp, NewTenant, NewUser, OpenAccount, Password,
-    PayoutMethodInput, TenantToAssociate, W8Input, W9Input,
+    AccountCommand, NewApp, NewTenant, NewUser, OpenAccount, Password, PayoutMethodInput,
+    TenantToAssociate, W8Input, W9Input,
 };
+pub use entry::{Revealed, SecretOf};
 pub use error::{DomainError, Error};
-pub use execute::{Revealed, SecretOf};
+pub use kind::CommandKind;
 pub use memory::{InMemoryStore, MemoryError};
-pub use selling::{Missing, Readiness, readiness, statements, with_withholding};
+pub use notices::{Notice, NoticeKind, notices};
+pub use returns::year_end_returns;
+pub use selling::{
+    Missing, Readiness, readiness, statements, statements_converted, with_withholding,
+};
 pub use service::{AccountService, Executed, Freshness};
 pub use settings::Settings;
 pub use state::{AccountEvent, AccountState};
-pub use store::AccountStore;
+pub use store::{AccountStore, AsyncAccountStore};
 
 pub use partnerkit_access as access;
 pub use partnerkit_agreements as agreements;
@@ -153,3 +171,8 @@ pub use partnerkit_tax as tax;
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// `docs/HOSTS.md`, the guide for host services: every code block compiled and run.
+#[doc = include_str!("../../../docs/HOSTS.md")]
+#[cfg(doctest)]
+pub struct HostsDoctests;

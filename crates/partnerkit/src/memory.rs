@@ -50,25 +50,38 @@ pub enum MemoryError {
     },
 }
 
+impl MemoryError {
+    /// A stable, machine-readable code per variant (`"poisoned"`, `"corrupt"`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            MemoryError::Poisoned => "poisoned",
+            MemoryError::Corrupt { .. } => "corrupt",
+        }
+    }
+}
+
 fn corrupt(what: String) -> MemoryError {
     MemoryError::Corrupt { what }
 }
 
-/// Encodes a value as JSON and proves it decodes to the same value.
-fn encode<T>(value: &T, what: &str) -> Result<Vec<u8>, MemoryError>
+/// Encodes a value as JSON and proves it decodes to the same value; `what` names it in
+/// an error.
+fn encode<T>(value: &T, what: impl Fn() -> String) -> Result<Vec<u8>, MemoryError>
 where
     T: serde::Serialize + serde::de::DeserializeOwned + PartialEq,
 {
     let bytes = serde_json::to_vec(value)
-        .map_err(|e| corrupt(format!("to write {what}: it has no JSON form: {e}")))?;
+        .map_err(|e| corrupt(format!("to write {}: it has no JSON form: {e}", what())))?;
     let back: T = serde_json::from_slice(&bytes).map_err(|e| {
         corrupt(format!(
-            "to write {what}: its JSON form would not read back ({e}); the value must be fixed where it was built"
+            "to write {}: its JSON form would not read back ({e}); the value must be fixed where it was built",
+            what()
         ))
     })?;
     if &back != value {
         return Err(corrupt(format!(
-            "to write {what}: its JSON form reads back as a different value"
+            "to write {}: its JSON form reads back as a different value",
+            what()
         )));
     }
     Ok(bytes)
@@ -198,12 +211,12 @@ impl AccountStore for InMemoryStore {
         let mut encoded = Vec::with_capacity(events.len());
         for (i, e) in events.iter().enumerate() {
             encoded.push(
-                encode(e, &format!("event {} of this append", i + 1))
+                encode(e, || format!("event {} of this append", i + 1))
                     .map_err(StoreError::Backend)?,
             );
         }
         let snapshot = snapshot
-            .map(|s| encode(s, "the snapshot"))
+            .map(|s| encode(s, || "the snapshot".to_string()))
             .transpose()
             .map_err(StoreError::Backend)?;
         let mut map = self.lock().map_err(StoreError::Backend)?;
@@ -240,6 +253,37 @@ impl AccountStore for InMemoryStore {
             .lock()?
             .get(&account)
             .map_or(Version::INITIAL, Stored::version))
+    }
+}
+
+/// The in-memory store serves async hosts too: nothing in it blocks.
+impl crate::store::AsyncAccountStore for InMemoryStore {
+    type Error = MemoryError;
+
+    async fn load(&self, account: AccountId) -> Result<Option<Loaded>, MemoryError> {
+        AccountStore::load(self, account)
+    }
+
+    async fn append(
+        &self,
+        account: AccountId,
+        expected: Version,
+        events: &[Recorded],
+        snapshot: Option<&AccountState>,
+    ) -> Result<Version, StoreError<MemoryError>> {
+        AccountStore::append(self, account, expected, events, snapshot)
+    }
+
+    async fn events(
+        &self,
+        account: AccountId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, MemoryError> {
+        AccountStore::events(self, account, after)
+    }
+
+    async fn version(&self, account: AccountId) -> Result<Version, MemoryError> {
+        AccountStore::version(self, account)
     }
 }
 

@@ -6,8 +6,15 @@ use partnerkit_agreements::{ActionNeeded, action_needed};
 use partnerkit_identity::{MissingForSale, sell_readiness};
 use std::collections::BTreeMap;
 
-use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement, Verification};
-use partnerkit_tax::{ProfileStatus, Sale, withhold_statement, withholding_rate};
+use partnerkit_core::{Currency, Money};
+use partnerkit_payouts::{
+    CarryOver, ConversionLine, Error as PayoutsError, ExchangeRates, LedgerEntry, PayoutMonth,
+    Rate, Statement, Verification,
+};
+use partnerkit_tax::{
+    Error as TaxError, ProfileStatus, RateDecision, Sale, withhold_statement, withholding_rate,
+};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
@@ -162,30 +169,273 @@ pub fn with_withholding(
     settings: &Settings,
     entries: &[LedgerEntry],
 ) -> Result<Vec<LedgerEntry>, DomainError> {
+    Ok(withhold(state, settings, entries.iter().cloned())?
+        .into_iter()
+        .map(|w| w.entry)
+        .collect())
+}
+
+/// One ledger entry with the tax crate's withholding joined in, and what decided it.
+pub(crate) struct Withheld {
+    /// The entry, `withheld` set.
+    pub(crate) entry: LedgerEntry,
+    /// The sale as tax saw it (the entry's amount and country).
+    pub(crate) sale: Sale,
+    /// The seller's rate decision for the day it was earned.
+    pub(crate) decision: RateDecision,
+    /// The payout cycle payouts assigns it to (none for the last month there is).
+    pub(crate) cycle: Option<PayoutMonth>,
+}
+
+/// [`with_withholding`], keeping each sale's decision and cycle (for the year-end returns).
+pub(crate) fn withhold(
+    state: &AccountState,
+    settings: &Settings,
+    entries: impl IntoIterator<Item = LedgerEntry>,
+) -> Result<Vec<Withheld>, DomainError> {
     let mut by_cycle: BTreeMap<Option<PayoutMonth>, Vec<usize>> = BTreeMap::new();
-    let mut sales = Vec::with_capacity(entries.len());
-    for (i, e) in entries.iter().enumerate() {
+    let mut sales = Vec::new();
+    for (i, e) in entries.into_iter().enumerate() {
         // An entry earned in the last month there is has no cycle: it is withheld alone.
-        let cycle = settings.policy.cycle_of(e).ok();
+        let cycle = settings.policy.cycle_of(&e).ok();
         by_cycle.entry(cycle).or_default().push(i);
-        let rate = withholding_rate(&state.tax, e.earned_on(), &settings.treaties);
-        sales.push((Sale::new(e.amount(), e.country_of_sale())?, rate));
+        let decision = withholding_rate(&state.tax, e.earned_on(), &settings.treaties);
+        let sale = Sale::new(e.amount(), e.country_of_sale())?;
+        sales.push(Withheld {
+            entry: e,
+            sale,
+            decision,
+            cycle,
+        });
     }
-    let mut out: Vec<Option<LedgerEntry>> = vec![None; entries.len()];
     for lines in by_cycle.values() {
         let statement = withhold_statement(
             lines
                 .iter()
                 .filter_map(|i| sales.get(*i))
-                .map(|(sale, rate)| (sale, rate)),
+                .map(|w| (&w.sale, &w.decision)),
         )?;
         for (i, line) in lines.iter().zip(&statement.lines) {
-            if let (Some(slot), Some(e)) = (out.get_mut(*i), entries.get(*i)) {
-                *slot = Some(e.clone().with_withheld(line.withheld)?);
+            if let Some(w) = sales.get_mut(*i) {
+                w.entry = w.entry.clone().with_withheld(line.withheld)?;
             }
         }
     }
-    Ok(out.into_iter().flatten().collect())
+    Ok(sales)
+}
+
+/// The ledger in the payout currency, withholding joined: what [`statements_converted`] and
+/// the year-end returns share (rules PAY-10, TAX-9).
+pub(crate) struct InPayoutCurrency {
+    /// Per entry, in the ledger's order: the entry in the payout currency, withheld.
+    pub(crate) sales: Vec<Withheld>,
+    /// Per (cycle, payable month, sale currency, rate): how those sales were converted.
+    pub(crate) conversions: BTreeMap<(PayoutMonth, PayoutMonth, Currency, Rate), ConversionLine>,
+}
+
+/// Converts the ledger to the payout currency and joins the withholding on the converted
+/// amounts (rules PAY-10, TAX-9). See [`statements_converted`] for the rules.
+pub(crate) fn in_payout_currency(
+    state: &AccountState,
+    settings: &Settings,
+    entries: &[LedgerEntry],
+    rates: &dyn ExchangeRates,
+) -> Result<InPayoutCurrency, DomainError> {
+    let to = state
+        .payouts
+        .registration()
+        .ok_or(PayoutsError::NotSetUp)?
+        .currency;
+    // The sales of one statement line: (cycle, payable month, currency, rate) -> entry indexes.
+    let mut groups: BTreeMap<(PayoutMonth, PayoutMonth, Currency, Rate), Vec<usize>> =
+        BTreeMap::new();
+    let mut paid: Vec<Option<LedgerEntry>> = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        if e.currency() == to {
+            paid.push(Some(e.clone()));
+            continue;
+        }
+        let conversion =
+            e.clone()
+                .convert(to, rates)?
+                .conversion()
+                .ok_or(PayoutsError::CurrencyMismatch {
+                    expected: to,
+                    found: e.currency(),
+                })?;
+        match settings.policy.cycle_of(e) {
+            Ok(cycle) => {
+                groups
+                    .entry((cycle, e.payable_in(), e.currency(), conversion.rate))
+                    .or_default()
+                    .push(i);
+                paid.push(None);
+            }
+            // Earned in the last month there is: on no statement, nothing to convert.
+            Err(_) => paid.push(None),
+        }
+    }
+    let mut conversions = BTreeMap::new();
+    for (key, idx) in groups {
+        let (_, payable_in, from, rate) = key;
+        let amounts: Vec<i64> = idx
+            .iter()
+            .filter_map(|i| entries.get(*i))
+            .map(LedgerEntry::amount_minor)
+            .collect();
+        let (line, shares) = convert_line(payable_in, from, to, rate, &amounts)?;
+        for (i, share) in idx.iter().zip(shares) {
+            if let (Some(e), Some(slot)) = (entries.get(*i), paid.get_mut(*i)) {
+                let converted = LedgerEntry::new(
+                    e.source().clone(),
+                    Money::from_minor_units(share, to),
+                    e.earned_on(),
+                    e.country_of_sale(),
+                    &settings.policy,
+                )?;
+                if converted.payable_in() != e.payable_in() {
+                    return Err(PayoutsError::InvalidMonth {
+                        given: format!(
+                            "an entry earned on {} is payable in {}, not {} as the service's policy says: build ledger entries with the service's settings.policy",
+                            e.earned_on(),
+                            e.payable_in(),
+                            converted.payable_in()
+                        ),
+                    }
+                    .into());
+                }
+                *slot = Some(converted);
+            }
+        }
+        conversions.insert(key, line);
+    }
+    let sales = withhold(state, settings, paid.into_iter().flatten())?;
+    if to != Currency::USD
+        && let Some(w) = sales.iter().find(|w| !w.entry.withheld().is_zero())
+    {
+        // Withholding is reported in US dollars (Forms 1042-S and 1099): it is computed on
+        // the payout-currency amount, so that amount must be in dollars.
+        return Err(TaxError::NotUsd {
+            amount: w.entry.withheld().to_string(),
+        }
+        .into());
+    }
+    Ok(InPayoutCurrency { sales, conversions })
+}
+
+/// One statement line of sales in `from` converted into `to` at `rate` (rule PAY-10): the
+/// line's total is payouts' conversion of the exact sum, rounded once
+/// ([`Rate::convert`], [`CONVERSION_ROUNDING`](partnerkit_payouts::CONVERSION_ROUNDING));
+/// it is spread over the sales by largest remainder of each sale's exact converted amount
+/// (ties to the earlier sale), so the sales' converted amounts add up to the line exactly.
+fn convert_line(
+    payable_in: PayoutMonth,
+    from: Currency,
+    to: Currency,
+    rate: Rate,
+    amounts: &[i64],
+) -> Result<(ConversionLine, Vec<i64>), DomainError> {
+    let overflow = || PayoutsError::Overflow {
+        what: "a converted amount".into(),
+    };
+    let sum = amounts
+        .iter()
+        .try_fold(0i64, |a, b| a.checked_add(*b))
+        .ok_or_else(overflow)?;
+    let original = Money::from_minor_units(sum, from);
+    let converted = rate.convert(original, to)?;
+    let total = converted.minor_units()?;
+    let scale = Decimal::from(10i64.pow(to.minor_unit_scale()));
+    let mut floors = Vec::with_capacity(amounts.len());
+    let mut fractions = Vec::with_capacity(amounts.len());
+    for a in amounts {
+        let exact = Money::from_minor_units(*a, from)
+            .amount()
+            .checked_mul(rate.value())
+            .and_then(|x| x.checked_mul(scale))
+            .ok_or_else(overflow)?;
+        let floor = exact.floor();
+        floors.push(i64::try_from(floor).map_err(|_| overflow())?);
+        fractions.push(exact.checked_sub(floor).ok_or_else(overflow)?);
+    }
+    let base = floors
+        .iter()
+        .try_fold(0i64, |a, b| a.checked_add(*b))
+        .ok_or_else(overflow)?;
+    // total − Σ floor lies in 0..=n: the rounded total is within half a unit of Σ exact.
+    let extra =
+        usize::try_from(total.checked_sub(base).ok_or_else(overflow)?).map_err(|_| overflow())?;
+    let mut order: Vec<usize> = (0..amounts.len()).collect();
+    order.sort_by(|a, b| {
+        let fa = fractions.get(*a).copied().unwrap_or_default();
+        let fb = fractions.get(*b).copied().unwrap_or_default();
+        fb.cmp(&fa).then(a.cmp(b))
+    });
+    for i in order.into_iter().take(extra) {
+        if let Some(f) = floors.get_mut(i) {
+            *f = f.checked_add(1).ok_or_else(overflow)?;
+        }
+    }
+    let line = ConversionLine {
+        payable_in,
+        original,
+        original_withheld: Money::zero(from),
+        rate,
+        converted,
+        converted_withheld: Money::zero(to),
+    };
+    Ok((line, floors))
+}
+
+/// The statements of the cycles `first..=last` for sales in any currency (rules PAY-10,
+/// TAX-9, PAY-5..9), carry-over chained from `carried_in`.
+///
+/// - **Conversion** (payouts' rule): an entry in another currency than the payout currency
+///   is converted at `rates` for the currency and the month it was earned
+///   ([`LedgerEntry::convert`]); the sales of one currency, payable month and rate on one
+///   statement are one [`ConversionLine`] whose total is converted and rounded **once**
+///   ([`CONVERSION_ROUNDING`](partnerkit_payouts::CONVERSION_ROUNDING), half away from zero).
+///   That total is spread over the line's sales by largest remainder, so each sale has an
+///   amount in the payout currency and they add up to the line to the cent.
+/// - **Withholding** (tax's rule, TAX-9) is computed on the **payout-currency** amounts, per
+///   statement and rate, exactly as [`with_withholding`] does: the Forms 1042-S and 1099
+///   report US dollars, so the amount withheld is a dollar amount, never a converted one.
+///   Each [`ConversionLine`] therefore shows the sales' original total, the rate and the
+///   converted total, with `original_withheld` and `converted_withheld` zero: nothing is
+///   withheld in the sale's currency; the statement's `withheld` is the dollar withholding.
+/// - Tax needs US dollars: if the payout currency is not USD and anything would be withheld,
+///   the statements are refused ([`partnerkit_tax::Error::NotUsd`]): pay the account in USD.
+/// - A threshold the policy has only in another currency is converted at `rates` too.
+///
+/// Entries must be built with the service's `settings.policy` (their payable month is
+/// rebuilt from it). [`partnerkit_payouts::Error::NoExchangeRate`] if a rate is missing.
+pub fn statements_converted(
+    state: &AccountState,
+    settings: &Settings,
+    entries: &[LedgerEntry],
+    rates: &dyn ExchangeRates,
+    first: PayoutMonth,
+    last: PayoutMonth,
+    carried_in: CarryOver,
+) -> Result<Vec<Statement>, DomainError> {
+    let converted = in_payout_currency(state, settings, entries, rates)?;
+    let mut statements = state.payouts.statements_converted(
+        &settings.policy,
+        rates,
+        converted.sales.iter().map(|w| &w.entry),
+        first,
+        last,
+        carried_in,
+    )?;
+    for s in &mut statements {
+        s.conversions = converted
+            .conversions
+            .iter()
+            .filter(|((cycle, ..), _)| *cycle == s.month)
+            .map(|(_, line)| line.clone())
+            .collect();
+    }
+    Ok(statements)
 }
 
 /// The statements of the cycles `first..=last`, each entry in the cycle payouts assigns it

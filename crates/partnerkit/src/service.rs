@@ -6,14 +6,16 @@ use partnerkit_core::{AccountId, Actor, Context, Envelope, Version};
 use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
 use crate::authorize::{Denial, can_sign_in};
-use crate::cache::{Cache, Slot, lock};
-use crate::command::{AccountCommand, CommandKind};
+use crate::cache::{Cache, Slot};
+use crate::command::AccountCommand;
+use crate::entry::{Entry, Revealed};
 use crate::error::{DomainError, Error};
-use crate::execute::{self, Entry, Refusal, Revealed};
+use crate::execute::{self, Refusal};
+use crate::kind::CommandKind;
 use crate::selling::Readiness;
 use crate::settings::Settings;
 use crate::state::AccountState;
-use crate::store::{AccountStore, Recorded, StoreError};
+use crate::store::{AccountStore, Loaded, Recorded, StoreError};
 
 /// What an accepted command did.
 #[derive(Debug, Clone)]
@@ -58,8 +60,227 @@ pub enum Freshness {
 #[derive(Debug)]
 pub struct AccountService<S> {
     store: S,
-    settings: Settings,
+    engine: Engine,
+}
+
+/// What the sync and the async service share: the settings, the cache, and every step of the
+/// one path except the store calls themselves. No rule or check is written twice.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    pub(crate) settings: Settings,
     cache: Cache,
+}
+
+/// How a cached entry stands against the store's version.
+pub(crate) enum Standing {
+    /// Current: use it.
+    Current,
+    /// Behind: apply the events after this version.
+    Behind(Version),
+    /// Not usable (ahead of the store, or left half-decided by a panic): reload.
+    Reload,
+}
+
+/// A decided command ready to append: its recorded events, and whether a snapshot is due.
+pub(crate) struct Prepared {
+    pub(crate) events: Vec<Recorded>,
+    pub(crate) snapshot_due: bool,
+    pub(crate) revealed: Option<Revealed>,
+}
+
+/// What to do after a failed append.
+pub(crate) enum AfterFailure<E> {
+    /// Decide again on fresh state.
+    Retry,
+    /// Give up with this error.
+    Fail(Error<E>),
+}
+
+impl Engine {
+    pub(crate) fn new(settings: Settings) -> Self {
+        let cache = Cache::new(settings.cache_capacity);
+        Engine { settings, cache }
+    }
+
+    pub(crate) fn cached(&self, account: AccountId) -> Option<Slot> {
+        self.cache.get(account)
+    }
+
+    pub(crate) fn cached_accounts(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// How `entry` stands against the store's `stored` version.
+    pub(crate) fn standing(entry: &Entry, stored: Version) -> Standing {
+        if entry.in_flight || stored < entry.version {
+            Standing::Reload
+        } else if stored == entry.version {
+            Standing::Current
+        } else {
+            Standing::Behind(entry.version)
+        }
+    }
+
+    /// Caches what the store loaded (latest snapshot plus the events after it); an account
+    /// the store does not know gets an empty, uncached entry, in which nobody can sign in.
+    pub(crate) fn install(&self, account: AccountId, loaded: Option<Loaded>) -> Slot {
+        match loaded {
+            Some(loaded) => {
+                let since = loaded.events.len() as u64;
+                let (state, version) = loaded.fold();
+                self.cache
+                    .insert(account, Entry::new(state, version, since))
+            }
+            None => crate::cache::slot(Entry::default()),
+        }
+    }
+
+    pub(crate) fn evict(&self, account: AccountId, slot: &Slot) {
+        self.cache.remove(account, slot);
+    }
+
+    /// The one decide step: authorise, decide and apply on the locked entry, and record the
+    /// events. A failure that left the entry half-applied evicts it.
+    pub(crate) fn decide<E>(
+        &self,
+        account: AccountId,
+        slot: &Slot,
+        entry: &mut Entry,
+        ctx: &Context<'_>,
+        command: AccountCommand,
+        expected: Option<Version>,
+    ) -> Result<Prepared, Error<E>> {
+        entry.in_flight = true;
+        let decided = execute::decide(entry, account, ctx, command, &self.settings);
+        entry.in_flight = false;
+        // The caller's version is checked after authorising and deciding (so a stranger learns
+        // nothing from it) and before anything is stored.
+        if let (Some(expected), Ok(_)) = (expected, &decided)
+            && entry.version != expected
+        {
+            let actual = entry.version;
+            // Deciding applied the events to the entry: it no longer matches the store.
+            self.evict(account, slot);
+            return Err(Error::Conflict { expected, actual });
+        }
+        match decided {
+            Ok(d) => {
+                let events: Vec<Recorded> = d
+                    .events
+                    .into_iter()
+                    .map(|e| Envelope::new(ctx, e))
+                    .collect();
+                let count = events.len() as u64;
+                Ok(Prepared {
+                    snapshot_due: !events.is_empty()
+                        && entry.since_snapshot + count
+                            >= self.settings.snapshot_interval(entry.principals()),
+                    events,
+                    revealed: d.revealed,
+                })
+            }
+            Err(failed) => {
+                if failed.dirty {
+                    self.evict(account, slot);
+                }
+                Err(match failed.error {
+                    Refusal::Denied(d) => d.into(),
+                    Refusal::Domain(d) => d.into(),
+                })
+            }
+        }
+    }
+
+    /// The store took the events at `stored`: advance the entry.
+    pub(crate) fn committed(entry: &mut Entry, prepared: Prepared, stored: Version) -> Executed {
+        entry.version = stored;
+        entry.since_snapshot = if prepared.snapshot_due {
+            0
+        } else {
+            entry.since_snapshot + prepared.events.len() as u64
+        };
+        Executed {
+            events: prepared.events,
+            version: stored,
+            revealed: prepared.revealed,
+        }
+    }
+
+    /// The store refused the events: the entry holds them, so it is dropped; a conflict is
+    /// decided again while retries last.
+    pub(crate) fn append_failed<E>(
+        &self,
+        account: AccountId,
+        slot: &Slot,
+        error: StoreError<E>,
+        attempt: &mut u32,
+    ) -> AfterFailure<E> {
+        self.evict(account, slot);
+        match error {
+            StoreError::Conflict { expected, actual } => {
+                *attempt = attempt.saturating_add(1);
+                if *attempt > self.settings.conflict_retries {
+                    AfterFailure::Fail(Error::Conflict { expected, actual })
+                } else {
+                    AfterFailure::Retry
+                }
+            }
+            StoreError::Backend(e) => AfterFailure::Fail(Error::Store(e)),
+        }
+    }
+
+    /// Reports an executed command to `tracing` (feature `tracing`): the account, the command
+    /// kind, the outcome's code, the version and how many events were stored. Nothing from
+    /// the command's data, and never a secret.
+    #[allow(unused_variables)]
+    pub(crate) fn trace<E: std::fmt::Display>(
+        account: AccountId,
+        kind: CommandKind,
+        outcome: &Result<Executed, Error<E>>,
+    ) {
+        #[cfg(feature = "tracing")]
+        match outcome {
+            Ok(done) => tracing::info!(
+                target: "partnerkit",
+                %account,
+                command = %kind,
+                outcome = "ok",
+                version = done.version.get(),
+                events = done.events.len(),
+                "command executed"
+            ),
+            Err(Error::Store(e)) => tracing::error!(
+                target: "partnerkit",
+                %account,
+                command = %kind,
+                outcome = "store",
+                error = %e,
+                "command failed in the store"
+            ),
+            Err(e) => tracing::info!(
+                target: "partnerkit",
+                %account,
+                command = %kind,
+                outcome = e.code(),
+                kind = e.kind(),
+                "command refused"
+            ),
+        }
+    }
+
+    /// The answer of [`AccountService::authorize`] on a current entry.
+    pub(crate) fn authorize(
+        entry: &Entry,
+        actor: &Actor,
+        permission: Permission,
+    ) -> Result<Decision, Denial> {
+        match Principal::from_actor(actor) {
+            Some(p) if can_sign_in(&entry.state, actor) => {
+                Ok(entry.index.authorize(&Request::new(p, permission)))
+            }
+            _ => Err(Denial::CannotSignIn { actor: *actor }),
+        }
+    }
 }
 
 impl<S: AccountStore> AccountService<S> {
@@ -70,11 +291,9 @@ impl<S: AccountStore> AccountService<S> {
 
     /// A service over `store` with the host's own data and tuning.
     pub fn with_settings(store: S, settings: Settings) -> Self {
-        let cache = Cache::new(settings.cache_capacity);
         AccountService {
             store,
-            settings,
-            cache,
+            engine: Engine::new(settings),
         }
     }
 
@@ -85,12 +304,12 @@ impl<S: AccountStore> AccountService<S> {
 
     /// The data the service decides with.
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.engine.settings
     }
 
     /// How many accounts are in memory now.
     pub fn cached_accounts(&self) -> usize {
-        self.cache.len()
+        self.engine.cached_accounts()
     }
 
     // ------------------------------------------------------------------ the one path
@@ -109,124 +328,101 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         command: AccountCommand,
     ) -> Result<Executed, Error<S::Error>> {
-        let mut attempt = 0;
+        let kind = command.kind();
+        let outcome = self.run(account, ctx, command, None);
+        Engine::trace(account, kind, &outcome);
+        outcome
+    }
+
+    /// [`execute`](Self::execute), but only if the account is still at `expected` — the
+    /// version the caller decided on (an HTTP `If-Match`). Otherwise [`Error::Conflict`],
+    /// without deciding again: the caller looks at the account anew. The store enforces the
+    /// version on append, so the check and the write are one step.
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute); a conflict is never retried.
+    pub fn execute_expecting(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        command: AccountCommand,
+        expected: Version,
+    ) -> Result<Executed, Error<S::Error>> {
+        let kind = command.kind();
+        let outcome = self.run(account, ctx, command, Some(expected));
+        Engine::trace(account, kind, &outcome);
+        outcome
+    }
+
+    fn run(
+        &self,
+        account: AccountId,
+        ctx: &Context<'_>,
+        command: AccountCommand,
+        expected: Option<Version>,
+    ) -> Result<Executed, Error<S::Error>> {
+        // A caller's expected version is never decided again: a conflict goes back to it.
+        let mut attempt = if expected.is_some() { u32::MAX } else { 0 };
         loop {
             let slot = self.slot(account, Freshness::Current)?;
-            let mut entry = match lock(&slot) {
-                Ok(e) => e,
-                Err(poisoned) => {
-                    drop(poisoned);
-                    self.cache.remove(account, &slot);
-                    continue;
-                }
-            };
-            let decided =
-                match execute::decide(&mut entry, account, ctx, command.clone(), &self.settings) {
-                    Ok(d) => d,
-                    Err(failed) => {
-                        if failed.dirty {
-                            drop(entry);
-                            self.cache.remove(account, &slot);
-                        }
-                        return Err(match failed.error {
-                            Refusal::Denied(d) => d.into(),
-                            Refusal::Domain(d) => d.into(),
-                        });
-                    }
-                };
-            let version = entry.version;
-            if decided.events.is_empty() {
-                return Ok(Executed {
-                    events: Vec::new(),
-                    version,
-                    revealed: decided.revealed,
-                });
+            let mut entry = slot.lock_blocking();
+            if entry.in_flight {
+                // A command panicked while deciding on it: never use a half-applied entry.
+                drop(entry);
+                self.engine.evict(account, &slot);
+                continue;
             }
-            let events: Vec<Recorded> = decided
-                .events
-                .into_iter()
-                .map(|e| Envelope::new(ctx, e))
-                .collect();
-            let count = events.len() as u64;
-            let snapshot_due = entry.since_snapshot + count >= self.settings.snapshot_every;
-            let snapshot = snapshot_due.then_some(&entry.state);
-            match self.store.append(account, version, &events, snapshot) {
-                Ok(stored) => {
-                    entry.version = stored;
-                    entry.since_snapshot = if snapshot_due {
-                        0
-                    } else {
-                        entry.since_snapshot + count
-                    };
-                    return Ok(Executed {
-                        events,
-                        version: stored,
-                        revealed: decided.revealed,
-                    });
-                }
+            // Authorised first: a stale version is told only to whom may act (rule X-2).
+            let prepared =
+                self.engine
+                    .decide(account, &slot, &mut entry, ctx, command.clone(), expected)?;
+            if prepared.events.is_empty() {
+                let version = entry.version;
+                return Ok(Engine::committed(&mut entry, prepared, version));
+            }
+            let snapshot = prepared.snapshot_due.then_some(&entry.state);
+            match self
+                .store
+                .append(account, entry.version, &prepared.events, snapshot)
+            {
+                Ok(stored) => return Ok(Engine::committed(&mut entry, prepared, stored)),
                 Err(e) => {
-                    // The entry holds the decided events: it no longer matches the store.
                     drop(entry);
-                    self.cache.remove(account, &slot);
-                    match e {
-                        StoreError::Conflict { expected, actual } => {
-                            attempt += 1;
-                            if attempt > self.settings.conflict_retries {
-                                return Err(Error::Conflict { expected, actual });
-                            }
-                        }
-                        StoreError::Backend(e) => return Err(Error::Store(e)),
+                    match self.engine.append_failed(account, &slot, e, &mut attempt) {
+                        AfterFailure::Retry => continue,
+                        AfterFailure::Fail(e) => return Err(e),
                     }
                 }
             }
         }
     }
 
-    /// The account's cached slot, caught up with the store as `freshness` asks; an account
-    /// the store does not know gets an empty, uncached entry (in which nobody can sign in).
+    /// The account's cached slot, caught up with the store as `freshness` asks.
     fn slot(&self, account: AccountId, freshness: Freshness) -> Result<Slot, Error<S::Error>> {
-        if let Some(slot) = self.cache.get(account) {
+        if let Some(slot) = self.engine.cached(account) {
             if freshness == Freshness::Cached {
                 return Ok(slot);
             }
             let stored = self.store.version(account).map_err(Error::Store)?;
-            let caught_up = {
-                let mut entry = match lock(&slot) {
-                    Ok(e) => e,
-                    Err(_) => return Ok(self.load(account)?),
-                };
-                if stored == entry.version {
-                    true
-                } else if stored > entry.version {
-                    let after = entry.version;
-                    let newer = self.store.events(account, after).map_err(Error::Store)?;
-                    entry.catch_up(newer.iter().map(|r| &r.event));
-                    entry.version == stored
-                } else {
-                    false
+            let current = {
+                let mut entry = slot.lock_blocking();
+                match Engine::standing(&entry, stored) {
+                    Standing::Current => true,
+                    Standing::Behind(after) => {
+                        let newer = self.store.events(account, after).map_err(Error::Store)?;
+                        entry.catch_up(newer.iter().map(|r| &r.event));
+                        entry.version == stored
+                    }
+                    Standing::Reload => false,
                 }
             };
-            if caught_up {
+            if current {
                 return Ok(slot);
             }
-            self.cache.remove(account, &slot);
+            self.engine.evict(account, &slot);
         }
-        self.load(account)
-    }
-
-    /// Loads the account from the store (latest snapshot plus the events after it) and caches
-    /// it.
-    fn load(&self, account: AccountId) -> Result<Slot, Error<S::Error>> {
-        match self.store.load(account).map_err(Error::Store)? {
-            Some(loaded) => {
-                let since = loaded.events.len() as u64;
-                let (state, version) = loaded.fold();
-                Ok(self
-                    .cache
-                    .insert(account, Entry::new(state, version, since)))
-            }
-            None => Ok(std::sync::Arc::new(std::sync::Mutex::new(Entry::default()))),
-        }
+        let loaded = self.store.load(account).map_err(Error::Store)?;
+        Ok(self.engine.install(account, loaded))
     }
 
     // ------------------------------------------------------------------ reading
@@ -234,7 +430,7 @@ impl<S: AccountStore> AccountService<S> {
     /// The account's current state, or `None` if it was never opened.
     pub fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
-        let entry = lock(&slot).unwrap_or_else(|e| e);
+        let entry = slot.lock_blocking();
         Ok((entry.version != Version::INITIAL).then(|| entry.state.clone()))
     }
 
@@ -277,14 +473,8 @@ impl<S: AccountStore> AccountService<S> {
         freshness: Freshness,
     ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
         let slot = self.slot(account, freshness)?;
-        let entry = lock(&slot).unwrap_or_else(|e| e);
-        let principal = match Principal::from_actor(actor) {
-            Some(p) if can_sign_in(&entry.state, actor) => p,
-            _ => return Ok(Err(Denial::CannotSignIn { actor: *actor })),
-        };
-        Ok(Ok(entry
-            .index
-            .authorize(&Request::new(principal, permission))))
+        let entry = slot.lock_blocking();
+        Ok(Engine::authorize(&entry, actor, permission))
     }
 
     /// May `actor` ask for a command of `kind` at all? The authorisation table's answer
@@ -299,7 +489,7 @@ impl<S: AccountStore> AccountService<S> {
         kind: CommandKind,
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
-        let entry = lock(&slot).unwrap_or_else(|e| e);
+        let entry = slot.lock_blocking();
         Ok(execute::authorize_kind(&entry, actor, kind, invitee_of(actor)).map(|_| ()))
     }
 
@@ -311,7 +501,7 @@ impl<S: AccountStore> AccountService<S> {
         now: DateTime<Utc>,
     ) -> Result<Readiness, Error<S::Error>> {
         self.read(account, |state| {
-            Ok(crate::selling::readiness(state, &self.settings, now))
+            Ok(crate::selling::readiness(state, &self.engine.settings, now))
         })
     }
 
@@ -332,7 +522,7 @@ impl<S: AccountStore> AccountService<S> {
                 .ok_or(DomainError::AccountNotFound { account })?;
             Ok(crate::selling::statements(
                 state,
-                &self.settings,
+                &self.engine.settings,
                 entries,
                 first,
                 last,
@@ -348,7 +538,7 @@ impl<S: AccountStore> AccountService<S> {
         f: impl FnOnce(&AccountState) -> Result<T, Error<S::Error>>,
     ) -> Result<T, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
-        let entry = lock(&slot).unwrap_or_else(|e| e);
+        let entry = slot.lock_blocking();
         if entry.version == Version::INITIAL {
             return Err(DomainError::AccountNotFound { account }.into());
         }
@@ -357,7 +547,7 @@ impl<S: AccountStore> AccountService<S> {
 }
 
 /// For [`AccountService::may`] on an invitation: a user may accept only their own.
-fn invitee_of(actor: &Actor) -> Option<partnerkit_core::UserId> {
+pub(crate) fn invitee_of(actor: &Actor) -> Option<partnerkit_core::UserId> {
     match actor {
         Actor::User { user, .. } => Some(*user),
         _ => None,

@@ -76,7 +76,6 @@ mod samples {
     use partnerkit_identity::{AccountType, Event};
 
     use super::{AccountEvent, AccountState};
-    use crate::store::Recorded;
 
     fn opened(n: u32) -> Event {
         Event::AccountOpened {
@@ -96,9 +95,17 @@ mod samples {
     }
 
     /// `n` events with distinct contents, for the conformance kit.
-    pub(crate) fn sample_events(n: u32) -> Vec<Recorded> {
+    pub(crate) fn sample_events(n: u32) -> Vec<Envelope<AccountEvent>> {
         (0..n)
             .map(|i| Envelope {
+                // The first event is stored in format 1 (before event ids), the others in
+                // the current format, so a store must keep both as they were.
+                v: if i == 0 {
+                    1
+                } else {
+                    partnerkit_core::ENVELOPE_FORMAT
+                },
+                id: (i > 0).then(|| testing::id(0xE000 + u128::from(i))),
                 at: testing::at(2027, 1, 1, 0, 0, 0) + chrono::Duration::seconds(i64::from(i)),
                 actor: Actor::Marketplace,
                 event: AccountEvent::Identity(opened(i)),

@@ -315,7 +315,7 @@ fn sample(kind: CommandKind, w: &World) -> C {
 #[test]
 fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
     let mut checked = 0;
-    for kind in CommandKind::ALL {
+    for &kind in CommandKind::ALL {
         for (who, actor) in actors() {
             let w = world();
             let may = w.svc.may(w.account, &actor, kind).unwrap();
@@ -339,17 +339,17 @@ fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
                 (m, e) => panic!("{kind} by {who}: may says {m:?}, execute {executed:?} ({e:?})"),
             }
             // For a kind that needs one permission, `authorize` answers the same.
-            if let Requirement::Holding { permissions } = kind.requirement(true) {
-                if permissions.len() == 1 {
-                    let p = permissions.iter().next().unwrap();
-                    let answer = w.svc.authorize(w.account, &actor, p).unwrap();
-                    let allowed = matches!(&answer, Ok(d) if d.is_allowed());
-                    assert_eq!(
-                        allowed,
-                        may.is_ok(),
-                        "{kind} by {who}: authorize says {answer:?}"
-                    );
-                }
+            if let Requirement::Holding { permissions } = kind.requirement(true)
+                && permissions.len() == 1
+            {
+                let p = permissions.iter().next().unwrap();
+                let answer = w.svc.authorize(w.account, &actor, p).unwrap();
+                let allowed = matches!(&answer, Ok(d) if d.is_allowed());
+                assert_eq!(
+                    allowed,
+                    may.is_ok(),
+                    "{kind} by {who}: authorize says {answer:?}"
+                );
             }
             checked += 1;
         }

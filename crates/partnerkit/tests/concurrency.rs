@@ -147,3 +147,46 @@ fn two_threads_racing_on_one_account_lose_no_update() {
         "every rename landed exactly once"
     );
 }
+
+#[test]
+fn a_command_expecting_a_version_is_stored_only_at_that_version() {
+    // rule: X-3
+    let w = World::company(InMemoryStore::new());
+    let seen = w.version();
+    let alice = w.ctx(user(T1, ALICE));
+    let rename = |name: &str| partnerkit::AccountCommand::ChangeDisplayName {
+        display_name: DisplayName::new(name).unwrap(),
+    };
+    // Someone else writes after the caller looked.
+    w.svc
+        .execute(w.account, &alice, rename("Contoso One"))
+        .unwrap();
+    let err = w
+        .svc
+        .execute_expecting(w.account, &alice, rename("Contoso Two"), seen)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Conflict { expected, actual } if expected == seen && actual == seen.after(1)),
+        "{err}"
+    );
+    assert_eq!(
+        w.version(),
+        seen.after(1),
+        "the stale command stored nothing"
+    );
+    let done = w
+        .svc
+        .execute_expecting(w.account, &alice, rename("Contoso Two"), seen.after(1))
+        .unwrap();
+    assert_eq!(done.version, seen.after(2));
+    // A stranger's stale version is not even looked at: authorising comes first (rule X-2).
+    let stranger = w.ctx(partnerkit::core::Actor::User {
+        tenant: partnerkit::core::testing::id(T2),
+        user: partnerkit::core::testing::id(999),
+    });
+    let err = w
+        .svc
+        .execute_expecting(w.account, &stranger, rename("Mallory"), seen)
+        .unwrap_err();
+    assert_eq!(err.code(), "cannot_sign_in");
+}

@@ -9,8 +9,12 @@
 mod fixture;
 
 mod agreement;
+mod asynchronous;
 mod concurrency;
 mod financial;
+mod formats;
+mod money;
+mod notices;
 mod principals;
 mod security;
 mod selling;

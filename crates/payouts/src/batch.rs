@@ -19,7 +19,8 @@ use crate::statement::{CarryOver, CycleTerms, Statement, StatementFold, Sums};
 /// an overflow is an [`Error::Overflow`], never a wrapped number.
 ///
 /// All accounts of a batch share one payout currency; a host with several currencies builds
-/// one batch per currency.
+/// one batch per currency. Entries converted from another currency (rule PAY-10) are folded
+/// with [`StatementFold`], which keeps their original amounts and rates for the statement.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -61,13 +62,21 @@ impl LedgerBatch {
         LedgerBatch::with_capacity(month, currency, 0, 0)
     }
 
-    /// An empty batch with room for `entries` entries and `accounts` accounts.
+    /// The most entries or accounts [`with_capacity`](LedgerBatch::with_capacity) reserves
+    /// room for up front; a batch still grows past it as entries are pushed.
+    pub const MAX_RESERVED: usize = 1 << 20;
+
+    /// An empty batch with room for `entries` entries and `accounts` accounts, each at most
+    /// [`MAX_RESERVED`](LedgerBatch::MAX_RESERVED): the numbers are a hint, so an absurd one
+    /// cannot abort the process by asking for memory that does not exist.
     pub fn with_capacity(
         month: PayoutMonth,
         currency: Currency,
         entries: usize,
         accounts: usize,
     ) -> Self {
+        let entries = entries.min(Self::MAX_RESERVED);
+        let accounts = accounts.min(Self::MAX_RESERVED);
         LedgerBatch {
             month,
             currency,
@@ -119,6 +128,12 @@ impl LedgerBatch {
 
     /// Adds `entry` for `account`; returns the account's slot.
     pub fn push(&mut self, account: AccountId, entry: &LedgerEntry) -> Result<u32, Error> {
+        if entry.conversion().is_some() {
+            return Err(Error::ConvertedEntryInBatch {
+                from: entry.currency(),
+                to: entry.payout_currency(),
+            });
+        }
         if entry.currency() != self.currency() {
             return Err(Error::CurrencyMismatch {
                 expected: self.currency(),
@@ -132,6 +147,12 @@ impl LedgerBatch {
 
     /// Adds `entry` for the account in `slot`.
     pub fn push_slot(&mut self, slot: u32, entry: &LedgerEntry) -> Result<(), Error> {
+        if entry.conversion().is_some() {
+            return Err(Error::ConvertedEntryInBatch {
+                from: entry.currency(),
+                to: entry.payout_currency(),
+            });
+        }
         if entry.currency() != self.currency() {
             return Err(Error::CurrencyMismatch {
                 expected: self.currency(),

@@ -1,6 +1,7 @@
 //! The one error type of `partnerkit-payouts`.
 
 use partnerkit_core::{AccountId, CountryCode, Currency, OwnerAccountId, PayoutAccountId};
+use serde::{Deserialize, Serialize};
 
 use crate::method::MethodKind;
 use crate::month::PayoutMonth;
@@ -9,12 +10,23 @@ use crate::month::PayoutMonth;
 ///
 /// Variants name what went wrong; where a rule was broken the message names it, and every
 /// message says what to do. A refused command changes nothing (rule X-3).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serialised with a stable machine-readable `code` (the variant's name in snake case, also
+/// given by [`Error::code`]) next to the variant's fields, such as
+/// `{"code": "not_owner_account"}` or `{"code": "wrong_country", "payout": "SE",
+/// "registration": "US"}`; a core value error is `{"code": "value", "error": {…}}` with the
+/// core error's own code inside.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A core value (email, phone, address, money, …) was invalid.
     #[error(transparent)]
-    Value(#[from] partnerkit_core::Error),
+    Value(
+        #[from]
+        #[serde(with = "core_error")]
+        partnerkit_core::Error,
+    ),
 
     /// The payout profile has not been set up with its registration country and currency.
     #[error(
@@ -100,6 +112,7 @@ pub enum Error {
     #[error(
         "PayPal is not offered as a payout method in {country}: use a bank account (rule PAY-2)"
     )]
+    #[serde(rename = "paypal_not_supported")]
     PayPalNotSupported {
         /// The market.
         country: CountryCode,
@@ -228,6 +241,39 @@ pub enum Error {
         parts: u64,
     },
 
+    /// A converted entry was pushed into a [`LedgerBatch`](crate::LedgerBatch).
+    #[error(
+        "an entry converted from {from} to {to} cannot go into a ledger batch, which folds entries already in the payout currency: fold it with StatementFold (rule PAY-10)"
+    )]
+    ConvertedEntryInBatch {
+        /// The sale's currency.
+        from: Currency,
+        /// The payout currency.
+        to: Currency,
+    },
+
+    /// The host supplied no exchange rate for a conversion.
+    #[error(
+        "no exchange rate from {from} to {to} for {month}: supply one through ExchangeRates (rule PAY-10)"
+    )]
+    NoExchangeRate {
+        /// The sale's currency.
+        from: Currency,
+        /// The payout currency.
+        to: Currency,
+        /// The month the sale was earned.
+        month: PayoutMonth,
+    },
+
+    /// An exchange rate that is not valid.
+    #[error("exchange rate {given:?} is not valid: {reason} (rule PAY-10)")]
+    InvalidRate {
+        /// The rate as given.
+        given: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// A payout policy value is out of range.
     #[error("payout policy is not valid: {reason}")]
     InvalidPolicy {
@@ -265,4 +311,75 @@ pub enum Error {
     /// Partial results over different account tables cannot be merged.
     #[error("partial results cover different account tables: fold parts of the same LedgerBatch")]
     BatchMismatch,
+}
+
+impl Error {
+    /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
+    /// `"not_owner_account"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Value(_) => "value",
+            Error::NotSetUp => "not_set_up",
+            Error::AlreadySetUp { .. } => "already_set_up",
+            Error::Closed => "closed",
+            Error::OwnerAccountTaken { .. } => "owner_account_taken",
+            Error::OwnerCheckForOtherAccount { .. } => "owner_check_for_other_account",
+            Error::OwnerAccountAlreadyAssociated { .. } => "owner_account_already_associated",
+            Error::NoOwnerAccount => "no_owner_account",
+            Error::NotOwnerAccount => "not_owner_account",
+            Error::InvalidRoutingNumber { .. } => "invalid_routing_number",
+            Error::InvalidAccountNumber { .. } => "invalid_account_number",
+            Error::PayPalNotSupported { .. } => "paypal_not_supported",
+            Error::WrongCountry { .. } => "wrong_country",
+            Error::NotCurrentPayoutAccount { .. } => "not_current_payout_account",
+            Error::VerificationAlreadyDecided { .. } => "verification_already_decided",
+            Error::NotMarketplace => "not_marketplace",
+            Error::CurrencyMismatch { .. } => "currency_mismatch",
+            Error::NotInMinorUnits { .. } => "not_in_minor_units",
+            Error::WithheldExceedsAmount { .. } => "withheld_exceeds_amount",
+            Error::Overflow { .. } => "overflow",
+            Error::NoThreshold { .. } => "no_threshold",
+            Error::InvalidMonth { .. } => "invalid_month",
+            Error::MonthOutOfRange { .. } => "month_out_of_range",
+            Error::InstantOutOfRange { .. } => "instant_out_of_range",
+            Error::InvalidBatchPart { .. } => "invalid_batch_part",
+            Error::ConvertedEntryInBatch { .. } => "converted_entry_in_batch",
+            Error::NoExchangeRate { .. } => "no_exchange_rate",
+            Error::InvalidRate { .. } => "invalid_rate",
+            Error::InvalidPolicy { .. } => "invalid_policy",
+            Error::InvalidRevenueSource { .. } => "invalid_revenue_source",
+            Error::CycleMismatch { .. } => "cycle_mismatch",
+            Error::UnknownSlot { .. } => "unknown_slot",
+            Error::BatchMismatch => "batch_mismatch",
+        }
+    }
+}
+
+/// The serde form of [`Error::Value`]'s core error: `{"error": …}` next to the `"code"`
+/// tag, since the core error's own `"code"` would clash with it if its fields were inlined.
+mod core_error {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Wrapped<'a> {
+        error: &'a partnerkit_core::Error,
+    }
+
+    #[derive(Deserialize)]
+    struct Owned {
+        error: partnerkit_core::Error,
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        error: &partnerkit_core::Error,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        Wrapped { error }.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<partnerkit_core::Error, D::Error> {
+        Owned::deserialize(deserializer).map(|o| o.error)
+    }
 }

@@ -6,6 +6,7 @@ use partnerkit_core::{CountryCode, Currency, Money};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::exchange::{Conversion, ExchangeRates};
 use crate::month::PayoutMonth;
 use crate::policy::PayoutPolicy;
 
@@ -86,6 +87,7 @@ pub struct LedgerEntry {
     earned_on: NaiveDate,
     country_of_sale: CountryCode,
     payable_in: PayoutMonth,
+    conversion: Option<Conversion>,
 }
 
 /// The serialised form of a ledger entry.
@@ -97,6 +99,8 @@ struct EntryData {
     earned_on: NaiveDate,
     country_of_sale: CountryCode,
     payable_in: PayoutMonth,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    conversion: Option<Conversion>,
 }
 
 impl TryFrom<EntryData> for LedgerEntry {
@@ -110,14 +114,24 @@ impl TryFrom<EntryData> for LedgerEntry {
                 ),
             });
         }
-        LedgerEntry::build(
+        let mut entry = LedgerEntry::build(
             d.source,
             d.amount,
             d.earned_on,
             d.country_of_sale,
             d.payable_in,
         )?
-        .with_withheld(d.withheld)
+        .with_withheld(d.withheld)?;
+        if let Some(c) = d.conversion {
+            if c.to == entry.currency {
+                return Err(Error::CurrencyMismatch {
+                    expected: entry.currency,
+                    found: c.to,
+                });
+            }
+            entry.conversion = Some(c);
+        }
+        Ok(entry)
     }
 }
 
@@ -130,6 +144,7 @@ impl From<LedgerEntry> for EntryData {
             earned_on: e.earned_on,
             country_of_sale: e.country_of_sale,
             payable_in: e.payable_in,
+            conversion: e.conversion,
         }
     }
 }
@@ -179,7 +194,57 @@ impl LedgerEntry {
             earned_on,
             country_of_sale,
             payable_in,
+            conversion: None,
         })
+    }
+
+    /// This entry to be paid in `to` (rule PAY-10): the host's rate from the entry's currency
+    /// into `to` for the month it was earned is recorded with it, and statements convert at
+    /// it with one rounding step per line ([`CONVERSION_ROUNDING`](crate::CONVERSION_ROUNDING)).
+    /// An entry already in `to` is returned as it is. [`Error::NoExchangeRate`] if the host
+    /// has no rate.
+    ///
+    /// Withholding is joined in the entry's own currency, before or after converting.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use partnerkit_core::{CountryCode, Currency};
+    /// use partnerkit_payouts::{FixedRates, LedgerEntry, PayoutPolicy};
+    /// let policy = PayoutPolicy::default();
+    /// let day = NaiveDate::from_ymd_opt(2027, 3, 10).unwrap();
+    /// let sale = LedgerEntry::new("app_sales".parse()?, "100.00 EUR".parse()?, day, CountryCode::DE, &policy)?;
+    /// let rates = FixedRates::new().with(Currency::EUR, Currency::USD, "2027-03".parse()?, "1.0712".parse()?);
+    /// let sale = sale.convert(Currency::USD, &rates)?;
+    /// assert_eq!(sale.payout_currency(), Currency::USD);
+    /// assert_eq!(sale.amount().to_string(), "100.00 EUR"); // the original is kept
+    /// assert!(sale.convert(Currency::SEK, &rates).is_err()); // no EUR→SEK rate for March
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn convert(mut self, to: Currency, rates: &dyn ExchangeRates) -> Result<Self, Error> {
+        if to == self.currency {
+            self.conversion = None;
+            return Ok(self);
+        }
+        let month = PayoutMonth::of_date(self.earned_on)?;
+        let rate = rates
+            .rate(self.currency, to, month)
+            .ok_or(Error::NoExchangeRate {
+                from: self.currency,
+                to,
+                month,
+            })?;
+        self.conversion = Some(Conversion { to, rate });
+        Ok(self)
+    }
+
+    /// How the entry is converted to the payout currency, if it is in another currency.
+    pub fn conversion(&self) -> Option<Conversion> {
+        self.conversion
+    }
+
+    /// The currency the entry is paid in: the one it was converted to, or its own.
+    pub fn payout_currency(&self) -> Currency {
+        self.conversion.map_or(self.currency, |c| c.to)
     }
 
     /// This entry with `withheld` withheld for tax (computed by the tax crate and joined by
@@ -227,7 +292,8 @@ impl LedgerEntry {
         Money::from_minor_units(self.amount.saturating_sub(self.withheld), self.currency)
     }
 
-    /// The currency.
+    /// The currency of the sale (of [`amount`](LedgerEntry::amount) and
+    /// [`withheld`](LedgerEntry::withheld)).
     pub fn currency(&self) -> Currency {
         self.currency
     }

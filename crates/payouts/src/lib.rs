@@ -130,6 +130,25 @@
 //! Across any sequence of cycles, everything paid plus what is still owed equals everything
 //! earned minus withheld, to the cent.
 //!
+//! Which cycle's statement records an entry is decided here, once:
+//! [`PayoutPolicy::cycle_of`] (the month after the month earned). For a run of months,
+//! [`PayoutProfile::statements`] assigns every entry to its cycle in one pass over the ledger
+//! and chains the carry-over ([`PayoutProfile::statements_converted`] for sales in other
+//! currencies).
+//!
+//! # Currencies and banks
+//!
+//! Sales in any currency are converted to the payout currency at the rate the host supplies
+//! for the currency and the month earned ([`ExchangeRates`], [`FixedRates`],
+//! [`LedgerEntry::convert`]); a statement sums each currency's sales exactly and converts
+//! each line once ([`CONVERSION_ROUNDING`]), and shows the original amount, the rate and the
+//! converted amount ([`ConversionLine`]). Thresholds are per currency: a row in the payout
+//! currency, or a row in another currency converted at the month's rate
+//! ([`PayoutPolicy::threshold_converted`]) (rule PAY-10). Bank details are checked by their
+//! schemes: IBAN checksum and country format, BIC structure and country, ABA checksum and
+//! Federal Reserve prefix ([`BankScheme`], [`RoutingNumber`]; rule PAY-11). Sources of every
+//! table are in the crate's `data/` folder, dated.
+//!
 //! Folds merge: split a month's ledger across threads or partitions, fold each part, merge,
 //! and the statement is identical. For many accounts, [`LedgerBatch`] stores entries by column
 //! with accounts interned to dense slots, and folds them as plain checked `i64` adds.
@@ -142,6 +161,7 @@ mod command;
 mod decide;
 mod error;
 mod event;
+mod exchange;
 mod hold;
 mod ledger;
 mod method;
@@ -149,6 +169,11 @@ mod month;
 mod policy;
 mod state;
 mod statement;
+
+/// The README's example, compiled and run as a doctest so that it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub use bank::{ABA_PREFIXES, BankScheme, SEPA_COUNTRIES};
 pub use batch::{BatchFold, LedgerBatch};
@@ -158,6 +183,9 @@ pub use command::{
 pub use decide::Payouts;
 pub use error::Error;
 pub use event::Event;
+pub use exchange::{
+    CONVERSION_ROUNDING, Conversion, ConversionLine, ExchangeRates, FixedRates, Rate, RateRow,
+};
 pub use hold::{HoldReason, HoldStatus, HoldToggle, hold_status};
 pub use ledger::{LedgerEntry, RevenueSource};
 pub use method::{

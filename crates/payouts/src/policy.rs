@@ -5,6 +5,7 @@ use partnerkit_core::{CountryCode, Currency, Money};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::exchange::ExchangeRates;
 use crate::ledger::{LedgerEntry, RevenueSource};
 use crate::method::{MethodKind, PaypalMarkets};
 use crate::month::{PayoutMonth, PayoutTimeZone};
@@ -47,7 +48,7 @@ pub struct ProgramLag {
 /// [`Default`] is the newer marketplace page: a single threshold of 50 USD in all cases.
 /// [`PayoutPolicy::store_legacy`] is the older Store/marketplace table (25 USD, or 200 USD by
 /// bank wire). Both come from Microsoft's published marketplace/Store payout documentation,
-/// recorded in partnerkit's `data/payout-thresholds.md` on 2026-11-25; older and newer
+/// recorded in this crate's `data/payout-thresholds.md` on 2026-11-25; older and newer
 /// versions of those pages differ, which is why they are data a host overrides with the
 /// `with_*` methods or by deserialising its own policy.
 ///
@@ -112,7 +113,7 @@ impl From<PayoutPolicy> for PolicyData {
     }
 }
 
-const SOURCE: &str = "Microsoft marketplace/Store payout documentation (payments sent by the 15th, Pacific time; thresholds; program lags), as recorded in partnerkit data/payout-thresholds.md";
+const SOURCE: &str = "Microsoft marketplace/Store payout documentation (payments sent by the 15th, Pacific time; thresholds; program lags), as recorded in partnerkit-payouts data/payout-thresholds.md";
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or(NaiveDate::MIN)
@@ -263,6 +264,58 @@ impl PayoutPolicy {
                 country,
                 currency,
             })
+    }
+
+    /// The payment threshold for `method` in `country`, in `currency`, where the policy may
+    /// have it in another currency (rules PAY-8, PAY-10): a row in `currency` wins; otherwise
+    /// the first row matching the method and country, in whatever currency, is converted at
+    /// the host's rate for `month` and rounded once with
+    /// [`CONVERSION_ROUNDING`](crate::CONVERSION_ROUNDING). So with the default policy (one
+    /// threshold of 50 USD) a SEK or JPY account's threshold is 50 USD's worth at the month's
+    /// rate, until the host adds a row in that currency.
+    ///
+    /// ```
+    /// use partnerkit_core::{CountryCode, Currency};
+    /// use partnerkit_payouts::{FixedRates, MethodKind, PayoutPolicy};
+    /// let march = "2027-03".parse()?;
+    /// let rates = FixedRates::new().with(Currency::USD, Currency::SEK, march, "10.4215".parse()?);
+    /// let p = PayoutPolicy::default();
+    /// let sek = p.threshold_converted(MethodKind::Bank, CountryCode::SE, Currency::SEK, march, &rates)?;
+    /// assert_eq!(sek.to_string(), "521.08 SEK");
+    /// let own = p.with_threshold(None, vec![], "500.00 SEK".parse()?)?;
+    /// assert_eq!(own.threshold_converted(MethodKind::Bank, CountryCode::SE, Currency::SEK, march, &rates)?.to_string(), "500.00 SEK");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn threshold_converted(
+        &self,
+        method: MethodKind,
+        country: CountryCode,
+        currency: Currency,
+        month: PayoutMonth,
+        rates: &dyn ExchangeRates,
+    ) -> Result<Money, Error> {
+        if let Ok(t) = self.threshold(method, country, currency) {
+            return Ok(t);
+        }
+        let row = self
+            .data
+            .thresholds
+            .iter()
+            .find(|r| r.matches(method, country, r.minimum.currency()))
+            .ok_or(Error::NoThreshold {
+                method,
+                country,
+                currency,
+            })?;
+        let from = row.minimum.currency();
+        let rate = rates
+            .rate(from, currency, month)
+            .ok_or(Error::NoExchangeRate {
+                from,
+                to: currency,
+                month,
+            })?;
+        rate.convert(row.minimum, currency)
     }
 
     /// This policy with a payment day (1–28).

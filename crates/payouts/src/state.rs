@@ -8,6 +8,7 @@ use partnerkit_core::{AccountId, CountryCode, Currency, OwnerAccountId, PayoutAc
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::exchange::ExchangeRates;
 use crate::hold::{HoldStatus, HoldToggle, hold_status};
 use crate::ledger::LedgerEntry;
 use crate::method::PayoutMethod;
@@ -183,7 +184,9 @@ impl PayoutProfile {
     /// of cycles after `last` are left out: they are not on any of these statements yet.
     /// Entries are assigned in one pass over `entries`, whatever the number of months, and may
     /// come in any order. Withholding must already be joined in
-    /// ([`LedgerEntry::with_withheld`](crate::LedgerEntry::with_withheld)).
+    /// ([`LedgerEntry::with_withheld`](crate::LedgerEntry::with_withheld)). Entries must be
+    /// paid in the payout currency (in it, or converted to it with [`LedgerEntry::convert`]);
+    /// [`statements_converted`](PayoutProfile::statements_converted) converts them itself.
     ///
     /// An empty range (`first > last`) gives no statement.
     ///
@@ -221,9 +224,47 @@ impl PayoutProfile {
         I: IntoIterator,
         I::Item: Borrow<LedgerEntry>,
     {
+        self.run_statements(policy, None, entries, first, last, carried_in)
+    }
+
+    /// [`statements`](PayoutProfile::statements) for sales in any currency (rule PAY-10):
+    /// entries in another currency than the payout currency are converted at `rates` for the
+    /// month they were earned ([`LedgerEntry::convert`]), each statement line once, and a
+    /// threshold the policy has only in another currency is converted too
+    /// ([`PayoutProfile::cycle_terms_with`]). [`Error::NoExchangeRate`] if a rate is missing.
+    pub fn statements_converted<I>(
+        &self,
+        policy: &PayoutPolicy,
+        rates: &dyn ExchangeRates,
+        entries: I,
+        first: PayoutMonth,
+        last: PayoutMonth,
+        carried_in: CarryOver,
+    ) -> Result<Vec<Statement>, Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<LedgerEntry>,
+    {
+        self.run_statements(policy, Some(rates), entries, first, last, carried_in)
+    }
+
+    fn run_statements<I>(
+        &self,
+        policy: &PayoutPolicy,
+        rates: Option<&dyn ExchangeRates>,
+        entries: I,
+        first: PayoutMonth,
+        last: PayoutMonth,
+        carried_in: CarryOver,
+    ) -> Result<Vec<Statement>, Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<LedgerEntry>,
+    {
         if first > last {
             return Ok(vec![]);
         }
+        let currency = self.registration.ok_or(Error::NotSetUp)?.currency;
         let months = usize::try_from(first.months_until(last))
             .ok()
             .and_then(|n| n.checked_add(1))
@@ -244,7 +285,12 @@ impl PayoutProfile {
             }
             let slot = usize::try_from(first.months_until(cycle)).unwrap_or(0);
             if let Some(fold) = folds.get_mut(slot) {
-                fold.add(entry)?;
+                match rates {
+                    Some(rates) if entry.payout_currency() != currency => {
+                        fold.add(&entry.clone().convert(currency, rates)?)?;
+                    }
+                    _ => fold.add(entry)?,
+                }
             }
         }
         let mut out = Vec::with_capacity(months);
@@ -254,7 +300,7 @@ impl PayoutProfile {
             if i > 0 {
                 month = month.next()?;
             }
-            let statement = fold.finish(&self.cycle_terms(month, policy)?, &carry)?;
+            let statement = fold.finish(&self.terms(month, policy, rates)?, &carry)?;
             carry = statement.carried_out.clone();
             out.push(statement);
         }
@@ -262,11 +308,34 @@ impl PayoutProfile {
     }
 
     /// The terms of `month`'s cycle: currency, hold, payout account, threshold and payment date,
-    /// for [`StatementFold::finish`](crate::StatementFold::finish).
+    /// for [`StatementFold::finish`](crate::StatementFold::finish). The threshold must be in
+    /// the policy in the payout currency ([`Error::NoThreshold`] otherwise); see
+    /// [`cycle_terms_with`](PayoutProfile::cycle_terms_with) to convert it.
     pub fn cycle_terms(
         &self,
         month: PayoutMonth,
         policy: &PayoutPolicy,
+    ) -> Result<CycleTerms, Error> {
+        self.terms(month, policy, None)
+    }
+
+    /// The terms of `month`'s cycle, with a threshold the policy has only in another currency
+    /// converted at the host's rate for the month before the cycle (the last month of the
+    /// earnings it pays; see [`PayoutPolicy::threshold_converted`], rules PAY-8, PAY-10).
+    pub fn cycle_terms_with(
+        &self,
+        month: PayoutMonth,
+        policy: &PayoutPolicy,
+        rates: &dyn ExchangeRates,
+    ) -> Result<CycleTerms, Error> {
+        self.terms(month, policy, Some(rates))
+    }
+
+    fn terms(
+        &self,
+        month: PayoutMonth,
+        policy: &PayoutPolicy,
+        rates: Option<&dyn ExchangeRates>,
     ) -> Result<CycleTerms, Error> {
         let reg = self.registration.ok_or(Error::NotSetUp)?;
         let tz = policy.time_zone();
@@ -274,7 +343,16 @@ impl PayoutProfile {
         let threshold = match &payout_account {
             PayoutAccountAtCycle::Verified {
                 method, country, ..
-            } => Some(policy.threshold(*method, *country, reg.currency)?),
+            } => Some(match rates {
+                None => policy.threshold(*method, *country, reg.currency)?,
+                Some(rates) => policy.threshold_converted(
+                    *method,
+                    *country,
+                    reg.currency,
+                    month.previous().unwrap_or(month),
+                    rates,
+                )?,
+            }),
             _ => None,
         };
         Ok(CycleTerms {

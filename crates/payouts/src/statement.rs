@@ -8,6 +8,7 @@ use partnerkit_core::{CountryCode, Currency, Money, PayoutAccountId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::exchange::{ConversionLine, Rate};
 use crate::hold::HoldStatus;
 use crate::ledger::{LedgerEntry, minor_units};
 use crate::method::MethodKind;
@@ -221,6 +222,11 @@ pub struct Statement {
     pub carried_out: CarryOver,
     /// Line-by-line explanation.
     pub lines: Vec<StatementLine>,
+    /// Sales in other currencies and how they were converted (rule PAY-10): per currency,
+    /// payable month and rate, the original total, the rate and the converted total, which
+    /// [`earned`](Statement::earned) and [`withheld`](Statement::withheld) include.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conversions: Vec<ConversionLine>,
 }
 
 impl Statement {
@@ -309,12 +315,25 @@ pub struct StatementFold {
     currency: Option<Currency>,
     // Sorted by month, one element per payable month: usually one or two.
     buckets: Vec<(PayoutMonth, Sums)>,
+    // Entries converted from another currency (rule PAY-10): summed exactly in their own
+    // currency, per payable month and rate, and converted once when the statement is made.
+    foreign: BTreeMap<(PayoutMonth, Currency, Rate), Sums>,
 }
 
 impl StatementFold {
-    /// Adds one entry. Entries must all be in one currency.
+    /// Adds one entry. Entries must all be paid in one currency
+    /// ([`LedgerEntry::payout_currency`]); entries converted from another currency are kept in
+    /// their own currency until [`finish`](StatementFold::finish) converts them (rule PAY-10).
     #[inline]
     pub fn add(&mut self, entry: &LedgerEntry) -> Result<(), Error> {
+        if let Some(c) = entry.conversion() {
+            self.check_currency(c.to)?;
+            return self
+                .foreign
+                .entry((entry.payable_in(), entry.currency(), c.rate))
+                .or_default()
+                .add(entry.amount_minor(), entry.withheld_minor());
+        }
         self.add_minor(
             entry.currency(),
             entry.payable_in(),
@@ -330,16 +349,7 @@ impl StatementFold {
         earned: i64,
         withheld: i64,
     ) -> Result<(), Error> {
-        match self.currency {
-            Some(c) if c != currency => {
-                return Err(Error::CurrencyMismatch {
-                    expected: c,
-                    found: currency,
-                });
-            }
-            Some(_) => {}
-            None => self.currency = Some(currency),
-        }
+        self.check_currency(currency)?;
         let mut at = self.buckets.len();
         for (i, (m, sums)) in self.buckets.iter_mut().enumerate() {
             if *m == payable_in {
@@ -356,11 +366,32 @@ impl StatementFold {
         Ok(())
     }
 
+    fn check_currency(&mut self, currency: Currency) -> Result<(), Error> {
+        match self.currency {
+            Some(c) if c != currency => Err(Error::CurrencyMismatch {
+                expected: c,
+                found: currency,
+            }),
+            Some(_) => Ok(()),
+            None => {
+                self.currency = Some(currency);
+                Ok(())
+            }
+        }
+    }
+
     /// Merges the partial result of another part of the ledger.
     pub fn merge(mut self, other: StatementFold) -> Result<StatementFold, Error> {
         if let Some(c) = other.currency {
             for (m, s) in other.buckets {
                 self.add_minor(c, m, s.earned, s.withheld)?;
+            }
+            self.check_currency(c)?;
+            for (k, s) in other.foreign {
+                self.foreign
+                    .entry(k)
+                    .or_default()
+                    .add(s.earned, s.withheld)?;
             }
         }
         Ok(self)
@@ -399,7 +430,18 @@ impl StatementFold {
         let (mut earned, mut withheld, mut not_yet, mut due_new) = (0i64, 0i64, 0i64, 0i64);
         let mut pending: BTreeMap<PayoutMonth, i64> = BTreeMap::new();
         let mut not_yet_lines = Vec::new();
-        for (m, s) in &self.buckets {
+        // Converted sales join their month's sums after one rounding per line (rule PAY-10).
+        let mut by_month: BTreeMap<PayoutMonth, Sums> = self.buckets.iter().copied().collect();
+        let mut conversions = Vec::with_capacity(self.foreign.len());
+        for ((m, from, rate), s) in &self.foreign {
+            let line = ConversionLine::new(*m, *from, cur, *rate, s.earned, s.withheld)?;
+            by_month.entry(*m).or_default().add(
+                minor_units(line.converted)?,
+                minor_units(line.converted_withheld)?,
+            )?;
+            conversions.push(line);
+        }
+        for (m, s) in &by_month {
             earned = add(earned, s.earned, "earned revenue")?;
             withheld = add(withheld, s.withheld, "withheld amount")?;
             let net = s.earned.checked_sub(s.withheld).ok_or(Error::Overflow {
@@ -608,6 +650,7 @@ impl StatementFold {
                     .collect(),
             },
             lines,
+            conversions,
         })
     }
 }

@@ -157,6 +157,9 @@ fn batch_parts_out_of_range_are_errors_not_overflow() {
             "{part}/{parts}"
         );
     }
+    // An absurd capacity hint does not abort.
+    let big = LedgerBatch::with_capacity(month("2027-04"), Currency::USD, usize::MAX, usize::MAX);
+    assert!(big.is_empty());
     // Huge part counts are fine: every part but the last is empty, and they still merge.
     let last = batch.fold_part(usize::MAX - 1, usize::MAX).unwrap();
     let first = batch.fold_part(0, usize::MAX).unwrap();

@@ -579,3 +579,108 @@ fn state_round_trips_through_serde() {
     let back: partnerkit_payouts::PayoutProfile = serde_json::from_str(&json).unwrap();
     assert_eq!(back, state);
 }
+
+mod who_asks_first {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn actor() -> impl Strategy<Value = Actor> {
+        prop_oneof![
+            Just(Actor::Marketplace),
+            Just(by_owner()),
+            Just(Actor::OwnerAccount { owner: id(77) }),
+            Just(Actor::User {
+                tenant: id(5),
+                user: id(6)
+            }),
+        ]
+    }
+
+    fn history(n: usize) -> Vec<Event> {
+        let mut all = verified();
+        all.push(Event::HoldTurnedOn {
+            at: at(2027, 2, 1, 0, 0, 0),
+        });
+        all.push(Event::Closed {
+            at: at(2027, 3, 1, 0, 0, 0),
+        });
+        all.truncate(n);
+        all
+    }
+
+    fn command(k: u8) -> Command {
+        let check = check_owner_account(&Registry(None), id(77), account()).unwrap();
+        match k % 7 {
+            0 => Command::SetUp {
+                account: account(),
+                country: CountryCode::SE,
+                currency: Currency::SEK,
+            },
+            1 => Command::AssociateOwnerAccount { check },
+            2 => Command::SetPayoutAccount {
+                account: us_bank(),
+                payout_account: None,
+            },
+            3 => Command::RecordVerification {
+                payout_account: id(999),
+                outcome: VerificationOutcome::Verified,
+            },
+            4 => Command::SetHold { on: true },
+            5 => Command::SetHold { on: false },
+            _ => Command::Close,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn an_actor_who_may_not_ask_learns_only_that(
+            n in 0usize..7,
+            k in any::<u8>(),
+            who in actor(),
+            extreme_clock in any::<bool>(),
+        ) {
+            // rule: PAY-1
+            // rule: X-2
+            let events = history(n);
+            let state = Payouts::fold(&events);
+            let cmd = command(k);
+            let marketplace_only = matches!(
+                cmd,
+                Command::SetUp { .. }
+                    | Command::AssociateOwnerAccount { .. }
+                    | Command::RecordVerification { .. }
+            );
+            let allowed = if marketplace_only {
+                who == Actor::Marketplace
+            } else {
+                state.owner().is_some() && who == by_owner()
+            };
+            let now = if extreme_clock {
+                chrono::DateTime::<chrono::Utc>::MIN_UTC
+            } else {
+                at(2027, 4, 1, 0, 0, 0)
+            };
+            let ids = partnerkit_core::SequentialIds::default();
+            let ctx = partnerkit_core::Context::new(now, who, &ids);
+            let result = Payouts::decide(&state, cmd, &ctx);
+            if !allowed {
+                let expected = if marketplace_only {
+                    Error::NotMarketplace
+                } else if state.owner().is_none() {
+                    Error::NoOwnerAccount
+                } else {
+                    Error::NotOwnerAccount
+                };
+                prop_assert_eq!(result, Err(expected));
+            } else if let Err(e) = result {
+                prop_assert!(
+                    !matches!(
+                        e,
+                        Error::NotMarketplace | Error::NotOwnerAccount | Error::NoOwnerAccount
+                    ),
+                    "an allowed actor was refused as not allowed: {e}"
+                );
+            }
+        }
+    }
+}

@@ -116,3 +116,57 @@ fn error_messages() {
     ]
     "#);
 }
+
+fn some_errors() -> Vec<Error> {
+    use partnerkit_core::Currency;
+    vec![
+        Error::Value("XX".parse::<CountryCode>().unwrap_err()),
+        Error::NotOwnerAccount,
+        Error::WrongCountry {
+            payout: CountryCode::SE,
+            registration: CountryCode::US,
+        },
+        Error::NoExchangeRate {
+            from: Currency::EUR,
+            to: Currency::USD,
+            month: month("2027-03"),
+        },
+        Error::PayPalNotSupported {
+            country: CountryCode::IN,
+        },
+        Error::NoThreshold {
+            method: partnerkit_payouts::MethodKind::Bank,
+            country: CountryCode::JP,
+            currency: Currency::JPY,
+        },
+        Error::InvalidBatchPart {
+            part: u64::MAX,
+            parts: 2,
+        },
+        Error::Overflow {
+            what: "earned revenue".into(),
+        },
+        Error::NotMarketplace,
+    ]
+}
+
+#[test]
+fn errors_serialise_with_their_stable_code_and_read_back() {
+    // rule: X-3
+    for e in some_errors() {
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], e.code(), "{json}");
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+    }
+    let json = serde_json::to_value(&some_errors()[..3]).unwrap();
+    insta::assert_json_snapshot!("errors", json);
+    assert_eq!(
+        Error::PayPalNotSupported {
+            country: CountryCode::IN
+        }
+        .code(),
+        "paypal_not_supported"
+    );
+    assert!(serde_json::from_str::<Error>(r#"{"code":"no_such_code"}"#).is_err());
+}

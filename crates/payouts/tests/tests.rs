@@ -7,6 +7,7 @@
 )]
 
 mod bank;
+mod currencies;
 mod extremes;
 mod hold;
 mod profile;

@@ -22,7 +22,9 @@
 //! In one PostgreSQL schema (`partnerkit` by default, [`PostgresStore::with_schema`]):
 //!
 //! - `accounts(id uuid primary key, version bigint)`: the version, one cheap read;
-//! - `events(account_id, seq, at, actor jsonb, event jsonb)`, primary key `(account_id, seq)`;
+//! - `events(account_id, seq, at, actor jsonb, event jsonb, v smallint, id uuid)`, primary key
+//!   `(account_id, seq)`; `v` is the event's envelope format, `id` its event id (none for
+//!   format 1, the events written before ids: migration 2 leaves them so);
 //! - `snapshots(account_id primary key, version, state)`: the latest snapshot per account;
 //! - `migrations(version, applied_at)`: which embedded migrations ran.
 //!
@@ -47,7 +49,7 @@
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use partnerkit::AccountState;
 use partnerkit::core::chrono::SecondsFormat;
-use partnerkit::core::{AccountId, Version};
+use partnerkit::core::{AccountId, EventId, Version};
 use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, Snapshot, StoreError};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{IsolationLevel, NoTls};
@@ -106,13 +108,29 @@ pub enum Error {
     VersionOutOfRange(u64),
 }
 
+impl Error {
+    /// A stable, machine-readable code per variant (e.g. `"corrupt"`), for logs and APIs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Postgres(_) => "postgres",
+            Error::Pool(_) => "pool",
+            Error::Config(_) => "config",
+            Error::InvalidSchemaName { .. } => "invalid_schema_name",
+            Error::Corrupt { .. } => "corrupt",
+            Error::Unstorable { .. } => "unstorable",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::VersionOutOfRange(_) => "version_out_of_range",
+        }
+    }
+}
+
 fn corrupt(what: String) -> Error {
     Error::Corrupt { what }
 }
 
 /// The embedded migrations, in order: migration `n` is `MIGRATIONS[n - 1]`. `{schema}` is
 /// replaced by the store's (validated) schema name.
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 1: accounts, the event log and snapshots.
     "CREATE TABLE {schema}.accounts (
         id      uuid PRIMARY KEY,
@@ -131,10 +149,14 @@ const MIGRATIONS: [&str; 1] = [
         version    bigint NOT NULL CHECK (version > 0),
         state      text NOT NULL
     );",
+    // 2: every event's envelope format and id; the events before are format 1, without ids.
+    "ALTER TABLE {schema}.events
+        ADD COLUMN v  smallint NOT NULL DEFAULT 1 CHECK (v > 0),
+        ADD COLUMN id uuid;",
 ];
 
 /// The newest schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// An [`AsyncAccountStore`] over a pool of PostgreSQL connections. Cheap to clone (the pool
 /// is shared); share one per process.
@@ -179,9 +201,10 @@ impl Sql {
             update_version: format!("UPDATE {s}.accounts SET version = $2 WHERE id = $1"),
             last_seq: format!("SELECT MAX(seq) FROM {s}.events WHERE account_id = $1"),
             insert_events: format!(
-                "INSERT INTO {s}.events (account_id, seq, at, actor, event)
-                 SELECT $1, seq, at, actor::jsonb, event::jsonb
-                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS t(seq, at, actor, event)"
+                "INSERT INTO {s}.events (account_id, seq, at, actor, event, v, id)
+                 SELECT $1, seq, at, actor::jsonb, event::jsonb, v, id
+                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::uuid[])
+                   AS t(seq, at, actor, event, v, id)"
             ),
             upsert_snapshot: format!(
                 "INSERT INTO {s}.snapshots (account_id, version, state) VALUES ($1, $2, $3)
@@ -189,7 +212,7 @@ impl Sql {
             ),
             snapshot: format!("SELECT version, state FROM {s}.snapshots WHERE account_id = $1"),
             events_after: format!(
-                "SELECT seq, at, actor::text, event::text FROM {s}.events
+                "SELECT seq, at, actor::text, event::text, v, id FROM {s}.events
                  WHERE account_id = $1 AND seq > $2 ORDER BY seq"
             ),
         }
@@ -208,9 +231,9 @@ impl PostgresStore {
     pub const DEFAULT_SCHEMA: &'static str = "partnerkit";
 
     /// A store over a new pool for `url` (e.g. `postgres://user@host:5432/db`), without TLS.
-    /// Connects lazily: the first query opens the first connection. Call
-    /// [`migrate`](Self::migrate) before use. Must be called within a tokio runtime's context
-    /// only when the pool is used, not when it is built.
+    /// Connects lazily: the first query opens the first connection, so this needs no
+    /// runtime, but every query runs on tokio. Call [`migrate`](Self::migrate) before use.
+    /// The pool holds up to 16 connections; an unreachable server fails a call after 10 s.
     pub fn connect(url: &str) -> Result<Self, Error> {
         let config: tokio_postgres::Config = url
             .parse()
@@ -348,7 +371,8 @@ async fn stored_version(
     sql: &str,
     account: AccountId,
 ) -> Result<Option<u64>, Error> {
-    let row = tx.query_opt(sql, &[&account.uuid()]).await?;
+    let stmt = tx.prepare_cached(sql).await?;
+    let row = tx.query_opt(&stmt, &[&account.uuid()]).await?;
     row.map(|r| {
         checked_version(r.try_get(0)?, || {
             format!("the stored version of account {account}")
@@ -363,7 +387,8 @@ async fn read_snapshot(
     account: AccountId,
     version: u64,
 ) -> Result<Option<Snapshot>, Error> {
-    let Some(row) = tx.query_opt(&sql.snapshot, &[&account.uuid()]).await? else {
+    let stmt = tx.prepare_cached(&sql.snapshot).await?;
+    let Some(row) = tx.query_opt(&stmt, &[&account.uuid()]).await? else {
         return Ok(None);
     };
     let at = checked_version(row.try_get(0)?, || {
@@ -398,7 +423,10 @@ async fn read_events(
         return Ok(out);
     }
     let rows = tx
-        .query(&sql.events_after, &[&account.uuid(), &to_i64(after)?])
+        .query(
+            &tx.prepare_cached(&sql.events_after).await?,
+            &[&account.uuid(), &to_i64(after)?],
+        )
         .await?;
     let mut next = after.saturating_add(1);
     for row in rows {
@@ -423,12 +451,26 @@ async fn read_events(
         let at: String = row.try_get(1)?;
         let actor: &str = row.try_get(2)?;
         let event: &str = row.try_get(3)?;
-        out.push(Recorded {
+        let v: i16 = row.try_get(4)?;
+        let event_id: Option<partnerkit::core::uuid::Uuid> = row.try_get(5)?;
+        let recorded = Recorded {
+            v: u16::try_from(v).map_err(|_| {
+                corrupt(format!(
+                    "account {account}: event {seq}'s envelope format {v} is not a format"
+                ))
+            })?,
+            id: event_id.map(EventId::from_uuid),
             at: serde_json::from_value(serde_json::Value::String(at))
                 .map_err(|e| bad("time", e))?,
             actor: serde_json::from_str(actor).map_err(|e| bad("actor", e))?,
             event: serde_json::from_str(event).map_err(|e| bad("payload", e))?,
-        });
+        };
+        if let Some(problem) = recorded.format_problem() {
+            return Err(corrupt(format!(
+                "account {account}: event {seq}: {problem}"
+            )));
+        }
+        out.push(recorded);
         next = next.saturating_add(1);
     }
     if next <= version {
@@ -446,6 +488,8 @@ struct Encoded {
     ats: Vec<String>,
     actors: Vec<String>,
     events: Vec<String>,
+    formats: Vec<i16>,
+    ids: Vec<Option<partnerkit::core::uuid::Uuid>>,
 }
 
 fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
@@ -456,12 +500,19 @@ fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
             what: format!("event {} of this append: {why}", i + 1),
         };
         seq = seq.saturating_add(1);
+        if let Some(problem) = e.format_problem() {
+            return Err(unstorable(problem));
+        }
+        let format = i16::try_from(e.v)
+            .map_err(|_| unstorable(format!("its envelope format {} is too large", e.v)))?;
         let at = e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true);
         let actor = serde_json::to_string(&e.actor)
             .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?;
         let event = serde_json::to_string(&e.event)
             .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?;
         let back = Recorded {
+            v: e.v,
+            id: e.id,
             at: serde_json::from_value(serde_json::Value::String(at.clone()))
                 .map_err(|err| unstorable(format!("its time would not read back: {err}")))?,
             actor: serde_json::from_str(&actor)
@@ -478,6 +529,8 @@ fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
         out.ats.push(at);
         out.actors.push(actor);
         out.events.push(event);
+        out.formats.push(format);
+        out.ids.push(e.id.map(|i| i.uuid()));
     }
     Ok(out)
 }
@@ -521,8 +574,9 @@ impl PostgresStore {
             Some(v) => Version::new(v),
             None if expected == Version::INITIAL && new_version != Version::INITIAL => {
                 // Create the row; if another writer created it meanwhile, this one lost.
+                let stmt = tx.prepare_cached(&sql.create_account).await?;
                 let created = tx
-                    .execute(&sql.create_account, &[&id, &to_i64(new_version.get())?])
+                    .execute(&stmt, &[&id, &to_i64(new_version.get())?])
                     .await?;
                 if created == 0 {
                     let now = stored_version(&tx, &sql.version, account).await?;
@@ -539,35 +593,38 @@ impl PostgresStore {
             return Ok(Written::Done(new_version));
         }
         if expected != Version::INITIAL {
-            let last: Option<i64> = tx.query_one(&sql.last_seq, &[&id]).await?.try_get(0)?;
+            let stmt = tx.prepare_cached(&sql.last_seq).await?;
+            let last: Option<i64> = tx.query_one(&stmt, &[&id]).await?.try_get(0)?;
             if last != Some(to_i64(expected.get())?) {
                 return Err(corrupt(format!(
                     "account {account}: it is at {expected} but its last stored event is {}",
                     last.map_or_else(|| "none".to_string(), |l| l.to_string())
                 )));
             }
-            tx.execute(&sql.update_version, &[&id, &to_i64(new_version.get())?])
+            let stmt = tx.prepare_cached(&sql.update_version).await?;
+            tx.execute(&stmt, &[&id, &to_i64(new_version.get())?])
                 .await?;
         }
         if !encoded.seqs.is_empty() {
+            let stmt = tx.prepare_cached(&sql.insert_events).await?;
             tx.execute(
-                &sql.insert_events,
+                &stmt,
                 &[
                     &id,
                     &encoded.seqs,
                     &encoded.ats,
                     &encoded.actors,
                     &encoded.events,
+                    &encoded.formats,
+                    &encoded.ids,
                 ],
             )
             .await?;
         }
         if let Some(state) = snapshot {
-            tx.execute(
-                &sql.upsert_snapshot,
-                &[&id, &to_i64(new_version.get())?, &state],
-            )
-            .await?;
+            let stmt = tx.prepare_cached(&sql.upsert_snapshot).await?;
+            tx.execute(&stmt, &[&id, &to_i64(new_version.get())?, &state])
+                .await?;
         }
         tx.commit().await?;
         Ok(Written::Done(new_version))

@@ -86,11 +86,16 @@ async fn store(url: &str, test: &str) -> PostgresStore {
 /// Runs `f` with a fresh store when the server is configured, dropping the schema after.
 fn with_store(test: &str, f: impl AsyncFnOnce(&PostgresStore, &str)) {
     let Some(url) = url() else { return };
-    runtime().block_on(async {
-        let store = store(&url, test).await;
-        f(&store, &url).await;
-        store.drop_schema().await.unwrap();
-    });
+    let rt = runtime();
+    let store = rt.block_on(store(&url, test));
+    // Drop the schema even when the test fails, then report the failure.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(f(&store, &url));
+    }));
+    rt.block_on(store.drop_schema()).unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 fn account(n: u128) -> AccountId {
@@ -100,6 +105,10 @@ fn account(n: u128) -> AccountId {
 /// An event naming `writer` and `n`, so each is told apart in the history.
 fn event(writer: u32, n: u32) -> Recorded {
     Envelope {
+        v: partnerkit::core::ENVELOPE_FORMAT,
+        id: Some(partnerkit::core::EventId::from_uuid(
+            partnerkit::core::uuid::Uuid::from_u128(u128::from(writer) << 32 | u128::from(n)),
+        )),
         at: partnerkit::core::chrono::DateTime::from_timestamp(1_800_000_000, n * 1000 + 7)
             .unwrap(),
         actor: Actor::Marketplace,
@@ -431,7 +440,15 @@ fn a_writer_killed_mid_transaction_stores_nothing_of_it() {
             }
             std::thread::sleep(Duration::from_millis(150 + 70 * round as u64));
             child.kill().unwrap();
-            child.wait().unwrap();
+            let status = child.wait().unwrap();
+            {
+                use std::os::unix::process::ExitStatusExt;
+                assert_eq!(
+                    status.signal(),
+                    Some(9),
+                    "the writer was killed, not ended: {status}"
+                );
+            }
             drop(lines);
             // Let the server notice the dropped connection and roll back.
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -504,5 +521,72 @@ fn an_unreachable_server_is_an_error_not_a_hang() {
         let store = PostgresStore::connect("postgres://postgres@127.0.0.1:1/test").unwrap();
         let err = store.migrate().await.unwrap_err();
         assert!(matches!(err, Error::Pool(_)), "{err}");
+    });
+}
+
+#[test]
+fn a_schema_1_database_is_migrated_and_its_events_read_as_format_1() {
+    // rule: X-1
+    with_store("format1", async |store, url| {
+        let raw = raw(url).await;
+        let s = store.schema();
+        // Back to schema 1 as it was written: events without an envelope format or id.
+        raw.batch_execute(&format!(
+            "ALTER TABLE {s}.events DROP COLUMN v, DROP COLUMN id;
+             DELETE FROM {s}.migrations WHERE version > 1;"
+        ))
+        .await
+        .unwrap();
+        let id = account(77);
+        let old = Recorded {
+            v: 1,
+            id: None,
+            ..event(1, 1)
+        };
+        raw.execute(
+            &format!("INSERT INTO {s}.accounts (id, version) VALUES ($1, 1)"),
+            &[&id.uuid()],
+        )
+        .await
+        .unwrap();
+        raw.execute(
+            &format!(
+                "INSERT INTO {s}.events (account_id, seq, at, actor, event)
+                 VALUES ($1, 1, $2, $3::text::jsonb, $4::text::jsonb)"
+            ),
+            &[
+                &id.uuid(),
+                &old.at
+                    .to_rfc3339_opts(partnerkit::core::chrono::SecondsFormat::AutoSi, true),
+                &serde_json::to_string(&old.actor).unwrap(),
+                &serde_json::to_string(&old.event).unwrap(),
+            ],
+        )
+        .await
+        .unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(
+            store.events(id, Version::INITIAL).await.unwrap(),
+            vec![old.clone()]
+        );
+        let new = event(1, 2);
+        store
+            .append(id, Version::new(1), std::slice::from_ref(&new), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.events(id, Version::INITIAL).await.unwrap(),
+            vec![old, new],
+            "the old event stays format 1, the new one keeps its format and id"
+        );
+        // A row whose format and id disagree is corrupt, not misread.
+        raw.execute(
+            &format!("UPDATE {s}.events SET id = NULL WHERE seq = 2"),
+            &[],
+        )
+        .await
+        .unwrap();
+        let err = store.events(id, Version::INITIAL).await.unwrap_err();
+        assert!(err.to_string().contains("needs an \"id\""), "{err}");
     });
 }

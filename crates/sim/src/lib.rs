@@ -1,4 +1,4 @@
-//! A seeded simulator for partnerkit's [`AccountService`]: random multi-actor command
+//! A seeded simulator for partnerkit's [`AccountService`](partnerkit::AccountService): random multi-actor command
 //! streams over simulated months, with injected store faults, checking the service's
 //! invariants after every step.
 //!

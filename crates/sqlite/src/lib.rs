@@ -14,11 +14,12 @@
 //!
 //! # How it stores
 //!
-//! Three tables (schema version 2, kept in SQLite's `user_version`):
+//! Three tables (schema version 3, kept in SQLite's `user_version`):
 //!
 //! - `accounts(id, version)`: one row per account, its version (the number of events) — the
 //!   one cheap read behind [`AccountStore::version`];
-//! - `events(account_id, seq, at, actor, event)`: the append-only log, `seq` counting from 1;
+//! - `events(account_id, seq, at, actor, event, v, id)`: the append-only log, `seq` counting
+//!   from 1, `v` the event's envelope format and `id` its event id (none for format 1);
 //! - `snapshots(account_id, version, state)`: the latest snapshot per account, if any.
 //!
 //! Actor, event and state are JSON (partnerkit's snapshot-tested public formats).
@@ -62,7 +63,8 @@
 //! read-only ([`SqliteStore::open_read_only`]), and when many processes open one file at once.
 //! An older schema (a file written by an earlier partnerkit-sqlite: version 1 kept the whole
 //! state in `accounts.state`) is migrated in one transaction, each step numbered; nothing is
-//! lost (version 1's state becomes the account's snapshot). A newer schema is refused.
+//! lost (version 1's state becomes the account's snapshot; version 2's events, written before
+//! event ids, stay envelope format 1 without an id). A newer schema is refused.
 //!
 //! The store passes partnerkit's conformance kit (`partnerkit::testing::conformance`).
 
@@ -129,6 +131,31 @@ pub enum Error {
     VersionOutOfRange(u64),
 }
 
+impl Error {
+    /// A stable, machine-readable code per variant (e.g. `"corrupt"`), for logs and APIs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Sqlite(_) => "sqlite",
+            Error::Corrupt { .. } => "corrupt",
+            Error::Unstorable { .. } => "unstorable",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::NeedsMigration { .. } => "needs_migration",
+            Error::Poisoned => "poisoned",
+            Error::VersionOutOfRange(_) => "version_out_of_range",
+        }
+    }
+
+    /// True if SQLite gave up waiting for another connection's lock (the busy timeout ran
+    /// out): retrying later may succeed.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
 fn corrupt(what: String) -> Error {
     Error::Corrupt { what }
 }
@@ -181,10 +208,10 @@ impl Options {
 }
 
 /// The schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The migrations, in order: migration `n` brings `user_version` from `n - 1` to `n`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 1: accounts with their whole state, and the event log.
     "CREATE TABLE IF NOT EXISTS accounts (
         id      TEXT PRIMARY KEY,
@@ -213,6 +240,9 @@ const MIGRATIONS: [&str; 2] = [
     INSERT INTO accounts_v2 (id, version) SELECT id, version FROM accounts;
     DROP TABLE accounts;
     ALTER TABLE accounts_v2 RENAME TO accounts;",
+    // 3: every event's envelope format and id; the events before are format 1, without ids.
+    "ALTER TABLE events ADD COLUMN v INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE events ADD COLUMN id TEXT;",
 ];
 
 /// An [`AccountStore`] over one SQLite connection.
@@ -350,8 +380,29 @@ fn migrate(conn: &Connection, file: bool) -> Result<(), Error> {
         // Needs no transaction, and is a no-op if another creator set it first. A file system
         // that cannot do WAL keeps the rollback journal, which works too (readers then block
         // the writer briefly), so the mode SQLite answers with is not an error.
-        let _mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        //
+        // SQLite answers a journal-mode change that races another creator with SQLITE_BUSY at
+        // once, without calling the busy handler (waiting could deadlock), so it is retried
+        // here for up to the busy timeout's order of magnitude.
+        let mut tries = 0;
+        loop {
+            match conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            {
+                Ok(_mode) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if tries < 500
+                        && matches!(
+                            e.code,
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        ) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
     // Take the write lock, then look again: another process may have migrated meanwhile.
     conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -445,7 +496,7 @@ fn read_events(
         return Ok(out);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, actor, event FROM events WHERE account_id = ?1 AND seq > ?2 ORDER BY seq",
+        "SELECT seq, at, actor, event, v, id FROM events WHERE account_id = ?1 AND seq > ?2 ORDER BY seq",
     )?;
     let mut rows = stmt.query(params![id, to_i64(after)?])?;
     let mut next = after.saturating_add(1);
@@ -471,12 +522,29 @@ fn read_events(
         let at: String = row.get(1)?;
         let actor: String = row.get(2)?;
         let event: String = row.get(3)?;
-        out.push(Recorded {
+        let v: i64 = row.get(4)?;
+        let event_id: Option<String> = row.get(5)?;
+        let recorded = Recorded {
+            v: u16::try_from(v).map_err(|_| {
+                corrupt(format!(
+                    "account {account}: event {seq}'s envelope format {v} is not a format"
+                ))
+            })?,
+            id: event_id
+                .map(|i| serde_json::from_value(serde_json::Value::String(i)))
+                .transpose()
+                .map_err(|e| bad("id", e))?,
             at: serde_json::from_value(serde_json::Value::String(at))
                 .map_err(|e| bad("time", e))?,
             actor: serde_json::from_str(&actor).map_err(|e| bad("actor", e))?,
             event: serde_json::from_str(&event).map_err(|e| bad("payload", e))?,
-        });
+        };
+        if let Some(problem) = recorded.format_problem() {
+            return Err(corrupt(format!(
+                "account {account}: event {seq}: {problem}"
+            )));
+        }
+        out.push(recorded);
         next = next.saturating_add(1);
     }
     if next <= version {
@@ -489,6 +557,8 @@ fn read_events(
 
 /// One event's columns, checked to read back as the same event.
 struct EncodedEvent {
+    v: u16,
+    id: Option<String>,
     at: String,
     actor: String,
     event: String,
@@ -498,7 +568,12 @@ fn encode_event(e: &Recorded, n: usize) -> Result<EncodedEvent, Error> {
     let unstorable = |why: String| Error::Unstorable {
         what: format!("event {n} of this append: {why}"),
     };
+    if let Some(problem) = e.format_problem() {
+        return Err(unstorable(problem));
+    }
     let encoded = EncodedEvent {
+        v: e.v,
+        id: e.id.map(|i| i.to_string()),
         at: e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         actor: serde_json::to_string(&e.actor)
             .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?,
@@ -506,6 +581,13 @@ fn encode_event(e: &Recorded, n: usize) -> Result<EncodedEvent, Error> {
             .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?,
     };
     let back = Recorded {
+        v: encoded.v,
+        id: encoded
+            .id
+            .as_ref()
+            .map(|i| serde_json::from_value(serde_json::Value::String(i.clone())))
+            .transpose()
+            .map_err(|err| unstorable(format!("its id would not read back: {err}")))?,
         at: serde_json::from_value(serde_json::Value::String(encoded.at.clone()))
             .map_err(|err| unstorable(format!("its time would not read back: {err}")))?,
         actor: serde_json::from_str(&encoded.actor)
@@ -612,7 +694,7 @@ impl AccountStore for SqliteStore {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO events (account_id, seq, at, actor, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO events (account_id, seq, at, actor, event, v, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
             let mut seq = expected.get();
@@ -624,7 +706,9 @@ impl AccountStore for SqliteStore {
                         to_i64(seq).map_err(backend)?,
                         e.at,
                         e.actor,
-                        e.event
+                        e.event,
+                        e.v,
+                        e.id
                     ])
                     .map_err(sql)?;
             }

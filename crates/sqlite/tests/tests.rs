@@ -48,12 +48,16 @@ fn account(n: u128) -> AccountId {
     AccountId::from_uuid(partnerkit::core::uuid::Uuid::from_u128(n))
 }
 
-/// `n` events with distinct contents.
+/// `n` events with distinct contents, in the current envelope format with distinct ids.
 fn sample_events(n: usize) -> Vec<Recorded> {
-    use partnerkit::core::{Actor, DisplayName, Envelope, SellerId};
+    use partnerkit::core::{Actor, DisplayName, ENVELOPE_FORMAT, Envelope, EventId, SellerId};
     use partnerkit::identity::{AccountType, Event};
     (0..n)
         .map(|i| Envelope {
+            v: ENVELOPE_FORMAT,
+            id: Some(EventId::from_uuid(partnerkit::core::uuid::Uuid::from_u128(
+                0xE000 + i as u128,
+            ))),
             at: partnerkit::core::chrono::DateTime::from_timestamp(1_800_000_000 + i as i64, 0)
                 .unwrap(),
             actor: Actor::Marketplace,
@@ -66,6 +70,15 @@ fn sample_events(n: usize) -> Vec<Recorded> {
             }),
         })
         .collect()
+}
+
+/// `e` as it was stored before event ids: envelope format 1, no id.
+fn format_1(e: Recorded) -> Recorded {
+    Recorded {
+        v: 1,
+        id: None,
+        ..e
+    }
 }
 
 fn fold(events: &[Recorded]) -> AccountState {
@@ -132,6 +145,8 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     .unwrap();
     let err = store.events(id, Version::INITIAL).unwrap_err();
     assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    assert_eq!(err.code(), "corrupt");
+    assert!(!err.is_busy());
     assert!(err.to_string().contains("event 5 is missing"), "{err}");
 
     // A missing last event: the load refuses, and so does the next write.
@@ -236,7 +251,8 @@ PRAGMA user_version = 1;
 fn a_version_1_database_is_migrated_and_nothing_is_lost() {
     let dir = TempDir::new("migrate");
     let id = account(905);
-    let events = sample_events(3);
+    // Schema version 1 stored envelope format 1: no format, no id.
+    let events: Vec<Recorded> = sample_events(3).into_iter().map(format_1).collect();
     let state = fold(&events);
     {
         // Written as version 1 wrote it: the whole state beside the log.
@@ -283,12 +299,84 @@ fn a_version_1_database_is_migrated_and_nothing_is_lost() {
     let mut all = events.clone();
     all.extend_from_slice(&more[3..]);
     assert_eq!(folded, fold(&all));
+    // The old events stay format 1, the new ones keep their format and ids.
+    assert_eq!(store.events(id, Version::INITIAL).unwrap(), all);
     drop(store);
     let raw = Connection::open(dir.file()).unwrap();
     let v: i64 = raw
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(v, SCHEMA_VERSION);
+}
+
+/// The events table as schema version 2 wrote it: no envelope format, no event id.
+const V2_SCHEMA: &str = "
+CREATE TABLE accounts (id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+CREATE TABLE events (
+    account_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    event      TEXT NOT NULL,
+    PRIMARY KEY (account_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE snapshots (account_id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
+PRAGMA user_version = 2;
+";
+
+#[test]
+fn a_version_2_database_is_migrated_and_its_events_read_as_format_1() {
+    // rule: X-1
+    let dir = TempDir::new("migrate2");
+    let id = account(906);
+    let events: Vec<Recorded> = sample_events(2).into_iter().map(format_1).collect();
+    {
+        let raw = Connection::open(dir.file()).unwrap();
+        raw.execute_batch(V2_SCHEMA).unwrap();
+        raw.execute(
+            "INSERT INTO accounts (id, version) VALUES (?1, 2)",
+            [id.to_string()],
+        )
+        .unwrap();
+        for (i, e) in events.iter().enumerate() {
+            raw.execute(
+                "INSERT INTO events (account_id, seq, at, actor, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    id.to_string(),
+                    i as i64 + 1,
+                    e.at.to_rfc3339_opts(partnerkit::core::chrono::SecondsFormat::AutoSi, true),
+                    serde_json::to_string(&e.actor).unwrap(),
+                    serde_json::to_string(&e.event).unwrap(),
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let store = SqliteStore::open(dir.file()).unwrap();
+    assert_eq!(store.events(id, Version::INITIAL).unwrap(), events);
+    let more = sample_events(3);
+    store.append(id, Version::new(2), &more[2..], None).unwrap();
+    let all = store.events(id, Version::INITIAL).unwrap();
+    assert_eq!(all[..2], events[..]);
+    assert_eq!(all[2], more[2], "a new event keeps its format and id");
+    store.verify(id).unwrap();
+}
+
+#[test]
+fn a_stored_event_whose_format_and_id_disagree_is_corrupt() {
+    let dir = TempDir::new("format");
+    let id = account(907);
+    let store = SqliteStore::open(dir.file()).unwrap();
+    store
+        .append(id, Version::INITIAL, &sample_events(1), None)
+        .unwrap();
+    drop(store);
+    let raw = Connection::open(dir.file()).unwrap();
+    raw.execute("UPDATE events SET id = NULL", []).unwrap();
+    drop(raw);
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let err = store.events(id, Version::INITIAL).unwrap_err();
+    assert!(err.to_string().contains("needs an \"id\""), "{err}");
 }
 
 #[test]
@@ -489,4 +577,81 @@ fn commands_write_events_only_and_the_snapshot_only_when_asked() {
         .unwrap();
     assert_eq!(rows, 1);
     assert!(store.load(id).unwrap().unwrap().events.is_empty());
+}
+
+/// Set in a child process: the database file it writes to (see [`child_writer`]).
+const CHILD: &str = "PARTNERKIT_SQLITE_CHILD_FILE";
+const PER_CHILD: usize = 20;
+
+/// The entry point of child processes: does nothing in an ordinary run (the variable is
+/// unset); in a child it opens the file (maybe creating it, as the others do at the same
+/// moment) and appends `PER_CHILD` events to one account, each after a fresh load.
+#[test]
+fn child_writer() {
+    let Ok(path) = std::env::var(CHILD) else {
+        return;
+    };
+    let store = SqliteStore::open(path).unwrap();
+    let id = account(5000);
+    for _ in 0..PER_CHILD {
+        loop {
+            let version = store
+                .load(id)
+                .unwrap()
+                .map_or(Version::INITIAL, |l| l.version());
+            match store.append(id, version, &sample_events(1), None) {
+                Ok(v) => {
+                    println!("committed {}", v.get());
+                    break;
+                }
+                Err(partnerkit::store::StoreError::Conflict { .. }) => continue,
+                Err(e) => panic!("append failed: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn eight_processes_create_and_write_one_file_without_a_locked_error() {
+    // rule: X-3 (no update is lost); issue 12 item 10: `database is locked` must wait
+    let dir = TempDir::new("processes");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+                .env(CHILD, dir.file())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut committed = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "a writer failed: {}",
+            output.status
+        );
+        let mut last = 0;
+        for line in String::from_utf8(output.stdout).unwrap().lines() {
+            if let Some((_, v)) = line.split_once("committed ") {
+                let v: u64 = v.trim().parse().unwrap();
+                assert!(v > last, "a writer's versions strictly increase");
+                last = v;
+                committed.push(v);
+            }
+        }
+    }
+    committed.sort_unstable();
+    let total = 8 * PER_CHILD as u64;
+    assert_eq!(committed, (1..=total).collect::<Vec<_>>());
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let id = account(5000);
+    let history = store.events(id, Version::INITIAL).unwrap();
+    assert_eq!(history.len() as u64, total);
+    assert_eq!(
+        store.load(id).unwrap().unwrap().fold(),
+        (fold(&history), Version::new(total))
+    );
 }

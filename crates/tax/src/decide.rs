@@ -241,12 +241,13 @@ fn us_tin(tin: &SecretString) -> Result<TinRecord, Error> {
         .collect();
     if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::InvalidTin {
-            reason: "a US TIN (SSN or EIN) has nine digits, such as 123-45-6789 or 12-3456789",
+            reason: "a US TIN (SSN or EIN) has nine digits, such as 123-45-6789 or 12-3456789"
+                .into(),
         });
     }
     if digits.bytes().all(|b| b == b'0') {
         return Err(Error::InvalidTin {
-            reason: "a US TIN cannot be all zeros: give the SSN or EIN",
+            reason: "a US TIN cannot be all zeros: give the SSN or EIN".into(),
         });
     }
     Ok(record(&digits))
@@ -263,7 +264,7 @@ fn foreign_tin(tin: &SecretString) -> Result<TinRecord, Error> {
         Ok(record(t))
     } else {
         Err(Error::InvalidTin {
-            reason: "a foreign TIN has 1 to 30 letters or digits (spaces, dashes, dots and slashes allowed); leave it out if you have none",
+            reason: "a foreign TIN has 1 to 30 letters or digits (spaces, dashes, dots and slashes allowed); leave it out if you have none".into(),
         })
     }
 }

@@ -1,7 +1,10 @@
 //! The one error type of `partnerkit-tax`.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use partnerkit_core::CountryCode;
+use serde::{Deserialize, Serialize};
 
 use crate::rate::Rate;
 use crate::state::FormKind;
@@ -10,7 +13,14 @@ use crate::state::FormKind;
 ///
 /// Variants name what went wrong; where a rule was broken the message names it, and every
 /// message says what to do. A refused command changes nothing.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// A public format: serialised with a stable machine-readable `"code"` (the variant's name in
+/// snake case, also returned by [`Error::code`]) beside the variant's fields, such as
+/// `{"code": "wrong_form", "submitted": "w9", "required": "w8ben"}`. The core error inside
+/// [`Error::Value`] is nested under `"error"` with its own code:
+/// `{"code": "value", "error": {"code": "overflow", "operation": "statement total"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A command that needs a tax profile came before the profile was started.
@@ -111,7 +121,7 @@ pub enum Error {
     )]
     InvalidTin {
         /// What is wrong with it.
-        reason: &'static str,
+        reason: Cow<'static, str>,
     },
     /// A rate that is not a percentage from 0 to 100 with at most two decimals.
     #[error(
@@ -141,7 +151,7 @@ pub enum Error {
         /// The amount as given.
         amount: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: Cow<'static, str>,
     },
     /// An information return was asked for an amount not in US dollars.
     #[error(
@@ -157,7 +167,68 @@ pub enum Error {
         /// What is wrong with them.
         reason: String,
     },
-    /// A core value (name, country, amount) was invalid.
+    /// A core value (name, country, amount) was invalid, or an amount left its range.
     #[error(transparent)]
-    Core(#[from] partnerkit_core::Error),
+    Value(
+        #[from]
+        #[serde(with = "nested")]
+        partnerkit_core::Error,
+    ),
+}
+
+impl Error {
+    /// The stable machine-readable code of this error, as in its serialised form, such as
+    /// `"wrong_form"`. For [`Error::Value`] it is `"value"`; the core error's own code is
+    /// [`partnerkit_core::Error::code`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::ProfileNotStarted => "profile_not_started",
+            Error::ProfileAlreadyStarted => "profile_already_started",
+            Error::WrongForm { .. } => "wrong_form",
+            Error::SignedInFuture { .. } => "signed_in_future",
+            Error::FormExpired { .. } => "form_expired",
+            Error::TreatyCountryNotResidence { .. } => "treaty_country_not_residence",
+            Error::NoTreaty { .. } => "no_treaty",
+            Error::TreatyRateAboveDefault { .. } => "treaty_rate_above_default",
+            Error::TreatyRateMismatch { .. } => "treaty_rate_mismatch",
+            Error::TreatyArticleMismatch { .. } => "treaty_article_mismatch",
+            Error::InvalidTin { .. } => "invalid_tin",
+            Error::InvalidRate { .. } => "invalid_rate",
+            Error::InvalidArticle { .. } => "invalid_article",
+            Error::InvalidTreatyTable { .. } => "invalid_treaty_table",
+            Error::InvalidSale { .. } => "invalid_sale",
+            Error::NotUsd { .. } => "not_usd",
+            Error::InvalidReportingRules { .. } => "invalid_reporting_rules",
+            Error::Value(_) => "value",
+        }
+    }
+}
+
+/// The core error of [`Error::Value`], nested under `"error"` so that its own `"code"` does
+/// not collide with the tax error's.
+mod nested {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Out<'a> {
+        error: &'a partnerkit_core::Error,
+    }
+
+    #[derive(Deserialize)]
+    struct In {
+        error: partnerkit_core::Error,
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        error: &partnerkit_core::Error,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        Out { error }.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<partnerkit_core::Error, D::Error> {
+        In::deserialize(d).map(|i| i.error)
+    }
 }

@@ -128,7 +128,12 @@
 //! version [`DEFAULT_TREATY_TABLE_VERSION`], effective 2025-01-01. Check it against the current
 //! IRS table; a host passes its own [`TreatyTable`]. [`RemittanceTable::default_table`] is an
 //! illustrative default of where the marketplace remits sales/use tax (rule TAX-6); a host
-//! replaces it with its marketplace's own list.
+//! replaces it with its marketplace's own list. [`ReportingRules`] ship the IRS thresholds
+//! and deadlines of the year-end returns (rule TAX-10), [`Rate::BACKUP_WITHHOLDING`] and
+//! [`Presumption`] the backup-withholding rate and presumption rules (rule TAX-8).
+//!
+//! Every shipped table, its source and the day it was last checked are listed in
+//! `crates/tax/data/README.md` (checked 2026-11-25).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod command;

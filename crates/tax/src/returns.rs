@@ -162,21 +162,73 @@ impl PaidStatement {
     }
 }
 
-/// A day of the year after the tax year, such as March 15.
+/// A day of the year after the tax year, such as March 15: a month and a day that exist in
+/// every year (February 29 does not).
+///
+/// Serialised as `{"month": 3, "day": 15}`; deserialising runs the same check as
+/// [`MonthDay::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawMonthDay", into = "RawMonthDay")]
 pub struct MonthDay {
-    /// Month, 1 to 12.
-    pub month: u32,
-    /// Day of the month.
-    pub day: u32,
+    month: u32,
+    day: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RawMonthDay {
+    month: u32,
+    day: u32,
+}
+
+impl TryFrom<RawMonthDay> for MonthDay {
+    type Error = Error;
+    fn try_from(raw: RawMonthDay) -> Result<MonthDay, Error> {
+        MonthDay::new(raw.month, raw.day)
+    }
+}
+
+impl From<MonthDay> for RawMonthDay {
+    fn from(m: MonthDay) -> RawMonthDay {
+        RawMonthDay {
+            month: m.month,
+            day: m.day,
+        }
+    }
 }
 
 impl MonthDay {
+    /// January 31.
+    pub const JANUARY_31: MonthDay = MonthDay { month: 1, day: 31 };
+    /// March 15.
+    pub const MARCH_15: MonthDay = MonthDay { month: 3, day: 15 };
+
+    /// `month` (1 to 12) and `day`, if that day exists in every year (2027 is not a leap
+    /// year: February 29 is refused).
+    pub fn new(month: u32, day: u32) -> Result<MonthDay, Error> {
+        NaiveDate::from_ymd_opt(2027, month, day)
+            .map(|_| MonthDay { month, day })
+            .ok_or_else(|| Error::InvalidReportingRules {
+                reason: format!(
+                    "month {month}, day {day} is not a day of every year: give a month from 1 to 12 and a day it always has"
+                ),
+            })
+    }
+
+    /// The month, 1 to 12.
+    pub const fn month(self) -> u32 {
+        self.month
+    }
+
+    /// The day of the month.
+    pub const fn day(self) -> u32 {
+        self.day
+    }
+
     fn in_year(self, year: i32) -> Result<NaiveDate, Error> {
         NaiveDate::from_ymd_opt(year, self.month, self.day).ok_or_else(|| {
             Error::InvalidReportingRules {
                 reason: format!(
-                    "{}-{:02}-{:02} is not a date: give a month and day that exist every year",
+                    "{}-{:02}-{:02} is not a date: the year is out of range",
                     year, self.month, self.day
                 ),
             }
@@ -198,7 +250,9 @@ pub enum UsReturnForm {
     },
     /// Form 1099-K, box 1a gross payments, for a host that is a payment settlement entity:
     /// required when the year's gross exceeds the amount **and** the transactions exceed the
-    /// count.
+    /// count. The amount reported is what the [`PaidIncome`]s say: a host whose 1099-K must
+    /// show gross before refunds passes refunds as their own statements' income rather than
+    /// netted (the transactions counted are the `sales` given).
     #[serde(rename = "1099_k")]
     K1099 {
         /// The gross the year's payments must exceed.
@@ -250,8 +304,8 @@ impl ReportingRules {
             us_form: UsReturnForm::Misc1099 {
                 royalties_at_least: Money::from_minor_units(1_000, Currency::USD),
             },
-            furnish_1099_by: MonthDay { month: 1, day: 31 },
-            furnish_1042s_by: MonthDay { month: 3, day: 15 },
+            furnish_1099_by: MonthDay::JANUARY_31,
+            furnish_1042s_by: MonthDay::MARCH_15,
         }
     }
 
@@ -269,8 +323,8 @@ impl ReportingRules {
                 gross_over: Money::from_minor_units(2_000_000, Currency::USD),
                 transactions_over: 200,
             },
-            furnish_1099_by: MonthDay { month: 1, day: 31 },
-            furnish_1042s_by: MonthDay { month: 3, day: 15 },
+            furnish_1099_by: MonthDay::JANUARY_31,
+            furnish_1042s_by: MonthDay::MARCH_15,
         }
     }
 }

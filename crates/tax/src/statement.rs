@@ -85,7 +85,7 @@ pub(crate) fn allocate(grosses: &[i128], rate: Rate, total: i128) -> Result<Vec<
 }
 
 pub(crate) fn overflow(operation: &'static str) -> Error {
-    Error::Core(partnerkit_core::Error::Overflow {
+    Error::Value(partnerkit_core::Error::Overflow {
         operation: operation.into(),
     })
 }

@@ -89,7 +89,7 @@ impl Sale {
     pub fn new(gross: Money, country: CountryCode) -> Result<Sale, Error> {
         let minor = gross.minor_units().map_err(|_| Error::InvalidSale {
             amount: gross.to_string(),
-            reason: "it is not in whole minor units of its currency: round it first",
+            reason: "it is not in whole minor units of its currency: round it first".into(),
         })?;
         Sale::from_minor_units(minor, gross.currency(), country)
     }
@@ -103,7 +103,7 @@ impl Sale {
         if minor.unsigned_abs() > Sale::MAX_MINOR_UNITS.unsigned_abs() {
             return Err(Error::InvalidSale {
                 amount: Money::from_minor_units(minor, currency).to_string(),
-                reason: "it is larger than 10^14 minor units (1 trillion USD): split it",
+                reason: "it is larger than 10^14 minor units (1 trillion USD): split it".into(),
             });
         }
         Ok(Sale {

@@ -271,6 +271,19 @@ fn income_falls_in_the_year_it_is_paid_not_earned() {
 }
 
 #[test]
+fn reporting_deadlines_are_days_of_every_year() {
+    // rule: TAX-10
+    // rule: X-3
+    assert_eq!(MonthDay::new(3, 15).unwrap(), MonthDay::MARCH_15);
+    for (m, d) in [(2, 29), (13, 1), (0, 1), (4, 31)] {
+        assert!(MonthDay::new(m, d).is_err(), "{m}-{d}");
+    }
+    assert!(serde_json::from_str::<MonthDay>(r#"{"month":2,"day":29}"#).is_err());
+    let ok: MonthDay = serde_json::from_str(r#"{"month":1,"day":31}"#).unwrap();
+    assert_eq!((ok.month(), ok.day()), (1, 31));
+}
+
+#[test]
 fn a_payment_not_in_dollars_is_refused_and_changes_nothing() {
     // rule: TAX-10
     // rule: X-3

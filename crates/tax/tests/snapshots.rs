@@ -163,3 +163,31 @@ fn error_messages() {
     let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
     insta::assert_json_snapshot!("error_messages", messages);
 }
+
+#[test]
+fn errors_serialise_with_a_stable_code() {
+    // rule: X-3
+    let mut errors = vec![
+        Error::ProfileAlreadyStarted,
+        Error::WrongForm {
+            submitted: FormKind::W9,
+            required: FormKind::W8Ben,
+        },
+        Sale::new("1.005 USD".parse().unwrap(), C::US).unwrap_err(),
+        Error::NotUsd {
+            amount: "10.00 SEK".into(),
+        },
+        Error::from(partnerkit_core::Error::Overflow {
+            operation: "statement total".into(),
+        }),
+    ];
+    errors.push("SE".parse::<TreatyArticle>().unwrap_err());
+    insta::assert_json_snapshot!("error_serde_form", errors);
+    for e in &errors {
+        let json = serde_json::to_value(e).unwrap();
+        assert_eq!(json["code"], e.code(), "{e}");
+        assert_eq!(serde_json::from_value::<Error>(json).unwrap(), *e);
+    }
+    let value = serde_json::to_value(&errors[4]).unwrap();
+    assert_eq!(value["error"]["code"], "overflow");
+}

@@ -2,26 +2,12 @@
 //! [`conformance`](super::conformance), as plain `async fn`s that run on any executor.
 //!
 //! ```
-//! # use partnerkit::core::{AccountId, Version};
-//! # use partnerkit::store::{AccountStore, AsyncAccountStore, Loaded, Recorded, StoreError};
-//! # use partnerkit::{AccountState, InMemoryStore, MemoryError};
+//! use partnerkit::InMemoryStore;
 //! use partnerkit::testing::asynchronous;
 //!
-//! /// Any async store; here the in-memory one behind an async face.
-//! struct Async(InMemoryStore);
-//! impl AsyncAccountStore for Async {
-//!     type Error = MemoryError;
-//!     async fn load(&self, a: AccountId) -> Result<Option<Loaded>, MemoryError> { self.0.load(a) }
-//!     async fn append(&self, a: AccountId, v: Version, e: &[Recorded], s: Option<&AccountState>)
-//!         -> Result<Version, StoreError<MemoryError>> { self.0.append(a, v, e, s) }
-//!     async fn events(&self, a: AccountId, after: Version) -> Result<Vec<Recorded>, MemoryError> {
-//!         self.0.events(a, after)
-//!     }
-//!     async fn version(&self, a: AccountId) -> Result<Version, MemoryError> { self.0.version(a) }
-//! }
-//!
-//! // In a host's test, on its runtime: `asynchronous::check_all(&store).await;`
-//! let store = Async(InMemoryStore::new());
+//! // Any async store; the in-memory one serves async hosts too. In a host's test, on its
+//! // runtime: `asynchronous::check_all(&store).await;`
+//! let store = InMemoryStore::new();
 //! asynchronous::block_on(asynchronous::check_all(&store));
 //! ```
 //!

@@ -1,0 +1,481 @@
+//! The async service over the PostgreSQL store (issue 15): one command and one `authorize`
+//! at 10 and 100,000 users, and commands per second with 1, 4 and 16 concurrent clients on
+//! one account and on 16 accounts.
+//!
+//! A plain timed program (no criterion): it needs a server. The URL comes from
+//! `PARTNERKIT_POSTGRES_URL`; without it the program prints one line and does nothing. It
+//! works in a schema of its own, dropped at the end.
+//!
+//! Run: `PARTNERKIT_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p
+//! partnerkit-benches --features peers --bench postgres`. Results: docs/PERFORMANCE.md.
+#![allow(missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::cast_precision_loss
+)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use partnerkit::access::{Grant, Permission, Role};
+use partnerkit::core::chrono::{DateTime, TimeZone, Utc};
+use partnerkit::core::uuid::Uuid;
+use partnerkit::core::{
+    AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, EntityId,
+    OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId, Version,
+};
+use partnerkit::identity::{AccountType, DirectoryUser, DomainName, StepState, VerificationStep};
+use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
+use partnerkit::{
+    AccountCommand, AccountState, AsyncAccountService, Error, Freshness, OpenAccount,
+    TenantToAssociate,
+};
+use partnerkit_postgres::PostgresStore;
+
+const URL: &str = "PARTNERKIT_POSTGRES_URL";
+const TENANT: u128 = 100;
+const ALICE: u128 = 101;
+/// Directory users are numbered from here.
+const FIRST_USER: u128 = 1_000;
+const BATCH: usize = 1_000;
+/// Timed repetitions of one command or one `authorize`.
+const SAMPLES: usize = 300;
+const WINDOW: Duration = Duration::from_secs(10);
+
+fn id<I: EntityId>(n: u128) -> I {
+    I::from_uuid(Uuid::from_u128(n))
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap()
+}
+
+fn alice() -> Actor {
+    Actor::User {
+        tenant: id(TENANT),
+        user: id(ALICE),
+    }
+}
+
+/// Time spent in the store's calls and the write conflicts it reported.
+#[derive(Default)]
+struct Meter {
+    conflicts: AtomicU64,
+    version_ns: AtomicU64,
+    versions: AtomicU64,
+    append_ns: AtomicU64,
+    appends: AtomicU64,
+    events_ns: AtomicU64,
+    events: AtomicU64,
+}
+
+impl Meter {
+    fn reset(&self) {
+        for a in [
+            &self.conflicts,
+            &self.version_ns,
+            &self.versions,
+            &self.append_ns,
+            &self.appends,
+            &self.events_ns,
+            &self.events,
+        ] {
+            a.store(0, Ordering::Relaxed);
+        }
+    }
+
+    fn mean_us(ns: &AtomicU64, n: &AtomicU64) -> f64 {
+        let n = n.load(Ordering::Relaxed).max(1);
+        ns.load(Ordering::Relaxed) as f64 / n as f64 / 1_000.0
+    }
+}
+
+fn add(a: &AtomicU64, since: Instant) {
+    a.fetch_add(
+        u64::try_from(since.elapsed().as_nanos()).unwrap(),
+        Ordering::Relaxed,
+    );
+}
+
+/// The PostgreSQL store, measured.
+struct Metered {
+    store: PostgresStore,
+    meter: Arc<Meter>,
+}
+
+impl AsyncAccountStore for Metered {
+    type Error = partnerkit_postgres::Error;
+
+    async fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
+        self.store.load(account).await
+    }
+
+    async fn append(
+        &self,
+        account: AccountId,
+        expected: Version,
+        events: &[Recorded],
+        snapshot: Option<&AccountState>,
+    ) -> Result<Version, StoreError<Self::Error>> {
+        let t = Instant::now();
+        let out = self.store.append(account, expected, events, snapshot).await;
+        add(&self.meter.append_ns, t);
+        self.meter.appends.fetch_add(1, Ordering::Relaxed);
+        if matches!(out, Err(StoreError::Conflict { .. })) {
+            self.meter.conflicts.fetch_add(1, Ordering::Relaxed);
+        }
+        out
+    }
+
+    async fn events(
+        &self,
+        account: AccountId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, Self::Error> {
+        let t = Instant::now();
+        let out = self.store.events(account, after).await;
+        add(&self.meter.events_ns, t);
+        self.meter.events.fetch_add(1, Ordering::Relaxed);
+        out
+    }
+
+    async fn version(&self, account: AccountId) -> Result<Version, Self::Error> {
+        let t = Instant::now();
+        let out = self.store.version(account).await;
+        add(&self.meter.version_ns, t);
+        self.meter.versions.fetch_add(1, Ordering::Relaxed);
+        out
+    }
+}
+
+type Service = AsyncAccountService<Metered>;
+
+/// A service instance with its own pool, as another process of the host would have.
+fn instance(url: &str, schema: &str, meter: &Arc<Meter>) -> Service {
+    let store = PostgresStore::connect(url)
+        .unwrap()
+        .with_schema(schema)
+        .unwrap();
+    AsyncAccountService::new(Metered {
+        store,
+        meter: Arc::clone(meter),
+    })
+}
+
+fn dir_user(n: u128) -> DirectoryUser {
+    DirectoryUser {
+        user: id(n),
+        name: PersonName::new("Dana", "Lind").unwrap(),
+        username: EmailAddress::new(&format!("u{n}@contoso.com")).unwrap(),
+        global_admin: false,
+    }
+}
+
+/// Opens a verified company account with tenant T (Alice, Manager) and `users - 1` more
+/// directory users added in batches of [`BATCH`].
+async fn account_with(svc: &Service, account: AccountId, users: usize) {
+    let ids = SequentialIds::starting_after(10_000_000);
+    let market = Context::new(now(), Actor::Marketplace, &ids);
+    let run = async |ctx: &Context<'_>, cmd| {
+        svc.execute(account, ctx, cmd).await.unwrap();
+    };
+    run(
+        &market,
+        AccountCommand::OpenAccount(OpenAccount {
+            account,
+            seller_id: SellerId::new("91234567").unwrap(),
+            account_type: AccountType::Company,
+            display_name: DisplayName::new("Contoso Apps").unwrap(),
+            owner: Some(id::<OwnerAccountId>(900)),
+            country: CountryCode::US,
+            currency: Currency::USD,
+        }),
+    )
+    .await;
+    for step in [
+        VerificationStep::Email,
+        VerificationStep::Employment,
+        VerificationStep::Business,
+    ] {
+        run(
+            &market,
+            AccountCommand::RecordVerification {
+                step,
+                state: StepState::Verified,
+            },
+        )
+        .await;
+    }
+    run(
+        &market,
+        AccountCommand::BeginTenantAssociation(TenantToAssociate {
+            tenant: id(TENANT),
+            organization: DisplayName::new("Contoso").unwrap(),
+            domain: DomainName::new("contoso.com").unwrap(),
+            synced_from_on_premises: false,
+            first_user: Some(DirectoryUser {
+                global_admin: true,
+                ..dir_user(ALICE)
+            }),
+        }),
+    )
+    .await;
+    run(
+        &market,
+        AccountCommand::ConfirmTenantAssociation {
+            tenant: id(TENANT),
+            grant: None,
+        },
+    )
+    .await;
+    let ctx = Context::new(now(), alice(), &ids);
+    let mut next = FIRST_USER;
+    let mut left = users.saturating_sub(1);
+    while left > 0 {
+        let n = left.min(BATCH);
+        let users = (0..n as u128).map(|i| dir_user(next + i)).collect();
+        next += n as u128;
+        left -= n;
+        run(
+            &ctx,
+            AccountCommand::AddUsers {
+                tenant: id::<TenantId>(TENANT),
+                users,
+                grant: Grant::Role(Role::Developer),
+            },
+        )
+        .await;
+    }
+}
+
+/// A name no earlier call gave: `n` in letters.
+fn name(client: usize, mut n: u64) -> PersonName {
+    let mut first = String::from("N");
+    first.push(char::from(b'a' + u8::try_from(client % 26).unwrap()));
+    loop {
+        first.push(char::from(b'a' + u8::try_from(n % 26).unwrap()));
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    PersonName::new(&first, "Lind").unwrap()
+}
+
+fn rename(user: u128, client: usize, n: u64) -> AccountCommand {
+    AccountCommand::RenameUser {
+        user: id::<UserId>(user),
+        name: name(client, n),
+    }
+}
+
+fn median_us(mut v: Vec<Duration>) -> (f64, f64) {
+    v.sort();
+    let at = |q: f64| v[((v.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
+    (at(0.5), at(0.9))
+}
+
+/// One rename and one `authorize`, each [`SAMPLES`] times, on a warm service.
+async fn single(svc: &Service, meter: &Meter, account: AccountId, users: usize) {
+    let ids = SequentialIds::starting_after(20_000_000);
+    let ctx = Context::new(now(), alice(), &ids);
+    // Warm: the account is in this instance's cache.
+    svc.execute(account, &ctx, rename(ALICE, 0, 0))
+        .await
+        .unwrap();
+    meter.reset();
+    let mut times = Vec::with_capacity(SAMPLES);
+    for n in 1..=SAMPLES as u64 {
+        let t = Instant::now();
+        svc.execute(account, &ctx, rename(ALICE, 0, n))
+            .await
+            .unwrap();
+        times.push(t.elapsed());
+    }
+    let (med, p90) = median_us(times);
+    println!(
+        "command  rename_user  {users:>7} users: median {med:>8.1} µs  p90 {p90:>8.1} µs  \
+         (store: version {:.1} µs, append {:.1} µs per command)",
+        Meter::mean_us(&meter.version_ns, &meter.versions),
+        Meter::mean_us(&meter.append_ns, &meter.appends),
+    );
+    meter.reset();
+    let user = alice();
+    let mut times = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let t = Instant::now();
+        let decision = svc
+            .authorize_with(account, &user, Permission::ManageUsers, Freshness::Current)
+            .await
+            .unwrap();
+        times.push(t.elapsed());
+        assert!(decision.is_ok());
+    }
+    let (med, p90) = median_us(times);
+    println!(
+        "authorize Current     {users:>7} users: median {med:>8.1} µs  p90 {p90:>8.1} µs  \
+         (store: version {:.1} µs per call)",
+        Meter::mean_us(&meter.version_ns, &meter.versions),
+    );
+}
+
+/// The first use of the account by a fresh instance: the load (snapshot + events after it).
+async fn cold(url: &str, schema: &str, account: AccountId, users: usize) {
+    let meter = Arc::new(Meter::default());
+    let svc = instance(url, schema, &meter);
+    let t = Instant::now();
+    let decision = svc
+        .authorize(account, &alice(), Permission::ManageUsers)
+        .await
+        .unwrap();
+    assert!(decision.is_ok());
+    println!(
+        "first authorize of a fresh instance {users:>7} users: {:>9.1} ms (loads the account)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+}
+
+/// `clients` clients, each its own service instance (own pool), renaming for [`WINDOW`];
+/// client `c` works on `accounts[c % len]`, or on every `accounts[i]` with
+/// `i % clients == c` when there are more accounts than clients.
+async fn throughput(url: &str, schema: &str, accounts: &[AccountId], clients: usize) {
+    let meter = Arc::new(Meter::default());
+    let failed = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicU64::new(0));
+    let services: Vec<Arc<Service>> = (0..clients)
+        .map(|_| Arc::new(instance(url, schema, &meter)))
+        .collect();
+    let assigned: Vec<Vec<AccountId>> = (0..clients)
+        .map(|c| {
+            if accounts.len() >= clients {
+                accounts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % clients == c)
+                    .map(|(_, a)| *a)
+                    .collect()
+            } else {
+                vec![accounts[c % accounts.len()]]
+            }
+        })
+        .collect();
+    // Warm each instance's pool and cache before the clock starts.
+    for (svc, mine) in services.iter().zip(&assigned) {
+        for a in mine {
+            svc.state(*a).await.unwrap();
+        }
+    }
+    meter.reset();
+    let start = Instant::now();
+    let deadline = start + WINDOW;
+    let mut tasks = Vec::new();
+    for (c, (svc, mine)) in services.into_iter().zip(assigned).enumerate() {
+        let (failed, done) = (Arc::clone(&failed), Arc::clone(&done));
+        // Each client renames its own user (one of the ten), so names never collide.
+        let user = FIRST_USER + (c % 9) as u128;
+        tasks.push(tokio::spawn(async move {
+            let ids = SequentialIds::starting_after(30_000_000);
+            let ctx = Context::new(now(), alice(), &ids);
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                for a in &mine {
+                    n += 1;
+                    match svc.execute(*a, &ctx, rename(user, c, n)).await {
+                        Ok(_) => done.fetch_add(1, Ordering::Relaxed),
+                        Err(Error::Conflict { .. }) => failed.fetch_add(1, Ordering::Relaxed),
+                        Err(e) => panic!("rename failed: {e}"),
+                    };
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let ok = done.load(Ordering::Relaxed);
+    println!(
+        "throughput {clients:>2} clients on {:>2} account(s): {:>7.0} commands/s  ({ok} in {secs:.1} s; \
+         {} write conflicts retried, {} commands gave up after the retries; \
+         store per call: version {:.0} µs, catch-up {:.0} µs, append {:.0} µs)",
+        accounts.len(),
+        ok as f64 / secs,
+        meter.conflicts.load(Ordering::Relaxed),
+        failed.load(Ordering::Relaxed),
+        Meter::mean_us(&meter.version_ns, &meter.versions),
+        Meter::mean_us(&meter.events_ns, &meter.events),
+        Meter::mean_us(&meter.append_ns, &meter.appends),
+    );
+}
+
+async fn bench(url: &str, schema: &str) {
+    let meter = Arc::new(Meter::default());
+    let svc = instance(url, schema, &meter);
+    svc.store().store.migrate().await.unwrap();
+
+    let small = id::<AccountId>(1);
+    let large = id::<AccountId>(2);
+    account_with(&svc, small, 10).await;
+    let t = Instant::now();
+    account_with(&svc, large, 100_000).await;
+    println!(
+        "setup: 100,000 users in {} AddUsers commands of {BATCH}: {:.1} s",
+        100_000 / BATCH,
+        t.elapsed().as_secs_f64()
+    );
+
+    single(&svc, &meter, small, 10).await;
+    single(&svc, &meter, large, 100_000).await;
+    cold(url, schema, small, 10).await;
+    cold(url, schema, large, 100_000).await;
+
+    let many: Vec<AccountId> = (0..16).map(|i| id::<AccountId>(100 + i)).collect();
+    let one = id::<AccountId>(99);
+    account_with(&svc, one, 10).await;
+    for a in &many {
+        account_with(&svc, *a, 10).await;
+    }
+    for clients in [1, 4, 16] {
+        throughput(url, schema, &[one], clients).await;
+    }
+    for clients in [1, 4, 16] {
+        throughput(url, schema, &many, clients).await;
+    }
+}
+
+fn main() {
+    let url = match std::env::var(URL) {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            println!(
+                "postgres bench not run: set {URL} (e.g. postgres://postgres@127.0.0.1:5432/test)"
+            );
+            return;
+        }
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let schema = format!("pk_bench_{}_{}", std::process::id(), nanos % 1_000_000_000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(bench(&url, &schema));
+    }));
+    let cleanup = PostgresStore::connect(&url)
+        .unwrap()
+        .with_schema(&schema)
+        .unwrap();
+    rt.block_on(cleanup.drop_schema()).unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}

@@ -1,0 +1,140 @@
+//! Domain names, internationalised or not, in one canonical form.
+
+use std::borrow::Cow;
+
+use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
+
+use crate::error::{Error, Result, clip};
+use crate::text;
+
+/// The longest domain name accepted, in characters of its canonical (ASCII) form.
+pub const MAX_DOMAIN_CHARS: usize = 253;
+
+/// The longest input read, in bytes, before any other work: a 253-character name written
+/// in Unicode takes at most four bytes a character.
+const MAX_INPUT_BYTES: usize = 4 * MAX_DOMAIN_CHARS;
+
+/// Normalises a domain name, given in Unicode (`bücher.de`) or in its ASCII form
+/// (`xn--bcher-kva.de`), to its canonical form, then validates that form.
+///
+/// **The canonical form is ASCII** (IDNA 2008 / UTS #46 *ToASCII*, labels in Unicode written
+/// as Punycode `xn--…`), lower case, without a trailing dot. ASCII was chosen over Unicode
+/// because it is what DNS and mail servers use, so the stored value works unchanged in any
+/// protocol; because two names that look alike in Unicode (`раураl.com` with Cyrillic
+/// letters) are plainly different in ASCII; and because every ASCII name stored before
+/// internationalised names were accepted keeps its form. Show a name to people with
+/// [`display_domain`].
+///
+/// Rules, after UTS #46 mapping (lower case, width and compatibility forms):
+///
+/// - 1 to 253 characters in all, two or more dot-separated labels of 1 to 63 characters;
+/// - each label holds letters, digits and hyphens, not at either end (STD3 rules); a
+///   Unicode label must be a valid IDNA label (bidirectional and joiner rules, NFC) and a
+///   `xn--` label must decode to one;
+/// - the last label is not all digits (`10.0.0.1` is an IP address, not a domain);
+/// - invisible and direction-changing characters are refused, not silently dropped (see
+///   [`checked_text`](crate::checked_text)).
+///
+/// The value returned passes this function again unchanged.
+///
+/// ```
+/// use partnerkit_core::canonical_domain;
+/// assert_eq!(canonical_domain(" Bücher.DE ")?, "xn--bcher-kva.de");
+/// assert_eq!(canonical_domain("xn--bcher-kva.de")?, "xn--bcher-kva.de");
+/// assert_eq!(canonical_domain("Contoso.com")?, "contoso.com");
+/// assert!(canonical_domain("bü_cher.de").is_err());
+/// assert!(canonical_domain("xn--zz.de").is_err());
+/// # Ok::<(), partnerkit_core::Error>(())
+/// ```
+pub fn canonical_domain(value: &str) -> Result<String> {
+    let invalid = |reason: Cow<'static, str>| Error::InvalidDomain {
+        given: clip(value, 300),
+        reason,
+    };
+    // Bound the length before any work on the text.
+    if value.len() > MAX_INPUT_BYTES {
+        return Err(invalid(
+            "it is too long: a domain name has at most 253 characters".into(),
+        ));
+    }
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(invalid(
+            "it is empty: give a full domain such as contoso.com".into(),
+        ));
+    }
+    if let Some(c) = text::first_forbidden(trimmed) {
+        return Err(invalid(
+            format!("it contains the invisible or direction-changing character {c}: remove it")
+                .into(),
+        ));
+    }
+    let ascii = Uts46::new()
+        .to_ascii(
+            trimmed.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::CheckFirstLast,
+            DnsLength::Ignore,
+        )
+        .map_err(|_| {
+            invalid(
+                "each part between dots has letters (of any script), digits or inner hyphens, and a part starting with xn-- must be valid Punycode"
+                    .into(),
+            )
+        })?;
+    if ascii.is_empty() || ascii.len() > MAX_DOMAIN_CHARS {
+        return Err(invalid(
+            "give 1 to 253 characters (counted in its xn-- form), such as contoso.com".into(),
+        ));
+    }
+    let labels: Vec<&str> = ascii.split('.').collect();
+    if labels.len() < 2 {
+        return Err(invalid(
+            "it has no dot: give a full domain such as contoso.com".into(),
+        ));
+    }
+    if labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+        return Err(invalid(
+            "each part between dots has 1 to 63 characters (counted in its xn-- form)".into(),
+        ));
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(invalid("the last part cannot be all digits".into()));
+    }
+    // UTS #46 is idempotent; this check keeps the promise that the value returned passes
+    // again unchanged even if a future Unicode version broke that.
+    let ascii = ascii.into_owned();
+    match Uts46::new().to_ascii(
+        ascii.as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::CheckFirstLast,
+        DnsLength::Ignore,
+    ) {
+        Ok(again) if again == ascii => Ok(ascii),
+        _ => Err(invalid(
+            "its canonical form is not stable: give it in another form".into(),
+        )),
+    }
+}
+
+/// The Unicode form of a canonical domain name, for showing to people: `xn--bcher-kva.de`
+/// is shown as `bücher.de`. Labels that do not decode are shown as they are.
+///
+/// ```
+/// use partnerkit_core::display_domain;
+/// assert_eq!(display_domain("xn--bcher-kva.de"), "bücher.de");
+/// assert_eq!(display_domain("contoso.com"), "contoso.com");
+/// ```
+pub fn display_domain(ascii: &str) -> String {
+    match Uts46::new().to_unicode(
+        ascii.as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::CheckFirstLast,
+    ) {
+        (unicode, Ok(())) => unicode.into_owned(),
+        (_, Err(_)) => ascii.to_owned(),
+    }
+}

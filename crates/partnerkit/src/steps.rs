@@ -1,0 +1,225 @@
+//! The steps of deciding a command: each domain's decision applied to the entry, identity's
+//! principal changes mirrored into access, and every grant checked against what the actor
+//! held (rule ROL-8).
+
+use partnerkit_access::{Access, Grant, Principal};
+use partnerkit_core::Decider;
+use partnerkit_identity::{Identity, PrincipalChange};
+use partnerkit_payouts::{
+    BankDetails, NewPayoutAccount, OwnerAccountRegistry, Payouts, check_owner_account,
+};
+use partnerkit_tax::Tax;
+
+use crate::authorize::check_within;
+use crate::command::PayoutMethodInput;
+use crate::error::DomainError;
+use crate::execute::{Step, Tx};
+use crate::state::AccountEvent;
+
+impl Tx<'_, '_> {
+    pub(crate) fn push(&mut self, event: AccountEvent) {
+        self.entry.state.apply(&event);
+        if let AccountEvent::Access(a) = &event {
+            self.entry.index.apply(a);
+        }
+        self.events.push(event);
+    }
+
+    /// Decides an identity command, then mirrors what it did to the account's principals
+    /// into access: identity says which principals an event adds or removes and who can sign
+    /// in (rule TEN-4, USR-1); access records it.
+    pub(crate) fn identity(&mut self, cmd: partnerkit_identity::Command) -> Step {
+        let events = Identity::decide(&self.entry.state.identity, cmd, self.ctx)?;
+        for e in events {
+            self.push(AccountEvent::Identity(e.clone()));
+            for change in self.entry.state.identity.principal_changes(&e) {
+                self.mirror(change)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records one principal change in access.
+    pub(crate) fn mirror(&mut self, change: PrincipalChange) -> Step {
+        use partnerkit_access::Command as A;
+        let known = |tx: &Self, p: Principal| tx.entry.state.access.is_known(p);
+        let cmd = match change {
+            PrincipalChange::UserAdded {
+                user,
+                tenant,
+                can_sign_in,
+            } => {
+                if known(self, Principal::User(user)) {
+                    A::SetCanSignIn { user, can_sign_in }
+                } else {
+                    A::RegisterUser {
+                        user,
+                        tenant,
+                        can_sign_in,
+                    }
+                }
+            }
+            PrincipalChange::GroupAdded { group, tenant } => A::RegisterGroup { group, tenant },
+            PrincipalChange::AppAdded { app, tenant } => A::RegisterApp { app, tenant },
+            PrincipalChange::MemberAdded { group, user } => A::AddGroupMember { group, user },
+            PrincipalChange::MemberRemoved { group, user } => A::RemoveGroupMember { group, user },
+            PrincipalChange::SignInChanged { user, can_sign_in } => {
+                A::SetCanSignIn { user, can_sign_in }
+            }
+            PrincipalChange::UserRemoved { user } if known(self, Principal::User(user)) => {
+                A::RemoveUser { user }
+            }
+            PrincipalChange::GroupRemoved { group } if known(self, Principal::Group(group)) => {
+                A::RemoveGroup { group }
+            }
+            PrincipalChange::AppRemoved { app } if known(self, Principal::App(app)) => {
+                A::RemoveApp { app }
+            }
+            PrincipalChange::TenantRemoved { tenant } => A::RemoveTenant { tenant },
+            // A removal of something access never knew: nothing to mirror.
+            _ => return Ok(()),
+        };
+        self.access(cmd)
+    }
+
+    /// Decides an access command. A command that gives permissions — a grant, a group
+    /// membership — needs every permission it gives, held by the actor when the command
+    /// began (rule ROL-8): access says what it needs, the actor's held set is checked.
+    pub(crate) fn access(&mut self, cmd: partnerkit_access::Command) -> Step {
+        if changes_grants(&cmd) {
+            let required = cmd.required_permissions(&self.entry.state.access);
+            check_within(&self.authorized, required)?;
+        }
+        let events = Access::decide(&self.entry.state.access, cmd, self.ctx)?;
+        for e in events {
+            self.push(AccountEvent::Access(e));
+        }
+        Ok(())
+    }
+
+    /// Checks, before anything is decided, that the access changes a command will make are
+    /// within what the actor holds (rule ROL-8): a denial then leaves the cached entry
+    /// untouched. The same check runs again when the changes are made.
+    pub(crate) fn precheck(&self, cmds: &[partnerkit_access::Command]) -> Step {
+        for cmd in cmds {
+            let required = cmd.required_permissions(&self.entry.state.access);
+            check_within(&self.authorized, required)?;
+        }
+        Ok(())
+    }
+
+    /// [`Tx::precheck`] for a grant to principals about to be added.
+    pub(crate) fn precheck_grant(&self, principals: &[Principal], grant: Option<Grant>) -> Step {
+        match grant {
+            Some(grant) if !principals.is_empty() => {
+                self.precheck(&[partnerkit_access::Command::GrantMany {
+                    principals: principals.to_vec(),
+                    grant,
+                }])
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Gives newly added principals the command's grant in one step (USR-3, GRP-1, APP-1).
+    pub(crate) fn grant_many(&mut self, principals: Vec<Principal>, grant: Option<Grant>) -> Step {
+        match grant {
+            Some(grant) if !principals.is_empty() => {
+                self.access(partnerkit_access::Command::GrantMany { principals, grant })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn grant_new(&mut self, principal: Option<Principal>, grant: Option<Grant>) -> Step {
+        self.grant_many(principal.into_iter().collect(), grant)
+    }
+
+    pub(crate) fn payouts(&mut self, cmd: partnerkit_payouts::Command) -> Step {
+        let events = Payouts::decide(&self.entry.state.payouts, cmd, self.ctx)?;
+        for e in events {
+            self.push(AccountEvent::Payouts(e));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn tax(&mut self, cmd: partnerkit_tax::Command) -> Step {
+        let events = Tax::decide(&self.entry.state.tax, cmd, self.ctx)?;
+        for e in events {
+            self.push(AccountEvent::Tax(e));
+        }
+        Ok(())
+    }
+
+    /// Associates `owner` as the account's owner account (rule PAY-1): checked against the
+    /// host's registry when the service has one; otherwise the marketplace, the only one
+    /// who may ask, vouches that it belongs to no other account.
+    pub(crate) fn associate_owner(&mut self, owner: partnerkit_core::OwnerAccountId) -> Step {
+        let check = match &self.settings.owner_registry {
+            Some(registry) => check_owner_account(registry.as_ref(), owner, self.account)?,
+            None => check_owner_account(&MarketplaceVouches, owner, self.account)?,
+        };
+        self.payouts(partnerkit_payouts::Command::AssociateOwnerAccount { check })
+    }
+
+    pub(crate) fn new_payout_account(&self, method: PayoutMethodInput) -> Step<NewPayoutAccount> {
+        Ok(match method {
+            PayoutMethodInput::Bank {
+                account_type,
+                holder,
+                account_number,
+                routing_number,
+                billing_address,
+                phone,
+            } => NewPayoutAccount::bank(BankDetails {
+                account_type,
+                holder,
+                account_number: account_number.0,
+                routing_number,
+                billing_address,
+                phone,
+            })?,
+            PayoutMethodInput::PayPal { email } => {
+                let country = self
+                    .entry
+                    .state
+                    .payouts
+                    .registration()
+                    .map(|r| r.country)
+                    .ok_or(DomainError::AccountNotFound {
+                        account: self.account,
+                    })?;
+                NewPayoutAccount::paypal(email, country, self.settings.policy.paypal_markets())?
+            }
+        })
+    }
+}
+
+/// The registry used when the host configured none: the marketplace, the only actor who may
+/// associate an owner account, vouches that it belongs to no other account.
+struct MarketplaceVouches;
+
+impl OwnerAccountRegistry for MarketplaceVouches {
+    fn associated_account(
+        &self,
+        _owner: partnerkit_core::OwnerAccountId,
+    ) -> Option<partnerkit_core::AccountId> {
+        None
+    }
+}
+
+/// True for the access commands that give or take permissions — grants and group
+/// memberships — which the actor may do only within what it holds (rule ROL-8). Registering
+/// and removing principals mirrors identity and gives nothing.
+fn changes_grants(cmd: &partnerkit_access::Command) -> bool {
+    use partnerkit_access::Command as A;
+    matches!(
+        cmd,
+        A::AddGroupMember { .. }
+            | A::SetGroupMembers { .. }
+            | A::Grant { .. }
+            | A::GrantMany { .. }
+            | A::Revoke { .. }
+            | A::SetGrants { .. }
+    )
+}
