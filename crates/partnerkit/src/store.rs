@@ -170,6 +170,23 @@ impl Loaded {
     }
 }
 
+/// The contract's sequence rule, for stores that read events row by row: the event numbered
+/// `seq` must be the `next` one expected, and not past the account's stored `version`.
+/// Returns what is wrong, for the store's own corruption error, or `None` if it is in order.
+pub fn sequence_problem(account: AccountId, seq: u64, next: u64, version: u64) -> Option<String> {
+    if seq > version {
+        Some(format!(
+            "account {account}: event {seq} is stored but the account is at v{version}"
+        ))
+    } else if seq != next {
+        Some(format!(
+            "account {account}: event {next} is missing (the next stored is {seq})"
+        ))
+    } else {
+        None
+    }
+}
+
 /// Why a write failed.
 ///
 /// Reads return the backend's own error; a write needs one more case, [`Conflict`](Self::Conflict),

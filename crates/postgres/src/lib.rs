@@ -433,15 +433,8 @@ async fn read_events(
         let seq = checked_version(row.try_get(0)?, || {
             format!("an event sequence number of account {account}")
         })?;
-        if seq > version {
-            return Err(corrupt(format!(
-                "account {account}: event {seq} is stored but the account is at v{version}"
-            )));
-        }
-        if seq != next {
-            return Err(corrupt(format!(
-                "account {account}: event {next} is missing (the next stored is {seq})"
-            )));
+        if let Some(problem) = partnerkit::store::sequence_problem(account, seq, next, version) {
+            return Err(corrupt(problem));
         }
         let bad = |part: &str, e: serde_json::Error| {
             corrupt(format!(
