@@ -170,6 +170,19 @@ impl Loaded {
     }
 }
 
+/// A snapshot's JSON, proven to read back as the same state before a store writes it, so a
+/// store never keeps a snapshot it could not load. Returns what is wrong, for the store's own
+/// error, if the state has no JSON form or reads back differently.
+pub fn snapshot_json(state: &AccountState) -> Result<String, String> {
+    let json = serde_json::to_string(state).map_err(|e| format!("it has no JSON form: {e}"))?;
+    let back: AccountState =
+        serde_json::from_str(&json).map_err(|e| format!("its JSON would not read back: {e}"))?;
+    if &back != state {
+        return Err("its JSON reads back as a different state".into());
+    }
+    Ok(json)
+}
+
 /// The contract's sequence rule, for stores that read events row by row: the event numbered
 /// `seq` must be the `next` one expected, and not past the account's stored `version`.
 /// Returns what is wrong, for the store's own corruption error, or `None` if it is in order.

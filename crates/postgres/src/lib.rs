@@ -529,19 +529,9 @@ fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
 }
 
 fn encode_state(state: &AccountState) -> Result<String, Error> {
-    let unstorable = |why: String| Error::Unstorable {
+    partnerkit::store::snapshot_json(state).map_err(|why| Error::Unstorable {
         what: format!("the snapshot: {why}"),
-    };
-    let json = serde_json::to_string(state)
-        .map_err(|e| unstorable(format!("it has no JSON form: {e}")))?;
-    let back: AccountState = serde_json::from_str(&json)
-        .map_err(|e| unstorable(format!("its JSON would not read back: {e}")))?;
-    if &back != state {
-        return Err(unstorable(
-            "its JSON reads back as a different state".into(),
-        ));
-    }
-    Ok(json)
+    })
 }
 
 /// The outcome of the write transaction, before it is mapped to the trait's error.
