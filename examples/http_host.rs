@@ -1,8 +1,8 @@
 //! partnerkit behind HTTP: an axum server over [`AsyncAccountService`].
 //!
 //! ```text
-//! cargo run -p partnerkit-examples --example http_host -- [PORT] [SQLITE_FILE]
-//! cargo run -p partnerkit-examples --example http_host -- --openapi   # print the OpenAPI document
+//! cargo run -p partnerkit-examples --features http --example http_host -- [PORT] [SQLITE_FILE]
+//! cargo run -p partnerkit-examples --features http --example http_host -- --openapi   # print the OpenAPI document
 //! ```
 //!
 //! It binds 127.0.0.1 on `PORT` (or `PARTNERKIT_HTTP_PORT`; `0`, the default, picks a free
