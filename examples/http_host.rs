@@ -51,7 +51,7 @@ use partnerkit::payouts::{LedgerEntry, PayoutMonth};
 use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
 use partnerkit::{
     AccountCommand, AccountState, AsyncAccountService, AsyncAccountStore, CommandKind, Denial,
-    DomainError, Error, SecretOf,
+    Error, ReadKind, SecretOf,
 };
 use partnerkit_postgres::PostgresStore;
 use partnerkit_sqlite::SqliteStore;
@@ -443,27 +443,20 @@ fn if_match(headers: &HeaderMap) -> Result<Option<Version>, ApiError> {
         })
 }
 
-/// May `actor` read what `permission` guards? The marketplace (the operator) reads
-/// everything; everyone else is asked of the account's access index, and an actor who cannot
-/// sign in is told only that (rule X-2).
+/// May `actor` see `kind` of the account? partnerkit's read table answers
+/// ([`ReadKind::requirement`]): the marketplace sees everything, a principal needs the
+/// permission that covers the read, and an actor who cannot sign in is told only that
+/// (rule X-2). Asked before a request body is read.
 async fn admit(
     host: &Host,
     account: AccountId,
     actor: &Actor,
-    permission: Permission,
+    kind: ReadKind,
 ) -> Result<(), ApiError> {
-    if *actor == Actor::Marketplace {
-        return Ok(());
-    }
-    match host.service.authorize(account, actor, permission).await? {
-        Ok(decision) if decision.is_allowed() => Ok(()),
-        Ok(decision) => Err(Denial::Permission(decision).into()),
-        Err(denial) => Err(denial.into()),
-    }
-}
-
-fn not_found(account: AccountId) -> ApiError {
-    Error::<HostStoreError>::from(DomainError::AccountNotFound { account }).into()
+    host.service
+        .may_read(account, actor, kind)
+        .await?
+        .map_err(ApiError::from)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,15 +557,11 @@ async fn account_state(
 ) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
-    admit(&host, account, &actor, Permission::ManageUsers).await?;
+    admit(&host, account, &actor, ReadKind::State).await?;
     // The version is read first: if a write lands between the two reads, the state shown is
     // newer than the version, and an `If-Match` with it is refused (safe), never the reverse.
     let version = host.service.version(account).await?.get();
-    let state = host
-        .service
-        .state(account)
-        .await?
-        .ok_or_else(|| not_found(account))?;
+    let state = host.service.state_for(account, &actor).await?;
     ok(StateBody { version, state })
 }
 
@@ -597,11 +586,7 @@ async fn history(
 ) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
-    admit(&host, account, &actor, Permission::ManageUsers).await?;
-    let events = host.service.history(account).await?;
-    if events.is_empty() {
-        return Err(not_found(account));
-    }
+    let events = host.service.history_for(account, &actor).await?;
     ok(HistoryBody {
         version: u64::try_from(events.len()).unwrap_or(u64::MAX),
         events,
@@ -629,8 +614,10 @@ async fn readiness(
 ) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
-    admit(&host, account, &actor, Permission::ViewAccountSettings).await?;
-    let readiness = host.service.readiness(account, Utc::now()).await?;
+    let readiness = host
+        .service
+        .readiness_for(account, &actor, Utc::now())
+        .await?;
     ok(ReadinessBody {
         can_sell_paid_offers: readiness.can_sell_paid_offers(),
         can_list_free_offers: readiness.can_list_free_offers(),
@@ -661,7 +648,7 @@ async fn statements(
 ) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
-    admit(&host, account, &actor, Permission::ViewFinancialReports).await?;
+    admit(&host, account, &actor, ReadKind::Statements).await?;
     let request: StatementsRequest = serde_json::from_slice(&body).map_err(|e| {
         ApiError::invalid(
             "invalid_request",
@@ -670,7 +657,13 @@ async fn statements(
     })?;
     let statements = host
         .service
-        .statements(account, &request.entries, request.first, request.last)
+        .statements_for(
+            account,
+            &actor,
+            &request.entries,
+            request.first,
+            request.last,
+        )
         .await?;
     ok(StatementsBody { statements })
 }

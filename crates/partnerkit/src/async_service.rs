@@ -5,14 +5,14 @@
 use chrono::{DateTime, Utc};
 use partnerkit_access::{Decision, Permission};
 use partnerkit_core::{AccountId, Actor, Context, Version};
-use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
+use partnerkit_payouts::{LedgerEntry, PayoutMonth, Statement};
 
 use crate::authorize::Denial;
 use crate::cache::Slot;
 use crate::command::AccountCommand;
-use crate::error::{DomainError, Error};
+use crate::error::Error;
 use crate::execute;
-use crate::kind::CommandKind;
+use crate::kind::{CommandKind, ReadKind};
 use crate::selling::Readiness;
 use crate::service::{AfterFailure, Engine, Executed, Freshness, Standing, invitee_of};
 use crate::settings::Settings;
@@ -199,7 +199,8 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         Ok(self.engine.install(account, loaded))
     }
 
-    /// [`AccountService::state`](crate::AccountService::state), awaited.
+    /// [`AccountService::state`](crate::AccountService::state), awaited. **Checks no actor**;
+    /// see [`state_for`](Self::state_for).
     pub async fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
@@ -211,12 +212,50 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         self.store.version(account).await.map_err(Error::Store)
     }
 
-    /// [`AccountService::history`](crate::AccountService::history), awaited.
+    /// [`AccountService::history`](crate::AccountService::history), awaited. **Checks no
+    /// actor**; see [`history_for`](Self::history_for).
     pub async fn history(&self, account: AccountId) -> Result<Vec<Recorded>, Error<S::Error>> {
         self.store
             .events(account, Version::INITIAL)
             .await
             .map_err(Error::Store)
+    }
+
+    /// [`AccountService::may_read`](crate::AccountService::may_read), awaited.
+    pub async fn may_read(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+        kind: ReadKind,
+    ) -> Result<Result<(), Denial>, Error<S::Error>> {
+        let slot = self.slot(account, Freshness::Current).await?;
+        let entry = slot.lock().await;
+        Ok(Engine::may_read(&entry, actor, kind))
+    }
+
+    /// [`AccountService::state_for`](crate::AccountService::state_for), awaited.
+    pub async fn state_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+    ) -> Result<AccountState, Error<S::Error>> {
+        let slot = self.slot(account, Freshness::Current).await?;
+        let entry = slot.lock().await;
+        Ok(Engine::admit(&entry, account, Some((actor, ReadKind::State)))?.clone())
+    }
+
+    /// [`AccountService::history_for`](crate::AccountService::history_for), awaited.
+    pub async fn history_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+    ) -> Result<Vec<Recorded>, Error<S::Error>> {
+        {
+            let slot = self.slot(account, Freshness::Current).await?;
+            let entry = slot.lock().await;
+            Engine::admit::<S::Error>(&entry, account, Some((actor, ReadKind::History)))?;
+        }
+        self.history(account).await
     }
 
     /// [`AccountService::authorize`](crate::AccountService::authorize), awaited.
@@ -255,7 +294,8 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         Ok(execute::authorize_kind(&entry, actor, kind, invitee_of(actor)).map(|_| ()))
     }
 
-    /// [`AccountService::readiness`](crate::AccountService::readiness), awaited.
+    /// [`AccountService::readiness`](crate::AccountService::readiness), awaited. **Checks no
+    /// actor**; see [`readiness_for`](Self::readiness_for).
     pub async fn readiness(
         &self,
         account: AccountId,
@@ -263,17 +303,25 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Readiness, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        if entry.version == Version::INITIAL {
-            return Err(DomainError::AccountNotFound { account }.into());
-        }
-        Ok(crate::selling::readiness(
-            &entry.state,
-            &self.engine.settings,
-            now,
-        ))
+        let state = Engine::admit(&entry, account, None)?;
+        Ok(self.engine.readiness(state, now))
     }
 
-    /// [`AccountService::statements`](crate::AccountService::statements), awaited.
+    /// [`AccountService::readiness_for`](crate::AccountService::readiness_for), awaited.
+    pub async fn readiness_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Readiness, Error<S::Error>> {
+        let slot = self.slot(account, Freshness::Current).await?;
+        let entry = slot.lock().await;
+        let state = Engine::admit(&entry, account, Some((actor, ReadKind::Readiness)))?;
+        Ok(self.engine.readiness(state, now))
+    }
+
+    /// [`AccountService::statements`](crate::AccountService::statements), awaited. **Checks
+    /// no actor**; see [`statements_for`](Self::statements_for).
     pub async fn statements(
         &self,
         account: AccountId,
@@ -283,22 +331,22 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Vec<Statement>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        if entry.version == Version::INITIAL {
-            return Err(DomainError::AccountNotFound { account }.into());
-        }
-        let currency = entry
-            .state
-            .payouts
-            .registration()
-            .map(|r| r.currency)
-            .ok_or(DomainError::AccountNotFound { account })?;
-        Ok(crate::selling::statements(
-            &entry.state,
-            &self.engine.settings,
-            entries,
-            first,
-            last,
-            CarryOver::zero(currency),
-        )?)
+        let state = Engine::admit(&entry, account, None)?;
+        self.engine.statements(account, state, entries, first, last)
+    }
+
+    /// [`AccountService::statements_for`](crate::AccountService::statements_for), awaited.
+    pub async fn statements_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+        entries: &[LedgerEntry],
+        first: PayoutMonth,
+        last: PayoutMonth,
+    ) -> Result<Vec<Statement>, Error<S::Error>> {
+        let slot = self.slot(account, Freshness::Current).await?;
+        let entry = slot.lock().await;
+        let state = Engine::admit(&entry, account, Some((actor, ReadKind::Statements)))?;
+        self.engine.statements(account, state, entries, first, last)
     }
 }

@@ -1,6 +1,7 @@
-//! Who may ask for each command: the one authorisation table (rule X-2).
+//! Who may ask for each command, and who may see what: the authorisation tables (rule X-2).
 //!
-//! [`CommandKind::requirement`] maps every kind of command to what its actor must be or hold.
+//! [`CommandKind::requirement`] maps every kind of command to what its actor must be or hold;
+//! [`ReadKind::requirement`] does the same for the service's reads on behalf of an actor.
 //! The service checks it **before** it reads the command's data or tells whether the account
 //! exists: an actor who may not act learns nothing else. The match is exhaustive, so a new
 //! command kind does not compile until it has a row here; there is no default row that allows.
@@ -16,7 +17,7 @@ use partnerkit_access::{
 use partnerkit_core::{Actor, UserId};
 use serde::{Deserialize, Serialize};
 
-use crate::kind::CommandKind;
+use crate::kind::{CommandKind, ReadKind};
 use crate::state::AccountState;
 
 /// What the actor of a command must be or hold.
@@ -29,6 +30,12 @@ pub enum Requirement {
     /// The marketplace or the account's own owner account: associating an account's first
     /// tenant, when no user of the account can sign in yet (rules TEN-2, ROL-8).
     MarketplaceOrOwnerAccount,
+    /// The marketplace, or a principal that can sign in to the account and holds these
+    /// permissions: what the service's reads on behalf of an actor need.
+    MarketplaceOrHolding {
+        /// The permissions.
+        permissions: PermissionSet,
+    },
     /// A principal that can sign in to the account and holds these permissions.
     Holding {
         /// The permissions.
@@ -102,6 +109,30 @@ impl CommandKind {
             | K::SubmitW9
             | K::SubmitW8Ben
             | K::SubmitW8BenE => holding(P::ManageTaxSettings),
+        }
+    }
+}
+
+impl ReadKind {
+    /// What an actor must be or hold to see this of an account. The marketplace may see
+    /// everything; a principal of the account needs the permission that covers it:
+    ///
+    /// | read | needs | why |
+    /// |---|---|---|
+    /// | [`State`](ReadKind::State), [`History`](ReadKind::History) | `manage_users` | they hold every user's credential verifiers and grants |
+    /// | [`Readiness`](ReadKind::Readiness) | `view_account_settings` | what the account lacks is its settings |
+    /// | [`Statements`](ReadKind::Statements) | `view_financial_reports` | financial information: a Developer may not see it (rule ROL-2) |
+    ///
+    /// As for commands (rule X-2), an actor who may not see learns nothing else, not even
+    /// whether the account exists: only the marketplace is told an account is not found.
+    pub fn requirement(self) -> Requirement {
+        let permissions = match self {
+            ReadKind::State | ReadKind::History => Permission::ManageUsers,
+            ReadKind::Readiness => Permission::ViewAccountSettings,
+            ReadKind::Statements => Permission::ViewFinancialReports,
+        };
+        Requirement::MarketplaceOrHolding {
+            permissions: permissions.into(),
         }
     }
 }
@@ -238,6 +269,13 @@ pub(crate) fn authorize(
                 signed_in(PermissionSet::default())
             }
             _ => Err(Denial::OwnerAccountRequired { actor: *actor }),
+        },
+        Requirement::MarketplaceOrHolding { permissions } => match actor {
+            Actor::Marketplace => Ok(Authorized {
+                principal: None,
+                held: PermissionSet::default(),
+            }),
+            _ => signed_in(permissions),
         },
         Requirement::Holding { permissions } => signed_in(permissions),
         Requirement::UserHolding { permissions } => {

@@ -1,4 +1,5 @@
-//! [`CommandKind`]: what kind of [`AccountCommand`] a command is, without its data.
+//! [`CommandKind`]: what kind of [`AccountCommand`] a command is, without its data; and
+//! [`ReadKind`]: what an actor asks to see.
 
 use std::fmt;
 
@@ -119,6 +120,50 @@ impl AccountCommand {
             C::SubmitW8Ben { .. } => K::SubmitW8Ben,
             C::SubmitW8BenE { .. } => K::SubmitW8BenE,
         }
+    }
+}
+
+/// What an actor asks to see of an account: what the read authorisation table
+/// ([`ReadKind::requirement`]) is keyed by, as [`CommandKind`] is for commands.
+///
+/// The service's reads on behalf of an actor ([`state_for`](crate::AccountService::state_for),
+/// [`history_for`](crate::AccountService::history_for),
+/// [`readiness_for`](crate::AccountService::readiness_for),
+/// [`statements_for`](crate::AccountService::statements_for)) check it first, and
+/// [`may_read`](crate::AccountService::may_read) answers it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReadKind {
+    /// The account's whole state. It holds the users' credential verifiers (Argon2id hashes
+    /// of chosen passwords) and every grant.
+    State,
+    /// The account's audit trail: every event, who did it and when (rule X-1).
+    History,
+    /// What the account still lacks before it may sell (rule ACC-4).
+    Readiness,
+    /// Payout statements with US withholding: financial information (rules PAY-9, TAX-4).
+    Statements,
+}
+
+impl ReadKind {
+    /// Every kind of read.
+    pub const ALL: &'static [ReadKind] = &[
+        ReadKind::State,
+        ReadKind::History,
+        ReadKind::Readiness,
+        ReadKind::Statements,
+    ];
+}
+
+impl fmt::Display for ReadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReadKind::State => "state",
+            ReadKind::History => "history",
+            ReadKind::Readiness => "readiness",
+            ReadKind::Statements => "statements",
+        })
     }
 }
 

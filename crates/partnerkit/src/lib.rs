@@ -94,6 +94,13 @@
 //!   (`add_users`, `set_payout_hold`, …) are one-line constructors over `execute`.
 //! - [`AccountService::authorize`] answers exactly what a command needing the permission gets,
 //!   from a live access index, with one cheap freshness read.
+//! - Reads on behalf of an actor — [`state_for`](AccountService::state_for),
+//!   [`history_for`](AccountService::history_for),
+//!   [`readiness_for`](AccountService::readiness_for),
+//!   [`statements_for`](AccountService::statements_for) — check a second table
+//!   ([`ReadKind::requirement`]) first, the same way: an actor who may not see learns nothing,
+//!   not even whether the account exists. The reads without `_for` check no actor; they are
+//!   for the host's own work.
 //! - [`Error`]: `Domain` (a rule was broken: fix the input), `Denied` (the actor may not:
 //!   the [`Denial`] explains), `Conflict` (someone else wrote first: call again) and `Store`.
 //! - [`readiness`] and [`statements`]: "may this account sell?" (rule ACC-4) and payout
@@ -148,7 +155,7 @@ pub use command::{
 };
 pub use entry::{Revealed, SecretOf};
 pub use error::{DomainError, Error};
-pub use kind::CommandKind;
+pub use kind::{CommandKind, ReadKind};
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
 pub use returns::year_end_returns;

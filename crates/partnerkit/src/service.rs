@@ -5,13 +5,13 @@ use partnerkit_access::{Decision, Permission, Principal, Request};
 use partnerkit_core::{AccountId, Actor, Context, Envelope, Version};
 use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
-use crate::authorize::{Denial, can_sign_in};
+use crate::authorize::{self, Denial, can_sign_in};
 use crate::cache::{Cache, Slot};
 use crate::command::AccountCommand;
 use crate::entry::{Entry, Revealed};
 use crate::error::{DomainError, Error};
 use crate::execute::{self, Refusal};
-use crate::kind::CommandKind;
+use crate::kind::{CommandKind, ReadKind};
 use crate::selling::Readiness;
 use crate::settings::Settings;
 use crate::state::AccountState;
@@ -268,6 +268,57 @@ impl Engine {
         }
     }
 
+    /// The read step (rule X-2): may `actor` see `kind` of the account in `entry`? Only then,
+    /// does the account exist? An actor who may not see is denied whether or not it does.
+    pub(crate) fn may_read(entry: &Entry, actor: &Actor, kind: ReadKind) -> Result<(), Denial> {
+        authorize::authorize(&entry.state, &entry.index, actor, kind.requirement(), None)
+            .map(|_| ())
+    }
+
+    /// [`may_read`](Self::may_read), then the account's state if it exists.
+    pub(crate) fn admit<'e, E>(
+        entry: &'e Entry,
+        account: AccountId,
+        actor: Option<(&Actor, ReadKind)>,
+    ) -> Result<&'e AccountState, Error<E>> {
+        if let Some((actor, kind)) = actor {
+            Self::may_read(entry, actor, kind)?;
+        }
+        if entry.version == Version::INITIAL {
+            return Err(DomainError::AccountNotFound { account }.into());
+        }
+        Ok(&entry.state)
+    }
+
+    /// What the account lacks before it may sell (rule ACC-4).
+    pub(crate) fn readiness(&self, state: &AccountState, now: DateTime<Utc>) -> Readiness {
+        crate::selling::readiness(state, &self.settings, now)
+    }
+
+    /// Statements of `first..=last` for `entries`, carry-over chained from zero.
+    pub(crate) fn statements<E>(
+        &self,
+        account: AccountId,
+        state: &AccountState,
+        entries: &[LedgerEntry],
+        first: PayoutMonth,
+        last: PayoutMonth,
+    ) -> Result<Vec<Statement>, Error<E>> {
+        let currency = state
+            .payouts
+            .registration()
+            .map(|r| r.currency)
+            .ok_or(DomainError::AccountNotFound { account })?;
+        Ok(crate::selling::statements(
+            state,
+            &self.settings,
+            entries,
+            first,
+            last,
+            CarryOver::zero(currency),
+        )?)
+    }
+
     /// The answer of [`AccountService::authorize`] on a current entry.
     pub(crate) fn authorize(
         entry: &Entry,
@@ -428,6 +479,9 @@ impl<S: AccountStore> AccountService<S> {
     // ------------------------------------------------------------------ reading
 
     /// The account's current state, or `None` if it was never opened.
+    ///
+    /// **Checks no actor**: for the host's own work (jobs, migrations, tests). On behalf of a
+    /// signed-in actor, call [`state_for`](Self::state_for).
     pub fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
         let entry = slot.lock_blocking();
@@ -440,10 +494,55 @@ impl<S: AccountStore> AccountService<S> {
     }
 
     /// The account's audit trail: every event, oldest first, with who and when (rule X-1).
+    ///
+    /// **Checks no actor**: for the host's own work. On behalf of a signed-in actor, call
+    /// [`history_for`](Self::history_for).
     pub fn history(&self, account: AccountId) -> Result<Vec<Recorded>, Error<S::Error>> {
         self.store
             .events(account, Version::INITIAL)
             .map_err(Error::Store)
+    }
+
+    /// May `actor` see `kind` of the account? The read table's answer
+    /// ([`ReadKind::requirement`]), the same one [`state_for`](Self::state_for) and the other
+    /// reads on behalf of an actor get. The marketplace may see everything.
+    pub fn may_read(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+        kind: ReadKind,
+    ) -> Result<Result<(), Denial>, Error<S::Error>> {
+        let slot = self.slot(account, Freshness::Current)?;
+        let entry = slot.lock_blocking();
+        Ok(Engine::may_read(&entry, actor, kind))
+    }
+
+    /// The account's state, shown to `actor` if the read table lets it see it
+    /// ([`ReadKind::State`]: `manage_users`, since the state holds credential verifiers).
+    ///
+    /// # Errors
+    /// [`Error::Denied`] if the actor may not see it — also when the account does not exist,
+    /// so nobody but the marketplace learns whether it does (rule X-2); for the marketplace,
+    /// [`DomainError::AccountNotFound`] if it does not; [`Error::Store`] if the store failed.
+    pub fn state_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+    ) -> Result<AccountState, Error<S::Error>> {
+        self.read(account, Some((actor, ReadKind::State)), |state| {
+            Ok(state.clone())
+        })
+    }
+
+    /// The account's audit trail (rule X-1), shown to `actor` if the read table lets it see
+    /// it ([`ReadKind::History`]). Errors as for [`state_for`](Self::state_for).
+    pub fn history_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+    ) -> Result<Vec<Recorded>, Error<S::Error>> {
+        self.read(account, Some((actor, ReadKind::History)), |_| Ok(()))?;
+        self.history(account)
     }
 
     /// May `actor` do what `permission` covers? The same answer every command needing
@@ -495,18 +594,36 @@ impl<S: AccountStore> AccountService<S> {
 
     /// What the account still lacks before it may sell (rule ACC-4), joined from identity,
     /// agreements, payouts and tax.
+    ///
+    /// **Checks no actor**: for the host's own work. On behalf of a signed-in actor, call
+    /// [`readiness_for`](Self::readiness_for).
     pub fn readiness(
         &self,
         account: AccountId,
         now: DateTime<Utc>,
     ) -> Result<Readiness, Error<S::Error>> {
-        self.read(account, |state| {
-            Ok(crate::selling::readiness(state, &self.engine.settings, now))
+        self.read(account, None, |state| Ok(self.engine.readiness(state, now)))
+    }
+
+    /// [`readiness`](Self::readiness), shown to `actor` if the read table lets it see it
+    /// ([`ReadKind::Readiness`]: `view_account_settings`). Errors as for
+    /// [`state_for`](Self::state_for).
+    pub fn readiness_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Readiness, Error<S::Error>> {
+        self.read(account, Some((actor, ReadKind::Readiness)), |state| {
+            Ok(self.engine.readiness(state, now))
         })
     }
 
     /// The payout statements of cycles `first..=last` for the host's ledger `entries`, with
     /// US withholding joined in and carry-over chained from zero (rules PAY-5..9, TAX-4).
+    ///
+    /// **Checks no actor**: for the host's own work (a payout run). On behalf of a signed-in
+    /// actor, call [`statements_for`](Self::statements_for).
     pub fn statements(
         &self,
         account: AccountId,
@@ -514,35 +631,38 @@ impl<S: AccountStore> AccountService<S> {
         first: PayoutMonth,
         last: PayoutMonth,
     ) -> Result<Vec<Statement>, Error<S::Error>> {
-        self.read(account, |state| {
-            let currency = state
-                .payouts
-                .registration()
-                .map(|r| r.currency)
-                .ok_or(DomainError::AccountNotFound { account })?;
-            Ok(crate::selling::statements(
-                state,
-                &self.engine.settings,
-                entries,
-                first,
-                last,
-                CarryOver::zero(currency),
-            )?)
+        self.read(account, None, |state| {
+            self.engine.statements(account, state, entries, first, last)
         })
     }
 
-    /// Runs `f` on the account's current state without copying it.
+    /// [`statements`](Self::statements), shown to `actor` if the read table lets it see them
+    /// ([`ReadKind::Statements`]: `view_financial_reports`, which a Developer does not hold,
+    /// rule ROL-2). Errors as for [`state_for`](Self::state_for).
+    pub fn statements_for(
+        &self,
+        account: AccountId,
+        actor: &Actor,
+        entries: &[LedgerEntry],
+        first: PayoutMonth,
+        last: PayoutMonth,
+    ) -> Result<Vec<Statement>, Error<S::Error>> {
+        self.read(account, Some((actor, ReadKind::Statements)), |state| {
+            self.engine.statements(account, state, entries, first, last)
+        })
+    }
+
+    /// Runs `f` on the account's current state without copying it, after the read table
+    /// admitted the actor, if one is given.
     fn read<T>(
         &self,
         account: AccountId,
+        actor: Option<(&Actor, ReadKind)>,
         f: impl FnOnce(&AccountState) -> Result<T, Error<S::Error>>,
     ) -> Result<T, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
         let entry = slot.lock_blocking();
-        if entry.version == Version::INITIAL {
-            return Err(DomainError::AccountNotFound { account }.into());
-        }
-        f(&entry.state)
+        f(Engine::admit(&entry, account, actor)?)
     }
 }
 

@@ -5,7 +5,8 @@ use std::future::Future;
 use partnerkit::access::{Grant, Permission, Role};
 use partnerkit::core::testing::id;
 use partnerkit::core::{Actor, DisplayName};
-use partnerkit::{AccountCommand, AsyncAccountService, InMemoryStore};
+use partnerkit::payouts::PayoutMonth;
+use partnerkit::{AccountCommand, AsyncAccountService, InMemoryStore, ReadKind};
 
 use crate::fixture::*;
 
@@ -67,4 +68,43 @@ fn the_async_service_runs_the_same_story_and_its_futures_are_send() {
         block_on(service.state(w.account)).unwrap(),
         w.svc.state(w.account).unwrap()
     );
+}
+
+// rule: X-2
+#[test]
+fn the_async_reads_on_behalf_of_an_actor_check_the_same_table() {
+    let mut w = World::company(InMemoryStore::new());
+    w.bob(Role::Developer);
+    let service = AsyncAccountService::with_settings(w.svc.store(), w.svc.settings().clone());
+    let month = PayoutMonth::new(2027, 1).unwrap();
+    let (alice, bob, stranger) = (user(T1, ALICE), user(T1, BOB), user(T2, 999));
+    for &kind in ReadKind::ALL {
+        for actor in [&alice, &bob, &stranger, &Actor::Marketplace] {
+            assert_eq!(
+                block_on(service.may_read(w.account, actor, kind)).unwrap(),
+                w.svc.may_read(w.account, actor, kind).unwrap(),
+                "{kind} for {actor}"
+            );
+        }
+    }
+    let future = service.state_for(w.account, &alice);
+    is_send(&future);
+    assert_eq!(block_on(future).unwrap(), w.state());
+    assert_eq!(
+        block_on(service.history_for(w.account, &alice)).unwrap(),
+        w.svc.history(w.account).unwrap()
+    );
+    assert_eq!(
+        block_on(service.readiness_for(w.account, &alice, w.now)).unwrap(),
+        w.svc.readiness(w.account, w.now).unwrap()
+    );
+    // A Developer sees no financial information (rule ROL-2); a stranger nothing at all.
+    let err = block_on(service.statements_for(w.account, &bob, &[], month, month)).unwrap_err();
+    assert_eq!(err.code(), "permission");
+    let err = block_on(service.history_for(w.account, &stranger)).unwrap_err();
+    assert_eq!(err.code(), "cannot_sign_in");
+    let err = block_on(service.state_for(id(12345), &alice)).unwrap_err();
+    assert_eq!(err.code(), "cannot_sign_in");
+    let err = block_on(service.state_for(id(12345), &Actor::Marketplace)).unwrap_err();
+    assert_eq!(err.kind(), "not_found");
 }

@@ -16,6 +16,7 @@ mod formats;
 mod money;
 mod notices;
 mod principals;
+mod reads;
 mod security;
 mod selling;
 mod snapshots;
