@@ -16,7 +16,7 @@ use partnerkit::core::{
 use partnerkit::identity::{AccountType, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName};
 use partnerkit::{
     AccountCommand as C, AccountEvent, AccountService, AccountState, Error, NewApp, NewUser,
-    OpenAccount, Password, PayoutMethodInput, TenantToAssociate,
+    OpenAccount, Password, PayoutMethodInput, ReadKind, Requirement, TenantToAssociate,
 };
 use serde::{Deserialize, Serialize};
 
@@ -796,8 +796,63 @@ impl World {
                 step.actor
             ));
         }
-        if report.checks.is_multiple_of(60) {
+        self.check_reads(&step.actor)?;
+        report.checks += 1;
+        let steps = report.accepted + report.denied + report.refused + report.faults;
+        if steps.is_multiple_of(10) {
             self.check_secrets(report)?;
+        }
+        Ok(())
+    }
+
+    /// Checks that what `actor` may see agrees with what it may do: for every read, the read
+    /// table admits it exactly when `authorize` allows each permission the read needs (the
+    /// marketplace sees everything), and the read itself is denied exactly when the table
+    /// says no (rules X-2, ROL-2, ROL-7).
+    fn check_reads(&self, actor: &Actor) -> Result<(), String> {
+        let month = partnerkit::payouts::PayoutMonth::new(2027, 1)
+            .map_err(|e| format!("a payout month: {e}"))?;
+        for &kind in ReadKind::ALL {
+            let Requirement::MarketplaceOrHolding { permissions } = kind.requirement() else {
+                return Err(format!("the {kind} read has an unexpected requirement"));
+            };
+            let table = self
+                .service
+                .may_read(self.account, actor, kind)
+                .map_err(|e| format!("may_read failed: {e}"))?;
+            let mut allowed = *actor == Actor::Marketplace;
+            if !allowed {
+                allowed = true;
+                for p in permissions.iter() {
+                    let answer = self
+                        .service
+                        .authorize(self.account, actor, p)
+                        .map_err(|e| format!("authorize failed: {e}"))?;
+                    allowed &= answer.is_ok_and(|d| d.is_allowed());
+                }
+            }
+            if table.is_ok() != allowed {
+                return Err(format!(
+                    "the {kind} read table says {table:?} for {actor:?}, authorize says {allowed} (rule ROL-7)"
+                ));
+            }
+            let (account, service) = (self.account, &self.service);
+            let denied = match kind {
+                ReadKind::State => service.state_for(account, actor).map(|_| ()),
+                ReadKind::History => service.history_for(account, actor).map(|_| ()),
+                ReadKind::Readiness => service.readiness_for(account, actor, self.now).map(|_| ()),
+                ReadKind::Statements => service
+                    .statements_for(account, actor, &[], month, month)
+                    .map(|_| ()),
+                _ => return Err(format!("the {kind} read is not simulated")),
+            }
+            .is_err_and(|e| matches!(e, Error::Denied(_)));
+            if denied == table.is_ok() {
+                return Err(format!(
+                    "the {kind} read for {actor:?} was {} though the table says {table:?} (rule X-2)",
+                    if denied { "denied" } else { "shown" }
+                ));
+            }
         }
         Ok(())
     }
