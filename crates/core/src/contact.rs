@@ -141,8 +141,14 @@ impl EmailAddress {
             )));
         }
         let normalise = |s: &str| text::nfc(&s.trim().to_lowercase());
-        let v = normalise(value);
-        if normalise(&v) != v {
+        let ascii = value.is_ascii();
+        let v = if ascii {
+            // ASCII lower case is already NFC and stays as it is when lower-cased again.
+            value.trim().to_ascii_lowercase()
+        } else {
+            normalise(value)
+        };
+        if !ascii && normalise(&v) != v {
             return Err(invalid(
                 "its lower-case form is not stable under Unicode normalisation".into(),
             ));

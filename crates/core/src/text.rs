@@ -1,6 +1,6 @@
 //! The shared rules for text people type: normalise first, then validate (rule X-3).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Characters refused in every text field: they are invisible or change how the text around
 /// them is displayed, so `admin\u{202E}nimda` or `Ann\u{200B}` could pass for another name.
@@ -56,14 +56,60 @@ pub(crate) fn is_blank(c: char) -> bool {
         )
 }
 
-/// The NFC form of `s`.
+/// The NFC form of `s`. Text that is already NFC — all ASCII text, and most text read back
+/// from a store — is copied without being decomposed and recomposed.
 pub(crate) fn nfc(s: &str) -> String {
-    s.nfc().collect()
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
 }
 
 /// A description of the first forbidden character of `s`, such as `"U+202E"`.
 pub(crate) fn first_forbidden(s: &str) -> Option<String> {
-    s.chars()
-        .find(|c| is_forbidden(*c))
-        .map(|c| format!("U+{:04X}", u32::from(c)))
+    let describe = |c: char| format!("U+{:04X}", u32::from(c));
+    if s.is_ascii() {
+        // The only forbidden ASCII characters are the control characters.
+        return s
+            .bytes()
+            .find(u8::is_ascii_control)
+            .map(|b| describe(char::from(b)));
+    }
+    s.chars().find(|c| is_forbidden(*c)).map(describe)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    use super::{first_forbidden, is_forbidden, nfc};
+
+    // Text mixing ASCII (controls included), combining marks, precomposed letters, Hangul
+    // and forbidden characters: where the fast paths and the full ones could differ.
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                (0u8..0x80).prop_map(char::from),
+                prop::sample::select(vec![
+                    '\u{0301}', '\u{0308}', '\u{00E9}', '\u{00FC}', '\u{1100}', '\u{1161}',
+                    '\u{AC00}', '\u{212B}', '\u{202E}', '\u{200B}', '\u{0085}', '\u{FEFF}',
+                ]),
+                any::<char>(),
+            ],
+            0..24,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        // rule: ACC-3
+        #[test]
+        fn the_fast_paths_agree_with_the_full_ones(s in text()) {
+            prop_assert_eq!(nfc(&s), s.nfc().collect::<String>());
+            let full = s.chars().find(|c| is_forbidden(*c)).map(|c| format!("U+{:04X}", u32::from(c)));
+            prop_assert_eq!(first_forbidden(&s), full);
+        }
+    }
 }
