@@ -268,8 +268,9 @@ impl Engine {
         }
     }
 
-    /// The read step (rule X-2): may `actor` see `kind` of the account in `entry`? Only then,
-    /// does the account exist? An actor who may not see is denied whether or not it does.
+    /// The read table's check (rule X-2): may `actor` see `kind` of the account in `entry`?
+    /// It comes before the existence check in [`admit`](Self::admit), so an actor who may
+    /// not see is denied whether or not the account exists.
     pub(crate) fn may_read(entry: &Entry, actor: &Actor, kind: ReadKind) -> Result<(), Denial> {
         authorize::authorize(&entry.state, &entry.index, actor, kind.requirement(), None)
             .map(|_| ())
