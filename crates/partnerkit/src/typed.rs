@@ -1,4 +1,4 @@
-//! Typed convenience methods: each builds one [`AccountCommand`] and calls
+//! Typed convenience methods: each builds one [`AccountCommand`](crate::AccountCommand) and calls
 //! [`AccountService::execute`]. Nothing else happens here.
 
 use chrono::{DateTime, Utc};
