@@ -128,6 +128,30 @@ pub enum Command {
 }
 
 impl Command {
+    /// True for the commands that give or take permissions — grants and group memberships —
+    /// which an actor may make only within what it holds (rule ROL-8,
+    /// [`Authorized::check_gives`](crate::Authorized::check_gives)). Registering and removing
+    /// principals and changing who can sign in mirror identity and give nothing.
+    pub fn gives_or_takes(&self) -> bool {
+        match self {
+            Command::SetGroupMembers { .. }
+            | Command::AddGroupMember { .. }
+            | Command::RemoveGroupMember { .. }
+            | Command::Grant { .. }
+            | Command::GrantMany { .. }
+            | Command::Revoke { .. }
+            | Command::SetGrants { .. } => true,
+            Command::RegisterUser { .. }
+            | Command::SetCanSignIn { .. }
+            | Command::RegisterGroup { .. }
+            | Command::RegisterApp { .. }
+            | Command::RemoveUser { .. }
+            | Command::RemoveGroup { .. }
+            | Command::RemoveApp { .. }
+            | Command::RemoveTenant { .. } => false,
+        }
+    }
+
     /// The permissions an actor needs to perform the command against `state` (rules X-2,
     /// ROL-8): nobody can give, or take away, more than they hold.
     ///

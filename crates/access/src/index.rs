@@ -459,6 +459,32 @@ impl AccessIndex {
             .map_or(PermissionSet::EMPTY, |e| e.effective)
     }
 
+    /// Everything `principal` holds: the union of every grant reaching it, own and through
+    /// groups (rule ROL-4), **including** payout and tax settings it may only view (rule
+    /// ROL-7). What acting on the principal needs (rule ROL-9): compare with
+    /// [`effective`](Self::effective), which leaves view-only permissions out. Empty for an
+    /// unknown principal; every permission for the owner account.
+    #[inline]
+    pub fn holds(&self, principal: Principal) -> PermissionSet {
+        if let Principal::OwnerAccount(_) = principal {
+            return Role::OWNER;
+        }
+        self.entry(&principal).map_or(PermissionSet::EMPTY, |e| {
+            Permission::ALL
+                .into_iter()
+                .zip(e.first)
+                .filter(|(_, i)| *i != NONE)
+                .map(|(p, _)| p)
+                .collect()
+        })
+    }
+
+    /// Every principal of `tenant` the index knows: users, then groups, then apps (rule
+    /// TEN-4: what removing the tenant acts on).
+    pub fn principals_of(&self, tenant: TenantId) -> impl Iterator<Item = Principal> + '_ {
+        self.tenants.get(&tenant).into_iter().flatten().copied()
+    }
+
     /// Every grant reaching `principal` (its own, then each group's in group id order). The
     /// owner account's is its implicit Owner role.
     pub fn grants_reaching(&self, principal: Principal) -> Vec<GrantSource> {

@@ -131,6 +131,7 @@ mod error;
 mod event;
 mod index;
 mod permission;
+mod policy;
 mod principal;
 mod role;
 mod state;
@@ -142,6 +143,10 @@ pub use error::Error;
 pub use event::Event;
 pub use index::{AccessIndex, authorize, authorize_batch};
 pub use permission::{Iter, Permission, PermissionSet};
+pub use policy::{
+    ActsOn, Authorized, CommandKind, Denial, Facts, ReadKind, Requirement, Subject, admit,
+    covered_classes, covering, first_tenant_grant,
+};
 pub use principal::{GrantSource, Principal};
 pub use role::{Grant, Role};
 pub use state::{AccessState, AppEntry, GroupEntry, UserEntry};

@@ -69,6 +69,7 @@
 #![warn(clippy::arithmetic_side_effects)]
 
 mod actor;
+mod class;
 mod contact;
 mod context;
 mod country;
@@ -90,6 +91,7 @@ mod text;
 mod web;
 
 pub use actor::Actor;
+pub use class::{DataClass, DataClasses};
 pub use contact::{
     DisplayName, EmailAddress, PersonName, PhoneNumber, PostalAddress, PostalAddressBuilder,
     checked_text,

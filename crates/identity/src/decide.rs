@@ -710,8 +710,10 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
 }
 
 /// Rule USR-1 for every command: a directory user must be able to sign in to the account, an
-/// app must be one of the account's. Exceptions: a guest accepting their own invitation, and
-/// the very first tenant being associated by a user signed in from it.
+/// app must be one of the account's. The one exception: a guest accepting their own
+/// invitation (rule USR-5). Before the account has a tenant no user can sign in, so its first
+/// tenant is associated by the owner account or the marketplace (rules TEN-2, PAY-1), never
+/// by a user of the tenant being associated: a user is let in only once it can sign in.
 fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Error> {
     let actor = ctx.actor();
     if s.can_sign_in(&actor) {
@@ -719,15 +721,7 @@ fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Erro
     }
     match actor {
         Actor::User { tenant, user } => {
-            let exempt = match cmd {
-                Command::AcceptInvitation { user: invitee } => *invitee == user,
-                Command::BeginTenantAssociation { tenant: t, .. }
-                | Command::ConfirmTenantAssociation { tenant: t }
-                | Command::CancelTenantAssociation { tenant: t } => {
-                    *t == tenant && s.tenants().next().is_none()
-                }
-                _ => false,
-            };
+            let exempt = matches!(cmd, Command::AcceptInvitation { user: invitee } if *invitee == user);
             if exempt {
                 Ok(())
             } else {

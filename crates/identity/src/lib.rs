@@ -19,10 +19,12 @@
 //!     display_name: "Contoso Apps".parse()?,
 //! }, &marketplace)?;
 //!
-//! // A global administrator of contoso.com signs in and associates it in two steps (TEN-2).
+//! // Ann, a global administrator of contoso.com, authenticated to it (the host's job); the
+//! // owner account associates it in two steps, and Ann becomes its first user (TEN-2). Before
+//! // the account has a tenant no user can sign in, so no user associates the first one.
 //! let tenant = TenantId::from_uuid(Uuid::from_u128(1));
 //! let admin = UserId::from_uuid(Uuid::from_u128(2));
-//! let as_admin = Context::new(now, Actor::User { tenant, user: admin }, &ids);
+//! let as_owner = Context::new(now, Actor::OwnerAccount { owner: marketplace.new_id() }, &ids);
 //! Identity::execute(&mut account, Command::BeginTenantAssociation {
 //!     tenant,
 //!     organization: "Contoso Ltd".parse()?,
@@ -34,12 +36,14 @@
 //!         username: "ann@contoso.com".parse()?,
 //!         global_admin: true,
 //!     }),
-//! }, &as_admin)?;
+//! }, &as_owner)?;
 //! assert!(account.tenant(tenant).is_none()); // nothing is associated before confirmation
-//! Identity::execute(&mut account, Command::ConfirmTenantAssociation { tenant }, &as_admin)?;
+//! Identity::execute(&mut account, Command::ConfirmTenantAssociation { tenant }, &as_owner)?;
 //! assert!(account.can_sign_in(&Actor::User { tenant, user: admin }));
 //!
-//! // The administrator invites two guests (rule USR-5); they get no access until they accept.
+//! // Signed in from contoso.com, Ann invites two guests (rule USR-5); they get no access
+//! // until they accept.
+//! let as_admin = Context::new(now, Actor::User { tenant, user: admin }, &ids);
 //! let events = Identity::execute(&mut account, Command::InviteGuests { guests: Vec::new(),
 //!     tenant,
 //!     invitees: "bo@fabrikam.com; cy@fabrikam.com".parse()?,
@@ -122,6 +126,7 @@ mod error;
 mod event;
 mod names;
 mod state;
+mod view;
 
 pub use account::{
     AccountStatus, AccountType, CompanyApprover, MissingForSale, Profile, PublisherIds,
@@ -139,3 +144,4 @@ pub use error::Error;
 pub use event::Event;
 pub use names::{DomainLabel, DomainName, Invitees};
 pub use state::Account;
+pub use view::{AppView, Directory, EventView, KeyView, UserView};

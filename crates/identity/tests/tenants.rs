@@ -131,9 +131,10 @@ fn association_refuses_duplicates() {
 }
 
 #[test]
-fn the_first_tenant_is_associated_by_a_user_signed_in_from_it() {
-    // rule: TEN-2 (bootstrap: before any tenant nobody can sign in, so the first one is
-    // associated by the user who authenticated to it)
+fn the_first_tenant_is_associated_by_the_owner_account_never_by_a_user_of_it() {
+    // rule: TEN-2, X-2 (bootstrap: before any tenant no user can sign in, so the first one is
+    // associated by the owner account — or the marketplace — and a user of the tenant being
+    // associated is refused like any stranger; the facade's model says the same)
     let first = Command::BeginTenantAssociation {
         tenant: t1(),
         organization: "Contoso".parse().unwrap(),
@@ -142,9 +143,27 @@ fn the_first_tenant_is_associated_by_a_user_signed_in_from_it() {
         first_user: Some(dir_user(11, "ann@contoso.com", true)),
     };
     given::<Identity>([opened(partnerkit_identity::AccountType::Company)])
-        .by(as_admin1())
+        .by(owner())
         .when(first.clone())
         .then_events(|e| assert_eq!(e.len(), 1));
+    given::<Identity>([opened(partnerkit_identity::AccountType::Company)])
+        .by(Actor::Marketplace)
+        .when(first.clone())
+        .then_events(|e| assert_eq!(e.len(), 1));
+    let Actor::User {
+        tenant,
+        user: admin,
+    } = as_admin1()
+    else {
+        unreachable!()
+    };
+    given::<Identity>([opened(partnerkit_identity::AccountType::Company)])
+        .by(as_admin1())
+        .when(first.clone())
+        .then_err(Error::CannotSignIn {
+            tenant,
+            user: admin,
+        });
     // Once a tenant exists, a user who cannot sign in cannot associate another.
     given::<Identity>(one_tenant())
         .by(user(t3(), id(31)))

@@ -3,21 +3,21 @@
 //! the same table, the same decide step, the same cache; only the store calls are awaited.
 
 use chrono::{DateTime, Utc};
-use partnerkit_access::{Decision, Permission};
-use partnerkit_core::{AccountId, Actor, Context, Version};
+use partnerkit_access::{Decision, Denial, Permission};
+use partnerkit_core::{AccountId, Actor, Context, Envelope, Version};
 use partnerkit_payouts::{LedgerEntry, PayoutMonth, Statement};
 
-use crate::authorize::Denial;
+use crate::authorize::authorize_kind;
 use crate::cache::Slot;
 use crate::command::AccountCommand;
 use crate::error::Error;
-use crate::execute;
 use crate::kind::{CommandKind, ReadKind};
 use crate::selling::Readiness;
 use crate::service::{AfterFailure, Engine, Executed, Freshness, Standing, invitee_of};
 use crate::settings::Settings;
 use crate::state::AccountState;
 use crate::store::{AsyncAccountStore, Recorded};
+use crate::view::{AccountEventView, AccountView, history_view};
 
 /// The account service for async hosts (axum, tonic, …): every method of
 /// [`AccountService`](crate::AccountService) that touches the store, awaited.
@@ -230,7 +230,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        Ok(Engine::may_read(&entry, actor, kind))
+        Ok(Engine::may_read(&entry, actor, kind).map(|_| ()))
     }
 
     /// [`AccountService::state_for`](crate::AccountService::state_for), awaited.
@@ -238,10 +238,11 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         &self,
         account: AccountId,
         actor: &Actor,
-    ) -> Result<AccountState, Error<S::Error>> {
+    ) -> Result<AccountView, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        Ok(Engine::admit(&entry, account, Some((actor, ReadKind::State)))?.clone())
+        let (state, classes) = Engine::admit(&entry, account, Some((actor, ReadKind::State)))?;
+        Ok(AccountView::of(state, classes))
     }
 
     /// [`AccountService::history_for`](crate::AccountService::history_for), awaited.
@@ -249,13 +250,13 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         &self,
         account: AccountId,
         actor: &Actor,
-    ) -> Result<Vec<Recorded>, Error<S::Error>> {
-        {
+    ) -> Result<Vec<Envelope<AccountEventView>>, Error<S::Error>> {
+        let classes = {
             let slot = self.slot(account, Freshness::Current).await?;
             let entry = slot.lock().await;
-            Engine::admit::<S::Error>(&entry, account, Some((actor, ReadKind::History)))?;
-        }
-        self.history(account).await
+            Engine::admit::<S::Error>(&entry, account, Some((actor, ReadKind::History)))?.1
+        };
+        Ok(history_view(self.history(account).await?, classes))
     }
 
     /// [`AccountService::authorize`](crate::AccountService::authorize), awaited.
@@ -291,7 +292,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        Ok(execute::authorize_kind(&entry, actor, kind, invitee_of(actor)).map(|_| ()))
+        Ok(authorize_kind(&entry.state, &entry.index, actor, kind, invitee_of(actor)).map(|_| ()))
     }
 
     /// [`AccountService::readiness`](crate::AccountService::readiness), awaited. **Checks no
@@ -303,7 +304,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Readiness, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        let state = Engine::admit(&entry, account, None)?;
+        let (state, _) = Engine::admit(&entry, account, None)?;
         Ok(self.engine.readiness(state, now))
     }
 
@@ -316,7 +317,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Readiness, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        let state = Engine::admit(&entry, account, Some((actor, ReadKind::Readiness)))?;
+        let (state, _) = Engine::admit(&entry, account, Some((actor, ReadKind::Readiness)))?;
         Ok(self.engine.readiness(state, now))
     }
 
@@ -331,7 +332,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Vec<Statement>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        let state = Engine::admit(&entry, account, None)?;
+        let (state, _) = Engine::admit(&entry, account, None)?;
         self.engine.statements(account, state, entries, first, last)
     }
 
@@ -346,7 +347,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
     ) -> Result<Vec<Statement>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current).await?;
         let entry = slot.lock().await;
-        let state = Engine::admit(&entry, account, Some((actor, ReadKind::Statements)))?;
+        let (state, _) = Engine::admit(&entry, account, Some((actor, ReadKind::Statements)))?;
         self.engine.statements(account, state, entries, first, last)
     }
 }

@@ -1,224 +1,24 @@
-//! Who may ask for each command, and who may see what: the authorisation tables (rule X-2).
+//! The facade's side of authorisation: it joins the facts access needs from the other domains
+//! and asks access, whose [`policy`](partnerkit_access::CommandKind) is the one model (rules
+//! X-2, X-8, ROL-7..9). Nothing here decides who may do what.
 //!
-//! [`CommandKind::requirement`] maps every kind of command to what its actor must be or hold;
-//! [`ReadKind::requirement`] does the same for the service's reads on behalf of an actor.
-//! The service checks it **before** it reads the command's data or tells whether the account
-//! exists: an actor who may not act learns nothing else. The match is exhaustive, so a new
-//! command kind does not compile until it has a row here; there is no default row that allows.
-//!
-//! The table says *who may ask*. What happens, and every rule about the data, belongs to the
-//! domain crates: identity (who can sign in, TEN-4, USR-7's directory rules), access (which
-//! permissions a grant or a group membership needs, ROL-7, ROL-8, USR-7), payouts (PAY-1's
-//! owner-account-only rules).
+//! - [`can_sign_in`]: identity answers for users and apps (rule USR-1), payouts knows the
+//!   owner account (rule PAY-1).
+//! - [`AccountCommand::subjects`]: which principals a command names, for rule ROL-9.
+//! - [`AccountCommand::access_changes`]: the grants and memberships a command will make, for
+//!   rule ROL-8.
+//! - [`authorize_command`], [`authorize_kind`], [`authorize_read`]: the model's four steps in
+//!   order, for a whole command, a kind without data, a read.
 
 use partnerkit_access::{
-    AccessIndex, Decision, Grant, Permission, PermissionSet, Principal, Request, Role,
+    AccessIndex, Authorized, Command as A, Denial, Facts, Grant, Principal, ReadKind, Subject,
+    admit, first_tenant_grant,
 };
-use partnerkit_core::{Actor, UserId};
-use serde::{Deserialize, Serialize};
+use partnerkit_core::Actor;
 
-use crate::kind::{CommandKind, ReadKind};
+use crate::command::AccountCommand;
+use crate::kind::CommandKind;
 use crate::state::AccountState;
-
-/// What the actor of a command must be or hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "requirement", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Requirement {
-    /// Only the marketplace ([`Actor::Marketplace`]).
-    Marketplace,
-    /// The marketplace or the account's own owner account: associating an account's first
-    /// tenant, when no user of the account can sign in yet (rules TEN-2, ROL-8).
-    MarketplaceOrOwnerAccount,
-    /// The marketplace, or a principal that can sign in to the account and holds these
-    /// permissions: what the service's reads on behalf of an actor need.
-    MarketplaceOrHolding {
-        /// The permissions.
-        permissions: PermissionSet,
-    },
-    /// A principal that can sign in to the account and holds these permissions.
-    Holding {
-        /// The permissions.
-        permissions: PermissionSet,
-    },
-    /// A signed-in directory user (a person, not an app or the owner account) holding these
-    /// permissions: accepting an agreement records the person's name (rule AGR-1).
-    UserHolding {
-        /// The permissions.
-        permissions: PermissionSet,
-    },
-    /// The invited guest themselves, while the invitation is pending (rule USR-5).
-    Invitee,
-}
-
-impl CommandKind {
-    /// What the actor of a command of this kind must be or hold. `has_tenant` is whether the
-    /// account has an associated tenant yet: before it does, only the marketplace or the owner
-    /// account associates one.
-    pub fn requirement(self, has_tenant: bool) -> Requirement {
-        use CommandKind as K;
-        use Permission as P;
-        let holding = |p: Permission| Requirement::Holding {
-            permissions: p.into(),
-        };
-        match self {
-            K::OpenAccount
-            | K::RecordVerification
-            | K::AssociateOwnerAccount
-            | K::RecordPayoutVerification => Requirement::Marketplace,
-            K::ChangeDisplayName | K::SetSellerContact | K::SetCompanyApprover => {
-                holding(P::ManageContactInfo)
-            }
-            K::BeginTenantAssociation
-            | K::ConfirmTenantAssociation
-            | K::CancelTenantAssociation => {
-                if has_tenant {
-                    holding(P::ManageTenants)
-                } else {
-                    Requirement::MarketplaceOrOwnerAccount
-                }
-            }
-            K::CreateTenant | K::RemoveTenant => holding(P::ManageTenants),
-            K::AddUsers
-            | K::CreateUser
-            | K::RenameUser
-            | K::InviteGuests
-            | K::ResendInvitation
-            | K::RemoveUser
-            | K::ResetPassword => holding(P::ManageUsers),
-            K::AcceptInvitation => Requirement::Invitee,
-            K::ResetOwnPassword => Requirement::UserHolding {
-                permissions: PermissionSet::default(),
-            },
-            K::AddGroups | K::CreateGroup | K::ChangeGroupMembers | K::RemoveGroup => {
-                holding(P::ManageGroups)
-            }
-            K::AddApps | K::CreateApp | K::RemoveApps => holding(P::ManageApps),
-            K::AddAppKey | K::DeleteAppKey => holding(P::ManageAppKeys),
-            // What a grant needs depends on whom it names and what it gives: access decides
-            // that (rule ROL-8) once the actor is known to be signed in.
-            K::Grant | K::Revoke | K::SetGrants => Requirement::Holding {
-                permissions: PermissionSet::default(),
-            },
-            K::AcceptAgreement => Requirement::UserHolding {
-                permissions: P::AcceptAgreements.into(),
-            },
-            K::SetPayoutAccount | K::SetPayoutHold => holding(P::ManagePayoutSettings),
-            K::StartTaxProfile
-            | K::EditTaxProfile
-            | K::SubmitW9
-            | K::SubmitW8Ben
-            | K::SubmitW8BenE => holding(P::ManageTaxSettings),
-        }
-    }
-}
-
-impl ReadKind {
-    /// What an actor must be or hold to see this of an account. The marketplace may see
-    /// everything; a principal of the account needs the permission that covers it:
-    ///
-    /// | read | needs | why |
-    /// |---|---|---|
-    /// | [`State`](ReadKind::State), [`History`](ReadKind::History) | `manage_users` | they hold every user's credential verifiers and grants |
-    /// | [`Readiness`](ReadKind::Readiness) | `view_account_settings` | what the account lacks is its settings |
-    /// | [`Statements`](ReadKind::Statements) | `view_financial_reports` | financial information: a Developer may not see it (rule ROL-2) |
-    ///
-    /// As for commands (rule X-2), an actor who may not see learns nothing else, not even
-    /// whether the account exists: only the marketplace is told an account is not found.
-    pub fn requirement(self) -> Requirement {
-        let permissions = match self {
-            ReadKind::State | ReadKind::History => Permission::ManageUsers,
-            ReadKind::Readiness => Permission::ViewAccountSettings,
-            ReadKind::Statements => Permission::ViewFinancialReports,
-        };
-        Requirement::MarketplaceOrHolding {
-            permissions: permissions.into(),
-        }
-    }
-}
-
-/// Why the service refused to act for an actor (rule X-2). Nothing was changed, and nothing
-/// about the account or the command's data was looked at beyond what this says. Each case
-/// explains itself (rule ROL-6); its JSON form carries a stable `"code"`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Denial {
-    /// The actor cannot sign in to the account: not a user or app of an associated tenant,
-    /// removed, a guest who has not accepted yet, or an account that does not exist (rules
-    /// USR-1, USR-5, TEN-4).
-    #[error(
-        "denied: {actor} cannot sign in to this account: it needs an active work account in an associated tenant (rule USR-1)"
-    )]
-    CannotSignIn {
-        /// Who tried.
-        actor: Actor,
-    },
-    /// The actor lacks a permission; the decision says which, and which roles would grant it.
-    #[error("{0}")]
-    Permission(Decision),
-    /// Only the marketplace or the account's owner account may associate the account's first
-    /// tenant (rules TEN-2, ROL-8).
-    #[error(
-        "denied: {actor} is not this account's owner account: the account has no tenant yet, and only the marketplace or the owner account associates its first tenant (rules TEN-2, ROL-8)"
-    )]
-    OwnerAccountRequired {
-        /// Who tried.
-        actor: Actor,
-    },
-    /// Only the marketplace itself may do this (open accounts, record verification results,
-    /// associate an owner account).
-    #[error(
-        "denied: {actor} is not the marketplace: only the marketplace assigns publisher IDs, records verification and associates owner accounts (rules ACC-2, PAY-1)"
-    )]
-    MarketplaceOnly {
-        /// Who tried.
-        actor: Actor,
-    },
-    /// Agreements are accepted, and own passwords set, by a named directory user (rule AGR-1).
-    #[error(
-        "denied: {actor} is not a directory user: this is done by a signed-in user whose name is recorded (rule AGR-1)"
-    )]
-    UserRequired {
-        /// Who tried.
-        actor: Actor,
-    },
-    /// A grant that would give more than the command may give: the first tenant's user gets
-    /// at most the Manager role (rule ROL-8).
-    #[error(
-        "denied: the first tenant's user can be given at most the Manager role, not {grant:?}; the owner account grants Owner later if it wants to (rule ROL-8)"
-    )]
-    GrantTooHigh {
-        /// The grant asked for.
-        grant: Grant,
-    },
-}
-
-impl Denial {
-    /// The stable machine-readable code, as in the JSON form: `"cannot_sign_in"`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Denial::CannotSignIn { .. } => "cannot_sign_in",
-            Denial::Permission(_) => "permission",
-            Denial::MarketplaceOnly { .. } => "marketplace_only",
-            Denial::OwnerAccountRequired { .. } => "owner_account_required",
-            Denial::UserRequired { .. } => "user_required",
-            Denial::GrantTooHigh { .. } => "grant_too_high",
-        }
-    }
-}
-
-/// Who was let in, and what they held when they were: derived access changes of the same
-/// command are checked against this, so nothing the command does on the way can raise what
-/// it may give (rule ROL-8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Authorized {
-    /// The acting principal; `None` for the marketplace, whose derived changes are not
-    /// permission-checked (the first tenant's grant is capped instead, rule ROL-8).
-    pub(crate) principal: Option<Principal>,
-    /// What the principal held when authorised.
-    pub(crate) held: PermissionSet,
-}
 
 /// True if `actor` can sign in to the account at all: identity answers for users and apps
 /// (rule USR-1), payouts knows the owner account (rule PAY-1).
@@ -226,109 +26,274 @@ pub(crate) fn can_sign_in(state: &AccountState, actor: &Actor) -> bool {
     match actor {
         Actor::OwnerAccount { owner } => state.payouts.owner() == Some(*owner),
         Actor::User { .. } | Actor::App { .. } => state.identity.can_sign_in(actor),
+        // The marketplace is no principal of the account (and any actor kind added later
+        // signs in to nothing until it has its own rule).
         _ => false,
     }
 }
 
-/// Checks `actor` against `requirement` on the account's state (rule X-2). `invitee` is the
-/// guest an [`Requirement::Invitee`] command names.
-pub(crate) fn authorize(
+/// The facts access needs about `actor` (step 1 of the model): can it sign in, and is it
+/// the pending guest `invitee` names (rule USR-5).
+fn facts(state: &AccountState, actor: &Actor, invitee: Option<partnerkit_core::UserId>) -> Facts {
+    let invitee = match (actor, invitee) {
+        (Actor::User { tenant, user }, Some(invited)) => {
+            *user == invited && state.identity.is_pending_guest(*tenant, *user)
+        }
+        _ => false,
+    };
+    Facts {
+        signed_in: can_sign_in(state, actor),
+        invitee,
+    }
+}
+
+fn has_tenant(state: &AccountState) -> bool {
+    state.identity.tenants().next().is_some()
+}
+
+/// Steps 1 and 2 of the model for a command of `kind`, without its data: what
+/// [`AccountService::may`](crate::AccountService::may) answers. `invitee` is the guest an
+/// `accept_invitation` names.
+pub fn authorize_kind(
     state: &AccountState,
     index: &AccessIndex,
     actor: &Actor,
-    requirement: Requirement,
-    invitee: Option<UserId>,
+    kind: CommandKind,
+    invitee: Option<partnerkit_core::UserId>,
 ) -> Result<Authorized, Denial> {
-    let signed_in = |required: PermissionSet| -> Result<Authorized, Denial> {
-        let principal = match Principal::from_actor(actor) {
-            Some(p) if can_sign_in(state, actor) => p,
-            _ => return Err(Denial::CannotSignIn { actor: *actor }),
-        };
-        index
-            .check(principal, required)
-            .map_err(Denial::Permission)?;
-        Ok(Authorized {
-            principal: Some(principal),
-            held: index.effective(principal),
-        })
+    let facts = facts(state, actor, invitee);
+    admit(index, actor, facts, kind.requirement(has_tenant(state)))
+}
+
+/// The whole model for one command on an account's state, in order (see
+/// [`partnerkit_access`]'s policy): can the actor sign in (rule X-2), is it the actor the
+/// kind needs, holding its permission; does it hold everything each principal the command
+/// acts on holds (rule ROL-9); does it hold everything the command gives or takes (rule
+/// ROL-8), with the first tenant's grant capped at Manager. Nothing about the account or the
+/// command's data is looked at before step 1 has let the actor in.
+///
+/// This is what the service checks before it decides a command; hosts and tests may call it
+/// on any state (`index` is [`AccessIndex::build`] of `state.access`, or the service's live
+/// one).
+///
+/// ```
+/// use partnerkit::{AccountCommand, AccountState, authorize_command};
+/// use partnerkit::access::AccessIndex;
+/// use partnerkit::core::uuid::Uuid;
+/// use partnerkit::core::{Actor, TenantId, UserId};
+///
+/// // On an account that does not exist, nobody but the marketplace is let in (rule X-2).
+/// let state = AccountState::default();
+/// let index = AccessIndex::build(&state.access);
+/// let (tenant, user) = (TenantId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
+/// let command = AccountCommand::ResetPassword { user };
+/// let stranger = Actor::User { tenant, user };
+/// let denial = authorize_command(&state, &index, &stranger, &command).unwrap_err();
+/// assert_eq!(denial.code(), "cannot_sign_in");
+/// ```
+pub fn authorize_command(
+    state: &AccountState,
+    index: &AccessIndex,
+    actor: &Actor,
+    command: &AccountCommand,
+) -> Result<Authorized, Denial> {
+    let invitee = match command {
+        AccountCommand::AcceptInvitation { user } => Some(*user),
+        _ => None,
     };
-    match requirement {
-        Requirement::Marketplace => match actor {
-            Actor::Marketplace => Ok(Authorized {
-                principal: None,
-                held: PermissionSet::default(),
-            }),
-            _ => Err(Denial::MarketplaceOnly { actor: *actor }),
-        },
-        Requirement::MarketplaceOrOwnerAccount => match actor {
-            Actor::Marketplace => Ok(Authorized {
-                principal: None,
-                held: PermissionSet::default(),
-            }),
-            Actor::OwnerAccount { .. } if can_sign_in(state, actor) => {
-                signed_in(PermissionSet::default())
+    let authorized = authorize_kind(state, index, actor, command.kind(), invitee)?;
+    authorized.check_acts_on(index, command.subjects())?;
+    if let AccountCommand::ConfirmTenantAssociation { grant, .. } = command
+        && !has_tenant(state)
+    {
+        first_tenant_grant(*grant)?;
+    }
+    for change in command.access_changes(state) {
+        authorized.check_gives(&change, &state.access)?;
+    }
+    Ok(authorized)
+}
+
+/// Steps 1 and 2 of the model for a read (rule X-8): the actor is let in if it may see at
+/// least one class the read returns; [`Authorized::classes`] says which it may see.
+pub fn authorize_read(
+    state: &AccountState,
+    index: &AccessIndex,
+    actor: &Actor,
+    kind: ReadKind,
+) -> Result<Authorized, Denial> {
+    admit(index, actor, facts(state, actor, None), kind.requirement())
+}
+
+impl AccountCommand {
+    /// The principals this command acts on (rule ROL-9), as
+    /// [`CommandKind::acts_on`](partnerkit_access::CommandKind::acts_on) describes for its
+    /// kind: the actor must hold every permission each of them holds.
+    pub fn subjects(&self) -> Vec<Subject> {
+        use AccountCommand as C;
+        let user = |u: &partnerkit_core::UserId| Subject::Principal(Principal::User(*u));
+        let group = |g: &partnerkit_core::GroupId| Subject::Principal(Principal::Group(*g));
+        let app = |a: &partnerkit_core::AppId| Subject::Principal(Principal::App(*a));
+        match self {
+            C::RenameUser { user: u, .. }
+            | C::ResendInvitation { user: u }
+            | C::RemoveUser { user: u, .. }
+            | C::ResetPassword { user: u } => vec![user(u)],
+            C::AddUsers { users, .. } => users.iter().map(|u| user(&u.user)).collect(),
+            C::InviteGuests { guests, .. } => guests.iter().map(user).collect(),
+            C::AddGroups { groups, .. } => groups
+                .iter()
+                .flat_map(|g| std::iter::once(group(&g.group)).chain(g.members.iter().map(user)))
+                .collect(),
+            C::CreateGroup {
+                group: g, members, ..
+            } => std::iter::once(group(g))
+                .chain(members.iter().map(user))
+                .collect(),
+            C::CreateUser(u) => std::iter::once(user(&u.user))
+                .chain(u.groups.iter().map(group))
+                .collect(),
+            C::ChangeGroupMembers {
+                group: g,
+                add,
+                remove,
+            } => std::iter::once(group(g))
+                .chain(add.iter().chain(remove).map(user))
+                .collect(),
+            C::RemoveGroup { group: g, .. } => vec![group(g)],
+            C::AddApps { apps, .. } => apps.iter().map(|a| app(&a.app)).collect(),
+            C::RemoveApps { apps, .. } => apps.iter().map(app).collect(),
+            C::AddAppKey { app: a, .. } | C::DeleteAppKey { app: a, .. } => vec![app(a)],
+            C::Grant { principals, .. } => {
+                principals.iter().copied().map(Subject::Principal).collect()
             }
-            _ => Err(Denial::OwnerAccountRequired { actor: *actor }),
-        },
-        Requirement::MarketplaceOrHolding { permissions } => match actor {
-            Actor::Marketplace => Ok(Authorized {
-                principal: None,
-                held: PermissionSet::default(),
-            }),
-            _ => signed_in(permissions),
-        },
-        Requirement::Holding { permissions } => signed_in(permissions),
-        Requirement::UserHolding { permissions } => {
-            let authorized = signed_in(PermissionSet::default())?;
-            if !matches!(actor, Actor::User { .. }) {
-                return Err(Denial::UserRequired { actor: *actor });
+            C::Revoke { principal, .. } | C::SetGrants { principal, .. } => {
+                vec![Subject::Principal(*principal)]
             }
-            if let Some(p) = authorized.principal {
-                index.check(p, permissions).map_err(Denial::Permission)?;
-            }
-            Ok(authorized)
+            C::RemoveTenant { tenant, .. } => vec![Subject::Tenant(*tenant)],
+            C::OpenAccount(_)
+            | C::RecordVerification { .. }
+            | C::ChangeDisplayName { .. }
+            | C::SetSellerContact { .. }
+            | C::SetCompanyApprover { .. }
+            | C::BeginTenantAssociation(_)
+            | C::ConfirmTenantAssociation { .. }
+            | C::CancelTenantAssociation { .. }
+            | C::CreateTenant(_)
+            | C::AcceptInvitation { .. }
+            | C::ResetOwnPassword { .. }
+            | C::CreateApp(_)
+            | C::AcceptAgreement { .. }
+            | C::AssociateOwnerAccount { .. }
+            | C::SetPayoutAccount { .. }
+            | C::RecordPayoutVerification { .. }
+            | C::SetPayoutHold { .. }
+            | C::StartTaxProfile { .. }
+            | C::EditTaxProfile { .. }
+            | C::SubmitW9 { .. }
+            | C::SubmitW8Ben { .. }
+            | C::SubmitW8BenE { .. } => Vec::new(),
         }
-        Requirement::Invitee => match (actor, invitee) {
-            (Actor::User { tenant, user }, Some(invited))
-                if *user == invited && state.identity.is_pending_guest(*tenant, *user) =>
-            {
-                Ok(Authorized {
-                    principal: Some(Principal::User(*user)),
-                    held: PermissionSet::default(),
-                })
+    }
+
+    /// The grants and group memberships this command will make, as access commands (rule
+    /// ROL-8): each must need nothing beyond what the actor holds. Checked before anything is
+    /// decided, and again as each change is made.
+    pub fn access_changes(&self, state: &AccountState) -> Vec<A> {
+        use AccountCommand as C;
+        let grant_to = |principals: Vec<Principal>, grant: Option<Grant>| match grant {
+            Some(grant) if !principals.is_empty() => vec![A::GrantMany { principals, grant }],
+            _ => Vec::new(),
+        };
+        match self {
+            C::ConfirmTenantAssociation { tenant, grant } if has_tenant(state) => {
+                let first_user = state
+                    .identity
+                    .pending_association(*tenant)
+                    .and_then(|p| p.first_user.as_ref())
+                    .map(|u| Principal::User(u.user));
+                grant_to(first_user.into_iter().collect(), *grant)
             }
-            _ => Err(Denial::CannotSignIn { actor: *actor }),
-        },
+            C::CreateTenant(t) => grant_to(vec![Principal::User(t.admin)], t.grant),
+            C::AddUsers { users, grant, .. } => grant_to(
+                users.iter().map(|u| Principal::User(u.user)).collect(),
+                Some(*grant),
+            ),
+            C::CreateUser(u) => u
+                .groups
+                .iter()
+                .map(|g| A::AddGroupMember {
+                    group: *g,
+                    user: u.user,
+                })
+                .chain(grant_to(vec![Principal::User(u.user)], u.grant))
+                .collect(),
+            C::InviteGuests { guests, grant, .. } => grant_to(
+                guests.iter().copied().map(Principal::User).collect(),
+                Some(*grant),
+            ),
+            C::AddGroups { groups, grant, .. } => grant_to(
+                groups.iter().map(|g| Principal::Group(g.group)).collect(),
+                Some(*grant),
+            ),
+            C::CreateGroup { group, grant, .. } => grant_to(vec![Principal::Group(*group)], *grant),
+            C::ChangeGroupMembers { group, add, remove } => add
+                .iter()
+                .map(|user| A::AddGroupMember {
+                    group: *group,
+                    user: *user,
+                })
+                .chain(remove.iter().map(|user| A::RemoveGroupMember {
+                    group: *group,
+                    user: *user,
+                }))
+                .collect(),
+            C::AddApps { apps, grant, .. } => grant_to(
+                apps.iter().map(|a| Principal::App(a.app)).collect(),
+                Some(*grant),
+            ),
+            C::CreateApp(a) => grant_to(vec![Principal::App(a.app)], a.grant),
+            C::Grant { principals, grant } => vec![A::GrantMany {
+                principals: principals.clone(),
+                grant: *grant,
+            }],
+            C::Revoke { principal, grant } => vec![A::Revoke {
+                principal: *principal,
+                grant: *grant,
+            }],
+            C::SetGrants { principal, grants } => vec![A::SetGrants {
+                principal: *principal,
+                grants: grants.clone(),
+            }],
+            C::OpenAccount(_)
+            | C::RecordVerification { .. }
+            | C::ChangeDisplayName { .. }
+            | C::SetSellerContact { .. }
+            | C::SetCompanyApprover { .. }
+            | C::BeginTenantAssociation(_)
+            | C::ConfirmTenantAssociation { .. }
+            | C::CancelTenantAssociation { .. }
+            | C::RemoveTenant { .. }
+            | C::RenameUser { .. }
+            | C::ResendInvitation { .. }
+            | C::AcceptInvitation { .. }
+            | C::RemoveUser { .. }
+            | C::ResetPassword { .. }
+            | C::ResetOwnPassword { .. }
+            | C::RemoveGroup { .. }
+            | C::RemoveApps { .. }
+            | C::AddAppKey { .. }
+            | C::DeleteAppKey { .. }
+            | C::AcceptAgreement { .. }
+            | C::AssociateOwnerAccount { .. }
+            | C::SetPayoutAccount { .. }
+            | C::RecordPayoutVerification { .. }
+            | C::SetPayoutHold { .. }
+            | C::StartTaxProfile { .. }
+            | C::EditTaxProfile { .. }
+            | C::SubmitW9 { .. }
+            | C::SubmitW8Ben { .. }
+            | C::SubmitW8BenE { .. } => Vec::new(),
+        }
     }
-}
-
-/// Rule ROL-8: an account's first tenant is associated by the marketplace or the owner
-/// account, and its first user gets at most the Manager role — never Owner, never any
-/// permission Manager does not have.
-pub(crate) fn cap_first_tenant_grant(grant: Grant) -> Result<Grant, Denial> {
-    let manager = Role::Manager.permissions();
-    if grant.permissions().is_subset(manager) {
-        Ok(grant)
-    } else {
-        Err(Denial::GrantTooHigh { grant })
-    }
-}
-
-/// Checks that a derived access change needs nothing beyond what the actor held when
-/// authorised (rule ROL-8). Explains the first missing permission with the live index.
-pub(crate) fn check_within(authorized: &Authorized, required: PermissionSet) -> Result<(), Denial> {
-    let Some(principal) = authorized.principal else {
-        return Ok(());
-    };
-    if required.is_subset(authorized.held) {
-        return Ok(());
-    }
-    // Explained by access, against what the actor held before the command began.
-    let missing = required
-        .difference(authorized.held)
-        .iter()
-        .next()
-        .unwrap_or(Permission::ManageAccountSettings);
-    let decision = Decision::denied(Request::new(principal, missing), authorized.held);
-    Err(Denial::Permission(decision))
 }

@@ -9,7 +9,7 @@ use partnerkit_core::{AccountId, Version};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::authorize::Denial;
+use partnerkit_access::Denial;
 
 /// Why a command or a read failed. Nothing was stored in any case.
 #[derive(Debug, thiserror::Error)]

@@ -7,17 +7,18 @@
 //! version. If deciding fails after part of the command was applied, [`Failed::dirty`] says
 //! so and the caller drops the entry: the next use reloads it from the store.
 
-use partnerkit_access::{Grant, Principal};
+use partnerkit_access::Principal;
 use partnerkit_agreements::Agreements;
 use partnerkit_core::{AccountId, Actor, Context, Decider, DisplayName, SecretString, Version};
 use partnerkit_identity::Invitees;
 use partnerkit_tax::{W8, W9};
 
-use crate::authorize::{Authorized, Denial, authorize, cap_first_tenant_grant};
+use partnerkit_access::{Authorized, Denial, first_tenant_grant};
+
+use crate::authorize::authorize_command;
 use crate::command::{AccountCommand, W8Input};
 use crate::entry::{Entry, Revealed};
 use crate::error::DomainError;
-use crate::kind::CommandKind;
 use crate::settings::Settings;
 use crate::state::AccountEvent;
 
@@ -57,25 +58,6 @@ impl<T: Into<DomainError>> From<T> for Refusal {
     }
 }
 
-/// Authorises `ctx`'s actor for a command of `kind` on `entry` (the table in
-/// [`crate::authorize`]). An account that does not exist has an empty state, in which nobody
-/// can sign in: a stranger learns nothing, not even that (rule X-2).
-pub(crate) fn authorize_kind(
-    entry: &Entry,
-    actor: &Actor,
-    kind: CommandKind,
-    invitee: Option<partnerkit_core::UserId>,
-) -> Result<Authorized, Denial> {
-    let has_tenant = entry.state.identity.tenants().next().is_some();
-    authorize(
-        &entry.state,
-        &entry.index,
-        actor,
-        kind.requirement(has_tenant),
-        invitee,
-    )
-}
-
 /// The one decide step: authorise, check the account exists (or not, to open it), decide
 /// every domain's part in place on `entry`, and return the events to store.
 pub(crate) fn decide(
@@ -89,11 +71,9 @@ pub(crate) fn decide(
         error,
         dirty: false,
     };
-    let invitee = match &command {
-        AccountCommand::AcceptInvitation { user } => Some(*user),
-        _ => None,
-    };
-    let authorized = authorize_kind(entry, &ctx.actor(), command.kind(), invitee)
+    // The whole authorisation model first (rule X-2): nothing about the account or the
+    // command's data is looked at before the actor is let in.
+    let authorized = authorize_command(&entry.state, &entry.index, &ctx.actor(), &command)
         .map_err(|d| clean(d.into()))?;
     let exists = entry.version != Version::INITIAL;
     match (&command, exists) {
@@ -193,13 +173,8 @@ impl Tx<'_, '_> {
                 let grant = if first {
                     // The account's first user: a Manager from the start (rule USR-7), never
                     // more (rule ROL-8).
-                    Some(cap_first_tenant_grant(
-                        grant.unwrap_or(Grant::Role(partnerkit_access::Role::Manager)),
-                    )?)
+                    Some(first_tenant_grant(grant)?)
                 } else {
-                    let first_user: Vec<Principal> =
-                        first_user.map(Principal::User).into_iter().collect();
-                    self.precheck_grant(&first_user, grant)?;
                     grant
                 };
                 self.identity(I::ConfirmTenantAssociation { tenant })?;
@@ -209,7 +184,6 @@ impl Tx<'_, '_> {
                 self.identity(I::CancelTenantAssociation { tenant })?;
             }
             C::CreateTenant(t) => {
-                self.precheck_grant(&[Principal::User(t.admin)], t.grant)?;
                 let password = SecretString::generate_password(self.ctx.rng()?)?;
                 self.identity(I::CreateTenant {
                     tenant: Some(t.tenant),
@@ -236,21 +210,10 @@ impl Tx<'_, '_> {
             } => {
                 let principals: Vec<Principal> =
                     users.iter().map(|u| Principal::User(u.user)).collect();
-                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddUsers { tenant, users })?;
                 self.grant_many(principals, Some(grant))?;
             }
             C::CreateUser(u) => {
-                let joins: Vec<_> = u
-                    .groups
-                    .iter()
-                    .map(|g| partnerkit_access::Command::AddGroupMember {
-                        group: *g,
-                        user: u.user,
-                    })
-                    .collect();
-                self.precheck(&joins)?;
-                self.precheck_grant(&[Principal::User(u.user)], u.grant)?;
                 let password = SecretString::generate_password(self.ctx.rng()?)?;
                 self.identity(I::CreateUser {
                     tenant: u.tenant,
@@ -287,7 +250,6 @@ impl Tx<'_, '_> {
                 }
                 let principals: Vec<Principal> =
                     guests.iter().copied().map(Principal::User).collect();
-                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::InviteGuests {
                     tenant,
                     invitees,
@@ -327,7 +289,6 @@ impl Tx<'_, '_> {
             } => {
                 let principals: Vec<Principal> =
                     groups.iter().map(|g| Principal::Group(g.group)).collect();
-                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddGroups { tenant, groups })?;
                 self.grant_many(principals, Some(grant))?;
             }
@@ -340,7 +301,6 @@ impl Tx<'_, '_> {
             } => {
                 // The members join an empty group; the grant that follows gives them what the
                 // actor must hold too (rule ROL-8).
-                self.precheck_grant(&[Principal::Group(group)], grant)?;
                 self.identity(I::CreateGroup {
                     tenant,
                     group: Some(group),
@@ -350,14 +310,6 @@ impl Tx<'_, '_> {
                 self.grant_new(Some(Principal::Group(group)), grant)?;
             }
             C::ChangeGroupMembers { group, add, remove } => {
-                let changes: Vec<_> = add
-                    .iter()
-                    .map(|user| partnerkit_access::Command::AddGroupMember { group, user: *user })
-                    .chain(remove.iter().map(|user| {
-                        partnerkit_access::Command::RemoveGroupMember { group, user: *user }
-                    }))
-                    .collect();
-                self.precheck(&changes)?;
                 self.identity(I::ChangeGroupMembers { group, add, remove })?;
             }
             C::RemoveGroup { group, confirmed } => {
@@ -370,12 +322,10 @@ impl Tx<'_, '_> {
             } => {
                 let principals: Vec<Principal> =
                     apps.iter().map(|a| Principal::App(a.app)).collect();
-                self.precheck_grant(&principals, Some(grant))?;
                 self.identity(I::AddApps { tenant, apps })?;
                 self.grant_many(principals, Some(grant))?;
             }
             C::CreateApp(a) => {
-                self.precheck_grant(&[Principal::App(a.app)], a.grant)?;
                 self.identity(I::CreateApp {
                     tenant: a.tenant,
                     app: Some(a.app),

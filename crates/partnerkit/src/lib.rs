@@ -141,6 +141,7 @@ mod state;
 mod steps;
 pub mod store;
 mod typed;
+mod view;
 
 /// Test support for hosts: the storage conformance kit (feature `testing`).
 #[cfg(any(test, feature = "testing"))]
@@ -148,7 +149,8 @@ mod typed;
 pub mod testing;
 
 pub use async_service::AsyncAccountService;
-pub use authorize::{Denial, Requirement};
+pub use authorize::{authorize_command, authorize_kind, authorize_read};
+pub use partnerkit_access::{Authorized, Denial, Requirement};
 pub use command::{
     AccountCommand, NewApp, NewTenant, NewUser, OpenAccount, Password, PayoutMethodInput,
     TenantToAssociate, W8Input, W9Input,
@@ -166,6 +168,7 @@ pub use service::{AccountService, Executed, Freshness};
 pub use settings::Settings;
 pub use state::{AccountEvent, AccountState};
 pub use store::{AccountStore, AsyncAccountStore};
+pub use view::{AccountEventView, AccountView};
 
 pub use partnerkit_access as access;
 pub use partnerkit_agreements as agreements;

@@ -1,11 +1,11 @@
 //! [`AccountService`]: the one entry point a host calls.
 
 use chrono::{DateTime, Utc};
-use partnerkit_access::{Decision, Permission, Principal, Request};
-use partnerkit_core::{AccountId, Actor, Context, Envelope, Version};
+use partnerkit_access::{Decision, Denial, Permission, Principal, Request};
+use partnerkit_core::{AccountId, Actor, Context, DataClasses, Envelope, Version};
 use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
-use crate::authorize::{self, Denial, can_sign_in};
+use crate::authorize::{authorize_kind, authorize_read, can_sign_in};
 use crate::cache::{Cache, Slot};
 use crate::command::AccountCommand;
 use crate::entry::{Entry, Revealed};
@@ -16,6 +16,7 @@ use crate::selling::Readiness;
 use crate::settings::Settings;
 use crate::state::AccountState;
 use crate::store::{AccountStore, Loaded, Recorded, StoreError};
+use crate::view::{AccountEventView, AccountView, history_view};
 
 /// What an accepted command did.
 #[derive(Debug, Clone)]
@@ -270,25 +271,31 @@ impl Engine {
 
     /// The read table's check (rule X-2): may `actor` see `kind` of the account in `entry`?
     /// It comes before the existence check in [`admit`](Self::admit), so an actor who may
-    /// not see is denied whether or not the account exists.
-    pub(crate) fn may_read(entry: &Entry, actor: &Actor, kind: ReadKind) -> Result<(), Denial> {
-        authorize::authorize(&entry.state, &entry.index, actor, kind.requirement(), None)
-            .map(|_| ())
+    /// not see is denied whether or not the account exists. On success, the data classes the
+    /// actor may see (rule X-8).
+    pub(crate) fn may_read(
+        entry: &Entry,
+        actor: &Actor,
+        kind: ReadKind,
+    ) -> Result<DataClasses, Denial> {
+        authorize_read(&entry.state, &entry.index, actor, kind).map(|a| a.classes())
     }
 
-    /// [`may_read`](Self::may_read), then the account's state if it exists.
+    /// [`may_read`](Self::may_read), then the account's state if it exists, with the classes
+    /// the actor may see (all of them when no actor is given: the host's own reads).
     pub(crate) fn admit<'e, E>(
         entry: &'e Entry,
         account: AccountId,
         actor: Option<(&Actor, ReadKind)>,
-    ) -> Result<&'e AccountState, Error<E>> {
-        if let Some((actor, kind)) = actor {
-            Self::may_read(entry, actor, kind)?;
-        }
+    ) -> Result<(&'e AccountState, DataClasses), Error<E>> {
+        let classes = match actor {
+            Some((actor, kind)) => Self::may_read(entry, actor, kind)?,
+            None => DataClasses::ALL,
+        };
         if entry.version == Version::INITIAL {
             return Err(DomainError::AccountNotFound { account }.into());
         }
-        Ok(&entry.state)
+        Ok((&entry.state, classes))
     }
 
     /// What the account lacks before it may sell (rule ACC-4).
@@ -515,35 +522,38 @@ impl<S: AccountStore> AccountService<S> {
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
         let entry = slot.lock_blocking();
-        Ok(Engine::may_read(&entry, actor, kind))
+        Ok(Engine::may_read(&entry, actor, kind).map(|_| ()))
     }
 
-    /// The account's state, shown to `actor` if the read table lets it see it
-    /// ([`ReadKind::State`]: `manage_users`, since the state holds credential verifiers).
+    /// The account as `actor` may see it (rule X-8): only the parts whose data classes the
+    /// actor's permissions cover ([`AccountView`]), and never a credential verifier — a user
+    /// manager sees the directory, not the payout account or the tax profile.
     ///
     /// # Errors
-    /// [`Error::Denied`] if the actor may not see it — also when the account does not exist,
-    /// so nobody but the marketplace learns whether it does (rule X-2); for the marketplace,
-    /// [`DomainError::AccountNotFound`] if it does not; [`Error::Store`] if the store failed.
+    /// [`Error::Denied`] if the actor may see no part of it — also when the account does not
+    /// exist, so nobody but the marketplace learns whether it does (rule X-2); for the
+    /// marketplace, [`DomainError::AccountNotFound`] if it does not; [`Error::Store`] if the
+    /// store failed.
     pub fn state_for(
         &self,
         account: AccountId,
         actor: &Actor,
-    ) -> Result<AccountState, Error<S::Error>> {
-        self.read(account, Some((actor, ReadKind::State)), |state| {
-            Ok(state.clone())
+    ) -> Result<AccountView, Error<S::Error>> {
+        self.read(account, Some((actor, ReadKind::State)), |state, classes| {
+            Ok(AccountView::of(state, classes))
         })
     }
 
-    /// The account's audit trail (rule X-1), shown to `actor` if the read table lets it see
-    /// it ([`ReadKind::History`]). Errors as for [`state_for`](Self::state_for).
+    /// The account's audit trail (rule X-1) as `actor` may see it (rule X-8): only the events
+    /// of classes its permissions cover, without credential verifiers. Errors as for
+    /// [`state_for`](Self::state_for).
     pub fn history_for(
         &self,
         account: AccountId,
         actor: &Actor,
-    ) -> Result<Vec<Recorded>, Error<S::Error>> {
-        self.read(account, Some((actor, ReadKind::History)), |_| Ok(()))?;
-        self.history(account)
+    ) -> Result<Vec<Envelope<AccountEventView>>, Error<S::Error>> {
+        let classes = self.read(account, Some((actor, ReadKind::History)), |_, c| Ok(c))?;
+        Ok(history_view(self.history(account)?, classes))
     }
 
     /// May `actor` do what `permission` covers? The same answer every command needing
@@ -590,7 +600,7 @@ impl<S: AccountStore> AccountService<S> {
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
         let entry = slot.lock_blocking();
-        Ok(execute::authorize_kind(&entry, actor, kind, invitee_of(actor)).map(|_| ()))
+        Ok(authorize_kind(&entry.state, &entry.index, actor, kind, invitee_of(actor)).map(|_| ()))
     }
 
     /// What the account still lacks before it may sell (rule ACC-4), joined from identity,
@@ -603,7 +613,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         now: DateTime<Utc>,
     ) -> Result<Readiness, Error<S::Error>> {
-        self.read(account, None, |state| Ok(self.engine.readiness(state, now)))
+        self.read(account, None, |state, _| Ok(self.engine.readiness(state, now)))
     }
 
     /// [`readiness`](Self::readiness), shown to `actor` if the read table lets it see it
@@ -615,7 +625,7 @@ impl<S: AccountStore> AccountService<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Readiness, Error<S::Error>> {
-        self.read(account, Some((actor, ReadKind::Readiness)), |state| {
+        self.read(account, Some((actor, ReadKind::Readiness)), |state, _| {
             Ok(self.engine.readiness(state, now))
         })
     }
@@ -632,7 +642,7 @@ impl<S: AccountStore> AccountService<S> {
         first: PayoutMonth,
         last: PayoutMonth,
     ) -> Result<Vec<Statement>, Error<S::Error>> {
-        self.read(account, None, |state| {
+        self.read(account, None, |state, _| {
             self.engine.statements(account, state, entries, first, last)
         })
     }
@@ -648,22 +658,23 @@ impl<S: AccountStore> AccountService<S> {
         first: PayoutMonth,
         last: PayoutMonth,
     ) -> Result<Vec<Statement>, Error<S::Error>> {
-        self.read(account, Some((actor, ReadKind::Statements)), |state| {
+        self.read(account, Some((actor, ReadKind::Statements)), |state, _| {
             self.engine.statements(account, state, entries, first, last)
         })
     }
 
     /// Runs `f` on the account's current state without copying it, after the read table
-    /// admitted the actor, if one is given.
+    /// admitted the actor, if one is given, with the classes it may see.
     fn read<T>(
         &self,
         account: AccountId,
         actor: Option<(&Actor, ReadKind)>,
-        f: impl FnOnce(&AccountState) -> Result<T, Error<S::Error>>,
+        f: impl FnOnce(&AccountState, DataClasses) -> Result<T, Error<S::Error>>,
     ) -> Result<T, Error<S::Error>> {
         let slot = self.slot(account, Freshness::Current)?;
         let entry = slot.lock_blocking();
-        f(Engine::admit(&entry, account, actor)?)
+        let (state, classes) = Engine::admit(&entry, account, actor)?;
+        f(state, classes)
     }
 }
 

@@ -10,7 +10,6 @@ use partnerkit_payouts::{
 };
 use partnerkit_tax::Tax;
 
-use crate::authorize::check_within;
 use crate::command::PayoutMethodInput;
 use crate::error::DomainError;
 use crate::execute::{Step, Tx};
@@ -82,43 +81,17 @@ impl Tx<'_, '_> {
         self.access(cmd)
     }
 
-    /// Decides an access command. A command that gives permissions — a grant, a group
-    /// membership — needs every permission it gives, held by the actor when the command
-    /// began (rule ROL-8): access says what it needs, the actor's held set is checked.
+    /// Decides an access command. A command that gives or takes permissions — a grant, a
+    /// group membership — needs every permission it gives or takes, held by the actor when
+    /// the command began (rule ROL-8): access says what it needs and checks it.
     pub(crate) fn access(&mut self, cmd: partnerkit_access::Command) -> Step {
-        if changes_grants(&cmd) {
-            let required = cmd.required_permissions(&self.entry.state.access);
-            check_within(&self.authorized, required)?;
-        }
+        self.authorized
+            .check_gives(&cmd, &self.entry.state.access)?;
         let events = Access::decide(&self.entry.state.access, cmd, self.ctx)?;
         for e in events {
             self.push(AccountEvent::Access(e));
         }
         Ok(())
-    }
-
-    /// Checks, before anything is decided, that the access changes a command will make are
-    /// within what the actor holds (rule ROL-8): a denial then leaves the cached entry
-    /// untouched. The same check runs again when the changes are made.
-    pub(crate) fn precheck(&self, cmds: &[partnerkit_access::Command]) -> Step {
-        for cmd in cmds {
-            let required = cmd.required_permissions(&self.entry.state.access);
-            check_within(&self.authorized, required)?;
-        }
-        Ok(())
-    }
-
-    /// [`Tx::precheck`] for a grant to principals about to be added.
-    pub(crate) fn precheck_grant(&self, principals: &[Principal], grant: Option<Grant>) -> Step {
-        match grant {
-            Some(grant) if !principals.is_empty() => {
-                self.precheck(&[partnerkit_access::Command::GrantMany {
-                    principals: principals.to_vec(),
-                    grant,
-                }])
-            }
-            _ => Ok(()),
-        }
     }
 
     /// Gives newly added principals the command's grant in one step (USR-3, GRP-1, APP-1).
@@ -206,20 +179,4 @@ impl OwnerAccountRegistry for MarketplaceVouches {
     ) -> Option<partnerkit_core::AccountId> {
         None
     }
-}
-
-/// True for the access commands that give or take permissions — grants and group
-/// memberships — which the actor may do only within what it holds (rule ROL-8). Registering
-/// and removing principals mirrors identity and gives nothing.
-fn changes_grants(cmd: &partnerkit_access::Command) -> bool {
-    use partnerkit_access::Command as A;
-    matches!(
-        cmd,
-        A::AddGroupMember { .. }
-            | A::SetGroupMembers { .. }
-            | A::Grant { .. }
-            | A::GrantMany { .. }
-            | A::Revoke { .. }
-            | A::SetGrants { .. }
-    )
 }

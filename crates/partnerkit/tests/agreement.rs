@@ -1,7 +1,7 @@
 //! `authorize`, `may` and `execute` never disagree on allow or deny: every command kind, by
 //! every kind of actor, each on a fresh account (rules ROL-7, X-2).
 
-use partnerkit::access::{Grant, Permission, Principal, Role};
+use partnerkit::access::{ActsOn, Grant, Permission, Principal, Role};
 use partnerkit::agreements::AgreementVersion;
 use partnerkit::core::testing::id;
 use partnerkit::core::{Actor, DisplayName, PersonName, Url};
@@ -326,16 +326,18 @@ fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
                 Err(Error::Denied(d)) => Some(d.code()),
                 _ => None,
             };
-            // Grants are checked against their data too (rule ROL-8): `may` is necessary,
-            // not sufficient, for them.
-            let data_checked = matches!(
-                kind,
-                CommandKind::Grant | CommandKind::Revoke | CommandKind::SetGrants
-            );
+            // Grants are checked against their data too (rule ROL-8), and so is every kind
+            // that acts on principals (rule ROL-9): `may` is necessary, not sufficient, for
+            // them, and their data is refused only by those two rules.
+            let data_checked = kind.acts_on() != ActsOn::Nothing
+                || matches!(
+                    kind,
+                    CommandKind::Grant | CommandKind::Revoke | CommandKind::SetGrants
+                );
             match (&may, denied) {
                 (Err(m), Some(e)) => assert_eq!(m.code(), e, "{kind} by {who}"),
                 (Ok(()), None) => {}
-                (Ok(()), Some(_)) if data_checked => {}
+                (Ok(()), Some("target_holds_more" | "permission")) if data_checked => {}
                 (m, e) => panic!("{kind} by {who}: may says {m:?}, execute {executed:?} ({e:?})"),
             }
             // For a kind that needs one permission, `authorize` answers the same.

@@ -89,10 +89,13 @@ fn the_async_reads_on_behalf_of_an_actor_check_the_same_table() {
     }
     let future = service.state_for(w.account, &alice);
     is_send(&future);
-    assert_eq!(block_on(future).unwrap(), w.state());
+    assert_eq!(
+        block_on(future).unwrap(),
+        w.svc.state_for(w.account, &alice).unwrap()
+    );
     assert_eq!(
         block_on(service.history_for(w.account, &alice)).unwrap(),
-        w.svc.history(w.account).unwrap()
+        w.svc.history_for(w.account, &alice).unwrap()
     );
     assert_eq!(
         block_on(service.readiness_for(w.account, &alice, w.now)).unwrap(),

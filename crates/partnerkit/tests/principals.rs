@@ -120,7 +120,11 @@ fn a_manager_cannot_strip_an_owner_by_replacing_grants() {
             vec![],
         )
         .unwrap_err();
-    assert!(matches!(err.denial(), Some(Denial::Permission(_))), "{err}");
+    // Bob holds Owner: only the owner account acts on him (rule ROL-9).
+    assert!(
+        matches!(err.denial(), Some(Denial::TargetHoldsMore { .. })),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,12 +1,16 @@
 //! Reads on behalf of an actor: the read table ([`ReadKind::requirement`]) is checked first,
-//! the same way the command table is, and agrees with `authorize`.
+//! the same way the command table is, agrees with `authorize`, and cuts what it returns to
+//! the data classes the actor's permissions cover (rule X-8).
 
-use partnerkit::access::{Grant, Permission, Principal, Role};
+use partnerkit::access::{
+    DenialReason, Explanation, Grant, Permission, Principal, Role, covered_classes, covering,
+};
 use partnerkit::core::testing::id;
-use partnerkit::core::{AccountId, Actor};
+use partnerkit::core::{AccountId, Actor, DataClass, DataClasses};
 use partnerkit::payouts::PayoutMonth;
 use partnerkit::{
-    AccountService, AccountStore, Denial, DomainError, Error, InMemoryStore, ReadKind, Requirement,
+    AccountService, AccountStore, AccountView, Denial, DomainError, Error, InMemoryStore,
+    ReadKind, Requirement,
 };
 
 use crate::fixture::*;
@@ -79,20 +83,57 @@ fn a_developer_sees_no_financial_information_and_no_account_settings() {
         };
         assert!(!decision.is_allowed());
     }
-    // The state and history a Manager sees are exactly the stored ones.
+    // A Manager sees every class but tax (rule X-8: tax settings are the Owner role's), and
+    // the history of those classes, every event shown.
     let alice = user(T1, ALICE);
-    assert_eq!(w.svc.state_for(w.account, &alice).unwrap(), w.state());
+    let manager: DataClasses = [
+        DataClass::Profile,
+        DataClass::Directory,
+        DataClass::Financial,
+        DataClass::Agreements,
+    ]
+    .into_iter()
+    .collect();
     assert_eq!(
-        w.svc.history_for(w.account, &alice).unwrap(),
-        w.svc.history(w.account).unwrap()
+        w.svc.state_for(w.account, &alice).unwrap(),
+        AccountView::of(&w.state(), manager)
     );
+    let seen = w.svc.history_for(w.account, &alice).unwrap();
+    let stored = w.svc.history(w.account).unwrap();
+    let kept: Vec<_> = stored
+        .iter()
+        .filter(|r| manager.contains(r.event.data_class()))
+        .collect();
+    assert_eq!(seen.len(), kept.len());
+    for (s, k) in seen.iter().zip(kept) {
+        assert_eq!((s.id, s.at, s.actor), (k.id, k.at, k.actor));
+        assert_eq!(s.event, k.event.view());
+    }
     assert_eq!(
         w.svc.readiness_for(w.account, &alice, w.now).unwrap(),
         w.svc.readiness(w.account, w.now).unwrap()
     );
 }
 
-// rule: ROL-7
+/// True if `actor` holds `p`, even where it may only view it (rule ROL-7): what `authorize`
+/// says, reading a view-only denial as held.
+fn holds<S: AccountStore>(w: &World<S>, actor: &Actor, p: Permission) -> bool {
+    match w.svc.authorize(w.account, actor, p).unwrap() {
+        Ok(d) => {
+            d.is_allowed()
+                || matches!(
+                    d.explanation,
+                    Explanation::Denied {
+                        reason: DenialReason::OwnerAccountOnly,
+                        ..
+                    }
+                )
+        }
+        Err(_) => false,
+    }
+}
+
+// rule: ROL-7, X-8
 #[test]
 fn the_read_table_and_authorize_never_disagree() {
     let mut w = World::company(InMemoryStore::new());
@@ -115,25 +156,22 @@ fn the_read_table_and_authorize_never_disagree() {
         Actor::OwnerAccount { owner: id(4242) },
     ];
     for &kind in ReadKind::ALL {
-        let Requirement::MarketplaceOrHolding { permissions } = kind.requirement() else {
-            panic!("{kind}: every read is the marketplace's or a permission's");
-        };
         for actor in &actors {
             let table = w.svc.may_read(w.account, actor, kind).unwrap();
-            let answers: Vec<bool> = permissions
-                .iter()
-                .map(|p| {
-                    w.svc
-                        .authorize(w.account, actor, p)
-                        .unwrap()
-                        .is_ok_and(|d| d.is_allowed())
-                })
+            let held: Vec<Permission> = Permission::ALL
+                .into_iter()
+                .filter(|p| holds(&w, actor, *p))
                 .collect();
-            assert_eq!(
-                table.is_ok(),
-                answers.iter().all(|&a| a),
-                "{kind} for {actor}: {table:?}"
-            );
+            let allowed = match kind.requirement() {
+                Requirement::MarketplaceOrHolding { permissions } => {
+                    permissions.iter().all(|p| held.contains(&p))
+                }
+                Requirement::MarketplaceOrCovering { classes } => classes
+                    .iter()
+                    .any(|c| covering(c).iter().any(|p| held.contains(&p))),
+                other => panic!("{kind}: a read is the marketplace's or a permission's: {other:?}"),
+            };
+            assert_eq!(table.is_ok(), allowed, "{kind} for {actor}: {table:?}");
             // The read itself is denied exactly when the table says no (statements may still
             // be refused for a reason of their own: this account has no payout account).
             let result = read(&w.svc, w.account, actor, kind, w.now);
@@ -142,6 +180,12 @@ fn the_read_table_and_authorize_never_disagree() {
                 !matches!(result, Err(Error::Denied(_))),
                 "{kind} for {actor}: {result:?}"
             );
+            // What the state read shows is exactly the classes the held permissions cover.
+            if kind == ReadKind::State
+                && let Ok(view) = w.svc.state_for(w.account, actor)
+            {
+                assert_eq!(view.classes, covered_classes(held.iter().copied().collect()));
+            }
         }
         // The marketplace sees everything.
         assert_eq!(
@@ -151,7 +195,7 @@ fn the_read_table_and_authorize_never_disagree() {
             Ok(())
         );
     }
-    // Bob now sees statements (financial information), and still not the state.
+    // Bob sees statements (financial information), and of the state only its financial part.
     let bob = user(T1, BOB);
     assert_eq!(
         w.svc
@@ -159,12 +203,9 @@ fn the_read_table_and_authorize_never_disagree() {
             .unwrap(),
         Ok(())
     );
-    assert!(
-        w.svc
-            .may_read(w.account, &bob, ReadKind::State)
-            .unwrap()
-            .is_err()
-    );
+    let view = w.svc.state_for(w.account, &bob).unwrap();
+    assert_eq!(view.classes, DataClass::Financial.into());
+    assert!(view.directory.is_none() && view.access.is_none() && view.tax.is_none());
 }
 
 // rule: X-2

@@ -54,7 +54,8 @@ fn a_stranger_owner_account_cannot_claim_an_account_without_owner() {
         w.svc
             .associate_owner_account(w.account, &w.ctx(thief), id(666)),
     );
-    assert!(matches!(d, Denial::MarketplaceOnly { .. }), "{d}");
+    // It is not this account's owner account: it cannot sign in, and is told only that.
+    assert!(matches!(d, Denial::CannotSignIn { .. }), "{d}");
     let d = denial(
         w.svc
             .set_payout_account(w.account, &w.ctx(thief), id(5), paypal()),
@@ -102,10 +103,13 @@ fn a_group_manager_cannot_join_a_group_that_gives_more_than_they_hold() {
         vec![id(BOB)],
         vec![],
     ));
-    let Denial::Permission(decision) = d else {
+    // Joining the group gives Bob its grants (rule ROL-8) and changes the group's members
+    // (rule ROL-9): the group holds Manager, which Bob does not, and the refusal says so.
+    let Denial::TargetHoldsMore { target, missing } = d else {
         panic!("{d}")
     };
-    assert!(!decision.is_allowed());
+    assert_eq!(target, Principal::Group(id(300)));
+    assert!(missing.contains(Permission::ManageUsers), "{missing}");
     assert_eq!(w.version(), before, "a denied command stores nothing");
     let held = w
         .svc
@@ -143,7 +147,8 @@ fn a_manager_cannot_join_or_create_users_into_a_group_the_owner_granted_owner() 
         w.svc
             .change_group_members(w.account, &alice, id(301), vec![id(ALICE)], vec![]),
     );
-    assert!(matches!(d, Denial::Permission(_)), "{d}");
+    // The group holds Owner: only the owner account acts on it (rules ROL-8, ROL-9).
+    assert!(matches!(d, Denial::TargetHoldsMore { .. }), "{d}");
     let d = denial(w.svc.create_user(
         w.account,
         &alice,
@@ -158,11 +163,11 @@ fn a_manager_cannot_join_or_create_users_into_a_group_the_owner_granted_owner() 
             grant: None,
         },
     ));
-    assert!(matches!(d, Denial::Permission(_)), "{d}");
+    assert!(matches!(d, Denial::TargetHoldsMore { .. }), "{d}");
     assert!(w.state().identity.user(id(150)).is_none());
 }
 
-// rule: ROL-8, TEN-2
+// rule: ROL-8, TEN-2, X-2
 #[test]
 fn the_first_tenant_is_associated_by_the_marketplace_and_never_grants_owner() {
     let mut w = World::company(InMemoryStore::new());
@@ -175,12 +180,13 @@ fn the_first_tenant_is_associated_by_the_marketplace_and_never_grants_owner() {
         synced_from_on_premises: false,
         first_user: Some(dir_user(CARA, "Cara", "fabrikam.com", true)),
     };
-    // A directory user cannot attach their tenant to someone else's account.
+    // A directory user cannot attach their tenant to someone else's account: it cannot sign
+    // in to it, and is told only that (rule X-2).
     let d = denial(
         w.svc
             .begin_tenant_association(w.account, &w.ctx(user(T2, CARA)), t.clone()),
     );
-    assert!(matches!(d, Denial::OwnerAccountRequired { .. }), "{d}");
+    assert!(matches!(d, Denial::CannotSignIn { .. }), "{d}");
     let m = w.ctx(Actor::Marketplace);
     w.svc.begin_tenant_association(w.account, &m, t).unwrap();
     let d = denial(w.svc.confirm_tenant_association(
@@ -262,7 +268,7 @@ fn a_stranger_learns_nothing_not_even_that_the_input_is_invalid() {
         currency: Currency::USD,
     };
     let d = denial(w.svc.open_account(&w.ctx(stranger), open.clone()));
-    assert!(matches!(d, Denial::MarketplaceOnly { .. }), "{d}");
+    assert!(matches!(d, Denial::CannotSignIn { .. }), "{d}");
     let err = w
         .svc
         .open_account(&w.ctx(Actor::Marketplace), open)
