@@ -13,6 +13,7 @@ mod asynchronous;
 mod concurrency;
 mod financial;
 mod formats;
+mod model;
 mod money;
 mod notices;
 mod principals;
