@@ -50,8 +50,8 @@ use partnerkit::core::{AccountId, Actor, Context, IdSource, OsRandom, Version};
 use partnerkit::payouts::{LedgerEntry, PayoutMonth};
 use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
 use partnerkit::{
-    AccountCommand, AccountState, AsyncAccountService, AsyncAccountStore, CommandKind, Denial,
-    Error, ReadKind, SecretOf,
+    AccountCommand, AccountEventView, AccountState, AccountView, AsyncAccountService,
+    AsyncAccountStore, CommandKind, Denial, Error, ReadKind, SecretOf,
 };
 use partnerkit_postgres::PostgresStore;
 use partnerkit_sqlite::SqliteStore;
@@ -546,7 +546,7 @@ async fn execute(
         ("x-partnerkit-actor" = String, Header, description = "The signed-in actor's JSON."),
     ),
     responses(
-        (status = 200, description = "The state and its version. Needs `manage_users`: it holds credential verifiers.", body = StateBody),
+        (status = 200, description = "The account as the actor may see it (the data classes its permissions cover, no credential verifier; rule X-8) and its version.", body = StateBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody),
     )
 )]
@@ -575,7 +575,7 @@ async fn account_state(
         ("x-partnerkit-actor" = String, Header, description = "The signed-in actor's JSON."),
     ),
     responses(
-        (status = 200, description = "Every event. Needs `manage_users`.", body = HistoryBody),
+        (status = 200, description = "The events of the data classes the actor may see (rule X-8).", body = HistoryBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody),
     )
 )]
@@ -586,11 +586,9 @@ async fn history(
 ) -> Reply {
     let actor = signed_in(&headers)?;
     let account = account_id(&id)?;
+    let version = host.service.version(account).await?.get();
     let events = host.service.history_for(account, &actor).await?;
-    ok(HistoryBody {
-        version: u64::try_from(events.len()).unwrap_or(u64::MAX),
-        events,
-    })
+    ok(HistoryBody { version, events })
 }
 
 /// May the account sell (rule ACC-4)?
@@ -769,19 +767,20 @@ pub struct ErrorBody {
 pub struct StateBody {
     /// Its version: the number of events stored.
     pub version: u64,
-    /// The state (partnerkit's snapshot JSON).
+    /// The account as the actor may see it: only the data classes its permissions cover,
+    /// never a credential verifier (rule X-8).
     #[schema(value_type = Object)]
-    pub state: AccountState,
+    pub state: AccountView,
 }
 
 /// An account's history.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryBody {
-    /// The version: the number of events.
+    /// The account's version: the number of events stored.
     pub version: u64,
-    /// Every event, oldest first.
+    /// The events the actor may see, oldest first, without credential verifiers (rule X-8).
     #[schema(value_type = Vec<Object>)]
-    pub events: Vec<Recorded>,
+    pub events: Vec<partnerkit::core::Envelope<AccountEventView>>,
 }
 
 /// May the account sell (rule ACC-4)?
