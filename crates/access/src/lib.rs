@@ -107,16 +107,26 @@
 //! Removing the only tenant, which removes every user, is allowed (TEN-4 lets only the owner
 //! account do it; the facade checks that).
 //!
-//! # What the facade joins
+//! # The authorisation model
 //!
-//! The facade authorises each command of every crate first (rule X-2): it maps the actor with
-//! [`Principal::from_actor`] and calls [`AccessIndex::check`]; for this crate's commands the
-//! permissions needed are [`Command::required_permissions`] (which read the state: joining a
-//! group needs what the group gives, rule ROL-8). It forwards identity's additions and
-//! removals of users, groups, apps and tenants, and changes of who can sign in
-//! ([`Command::SetCanSignIn`]), as this crate's commands, and keeps an [`AccessIndex`] live
-//! with each accepted event. The owner account lives outside access: the facade builds a
-//! [`Principal::OwnerAccount`] only for the account's own owner.
+//! Who may do what to an account is stated once, in this crate (the `policy` module, rules
+//! X-2, ROL-7..9, X-8): for every [`CommandKind`] and [`ReadKind`], the actor it needs
+//! ([`CommandKind::requirement`]), the principals it acts on ([`CommandKind::acts_on`]),
+//! what it gives ([`Command::gives_or_takes`]), and which [`DataClass`](partnerkit_core::DataClass)es
+//! each permission lets an actor read ([`covering`]). [`admit`] asks, in order, whether the
+//! actor can sign in at all — every refused actor gets [`Denial::CannotSignIn`], whatever the
+//! account or input — and whether it is the actor the kind needs; the [`Authorized`] it
+//! returns then checks that the actor holds every permission each principal acted on holds
+//! ([`Authorized::check_acts_on`], from [`AccessIndex::holds`]) and everything each change
+//! gives or takes ([`Authorized::check_gives`]).
+//!
+//! The facade joins the facts this crate cannot know ([`Facts`]: who can sign in is
+//! identity's and payouts' answer) and lists a command's subjects from its data; it decides
+//! nothing itself. It forwards identity's additions and removals of users, groups, apps and
+//! tenants, and changes of who can sign in ([`Command::SetCanSignIn`]), as this crate's
+//! commands, and keeps an [`AccessIndex`] live with each accepted event. The owner account
+//! lives outside access: the facade builds a [`Principal::OwnerAccount`] only for the
+//! account's own owner.
 //!
 //! # No-op commands and errors
 //!

@@ -592,7 +592,7 @@ impl Authorized {
 }
 
 /// Steps 1 and 2 of the model: is `actor`, with the `facts` the facade joined, let in for
-/// `requirement`? See the [module docs](self) for the order; an actor who cannot sign in gets
+/// `requirement`? See the crate docs' "authorisation model" for the order; an actor who cannot sign in gets
 /// [`Denial::CannotSignIn`] whatever the requirement.
 pub fn admit(
     index: &AccessIndex,
