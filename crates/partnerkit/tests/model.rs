@@ -401,3 +401,43 @@ fn a_user_manager_reads_the_directory_and_nothing_else_and_no_verifier() {
     ));
     assert!(matches!(d, Denial::Permission(_)), "{d}");
 }
+
+// rule: ROL-8, ROL-7, TEN-2
+#[test]
+fn only_the_first_tenants_grant_is_capped_at_manager() {
+    // The first tenant's user gets at most Manager, whoever associates it; a later tenant's
+    // first user may be given whatever its associating actor holds — Owner, by the owner
+    // account.
+    let w = world(&[Permission::ManageUsers]);
+    let association = TenantToAssociate {
+        tenant: id(T2),
+        organization: DisplayName::new("Fabrikam").unwrap(),
+        domain: partnerkit::identity::DomainName::new("fabrikam.com").unwrap(),
+        synced_from_on_premises: false,
+        first_user: Some(dir_user(CARA, "Cara", "fabrikam.com", true)),
+    };
+    let by_owner = w.ctx(owner());
+    w.svc
+        .begin_tenant_association(w.account, &by_owner, association)
+        .unwrap();
+    let owner_grant = Some(Grant::Role(Role::Owner));
+    let index = partnerkit::access::AccessIndex::build(&w.state().access);
+    let confirm = AccountCommand::ConfirmTenantAssociation {
+        tenant: id(T2),
+        grant: owner_grant,
+    };
+    assert!(authorize_command(&w.state(), &index, &owner(), &confirm).is_ok());
+    // A Manager may not give Owner (rule ROL-8).
+    let d = authorize_command(&w.state(), &index, &user(T1, ALICE), &confirm).unwrap_err();
+    assert_eq!(d.code(), "permission", "{d}");
+    w.svc
+        .confirm_tenant_association(w.account, &by_owner, id(T2), owner_grant)
+        .unwrap();
+    let cara = Principal::User(id(CARA));
+    assert!(
+        w.state()
+            .access
+            .grants_of(cara)
+            .contains(&Grant::Role(Role::Owner))
+    );
+}
