@@ -441,3 +441,70 @@ fn only_the_first_tenants_grant_is_capped_at_manager() {
             .contains(&Grant::Role(Role::Owner))
     );
 }
+
+// rule: ROL-8
+#[test]
+fn the_model_checks_what_a_command_gives_before_anything_is_decided() {
+    let w = world(&[Permission::ManageUsers]);
+    let state = w.state();
+    let index = partnerkit::access::AccessIndex::build(&state.access);
+    let dan = user(T1, DAN);
+    let new_user = |n: u128| dir_user(n, "New", "contoso.com", false);
+    // Giving Manager to a new user who holds nothing: ROL-9 lets it through, ROL-8 does not.
+    let add = AccountCommand::AddUsers {
+        tenant: id(T1),
+        users: vec![new_user(160)],
+        grant: Grant::Role(Role::Manager),
+    };
+    let d = authorize_command(&state, &index, &dan, &add).unwrap_err();
+    let Denial::Permission(decision) = &d else {
+        panic!("{d}")
+    };
+    assert!(!decision.is_allowed());
+    // Adding nobody gives nothing: the model lets it through (identity refuses the empty list).
+    let nobody = AccountCommand::AddUsers {
+        tenant: id(T1),
+        users: vec![],
+        grant: Grant::Role(Role::Manager),
+    };
+    assert!(authorize_command(&state, &index, &dan, &nobody).is_ok());
+    // Within what he holds, Dan may add; the model says who acts and what it held.
+    let within = AccountCommand::AddUsers {
+        tenant: id(T1),
+        users: vec![new_user(161)],
+        grant: Grant::custom([Permission::ManageUsers]).unwrap(),
+    };
+    let authorized = authorize_command(&state, &index, &dan, &within).unwrap();
+    assert_eq!(authorized.acting(), Some(Principal::User(id(DAN))));
+    assert_eq!(authorized.held(), Permission::ManageUsers.into());
+    // A grant to a user needs manage_users as well as what it gives: a Developer may not hand
+    // out Developer.
+    let mut w = World::company(InMemoryStore::new());
+    w.bob(Role::Developer);
+    w.svc
+        .add_users(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            id(T1),
+            vec![new_user(162)],
+            Grant::custom([Permission::ViewReports]).unwrap(),
+        )
+        .unwrap();
+    let state = w.state();
+    let index = partnerkit::access::AccessIndex::build(&state.access);
+    let grant = AccountCommand::Grant {
+        principals: vec![Principal::User(id(162))],
+        grant: Grant::Role(Role::Developer),
+    };
+    let d = authorize_command(&state, &index, &user(T1, BOB), &grant).unwrap_err();
+    let Denial::Permission(decision) = &d else {
+        panic!("{d}")
+    };
+    assert_eq!(decision.missing(), Some(Permission::ManageUsers), "{d}");
+    let marketplace = authorize_command(&state, &index, &Actor::Marketplace, &grant).unwrap_err();
+    assert_eq!(
+        marketplace.code(),
+        "cannot_sign_in",
+        "the marketplace is no principal"
+    );
+}
