@@ -4,11 +4,12 @@ use partnerkit::access::Error as AccessError;
 use partnerkit::access::{
     AccessIndex, Explanation, Grant, GrantSource, Permission, Principal, Request, Role,
 };
+use partnerkit::core::SecretString;
 use partnerkit::core::testing::id;
 use partnerkit::core::{DisplayName, Url};
 use partnerkit::identity::DirectoryGroup;
 use partnerkit::identity::Error as IdentityError;
-use partnerkit::{Denial, DomainError, InMemoryStore, NewApp, NewUser};
+use partnerkit::{AccountCommand, Denial, DomainError, Error, InMemoryStore, NewApp, NewUser};
 
 use crate::fixture::*;
 
@@ -234,6 +235,71 @@ fn created_users_get_a_password_once_and_their_grant() {
     let temporary = reset.revealed.clone().unwrap().secret;
     assert_ne!(temporary.expose_secret(), secret.expose_secret());
     assert!(!format!("{reset:?}").contains(temporary.expose_secret()));
+}
+
+#[test]
+fn a_chosen_password_over_the_maximum_is_refused_before_hashing_and_in_json() {
+    // rule: USR-8 — a user chooses a password of at most 256 characters
+    // rule: X-3 — a typed error with a stable code; nothing stored
+    let w = World::company(InMemoryStore::new());
+    let finn = id(110);
+    w.svc
+        .create_user(
+            w.account,
+            &w.ctx(user(T1, ALICE)),
+            NewUser {
+                tenant: id(T1),
+                user: finn,
+                name: person("Finn"),
+                username: email("finn@contoso.com"),
+                global_admin: false,
+                reset_email: Some(email("finn@home.example")),
+                groups: vec![],
+                grant: Some(Grant::Role(Role::Developer)),
+            },
+        )
+        .unwrap();
+    let version = w.version();
+    let as_finn = w.ctx(user(T1, 110));
+    let huge = SecretString::new("a".repeat(10 << 20)); // 10 MB
+    let err = w
+        .svc
+        .reset_own_password(w.account, &as_finn, huge)
+        .unwrap_err();
+    assert_eq!(err.code(), "password_too_long");
+    assert_eq!(err.status(), 422);
+    assert!(
+        matches!(
+            err,
+            Error::Domain(DomainError::Identity(IdentityError::PasswordTooLong {
+                max: 256
+            }))
+        ),
+        "{err:?}"
+    );
+    assert_eq!(w.version(), version, "nothing stored");
+    let long = SecretString::new("é".repeat(257));
+    let err = w.svc.reset_own_password(w.account, &as_finn, long);
+    assert_eq!(err.unwrap_err().code(), "password_too_long");
+    assert_eq!(w.version(), version);
+    // At the maximum, it is kept.
+    w.svc
+        .reset_own_password(w.account, &as_finn, SecretString::new("é".repeat(256)))
+        .unwrap();
+
+    // The command's JSON form refuses it while reading, with identity's message.
+    let json = |password: &str| {
+        serde_json::json!({"type": "reset_own_password", "password": password}).to_string()
+    };
+    let err = serde_json::from_str::<AccountCommand>(&json(&"a".repeat(10 << 20))).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the password is too long: choose one of at most 256 characters"),
+        "{err}"
+    );
+    assert!(serde_json::from_str::<AccountCommand>(&json(&"a".repeat(257))).is_err());
+    let ok = serde_json::from_str::<AccountCommand>(&json(&"a".repeat(256))).unwrap();
+    assert!(matches!(ok, AccountCommand::ResetOwnPassword { .. }));
 }
 
 #[test]
