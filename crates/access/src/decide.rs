@@ -459,14 +459,14 @@ fn apply_event(state: &mut AccessState, event: &Event) {
                     s.leave(*group, *user);
                 }
                 for user in new.difference(&old) {
-                    s.member_of.entry(*user).or_default().insert(*group);
+                    s.join(*group, *user);
                 }
             });
         }
         Event::GroupMemberAdded { group, user } => state.recount(&[*user], |s| {
             if let Some(g) = s.groups.get_mut(group) {
                 g.members.insert(*user);
-                s.member_of.entry(*user).or_default().insert(*group);
+                s.join(*group, *user);
             }
         }),
         Event::GroupMemberRemoved { group, user } => state.recount(&[*user], |s| {
@@ -480,18 +480,18 @@ fn apply_event(state: &mut AccessState, event: &Event) {
             for p in principals {
                 let affected = state.users_reached(*p);
                 state.recount(&affected, |s| {
-                    if let Some(grants) = s.grants_mut(*p) {
+                    s.edit_grants(*p, |grants| {
                         grants.insert(*grant);
-                    }
+                    });
                 });
             }
         }
         Event::Revoked { principal, grant } => {
             let affected = state.users_reached(*principal);
             state.recount(&affected, |s| {
-                if let Some(grants) = s.grants_mut(*principal) {
+                s.edit_grants(*principal, |grants| {
                     grants.remove(grant);
-                }
+                });
             });
         }
         Event::UserRemoved { user } => state.recount(&[*user], |s| s.remove_user(*user)),

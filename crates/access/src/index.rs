@@ -32,7 +32,7 @@ struct Entry {
     /// The principal's own grants, as indices in `sources`, in canonical grant order.
     own: Vec<u32>,
     /// For a user: its groups, in id order.
-    groups: Vec<GroupId>,
+    groups: BTreeSet<GroupId>,
     /// For a group: its members (known users only).
     members: BTreeSet<UserId>,
 }
@@ -44,7 +44,7 @@ impl Entry {
             effective: PermissionSet::EMPTY,
             first: [NONE; Permission::COUNT],
             own: Vec::new(),
-            groups: Vec::new(),
+            groups: BTreeSet::new(),
             members: BTreeSet::new(),
         }
     }
@@ -57,7 +57,10 @@ impl Entry {
 /// and grants), then keep it live with [`AccessIndex::apply`] for every event applied to the
 /// state: each event costs time proportional to what it touches (a grant to a user: that
 /// user; a grant to a group or a change of its members: the group's members; a removed
-/// tenant: its principals), never a rebuild. A live index equals a fresh build of the same
+/// tenant: its principals), never a rebuild. What an event adds — a grant, a membership — is
+/// merged into each reached principal's view without looking at its other grants, so a user
+/// joining its ten-thousandth group costs what joining its first did; what an event takes
+/// away recomputes the principals it reached from their grants and groups. A live index equals a fresh build of the same
 /// state (`==` compares what the index answers, not how it is laid out).
 ///
 /// Each principal has a slot holding its effective permissions (its own grants ∪ every
@@ -106,7 +109,7 @@ impl AccessIndex {
             let principal = Principal::User(*id);
             index.insert(principal, user.tenant(), user.grants());
             if let Some(e) = index.entries.get_mut(&principal) {
-                e.groups = state.groups_of(*id);
+                e.groups = state.groups_of(*id).into_iter().collect();
             }
         }
         for (id, app) in state.apps() {
@@ -228,7 +231,17 @@ impl AccessIndex {
         if let Some(entry) = self.entries.get_mut(&principal) {
             entry.own.insert(pos, i);
         }
-        self.recompute_reached(principal);
+        self.add_source(principal, i);
+        if let Principal::Group(_) = principal {
+            let members: Vec<UserId> = self
+                .entries
+                .get(&principal)
+                .map(|e| e.members.iter().copied().collect())
+                .unwrap_or_default();
+            for user in members {
+                self.add_source(Principal::User(user), i);
+            }
+        }
     }
 
     fn revoke(&mut self, principal: Principal, grant: Grant) {
@@ -259,12 +272,20 @@ impl AccessIndex {
         if !entry.members.insert(user) {
             return;
         }
-        if let Some(entry) = self.entries.get_mut(&u)
-            && let Err(pos) = entry.groups.binary_search(&group)
-        {
-            entry.groups.insert(pos, group);
+        let Some(entry) = self.entries.get_mut(&u) else {
+            return;
+        };
+        if !entry.groups.insert(group) {
+            return;
         }
-        self.recompute(u);
+        let given: Vec<u32> = self
+            .entries
+            .get(&g)
+            .map(|e| e.own.clone())
+            .unwrap_or_default();
+        for i in given {
+            self.add_source(u, i);
+        }
     }
 
     fn leave(&mut self, group: GroupId, user: UserId) {
@@ -273,9 +294,8 @@ impl AccessIndex {
             entry.members.remove(&user);
         }
         if let Some(entry) = self.entries.get_mut(&u)
-            && let Ok(pos) = entry.groups.binary_search(&group)
+            && entry.groups.remove(&group)
         {
-            entry.groups.remove(pos);
             self.recompute(u);
         }
     }
@@ -303,9 +323,8 @@ impl AccessIndex {
             for user in entry.members {
                 let u = Principal::User(user);
                 if let Some(e) = self.entries.get_mut(&u)
-                    && let Ok(pos) = e.groups.binary_search(&group)
+                    && e.groups.remove(&group)
                 {
-                    e.groups.remove(pos);
                     self.recompute(u);
                 }
             }
@@ -325,6 +344,36 @@ impl AccessIndex {
                 self.recompute(Principal::User(user));
             }
         }
+    }
+
+    /// Merges one more grant reaching `principal` (source `i`: its own, or one of a group
+    /// it is in) into its view: the grant's permissions join its effective set, and the
+    /// grant becomes a permission's first source where no source came before it in canonical
+    /// order (own grants in grant order, then each group's in group id order, as
+    /// [`links`](AccessIndex::links)). Costs one step per permission, whatever else reaches
+    /// the principal; the result equals a [`recompute`](AccessIndex::recompute).
+    fn add_source(&mut self, principal: Principal, i: u32) {
+        let Some(source) = self.sources.get(i as usize).copied() else {
+            return;
+        };
+        let sources = &self.sources;
+        let Some(entry) = self.entries.get_mut(&principal) else {
+            return;
+        };
+        let rank = canonical_rank(principal, &source);
+        let given = source.grant.permissions();
+        for p in given {
+            if let Some(slot) = entry.first.get_mut(p.index()) {
+                let earlier = match sources.get(*slot as usize) {
+                    Some(current) => rank < canonical_rank(principal, current),
+                    None => true, // NONE: nothing gave it yet
+                };
+                if earlier {
+                    *slot = i;
+                }
+            }
+        }
+        entry.effective = entry.effective | effective_of(principal, given);
     }
 
     /// Recomputes one principal's effective permissions and first sources from its own
@@ -596,6 +645,16 @@ impl PartialEq for AccessIndex {
 }
 
 impl Eq for AccessIndex {}
+
+/// Where `source` stands among the grants reaching `principal`, in the canonical order of
+/// [`AccessIndex::grants_reaching`]: the principal's own grants first (`None`), then each
+/// group's (`Some(group)`) in group id order; within one holder, in grant order.
+fn canonical_rank(principal: Principal, source: &GrantSource) -> (Option<GroupId>, Grant) {
+    match source.holder {
+        Principal::Group(group) if source.holder != principal => (Some(group), source.grant),
+        _ => (None, source.grant),
+    }
+}
 
 /// The owner account's implicit Owner role, as a grant source (rules PAY-1, ROL-7).
 fn owner_source(holder: Principal) -> GrantSource {

@@ -105,6 +105,11 @@ pub struct AccessState {
     /// How many users can sign in and hold the Manager role (derived; rule USR-7).
     #[serde(skip)]
     pub(crate) managers: usize,
+    /// For each user, how many of its groups hold the Manager role by a Manager or Owner
+    /// grant (derived from `groups`; only non-zero counts are kept), so that whether a user
+    /// counts for rule USR-7 is one lookup, not one per group of the user.
+    #[serde(skip)]
+    pub(crate) manager_groups: BTreeMap<UserId, usize>,
 }
 
 /// The principals of one tenant.
@@ -142,8 +147,12 @@ impl From<StateRepr> for AccessState {
             ..AccessState::default()
         };
         for (id, group) in &state.groups {
+            let manager = any_manager(&group.grants);
             for user in &group.members {
                 state.member_of.entry(*user).or_default().insert(*id);
+                if manager {
+                    *state.manager_groups.entry(*user).or_default() += 1;
+                }
             }
             state
                 .tenants
@@ -253,17 +262,19 @@ impl AccessState {
     }
 
     /// True if `user` counts for rule USR-7: it can sign in and holds Manager or Owner,
-    /// itself or through a group. Costs one lookup per group of the user.
+    /// itself or through a group. Costs a few lookups, however many groups the user is in.
     pub(crate) fn counts(&self, user: UserId) -> bool {
         let Some(entry) = self.users.get(&user) else {
             return false;
         };
-        entry.can_sign_in
-            && (any_manager(&entry.grants)
-                || self.member_of.get(&user).is_some_and(|gs| {
-                    gs.iter()
-                        .any(|g| self.groups.get(g).is_some_and(|g| any_manager(&g.grants)))
-                }))
+        entry.can_sign_in && (any_manager(&entry.grants) || self.manager_groups.contains_key(&user))
+    }
+
+    /// True if `group` is known and holds Manager or Owner.
+    pub(crate) fn is_manager_group(&self, group: GroupId) -> bool {
+        self.groups
+            .get(&group)
+            .is_some_and(|g| any_manager(&g.grants))
     }
 
     pub(crate) fn grants_mut(&mut self, principal: Principal) -> Option<&mut BTreeSet<Grant>> {
@@ -352,12 +363,71 @@ impl AccessState {
         }
     }
 
+    /// Records that `user` is in `group` (the group's own set is changed by the caller).
+    pub(crate) fn join(&mut self, group: GroupId, user: UserId) {
+        if self.member_of.entry(user).or_default().insert(group) && self.is_manager_group(group) {
+            *self.manager_groups.entry(user).or_default() += 1;
+        }
+    }
+
     /// Forgets that `user` is in `group` (the group's own set is changed by the caller).
     pub(crate) fn leave(&mut self, group: GroupId, user: UserId) {
-        if let Some(groups) = self.member_of.get_mut(&user) {
-            groups.remove(&group);
-            if groups.is_empty() {
-                self.member_of.remove(&user);
+        let manager = self.is_manager_group(group);
+        self.leave_group(group, user, manager);
+    }
+
+    /// [`leave`](AccessState::leave) for a group that may be gone already: `manager` says
+    /// whether it held Manager.
+    fn leave_group(&mut self, group: GroupId, user: UserId, manager: bool) {
+        let Some(groups) = self.member_of.get_mut(&user) else {
+            return;
+        };
+        let was_member = groups.remove(&group);
+        if groups.is_empty() {
+            self.member_of.remove(&user);
+        }
+        if was_member && manager {
+            self.uncount_manager_group(user);
+        }
+    }
+
+    fn uncount_manager_group(&mut self, user: UserId) {
+        if let Some(n) = self.manager_groups.get_mut(&user) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.manager_groups.remove(&user);
+            }
+        }
+    }
+
+    /// Changes `principal`'s own grants with `edit`; if a group starts or stops holding
+    /// Manager, its members' counts follow.
+    pub(crate) fn edit_grants(
+        &mut self,
+        principal: Principal,
+        edit: impl FnOnce(&mut BTreeSet<Grant>),
+    ) {
+        let Principal::Group(group) = principal else {
+            if let Some(grants) = self.grants_mut(principal) {
+                edit(grants);
+            }
+            return;
+        };
+        let Some(entry) = self.groups.get_mut(&group) else {
+            return;
+        };
+        let before = any_manager(&entry.grants);
+        edit(&mut entry.grants);
+        let after = any_manager(&entry.grants);
+        if before == after {
+            return;
+        }
+        let members: Vec<UserId> = entry.members.iter().copied().collect();
+        for user in members {
+            if after {
+                *self.manager_groups.entry(user).or_default() += 1;
+            } else {
+                self.uncount_manager_group(user);
             }
         }
     }
@@ -382,6 +452,7 @@ impl AccessState {
             });
         }
         // Memberships go with the user (an unknown user listed in a group keeps none either).
+        self.manager_groups.remove(&user);
         if let Some(groups) = self.member_of.remove(&user) {
             for g in groups {
                 if let Some(entry) = self.groups.get_mut(&g) {
@@ -396,8 +467,9 @@ impl AccessState {
             self.tenant_mut(entry.tenant, |t| {
                 t.groups.remove(&group);
             });
+            let manager = any_manager(&entry.grants);
             for user in entry.members {
-                self.leave(group, user);
+                self.leave_group(group, user, manager);
             }
         }
     }

@@ -84,6 +84,26 @@ fn run_live(cmds: Vec<Command>) -> Result<(AccessState, AccessIndex), TestCaseEr
     Ok((st, live))
 }
 
+/// Commands on an account where three users share up to 40 groups: registrations and joins
+/// in any group order, grants to groups before and after their members joined and to the
+/// users themselves, and now and then a leave, a revoke, a removed group or a sign-in change.
+fn crowded_command() -> impl Strategy<Value = Command> {
+    prop_oneof![
+        3 => (1u128..=40).prop_map(|n| reg_group(n, T1)),
+        6 => (1u128..=40, 1u128..=3)
+            .prop_map(|(gr, n)| Command::AddGroupMember { group: group(gr), user: user(n) }),
+        4 => (1u128..=40, a_grant()).prop_map(|(gr, gt)| grant(g(gr), gt)),
+        1 => (1u128..=3, a_grant()).prop_map(|(n, gt)| grant(u(n), gt)),
+        1 => (1u128..=40, 1u128..=3)
+            .prop_map(|(gr, n)| Command::RemoveGroupMember { group: group(gr), user: user(n) }),
+        1 => (1u128..=40, a_grant())
+            .prop_map(|(gr, gt)| Command::Revoke { principal: g(gr), grant: gt }),
+        1 => (1u128..=40).prop_map(|n| Command::RemoveGroup { group: group(n) }),
+        1 => (1u128..=3, any::<bool>())
+            .prop_map(|(n, can_sign_in)| Command::SetCanSignIn { user: user(n), can_sign_in }),
+    ]
+}
+
 fn all_principals() -> Vec<Principal> {
     let mut v: Vec<Principal> = (1..=7).map(u).collect();
     v.extend((1..=3).map(g));
@@ -320,6 +340,28 @@ proptest! {
     }
 
     #[test]
+    fn a_live_index_equals_a_fresh_build_when_users_share_many_groups(
+        cmds in prop::collection::vec(crowded_command(), 0..160),
+    ) {
+        // rule: ROL-4 — joins and grants are merged into a user's view one at a time; the
+        // live index still equals a fresh build after every event (checked by `run_live`)
+        // rule: USR-7 — and the derived count of Managers equals a full recount
+        let mut all = vec![reg_user(1, T1), reg_user(2, T1), reg_user(3, T1)];
+        all.extend(cmds);
+        let (st, live) = run_live(all)?;
+        let principals = (1..=3).map(u).chain((1..=40).map(g));
+        for principal in principals {
+            for permission in Permission::ALL {
+                let r = Request { principal, permission };
+                prop_assert_eq!(live.authorize(&r), authorize_scan(&st, &r));
+            }
+        }
+        prop_assert_eq!(st.manager_count(), st.managers().len());
+        let back: AccessState = serde_json::from_str(&serde_json::to_string(&st).unwrap()).unwrap();
+        prop_assert_eq!(&back, &st);
+    }
+
+    #[test]
     fn permission_set_serde_round_trips(bits in any::<u32>()) {
         let set = PermissionSet::from_bits_truncate(bits);
         let json = serde_json::to_string(&set).unwrap();
@@ -335,4 +377,88 @@ fn run_more(mut st: AccessState, cmd: Command) -> (AccessState, bool) {
     let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
     let ok = Access::execute(&mut st, cmd, &ctx).is_ok();
     (st, ok)
+}
+
+#[test]
+fn a_user_joining_thousands_of_groups_keeps_the_index_equal_to_a_build() {
+    // rule: ROL-4 — a user's view after many joins (groups in scrambled id order, granted
+    // before and after the join, the user's own grants last) is what a fresh build gives:
+    // the same effective permissions and, per permission, the same first grant in canonical
+    // order (own grants, then groups in id order)
+    // rule: GRP-1 — every member uses its groups' grants
+    const GROUPS: u128 = 2_000;
+    let ids = SequentialIds::default();
+    let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+    let mut st = AccessState::default();
+    let mut live = AccessIndex::default();
+    let run = |st: &mut AccessState, live: &mut AccessIndex, cmd: Command| {
+        for e in Access::decide(st, cmd, &ctx).unwrap() {
+            Access::apply(st, &e);
+            live.apply(&e);
+        }
+    };
+    let grants = [
+        role(Role::Developer),
+        role(Role::Manager),
+        Grant::Custom(Permission::ViewFinancialReports.into()),
+        Grant::Custom(PermissionSet::from_bits_truncate(0b1010_0110)),
+        role(Role::Owner), // payout and tax settings: a first source, never effective
+    ];
+    run(&mut st, &mut live, reg_user(1, T1));
+    run(&mut st, &mut live, reg_user(2, T1));
+    for i in 0..GROUPS {
+        // Scrambled ids: joins do not arrive in id order.
+        let n = (i * 7_919) % GROUPS + 1;
+        run(&mut st, &mut live, reg_group(n, T1));
+        let given = grants[(n % 5) as usize];
+        if n.is_multiple_of(3) {
+            run(&mut st, &mut live, grant(g(n), given)); // granted before the join
+        }
+        run(
+            &mut st,
+            &mut live,
+            Command::AddGroupMember {
+                group: group(n),
+                user: user(1),
+            },
+        );
+        if n.is_multiple_of(5) {
+            run(
+                &mut st,
+                &mut live,
+                Command::AddGroupMember {
+                    group: group(n),
+                    user: user(2),
+                },
+            );
+        }
+        if n % 3 == 1 {
+            run(&mut st, &mut live, grant(g(n), given)); // granted after the join
+        }
+        if i.is_multiple_of(500) {
+            assert_eq!(live, AccessIndex::build(&st), "after {i} groups");
+        }
+    }
+    assert_eq!(live, AccessIndex::build(&st));
+    // The user's own grants come first in canonical order, whatever the groups give.
+    run(&mut st, &mut live, grant(u(1), role(Role::Developer)));
+    run(
+        &mut st,
+        &mut live,
+        Command::RemoveGroupMember {
+            group: group(GROUPS),
+            user: user(1),
+        },
+    );
+    let built = AccessIndex::build(&st);
+    assert_eq!(live, built);
+    for user in [u(1), u(2)] {
+        assert_eq!(live.grants_reaching(user), built.grants_reaching(user));
+        for permission in Permission::ALL {
+            let r = Request::new(user, permission);
+            assert_eq!(live.authorize(&r), authorize_scan(&st, &r));
+        }
+    }
+    assert_eq!(st.groups_of(user(1)).len(), GROUPS as usize - 1);
+    assert_eq!(st.manager_count(), st.managers().len());
 }

@@ -13,7 +13,7 @@ use crate::text;
 
 /// Normalises `value` to Unicode NFC, trims it and checks that it is non-empty, at most
 /// `max_chars` characters long, free of control, invisible and direction-changing characters
-/// and not made only of blank characters. Returns the normalised text, which passes the same
+/// and not made only of blank characters and combining marks. Returns the normalised text, which passes the same
 /// check again unchanged.
 ///
 /// This is the one rule for free text in partnerkit; every crate's text fields use it:
@@ -26,7 +26,9 @@ use crate::text;
 ///   other invisible format characters (U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5,
 ///   U+180E, U+200B–U+200D, U+2060–U+2064, U+206A–U+206F, U+3164, U+FEFF, U+FFA0,
 ///   U+FFF9–U+FFFB, U+1BCA0–U+1BCA3, U+1D173–U+1D17A, U+E0000–U+E007F); text made only of
-///   blanks (white space, U+2800, variation selectors).
+///   blanks (white space, U+2800, variation selectors); text made only of combining marks
+///   (general category M, such as `"\u{308}"`) and blanks, which has no character for the
+///   marks to sit on.
 ///
 /// **Mixed scripts are allowed.** Real names mix scripts (`Anna Müller 王`), so partnerkit does
 /// not refuse them; but a name can look like another (`Аpple` with a Cyrillic `А` looks like
@@ -86,6 +88,12 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
         return Err(Error::InvalidText {
             field: field.into(),
             reason: "it has no visible character: give a value".into(),
+        });
+    }
+    if !text::has_base_character(v) {
+        return Err(Error::InvalidText {
+            field: field.into(),
+            reason: "it has only combining marks (accents with no letter to sit on): give a value with at least one letter, digit or symbol".into(),
         });
     }
     Ok(v.to_owned())

@@ -646,14 +646,18 @@ impl fmt::Debug for Money {
 
 impl FromStr for Money {
     type Err = Error;
-    /// Reads `"12.34 USD"` (amount, one space, currency code).
+    /// Reads `"12.34 USD"`: the amount, exactly one ASCII space, the currency code — the one
+    /// shape [`Display`](fmt::Display) writes. Nothing else is trimmed or skipped: leading or
+    /// trailing white space, line breaks, tabs or several spaces are refused, so text is read
+    /// exactly as strictly as the serde form `{"amount": "12.34", "currency": "USD"}`
+    /// (rule X-3).
     fn from_str(s: &str) -> Result<Self> {
         let invalid = || Error::InvalidAmount { given: clip(s, 64) };
         if s.len() > MAX_AMOUNT_BYTES + 16 {
             return Err(invalid());
         }
-        let (amount, code) = s.trim().split_once(' ').ok_or_else(invalid)?;
-        let amount = parse_amount(amount.trim()).map_err(|_| invalid())?;
-        Ok(Money::new(amount, Currency::new(code.trim())?))
+        let (amount, code) = s.split_once(' ').ok_or_else(invalid)?;
+        let amount = parse_amount(amount).map_err(|_| invalid())?;
+        Ok(Money::new(amount, Currency::new(code)?))
     }
 }

@@ -56,6 +56,22 @@ pub(crate) fn is_blank(c: char) -> bool {
         )
 }
 
+/// True for a combining mark (Unicode general category M: `Mn`, `Mc`, `Me`), such as U+0301
+/// COMBINING ACUTE ACCENT: it belongs on the character before it and is nothing on its own.
+pub(crate) fn is_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
+/// True if `s` has a character that shows on its own: one that is neither blank
+/// ([`is_blank`]) nor a combining mark ([`is_mark`]). ASCII text has no combining marks, so
+/// for it this is a scan for a non-space byte.
+pub(crate) fn has_base_character(s: &str) -> bool {
+    if s.is_ascii() {
+        return s.bytes().any(|b| !char::from(b).is_whitespace());
+    }
+    s.chars().any(|c| !is_blank(c) && !is_mark(c))
+}
+
 /// The NFC form of `s`. Text that is already NFC — all ASCII text, and most text read back
 /// from a store — is copied without being decomposed and recomposed.
 pub(crate) fn nfc(s: &str) -> String {
@@ -84,7 +100,7 @@ mod tests {
     use proptest::prelude::*;
     use unicode_normalization::UnicodeNormalization;
 
-    use super::{first_forbidden, is_forbidden, nfc};
+    use super::{first_forbidden, has_base_character, is_blank, is_forbidden, is_mark, nfc};
 
     // Text mixing ASCII (controls included), combining marks, precomposed letters, Hangul
     // and forbidden characters: where the fast paths and the full ones could differ.
@@ -110,6 +126,13 @@ mod tests {
             prop_assert_eq!(nfc(&s), s.nfc().collect::<String>());
             let full = s.chars().find(|c| is_forbidden(*c)).map(|c| format!("U+{:04X}", u32::from(c)));
             prop_assert_eq!(first_forbidden(&s), full);
+        }
+
+        // rule: ACC-3
+        #[test]
+        fn the_fast_base_character_path_agrees_with_the_full_one(s in text()) {
+            let full = s.chars().any(|c| !is_blank(c) && !is_mark(c));
+            prop_assert_eq!(has_base_character(&s), full);
         }
     }
 }

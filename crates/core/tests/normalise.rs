@@ -162,6 +162,54 @@ fn text_of_only_blank_characters_is_refused() {
 }
 
 #[test]
+fn text_of_only_combining_marks_is_refused() {
+    // rule: ACC-3 — a name made of accents alone names nothing; so is every text field
+    let marks = [
+        "\u{308}",                 // Mn: combining diaeresis
+        "\u{301}\u{302}",          // two Mn
+        " \u{301} ",               // trimmed to one mark
+        "\u{301} \u{302}",         // marks and a blank: still nothing to carry them
+        "\u{903}",                 // Mc: Devanagari sign visarga
+        "\u{20DD}",                // Me: combining enclosing circle
+        "\u{20DD}\u{308}\u{903}",  // one of each
+        "\u{308}\u{FE0F}\u{2800}", // marks and blanks
+    ];
+    for text in marks {
+        let err = DisplayName::new(text).unwrap_err();
+        assert!(matches!(err, Error::InvalidText { .. }), "{text:?}: {err}");
+        assert!(PersonName::new(text, "Lind").is_err(), "{text:?}");
+        assert!(PersonName::new("Ann", text).is_err(), "{text:?}");
+        assert!(checked_text("city", text, 100).is_err(), "{text:?}");
+        // Deserialising goes through the same rule.
+        let json = serde_json::to_string(text).unwrap();
+        assert!(
+            serde_json::from_str::<DisplayName>(&json).is_err(),
+            "{text:?}"
+        );
+        let person = format!(r#"{{"first":{json},"last":"Lind"}}"#);
+        assert!(
+            serde_json::from_str::<PersonName>(&person).is_err(),
+            "{text:?}"
+        );
+    }
+    insta::assert_snapshot!(
+        DisplayName::new("\u{301}\u{302}").unwrap_err(),
+        @"display name is not valid: it has only combining marks (accents with no letter to sit on): give a value with at least one letter, digit or symbol"
+    );
+
+    // A letter carrying marks is a name; so is one with a mark NFC cannot compose.
+    assert_eq!(DisplayName::new("e\u{301}").unwrap().as_str(), "\u{e9}");
+    assert_eq!(
+        DisplayName::new("q\u{301}\u{302}").unwrap().as_str(),
+        "q\u{301}\u{302}"
+    );
+    assert!(PersonName::new("Zoe\u{308}", "Ba\u{301}rd").is_ok());
+    assert!(DisplayName::new("\u{939}\u{903}").is_ok()); // Devanagari letter and sign
+    let json = serde_json::to_string("A\u{20DD}").unwrap();
+    assert!(serde_json::from_str::<DisplayName>(&json).is_ok());
+}
+
+#[test]
 fn mixed_scripts_are_allowed() {
     // rule: X-3 — documented policy: allowed, hosts display with care.
     assert!(PersonName::new("Anna", "Müller 王").is_ok());

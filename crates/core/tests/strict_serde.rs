@@ -32,10 +32,7 @@ fn money_serde_refuses_what_from_str_refuses() {
             serde_json::from_str::<Money>(&money_json(bad)).is_err(),
             "{bad:?} was accepted by serde"
         );
-        assert!(
-            format!("{bad} USD").parse::<Money>().is_err() || bad.starts_with(' '),
-            "{bad:?}"
-        );
+        assert!(format!("{bad} USD").parse::<Money>().is_err(), "{bad:?}");
     }
     // A JSON number is never read as money: it may already have been a float.
     assert!(serde_json::from_str::<Money>(r#"{"amount":100,"currency":"USD"}"#).is_err());
@@ -101,7 +98,99 @@ fn allocation_of_extreme_amounts_and_weights_does_not_overflow() {
     }
 }
 
+/// What the serde form says of `text` as money text: the JSON form
+/// `{"amount": a, "currency": c}` for each way of cutting `text` at one ASCII space into
+/// `a`, `" "`, `c`; the value if exactly one cut is accepted.
+fn money_by_serde(text: &str) -> Option<Money> {
+    let accepted: Vec<Money> = text
+        .match_indices(' ')
+        .filter_map(|(i, _)| {
+            let (amount, code) = (&text[..i], &text[i + 1..]);
+            let json = serde_json::json!({"amount": amount, "currency": code});
+            serde_json::from_value::<Money>(json).ok()
+        })
+        .collect();
+    assert!(accepted.len() <= 1, "{text:?} has two readings");
+    accepted.first().copied()
+}
+
+#[test]
+fn money_text_is_as_strict_as_its_serde_form() {
+    // rule: X-3 — one canonical shape, "AMOUNT CODE" with one ASCII space, nothing around it
+    for bad in [
+        "\n0 USD",
+        "0 USD\n",
+        " 1 USD",
+        "1 USD ",
+        "1  USD",
+        "1\tUSD",
+        "1\u{A0}USD",
+        "\t1.00 USD",
+        "1.00 USD\r\n",
+        "1.00\nUSD",
+        " ",
+        "1.00USD",
+        "1.00 usd",
+        "1.00 USD USD",
+    ] {
+        let err = bad.parse::<Money>().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidAmount { .. } | Error::UnknownCurrency { .. }
+            ),
+            "{bad:?}: {err:?}"
+        );
+        assert_eq!(money_by_serde(bad), None, "{bad:?}");
+    }
+    let m: Money = "0 USD".parse().unwrap();
+    assert_eq!(Some(m), money_by_serde("0 USD"));
+    assert_eq!(m.to_string().parse::<Money>().unwrap(), m);
+}
+
+/// Text near the money shape: digits, signs, points, exponents, currency letters, every
+/// kind of white space and line break, and now and then any character.
+fn money_like_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => prop::sample::select(vec![
+            "0", "1", "12", "-", "+", ".", "e", "E", "_", ",", " ", "  ", "\n", "\r\n", "\t",
+            "\u{A0}", "\u{3000}", "\u{2028}", "\u{FEFF}", "USD", "JPY", "EUR", "usd", "US",
+            "0.00000000000000000000000000001", "12.34", "-0.5",
+        ])
+        .prop_map(str::to_owned),
+        1 => any::<char>().prop_map(String::from),
+    ];
+    let free = prop::collection::vec(piece, 0..8).prop_map(|v| v.concat());
+    // Or the money shape itself, with white space around it and between its parts.
+    let space = || {
+        prop::sample::select(vec![
+            "", " ", "  ", "\n", "\t", "\r\n", "\u{A0}", " \n", "\u{3000}",
+        ])
+    };
+    let amount = prop::sample::select(vec!["0", "1", "-12.50", "+3", "0.001", "1e2", "12,34"]);
+    let code = prop::sample::select(vec!["USD", "JPY", "BHD", "usd", "XXX"]);
+    let shaped = (space(), amount, space(), code, space())
+        .prop_map(|(a, b, c, d, e)| format!("{a}{b}{c}{d}{e}"));
+    prop_oneof![free, shaped]
+}
+
 proptest! {
+    #[test]
+    fn money_text_and_serde_form_agree_on_any_text(text in money_like_text()) {
+        // rule: X-3
+        let by_str = text.parse::<Money>().ok();
+        prop_assert_eq!(by_str, money_by_serde(&text), "{:?}", text);
+        if let Some(m) = by_str {
+            prop_assert_eq!(m.to_string().parse::<Money>().ok(), Some(m));
+        }
+    }
+
+    #[test]
+    fn money_text_and_serde_form_agree_on_arbitrary_strings(text in any::<String>()) {
+        // rule: X-3
+        prop_assert_eq!(text.parse::<Money>().ok(), money_by_serde(&text), "{:?}", text);
+    }
+
     #[test]
     fn money_serde_and_from_str_agree(amount in "[-+0-9.eE_,]{0,40}") {
         // rule: X-3

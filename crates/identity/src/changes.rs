@@ -152,7 +152,9 @@ impl Account {
             Event::UserRemoved { user, .. } => vec![P::UserRemoved { user: *user }],
             Event::GroupsAdded { tenant, groups } => {
                 let added: BTreeSet<GroupId> = groups.iter().map(|g| g.group).collect();
-                let mut introduced = BTreeSet::new();
+                // Each member is looked at once, however many of the groups it is in: whether
+                // the account knew it before costs a scan of its groups.
+                let mut looked_at = BTreeSet::new();
                 let mut out = Vec::new();
                 for g in groups {
                     out.push(P::GroupAdded {
@@ -160,9 +162,10 @@ impl Account {
                         tenant: *tenant,
                     });
                     for m in &g.members {
-                        let known_before =
-                            self.user(*m).is_some() || self.is_member_outside(*m, &added);
-                        if !known_before && introduced.insert(*m) {
+                        if looked_at.insert(*m)
+                            && self.user(*m).is_none()
+                            && !self.is_member_outside(*m, &added)
+                        {
                             out.push(P::UserAdded {
                                 user: *m,
                                 tenant: *tenant,

@@ -190,7 +190,9 @@ pub enum Command {
     /// [`Context::with_rng`](partnerkit_core::Context::with_rng), or it is refused with
     /// [`partnerkit_core::Error::NoRandomness`].
     ResetOwnPassword {
-        /// The new password (only its salted hash is kept).
+        /// The new password, of [`MIN_PASSWORD_CHARS`](crate::MIN_PASSWORD_CHARS) to
+        /// [`MAX_PASSWORD_CHARS`](crate::MAX_PASSWORD_CHARS) characters (only its salted
+        /// hash is kept).
         password: SecretString,
     },
 

@@ -60,6 +60,31 @@ impl Decider for Identity {
 
 /// The shortest password accepted, in characters (the directory's minimum).
 pub const MIN_PASSWORD_CHARS: usize = 8;
+/// The longest password a user may choose, in characters (rule USR-8). A chosen password is
+/// hashed with Argon2id, which reads every byte of it: the bound is checked before hashing,
+/// so a megabyte of input is refused at no cost. Long passphrases fit easily.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Checks that a password a user chose has at most [`MAX_PASSWORD_CHARS`] characters (rule
+/// USR-8), without counting more than it must: text of more than four bytes per allowed
+/// character is refused on its byte length. `ResetOwnPassword` checks it before hashing; a
+/// host reading the command from JSON gets the same check while deserialising.
+///
+/// # Errors
+///
+/// [`Error::PasswordTooLong`].
+pub fn check_password_max(password: &SecretString) -> Result<(), Error> {
+    let text = password.expose_secret();
+    // A character is at most four bytes in UTF-8.
+    if text.len() > MAX_PASSWORD_CHARS.saturating_mul(4) || password.len() > MAX_PASSWORD_CHARS {
+        Err(Error::PasswordTooLong {
+            max: MAX_PASSWORD_CHARS,
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// The shortest key value accepted, in characters.
 pub const MIN_KEY_VALUE_CHARS: usize = 16;
 /// The longest lifetime of an app key, in months (rule APP-4).
@@ -466,6 +491,7 @@ fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Er
                 return Err(Error::NoResetEmail { user });
             }
             check_secret(&password, "password", MIN_PASSWORD_CHARS)?;
+            check_password_max(&password)?;
             // A chosen password is guessable: keep a salted, slow hash, never an unsalted
             // fingerprint (rule X-6). Hashed last, after every check has passed.
             let hash = PasswordHash::hash(&password, ctx.rng()?)?;

@@ -301,6 +301,13 @@ pub enum Error {
         /// The least number of characters.
         min: usize,
     },
+    /// A password a user chose is longer than
+    /// [`MAX_PASSWORD_CHARS`](crate::MAX_PASSWORD_CHARS); refused before it is hashed.
+    #[error("the password is too long: choose one of at most {max} characters (rule USR-8)")]
+    PasswordTooLong {
+        /// The most characters allowed.
+        max: usize,
+    },
 
     // ---- groups (GRP) ----
     /// The group is not in the account.
@@ -413,6 +420,7 @@ impl Error {
             Error::NoResetEmail { .. } => "no_reset_email",
             Error::GuestPassword { .. } => "guest_password",
             Error::SecretTooShort { .. } => "secret_too_short",
+            Error::PasswordTooLong { .. } => "password_too_long",
             Error::GroupNotInAccount { .. } => "group_not_in_account",
             Error::GroupAlreadyInAccount { .. } => "group_already_in_account",
             Error::MemberNotInTenant { .. } => "member_not_in_tenant",

@@ -134,7 +134,10 @@ pub use account::{
 };
 pub use changes::PrincipalChange;
 pub use command::Command;
-pub use decide::{Identity, MAX_KEY_MONTHS, MIN_KEY_VALUE_CHARS, MIN_PASSWORD_CHARS};
+pub use decide::{
+    Identity, MAX_KEY_MONTHS, MAX_PASSWORD_CHARS, MIN_KEY_VALUE_CHARS, MIN_PASSWORD_CHARS,
+    check_password_max,
+};
 pub use directory::{
     App, DirectoryApp, DirectoryGroup, DirectoryUser, Group, Invitation, InvitationStatus, Key,
     Origin, PasswordRecord, PasswordSetBy, PendingAssociation, StoredPassword, Tenant,

@@ -270,6 +270,7 @@ fn some_errors() -> Vec<Error> {
             what: "password".into(),
             min: 8,
         },
+        Error::PasswordTooLong { max: 256 },
         Error::ReplyUrlTaken {
             url: "https://contoso.com/auth".parse().unwrap(),
         },

@@ -663,6 +663,55 @@ fn self_service_reset_without_randomness_is_refused_before_any_event() {
 }
 
 #[test]
+fn a_chosen_password_longer_than_the_maximum_is_refused_before_it_is_hashed() {
+    // rule: USR-8 — a chosen password has at most MAX_PASSWORD_CHARS characters
+    // rule: X-6 — and the bound is checked before the (slow, memory-hard) hash
+    assert_eq!(partnerkit_identity::MAX_PASSWORD_CHARS, 256);
+    let state = Identity::fold(&base_with([user_with_reset_email(17, "Gus")]));
+    let ids = partnerkit_core::SequentialIds::default();
+    let rng = partnerkit_core::SeededRandom::new(1);
+    let now = partnerkit_core::testing::default_now();
+    let with_rng = partnerkit_core::Context::new(now, user(t1(), id(17)), &ids).with_rng(&rng);
+    // No random source: a password that reached the hash would fail with NoRandomness.
+    let without_rng = partnerkit_core::Context::new(now, user(t1(), id(17)), &ids);
+    let reset = |password: String, ctx: &partnerkit_core::Context<'_>| {
+        Identity::decide(
+            &state,
+            Command::ResetOwnPassword {
+                password: secret(&password),
+            },
+            ctx,
+        )
+    };
+    let too_long = Error::PasswordTooLong { max: 256 };
+    for password in [
+        "a".repeat(10 << 20), // 10 MB
+        "a".repeat(257),
+        "€".repeat(257),  // 771 bytes
+        "😀".repeat(257), // 1028 bytes
+        format!("{}\u{301}", "a".repeat(256)),
+    ] {
+        assert_eq!(reset(password.clone(), &without_rng), Err(too_long.clone()));
+        assert_eq!(reset(password, &with_rng), Err(too_long.clone()));
+    }
+    assert_eq!(too_long.code(), "password_too_long");
+    insta::assert_snapshot!(
+        too_long,
+        @"the password is too long: choose one of at most 256 characters (rule USR-8)"
+    );
+    // At the maximum, in one-, three- and four-byte characters, the password is kept.
+    for password in ["a".repeat(256), "€".repeat(256), "😀".repeat(256)] {
+        let events = reset(password.clone(), &with_rng).unwrap();
+        let mut after = state.clone();
+        for e in &events {
+            Identity::apply(&mut after, e);
+        }
+        let stored = after.user(id(17)).unwrap().password.clone().unwrap();
+        assert!(stored.fingerprint.verify(&secret(&password)));
+    }
+}
+
+#[test]
 fn old_self_service_resets_with_a_fingerprint_still_decode() {
     // rule: X-6 — histories recorded before chosen passwords were hashed keep decoding;
     // the fingerprint form still verifies the password it was made from.

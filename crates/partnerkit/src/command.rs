@@ -146,7 +146,11 @@ pub enum AccountCommand {
     /// The signed-in user sets their own password (rule USR-8). Kept only as a salted slow
     /// hash (rule X-6).
     ResetOwnPassword {
-        /// The password they chose.
+        /// The password they chose: at most
+        /// [`MAX_PASSWORD_CHARS`](partnerkit_identity::MAX_PASSWORD_CHARS) characters, checked
+        /// by identity's [`check_password_max`](partnerkit_identity::check_password_max)
+        /// when the command is decided and, before that, when it is read from JSON.
+        #[serde(deserialize_with = "chosen_password")]
         password: Password,
     },
     /// Add existing directory groups, all with one grant (rule GRP-1).
@@ -492,4 +496,13 @@ impl<'de> Deserialize<'de> for Password {
         let s = String::deserialize(d)?;
         Ok(Password(SecretString::from(s)))
     }
+}
+
+/// Reads a password a user chose, refusing one longer than identity allows (rule USR-8) with
+/// identity's own check and message, so an oversized password never gets as far as a
+/// decision.
+fn chosen_password<'de, D: Deserializer<'de>>(d: D) -> Result<Password, D::Error> {
+    let password = Password::deserialize(d)?;
+    partnerkit_identity::check_password_max(&password.0).map_err(serde::de::Error::custom)?;
+    Ok(password)
 }
