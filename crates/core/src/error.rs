@@ -37,6 +37,19 @@ pub enum Error {
         /// The text that was given.
         given: String,
     },
+    /// An ISO 4217 code that ISO has withdrawn, given as new input (stored values in it still
+    /// decode; see [`Currency`](crate::Currency)).
+    #[error(
+        "currency {given:?} was withdrawn from ISO 4217 on {withdrawn}: use {replacement} for new amounts"
+    )]
+    WithdrawnCurrency {
+        /// The code that was given.
+        given: String,
+        /// The date ISO 4217 withdrew it (YYYY-MM-DD).
+        withdrawn: Cow<'static, str>,
+        /// The code that replaced it.
+        replacement: Cow<'static, str>,
+    },
     /// A country code that is not in ISO 3166-1 alpha-2.
     #[error(
         "country {given:?} is not an ISO 3166-1 alpha-2 code: use two capital letters such as \"US\" or \"SE\""
@@ -175,6 +188,7 @@ impl Error {
         match self {
             Error::CurrencyMismatch { .. } => "currency_mismatch",
             Error::UnknownCurrency { .. } => "unknown_currency",
+            Error::WithdrawnCurrency { .. } => "withdrawn_currency",
             Error::UnknownCountry { .. } => "unknown_country",
             Error::InvalidAmount { .. } => "invalid_amount",
             Error::Overflow { .. } => "overflow",

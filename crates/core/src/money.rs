@@ -15,7 +15,16 @@ use crate::error::{Error, Result, clip};
 /// An ISO 4217 currency, with the number of decimals of its minor unit.
 ///
 /// Only codes on the ISO 4217 list of active currencies (and the fund codes on it) are
-/// accepted.
+/// accepted by [`Currency::new`] and [`FromStr`]. The table follows ISO 4217 list one
+/// (current currency and funds) as amended up to the amendment for the Bulgarian euro
+/// changeover, effective 2026-01-01 (read 2026-12-03).
+///
+/// **Withdrawn codes.** A code ISO 4217 has withdrawn (`BGN`, the Bulgarian lev, replaced by
+/// `EUR` on 2026-01-01) is refused as new input with [`Error::WithdrawnCurrency`], but still
+/// decodes from its serialised form: events and statements stored before the withdrawal may
+/// hold amounts in it, and refusing them on deserialisation would make those histories
+/// unreadable. [`Currency::is_withdrawn`] tells such a value apart; [`Currency::all`] lists
+/// only active codes.
 ///
 /// ```
 /// use partnerkit_core::Currency;
@@ -46,7 +55,6 @@ const CURRENCIES: &[(&str, u8)] = &[
     ("BAM", 2),
     ("BBD", 2),
     ("BDT", 2),
-    ("BGN", 2),
     ("BHD", 3),
     ("BIF", 0),
     ("BMD", 2),
@@ -201,6 +209,13 @@ const CURRENCIES: &[(&str, u8)] = &[
     ("ZWG", 2),
 ];
 
+/// ISO 4217 codes withdrawn from list one that stored values may still hold: code, minor-unit
+/// exponent, date of withdrawal and the code that replaced it.
+const WITHDRAWN: &[(&str, u8, &str, &str)] = &[
+    // ISO 4217 amendment for the Bulgarian euro changeover, effective 2026-01-01.
+    ("BGN", 2, "2026-01-01", "EUR"),
+];
+
 impl Currency {
     /// US dollar.
     pub const USD: Currency = Currency::known(*b"USD", 2);
@@ -219,18 +234,48 @@ impl Currency {
         Currency { code, scale }
     }
 
-    /// Looks up an ISO 4217 code (three capital letters).
+    /// Looks up an active ISO 4217 code (three capital letters). A withdrawn code (`BGN`) is
+    /// refused with [`Error::WithdrawnCurrency`], which names its replacement.
     pub fn new(code: &str) -> Result<Currency> {
-        CURRENCIES
-            .iter()
+        if let Some((c, _, withdrawn, replacement)) =
+            WITHDRAWN.iter().find(|(c, ..)| *c == code)
+        {
+            return Err(Error::WithdrawnCurrency {
+                given: (*c).to_owned(),
+                withdrawn: (*withdrawn).into(),
+                replacement: (*replacement).into(),
+            });
+        }
+        Self::lookup(CURRENCIES.iter().map(|(c, s)| (*c, *s)), code)
+    }
+
+    /// Looks up a code among the active and the withdrawn ones: how stored values decode.
+    fn decode(code: &str) -> Result<Currency> {
+        Self::lookup(
+            CURRENCIES
+                .iter()
+                .map(|(c, s)| (*c, *s))
+                .chain(WITHDRAWN.iter().map(|(c, s, ..)| (*c, *s))),
+            code,
+        )
+    }
+
+    fn lookup(mut table: impl Iterator<Item = (&'static str, u8)>, code: &str) -> Result<Currency> {
+        table
             .find(|(c, _)| *c == code)
             .and_then(|(c, scale)| {
                 let b: [u8; 3] = c.as_bytes().try_into().ok()?;
-                Some(Currency::known(b, *scale))
+                Some(Currency::known(b, scale))
             })
             .ok_or_else(|| Error::UnknownCurrency {
                 given: clip(code, 16),
             })
+    }
+
+    /// True for a code ISO 4217 has withdrawn (`BGN`): such a value comes only from stored
+    /// data, never from [`Currency::new`].
+    pub fn is_withdrawn(&self) -> bool {
+        WITHDRAWN.iter().any(|(c, ..)| c.as_bytes() == self.code)
     }
 
     /// The three-letter code, such as `"USD"`.
@@ -269,10 +314,12 @@ impl FromStr for Currency {
     }
 }
 
+/// How a currency decodes (serde): an active code, or a withdrawn one that stored histories
+/// may hold (see the type's docs); anything else is refused.
 impl TryFrom<String> for Currency {
     type Error = Error;
     fn try_from(s: String) -> Result<Self> {
-        Currency::new(&s)
+        Currency::decode(&s)
     }
 }
 

@@ -123,3 +123,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_withdrawn_currency_is_refused_as_new_input_but_stored_amounts_still_decode() {
+    // rule: X-3
+    // standard: ISO 4217 amendment for the Bulgarian euro changeover, effective 2026-01-01
+    let err = Currency::new("BGN").unwrap_err();
+    assert_eq!(err.code(), "withdrawn_currency");
+    assert!(err.to_string().contains("use EUR"), "{err}");
+    assert!("BGN".parse::<Currency>().is_err());
+    assert!("10.00 BGN".parse::<Money>().is_err());
+    assert!(Currency::all().all(|c| c.code() != "BGN" && !c.is_withdrawn()));
+    // A history written before 2026 still reads back, and writes back as it was.
+    let stored: Money = serde_json::from_str(r#"{"amount":"10.00","currency":"BGN"}"#).unwrap();
+    assert!(stored.currency().is_withdrawn());
+    assert_eq!(stored.currency().minor_unit_scale(), 2);
+    assert_eq!(
+        serde_json::to_string(&stored).unwrap(),
+        r#"{"amount":"10.00","currency":"BGN"}"#
+    );
+    assert!(!Currency::EUR.is_withdrawn());
+    // The error's serialised form round-trips with its code.
+    let json = serde_json::to_value(&err).unwrap();
+    assert_eq!(json["code"], "withdrawn_currency");
+    assert_eq!(serde_json::from_value::<Error>(json).unwrap(), err);
+    // Unknown codes stay unknown, through serde too.
+    assert!(serde_json::from_str::<Currency>("\"XBG\"").is_err());
+}
