@@ -110,6 +110,25 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// Display names (`Ann <ann@contoso.com>`) and addresses without a dot in the domain
 /// (`ann@localhost`) are refused: a publisher's contacts receive mail from the internet.
 ///
+/// **Length.** At most 254 octets in all ([`EmailAddress::MAX_OCTETS`]), counted in the
+/// stored form — the domain in ASCII (`xn--…`), the local part in UTF-8: RFC 5321
+/// §4.5.3.1.3 allows a path of 256 octets, angle brackets included. The local part has at
+/// most 64 octets (§4.5.3.1.1) and the domain at most 253 characters.
+///
+/// **No space-like characters in the local part.** Every Unicode `White_Space` character
+/// (the ASCII space and tab, U+00A0 no-break space, U+2007 figure space, U+3000 ideographic
+/// space and the other `Zs` spaces, U+2028/U+2029 line and paragraph separators, U+0085) and
+/// every control character is refused before `@`, quoted or not: RFC 5322 and RFC 6531 allow
+/// spaces only inside a quoted string, and partnerkit refuses quoted spaces too, because
+/// `ann\u{a0}lind@contoso.com` would look like `ann lind@contoso.com` and like another
+/// address.
+///
+/// **Special-use domains** (RFC 6761, RFC 7686) are accepted: `ann@example.test`,
+/// `ann@host.local`, `ann@x.invalid`, `ann@x.localhost` and `ann@x.onion` are well-formed
+/// addresses, and partnerkit checks form, not deliverability (a host that sends mail finds
+/// out that `.invalid` never resolves). Tests and examples use such domains. A trailing dot
+/// (`ann@contoso.com.`) is refused, as by [`canonical_domain`](crate::canonical_domain).
+///
 /// ```
 /// use partnerkit_core::EmailAddress;
 /// let e: EmailAddress = " Ann@Contoso.com ".parse()?;
@@ -128,8 +147,12 @@ pub struct EmailAddress(String);
 
 impl EmailAddress {
     /// The longest input accepted, in bytes, checked before anything else (an address has at
-    /// most 254 characters).
+    /// most 254 octets).
     pub const MAX_INPUT_BYTES: usize = 1024;
+
+    /// The longest address, in octets of its stored form (ASCII domain, UTF-8 local part):
+    /// RFC 5321 §4.5.3.1.3's 256-octet path less its two angle brackets.
+    pub const MAX_OCTETS: usize = 254;
 
     /// Normalises an email address (trimmed, lower case, Unicode NFC), then validates the
     /// normalised form, so the value returned passes `new` again unchanged.
@@ -170,6 +193,12 @@ impl EmailAddress {
         // Unicode labels), so `ann@bücher.de` and `ann@xn--bcher-kva.de` are one address.
         let v = match v.rsplit_once('@') {
             Some((local, domain)) => {
+                if let Some(c) = local.chars().find(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(invalid(format!(
+                        "the part before @ contains the space-like or control character U+{:04X}: an address has no spaces, quoted or not",
+                        u32::from(c)
+                    )));
+                }
                 let domain = crate::domain::canonical_domain(domain).map_err(|e| match e {
                     Error::InvalidDomain { reason, .. } => {
                         invalid(format!("its domain is not valid: {reason}"))
@@ -188,6 +217,12 @@ impl EmailAddress {
                 .without_domain_literal(),
         )
         .map_err(|e| invalid(e.to_string()))?;
+        if v.len() > Self::MAX_OCTETS {
+            return Err(invalid(format!(
+                "it has {} octets (its domain counted in its xn-- form); an address has at most 254 (RFC 5321)",
+                v.len()
+            )));
+        }
         if !parsed.domain().contains('.') {
             return Err(invalid("the domain has no dot".into()));
         }
@@ -227,6 +262,13 @@ crate::validated_string!(EmailAddress, Error);
 /// Spaces, dots, hyphens and parentheses are accepted on input and removed, so
 /// `+1 (425) 555-0100` is stored as `+14255550100`. Numbers without `+` are refused because
 /// their country cannot be known.
+///
+/// A national trunk prefix written in parentheses right after the country code, as ITU-T
+/// E.123 notation shows it (`+44 (0) 20 7946 0958`), is dropped, since it is not dialled
+/// from abroad: that number is stored `+442079460958`, as libphonenumber parses it. Italy
+/// (`+39`, see [`PhoneNumber::LEADING_ZERO_CODES`]) is the exception: its leading 0 is part
+/// of the number, so `+39 (0)6 1234 5678` is stored `+390612345678`, like `+39 06 1234 5678`.
+/// A `(0)` anywhere else keeps its digit.
 ///
 /// ```
 /// use partnerkit_core::PhoneNumber;
@@ -279,6 +321,12 @@ impl PhoneNumber {
     /// The fewest digits after the country code, unless the code's numbering plan needs
     /// more (Niue's numbers have 4).
     pub const MIN_NATIONAL_DIGITS: usize = 4;
+    /// Country calling codes whose numbers keep a leading 0 after the code, so that a
+    /// parenthesised `(0)` written after them is kept as a digit rather than dropped as a
+    /// trunk prefix: `39`, Italy (and Vatican City, `+39 06 698`), where libphonenumber's
+    /// metadata defines no national prefix and marks the leading zero as part of the
+    /// national number (`italian_leading_zero`).
+    pub const LEADING_ZERO_CODES: &'static [&'static str] = &["39"];
 
     /// Validates and normalises a phone number.
     pub fn new(value: &str) -> Result<PhoneNumber> {
@@ -295,9 +343,25 @@ impl PhoneNumber {
             .strip_prefix('+')
             .ok_or_else(|| invalid("it does not start with +"))?;
         let mut digits = String::with_capacity(16);
-        for c in rest.chars() {
+        let mut skip = 0usize;
+        for (i, c) in rest.char_indices() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
             match c {
                 '0'..='9' => digits.push(c),
+                '(' if rest.get(i..).is_some_and(|r| r.starts_with("(0)"))
+                    && code_rows().any(|r| r.code == digits) =>
+                {
+                    // ITU-T E.123: "+44 (0)20 …" shows the national trunk prefix 0, which
+                    // is not dialled from abroad and is no part of the number — except in
+                    // Italy, where the 0 belongs to the number (`+39 (0)6 …` is `+39 06 …`).
+                    if Self::LEADING_ZERO_CODES.contains(&digits.as_str()) {
+                        digits.push('0');
+                    }
+                    skip = 2;
+                }
                 ' ' | '-' | '.' | '(' | ')' => {}
                 _ => return Err(invalid("it contains a character that is not a digit")),
             }

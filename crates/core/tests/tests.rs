@@ -16,4 +16,5 @@ mod phones;
 mod roundtrip;
 mod secrets;
 mod snapshots;
+mod standards;
 mod strict_serde;
