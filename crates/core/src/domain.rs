@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use icu_properties::CodePointMapData;
+use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
 use crate::error::{Error, Result, clip};
@@ -31,6 +33,22 @@ const MAX_INPUT_BYTES: usize = 4 * MAX_DOMAIN_CHARS;
 /// - each label holds letters, digits and hyphens, not at either end (STD3 rules); a
 ///   Unicode label must be a valid IDNA label (bidirectional and joiner rules, NFC) and a
 ///   `xn--` label must decode to one;
+/// - **IDNA 2008 label characters** (RFC 5891 §4.2, RFC 5892), checked on the Unicode form
+///   of each label after UTS #46 mapping, by a rule a little stricter than RFC 5892's derived
+///   property PVALID: every character is a letter (general category `L*`), a combining mark
+///   (`M*`, never first: RFC 5891 §4.2.3.2), a decimal digit (`Nd`) or `-`. So symbols and
+///   punctuation are refused: `☃.net`, `💩.la`, `paypal—secure.com` (em dash),
+///   `a∕b.com` and `a⁄b.com` (slash look-alikes). The letters RFC 5892 §2.6 lists as
+///   DISALLOWED exceptions (U+0640, U+07FA, U+302E, U+302F, U+3031–U+3035, U+303B) are
+///   refused too. CONTEXTO characters are refused, except the middle dot U+00B7 between two
+///   `l` (Catalan `l·l`, RFC 5892 Appendix A.3): `col·legi.cat` is accepted, `a·b.cat` is
+///   not; the Greek keraia, Hebrew geresh and gershayim and the katakana middle dot (all
+///   punctuation) are refused everywhere, which is stricter than RFC 5892. CONTEXTJ
+///   joiners are refused as invisible characters. The bidi rule (RFC 5893) is the one UTS #46
+///   applies;
+/// - no `--` in the 3rd and 4th positions of a label's Unicode form (RFC 5891 §4.2.3.1), so
+///   `ex--ample.com` is refused; an A-label `xn--…` is accepted when it decodes to a label
+///   that passes these rules;
 /// - the last label is not all digits (`10.0.0.1` is an IP address, not a domain);
 /// - invisible and direction-changing characters are refused, not silently dropped (see
 ///   [`checked_text`](crate::checked_text)).
@@ -104,6 +122,15 @@ pub fn canonical_domain(value: &str) -> Result<String> {
     {
         return Err(invalid("the last part cannot be all digits".into()));
     }
+    for label in &labels {
+        let unicode = match label.strip_prefix("xn--") {
+            Some(puny) => Cow::Owned(idna::punycode::decode_to_string(puny).ok_or_else(|| {
+                invalid("a part starting with xn-- must be valid Punycode".into())
+            })?),
+            None => Cow::Borrowed(*label),
+        };
+        check_label(&unicode).map_err(|reason| invalid(reason.into()))?;
+    }
     // UTS #46 is idempotent; this check keeps the promise that the value returned passes
     // again unchanged even if a future Unicode version broke that.
     let ascii = ascii.into_owned();
@@ -118,6 +145,54 @@ pub fn canonical_domain(value: &str) -> Result<String> {
             "its canonical form is not stable: give it in another form".into(),
         )),
     }
+}
+
+/// Letters that RFC 5892 §2.6 lists as DISALLOWED exceptions although they are letters.
+const DISALLOWED_LETTERS: &[char] = &[
+    '\u{0640}', '\u{07FA}', '\u{302E}', '\u{302F}', '\u{3031}', '\u{3032}', '\u{3033}',
+    '\u{3034}', '\u{3035}', '\u{303B}',
+];
+
+/// Checks the Unicode form of one label against the IDNA 2008 character rule of
+/// [`canonical_domain`]; the reason when it fails.
+fn check_label(label: &str) -> std::result::Result<(), String> {
+    let chars: Vec<char> = label.chars().collect();
+    if chars.get(2) == Some(&'-') && chars.get(3) == Some(&'-') {
+        return Err(format!(
+            "the part {label:?} has -- in its 3rd and 4th characters, which only xn-- labels may have (RFC 5891)"
+        ));
+    }
+    let gc = CodePointMapData::<GeneralCategory>::new();
+    for (i, c) in chars.iter().copied().enumerate() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            continue;
+        }
+        let cat = gc.get(c);
+        if GeneralCategoryGroup::Mark.contains(cat) {
+            if i == 0 {
+                return Err(format!(
+                    "the part {label:?} starts with the combining mark U+{:04X}: a part starts with a letter or digit",
+                    u32::from(c)
+                ));
+            }
+            continue;
+        }
+        let middle_dot_between_ls = c == '\u{B7}'
+            && i > 0
+            && chars.get(i.wrapping_sub(1)) == Some(&'l')
+            && chars.get(i + 1) == Some(&'l');
+        let allowed = middle_dot_between_ls
+            || ((GeneralCategoryGroup::Letter.contains(cat)
+                || cat == GeneralCategory::DecimalNumber)
+                && !DISALLOWED_LETTERS.contains(&c));
+        if !allowed {
+            return Err(format!(
+                "the part {label:?} contains {c:?} (U+{:04X}), which is not a letter, digit or hyphen: domain names hold no symbols or punctuation (IDNA 2008)",
+                u32::from(c)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The Unicode form of a canonical domain name, for showing to people: `xn--bcher-kva.de`

@@ -122,3 +122,53 @@ fn space_like_characters_before_the_at_are_refused() {
     assert!(EmailAddress::new("ann.lind@contoso.com").is_ok());
     assert!(EmailAddress::new("jörg@bücher.de").is_ok());
 }
+
+#[test]
+fn domain_labels_hold_only_letters_marks_digits_and_inner_hyphens() {
+    // rule: ACC-3
+    // rule: TEN-3
+    // standard: RFC 5891 §4.2 and RFC 5892 (IDNA 2008 PVALID, CONTEXTO), after UTS #46 mapping
+    for bad in [
+        "☃.net",
+        "💩.la",
+        "paypal—secure.com", // em dash
+        "paypal–secure.com", // en dash
+        "a∕b.com",           // U+2215 division slash
+        "a⁄b.com",           // U+2044 fraction slash
+        "a·b.cat",           // middle dot outside l·l (CONTEXTO)
+        "·l.cat",
+        "l·.cat",
+        "ex--ample.com",
+        "ab--.com",
+        "a★b.com",
+        "a☺.com",
+        "a©b.com",
+        "a€b.com",
+        "a・b.jp", // katakana middle dot: punctuation, refused (stricter than RFC 5892)
+        "\u{301}a.com", // a label starting with a combining mark
+        "a\u{640}b.com", // Arabic tatweel: an RFC 5892 §2.6 DISALLOWED exception
+        "xn--n3h.net",   // ☃ written as its A-label
+        "xn--ls8h.la",   // 💩 written as its A-label
+    ] {
+        let err = canonical_domain(bad).unwrap_err();
+        assert_eq!(err.code(), "invalid_domain", "{bad}");
+        assert!(
+            EmailAddress::new(&format!("ann@{bad}")).is_err(),
+            "ann@{bad}"
+        );
+    }
+    for (good, ascii) in [
+        ("col·legi.cat", "xn--collegi-xma.cat"),
+        ("bücher.de", "xn--bcher-kva.de"),
+        ("日本語.jp", "xn--wgv71a119e.jp"),
+        ("παράδειγμα.gr", "xn--hxajbheg2az3al.gr"),
+        ("ex-ample.com", "ex-ample.com"),
+        ("a-b-c.com", "a-b-c.com"),
+        ("e\u{301}cole.fr", "xn--cole-9oa.fr"), // a combining mark after a letter (NFC: é)
+    ] {
+        let canonical = canonical_domain(good).unwrap();
+        assert_eq!(canonical, ascii, "{good}");
+        // An A-label is accepted when it decodes to a valid U-label, and reads back as itself.
+        assert_eq!(canonical_domain(&canonical).unwrap(), canonical);
+    }
+}
