@@ -4,7 +4,7 @@
 //!
 //! The tables here are data, with their sources in the crate's `data/bank-schemes.md`.
 
-use iban::{Iban, IbanLike, ParseBaseIbanError, ParseIbanError};
+use iban::{BaseIban, Iban, IbanLike, ParseBaseIbanError, ParseIbanError};
 use partnerkit_core::CountryCode;
 use serde::{Deserialize, Serialize};
 
@@ -22,26 +22,73 @@ pub enum BankScheme {
     National,
 }
 
-/// Countries of the SEPA schemes, where the account number is an IBAN: the EU member states,
-/// Iceland, Liechtenstein, Norway, Switzerland, the United Kingdom, Monaco, San Marino,
-/// Vatican City and Andorra. Source and date: `data/bank-schemes.md`.
-pub const SEPA_COUNTRIES: [&str; 37] = [
+/// Countries of the SEPA schemes with their own IBAN country code, where the account number is
+/// an IBAN: the EU member states, Iceland, Liechtenstein, Norway, Switzerland, the United
+/// Kingdom, Monaco, San Marino, Vatican City, Andorra and Gibraltar, and the countries that
+/// joined the SEPA schemes in 2025: Albania, Montenegro, Moldova and North Macedonia. Source
+/// and date: `data/bank-schemes.md`. See also [`SEPA_TERRITORIES`].
+pub const SEPA_COUNTRIES: [&str; 41] = [
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
     "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "CH", "GB",
-    "MC", "SM", "VA", "AD", "GI",
+    "MC", "SM", "VA", "AD", "GI", "AL", "ME", "MD", "MK",
+];
+
+/// Territories in the SEPA schemes that have their own ISO 3166 code but whose banks issue
+/// IBANs of another country, with that country: the French overseas departments and
+/// collectivities (French Guiana, Guadeloupe, Martinique, Mayotte, Réunion, Saint Barthélemy,
+/// Saint Martin, Saint Pierre and Miquelon: `FR` IBANs), the British Crown Dependencies
+/// (Guernsey, Jersey, the Isle of Man: `GB` IBANs) and Åland (`FI` IBANs). A billing
+/// address there takes an IBAN of the territory's code (none is issued) or of the country
+/// listed. Source and date: `data/bank-schemes.md`.
+pub const SEPA_TERRITORIES: [(&str, &str); 12] = [
+    ("GF", "FR"),
+    ("GP", "FR"),
+    ("MQ", "FR"),
+    ("YT", "FR"),
+    ("RE", "FR"),
+    ("BL", "FR"),
+    ("MF", "FR"),
+    ("PM", "FR"),
+    ("GG", "GB"),
+    ("JE", "GB"),
+    ("IM", "GB"),
+    ("AX", "FI"),
+];
+
+/// IBAN formats of the SWIFT IBAN Registry that the `iban_validate` crate (version 5.0.1,
+/// the newest on crates.io on 2026-12-03) does not know, used only for a country it does
+/// not know: country, IBAN length, and the BBAN format as the registry writes it (`4!a` four
+/// capital letters, `16!c` sixteen letters or digits, `20!n` twenty digits). Formats as in
+/// SWIFT IBAN Registry release 99 (2025); see `data/bank-schemes.md`.
+pub const SUPPLEMENTARY_IBAN_FORMATS: [(&str, usize, &[(usize, char)]); 2] = [
+    // Pakistan: PKkk bbbb cccc cccc cccc cccc, the registry's example PK36SCBL0000001123456702.
+    ("PK", 24, &[(4, 'a'), (16, 'c')]),
+    // Honduras: HNkk bbbb cccc cccc cccc cccc cccc (bank code, then a 20-digit account).
+    ("HN", 28, &[(4, 'a'), (20, 'n')]),
 ];
 
 impl BankScheme {
-    /// The scheme of bank accounts in `country`.
+    /// The scheme of bank accounts in `country`: SEPA countries and territories take IBANs.
     pub fn of(country: CountryCode) -> BankScheme {
         if country == CountryCode::US {
             BankScheme::Aba
-        } else if SEPA_COUNTRIES.contains(&country.as_str()) {
+        } else if SEPA_COUNTRIES.contains(&country.as_str())
+            || SEPA_TERRITORIES.iter().any(|(t, _)| *t == country.as_str())
+        {
             BankScheme::Iban
         } else {
             BankScheme::National
         }
     }
+}
+
+/// The country code whose IBANs (and BICs) a bank account in `country` may carry besides its
+/// own: the parent country of a [`SEPA_TERRITORIES`] territory.
+fn parent_of(country: CountryCode) -> Option<&'static str> {
+    SEPA_TERRITORIES
+        .iter()
+        .find(|(t, _)| *t == country.as_str())
+        .map(|(_, p)| *p)
 }
 
 /// The ABA routing-number prefixes the Federal Reserve assigns (first two digits): 00 (US
@@ -103,7 +150,7 @@ pub(crate) fn check_bic(bic: &str, country: CountryCode) -> Result<(), String> {
             "{code:?} in a BIC's 5th and 6th characters is not an ISO 3166 country code"
         ));
     };
-    if code != country {
+    if code != country && parent_of(country) != Some(code.as_str()) {
         return Err(format!(
             "the BIC is of a bank in {code}, but the account is in {country}"
         ));
@@ -127,8 +174,36 @@ pub(crate) fn looks_like_iban(s: &str) -> bool {
 
 /// Checks a normalised IBAN of an account in `country`; the reason when it is not valid. The
 /// IBAN itself is never repeated (rule X-4).
+///
+/// Check digits 00, 01 and 99 are refused whatever the checksum says: ISO 13616-1 computes
+/// check digits as 98 minus a remainder modulo 97, so they run from 02 to 98. A country the
+/// `iban_validate` crate does not know is checked against [`SUPPLEMENTARY_IBAN_FORMATS`].
+/// A billing address in a [`SEPA_TERRITORIES`] territory takes an IBAN of its parent country.
 pub(crate) fn check_iban(iban: &str, country: CountryCode) -> Result<(), String> {
-    let parsed: Iban = iban.parse().map_err(|e| match e {
+    let iban_country = iban.get(..2).unwrap_or("");
+    if let Some(check) = iban.get(2..4)
+        && matches!(check, "00" | "01" | "99")
+    {
+        return Err(format!(
+            "IBAN check digits are 02 to 98, never {check} (ISO 13616-1): check the IBAN character by character"
+        ));
+    }
+    let parsed: Result<Iban, _> = iban.parse();
+    let code = match parsed {
+        Ok(parsed) => parsed.country_code().to_owned(),
+        Err(ParseIbanError::UnknownCountry(_)) => check_supplementary(iban)?,
+        Err(e) => return Err(parse_error(&e, iban_country)),
+    };
+    if code != country.as_str() && parent_of(country) != Some(code.as_str()) {
+        return Err(format!(
+            "the IBAN is of an account in {code}, but the billing address is in {country}"
+        ));
+    }
+    Ok(())
+}
+
+fn parse_error(e: &ParseIbanError, iban_country: &str) -> String {
+    match e {
         ParseIbanError::InvalidBaseIban {
             source: ParseBaseIbanError::InvalidChecksum,
         } => "the IBAN's check digits do not match: check it character by character".to_owned(),
@@ -137,19 +212,46 @@ pub(crate) fn check_iban(iban: &str, country: CountryCode) -> Result<(), String>
                 .to_owned()
         }
         ParseIbanError::InvalidBban(_) => format!(
-            "the IBAN does not have the length and format that its country ({}) defines",
-            iban.get(..2).unwrap_or("")
+            "the IBAN does not have the length and format that its country ({iban_country}) defines"
         ),
-        ParseIbanError::UnknownCountry(_) => format!(
-            "no IBAN format is registered for {:?}",
-            iban.get(..2).unwrap_or("")
-        ),
-    })?;
-    if parsed.country_code() != country.as_str() {
-        return Err(format!(
-            "the IBAN is of an account in {}, but the billing address is in {country}",
-            parsed.country_code()
-        ));
+        ParseIbanError::UnknownCountry(_) => {
+            format!("no IBAN format is registered for {iban_country:?}")
+        }
     }
-    Ok(())
+}
+
+/// Checks an IBAN of a country the `iban_validate` crate does not know against
+/// [`SUPPLEMENTARY_IBAN_FORMATS`]; its country code when valid.
+fn check_supplementary(iban: &str) -> Result<String, String> {
+    let iban_country = iban.get(..2).unwrap_or("");
+    let Some((code, length, format)) = SUPPLEMENTARY_IBAN_FORMATS
+        .iter()
+        .find(|(c, ..)| *c == iban_country)
+    else {
+        return Err(format!("no IBAN format is registered for {iban_country:?}"));
+    };
+    // The checksum and the general shape, by the crate's country-independent parser.
+    iban.parse::<BaseIban>().map_err(|e| {
+        parse_error(&ParseIbanError::InvalidBaseIban { source: e }, iban_country)
+    })?;
+    let wrong_format = || {
+        format!("the IBAN does not have the length and format that its country ({code}) defines")
+    };
+    if iban.len() != *length {
+        return Err(wrong_format());
+    }
+    let mut bban = iban.bytes().skip(4);
+    for (count, kind) in format.iter() {
+        for _ in 0..*count {
+            let ok = bban.next().is_some_and(|b| match kind {
+                'a' => b.is_ascii_uppercase(),
+                'n' => b.is_ascii_digit(),
+                _ => b.is_ascii_uppercase() || b.is_ascii_digit(),
+            });
+            if !ok {
+                return Err(wrong_format());
+            }
+        }
+    }
+    Ok((*code).to_owned())
 }

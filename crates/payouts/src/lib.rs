@@ -175,7 +175,9 @@ mod statement;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use bank::{ABA_PREFIXES, BankScheme, SEPA_COUNTRIES};
+pub use bank::{
+    ABA_PREFIXES, BankScheme, SEPA_COUNTRIES, SEPA_TERRITORIES, SUPPLEMENTARY_IBAN_FORMATS,
+};
 pub use batch::{BatchFold, LedgerBatch};
 pub use command::{
     Command, OwnerAccountCheck, OwnerAccountRegistry, VerificationOutcome, check_owner_account,

@@ -162,3 +162,108 @@ proptest! {
         prop_assert!(bank(CountryCode::SE, &changed, "ESSESESS").is_err());
     }
 }
+
+#[test]
+fn ibans_of_registry_countries_the_crate_lacks_are_checked_by_the_supplementary_table() {
+    // rule: PAY-11
+    // standard: SWIFT IBAN Registry release 99 (2025): Pakistan 24 (4!a16!c), Honduras 28 (4!a20!n)
+    let (pk, hn) = (CountryCode::new("PK").unwrap(), CountryCode::new("HN").unwrap());
+    // The registry's own example for Pakistan, and a Honduran IBAN.
+    assert!(bank(pk, "PK36SCBL0000001123456702", "SCBLPKKX").is_ok());
+    assert!(bank(hn, "HN88 CABF 0000 0000 0002 5000 5469", "CABFHNTE").is_ok());
+    assert_eq!(iban("PK", "SCBL0000001123456702"), "PK36SCBL0000001123456702");
+    // Still checked: the checksum, the length, the format and the country.
+    let bad_sum = bank(pk, "PK36SCBL0000001123456703", "SCBLPKKX").unwrap_err();
+    assert!(bad_sum.to_string().contains("check digits"), "{bad_sum}");
+    for (country, bic, bad) in [
+        (pk, "SCBLPKKX", iban("PK", "SCBL000000112345670")), // 23 characters
+        (pk, "SCBLPKKX", iban("PK", "SCB10000001123456702")), // the bank code has a digit
+        (hn, "CABFHNTE", iban("HN", "CABF0000000000025000546A")), // a letter in the account
+        (hn, "CABFHNTE", iban("HN", "CABF000000000002500054690")), // 29 characters
+    ] {
+        let err = bank(country, &bad, bic).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidAccountNumber { reason } if reason.contains("format")),
+            "{bad}: {err}"
+        );
+    }
+    let err = bank(CountryCode::SE, "PK36SCBL0000001123456702", "ESSESESS").unwrap_err();
+    assert!(err.to_string().contains("PK"), "{err}");
+    // A country in no table is still refused.
+    assert!(bank(CountryCode::JP, &iban("JP", "12345678901234"), "BOTKJPJT").is_err());
+    assert_eq!(
+        partnerkit_payouts::SUPPLEMENTARY_IBAN_FORMATS
+            .iter()
+            .map(|(c, ..)| *c)
+            .collect::<Vec<_>>(),
+        ["PK", "HN"]
+    );
+}
+
+#[test]
+fn iban_check_digits_00_01_and_99_are_refused_even_when_mod_97_holds() {
+    // rule: PAY-11
+    // standard: ISO 13616-1:2020 §6.3 (check digits are 98 minus a remainder mod 97: 02 to 98)
+    // 99 ≡ 02, 00 ≡ 97 and 01 ≡ 98 (mod 97): an IBAN whose right check digits are 02, 97 or
+    // 98 still passes MOD 97-10 with 99, 00 or 01 in their place.
+    let mut found = [false; 3];
+    for n in 0..2000u32 {
+        let valid = iban("GB", &format!("WEST{n:014}"));
+        let check = &valid[2..4];
+        let twin = match check {
+            "02" => ("99", 0),
+            "97" => ("00", 1),
+            "98" => ("01", 2),
+            _ => continue,
+        };
+        assert!(bank(CountryCode::GB, &valid, "NWBKGB2L").is_ok(), "{valid}");
+        let forged = format!("GB{}{}", twin.0, &valid[4..]);
+        let err = bank(CountryCode::GB, &forged, "NWBKGB2L").unwrap_err();
+        assert!(err.to_string().contains("02 to 98"), "{forged}: {err}");
+        found[twin.1] = true;
+    }
+    assert_eq!(found, [true; 3]);
+    assert!(bank(CountryCode::GB, "GB99WEST00000000000029", "NWBKGB2L").is_err());
+    assert!(bank(CountryCode::GB, "GB02WEST00000000000029", "NWBKGB2L").is_ok());
+}
+
+#[test]
+fn sepa_territories_take_their_parent_countrys_ibans_and_the_2025_joiners_take_ibans() {
+    // rule: PAY-11
+    // rule: PAY-3
+    // standard: EPC409-09 EPC List of SEPA Scheme Countries (2025 edition); SWIFT IBAN Registry
+    let fr = "FR1420041010050500013M02606";
+    for t in ["GF", "GP", "MQ", "YT", "RE", "BL", "MF", "PM"] {
+        let c = CountryCode::new(t).unwrap();
+        assert_eq!(BankScheme::of(c), BankScheme::Iban, "{t}");
+        assert!(bank(c, fr, "BNPAFRPP").is_ok(), "{t}");
+    }
+    let gb = "GB29NWBK60161331926819";
+    for t in ["GG", "JE", "IM"] {
+        let c = CountryCode::new(t).unwrap();
+        assert_eq!(BankScheme::of(c), BankScheme::Iban, "{t}");
+        assert!(bank(c, gb, "NWBKGB2L").is_ok(), "{t}");
+    }
+    let ax = CountryCode::new("AX").unwrap();
+    assert!(bank(ax, "FI2112345600000785", "NDEAFIHH").is_ok());
+    // Only the parent's IBANs: a German IBAN is still not one of Guadeloupe.
+    let gp = CountryCode::new("GP").unwrap();
+    let err = bank(gp, &iban("DE", "500105175407324931"), "BNPAFRPP").unwrap_err();
+    assert!(err.to_string().contains("GP"), "{err}");
+    // And a territory's IBAN does not make the parent take another's: FR still takes FR only.
+    assert!(bank(CountryCode::FR, gb, "BNPAFRPP").is_err());
+    for (code, example, bic) in [
+        ("AL", "AL47212110090000000235698741", "BKALALTR"),
+        ("ME", "ME25505000012345678951", "CKBCMEPG"),
+        ("MD", "MD24AG000225100013104168", "AGRNMD2X"),
+        ("MK", "MK07250120000058984", "KOBSMK2X"),
+    ] {
+        let c = CountryCode::new(code).unwrap();
+        assert_eq!(BankScheme::of(c), BankScheme::Iban, "{code}");
+        assert!(bank(c, example, bic).is_ok(), "{code}");
+        assert!(bank(c, "12345678", bic).is_err(), "{code}: an IBAN is needed");
+    }
+    // Kosovo (XK, a user-assigned code) is not an ISO 3166-1 country code, so no billing
+    // address can be in XK (see data/bank-schemes.md).
+    assert!(CountryCode::new("XK").is_err());
+}
