@@ -11,7 +11,10 @@ use crate::treaty::TreatyTable;
 pub struct W9 {
     /// Name as shown on the income tax return.
     pub name: DisplayName,
-    /// SSN, ITIN or EIN: nine digits, dashes and spaces allowed. Kept only masked (rule X-4).
+    /// SSN, ITIN or EIN: nine digits, written `123-45-6789` (SSN, ITIN) or `12-3456789`
+    /// (EIN), or without separators; checked by the SSA's and the IRS's rules for its kind
+    /// (no area 000, 666 or 900–999 in an SSN, ITIN groups, assigned EIN prefixes; see
+    /// `docs/MONEY.md`). Kept only masked (rule X-4).
     pub tin: SecretString,
     /// The electronic signature.
     pub signature: ElectronicSignature,

@@ -115,7 +115,8 @@ pub enum Error {
         /// The article in the table.
         table: String,
     },
-    /// A W-9 TIN that is not nine digits.
+    /// A W-9 TIN that is not nine digits or that the SSA or IRS never issues, or a foreign TIN
+    /// that is not 1 to 30 letters and digits.
     #[error(
         "the taxpayer identification number is not valid: {reason} (the number is not repeated here)"
     )]

@@ -419,3 +419,100 @@ fn every_refusal_names_its_rule_and_changes_nothing() {
     assert!(Tax::execute(&mut state, Command::SubmitW9(w9(date(2027, 1, 15))), &ctx).is_err());
     assert_eq!(state, before);
 }
+
+/// What the W-9 decider says of `tin` for a US individual.
+fn w9_tin(tin: &str) -> Result<Vec<Event>, Error> {
+    let mut form = w9(date(2027, 1, 15));
+    form.tin = SecretString::new(tin);
+    given::<Tax>([Event::ProfileStarted {
+        details: individual(C::US),
+        on: None,
+    }])
+    .when(Command::SubmitW9(form))
+    .result()
+}
+
+#[test]
+fn us_tins_the_ssa_and_irs_never_issue_are_refused() {
+    // rule: TAX-2
+    // rule: X-4
+    // standard: SSA, Social Security Number Randomization (effective 2011-06-25); SSA voided
+    // numbers 078-05-1120 and 219-09-9999
+    // standard: IRS ITIN group ranges (IRS Publication 1915); IRS valid EIN prefixes
+    for bad in [
+        "078-05-1120", // the Woolworth card, voided
+        "219-09-9999", // a 1940 SSA pamphlet's sample, voided
+        "666-12-3456", // area 666
+        "000-12-3456", // area 000
+        "123-00-4567", // group 00
+        "123-45-0000", // serial 0000
+        "900-12-3456", // area 900-999 outside the ITIN groups
+        "999-49-1234",
+        "912-66-1234", // ITIN group 66-69 is not issued
+        "912-89-1234", // nor 89
+        "912-93-1234", // nor 93
+        "912-00-1234",
+        "07-1234567", // EIN prefixes never assigned
+        "00-1234567",
+        "17-1234567",
+        "28-1234567",
+        "49-1234567",
+        "69-1234567",
+        "70-1234567",
+        "79-1234567",
+        "89-1234567",
+        "96-1234567",
+        "97-1234567",
+        "1234-56789", // neither SSN nor EIN layout
+        "1-2-3-456789",
+        "078051120", // undashed: no valid reading as an SSN/ITIN (voided) or EIN (07)
+        "000000000",
+    ] {
+        let err = w9_tin(bad).unwrap_err();
+        assert!(matches!(err, Error::InvalidTin { .. }), "{bad}: {err}");
+        assert!(!err.to_string().contains(bad), "{err}");
+        let digits: String = bad.chars().filter(char::is_ascii_digit).collect();
+        assert!(!err.to_string().contains(&digits), "{err}");
+    }
+}
+
+#[test]
+fn us_tins_of_every_kind_that_are_issued_are_accepted() {
+    // rule: TAX-2
+    // standard: SSA, Social Security Number Randomization (effective 2011-06-25)
+    // standard: IRS ITIN group ranges (IRS Publication 1915); IRS valid EIN prefixes
+    for good in [
+        "123-45-6789",
+        "001-01-0001",
+        "665-99-9999",
+        "667-01-0001",
+        "899-99-9999",
+        "078-05-1121",
+        "900-50-1234", // ITINs: groups 50-65, 70-88, 90-92, 94-99
+        "912-65-1234",
+        "912-70-1234",
+        "912-88-1234",
+        "912-90-1234",
+        "912-92-1234",
+        "912-94-1234",
+        "999-99-9999",
+        "12-3456789", // EINs
+        "01-0000001",
+        "06-1234567",
+        "27-1234567",
+        "68-1234567",
+        "71-1234567",
+        "88-1234567",
+        "95-1234567",
+        "98-1234567",
+        "99-1234567",
+        "123456789",  // undashed: valid as an SSN
+        "912701234",  // undashed: valid as an ITIN
+        "071234567",  // undashed: valid as an SSN (area 071), though no EIN (07)
+        "666123456",  // undashed: no SSN (area 666), but EIN prefix 66 is assigned
+        "12 3456789",  // spaces for dashes
+        "123 45 6789",
+    ] {
+        assert!(w9_tin(good).is_ok(), "{good}: {:?}", w9_tin(good));
+    }
+}
