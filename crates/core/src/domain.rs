@@ -51,7 +51,13 @@ const MAX_INPUT_BYTES: usize = 4 * MAX_DOMAIN_CHARS;
 ///   that passes these rules;
 /// - the last label is not all digits (`10.0.0.1` is an IP address, not a domain);
 /// - invisible and direction-changing characters are refused, not silently dropped (see
-///   [`checked_text`](crate::checked_text)).
+///   [`checked_text`](crate::checked_text));
+/// - a trailing dot (`contoso.com.`, the DNS root) is refused, not stripped: a name given
+///   with it was meant as a fully qualified DNS name, and refusing keeps one spelling per
+///   domain in what people type and what hosts store;
+/// - special-use names (RFC 6761: `.test`, `.localhost`, `.invalid`, `.example`; `.local`,
+///   RFC 6762; `.onion`, RFC 7686) are accepted here: this checks the form of a name, not
+///   whether it resolves; see [`EmailAddress`](crate::EmailAddress) for contact emails.
 ///
 /// The value returned passes this function again unchanged.
 ///

@@ -172,3 +172,25 @@ fn domain_labels_hold_only_letters_marks_digits_and_inner_hyphens() {
         assert_eq!(canonical_domain(&canonical).unwrap(), canonical);
     }
 }
+
+#[test]
+fn special_use_domains_are_accepted_in_emails_and_a_trailing_dot_is_refused() {
+    // rule: ACC-3
+    // standard: RFC 6761 §6 (special-use domain names), RFC 6762 (.local), RFC 7686 (.onion)
+    // A policy of issue 25: the form is checked, not deliverability.
+    for ok in [
+        "ann@example.test",
+        "ann@host.local",
+        "ann@x.invalid",
+        "ann@x.localhost",
+        "ann@expyuzz4wqqyqhjn.onion",
+        "ann@example.com",
+    ] {
+        assert_eq!(EmailAddress::new(ok).unwrap().as_str(), ok);
+    }
+    // A trailing dot is refused, not stripped: one spelling per domain.
+    for bad in ["ann@example.com.", "ann@example.test."] {
+        assert!(EmailAddress::new(bad).is_err(), "{bad}");
+    }
+    assert!(canonical_domain("example.com.").is_err());
+}
