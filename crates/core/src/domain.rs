@@ -155,8 +155,8 @@ pub fn canonical_domain(value: &str) -> Result<String> {
 
 /// Letters that RFC 5892 §2.6 lists as DISALLOWED exceptions although they are letters.
 const DISALLOWED_LETTERS: &[char] = &[
-    '\u{0640}', '\u{07FA}', '\u{302E}', '\u{302F}', '\u{3031}', '\u{3032}', '\u{3033}',
-    '\u{3034}', '\u{3035}', '\u{303B}',
+    '\u{0640}', '\u{07FA}', '\u{302E}', '\u{302F}', '\u{3031}', '\u{3032}', '\u{3033}', '\u{3034}',
+    '\u{3035}', '\u{303B}',
 ];
 
 /// Checks the Unicode form of one label against the IDNA 2008 character rule of

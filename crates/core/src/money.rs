@@ -237,9 +237,7 @@ impl Currency {
     /// Looks up an active ISO 4217 code (three capital letters). A withdrawn code (`BGN`) is
     /// refused with [`Error::WithdrawnCurrency`], which names its replacement.
     pub fn new(code: &str) -> Result<Currency> {
-        if let Some((c, _, withdrawn, replacement)) =
-            WITHDRAWN.iter().find(|(c, ..)| *c == code)
-        {
+        if let Some((c, _, withdrawn, replacement)) = WITHDRAWN.iter().find(|(c, ..)| *c == code) {
             return Err(Error::WithdrawnCurrency {
                 given: (*c).to_owned(),
                 withdrawn: (*withdrawn).into(),

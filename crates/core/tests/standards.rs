@@ -55,7 +55,10 @@ fn domain_of(len: usize) -> String {
         labels.push("b".repeat(take - 1));
         left -= take;
     }
-    format!("{}com", labels.iter().map(|l| format!("{l}.")).collect::<String>())
+    format!(
+        "{}com",
+        labels.iter().map(|l| format!("{l}.")).collect::<String>()
+    )
 }
 
 #[test]
@@ -103,9 +106,8 @@ fn space_like_characters_before_the_at_are_refused() {
     // rule: X-3
     // standard: RFC 5322 §3.4.1 and RFC 6531 §3.3 (no unquoted spaces in a local part)
     for c in [
-        ' ', '\t', '\u{a0}', '\u{85}', '\u{1680}', '\u{2000}', '\u{2007}', '\u{200A}',
-        '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}', '\u{0}', '\u{1b}',
-        '\u{9f}',
+        ' ', '\t', '\u{a0}', '\u{85}', '\u{1680}', '\u{2000}', '\u{2007}', '\u{200A}', '\u{2028}',
+        '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}', '\u{0}', '\u{1b}', '\u{9f}',
     ] {
         for given in [
             format!("ann{c}lind@contoso.com"),
@@ -147,8 +149,8 @@ fn domain_labels_hold_only_letters_marks_digits_and_inner_hyphens() {
         "a・b.jp", // katakana middle dot: punctuation, refused (stricter than RFC 5892)
         "\u{301}a.com", // a label starting with a combining mark
         "a\u{640}b.com", // Arabic tatweel: an RFC 5892 §2.6 DISALLOWED exception
-        "xn--n3h.net",   // ☃ written as its A-label
-        "xn--ls8h.la",   // 💩 written as its A-label
+        "xn--n3h.net", // ☃ written as its A-label
+        "xn--ls8h.la", // 💩 written as its A-label
     ] {
         let err = canonical_domain(bad).unwrap_err();
         assert_eq!(err.code(), "invalid_domain", "{bad}");

@@ -231,9 +231,8 @@ fn check_supplementary(iban: &str) -> Result<String, String> {
         return Err(format!("no IBAN format is registered for {iban_country:?}"));
     };
     // The checksum and the general shape, by the crate's country-independent parser.
-    iban.parse::<BaseIban>().map_err(|e| {
-        parse_error(&ParseIbanError::InvalidBaseIban { source: e }, iban_country)
-    })?;
+    iban.parse::<BaseIban>()
+        .map_err(|e| parse_error(&ParseIbanError::InvalidBaseIban { source: e }, iban_country))?;
     let wrong_format = || {
         format!("the IBAN does not have the length and format that its country ({code}) defines")
     };

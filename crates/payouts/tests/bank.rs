@@ -167,11 +167,17 @@ proptest! {
 fn ibans_of_registry_countries_the_crate_lacks_are_checked_by_the_supplementary_table() {
     // rule: PAY-11
     // standard: SWIFT IBAN Registry release 99 (2025): Pakistan 24 (4!a16!c), Honduras 28 (4!a20!n)
-    let (pk, hn) = (CountryCode::new("PK").unwrap(), CountryCode::new("HN").unwrap());
+    let (pk, hn) = (
+        CountryCode::new("PK").unwrap(),
+        CountryCode::new("HN").unwrap(),
+    );
     // The registry's own example for Pakistan, and a Honduran IBAN.
     assert!(bank(pk, "PK36SCBL0000001123456702", "SCBLPKKX").is_ok());
     assert!(bank(hn, "HN88 CABF 0000 0000 0002 5000 5469", "CABFHNTE").is_ok());
-    assert_eq!(iban("PK", "SCBL0000001123456702"), "PK36SCBL0000001123456702");
+    assert_eq!(
+        iban("PK", "SCBL0000001123456702"),
+        "PK36SCBL0000001123456702"
+    );
     // Still checked: the checksum, the length, the format and the country.
     let bad_sum = bank(pk, "PK36SCBL0000001123456703", "SCBLPKKX").unwrap_err();
     assert!(bad_sum.to_string().contains("check digits"), "{bad_sum}");
@@ -261,7 +267,10 @@ fn sepa_territories_take_their_parent_countrys_ibans_and_the_2025_joiners_take_i
         let c = CountryCode::new(code).unwrap();
         assert_eq!(BankScheme::of(c), BankScheme::Iban, "{code}");
         assert!(bank(c, example, bic).is_ok(), "{code}");
-        assert!(bank(c, "12345678", bic).is_err(), "{code}: an IBAN is needed");
+        assert!(
+            bank(c, "12345678", bic).is_err(),
+            "{code}: an IBAN is needed"
+        );
     }
     // Kosovo (XK, a user-assigned code) is not an ISO 3166-1 country code, so no billing
     // address can be in XK (see data/bank-schemes.md).

@@ -342,8 +342,7 @@ fn ssn(digits: &str) -> Result<(), Error> {
 /// The IRS's rules for an ITIN (see [`us_tin`]).
 fn itin(digits: &str) -> Result<(), Error> {
     let group = part(digits, 3, 5);
-    let issued = digits.starts_with('9')
-        && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
+    let issued = digits.starts_with('9') && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
     if issued {
         Ok(())
     } else {

@@ -510,7 +510,7 @@ fn us_tins_of_every_kind_that_are_issued_are_accepted() {
         "912701234",  // undashed: valid as an ITIN
         "071234567",  // undashed: valid as an SSN (area 071), though no EIN (07)
         "666123456",  // undashed: no SSN (area 666), but EIN prefix 66 is assigned
-        "12 3456789",  // spaces for dashes
+        "12 3456789", // spaces for dashes
         "123 45 6789",
     ] {
         assert!(w9_tin(good).is_ok(), "{good}: {:?}", w9_tin(good));
