@@ -123,6 +123,10 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// `ann\u{a0}lind@contoso.com` would look like `ann lind@contoso.com` and like another
 /// address.
 ///
+/// A quoted local part without spaces (`"ann"@contoso.com`) is accepted and kept as given,
+/// quotes included: it is not unquoted, so it is a different value from `ann@contoso.com`
+/// although RFC 5322 makes them one mailbox.
+///
 /// **Special-use domains** (RFC 6761, RFC 7686) are accepted: `ann@example.test`,
 /// `ann@host.local`, `ann@x.invalid`, `ann@x.localhost` and `ann@x.onion` are well-formed
 /// addresses, and partnerkit checks form, not deliverability (a host that sends mail finds
