@@ -350,7 +350,7 @@ impl PhoneNumber {
         let mut skip = 0usize;
         for (i, c) in rest.char_indices() {
             if skip > 0 {
-                skip -= 1;
+                skip = skip.saturating_sub(1);
                 continue;
             }
             match c {

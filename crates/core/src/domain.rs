@@ -186,7 +186,7 @@ fn check_label(label: &str) -> std::result::Result<(), String> {
         let middle_dot_between_ls = c == '\u{B7}'
             && i > 0
             && chars.get(i.wrapping_sub(1)) == Some(&'l')
-            && chars.get(i + 1) == Some(&'l');
+            && chars.get(i.saturating_add(1)) == Some(&'l');
         let allowed = middle_dot_between_ls
             || ((GeneralCategoryGroup::Letter.contains(cat)
                 || cat == GeneralCategory::DecimalNumber)

@@ -55,12 +55,17 @@ pub const SEPA_TERRITORIES: [(&str, &str); 12] = [
     ("AX", "FI"),
 ];
 
+/// A BBAN format as the SWIFT IBAN Registry writes it, one `(count, kind)` per part: kind
+/// `'a'` capital letters, `'n'` digits, `'c'` capital letters or digits (`4!a16!c` is
+/// `[(4, 'a'), (16, 'c')]`).
+pub type BbanFormat = &'static [(usize, char)];
+
 /// IBAN formats of the SWIFT IBAN Registry that the `iban_validate` crate (version 5.0.1,
 /// the newest on crates.io on 2026-12-03) does not know, used only for a country it does
 /// not know: country, IBAN length, and the BBAN format as the registry writes it (`4!a` four
 /// capital letters, `16!c` sixteen letters or digits, `20!n` twenty digits). Formats as in
 /// SWIFT IBAN Registry release 99 (2025); see `data/bank-schemes.md`.
-pub const SUPPLEMENTARY_IBAN_FORMATS: [(&str, usize, &[(usize, char)]); 2] = [
+pub const SUPPLEMENTARY_IBAN_FORMATS: [(&str, usize, BbanFormat); 2] = [
     // Pakistan: PKkk bbbb cccc cccc cccc cccc, the registry's example PK36SCBL0000001123456702.
     ("PK", 24, &[(4, 'a'), (16, 'c')]),
     // Honduras: HNkk bbbb cccc cccc cccc cccc cccc (bank code, then a 20-digit account).

@@ -176,7 +176,8 @@ mod statement;
 struct ReadmeDoctests;
 
 pub use bank::{
-    ABA_PREFIXES, BankScheme, SEPA_COUNTRIES, SEPA_TERRITORIES, SUPPLEMENTARY_IBAN_FORMATS,
+    ABA_PREFIXES, BankScheme, BbanFormat, SEPA_COUNTRIES, SEPA_TERRITORIES,
+    SUPPLEMENTARY_IBAN_FORMATS,
 };
 pub use batch::{BatchFold, LedgerBatch};
 pub use command::{
