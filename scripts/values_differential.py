@@ -3,7 +3,7 @@
 
 Generates inputs (valid values, near misses, hostile strings) for phone numbers, email
 addresses, domain names, IBANs and US TINs, asks partnerkit for its verdict (the
-`values_verdicts` example of partnerkit-tax prints one JSON line per input) and compares it
+`values_verdicts` example of partnerkit-examples prints one JSON line per input) and compares it
 with:
 
 - phone numbers: `phonenumbers` (libphonenumber), parsed with no default region, accepted
@@ -36,7 +36,7 @@ from stdnum.us import ein as std_ein
 from stdnum.us import itin as std_itin
 from stdnum.us import ssn as std_ssn
 
-RUST = ["cargo", "run", "-q", "-p", "partnerkit-tax", "--example", "values_verdicts"]
+RUST = ["cargo", "run", "-q", "-p", "partnerkit-examples", "--example", "values_verdicts"]
 SEED = 25
 
 # ---------------------------------------------------------------- inputs

@@ -5,7 +5,7 @@
 //! `domain`, `iban` or `tin`, and prints `{"kind", "input", "ok", "value", "code"}`: `value`
 //! is the stored (normalised) form when accepted, `code` the error's code when refused.
 //!
-//! `cargo run -q -p partnerkit-tax --example values_verdicts < inputs.jsonl`
+//! `cargo run -q -p partnerkit-examples --example values_verdicts < inputs.jsonl`
 
 use std::io::{BufRead, Write};
 
