@@ -153,6 +153,43 @@ def iban_inputs():
         out.append(e[:-1])  # one character short
     out += ["GB99WEST00000000000029", "GB02WEST00000000000029", "JP1234567890", "XX00",
             "DE89 3704 0044 0532 0130 00\u202e"]
+    out += registry_ibans()
+    return out
+
+
+def national_check_only(compact):
+    """True if stdnum refuses the IBAN only for its country module's national check."""
+    try:
+        std_iban.validate(compact, check_country=False)
+        return True
+    except Exception:  # noqa: BLE001 — any refusal means more than the national check failed
+        return False
+
+
+def registry_ibans():
+    """Three valid IBANs for every country of python-stdnum's copy of the SWIFT IBAN
+    Registry (its `iban.dat` names the release), made from each country's BBAN format: so the
+    whole country table is compared, not a list of examples."""
+    import os
+    import re
+    import stdnum
+    rng = random.Random(SEED)
+    alphabet = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                "c": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+    out = []
+    with open(os.path.join(os.path.dirname(stdnum.__file__), "iban.dat"), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r'^([A-Z]{2}) .*bban="([^"]+)"', line)
+            if not m:
+                continue
+            country, bban_format = m.groups()
+            for _ in range(3):
+                bban = "".join(
+                    "".join(rng.choice(alphabet[kind]) for _ in range(int(n)))
+                    for n, kind in re.findall(r"(\d+)!([nac])", bban_format))
+                digits = "".join(str(int(ch, 36)) for ch in bban + country + "00")
+                check = 98 - int(digits) % 97
+                out.append(f"{country}{check:02d}{bban}")
     return out
 
 
@@ -281,6 +318,8 @@ def policy(kind, x, ours, theirs):
             return "check digits 00, 01 and 99 are refused (ISO 13616-1; data/bank-schemes.md)"
         if ok and not their_ok and compact.startswith("BE"):
             return "stdnum checks Belgian bank codes against its own bank list; partnerkit checks the registry format and MOD 97 (data/bank-schemes.md)"
+        if ok and not their_ok and national_check_only(compact):
+            return "stdnum also checks some countries' national check digits inside the BBAN (ES, ME, NO, …); partnerkit checks the registry format and MOD 97 (data/bank-schemes.md)"
         if not ok and their_ok and compact.startswith("XK"):
             return "XK is not an ISO 3166-1 code, so no billing address is in Kosovo (docs/MONEY.md)"
     if kind == "tin":

@@ -64,7 +64,7 @@ pub type BbanFormat = &'static [(usize, char)];
 /// the newest on crates.io on 2026-12-03) does not know, used only for a country it does
 /// not know: country, IBAN length, and the BBAN format as the registry writes it (`4!a` four
 /// capital letters, `16!c` sixteen letters or digits, `20!n` twenty digits). Formats as in
-/// SWIFT IBAN Registry release 99 (2025); see `data/bank-schemes.md`.
+/// SWIFT IBAN Registry release 101; see `data/bank-schemes.md`.
 pub const SUPPLEMENTARY_IBAN_FORMATS: [(&str, usize, BbanFormat); 2] = [
     // Pakistan: PKkk bbbb cccc cccc cccc cccc, the registry's example PK36SCBL0000001123456702.
     ("PK", 24, &[(4, 'a'), (16, 'c')]),

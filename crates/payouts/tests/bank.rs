@@ -166,7 +166,7 @@ proptest! {
 #[test]
 fn ibans_of_registry_countries_the_crate_lacks_are_checked_by_the_supplementary_table() {
     // rule: PAY-11
-    // standard: SWIFT IBAN Registry release 99 (2025): Pakistan 24 (4!a16!c), Honduras 28 (4!a20!n)
+    // standard: SWIFT IBAN Registry release 101: Pakistan 24 (4!a16!c), Honduras 28 (4!a20!n)
     let (pk, hn) = (
         CountryCode::new("PK").unwrap(),
         CountryCode::new("HN").unwrap(),
