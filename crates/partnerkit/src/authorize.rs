@@ -206,7 +206,9 @@ impl AccountCommand {
             _ => Vec::new(),
         };
         match self {
-            C::ConfirmTenantAssociation { tenant, grant } if has_tenant(state) => {
+            // The first tenant's grant is capped by access (`first_tenant_grant`); whoever
+            // may confirm it (the marketplace, the owner account) also passes this check.
+            C::ConfirmTenantAssociation { tenant, grant } => {
                 let first_user = state
                     .identity
                     .pending_association(*tenant)
@@ -271,7 +273,6 @@ impl AccountCommand {
             | C::SetSellerContact { .. }
             | C::SetCompanyApprover { .. }
             | C::BeginTenantAssociation(_)
-            | C::ConfirmTenantAssociation { .. }
             | C::CancelTenantAssociation { .. }
             | C::RemoveTenant { .. }
             | C::RenameUser { .. }
