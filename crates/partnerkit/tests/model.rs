@@ -508,3 +508,92 @@ fn the_model_checks_what_a_command_gives_before_anything_is_decided() {
         "the marketplace is no principal"
     );
 }
+
+// rule: GRP-1, ROL-4
+#[test]
+fn a_member_taken_out_of_a_group_loses_what_the_group_gave_at_once() {
+    let w = world(&[Permission::ManageUsers]);
+    let alice = w.ctx(user(T1, ALICE));
+    w.svc
+        .change_group_members(w.account, &alice, id(MANAGERS), vec![id(DAN)], vec![])
+        .unwrap();
+    let may = |w: &World<InMemoryStore>| {
+        w.svc
+            .authorize(w.account, &user(T1, DAN), Permission::ManageTenants)
+            .unwrap()
+            .unwrap()
+            .is_allowed()
+    };
+    assert!(may(&w), "the group gave Dan Manager");
+    w.svc
+        .change_group_members(w.account, &alice, id(MANAGERS), vec![], vec![id(DAN)])
+        .unwrap();
+    assert!(!may(&w), "taken out, Dan holds only his own grant again");
+    assert!(!w.state().access.groups_of(id(DAN)).contains(&id(MANAGERS)));
+}
+
+// rule: USR-5, USR-7
+#[test]
+fn a_guest_who_accepts_counts_as_a_manager_and_one_who_has_not_does_not() {
+    let w = World::company(InMemoryStore::new());
+    let alice = w.ctx(user(T1, ALICE));
+    let guest = id(150);
+    w.svc
+        .invite_guests(
+            w.account,
+            &alice,
+            id(T1),
+            "guest@fabrikam.com",
+            vec![guest],
+            Grant::Role(Role::Manager),
+        )
+        .unwrap();
+    // Pending, the guest does not count: Alice is still the last Manager.
+    let err = w
+        .svc
+        .set_grants(
+            w.account,
+            &alice,
+            Principal::User(id(ALICE)),
+            vec![Grant::Role(Role::Developer)],
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "last_manager", "{err}");
+    let as_guest = w.ctx(Actor::User {
+        tenant: id(T1),
+        user: guest,
+    });
+    w.svc
+        .accept_invitation(w.account, &as_guest, guest)
+        .unwrap();
+    // Accepted, the guest can sign in and counts: Alice may step down.
+    w.svc
+        .set_grants(
+            w.account,
+            &alice,
+            Principal::User(id(ALICE)),
+            vec![Grant::Role(Role::Developer)],
+        )
+        .unwrap();
+}
+
+// rule: USR-7, X-3
+#[test]
+fn a_command_refused_halfway_leaves_no_trace_in_the_service() {
+    // Removing the last Manager: identity removes the user, then access refuses (rule USR-7).
+    // The half-decided entry must be dropped: the service's state is the stored one.
+    let w = World::company(InMemoryStore::new());
+    let before = w.state();
+    let err = w
+        .svc
+        .remove_user(w.account, &w.ctx(user(T1, ALICE)), id(ALICE), true)
+        .unwrap_err();
+    assert_eq!(err.code(), "last_manager", "{err}");
+    assert_eq!(w.state(), before);
+    assert!(w.state().identity.user(id(ALICE)).is_some());
+    let history = w.svc.history(w.account).unwrap();
+    assert_eq!(
+        partnerkit::AccountState::fold(history.iter().map(|r| &r.event)),
+        w.state()
+    );
+}
