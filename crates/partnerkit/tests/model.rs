@@ -597,3 +597,20 @@ fn a_command_refused_halfway_leaves_no_trace_in_the_service() {
         w.state()
     );
 }
+
+// rule: APP-3, TEN-4
+#[test]
+fn a_removed_app_takes_its_grants_with_it() {
+    let w = world(&[Permission::ManageUsers]);
+    assert!(w.state().access.apps().contains_key(&id(APP)));
+    w.svc
+        .remove_apps(w.account, &w.ctx(user(T1, ALICE)), vec![id(APP)], true)
+        .unwrap();
+    let state = w.state();
+    assert!(!state.access.apps().contains_key(&id(APP)));
+    assert!(state.access.grants_of(Principal::App(id(APP))).is_empty());
+    assert_eq!(
+        partnerkit::access::AccessIndex::build(&state.access).holds(Principal::App(id(APP))),
+        partnerkit::access::PermissionSet::EMPTY
+    );
+}
