@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use partnerkit::access::{AccessIndex, Grant, Permission, PermissionSet, Principal, Role};
+use partnerkit::access::{
+    AccessIndex, Grant, Permission, PermissionSet, Principal, Role, covered_classes,
+};
 use partnerkit::agreements::{AgreementId, AgreementVersion};
 use partnerkit::core::SeededRandom;
 use partnerkit::core::uuid::Uuid;
@@ -52,6 +54,8 @@ struct Pool {
 /// What the checks compare before and after a step.
 struct Seen {
     version: u64,
+    /// Its access index.
+    index: AccessIndex,
     state_json: String,
     effective: BTreeMap<Principal, PermissionSet>,
     signin_managers: usize,
@@ -735,6 +739,7 @@ impl World {
         }
         Ok(Seen {
             version: history.len() as u64,
+            index,
             state_json,
             effective,
             signin_managers,
@@ -796,7 +801,7 @@ impl World {
                 step.actor
             ));
         }
-        self.check_reads(&step.actor)?;
+        self.check_reads(&step.actor, &after)?;
         report.checks += 1;
         let steps = report.accepted + report.denied + report.refused + report.faults;
         if steps.is_multiple_of(10) {
@@ -806,34 +811,54 @@ impl World {
     }
 
     /// Checks that what `actor` may see agrees with what it may do: for every read, the read
-    /// table admits it exactly when `authorize` allows each permission the read needs (the
-    /// marketplace sees everything), and the read itself is denied exactly when the table
-    /// says no (rules X-2, ROL-2, ROL-7).
-    fn check_reads(&self, actor: &Actor) -> Result<(), String> {
+    /// table admits it exactly when the actor is the marketplace, or can sign in and either
+    /// holds each permission the read needs (`authorize` allows it) or holds a permission
+    /// covering one of the data classes the read returns (rule X-8); and the read itself is
+    /// denied exactly when the table says no (rules X-2, ROL-2, ROL-7).
+    fn check_reads(&self, actor: &Actor, now: &Seen) -> Result<(), String> {
         let month = partnerkit::payouts::PayoutMonth::new(2027, 1)
             .map_err(|e| format!("a payout month: {e}"))?;
+        let signed_in = match actor {
+            Actor::Marketplace => true,
+            _ => self
+                .service
+                .authorize(self.account, actor, Permission::ViewAccountSettings)
+                .map_err(|e| format!("authorize failed: {e}"))?
+                .is_ok(),
+        };
+        let holds =
+            Principal::from_actor(actor).map_or(PermissionSet::EMPTY, |p| now.index.holds(p));
         for &kind in ReadKind::ALL {
-            let Requirement::MarketplaceOrHolding { permissions } = kind.requirement() else {
-                return Err(format!("the {kind} read has an unexpected requirement"));
-            };
             let table = self
                 .service
                 .may_read(self.account, actor, kind)
                 .map_err(|e| format!("may_read failed: {e}"))?;
-            let mut allowed = *actor == Actor::Marketplace;
-            if !allowed {
-                allowed = true;
-                for p in permissions.iter() {
-                    let answer = self
-                        .service
-                        .authorize(self.account, actor, p)
-                        .map_err(|e| format!("authorize failed: {e}"))?;
-                    allowed &= answer.is_ok_and(|d| d.is_allowed());
+            let allowed = match (actor, kind.requirement()) {
+                (Actor::Marketplace, _) => true,
+                (_, Requirement::MarketplaceOrHolding { permissions }) => {
+                    let mut all = signed_in;
+                    for p in permissions.iter() {
+                        let answer = self
+                            .service
+                            .authorize(self.account, actor, p)
+                            .map_err(|e| format!("authorize failed: {e}"))?;
+                        all &= answer.is_ok_and(|d| d.is_allowed());
+                    }
+                    all
                 }
-            }
+                (_, Requirement::MarketplaceOrCovering { classes }) => {
+                    let covered = covered_classes(holds);
+                    signed_in && classes.iter().any(|c| covered.contains(c))
+                }
+                (_, other) => {
+                    return Err(format!(
+                        "the {kind} read has an unexpected requirement {other:?}"
+                    ));
+                }
+            };
             if table.is_ok() != allowed {
                 return Err(format!(
-                    "the {kind} read table says {table:?} for {actor:?}, authorize says {allowed} (rule ROL-7)"
+                    "the {kind} read table says {table:?} for {actor:?}, the model says {allowed} (rules ROL-7, X-8)"
                 ));
             }
             let (account, service) = (self.account, &self.service);
