@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use partnerkit::access::{
@@ -16,6 +17,7 @@ use partnerkit::core::{
     Url, UserId,
 };
 use partnerkit::identity::{AccountType, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName};
+use partnerkit::store::Recorded;
 use partnerkit::{
     AccountCommand as C, AccountEvent, AccountService, AccountState, Error, NewApp, NewUser,
     OpenAccount, Password, PayoutMethodInput, ReadKind, Requirement, TenantToAssociate,
@@ -54,8 +56,12 @@ struct Pool {
 /// What the checks compare before and after a step.
 struct Seen {
     version: u64,
+    /// The state, folded from the stored history.
+    state: AccountState,
     /// Its access index.
     index: AccessIndex,
+    /// The stored history it was folded from.
+    history: Vec<Recorded>,
     state_json: String,
     effective: BTreeMap<Principal, PermissionSet>,
     signin_managers: usize,
@@ -74,6 +80,9 @@ pub struct World {
     next: u128,
     pool: Pool,
     secrets: Vec<String>,
+    /// What the last step left: the next step starts from it (nothing changes the account
+    /// between steps), so each state is folded and checked once.
+    last: Option<Rc<Seen>>,
     ever_manager: bool,
 }
 
@@ -109,6 +118,7 @@ impl World {
             next: 100,
             pool: Pool::default(),
             secrets: Vec::new(),
+            last: None,
             ever_manager: false,
         };
         world.fixture()?;
@@ -679,21 +689,48 @@ impl World {
 
     // ------------------------------------------------------------------ checking
 
-    fn seen(&self) -> Result<Seen, String> {
+    /// The account as stored now, checked: `state == fold(history)` with every event read
+    /// back through JSON, the service's cached state equal to it, and the state reading back
+    /// through JSON.
+    ///
+    /// From `prev` (the last step's), only the events stored since are read and folded onto
+    /// its state — the stored history is append-only — and an unchanged account is `prev`
+    /// itself once the cached state is checked equal to it. With `full`, or without `prev`,
+    /// the whole history is read and folded from the start.
+    fn seen(&self, prev: Option<&Rc<Seen>>, full: bool) -> Result<Rc<Seen>, String> {
+        let prev = prev.filter(|_| !full);
+        let from = prev.map_or(0, |p| p.history.len());
         let store = self.service.store().inner();
-        let history = partnerkit::store::AccountStore::events(
+        let tail = partnerkit::store::AccountStore::events(
             store,
             self.account,
-            partnerkit::core::Version::INITIAL,
+            partnerkit::core::Version::INITIAL.after(from as u64),
         )
         .map_err(|e| format!("history unreadable: {e}"))?;
+        if let Some(p) = prev
+            && tail.is_empty()
+        {
+            let cached = self
+                .service
+                .state(self.account)
+                .map_err(|e| format!("state unreadable: {e}"))?
+                .unwrap_or_default();
+            if cached != p.state {
+                return Err("the service's state differs from fold(history)".into());
+            }
+            return Ok(Rc::clone(p));
+        }
+        let (mut folded, mut history) = match prev {
+            Some(p) => (p.state.clone(), p.history.clone()),
+            None => (AccountState::default(), Vec::new()),
+        };
         // state == fold(history), each event read back through JSON.
-        let mut folded = AccountState::default();
-        for recorded in &history {
+        for recorded in tail {
             let json = serde_json::to_string(&recorded.event).map_err(|e| e.to_string())?;
             let back: AccountEvent = serde_json::from_str(&json)
                 .map_err(|e| format!("event does not read back ({e}): {json}"))?;
             folded.apply(&back);
+            history.push(recorded);
         }
         let cached = self
             .service
@@ -737,14 +774,16 @@ impl World {
             let p = Principal::App(*app);
             effective.insert(p, index.effective(p));
         }
-        Ok(Seen {
+        Ok(Rc::new(Seen {
             version: history.len() as u64,
+            state: folded,
             index,
+            history,
             state_json,
             effective,
             signin_managers,
             signin_users,
-        })
+        }))
     }
 
     /// Applies `step` and checks every invariant.
@@ -752,7 +791,10 @@ impl World {
     /// # Errors
     /// What broke.
     pub fn apply_and_check(&mut self, step: &Step, report: &mut Report) -> Result<(), String> {
-        let before = self.seen()?;
+        let before = match self.last.take() {
+            Some(seen) => seen,
+            None => self.seen(None, true)?,
+        };
         self.now += Duration::hours(i64::from(step.hours));
         self.service.store().arm(step.fault);
         let ctx_now = self.now;
@@ -766,7 +808,9 @@ impl World {
         };
         self.service.store().arm(None);
         report.checks += 6;
-        let after = self.seen()?;
+        // Every tenth step the whole history is folded from the start again.
+        let steps = report.accepted + report.denied + report.refused + report.faults;
+        let after = self.seen(Some(&before), steps.is_multiple_of(10))?;
         match outcome {
             Err(e) => {
                 match e {
@@ -807,6 +851,7 @@ impl World {
         if steps.is_multiple_of(10) {
             self.check_secrets(report)?;
         }
+        self.last = Some(after);
         Ok(())
     }
 
