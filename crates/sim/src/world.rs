@@ -28,6 +28,16 @@ use crate::Report;
 use crate::rng::Rng;
 use crate::store::{Fault, FaultyStore};
 
+mod edge;
+
+/// Percent of runs that are lean: Alice is the only user holding Manager, so rule USR-7's
+/// guard is what stands between a demotion and an account without a Manager.
+const LEAN_PERCENT: u64 = 35;
+
+/// Percent of steps that are edge steps ([`edge`]): little-holding actors acting on
+/// principals that hold more, and on the last Manager.
+const EDGE_PERCENT: u64 = 25;
+
 /// One simulated step: who sends which command, the fault armed for it, and how far the
 /// clock moves first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +78,42 @@ struct Seen {
     signin_users: usize,
 }
 
+/// The fixture's principals by part: what the edge-state generator aims at, and whom the
+/// read checks look through.
+#[derive(Debug, Clone, Copy)]
+struct Cast {
+    t1: TenantId,
+    t2: TenantId,
+    /// The first tenant's user: Manager, a global administrator.
+    alice: UserId,
+    /// The second tenant's first user: Manager (Developer in a lean run), a global
+    /// administrator.
+    bob: UserId,
+    /// Developer, in the Developers group.
+    dev: UserId,
+    /// Custom `[manage_groups]`.
+    groups_only: UserId,
+    /// Custom `[manage_users]`, a global administrator (so a password reset reaches the rule).
+    users_only: UserId,
+    /// Custom `[manage_app_keys]`.
+    keys_only: UserId,
+    /// A second Manager of the first tenant; not in a lean run.
+    mgr: Option<UserId>,
+    /// A work account the owner account granted Owner; not in a lean run (it would count
+    /// as a Manager, rule USR-7).
+    own: Option<UserId>,
+    /// Invited as Manager, never accepts in the fixture.
+    guest: UserId,
+    /// Granted Developer, with `dev` in it.
+    devs: GroupId,
+    /// Granted Owner by the owner account.
+    owners: GroupId,
+    /// Granted Developer.
+    app: AppId,
+    /// Granted Manager.
+    mgr_app: AppId,
+}
+
 /// A simulated account and everything the generator knows about it.
 pub struct World {
     service: AccountService<FaultyStore>,
@@ -79,6 +125,9 @@ pub struct World {
     rng: Rng,
     next: u128,
     pool: Pool,
+    cast: Cast,
+    /// A lean run: Alice is the only user holding Manager (rule USR-7's edge).
+    lean: bool,
     secrets: Vec<String>,
     /// What the last step left: the next step starts from it (nothing changes the account
     /// between steps), so each state is folded and checked once.
@@ -98,25 +147,52 @@ fn uuid<I: EntityId>(n: u128) -> I {
     I::from_uuid(Uuid::from_u128(n))
 }
 
+/// Ids 200.. are the fixture's; the generator's own start at 1,000.
+fn cast(lean: bool) -> Cast {
+    Cast {
+        t1: uuid(201),
+        t2: uuid(202),
+        alice: uuid(211),
+        bob: uuid(212),
+        dev: uuid(213),
+        groups_only: uuid(214),
+        users_only: uuid(215),
+        keys_only: uuid(216),
+        mgr: (!lean).then(|| uuid(217)),
+        own: (!lean).then(|| uuid(218)),
+        guest: uuid(219),
+        devs: uuid(231),
+        owners: uuid(232),
+        app: uuid(241),
+        mgr_app: uuid(242),
+    }
+}
+
 impl World {
     /// A fresh world for `seed`, with the fixture account set up.
     ///
     /// # Errors
     /// A fixture command that the service refused (a bug in the fixture or the service).
     pub fn new(seed: u64) -> Result<World, String> {
+        let mut rng = Rng::new(seed);
+        let lean = rng.chance(LEAN_PERCENT);
+        let cast = cast(lean);
+        let now = Utc
+            .with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
+            .single()
+            .ok_or("fixture date")?;
         let mut world = World {
             service: AccountService::new(FaultyStore::new()),
             account: uuid(1),
             owner: uuid(2),
             ids: SequentialIds::starting_after(1 << 40),
             random: SeededRandom::new(seed),
-            now: Utc
-                .with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
-                .single()
-                .ok_or("fixture date")?,
-            rng: Rng::new(seed),
-            next: 100,
+            now,
+            rng,
+            next: 1_000,
             pool: Pool::default(),
+            cast,
+            lean,
             secrets: Vec::new(),
             last: None,
             ever_manager: false,
@@ -144,14 +220,20 @@ impl World {
         }
     }
 
-    fn person(&mut self, first: &str, tenant: usize, admin: bool) -> Result<DirectoryUser, String> {
-        let user: UserId = self.fresh();
+    fn person(
+        &mut self,
+        user: UserId,
+        first: &str,
+        tenant: usize,
+        admin: bool,
+    ) -> Result<DirectoryUser, String> {
         let domain = self
             .pool
             .tenants
             .get(tenant)
             .map(|t| t.1.clone())
             .unwrap_or_else(|| "contoso.com".to_owned());
+        self.next += 1;
         Ok(DirectoryUser {
             user,
             name: PersonName::new(first, "Sim").map_err(|e| e.to_string())?,
@@ -161,9 +243,11 @@ impl World {
         })
     }
 
+    /// The fixture, built through the service itself: see [`Cast`].
     fn fixture(&mut self) -> Result<(), String> {
         let m = Actor::Marketplace;
         let e = |e: partnerkit::core::Error| e.to_string();
+        let c = self.cast;
         self.run(
             m,
             C::OpenAccount(OpenAccount {
@@ -176,96 +260,130 @@ impl World {
                 currency: Currency::USD,
             }),
         )?;
-        let t1: TenantId = self.fresh();
-        let t2: TenantId = self.fresh();
-        self.pool.tenants.push((t1, "contoso.com".into()));
-        self.pool.tenants.push((t2, "fabrikam.com".into()));
-        let alice = self.person("Alice", 0, true)?;
-        let bob = self.person("Bob", 1, true)?;
-        let (a, b) = (alice.user, bob.user);
-        self.associate(m, t1, "Contoso", "contoso.com", alice, None)?;
+        self.pool.tenants.push((c.t1, "contoso.com".into()));
+        self.pool.tenants.push((c.t2, "fabrikam.com".into()));
+        let alice = self.person(c.alice, "Alice", 0, true)?;
+        let bob = self.person(c.bob, "Bob", 1, true)?;
+        self.associate(m, c.t1, "Contoso", "contoso.com", alice, None)?;
         let alice_actor = Actor::User {
-            tenant: t1,
-            user: a,
+            tenant: c.t1,
+            user: c.alice,
+        };
+        let bob_grant = if self.lean {
+            Role::Developer
+        } else {
+            Role::Manager
         };
         self.associate(
             alice_actor,
-            t2,
+            c.t2,
             "Fabrikam",
             "fabrikam.com",
             bob,
-            Some(Grant::Role(Role::Manager)),
+            Some(Grant::Role(bob_grant)),
         )?;
-        self.pool.users.push((t1, a));
-        self.pool.users.push((t2, b));
-        for (name, grant) in [
-            ("Dev", Grant::Role(Role::Developer)),
+        self.pool.users.push((c.t1, c.alice));
+        self.pool.users.push((c.t2, c.bob));
+        let custom = |p: Permission| Grant::custom([p]).map_err(|e| e.to_string());
+        let mut users = vec![
+            (c.dev, "Dev", false, Grant::Role(Role::Developer)),
             (
-                "Cus",
-                Grant::custom([Permission::ManageGroups]).map_err(|e| e.to_string())?,
+                c.groups_only,
+                "Groups",
+                false,
+                custom(Permission::ManageGroups)?,
             ),
-            ("Mgr", Grant::Role(Role::Manager)),
-        ] {
-            let user = self.person(name, 0, false)?;
+            (
+                c.users_only,
+                "Users",
+                true,
+                custom(Permission::ManageUsers)?,
+            ),
+            (
+                c.keys_only,
+                "Keys",
+                false,
+                custom(Permission::ManageAppKeys)?,
+            ),
+        ];
+        if let Some(mgr) = c.mgr {
+            users.push((mgr, "Mgr", false, Grant::Role(Role::Manager)));
+        }
+        if let Some(own) = c.own {
+            users.push((own, "Own", false, Grant::Role(Role::Developer)));
+        }
+        for (id, name, admin, grant) in users {
+            let user = self.person(id, name, 0, admin)?;
             self.run(
                 alice_actor,
                 C::AddUsers {
-                    tenant: t1,
+                    tenant: c.t1,
                     users: vec![user],
                     grant,
                 },
             )?;
         }
-        let dev = self.pool.users.get(2).map(|u| u.1).into_iter().collect();
-        let g1: GroupId = self.fresh();
+        let owner_actor = Actor::OwnerAccount { owner: self.owner };
+        if let Some(own) = c.own {
+            self.run(
+                owner_actor,
+                C::Grant {
+                    principals: vec![Principal::User(own)],
+                    grant: Grant::Role(Role::Owner),
+                },
+            )?;
+        }
         self.run(
             alice_actor,
             C::CreateGroup {
-                tenant: t1,
-                group: g1,
+                tenant: c.t1,
+                group: c.devs,
                 name: DisplayName::new("Developers").map_err(e)?,
-                members: dev,
+                members: vec![c.dev],
                 grant: Some(Grant::Role(Role::Developer)),
             },
         )?;
-        let go: GroupId = self.fresh();
         self.run(
             alice_actor,
             C::CreateGroup {
-                tenant: t1,
-                group: go,
+                tenant: c.t1,
+                group: c.owners,
                 name: DisplayName::new("Owners").map_err(e)?,
                 members: Vec::new(),
                 grant: None,
             },
         )?;
         self.run(
-            Actor::OwnerAccount { owner: self.owner },
+            owner_actor,
             C::Grant {
-                principals: vec![Principal::Group(go)],
+                principals: vec![Principal::Group(c.owners)],
                 grant: Grant::Role(Role::Owner),
             },
         )?;
-        let app: AppId = self.fresh();
-        let n = self.next;
-        self.run(
-            alice_actor,
-            C::CreateApp(NewApp {
-                tenant: t1,
-                app,
-                name: DisplayName::new("Sim app").map_err(e)?,
-                reply_url: Url::new(&format!("https://app{n}.contoso.com/reply")).map_err(e)?,
-                app_id_uri: Url::new(&format!("https://contoso.com/app{n}")).map_err(e)?,
-                grant: Some(Grant::Role(Role::Developer)),
-            }),
-        )?;
-        let guest: UserId = self.fresh();
+        for (app, name, role) in [
+            (c.app, "Sim app", Role::Developer),
+            (c.mgr_app, "Manager app", Role::Manager),
+        ] {
+            let n = self.next;
+            self.next += 1;
+            self.run(
+                alice_actor,
+                C::CreateApp(NewApp {
+                    tenant: c.t1,
+                    app,
+                    name: DisplayName::new(name).map_err(e)?,
+                    reply_url: Url::new(&format!("https://app{n}.contoso.com/reply")).map_err(e)?,
+                    app_id_uri: Url::new(&format!("https://contoso.com/app{n}")).map_err(e)?,
+                    grant: Some(Grant::Role(role)),
+                }),
+            )?;
+        }
         self.run(
             alice_actor,
             C::InviteGuests {
-                tenant: t1,
+                tenant: c.t1,
                 emails: "guest@outlook.com".into(),
-                guests: vec![guest],
+                guests: vec![c.guest],
                 grant: Grant::Role(Role::Manager),
             },
         )?;
@@ -296,7 +414,6 @@ impl World {
         )?;
         self.run(actor, C::ConfirmTenantAssociation { tenant, grant })
     }
-
     /// Remembers the ids an accepted command created.
     fn learn(&mut self, command: &C) {
         match command {
@@ -427,10 +544,14 @@ impl World {
             .unwrap_or_else(|_| DisplayName::new("Sim").unwrap_or_else(|_| unreachable!()))
     }
 
-    /// The next random step.
+    /// The next random step: now and then an edge step (see [`edge`]), otherwise any actor
+    /// with any command.
     pub fn next_step(&mut self) -> Step {
-        let actor = self.any_actor();
-        let command = self.any_command();
+        let (actor, command) = if self.rng.chance(EDGE_PERCENT) {
+            (self.edge_actor(), self.edge_command())
+        } else {
+            (self.any_actor(), self.any_command())
+        };
         let fault = match self.rng.below(100) {
             0..=2 => Some(Fault::Conflict),
             3..=4 => Some(Fault::AppendFails),
@@ -470,7 +591,8 @@ impl World {
                 let mut users = Vec::new();
                 for _ in 0..=self.rng.below(2) {
                     let admin = self.rng.chance(30);
-                    users.extend(self.person("Added", tenant_index, admin).ok());
+                    let id = self.fresh();
+                    users.extend(self.person(id, "Added", tenant_index, admin).ok());
                 }
                 let grant = self.any_grant();
                 C::AddUsers {
