@@ -29,6 +29,7 @@ use crate::rng::Rng;
 use crate::store::{Fault, FaultyStore};
 
 mod edge;
+mod takes;
 
 /// Percent of runs that are lean: Alice is the only user holding Manager, so rule USR-7's
 /// guard is what stands between a demotion and an account without a Manager.
@@ -955,6 +956,8 @@ impl World {
                 }
                 self.learn(&step.command);
                 self.check_escalation(step, &before, &after)?;
+                self.check_takes(step, &before, &done)?;
+                report.checks += 1;
             }
         }
         if before.signin_managers > 0 {
