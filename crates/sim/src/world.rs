@@ -1,6 +1,7 @@
 //! One simulated account: its fixture, the random steps, and the invariant checks.
 
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
@@ -16,11 +17,14 @@ use partnerkit::core::{
     GroupId, KeyId, OwnerAccountId, PayoutAccountId, PersonName, SellerId, SequentialIds, TenantId,
     Url, UserId,
 };
-use partnerkit::identity::{AccountType, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName};
+use partnerkit::identity::{
+    AccountType, Directory, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName,
+};
 use partnerkit::store::Recorded;
 use partnerkit::{
-    AccountCommand as C, AccountEvent, AccountService, AccountState, Error, NewApp, NewUser,
-    OpenAccount, Password, PayoutMethodInput, ReadKind, Requirement, TenantToAssociate,
+    AccountCommand as C, AccountEvent, AccountEventView, AccountService, AccountState, Error,
+    NewApp, NewUser, OpenAccount, Password, PayoutMethodInput, ReadKind, Requirement,
+    TenantToAssociate,
 };
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +33,7 @@ use crate::rng::Rng;
 use crate::store::{Fault, FaultyStore};
 
 mod edge;
+mod reads;
 mod takes;
 
 /// Percent of runs that are lean: Alice is the only user holding Manager, so rule USR-7's
@@ -38,6 +43,9 @@ const LEAN_PERCENT: u64 = 35;
 /// Percent of steps that are edge steps ([`edge`]): little-holding actors acting on
 /// principals that hold more, and on the last Manager.
 const EDGE_PERCENT: u64 = 25;
+
+/// Fixture actors whose reads are checked after each step, besides the step's actor.
+const READERS_PER_STEP: u64 = 2;
 
 /// One simulated step: who sends which command, the fault armed for it, and how far the
 /// clock moves first.
@@ -73,6 +81,10 @@ struct Seen {
     index: AccessIndex,
     /// The stored history it was folded from.
     history: Vec<Recorded>,
+    /// The state's directory as a read shows it, made once when a read check needs it.
+    directory: OnceCell<Directory>,
+    /// The stored events as a read shows them, made once when a read check needs them.
+    views: OnceCell<Vec<AccountEventView>>,
     state_json: String,
     effective: BTreeMap<Principal, PermissionSet>,
     signin_managers: usize,
@@ -130,6 +142,13 @@ pub struct World {
     /// A lean run: Alice is the only user holding Manager (rule USR-7's edge).
     lean: bool,
     secrets: Vec<String>,
+    /// Every credential verifier (password fingerprint or hash, key fingerprint) the state
+    /// has held: none may appear in a read (rule X-8).
+    verifiers: BTreeSet<String>,
+    /// Which fixture actor the read check looks through next, besides the step's actor.
+    reader: usize,
+    /// What the read checks have already searched for verifiers.
+    scanned: reads::Scanned,
     /// What the last step left: the next step starts from it (nothing changes the account
     /// between steps), so each state is folded and checked once.
     last: Option<Rc<Seen>>,
@@ -195,6 +214,9 @@ impl World {
             cast,
             lean,
             secrets: Vec::new(),
+            verifiers: BTreeSet::new(),
+            reader: 0,
+            scanned: reads::Scanned::default(),
             last: None,
             ever_manager: false,
         };
@@ -902,6 +924,8 @@ impl World {
             state: folded,
             index,
             history,
+            directory: OnceCell::new(),
+            views: OnceCell::new(),
             state_json,
             effective,
             signin_managers,
@@ -934,6 +958,8 @@ impl World {
         // Every tenth step the whole history is folded from the start again.
         let steps = report.accepted + report.denied + report.refused + report.faults;
         let after = self.seen(Some(&before), steps.is_multiple_of(10))?;
+        reads::collect_verifiers(&before.state, &mut self.verifiers);
+        reads::collect_verifiers(&after.state, &mut self.verifiers);
         match outcome {
             Err(e) => {
                 match e {
@@ -970,8 +996,12 @@ impl World {
                 step.actor
             ));
         }
-        self.check_reads(&step.actor, &after)?;
-        report.checks += 1;
+        self.check_reads(&step.actor, &after, true)?;
+        for _ in 0..READERS_PER_STEP {
+            let reader = self.reader();
+            self.check_reads(&reader, &after, false)?;
+        }
+        report.checks += 1 + READERS_PER_STEP;
         let steps = report.accepted + report.denied + report.refused + report.faults;
         if steps.is_multiple_of(10) {
             self.check_secrets(report)?;
@@ -980,12 +1010,47 @@ impl World {
         Ok(())
     }
 
+    /// The next fixture actor the read checks look through, besides the step's actor: each
+    /// kind of holder in turn (rule X-8).
+    fn reader(&mut self) -> Actor {
+        let c = self.cast;
+        let user = |user| Actor::User { tenant: c.t1, user };
+        let readers = [
+            user(c.groups_only),
+            user(c.users_only),
+            Actor::OwnerAccount { owner: self.owner },
+            user(c.keys_only),
+            user(c.dev),
+            user(c.alice),
+            Actor::App {
+                tenant: c.t1,
+                app: c.mgr_app,
+            },
+            user(c.own.unwrap_or(c.guest)),
+            Actor::Marketplace,
+            Actor::User {
+                tenant: c.t2,
+                user: c.bob,
+            },
+            Actor::App {
+                tenant: c.t1,
+                app: c.app,
+            },
+            user(c.guest),
+        ];
+        self.reader = (self.reader + 1) % readers.len();
+        readers
+            .get(self.reader)
+            .copied()
+            .unwrap_or(Actor::Marketplace)
+    }
+
     /// Checks that what `actor` may see agrees with what it may do: for every read, the read
     /// table admits it exactly when the actor is the marketplace, or can sign in and either
     /// holds each permission the read needs (`authorize` allows it) or holds a permission
     /// covering one of the data classes the read returns (rule X-8); and the read itself is
     /// denied exactly when the table says no (rules X-2, ROL-2, ROL-7).
-    fn check_reads(&self, actor: &Actor, now: &Seen) -> Result<(), String> {
+    fn check_reads(&mut self, actor: &Actor, now: &Seen, always: bool) -> Result<(), String> {
         let month = partnerkit::payouts::PayoutMonth::new(2027, 1)
             .map_err(|e| format!("a payout month: {e}"))?;
         let signed_in = match actor {
@@ -998,6 +1063,7 @@ impl World {
         };
         let holds =
             Principal::from_actor(actor).map_or(PermissionSet::EMPTY, |p| now.index.holds(p));
+        let views_denied = self.check_views(actor, now, always)?;
         for &kind in ReadKind::ALL {
             let table = self
                 .service
@@ -1033,15 +1099,15 @@ impl World {
             }
             let (account, service) = (self.account, &self.service);
             let denied = match kind {
-                ReadKind::State => service.state_for(account, actor).map(|_| ()),
-                ReadKind::History => service.history_for(account, actor).map(|_| ()),
-                ReadKind::Readiness => service.readiness_for(account, actor, self.now).map(|_| ()),
+                ReadKind::State | ReadKind::History => views_denied,
+                ReadKind::Readiness => service
+                    .readiness_for(account, actor, self.now)
+                    .is_err_and(|e| matches!(e, Error::Denied(_))),
                 ReadKind::Statements => service
                     .statements_for(account, actor, &[], month, month)
-                    .map(|_| ()),
+                    .is_err_and(|e| matches!(e, Error::Denied(_))),
                 _ => return Err(format!("the {kind} read is not simulated")),
-            }
-            .is_err_and(|e| matches!(e, Error::Denied(_)));
+            };
             if denied == table.is_ok() {
                 return Err(format!(
                     "the {kind} read for {actor:?} was {} though the table says {table:?} (rule X-2)",
