@@ -34,6 +34,8 @@ use crate::store::{Fault, FaultyStore};
 
 mod edge;
 mod reads;
+mod refusal;
+mod samples;
 mod takes;
 
 /// Percent of runs that are lean: Alice is the only user holding Manager, so rule USR-7's
@@ -145,6 +147,10 @@ pub struct World {
     /// Every credential verifier (password fingerprint or hash, key fingerprint) the state
     /// has held: none may appear in a read (rule X-8).
     verifiers: BTreeSet<String>,
+    /// One command of every kind, for the one-refusal check (rule X-2).
+    samples: Vec<C>,
+    /// An account that does not exist, and its (empty) index.
+    nowhere: (AccountState, AccessIndex),
     /// Which fixture actor the read check looks through next, besides the step's actor.
     reader: usize,
     /// What the read checks have already searched for verifiers.
@@ -201,6 +207,8 @@ impl World {
             .with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
             .single()
             .ok_or("fixture date")?;
+        let nowhere = AccountState::default();
+        let empty = AccessIndex::build(&nowhere.access);
         let mut world = World {
             service: AccountService::new(FaultyStore::new()),
             account: uuid(1),
@@ -215,6 +223,8 @@ impl World {
             lean,
             secrets: Vec::new(),
             verifiers: BTreeSet::new(),
+            samples: samples::every_kind(uuid(1), &cast, now)?,
+            nowhere: (nowhere, empty),
             reader: 0,
             scanned: reads::Scanned::default(),
             last: None,
@@ -996,12 +1006,13 @@ impl World {
                 step.actor
             ));
         }
+        self.check_one_refusal(&after)?;
         self.check_reads(&step.actor, &after, true)?;
         for _ in 0..READERS_PER_STEP {
             let reader = self.reader();
             self.check_reads(&reader, &after, false)?;
         }
-        report.checks += 1 + READERS_PER_STEP;
+        report.checks += 2 + READERS_PER_STEP;
         let steps = report.accepted + report.denied + report.refused + report.faults;
         if steps.is_multiple_of(10) {
             self.check_secrets(report)?;
