@@ -114,13 +114,20 @@ impl World {
             (Some(classes), Ok(t)) if !classes.is_empty() => Ok(Some(t)),
             (Some(classes), Err(Error::Denied(_))) if classes.is_empty() => Ok(None),
             (None, Err(Error::Denied(d))) if d.code() == "cannot_sign_in" => Ok(None),
-            (expected, Err(e)) => Err(format!(
-                "{what} for {actor:?} was refused ({}), though it may read {expected:?} (rules X-2, X-8)",
-                e.code()
-            )),
-            (expected, Ok(_)) => Err(format!(
-                "{what} for {actor:?} was shown, though it may read {expected:?} (rules X-2, X-8)"
-            )),
+            (expected, got) => {
+                let may = match expected {
+                    None => "nothing: it cannot sign in".to_owned(),
+                    Some(c) if c.is_empty() => "no class of data".to_owned(),
+                    Some(c) => format!("{c:?}"),
+                };
+                let got = match got {
+                    Ok(_) => "shown".to_owned(),
+                    Err(e) => format!("refused ({})", e.code()),
+                };
+                Err(format!(
+                    "{what} for {actor:?} was {got}, though it may read {may} (rules X-2, X-8)"
+                ))
+            }
         }
     }
 
