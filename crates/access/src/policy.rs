@@ -636,7 +636,10 @@ pub fn admit(
             }
             // Explained by the first permission that would cover the first class asked for.
             let wanted = classes.iter().next().map_or(PermissionSet::EMPTY, covering);
-            let missing = wanted.iter().next().unwrap_or(Permission::ViewAccountSettings);
+            let missing = wanted
+                .iter()
+                .next()
+                .unwrap_or(Permission::ViewAccountSettings);
             Err(Denial::Permission(
                 index.authorize(&Request::new(p, missing)),
             ))

@@ -99,7 +99,9 @@ impl DataClasses {
 
     /// The classes in canonical order.
     pub fn iter(self) -> impl Iterator<Item = DataClass> {
-        DataClass::ALL.into_iter().filter(move |c| self.contains(*c))
+        DataClass::ALL
+            .into_iter()
+            .filter(move |c| self.contains(*c))
     }
 }
 

@@ -721,7 +721,8 @@ fn check_actor(s: &Account, cmd: &Command, ctx: &Context<'_>) -> Result<(), Erro
     }
     match actor {
         Actor::User { tenant, user } => {
-            let exempt = matches!(cmd, Command::AcceptInvitation { user: invitee } if *invitee == user);
+            let exempt =
+                matches!(cmd, Command::AcceptInvitation { user: invitee } if *invitee == user);
             if exempt {
                 Ok(())
             } else {

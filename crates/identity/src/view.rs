@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use partnerkit_core::{
-    AppId, DataClass, DisplayName, EmailAddress, GroupId, KeyId, PersonName, TenantId, Url,
-    UserId,
+    AppId, DataClass, DisplayName, EmailAddress, GroupId, KeyId, PersonName, TenantId, Url, UserId,
 };
 use serde::Serialize;
 

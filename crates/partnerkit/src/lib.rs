@@ -150,7 +150,6 @@ pub mod testing;
 
 pub use async_service::AsyncAccountService;
 pub use authorize::{authorize_command, authorize_kind, authorize_read};
-pub use partnerkit_access::{Authorized, Denial, Requirement};
 pub use command::{
     AccountCommand, NewApp, NewTenant, NewUser, OpenAccount, Password, PayoutMethodInput,
     TenantToAssociate, W8Input, W9Input,
@@ -160,6 +159,7 @@ pub use error::{DomainError, Error};
 pub use kind::{CommandKind, ReadKind};
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
+pub use partnerkit_access::{Authorized, Denial, Requirement};
 pub use returns::year_end_returns;
 pub use selling::{
     Missing, Readiness, readiness, statements, statements_converted, with_withholding,

@@ -613,7 +613,9 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         now: DateTime<Utc>,
     ) -> Result<Readiness, Error<S::Error>> {
-        self.read(account, None, |state, _| Ok(self.engine.readiness(state, now)))
+        self.read(account, None, |state, _| {
+            Ok(self.engine.readiness(state, now))
+        })
     }
 
     /// [`readiness`](Self::readiness), shown to `actor` if the read table lets it see it

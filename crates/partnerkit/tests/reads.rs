@@ -9,8 +9,8 @@ use partnerkit::core::testing::id;
 use partnerkit::core::{AccountId, Actor, DataClass, DataClasses};
 use partnerkit::payouts::PayoutMonth;
 use partnerkit::{
-    AccountService, AccountStore, AccountView, Denial, DomainError, Error, InMemoryStore,
-    ReadKind, Requirement,
+    AccountService, AccountStore, AccountView, Denial, DomainError, Error, InMemoryStore, ReadKind,
+    Requirement,
 };
 
 use crate::fixture::*;
@@ -184,7 +184,10 @@ fn the_read_table_and_authorize_never_disagree() {
             if kind == ReadKind::State
                 && let Ok(view) = w.svc.state_for(w.account, actor)
             {
-                assert_eq!(view.classes, covered_classes(held.iter().copied().collect()));
+                assert_eq!(
+                    view.classes,
+                    covered_classes(held.iter().copied().collect())
+                );
             }
         }
         // The marketplace sees everything.
