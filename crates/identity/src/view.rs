@@ -92,7 +92,7 @@ impl From<&User> for UserView {
             tenant: u.tenant,
             name: u.name.clone(),
             username: u.username.clone(),
-            origin: u.origin.clone(),
+            origin: u.origin,
             invitation: u.invitation.clone(),
             global_admin: u.global_admin,
             reset_email: u.reset_email.clone(),
@@ -109,7 +109,7 @@ impl From<&App> for AppView {
             name: a.name.clone(),
             reply_url: a.reply_url.clone(),
             app_id_uri: a.app_id_uri.clone(),
-            origin: a.origin.clone(),
+            origin: a.origin,
             keys: a
                 .keys
                 .values()
