@@ -12,18 +12,29 @@
 //! ```
 //!
 //! Each run opens a fixture account — the marketplace, its owner account, Managers,
-//! Developers, a custom-permission user, groups (one granted Owner by the owner account),
-//! an app, a pending guest — and then lets random actors (including strangers, removed users
-//! and other owner accounts) send random commands with random data. After every step it
-//! checks:
+//! Developers, users holding only custom `[manage_groups]`, `[manage_users]` or
+//! `[manage_app_keys]`, a work account and a group the owner account granted Owner, an app
+//! holding Manager, a pending guest; in a lean run Alice is the only Manager — and then lets
+//! random actors (including strangers, removed users and other owner accounts) send random
+//! commands with random data, a quarter of them edge steps aimed at principals holding more
+//! than the actor and at the last Manager. After every step it checks:
 //!
 //! - **no escalation** (rules ROL-7, ROL-8): after an accepted command, every principal holds
 //!   at most what it held before plus what the actor held; no principal but the owner account
 //!   holds payout or tax settings;
+//! - **no takes or reveals** (rule ROL-9): an accepted command removed, reduced, reset,
+//!   renamed or keyed no principal that held a permission the actor did not, and revealed no
+//!   secret of one — judged from the stored events, not from the service's own check;
 //! - **a Manager remains** (rule USR-7): once a user who can sign in held Manager, one does,
 //!   unless no user can sign in at all (the only tenant removed by the owner account);
 //! - **refused means unchanged** (rules X-2, X-3): a denied or failed command (including a
 //!   store fault) leaves version and state as they were;
+//! - **one refusal** (rule X-2): strangers, removed users, pending guests and users claiming
+//!   another tenant get `cannot_sign_in` for every kind of command, on the account and on one
+//!   that does not exist;
+//! - **reads by class** (rule X-8): `state_for` and `history_for` hold exactly the classes
+//!   the actor's holdings cover, and never a credential verifier; the read table agrees with
+//!   `authorize`;
 //! - **state == fold(history)** with every event read back through JSON, and the service's
 //!   cached state equal to it;
 //! - **no secret leaks**: no generated or chosen secret appears in the state's `Debug` or
@@ -83,6 +94,9 @@ pub struct Failure {
     pub seed: u64,
     /// The run (fresh account) it happened in; its world seed is derived from both.
     pub run: u64,
+    /// How many random commands had been sent when it broke, the breaking one included
+    /// (0 if the fixture failed).
+    pub commands: u64,
     /// What broke.
     pub message: String,
     /// The shortest trace found that still breaks an invariant, after the fixture.
@@ -93,8 +107,8 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "invariant broken (seed {}, run {}): {}",
-            self.seed, self.run, self.message
+            "invariant broken (seed {}, run {}, after {} commands): {}",
+            self.seed, self.run, self.commands, self.message
         )?;
         writeln!(f, "shortest trace ({} steps):", self.trace.len())?;
         for (i, step) in self.trace.iter().enumerate() {
@@ -129,6 +143,7 @@ pub fn run(config: &Config) -> Result<Report, Failure> {
         let mut world = World::new(seed).map_err(|message| Failure {
             seed: config.seed,
             run,
+            commands: report.commands,
             message: format!("the fixture failed: {message}"),
             trace: Vec::new(),
         })?;
@@ -144,6 +159,7 @@ pub fn run(config: &Config) -> Result<Report, Failure> {
                     return Err(Failure {
                         seed: config.seed,
                         run,
+                        commands: report.commands,
                         message,
                         trace,
                     });
@@ -154,6 +170,7 @@ pub fn run(config: &Config) -> Result<Report, Failure> {
             return Err(Failure {
                 seed: config.seed,
                 run,
+                commands: report.commands,
                 message,
                 trace: shrink(seed, trace),
             });

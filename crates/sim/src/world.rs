@@ -1,10 +1,14 @@
 //! One simulated account: its fixture, the random steps, and the invariant checks.
 
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use partnerkit::access::{AccessIndex, Grant, Permission, PermissionSet, Principal, Role};
+use partnerkit::access::{
+    AccessIndex, Grant, Permission, PermissionSet, Principal, Role, covered_classes,
+};
 use partnerkit::agreements::{AgreementId, AgreementVersion};
 use partnerkit::core::SeededRandom;
 use partnerkit::core::uuid::Uuid;
@@ -13,16 +17,37 @@ use partnerkit::core::{
     GroupId, KeyId, OwnerAccountId, PayoutAccountId, PersonName, SellerId, SequentialIds, TenantId,
     Url, UserId,
 };
-use partnerkit::identity::{AccountType, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName};
+use partnerkit::identity::{
+    AccountType, Directory, DirectoryApp, DirectoryGroup, DirectoryUser, DomainName,
+};
+use partnerkit::store::Recorded;
 use partnerkit::{
-    AccountCommand as C, AccountEvent, AccountService, AccountState, Error, NewApp, NewUser,
-    OpenAccount, Password, PayoutMethodInput, ReadKind, Requirement, TenantToAssociate,
+    AccountCommand as C, AccountEvent, AccountEventView, AccountService, AccountState, Error,
+    NewApp, NewUser, OpenAccount, Password, PayoutMethodInput, ReadKind, Requirement,
+    TenantToAssociate,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::Report;
 use crate::rng::Rng;
 use crate::store::{Fault, FaultyStore};
+
+mod edge;
+mod reads;
+mod refusal;
+mod samples;
+mod takes;
+
+/// Percent of runs that are lean: Alice is the only user holding Manager, so rule USR-7's
+/// guard is what stands between a demotion and an account without a Manager.
+const LEAN_PERCENT: u64 = 35;
+
+/// Percent of steps that are edge steps ([`edge`]): little-holding actors acting on
+/// principals that hold more, and on the last Manager.
+const EDGE_PERCENT: u64 = 25;
+
+/// Fixture actors whose reads are checked after each step, besides the step's actor.
+const READERS_PER_STEP: u64 = 2;
 
 /// One simulated step: who sends which command, the fault armed for it, and how far the
 /// clock moves first.
@@ -52,10 +77,56 @@ struct Pool {
 /// What the checks compare before and after a step.
 struct Seen {
     version: u64,
+    /// The state, folded from the stored history.
+    state: AccountState,
+    /// Its access index.
+    index: AccessIndex,
+    /// The stored history it was folded from.
+    history: Vec<Recorded>,
+    /// The state's directory as a read shows it, made once when a read check needs it.
+    directory: OnceCell<Directory>,
+    /// The stored events as a read shows them, made once when a read check needs them.
+    views: OnceCell<Vec<AccountEventView>>,
     state_json: String,
     effective: BTreeMap<Principal, PermissionSet>,
     signin_managers: usize,
     signin_users: usize,
+}
+
+/// The fixture's principals by part: what the edge-state generator aims at, and whom the
+/// read checks look through.
+#[derive(Debug, Clone, Copy)]
+struct Cast {
+    t1: TenantId,
+    t2: TenantId,
+    /// The first tenant's user: Manager, a global administrator.
+    alice: UserId,
+    /// The second tenant's first user: Manager (Developer in a lean run), a global
+    /// administrator.
+    bob: UserId,
+    /// Developer, in the Developers group.
+    dev: UserId,
+    /// Custom `[manage_groups]`.
+    groups_only: UserId,
+    /// Custom `[manage_users]`, a global administrator (so a password reset reaches the rule).
+    users_only: UserId,
+    /// Custom `[manage_app_keys]`.
+    keys_only: UserId,
+    /// A second Manager of the first tenant; not in a lean run.
+    mgr: Option<UserId>,
+    /// A work account the owner account granted Owner; not in a lean run (it would count
+    /// as a Manager, rule USR-7).
+    own: Option<UserId>,
+    /// Invited as Manager, never accepts in the fixture.
+    guest: UserId,
+    /// Granted Developer, with `dev` in it.
+    devs: GroupId,
+    /// Granted Owner by the owner account.
+    owners: GroupId,
+    /// Granted Developer.
+    app: AppId,
+    /// Granted Manager.
+    mgr_app: AppId,
 }
 
 /// A simulated account and everything the generator knows about it.
@@ -69,7 +140,24 @@ pub struct World {
     rng: Rng,
     next: u128,
     pool: Pool,
+    cast: Cast,
+    /// A lean run: Alice is the only user holding Manager (rule USR-7's edge).
+    lean: bool,
     secrets: Vec<String>,
+    /// Every credential verifier (password fingerprint or hash, key fingerprint) the state
+    /// has held: none may appear in a read (rule X-8).
+    verifiers: BTreeSet<String>,
+    /// One command of every kind, for the one-refusal check (rule X-2).
+    samples: Vec<C>,
+    /// An account that does not exist, and its (empty) index.
+    nowhere: (AccountState, AccessIndex),
+    /// Which fixture actor the read check looks through next, besides the step's actor.
+    reader: usize,
+    /// What the read checks have already searched for verifiers.
+    scanned: reads::Scanned,
+    /// What the last step left: the next step starts from it (nothing changes the account
+    /// between steps), so each state is folded and checked once.
+    last: Option<Rc<Seen>>,
     ever_manager: bool,
 }
 
@@ -85,26 +173,61 @@ fn uuid<I: EntityId>(n: u128) -> I {
     I::from_uuid(Uuid::from_u128(n))
 }
 
+/// Ids 200.. are the fixture's; the generator's own start at 1,000.
+fn cast(lean: bool) -> Cast {
+    Cast {
+        t1: uuid(201),
+        t2: uuid(202),
+        alice: uuid(211),
+        bob: uuid(212),
+        dev: uuid(213),
+        groups_only: uuid(214),
+        users_only: uuid(215),
+        keys_only: uuid(216),
+        mgr: (!lean).then(|| uuid(217)),
+        own: (!lean).then(|| uuid(218)),
+        guest: uuid(219),
+        devs: uuid(231),
+        owners: uuid(232),
+        app: uuid(241),
+        mgr_app: uuid(242),
+    }
+}
+
 impl World {
     /// A fresh world for `seed`, with the fixture account set up.
     ///
     /// # Errors
     /// A fixture command that the service refused (a bug in the fixture or the service).
     pub fn new(seed: u64) -> Result<World, String> {
+        let mut rng = Rng::new(seed);
+        let lean = rng.chance(LEAN_PERCENT);
+        let cast = cast(lean);
+        let now = Utc
+            .with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
+            .single()
+            .ok_or("fixture date")?;
+        let nowhere = AccountState::default();
+        let empty = AccessIndex::build(&nowhere.access);
         let mut world = World {
             service: AccountService::new(FaultyStore::new()),
             account: uuid(1),
             owner: uuid(2),
             ids: SequentialIds::starting_after(1 << 40),
             random: SeededRandom::new(seed),
-            now: Utc
-                .with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
-                .single()
-                .ok_or("fixture date")?,
-            rng: Rng::new(seed),
-            next: 100,
+            now,
+            rng,
+            next: 1_000,
             pool: Pool::default(),
+            cast,
+            lean,
             secrets: Vec::new(),
+            verifiers: BTreeSet::new(),
+            samples: samples::every_kind(uuid(1), &cast, now)?,
+            nowhere: (nowhere, empty),
+            reader: 0,
+            scanned: reads::Scanned::default(),
+            last: None,
             ever_manager: false,
         };
         world.fixture()?;
@@ -130,14 +253,20 @@ impl World {
         }
     }
 
-    fn person(&mut self, first: &str, tenant: usize, admin: bool) -> Result<DirectoryUser, String> {
-        let user: UserId = self.fresh();
+    fn person(
+        &mut self,
+        user: UserId,
+        first: &str,
+        tenant: usize,
+        admin: bool,
+    ) -> Result<DirectoryUser, String> {
         let domain = self
             .pool
             .tenants
             .get(tenant)
             .map(|t| t.1.clone())
             .unwrap_or_else(|| "contoso.com".to_owned());
+        self.next += 1;
         Ok(DirectoryUser {
             user,
             name: PersonName::new(first, "Sim").map_err(|e| e.to_string())?,
@@ -147,9 +276,11 @@ impl World {
         })
     }
 
+    /// The fixture, built through the service itself: see [`Cast`].
     fn fixture(&mut self) -> Result<(), String> {
         let m = Actor::Marketplace;
         let e = |e: partnerkit::core::Error| e.to_string();
+        let c = self.cast;
         self.run(
             m,
             C::OpenAccount(OpenAccount {
@@ -162,96 +293,130 @@ impl World {
                 currency: Currency::USD,
             }),
         )?;
-        let t1: TenantId = self.fresh();
-        let t2: TenantId = self.fresh();
-        self.pool.tenants.push((t1, "contoso.com".into()));
-        self.pool.tenants.push((t2, "fabrikam.com".into()));
-        let alice = self.person("Alice", 0, true)?;
-        let bob = self.person("Bob", 1, true)?;
-        let (a, b) = (alice.user, bob.user);
-        self.associate(m, t1, "Contoso", "contoso.com", alice, None)?;
+        self.pool.tenants.push((c.t1, "contoso.com".into()));
+        self.pool.tenants.push((c.t2, "fabrikam.com".into()));
+        let alice = self.person(c.alice, "Alice", 0, true)?;
+        let bob = self.person(c.bob, "Bob", 1, true)?;
+        self.associate(m, c.t1, "Contoso", "contoso.com", alice, None)?;
         let alice_actor = Actor::User {
-            tenant: t1,
-            user: a,
+            tenant: c.t1,
+            user: c.alice,
+        };
+        let bob_grant = if self.lean {
+            Role::Developer
+        } else {
+            Role::Manager
         };
         self.associate(
             alice_actor,
-            t2,
+            c.t2,
             "Fabrikam",
             "fabrikam.com",
             bob,
-            Some(Grant::Role(Role::Manager)),
+            Some(Grant::Role(bob_grant)),
         )?;
-        self.pool.users.push((t1, a));
-        self.pool.users.push((t2, b));
-        for (name, grant) in [
-            ("Dev", Grant::Role(Role::Developer)),
+        self.pool.users.push((c.t1, c.alice));
+        self.pool.users.push((c.t2, c.bob));
+        let custom = |p: Permission| Grant::custom([p]).map_err(|e| e.to_string());
+        let mut users = vec![
+            (c.dev, "Dev", false, Grant::Role(Role::Developer)),
             (
-                "Cus",
-                Grant::custom([Permission::ManageGroups]).map_err(|e| e.to_string())?,
+                c.groups_only,
+                "Groups",
+                false,
+                custom(Permission::ManageGroups)?,
             ),
-            ("Mgr", Grant::Role(Role::Manager)),
-        ] {
-            let user = self.person(name, 0, false)?;
+            (
+                c.users_only,
+                "Users",
+                true,
+                custom(Permission::ManageUsers)?,
+            ),
+            (
+                c.keys_only,
+                "Keys",
+                false,
+                custom(Permission::ManageAppKeys)?,
+            ),
+        ];
+        if let Some(mgr) = c.mgr {
+            users.push((mgr, "Mgr", false, Grant::Role(Role::Manager)));
+        }
+        if let Some(own) = c.own {
+            users.push((own, "Own", false, Grant::Role(Role::Developer)));
+        }
+        for (id, name, admin, grant) in users {
+            let user = self.person(id, name, 0, admin)?;
             self.run(
                 alice_actor,
                 C::AddUsers {
-                    tenant: t1,
+                    tenant: c.t1,
                     users: vec![user],
                     grant,
                 },
             )?;
         }
-        let dev = self.pool.users.get(2).map(|u| u.1).into_iter().collect();
-        let g1: GroupId = self.fresh();
+        let owner_actor = Actor::OwnerAccount { owner: self.owner };
+        if let Some(own) = c.own {
+            self.run(
+                owner_actor,
+                C::Grant {
+                    principals: vec![Principal::User(own)],
+                    grant: Grant::Role(Role::Owner),
+                },
+            )?;
+        }
         self.run(
             alice_actor,
             C::CreateGroup {
-                tenant: t1,
-                group: g1,
+                tenant: c.t1,
+                group: c.devs,
                 name: DisplayName::new("Developers").map_err(e)?,
-                members: dev,
+                members: vec![c.dev],
                 grant: Some(Grant::Role(Role::Developer)),
             },
         )?;
-        let go: GroupId = self.fresh();
         self.run(
             alice_actor,
             C::CreateGroup {
-                tenant: t1,
-                group: go,
+                tenant: c.t1,
+                group: c.owners,
                 name: DisplayName::new("Owners").map_err(e)?,
                 members: Vec::new(),
                 grant: None,
             },
         )?;
         self.run(
-            Actor::OwnerAccount { owner: self.owner },
+            owner_actor,
             C::Grant {
-                principals: vec![Principal::Group(go)],
+                principals: vec![Principal::Group(c.owners)],
                 grant: Grant::Role(Role::Owner),
             },
         )?;
-        let app: AppId = self.fresh();
-        let n = self.next;
-        self.run(
-            alice_actor,
-            C::CreateApp(NewApp {
-                tenant: t1,
-                app,
-                name: DisplayName::new("Sim app").map_err(e)?,
-                reply_url: Url::new(&format!("https://app{n}.contoso.com/reply")).map_err(e)?,
-                app_id_uri: Url::new(&format!("https://contoso.com/app{n}")).map_err(e)?,
-                grant: Some(Grant::Role(Role::Developer)),
-            }),
-        )?;
-        let guest: UserId = self.fresh();
+        for (app, name, role) in [
+            (c.app, "Sim app", Role::Developer),
+            (c.mgr_app, "Manager app", Role::Manager),
+        ] {
+            let n = self.next;
+            self.next += 1;
+            self.run(
+                alice_actor,
+                C::CreateApp(NewApp {
+                    tenant: c.t1,
+                    app,
+                    name: DisplayName::new(name).map_err(e)?,
+                    reply_url: Url::new(&format!("https://app{n}.contoso.com/reply")).map_err(e)?,
+                    app_id_uri: Url::new(&format!("https://contoso.com/app{n}")).map_err(e)?,
+                    grant: Some(Grant::Role(role)),
+                }),
+            )?;
+        }
         self.run(
             alice_actor,
             C::InviteGuests {
-                tenant: t1,
+                tenant: c.t1,
                 emails: "guest@outlook.com".into(),
-                guests: vec![guest],
+                guests: vec![c.guest],
                 grant: Grant::Role(Role::Manager),
             },
         )?;
@@ -282,7 +447,6 @@ impl World {
         )?;
         self.run(actor, C::ConfirmTenantAssociation { tenant, grant })
     }
-
     /// Remembers the ids an accepted command created.
     fn learn(&mut self, command: &C) {
         match command {
@@ -413,10 +577,14 @@ impl World {
             .unwrap_or_else(|_| DisplayName::new("Sim").unwrap_or_else(|_| unreachable!()))
     }
 
-    /// The next random step.
+    /// The next random step: now and then an edge step (see [`edge`]), otherwise any actor
+    /// with any command.
     pub fn next_step(&mut self) -> Step {
-        let actor = self.any_actor();
-        let command = self.any_command();
+        let (actor, command) = if self.rng.chance(EDGE_PERCENT) {
+            (self.edge_actor(), self.edge_command())
+        } else {
+            (self.any_actor(), self.any_command())
+        };
         let fault = match self.rng.below(100) {
             0..=2 => Some(Fault::Conflict),
             3..=4 => Some(Fault::AppendFails),
@@ -456,7 +624,8 @@ impl World {
                 let mut users = Vec::new();
                 for _ in 0..=self.rng.below(2) {
                     let admin = self.rng.chance(30);
-                    users.extend(self.person("Added", tenant_index, admin).ok());
+                    let id = self.fresh();
+                    users.extend(self.person(id, "Added", tenant_index, admin).ok());
                 }
                 let grant = self.any_grant();
                 C::AddUsers {
@@ -675,21 +844,48 @@ impl World {
 
     // ------------------------------------------------------------------ checking
 
-    fn seen(&self) -> Result<Seen, String> {
+    /// The account as stored now, checked: `state == fold(history)` with every event read
+    /// back through JSON, the service's cached state equal to it, and the state reading back
+    /// through JSON.
+    ///
+    /// From `prev` (the last step's), only the events stored since are read and folded onto
+    /// its state — the stored history is append-only — and an unchanged account is `prev`
+    /// itself once the cached state is checked equal to it. With `full`, or without `prev`,
+    /// the whole history is read and folded from the start.
+    fn seen(&self, prev: Option<&Rc<Seen>>, full: bool) -> Result<Rc<Seen>, String> {
+        let prev = prev.filter(|_| !full);
+        let from = prev.map_or(0, |p| p.history.len());
         let store = self.service.store().inner();
-        let history = partnerkit::store::AccountStore::events(
+        let tail = partnerkit::store::AccountStore::events(
             store,
             self.account,
-            partnerkit::core::Version::INITIAL,
+            partnerkit::core::Version::INITIAL.after(from as u64),
         )
         .map_err(|e| format!("history unreadable: {e}"))?;
+        if let Some(p) = prev
+            && tail.is_empty()
+        {
+            let cached = self
+                .service
+                .state(self.account)
+                .map_err(|e| format!("state unreadable: {e}"))?
+                .unwrap_or_default();
+            if cached != p.state {
+                return Err("the service's state differs from fold(history)".into());
+            }
+            return Ok(Rc::clone(p));
+        }
+        let (mut folded, mut history) = match prev {
+            Some(p) => (p.state.clone(), p.history.clone()),
+            None => (AccountState::default(), Vec::new()),
+        };
         // state == fold(history), each event read back through JSON.
-        let mut folded = AccountState::default();
-        for recorded in &history {
+        for recorded in tail {
             let json = serde_json::to_string(&recorded.event).map_err(|e| e.to_string())?;
             let back: AccountEvent = serde_json::from_str(&json)
                 .map_err(|e| format!("event does not read back ({e}): {json}"))?;
             folded.apply(&back);
+            history.push(recorded);
         }
         let cached = self
             .service
@@ -733,13 +929,18 @@ impl World {
             let p = Principal::App(*app);
             effective.insert(p, index.effective(p));
         }
-        Ok(Seen {
+        Ok(Rc::new(Seen {
             version: history.len() as u64,
+            state: folded,
+            index,
+            history,
+            directory: OnceCell::new(),
+            views: OnceCell::new(),
             state_json,
             effective,
             signin_managers,
             signin_users,
-        })
+        }))
     }
 
     /// Applies `step` and checks every invariant.
@@ -747,7 +948,10 @@ impl World {
     /// # Errors
     /// What broke.
     pub fn apply_and_check(&mut self, step: &Step, report: &mut Report) -> Result<(), String> {
-        let before = self.seen()?;
+        let before = match self.last.take() {
+            Some(seen) => seen,
+            None => self.seen(None, true)?,
+        };
         self.now += Duration::hours(i64::from(step.hours));
         self.service.store().arm(step.fault);
         let ctx_now = self.now;
@@ -761,7 +965,11 @@ impl World {
         };
         self.service.store().arm(None);
         report.checks += 6;
-        let after = self.seen()?;
+        // Every tenth step the whole history is folded from the start again.
+        let steps = report.accepted + report.denied + report.refused + report.faults;
+        let after = self.seen(Some(&before), steps.is_multiple_of(10))?;
+        reads::collect_verifiers(&before.state, &mut self.verifiers);
+        reads::collect_verifiers(&after.state, &mut self.verifiers);
         match outcome {
             Err(e) => {
                 match e {
@@ -784,6 +992,8 @@ impl World {
                 }
                 self.learn(&step.command);
                 self.check_escalation(step, &before, &after)?;
+                self.check_takes(step, &before, &done)?;
+                report.checks += 1;
             }
         }
         if before.signin_managers > 0 {
@@ -796,57 +1006,119 @@ impl World {
                 step.actor
             ));
         }
-        self.check_reads(&step.actor)?;
-        report.checks += 1;
+        self.check_one_refusal(&after)?;
+        self.check_reads(&step.actor, &after, true)?;
+        for _ in 0..READERS_PER_STEP {
+            let reader = self.reader();
+            self.check_reads(&reader, &after, false)?;
+        }
+        report.checks += 2 + READERS_PER_STEP;
         let steps = report.accepted + report.denied + report.refused + report.faults;
         if steps.is_multiple_of(10) {
             self.check_secrets(report)?;
         }
+        self.last = Some(after);
         Ok(())
     }
 
+    /// The next fixture actor the read checks look through, besides the step's actor: each
+    /// kind of holder in turn (rule X-8).
+    fn reader(&mut self) -> Actor {
+        let c = self.cast;
+        let user = |user| Actor::User { tenant: c.t1, user };
+        let readers = [
+            user(c.groups_only),
+            user(c.users_only),
+            Actor::OwnerAccount { owner: self.owner },
+            user(c.keys_only),
+            user(c.dev),
+            user(c.alice),
+            Actor::App {
+                tenant: c.t1,
+                app: c.mgr_app,
+            },
+            user(c.own.unwrap_or(c.guest)),
+            Actor::Marketplace,
+            Actor::User {
+                tenant: c.t2,
+                user: c.bob,
+            },
+            Actor::App {
+                tenant: c.t1,
+                app: c.app,
+            },
+            user(c.guest),
+        ];
+        self.reader = (self.reader + 1) % readers.len();
+        readers
+            .get(self.reader)
+            .copied()
+            .unwrap_or(Actor::Marketplace)
+    }
+
     /// Checks that what `actor` may see agrees with what it may do: for every read, the read
-    /// table admits it exactly when `authorize` allows each permission the read needs (the
-    /// marketplace sees everything), and the read itself is denied exactly when the table
-    /// says no (rules X-2, ROL-2, ROL-7).
-    fn check_reads(&self, actor: &Actor) -> Result<(), String> {
+    /// table admits it exactly when the actor is the marketplace, or can sign in and either
+    /// holds each permission the read needs (`authorize` allows it) or holds a permission
+    /// covering one of the data classes the read returns (rule X-8); and the read itself is
+    /// denied exactly when the table says no (rules X-2, ROL-2, ROL-7).
+    fn check_reads(&mut self, actor: &Actor, now: &Seen, always: bool) -> Result<(), String> {
         let month = partnerkit::payouts::PayoutMonth::new(2027, 1)
             .map_err(|e| format!("a payout month: {e}"))?;
+        let signed_in = match actor {
+            Actor::Marketplace => true,
+            _ => self
+                .service
+                .authorize(self.account, actor, Permission::ViewAccountSettings)
+                .map_err(|e| format!("authorize failed: {e}"))?
+                .is_ok(),
+        };
+        let holds =
+            Principal::from_actor(actor).map_or(PermissionSet::EMPTY, |p| now.index.holds(p));
+        let views_denied = self.check_views(actor, now, always)?;
         for &kind in ReadKind::ALL {
-            let Requirement::MarketplaceOrHolding { permissions } = kind.requirement() else {
-                return Err(format!("the {kind} read has an unexpected requirement"));
-            };
             let table = self
                 .service
                 .may_read(self.account, actor, kind)
                 .map_err(|e| format!("may_read failed: {e}"))?;
-            let mut allowed = *actor == Actor::Marketplace;
-            if !allowed {
-                allowed = true;
-                for p in permissions.iter() {
-                    let answer = self
-                        .service
-                        .authorize(self.account, actor, p)
-                        .map_err(|e| format!("authorize failed: {e}"))?;
-                    allowed &= answer.is_ok_and(|d| d.is_allowed());
+            let allowed = match (actor, kind.requirement()) {
+                (Actor::Marketplace, _) => true,
+                (_, Requirement::MarketplaceOrHolding { permissions }) => {
+                    let mut all = signed_in;
+                    for p in permissions.iter() {
+                        let answer = self
+                            .service
+                            .authorize(self.account, actor, p)
+                            .map_err(|e| format!("authorize failed: {e}"))?;
+                        all &= answer.is_ok_and(|d| d.is_allowed());
+                    }
+                    all
                 }
-            }
+                (_, Requirement::MarketplaceOrCovering { classes }) => {
+                    let covered = covered_classes(holds);
+                    signed_in && classes.iter().any(|c| covered.contains(c))
+                }
+                (_, other) => {
+                    return Err(format!(
+                        "the {kind} read has an unexpected requirement {other:?}"
+                    ));
+                }
+            };
             if table.is_ok() != allowed {
                 return Err(format!(
-                    "the {kind} read table says {table:?} for {actor:?}, authorize says {allowed} (rule ROL-7)"
+                    "the {kind} read table says {table:?} for {actor:?}, the model says {allowed} (rules ROL-7, X-8)"
                 ));
             }
             let (account, service) = (self.account, &self.service);
             let denied = match kind {
-                ReadKind::State => service.state_for(account, actor).map(|_| ()),
-                ReadKind::History => service.history_for(account, actor).map(|_| ()),
-                ReadKind::Readiness => service.readiness_for(account, actor, self.now).map(|_| ()),
+                ReadKind::State | ReadKind::History => views_denied,
+                ReadKind::Readiness => service
+                    .readiness_for(account, actor, self.now)
+                    .is_err_and(|e| matches!(e, Error::Denied(_))),
                 ReadKind::Statements => service
                     .statements_for(account, actor, &[], month, month)
-                    .map(|_| ()),
+                    .is_err_and(|e| matches!(e, Error::Denied(_))),
                 _ => return Err(format!("the {kind} read is not simulated")),
-            }
-            .is_err_and(|e| matches!(e, Error::Denied(_)));
+            };
             if denied == table.is_ok() {
                 return Err(format!(
                     "the {kind} read for {actor:?} was {} though the table says {table:?} (rule X-2)",

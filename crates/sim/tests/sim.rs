@@ -3,7 +3,7 @@
 
 use partnerkit_sim::{Config, run};
 
-// rule: ROL-7, ROL-8, USR-7, X-2, X-3, X-4
+// rule: ROL-7, ROL-8, ROL-9, USR-7, X-2, X-3, X-4, X-8
 #[test]
 fn random_command_streams_keep_every_invariant() {
     let report = run(&Config {
