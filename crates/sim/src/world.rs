@@ -577,7 +577,7 @@ impl World {
             .unwrap_or_else(|_| DisplayName::new("Sim").unwrap_or_else(|_| unreachable!()))
     }
 
-    /// The next random step: now and then an edge step (see [`edge`]), otherwise any actor
+    /// The next random step: now and then an edge step (see the `edge` module), otherwise any actor
     /// with any command.
     pub fn next_step(&mut self) -> Step {
         let (actor, command) = if self.rng.chance(EDGE_PERCENT) {
