@@ -18,7 +18,7 @@
 //! # Features
 //!
 //! - `peers` (off by default): the peers partnerkit is compared with (cedar-policy, as
-//!   `CedarModel`), criterion, the benchmarks (the service bench also pulls in `partnerkit`
+//!   `CedarModel` and `CedarOracle`), criterion, the benchmarks (the service bench also pulls in `partnerkit`
 //!   and `partnerkit-sqlite`) and the tests that partnerkit and its peers agree. Off, `cargo test --workspace` builds neither cedar-policy nor criterion. Run them
 //!   with `cargo test -p partnerkit-benches --features peers` and
 //!   `cargo bench -p partnerkit-benches --features peers`.
@@ -43,6 +43,15 @@
 //! users have their groups, roles and permissions as parents, groups their roles and
 //! permissions; one permit policy per role and one per permission a custom set may name
 //! (Owner-only permissions have no policy of their own, rule ROL-7).
+//!
+//! `CedarOracle` (feature `peers`) is a second, independent statement of the whole
+//! authorisation model — sign-in, the actor and permission each command and read needs, the
+//! principals a command acts on, what it gives, the data classes a read shows (rules X-2,
+//! X-8, ROL-7..9) — as Cedar policies written from the requirements
+//! (`benches/src/oracle.cedar`), with an account's state as Cedar entities.
+//! `benches/tests/oracle.rs` checks partnerkit's `authorize_command` and `authorize_read`
+//! against it, refusal codes included, on ten thousand random states built through the
+//! service, for every kind of command and read and ten kinds of actor.
 //!
 //! # Payouts
 //!
@@ -77,6 +86,10 @@ use rust_decimal::Decimal;
 mod cedar;
 #[cfg(feature = "peers")]
 pub use cedar::CedarModel;
+#[cfg(feature = "peers")]
+mod oracle;
+#[cfg(feature = "peers")]
+pub use oracle::{CedarOracle, OracleAccount, Verdict, grant_gives};
 
 /// Why bench data could not be made: the message of the library or peer that refused it.
 #[derive(Debug, Clone, PartialEq, Eq)]
