@@ -2,7 +2,7 @@
 //! `scripts/values_differential.py` (issue 25), which compares them with Python libraries.
 //!
 //! Reads JSON lines `["kind", "input"]` from standard input, where kind is `phone`, `email`,
-//! `domain`, `iban` or `tin`, and prints `{"kind", "input", "ok", "value", "code"}`: `value`
+//! `domain`, `iban`, `tin` or `currency`, and prints `{"kind", "input", "ok", "value", "code"}`: `value`
 //! is the stored (normalised) form when accepted, `code` the error's code when refused.
 //!
 //! `cargo run -q -p partnerkit-examples --example values_verdicts < inputs.jsonl`
@@ -85,6 +85,10 @@ fn verdict(kind: &str, input: &str) -> Verdict {
         "domain" => canonical_domain(input).map_err(|e| e.code().to_owned()),
         "iban" => iban(input),
         "tin" => tin(input),
+        // The code and its minor unit's decimals, as `CODE:2`.
+        "currency" => partnerkit::core::Currency::new(input)
+            .map(|c| format!("{}:{}", c.code(), c.minor_unit_scale()))
+            .map_err(|e| e.code().to_owned()),
         other => Err(format!("unknown kind {other}")),
     }
 }

@@ -13,12 +13,14 @@ with:
 - domain names: `idna` (IDNA 2008 with UTS #46 mapping, STD3 rules), compared in ASCII;
 - IBANs: `python-stdnum` `stdnum.iban`;
 - US TINs: `python-stdnum` `stdnum.us.ssn`, `stdnum.us.itin`, `stdnum.us.ein`, by layout
-  (123-45-6789: SSN or ITIN; 12-3456789: EIN; nine bare digits: any; other layouts: none).
+  (123-45-6789: SSN or ITIN; 12-3456789: EIN; nine bare digits: any; other layouts: none);
+- currencies: `iso4217` (its ISO 4217 table, with each currency's minor-unit exponent), every
+  code in it and near misses, compared as `CODE:decimals`.
 
 Every disagreement fails unless `policy()` below names it as a documented policy difference
 (each with where partnerkit documents it). Exit status 0 when nothing else disagrees.
 
-Needs: pip install phonenumbers email-validator python-stdnum idna
+Needs: pip install phonenumbers email-validator python-stdnum idna iso4217
 Run from the repository root: python3 scripts/values_differential.py
 """
 
@@ -30,6 +32,7 @@ import unicodedata
 
 import email_validator
 import idna
+import iso4217
 import phonenumbers
 from stdnum import iban as std_iban
 from stdnum.us import ein as std_ein
@@ -266,8 +269,28 @@ def py_tin(x):
     return (ok, digits if ok else None)
 
 
+def currency_inputs():
+    codes = [c.code for c in iso4217.Currency]
+    return codes + [c.lower() for c in codes[:20]] + [
+        "BGN", "XXX", "XTS", "EUR ", " EUR", "EU", "EURO", "E\u0301UR", "ＥＵＲ", "", "123",
+        "DEM", "FRF", "HRK", "SLL", "VEF", "ZWL"]
+
+
+ISO4217 = {c.code: c for c in iso4217.Currency}
+# Refused on purpose (docs/MONEY.md): no minor unit, or a unit of account (XAD).
+NOT_PAID_IN = {"XAU", "XAG", "XPD", "XPT", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA",
+               "XTS", "XXX", "XAD"}
+
+
+def py_currency(x):
+    c = ISO4217.get(x)
+    if c is None:
+        return (False, None)
+    return (True, f"{c.code}:{c.exponent if c.exponent is not None else 'none'}")
+
+
 REFERENCE = {"phone": py_phone, "email": py_email, "domain": py_domain, "iban": py_iban,
-             "tin": py_tin}
+             "tin": py_tin, "currency": py_currency}
 
 # ---------------------------------------------------------------- documented differences
 
@@ -322,6 +345,9 @@ def policy(kind, x, ours, theirs):
             return "stdnum also checks some countries' national check digits inside the BBAN (ES, ME, NO, …); partnerkit checks the registry format and MOD 97 (data/bank-schemes.md)"
         if not ok and their_ok and compact.startswith("XK"):
             return "XK is not an ISO 3166-1 code, so no billing address is in Kosovo (docs/MONEY.md)"
+    if kind == "currency":
+        if not ok and their_ok and x in NOT_PAID_IN:
+            return "ISO 4217 codes without a minor unit, and XAD, are not money a publisher is paid in (docs/MONEY.md)"
     if kind == "tin":
         digits = "".join(c for c in x if c.isdigit())
         group = int(digits[3:5]) if len(digits) == 9 and digits.isascii() else -1
@@ -338,7 +364,7 @@ def policy(kind, x, ours, theirs):
 def main():
     inputs = [("phone", x) for x in phone_inputs()] + [("email", x) for x in email_inputs()] \
         + [("domain", x) for x in domain_inputs()] + [("iban", x) for x in iban_inputs()] \
-        + [("tin", x) for x in tin_inputs()]
+        + [("tin", x) for x in tin_inputs()] + [("currency", x) for x in currency_inputs()]
     stdin = "".join(json.dumps([k, x]) + "\n" for k, x in inputs)
     run = subprocess.run(RUST, input=stdin, capture_output=True, text=True, check=False)
     if run.returncode != 0:
