@@ -127,6 +127,7 @@ mod async_service;
 mod authorize;
 mod cache;
 mod command;
+pub mod codec;
 mod entry;
 mod error;
 mod execute;
