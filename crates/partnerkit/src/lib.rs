@@ -126,8 +126,8 @@
 mod async_service;
 mod authorize;
 mod cache;
-mod command;
 pub mod codec;
+mod command;
 mod entry;
 mod error;
 mod execute;

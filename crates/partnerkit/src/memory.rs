@@ -5,32 +5,33 @@ use std::sync::{Mutex, MutexGuard};
 
 use partnerkit_core::{AccountId, Version};
 
+use crate::codec::{self, Append, EventRow, LoadPlan, Reader, SnapshotRow};
 use crate::state::AccountState;
-use crate::store::{AccountStore, Loaded, Recorded, Snapshot, StoreError};
+use crate::store::{AccountStore, Loaded, Recorded, StoreError};
 
 /// Accounts kept in memory behind a mutex. Safe to share between threads (wrap it in an
 /// `Arc`); everything is lost when it is dropped.
 ///
-/// Like a database it keeps **bytes**: every event and snapshot is written as JSON and read
-/// back from JSON, so a value that would not survive a real store (one whose JSON form does
-/// not decode again) fails here too, on the write, instead of bricking the account later.
-/// Event sequence numbers are stored and checked on every read, as a database's rows are.
+/// Like a database it keeps **rows of bytes** through the [`codec`](crate::codec): every
+/// event and snapshot is encoded, proven to read back, and checked again on every read
+/// (rule X-9), so a value that would not survive a real store fails here too, on the write,
+/// instead of bricking the account later.
 #[derive(Debug, Default)]
 pub struct InMemoryStore {
     accounts: Mutex<HashMap<AccountId, Stored>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Stored {
-    /// `(seq, json)`, seq counting from 1.
-    events: Vec<(u64, Vec<u8>)>,
-    /// The latest snapshot: its version and JSON.
-    snapshot: Option<(u64, Vec<u8>)>,
+    /// The event rows, in the order they were stored.
+    events: Vec<EventRow>,
+    /// The latest snapshot row.
+    snapshot: Option<SnapshotRow>,
 }
 
 impl Stored {
-    fn version(&self) -> Version {
-        Version::new(self.events.last().map_or(0, |(seq, _)| *seq))
+    fn version(&self) -> u64 {
+        self.events.last().map_or(0, |r| r.seq)
     }
 }
 
@@ -41,8 +42,8 @@ pub enum MemoryError {
     /// A thread panicked while holding the store's lock.
     #[error("the in-memory store's lock was poisoned by a panicking thread: rebuild the store")]
     Poisoned,
-    /// A value could not be written as JSON that reads back, or a stored value is corrupt
-    /// (does not decode, or an event is missing).
+    /// A value could not be stored so that it reads back, or stored rows cannot be trusted
+    /// (rule X-9): the codec's words for what and where.
     #[error("the in-memory store refused {what}")]
     Corrupt {
         /// What was wrong, and where.
@@ -60,61 +61,12 @@ impl MemoryError {
     }
 }
 
-fn corrupt(what: String) -> MemoryError {
-    MemoryError::Corrupt { what }
-}
-
-/// Encodes a value as JSON and proves it decodes to the same value; `what` names it in
-/// an error.
-fn encode<T>(value: &T, what: impl Fn() -> String) -> Result<Vec<u8>, MemoryError>
-where
-    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq,
-{
-    let bytes = serde_json::to_vec(value)
-        .map_err(|e| corrupt(format!("to write {}: it has no JSON form: {e}", what())))?;
-    let back: T = serde_json::from_slice(&bytes).map_err(|e| {
-        corrupt(format!(
-            "to write {}: its JSON form would not read back ({e}); the value must be fixed where it was built",
-            what()
-        ))
-    })?;
-    if &back != value {
-        return Err(corrupt(format!(
-            "to write {}: its JSON form reads back as a different value",
-            what()
-        )));
-    }
-    Ok(bytes)
-}
-
-fn decode<T: serde::de::DeserializeOwned>(
-    bytes: &[u8],
-    what: impl FnOnce() -> String,
-) -> Result<T, MemoryError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| corrupt(format!("{}: it does not decode: {e}", what())))
-}
-
-/// Decodes the events with `seq > after`, refusing a gap.
-fn events_after(
-    account: AccountId,
-    stored: &Stored,
-    after: u64,
-) -> Result<Vec<Recorded>, MemoryError> {
-    let mut out = Vec::new();
-    let mut next = after.saturating_add(1);
-    for (seq, bytes) in stored.events.iter().filter(|(seq, _)| *seq > after) {
-        if *seq != next {
-            return Err(corrupt(format!(
-                "account {account}'s history: event {next} is missing (found {seq} after it)"
-            )));
+impl From<codec::Error> for MemoryError {
+    fn from(e: codec::Error) -> Self {
+        MemoryError::Corrupt {
+            what: e.to_string(),
         }
-        out.push(decode(bytes, || {
-            format!("event {seq} of account {account}")
-        })?);
-        next = next.saturating_add(1);
     }
-    Ok(out)
 }
 
 impl InMemoryStore {
@@ -136,34 +88,27 @@ impl InMemoryStore {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
 
-    /// Test support: removes the stored event `seq` of `account` (as a deleted database row
-    /// would), so tests can prove gaps are refused. Returns whether there was such an event.
-    #[cfg(any(test, feature = "testing"))]
-    pub fn remove_event(&self, account: AccountId, seq: u64) -> bool {
-        let Ok(mut map) = self.lock() else {
-            return false;
-        };
-        let Some(stored) = map.get_mut(&account) else {
-            return false;
-        };
-        let before = stored.events.len();
-        stored.events.retain(|(s, _)| *s != seq);
-        stored.events.len() != before
+/// Test support: the rows as an operator with a console would see and edit them.
+#[cfg(any(test, feature = "testing"))]
+impl crate::testing::Rows for InMemoryStore {
+    fn rows(&self, account: AccountId) -> (Vec<EventRow>, Option<SnapshotRow>) {
+        self.lock()
+            .ok()
+            .and_then(|m| m.get(&account).cloned())
+            .map_or((Vec::new(), None), |s| (s.events, s.snapshot))
     }
 
-    /// Test support: replaces the stored bytes of event `seq` of `account` (as a row edited
-    /// by hand would be), so tests can prove corrupt data is refused. Returns whether there was
-    /// such an event.
-    #[cfg(any(test, feature = "testing"))]
-    pub fn overwrite_event(&self, account: AccountId, seq: u64, bytes: &[u8]) -> bool {
-        let Ok(mut map) = self.lock() else {
-            return false;
-        };
-        map.get_mut(&account)
-            .and_then(|s| s.events.iter_mut().find(|(s, _)| *s == seq))
-            .map(|(_, stored)| *stored = bytes.to_vec())
-            .is_some()
+    fn replace_rows(
+        &self,
+        account: AccountId,
+        events: Vec<EventRow>,
+        snapshot: Option<SnapshotRow>,
+    ) {
+        if let Ok(mut map) = self.lock() {
+            map.insert(account, Stored { events, snapshot });
+        }
     }
 }
 
@@ -172,32 +117,15 @@ impl AccountStore for InMemoryStore {
 
     fn load(&self, account: AccountId) -> Result<Option<Loaded>, MemoryError> {
         let map = self.lock()?;
-        let Some(stored) = map.get(&account) else {
+        let Some(stored) = map.get(&account).filter(|s| s.version() > 0) else {
             return Ok(None);
         };
-        if stored.events.is_empty() {
-            return Ok(None);
+        let mut plan = LoadPlan::new(account, stored.version(), stored.snapshot.clone())?;
+        let first = plan.first_seq();
+        for row in stored.events.iter().filter(|r| r.seq >= first) {
+            plan.push(row.clone())?;
         }
-        let snapshot = match &stored.snapshot {
-            Some((version, bytes)) => Some(Snapshot {
-                state: decode(bytes, || {
-                    format!("the snapshot at v{version} of account {account}")
-                })?,
-                version: Version::new(*version),
-            }),
-            None => None,
-        };
-        let after = snapshot.as_ref().map_or(0, |s| s.version.get());
-        let events = events_after(account, stored, after)?;
-        let loaded = Loaded { snapshot, events };
-        if loaded.version() != stored.version() {
-            return Err(corrupt(format!(
-                "account {account}: its snapshot and events add up to {}, but its last event is {}",
-                loaded.version(),
-                stored.version()
-            )));
-        }
-        Ok(Some(loaded))
+        Ok(Some(plan.finish()?))
     }
 
     fn append(
@@ -207,52 +135,45 @@ impl AccountStore for InMemoryStore {
         events: &[Recorded],
         snapshot: Option<&AccountState>,
     ) -> Result<Version, StoreError<MemoryError>> {
+        let backend = |e: codec::Error| StoreError::Backend(e.into());
         // Encode before taking the lock: a value that cannot be stored changes nothing.
-        let mut encoded = Vec::with_capacity(events.len());
-        for (i, e) in events.iter().enumerate() {
-            encoded.push(
-                encode(e, || format!("event {} of this append", i + 1))
-                    .map_err(StoreError::Backend)?,
-            );
-        }
-        let snapshot = snapshot
-            .map(|s| encode(s, || "the snapshot".to_string()))
-            .transpose()
-            .map_err(StoreError::Backend)?;
+        let mut append = Append::new(expected, events, snapshot).map_err(backend)?;
         let mut map = self.lock().map_err(StoreError::Backend)?;
-        let actual = map.get(&account).map_or(Version::INITIAL, Stored::version);
+        let actual = Version::new(map.get(&account).map_or(0, Stored::version));
         if actual != expected {
             return Err(StoreError::Conflict { expected, actual });
         }
-        let version = expected.after(u64::try_from(events.len()).unwrap_or(u64::MAX));
+        let version = append.new_version();
         if version == Version::INITIAL {
             return Ok(version);
         }
         let stored = map.entry(account).or_default();
-        let mut seq = expected.get();
-        for bytes in encoded {
-            seq = seq.saturating_add(1);
-            stored.events.push((seq, bytes));
-        }
-        if let Some(bytes) = snapshot {
-            stored.snapshot = Some((version.get(), bytes));
+        let last = stored.events.last().map(|r| (r.seq, r.chain.as_str()));
+        let snapshot = append.seal(account, last).map_err(backend)?;
+        stored.events.extend_from_slice(append.rows());
+        if snapshot.is_some() {
+            stored.snapshot = snapshot;
         }
         Ok(version)
     }
 
     fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, MemoryError> {
         let map = self.lock()?;
-        match map.get(&account) {
-            Some(stored) => events_after(account, stored, after.get()),
-            None => Ok(Vec::new()),
+        let Some(stored) = map.get(&account) else {
+            return Ok(Vec::new());
+        };
+        let mut reader = Reader::after(account, stored.version(), after.get());
+        let first = reader.first_seq();
+        for row in stored.events.iter().filter(|r| r.seq >= first) {
+            reader.push(row.clone())?;
         }
+        Ok(reader.finish()?)
     }
 
     fn version(&self, account: AccountId) -> Result<Version, MemoryError> {
-        Ok(self
-            .lock()?
-            .get(&account)
-            .map_or(Version::INITIAL, Stored::version))
+        Ok(Version::new(
+            self.lock()?.get(&account).map_or(0, Stored::version),
+        ))
     }
 }
 
@@ -299,14 +220,8 @@ mod tests {
     }
 
     #[test]
-    fn in_memory_store_refuses_gaps_and_corrupt_events() {
-        // rule: X-1 (the audit trail is never silently shortened)
-        let store = InMemoryStore::new();
-        conformance::check_gaps_are_refused(&store, |account, seq| {
-            assert!(store.remove_event(account, seq));
-        });
-        conformance::check_corrupt_events_are_refused(&store, |account, seq| {
-            assert!(store.overwrite_event(account, seq, b"{\"domain\": \"nonsense\"}"));
-        });
+    fn in_memory_store_refuses_damaged_rows() {
+        // rule: X-9
+        conformance::check_damaged_rows(&InMemoryStore::new());
     }
 }

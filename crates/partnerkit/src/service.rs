@@ -127,7 +127,12 @@ impl Engine {
     pub(crate) fn install(&self, account: AccountId, loaded: Option<Loaded>) -> Slot {
         match loaded {
             Some(loaded) => {
-                let since = loaded.events.len() as u64;
+                // A snapshot the store could not use (rule X-9) is replaced on the next write.
+                let since = if loaded.refresh_snapshot {
+                    u64::MAX / 2
+                } else {
+                    loaded.events.len() as u64
+                };
                 let (state, version) = loaded.fold();
                 self.cache
                     .insert(account, Entry::new(state, version, since))

@@ -68,7 +68,7 @@ impl AccountState {
 }
 
 #[cfg(any(test, feature = "testing"))]
-pub(crate) use samples::{sample_events, sample_state};
+pub(crate) use samples::{sample_events, sample_state, with_unique_id};
 
 #[cfg(any(test, feature = "testing"))]
 mod samples {
@@ -94,7 +94,14 @@ mod samples {
         AccountState::fold(&[AccountEvent::Identity(opened(n))])
     }
 
-    /// `n` events with distinct contents, for the conformance kit.
+    /// `e` with an id of its own, numbered `n` (ids are unique in a history, rule X-9); an
+    /// event in format 1 keeps having none.
+    pub(crate) fn with_unique_id(e: Envelope<AccountEvent>, n: u32) -> Envelope<AccountEvent> {
+        let id = e.id.map(|_| testing::id(0xF000_0000 + u128::from(n)));
+        Envelope { id, ..e }
+    }
+
+    /// `n` events with distinct contents and ids, for the conformance kit.
     pub(crate) fn sample_events(n: u32) -> Vec<Envelope<AccountEvent>> {
         (0..n)
             .map(|i| Envelope {

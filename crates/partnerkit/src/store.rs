@@ -18,52 +18,70 @@
 //! - [`append`](AccountStore::append) is atomic: all events (and the snapshot, if given) are
 //!   stored, or nothing is, and only if the stored version equals `expected`. Appending no
 //!   events stores nothing but an optional snapshot (not for an account that does not exist).
-//! - Reads refuse what they cannot trust: an event or snapshot that does not decode, a missing
-//!   event (a gap in the sequence) or an impossible version is an error of the backend's own
-//!   [`Error`](AccountStore::Error) type (e.g. a `Corrupt` variant naming what is wrong), never
-//!   a silently shorter history. [`StoreError`] is only for writes, where a conflict must be
+//! - Reads refuse what they cannot trust (rule X-9): an event that does not decode, a missing
+//!   event, events out of order or from another account, a repeated event id, a snapshot of
+//!   another account or version, a format this release does not know, or an impossible version
+//!   is an error of the backend's own [`Error`](AccountStore::Error) type (e.g. a `Corrupt`
+//!   variant naming the row), never a silently different history. A snapshot in an older
+//!   format, or that does not decode, is not an error: the account is folded from its events
+//!   and [`Loaded::refresh_snapshot`] asks for a fresh one. [`StoreError`] is only for writes, where a conflict must be
 //!   told apart from a failure.
-//! - Stores keep **bytes**, not Rust values: events and snapshots go through their JSON form
-//!   (a snapshot-tested public format), so what loads is what any process would read back.
+//! - Stores keep **rows of bytes**, not Rust values: events go through their JSON form (a
+//!   snapshot-tested public format) and snapshots through the [`codec`](crate::codec), so what
+//!   loads is what any process would read back.
 //!
-//! A store needs four methods. Here is a complete one, kept as JSON in a `Mutex<HashMap>`
-//! (the shipped [`InMemoryStore`](crate::InMemoryStore) is the same with gap checks and a
-//! few conveniences):
+//! # Rows, and the codec that checks them
+//!
+//! A store keeps rows: an [`EventRow`](crate::codec::EventRow) per event and one
+//! [`SnapshotRow`](crate::codec::SnapshotRow) per account. The [`codec`](crate::codec) turns
+//! events and states into rows and back, and refuses stored history that does not prove
+//! itself (rule X-9): rows out of order, repeated ids, a snapshot of another account or
+//! version, a format this release does not know. A store then needs only its own storage and
+//! four methods. Here is a complete one, kept in a `Mutex<HashMap>` (the shipped
+//! [`InMemoryStore`](crate::InMemoryStore) is the same with a few conveniences):
 //!
 //! ```
 //! use std::collections::HashMap;
 //! use std::sync::Mutex;
+//! use partnerkit::codec::{self, Append, EventRow, LoadPlan, Reader, SnapshotRow};
 //! use partnerkit::core::{AccountId, Version};
-//! use partnerkit::store::{AccountStore, Loaded, Recorded, Snapshot, StoreError};
+//! use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
 //! use partnerkit::AccountState;
 //!
-//! /// Per account: every event as JSON, and the latest snapshot (its version and JSON).
+//! /// Per account: its event rows, in order, and its latest snapshot row.
 //! #[derive(Default)]
-//! struct MapStore(Mutex<HashMap<AccountId, (Vec<String>, Option<(u64, String)>)>>);
+//! struct MapStore(Mutex<HashMap<AccountId, (Vec<EventRow>, Option<SnapshotRow>)>>);
 //!
 //! #[derive(Debug, thiserror::Error)]
 //! enum MapError {
 //!     #[error("the store's lock was poisoned")]
 //!     Poisoned,
-//!     #[error("a stored value is corrupt: {0}")]
-//!     Corrupt(#[from] serde_json::Error),
+//!     #[error(transparent)]
+//!     Codec(#[from] codec::Error),
+//! }
+//!
+//! impl MapStore {
+//!     fn rows(&self) -> Result<std::sync::MutexGuard<'_, HashMap<AccountId, (Vec<EventRow>, Option<SnapshotRow>)>>, MapError> {
+//!         self.0.lock().map_err(|_| MapError::Poisoned)
+//!     }
+//! }
+//!
+//! fn version_of(rows: &[EventRow]) -> u64 {
+//!     rows.last().map_or(0, |r| r.seq)
 //! }
 //!
 //! impl AccountStore for MapStore {
 //!     type Error = MapError;
 //!
 //!     fn load(&self, account: AccountId) -> Result<Option<Loaded>, MapError> {
-//!         let map = self.0.lock().map_err(|_| MapError::Poisoned)?;
+//!         let map = self.rows()?;
 //!         let Some((events, snapshot)) = map.get(&account) else { return Ok(None) };
-//!         let (snapshot, from) = match snapshot {
-//!             Some((v, json)) => {
-//!                 let state = serde_json::from_str(json)?;
-//!                 (Some(Snapshot { state, version: Version::new(*v) }), *v as usize)
-//!             }
-//!             None => (None, 0),
-//!         };
-//!         let events = events.iter().skip(from).map(|e| serde_json::from_str(e)).collect::<Result<_, _>>()?;
-//!         Ok(Some(Loaded { snapshot, events }))
+//!         let mut plan = LoadPlan::new(account, version_of(events), snapshot.clone())?;
+//!         let first = plan.first_seq();
+//!         for row in events.iter().filter(|r| r.seq >= first) {
+//!             plan.push(row.clone())?;
+//!         }
+//!         Ok(Some(plan.finish()?))
 //!     }
 //!
 //!     fn append(
@@ -73,35 +91,37 @@
 //!         events: &[Recorded],
 //!         snapshot: Option<&AccountState>,
 //!     ) -> Result<Version, StoreError<MapError>> {
-//!         let backend = |e| StoreError::Backend(MapError::Corrupt(e));
-//!         let new: Vec<String> = events.iter().map(serde_json::to_string).collect::<Result<_, _>>().map_err(backend)?;
-//!         let snapshot = snapshot.map(serde_json::to_string).transpose().map_err(backend)?;
-//!         let mut map = self.0.lock().map_err(|_| StoreError::Backend(MapError::Poisoned))?;
-//!         let actual = Version::new(map.get(&account).map_or(0, |(e, _)| e.len() as u64));
+//!         let backend = |e: MapError| StoreError::Backend(e);
+//!         // Encode before taking the lock: it is the expensive part.
+//!         let mut append = Append::new(expected, events, snapshot).map_err(|e| backend(e.into()))?;
+//!         let mut map = self.rows().map_err(backend)?;
+//!         let (rows, stored) = map.entry(account).or_default();
+//!         let actual = Version::new(version_of(rows));
 //!         if actual != expected {
 //!             return Err(StoreError::Conflict { expected, actual });
 //!         }
-//!         let version = expected.after(new.len() as u64);
-//!         if version == Version::INITIAL {
-//!             return Ok(version); // nothing to store for an account that does not exist
+//!         let last = rows.last().map(|r| (r.seq, r.chain.as_str()));
+//!         let snapshot = append.seal(account, last).map_err(|e| backend(e.into()))?;
+//!         rows.extend_from_slice(append.rows());
+//!         if snapshot.is_some() {
+//!             *stored = snapshot;
 //!         }
-//!         let entry = map.entry(account).or_default();
-//!         entry.0.extend(new);
-//!         if let Some(json) = snapshot {
-//!             entry.1 = Some((version.get(), json));
-//!         }
-//!         Ok(version)
+//!         Ok(append.new_version())
 //!     }
 //!
 //!     fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, MapError> {
-//!         let map = self.0.lock().map_err(|_| MapError::Poisoned)?;
+//!         let map = self.rows()?;
 //!         let Some((events, _)) = map.get(&account) else { return Ok(Vec::new()) };
-//!         Ok(events.iter().skip(after.get() as usize).map(|e| serde_json::from_str(e)).collect::<Result<_, _>>()?)
+//!         let mut reader = Reader::after(account, version_of(events), after.get());
+//!         let first = reader.first_seq();
+//!         for row in events.iter().filter(|r| r.seq >= first) {
+//!             reader.push(row.clone())?;
+//!         }
+//!         Ok(reader.finish()?)
 //!     }
 //!
 //!     fn version(&self, account: AccountId) -> Result<Version, MapError> {
-//!         let map = self.0.lock().map_err(|_| MapError::Poisoned)?;
-//!         Ok(Version::new(map.get(&account).map_or(0, |(e, _)| e.len() as u64)))
+//!         Ok(Version::new(self.rows()?.get(&account).map_or(0, |(e, _)| version_of(e))))
 //!     }
 //! }
 //!
@@ -145,6 +165,10 @@ pub struct Loaded {
     pub snapshot: Option<Snapshot>,
     /// Every event after the snapshot, oldest first.
     pub events: Vec<Recorded>,
+    /// True if a stored snapshot was not used because it is in a format this release does not
+    /// write or does not decode (rule X-9): `snapshot` is `None`, `events` is the whole
+    /// history, and the caller should store a fresh snapshot with its next write.
+    pub refresh_snapshot: bool,
 }
 
 impl Loaded {
@@ -167,36 +191,6 @@ impl Loaded {
             state.apply(&e.event);
         }
         (state, version)
-    }
-}
-
-/// A snapshot's JSON, proven to read back as the same state before a store writes it, so a
-/// store never keeps a snapshot it could not load. Returns what is wrong, for the store's own
-/// error, if the state has no JSON form or reads back differently.
-pub fn snapshot_json(state: &AccountState) -> Result<String, String> {
-    let json = serde_json::to_string(state).map_err(|e| format!("it has no JSON form: {e}"))?;
-    let back: AccountState =
-        serde_json::from_str(&json).map_err(|e| format!("its JSON would not read back: {e}"))?;
-    if &back != state {
-        return Err("its JSON reads back as a different state".into());
-    }
-    Ok(json)
-}
-
-/// The contract's sequence rule, for stores that read events row by row: the event numbered
-/// `seq` must be the `next` one expected, and not past the account's stored `version`.
-/// Returns what is wrong, for the store's own corruption error, or `None` if it is in order.
-pub fn sequence_problem(account: AccountId, seq: u64, next: u64, version: u64) -> Option<String> {
-    if seq > version {
-        Some(format!(
-            "account {account}: event {seq} is stored but the account is at v{version}"
-        ))
-    } else if seq != next {
-        Some(format!(
-            "account {account}: event {next} is missing (the next stored is {seq})"
-        ))
-    } else {
-        None
     }
 }
 

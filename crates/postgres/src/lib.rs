@@ -22,10 +22,13 @@
 //! In one PostgreSQL schema (`partnerkit` by default, [`PostgresStore::with_schema`]):
 //!
 //! - `accounts(id uuid primary key, version bigint)`: the version, one cheap read;
-//! - `events(account_id, seq, at, actor jsonb, event jsonb, v smallint, id uuid)`, primary key
-//!   `(account_id, seq)`; `v` is the event's envelope format, `id` its event id (none for
-//!   format 1, the events written before ids: migration 2 leaves them so);
-//! - `snapshots(account_id primary key, version, state)`: the latest snapshot per account;
+//! - `events(account_id, seq, at, actor, event, v smallint, id uuid, pv smallint, chain)`,
+//!   primary key `(account_id, seq)`; `v` is the event's envelope format, `id` its event id
+//!   (none for format 1, the events written before ids: migration 2 leaves them so), `pv` its
+//!   payload format and `chain` its link in the account's event chain. Actor and event are
+//!   `text`, kept byte for byte (the chain hashes them; `jsonb` would rewrite them);
+//! - `snapshots(account_id primary key, version, format, data bytea)`: the latest snapshot
+//!   per account;
 //! - `migrations(version, applied_at)`: which embedded migrations ran.
 //!
 //! [`AsyncAccountStore::append`] runs in one transaction: it locks the account's row
@@ -35,9 +38,11 @@
 //! check: two writers can never store the same sequence number, and a unique violation is
 //! reported as a conflict. A connection lost mid-transaction commits nothing.
 //!
-//! Reads run in one `REPEATABLE READ` read-only transaction, and refuse a missing event, a
-//! row that does not decode or an impossible version with [`Error::Corrupt`]. Every value is
-//! checked to read back from its JSON before it is written ([`Error::Unstorable`]).
+//! Reads run in one `REPEATABLE READ` read-only transaction. What goes in the columns, and
+//! every check on the way back (rule X-9: sequence, chain, unique ids, formats, a snapshot of
+//! its own account and version), is partnerkit's [`codec`](partnerkit::codec); this crate
+//! keeps SQL and connection handling only. Damage is [`Error::Corrupt`] naming the row; a
+//! value that would not read back is refused on the write ([`Error::Unstorable`]).
 //!
 //! # Migrations
 //!
@@ -48,9 +53,9 @@
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use partnerkit::AccountState;
-use partnerkit::core::chrono::SecondsFormat;
-use partnerkit::core::{AccountId, EventId, Version};
-use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, Snapshot, StoreError};
+use partnerkit::codec::{self, Append, Chain, EventRow, LoadPlan, Reader, SnapshotRow};
+use partnerkit::core::{AccountId, Version};
+use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{IsolationLevel, NoTls};
 
@@ -124,13 +129,21 @@ impl Error {
     }
 }
 
-fn corrupt(what: String) -> Error {
-    Error::Corrupt { what }
+impl From<codec::Error> for Error {
+    fn from(e: codec::Error) -> Self {
+        match e {
+            codec::Error::Unstorable { what } => Error::Unstorable { what },
+            other => Error::Corrupt {
+                what: other.to_string(),
+            },
+        }
+    }
 }
 
 /// The embedded migrations, in order: migration `n` is `MIGRATIONS[n - 1]`. `{schema}` is
-/// replaced by the store's (validated) schema name.
-const MIGRATIONS: [&str; 2] = [
+/// replaced by the store's (validated) schema name. After migration 3's SQL, `chain_all`
+/// links every stored event.
+const MIGRATIONS: [&str; 3] = [
     // 1: accounts, the event log and snapshots.
     "CREATE TABLE {schema}.accounts (
         id      uuid PRIMARY KEY,
@@ -153,10 +166,22 @@ const MIGRATIONS: [&str; 2] = [
     "ALTER TABLE {schema}.events
         ADD COLUMN v  smallint NOT NULL DEFAULT 1 CHECK (v > 0),
         ADD COLUMN id uuid;",
+    // 3: actor and event kept as written (text), each event's payload format and chain link
+    // (filled in by `chain_all`); snapshots name their format, the JSON states before are 1.
+    "ALTER TABLE {schema}.events
+        ALTER COLUMN actor TYPE text USING actor::text,
+        ALTER COLUMN event TYPE text USING event::text,
+        ADD COLUMN pv smallint NOT NULL DEFAULT 1,
+        ADD COLUMN chain text NOT NULL DEFAULT '';
+    ALTER TABLE {schema}.snapshots
+        ADD COLUMN format smallint NOT NULL DEFAULT 1,
+        ADD COLUMN data bytea;
+    UPDATE {schema}.snapshots SET data = convert_to(state, 'UTF8');
+    ALTER TABLE {schema}.snapshots DROP COLUMN state, ALTER COLUMN data SET NOT NULL;",
 ];
 
 /// The newest schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// An [`AsyncAccountStore`] over a pool of PostgreSQL connections. Cheap to clone (the pool
 /// is shared); share one per process.
@@ -179,11 +204,12 @@ impl std::fmt::Debug for PostgresStore {
 /// The statements, with the schema name filled in.
 #[derive(Debug)]
 struct Sql {
+    schema: String,
     version: String,
     version_for_update: String,
     create_account: String,
     update_version: String,
-    last_seq: String,
+    last_row: String,
     insert_events: String,
     upsert_snapshot: String,
     snapshot: String,
@@ -193,27 +219,34 @@ struct Sql {
 impl Sql {
     fn new(s: &str) -> Self {
         Sql {
+            schema: s.to_string(),
             version: format!("SELECT version FROM {s}.accounts WHERE id = $1"),
             version_for_update: format!("SELECT version FROM {s}.accounts WHERE id = $1 FOR UPDATE"),
             create_account: format!(
                 "INSERT INTO {s}.accounts (id, version) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"
             ),
             update_version: format!("UPDATE {s}.accounts SET version = $2 WHERE id = $1"),
-            last_seq: format!("SELECT MAX(seq) FROM {s}.events WHERE account_id = $1"),
+            last_row: format!(
+                "SELECT seq, chain FROM {s}.events WHERE account_id = $1 ORDER BY seq DESC LIMIT 1"
+            ),
             insert_events: format!(
-                "INSERT INTO {s}.events (account_id, seq, at, actor, event, v, id)
-                 SELECT $1, seq, at, actor::jsonb, event::jsonb, v, id
-                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::uuid[])
-                   AS t(seq, at, actor, event, v, id)"
+                "INSERT INTO {s}.events (account_id, seq, v, pv, id, at, actor, event, chain)
+                 SELECT $1, seq, v, pv, id::uuid, at, actor, event, chain
+                 FROM unnest($2::bigint[], $3::smallint[], $4::smallint[], $5::text[], $6::text[],
+                             $7::text[], $8::text[], $9::text[])
+                   AS t(seq, v, pv, id, at, actor, event, chain)"
             ),
             upsert_snapshot: format!(
-                "INSERT INTO {s}.snapshots (account_id, version, state) VALUES ($1, $2, $3)
-                 ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, state = excluded.state"
+                "INSERT INTO {s}.snapshots (account_id, version, format, data) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (account_id) DO UPDATE SET version = excluded.version,
+                   format = excluded.format, data = excluded.data"
             ),
-            snapshot: format!("SELECT version, state FROM {s}.snapshots WHERE account_id = $1"),
+            snapshot: format!(
+                "SELECT version, format, data FROM {s}.snapshots WHERE account_id = $1"
+            ),
             events_after: format!(
-                "SELECT seq, at, actor::text, event::text, v, id FROM {s}.events
-                 WHERE account_id = $1 AND seq > $2 ORDER BY seq"
+                "SELECT seq, v, pv, id::text, at, actor, event, chain FROM {s}.events
+                 WHERE account_id = $1 AND seq >= $2 ORDER BY seq"
             ),
         }
     }
@@ -325,6 +358,9 @@ impl PostgresStore {
         for (n, sql) in (1_i64..).zip(MIGRATIONS.iter()) {
             if n > found {
                 tx.batch_execute(&sql.replace("{schema}", s)).await?;
+                if n == 3 {
+                    chain_all(&tx, &self.sql).await?;
+                }
                 tx.execute(
                     &format!("INSERT INTO {s}.migrations (version) VALUES ($1)"),
                     &[&n],
@@ -362,10 +398,6 @@ fn to_i64(v: u64) -> Result<i64, Error> {
     i64::try_from(v).map_err(|_| Error::VersionOutOfRange(v))
 }
 
-fn checked_version(v: i64, what: impl FnOnce() -> String) -> Result<u64, Error> {
-    u64::try_from(v).map_err(|_| corrupt(format!("{} is {v}, a negative version", what())))
-}
-
 async fn stored_version(
     tx: &deadpool_postgres::Transaction<'_>,
     sql: &str,
@@ -374,9 +406,9 @@ async fn stored_version(
     let stmt = tx.prepare_cached(sql).await?;
     let row = tx.query_opt(&stmt, &[&account.uuid()]).await?;
     row.map(|r| {
-        checked_version(r.try_get(0)?, || {
+        Ok(codec::stored_number(r.try_get(0)?, || {
             format!("the stored version of account {account}")
-        })
+        })?)
     })
     .transpose()
 }
@@ -385,153 +417,75 @@ async fn read_snapshot(
     tx: &deadpool_postgres::Transaction<'_>,
     sql: &Sql,
     account: AccountId,
-    version: u64,
-) -> Result<Option<Snapshot>, Error> {
+) -> Result<Option<SnapshotRow>, Error> {
     let stmt = tx.prepare_cached(&sql.snapshot).await?;
     let Some(row) = tx.query_opt(&stmt, &[&account.uuid()]).await? else {
         return Ok(None);
     };
-    let at = checked_version(row.try_get(0)?, || {
-        format!("the snapshot version of account {account}")
-    })?;
-    if at > version {
-        return Err(corrupt(format!(
-            "account {account}: its snapshot is at v{at} but the account is at v{version}"
-        )));
-    }
-    let state: &str = row.try_get(1)?;
-    let state = serde_json::from_str(state).map_err(|e| {
-        corrupt(format!(
-            "account {account}: its snapshot at v{at} does not decode: {e}"
-        ))
-    })?;
-    Ok(Some(Snapshot {
-        state,
-        version: Version::new(at),
+    let format: i16 = row.try_get(1)?;
+    Ok(Some(SnapshotRow {
+        version: codec::stored_number(row.try_get(0)?, || {
+            format!("the snapshot version of account {account}")
+        })?,
+        format: u16::try_from(format).unwrap_or(u16::MAX),
+        data: row.try_get(2)?,
     }))
 }
 
-async fn read_events(
+/// The event rows of `account` with `seq >= first`, in order.
+async fn read_rows(
     tx: &deadpool_postgres::Transaction<'_>,
     sql: &Sql,
     account: AccountId,
-    after: u64,
-    version: u64,
-) -> Result<Vec<Recorded>, Error> {
-    let mut out = Vec::new();
-    if after >= version {
-        return Ok(out);
-    }
-    let rows = tx
+    first: u64,
+) -> Result<Vec<EventRow>, Error> {
+    let stmt = tx.prepare_cached(&sql.events_after).await?;
+    let rows = tx.query(&stmt, &[&account.uuid(), &to_i64(first)?]).await?;
+    // A format out of range reads as one no release wrote, and the codec names it.
+    let format = |f: i16| u16::try_from(f).unwrap_or(u16::MAX);
+    rows.iter()
+        .map(|row| {
+            Ok(EventRow {
+                seq: codec::stored_number(row.try_get(0)?, || {
+                    format!("an event row number of account {account}")
+                })?,
+                envelope: format(row.try_get(1)?),
+                payload: format(row.try_get(2)?),
+                id: row.try_get(3)?,
+                at: row.try_get(4)?,
+                actor: row.try_get(5)?,
+                event: row.try_get(6)?,
+                chain: row.try_get(7)?,
+            })
+        })
+        .collect()
+}
+
+/// Migration 3's data step: links every stored event of every account, in order.
+async fn chain_all(tx: &deadpool_postgres::Transaction<'_>, sql: &Sql) -> Result<(), Error> {
+    let accounts = tx
         .query(
-            &tx.prepare_cached(&sql.events_after).await?,
-            &[&account.uuid(), &to_i64(after)?],
+            &format!("SELECT DISTINCT account_id FROM {}.events", sql.schema),
+            &[],
         )
         .await?;
-    let mut next = after.saturating_add(1);
-    for row in rows {
-        let seq = checked_version(row.try_get(0)?, || {
-            format!("an event sequence number of account {account}")
-        })?;
-        if let Some(problem) = partnerkit::store::sequence_problem(account, seq, next, version) {
-            return Err(corrupt(problem));
+    let update = format!(
+        "UPDATE {}.events SET chain = $3 WHERE account_id = $1 AND seq = $2",
+        sql.schema
+    );
+    for row in accounts {
+        let account = AccountId::from_uuid(row.try_get(0)?);
+        let mut chain = Chain::start(account);
+        for row in read_rows(tx, sql, account, 0).await? {
+            chain = chain.next(&row);
+            tx.execute(
+                &update,
+                &[&account.uuid(), &to_i64(row.seq)?, &chain.to_hex()],
+            )
+            .await?;
         }
-        let bad = |part: &str, e: serde_json::Error| {
-            corrupt(format!(
-                "account {account}: event {seq}'s {part} does not decode: {e}"
-            ))
-        };
-        let at: String = row.try_get(1)?;
-        let actor: &str = row.try_get(2)?;
-        let event: &str = row.try_get(3)?;
-        let v: i16 = row.try_get(4)?;
-        let event_id: Option<partnerkit::core::uuid::Uuid> = row.try_get(5)?;
-        let recorded = Recorded {
-            v: u16::try_from(v).map_err(|_| {
-                corrupt(format!(
-                    "account {account}: event {seq}'s envelope format {v} is not a format"
-                ))
-            })?,
-            id: event_id.map(EventId::from_uuid),
-            at: serde_json::from_value(serde_json::Value::String(at))
-                .map_err(|e| bad("time", e))?,
-            actor: serde_json::from_str(actor).map_err(|e| bad("actor", e))?,
-            event: serde_json::from_str(event).map_err(|e| bad("payload", e))?,
-        };
-        if let Some(problem) = recorded.format_problem() {
-            return Err(corrupt(format!(
-                "account {account}: event {seq}: {problem}"
-            )));
-        }
-        out.push(recorded);
-        next = next.saturating_add(1);
     }
-    if next <= version {
-        return Err(corrupt(format!(
-            "account {account}: event {next} is missing (the account is at v{version})"
-        )));
-    }
-    Ok(out)
-}
-
-/// Columns of the events to insert, each proven to read back.
-#[derive(Default)]
-struct Encoded {
-    seqs: Vec<i64>,
-    ats: Vec<String>,
-    actors: Vec<String>,
-    events: Vec<String>,
-    formats: Vec<i16>,
-    ids: Vec<Option<partnerkit::core::uuid::Uuid>>,
-}
-
-fn encode(events: &[Recorded], expected: Version) -> Result<Encoded, Error> {
-    let mut out = Encoded::default();
-    let mut seq = expected.get();
-    for (i, e) in events.iter().enumerate() {
-        let unstorable = |why: String| Error::Unstorable {
-            what: format!("event {} of this append: {why}", i + 1),
-        };
-        seq = seq.saturating_add(1);
-        if let Some(problem) = e.format_problem() {
-            return Err(unstorable(problem));
-        }
-        let format = i16::try_from(e.v)
-            .map_err(|_| unstorable(format!("its envelope format {} is too large", e.v)))?;
-        let at = e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true);
-        let actor = serde_json::to_string(&e.actor)
-            .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?;
-        let event = serde_json::to_string(&e.event)
-            .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?;
-        let back = Recorded {
-            v: e.v,
-            id: e.id,
-            at: serde_json::from_value(serde_json::Value::String(at.clone()))
-                .map_err(|err| unstorable(format!("its time would not read back: {err}")))?,
-            actor: serde_json::from_str(&actor)
-                .map_err(|err| unstorable(format!("its actor would not read back: {err}")))?,
-            event: serde_json::from_str(&event)
-                .map_err(|err| unstorable(format!("its JSON would not read back: {err}")))?,
-        };
-        if &back != e {
-            return Err(unstorable(
-                "its JSON reads back as a different event".into(),
-            ));
-        }
-        out.seqs.push(to_i64(seq)?);
-        out.ats.push(at);
-        out.actors.push(actor);
-        out.events.push(event);
-        out.formats.push(format);
-        out.ids.push(e.id.map(|i| i.uuid()));
-    }
-    Ok(out)
-}
-
-fn encode_state(state: &AccountState) -> Result<String, Error> {
-    partnerkit::store::snapshot_json(state).map_err(|why| Error::Unstorable {
-        what: format!("the snapshot: {why}"),
-    })
+    Ok(())
 }
 
 /// The outcome of the write transaction, before it is mapped to the trait's error.
@@ -545,11 +499,10 @@ impl PostgresStore {
         &self,
         account: AccountId,
         expected: Version,
-        encoded: &Encoded,
-        snapshot: Option<&str>,
-        new_version: Version,
+        append: &mut Append,
     ) -> Result<Written, Error> {
         let sql = &self.sql;
+        let new_version = append.new_version();
         let id = account.uuid();
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
@@ -575,43 +528,72 @@ impl PostgresStore {
         if new_version == Version::INITIAL {
             return Ok(Written::Done(new_version));
         }
+        let stmt = tx.prepare_cached(&sql.last_row).await?;
+        let last = match tx.query_opt(&stmt, &[&id]).await? {
+            Some(row) => Some((
+                codec::stored_number(row.try_get(0)?, || {
+                    format!("the last event row of account {account}")
+                })?,
+                row.try_get::<_, String>(1)?,
+            )),
+            None => None,
+        };
+        let snapshot = append.seal(account, last.as_ref().map(|(s, c)| (*s, c.as_str())))?;
         if expected != Version::INITIAL {
-            let stmt = tx.prepare_cached(&sql.last_seq).await?;
-            let last: Option<i64> = tx.query_one(&stmt, &[&id]).await?.try_get(0)?;
-            if last != Some(to_i64(expected.get())?) {
-                return Err(corrupt(format!(
-                    "account {account}: it is at {expected} but its last stored event is {}",
-                    last.map_or_else(|| "none".to_string(), |l| l.to_string())
-                )));
-            }
             let stmt = tx.prepare_cached(&sql.update_version).await?;
             tx.execute(&stmt, &[&id, &to_i64(new_version.get())?])
                 .await?;
         }
-        if !encoded.seqs.is_empty() {
-            let stmt = tx.prepare_cached(&sql.insert_events).await?;
-            tx.execute(
-                &stmt,
-                &[
-                    &id,
-                    &encoded.seqs,
-                    &encoded.ats,
-                    &encoded.actors,
-                    &encoded.events,
-                    &encoded.formats,
-                    &encoded.ids,
-                ],
-            )
-            .await?;
-        }
-        if let Some(state) = snapshot {
+        insert_rows(&tx, sql, account, append.rows()).await?;
+        if let Some(row) = snapshot {
             let stmt = tx.prepare_cached(&sql.upsert_snapshot).await?;
-            tx.execute(&stmt, &[&id, &to_i64(new_version.get())?, &state])
+            let format = i16::try_from(row.format).unwrap_or(i16::MAX);
+            tx.execute(&stmt, &[&id, &to_i64(row.version)?, &format, &row.data])
                 .await?;
         }
         tx.commit().await?;
         Ok(Written::Done(new_version))
     }
+}
+
+/// Inserts event rows in one statement, column by column.
+async fn insert_rows(
+    tx: &deadpool_postgres::Transaction<'_>,
+    sql: &Sql,
+    account: AccountId,
+    rows: &[EventRow],
+) -> Result<(), Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let format = |f: u16| i16::try_from(f).unwrap_or(i16::MAX);
+    let seqs = rows
+        .iter()
+        .map(|r| to_i64(r.seq))
+        .collect::<Result<Vec<_>, _>>()?;
+    let vs: Vec<i16> = rows.iter().map(|r| format(r.envelope)).collect();
+    let pvs: Vec<i16> = rows.iter().map(|r| format(r.payload)).collect();
+    let ids: Vec<Option<&str>> = rows.iter().map(|r| r.id.as_deref()).collect();
+    let text = |f: fn(&EventRow) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+    let (ats, actors) = (text(|r| &r.at), text(|r| &r.actor));
+    let (events, chains) = (text(|r| &r.event), text(|r| &r.chain));
+    let stmt = tx.prepare_cached(&sql.insert_events).await?;
+    tx.execute(
+        &stmt,
+        &[
+            &account.uuid(),
+            &seqs,
+            &vs,
+            &pvs,
+            &ids,
+            &ats,
+            &actors,
+            &events,
+            &chains,
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 fn is_unique_violation(e: &Error) -> bool {
@@ -631,11 +613,13 @@ impl AsyncAccountStore for PostgresStore {
         if version == 0 {
             return Ok(None);
         }
-        let snapshot = read_snapshot(&tx, sql, account, version).await?;
-        let after = snapshot.as_ref().map_or(0, |s| s.version.get());
-        let events = read_events(&tx, sql, account, after, version).await?;
+        let mut plan = LoadPlan::new(account, version, read_snapshot(&tx, sql, account).await?)?;
+        let rows = read_rows(&tx, sql, account, plan.first_seq()).await?;
         tx.commit().await?;
-        Ok(Some(Loaded { snapshot, events }))
+        for row in rows {
+            plan.push(row)?;
+        }
+        Ok(Some(plan.finish()?))
     }
 
     async fn append(
@@ -645,22 +629,10 @@ impl AsyncAccountStore for PostgresStore {
         events: &[Recorded],
         snapshot: Option<&AccountState>,
     ) -> Result<Version, StoreError<Error>> {
-        let encoded = encode(events, expected).map_err(StoreError::Backend)?;
-        let snapshot = snapshot
-            .map(encode_state)
-            .transpose()
-            .map_err(StoreError::Backend)?;
-        let new_version = expected.after(u64::try_from(events.len()).unwrap_or(u64::MAX));
-        match self
-            .write(
-                account,
-                expected,
-                &encoded,
-                snapshot.as_deref(),
-                new_version,
-            )
-            .await
-        {
+        // Encode (and prove readable) before taking a connection.
+        let mut append =
+            Append::new(expected, events, snapshot).map_err(|e| StoreError::Backend(e.into()))?;
+        match self.write(account, expected, &mut append).await {
             Ok(Written::Done(v)) => Ok(v),
             Ok(Written::Conflict(actual)) => Err(StoreError::Conflict { expected, actual }),
             Err(e) if is_unique_violation(&e) => {
@@ -682,9 +654,13 @@ impl AsyncAccountStore for PostgresStore {
         let version = stored_version(&tx, &sql.version, account)
             .await?
             .unwrap_or(0);
-        let events = read_events(&tx, sql, account, after.get(), version).await?;
+        let mut reader = Reader::after(account, version, after.get());
+        let rows = read_rows(&tx, sql, account, reader.first_seq()).await?;
         tx.commit().await?;
-        Ok(events)
+        for row in rows {
+            reader.push(row)?;
+        }
+        Ok(reader.finish()?)
     }
 
     async fn version(&self, account: AccountId) -> Result<Version, Error> {
@@ -698,7 +674,7 @@ impl PostgresStore {
         let stmt = client.prepare_cached(&self.sql.version).await?;
         let row = client.query_opt(&stmt, &[&account.uuid()]).await?;
         match row {
-            Some(r) => Ok(Version::new(checked_version(r.try_get(0)?, || {
+            Some(r) => Ok(Version::new(codec::stored_number(r.try_get(0)?, || {
                 format!("the stored version of account {account}")
             })?)),
             None => Ok(Version::INITIAL),

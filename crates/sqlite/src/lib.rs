@@ -14,29 +14,35 @@
 //!
 //! # How it stores
 //!
-//! Three tables (schema version 3, kept in SQLite's `user_version`):
+//! Three tables (schema version 4, kept in SQLite's `user_version`):
 //!
 //! - `accounts(id, version)`: one row per account, its version (the number of events) — the
 //!   one cheap read behind [`AccountStore::version`];
-//! - `events(account_id, seq, at, actor, event, v, id)`: the append-only log, `seq` counting
-//!   from 1, `v` the event's envelope format and `id` its event id (none for format 1);
-//! - `snapshots(account_id, version, state)`: the latest snapshot per account, if any.
+//! - `events(account_id, seq, at, actor, event, v, id, pv, chain)`: the append-only log, `seq`
+//!   counting from 1, `v` the event's envelope format, `id` its event id (none for format 1),
+//!   `pv` its payload format and `chain` its link in the account's event chain;
+//! - `snapshots(account_id, version, format, data)`: the latest snapshot per account, if any.
 //!
-//! Actor, event and state are JSON (partnerkit's snapshot-tested public formats).
+//! What goes in the columns, and every check on the way back, is partnerkit's
+//! [`codec`](partnerkit::codec): this crate keeps SQL and connection handling only.
 //! [`AccountStore::append`] runs in one `IMMEDIATE` transaction: it reads the stored version,
 //! refuses with [`StoreError::Conflict`] unless it is the expected one, and otherwise inserts
 //! the new events, bumps the version and (if one is given) replaces the snapshot. A command
 //! therefore writes its few events, not the whole state: the file grows with the events
 //! written, plus one state per snapshot the caller asks for.
 //!
-//! Every value is checked to read back from its JSON before it is written, so a value that
-//! could not be loaded again is refused on the write instead of bricking the account.
+//! Every value is checked to read back before it is written, so a value that could not be
+//! loaded again is refused on the write instead of bricking the account.
 //!
 //! # What it refuses
 //!
-//! Reads check what they read: a missing event (a gap in `seq`, or fewer events than the
-//! version says), a row that does not decode, or a negative or impossible version is an
-//! [`Error::Corrupt`] naming the account and the row — never a silently shorter history.
+//! Reads check what they read (rule X-9): a missing event (a gap in `seq`, or fewer events
+//! than the version says), rows out of order or from another account (the chain), a repeated
+//! event id, a row that does not decode or is in a format this release does not know, a
+//! snapshot of another account or version, or a negative or impossible version is an
+//! [`Error::Corrupt`] naming the account and the row — never a silently different history. A
+//! snapshot in an older format, or that does not decode, is not an error: the account is
+//! folded from its events and the service stores a fresh snapshot with its next write.
 //! Writes check the account's version and its last event before appending; a service loads
 //! (and so checks) the snapshot and the events after it before every write. Corruption in
 //! events older than the latest snapshot is found by [`AccountStore::events`] (the audit
@@ -63,8 +69,10 @@
 //! read-only ([`SqliteStore::open_read_only`]), and when many processes open one file at once.
 //! An older schema (a file written by an earlier partnerkit-sqlite: version 1 kept the whole
 //! state in `accounts.state`) is migrated in one transaction, each step numbered; nothing is
-//! lost (version 1's state becomes the account's snapshot; version 2's events, written before
-//! event ids, stay envelope format 1 without an id). A newer schema is refused.
+//! lost (version 1's state becomes the account's snapshot, in the format before formats were
+//! named, so it is rebuilt from the events on the first load; version 2's events, written
+//! before event ids, stay envelope format 1 without an id; version 4 chains every stored
+//! event, in order, and names every snapshot's format). A newer schema is refused.
 //!
 //! The store passes partnerkit's conformance kit (`partnerkit::testing::conformance`).
 
@@ -73,9 +81,9 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use partnerkit::AccountState;
-use partnerkit::core::chrono::SecondsFormat;
+use partnerkit::codec::{self, Append, Chain, EventRow, LoadPlan, Reader, SnapshotRow};
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{AccountStore, Loaded, Recorded, Snapshot, StoreError};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 /// The SQLite bindings this crate uses, for [`SqliteStore::with_connection`].
@@ -160,6 +168,17 @@ fn corrupt(what: String) -> Error {
     Error::Corrupt { what }
 }
 
+impl From<codec::Error> for Error {
+    fn from(e: codec::Error) -> Self {
+        match e {
+            codec::Error::Unstorable { what } => Error::Unstorable { what },
+            other => Error::Corrupt {
+                what: other.to_string(),
+            },
+        }
+    }
+}
+
 /// How durable a commit is (SQLite's `synchronous` setting, per connection).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -208,10 +227,11 @@ impl Options {
 }
 
 /// The schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
-/// The migrations, in order: migration `n` brings `user_version` from `n - 1` to `n`.
-const MIGRATIONS: [&str; 3] = [
+/// The migrations, in order: migration `n` brings `user_version` from `n - 1` to `n`. After
+/// migration 4's SQL, [`chain_all`] links every stored event.
+const MIGRATIONS: [&str; 4] = [
     // 1: accounts with their whole state, and the event log.
     "CREATE TABLE IF NOT EXISTS accounts (
         id      TEXT PRIMARY KEY,
@@ -243,6 +263,20 @@ const MIGRATIONS: [&str; 3] = [
     // 3: every event's envelope format and id; the events before are format 1, without ids.
     "ALTER TABLE events ADD COLUMN v INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE events ADD COLUMN id TEXT;",
+    // 4: every event's payload format and chain link (filled in by `chain_all`); snapshots
+    // name their format, and the JSON states written before are format 1.
+    "ALTER TABLE events ADD COLUMN pv INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE events ADD COLUMN chain TEXT NOT NULL DEFAULT '';
+    CREATE TABLE snapshots_v4 (
+        account_id TEXT PRIMARY KEY,
+        version    INTEGER NOT NULL,
+        format     INTEGER NOT NULL,
+        data       BLOB NOT NULL
+    );
+    INSERT INTO snapshots_v4 (account_id, version, format, data)
+        SELECT account_id, version, 1, CAST(state AS BLOB) FROM snapshots;
+    DROP TABLE snapshots;
+    ALTER TABLE snapshots_v4 RENAME TO snapshots;",
 ];
 
 /// An [`AccountStore`] over one SQLite connection.
@@ -319,33 +353,6 @@ impl SqliteStore {
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, Error> {
         self.conn.lock().map_err(|_| Error::Poisoned)
     }
-
-    /// Checks an account's whole stored history: every event present and decodable, and the
-    /// latest snapshot equal to the fold of the events it covers. Reads the whole history:
-    /// for audits and repairs, not for every request.
-    pub fn verify(&self, account: AccountId) -> Result<(), Error> {
-        let (history, snapshot) = {
-            let mut conn = self.conn()?;
-            let tx = conn.transaction()?;
-            let id = account.to_string();
-            let version = stored_version(&tx, &id)?;
-            let history = read_events(&tx, account, &id, 0, version)?;
-            let snapshot = read_snapshot(&tx, account, &id, version)?;
-            tx.commit()?;
-            (history, snapshot)
-        };
-        if let Some(snapshot) = snapshot {
-            let covered = usize::try_from(snapshot.version.get()).unwrap_or(usize::MAX);
-            let folded = AccountState::fold(history.iter().take(covered).map(|e| &e.event));
-            if folded != snapshot.state {
-                return Err(corrupt(format!(
-                    "account {account}: its snapshot at {} differs from the fold of its first {covered} events",
-                    snapshot.version
-                )));
-            }
-        }
-        Ok(())
-    }
 }
 
 fn configure(conn: &Connection, options: &Options) -> Result<(), Error> {
@@ -420,6 +427,9 @@ fn migrate(conn: &Connection, file: bool) -> Result<(), Error> {
         for (n, sql) in (1_i64..).zip(MIGRATIONS.iter()) {
             if n > found {
                 conn.execute_batch(sql)?;
+                if n == 4 {
+                    chain_all(conn)?;
+                }
                 conn.pragma_update(None, "user_version", n)?;
             }
         }
@@ -438,168 +448,159 @@ fn to_i64(v: u64) -> Result<i64, Error> {
     i64::try_from(v).map_err(|_| Error::VersionOutOfRange(v))
 }
 
-fn checked_version(v: i64, what: impl FnOnce() -> String) -> Result<u64, Error> {
-    u64::try_from(v).map_err(|_| corrupt(format!("{} is {v}, a negative version", what())))
-}
-
 fn stored_version(conn: &Connection, id: &str) -> Result<u64, Error> {
     let v: Option<i64> = conn
         .prepare_cached("SELECT version FROM accounts WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?;
     match v {
-        Some(v) => checked_version(v, || format!("the stored version of account {id}")),
+        Some(v) => Ok(codec::stored_number(v, || {
+            format!("the stored version of account {id}")
+        })?),
         None => Ok(0),
     }
 }
 
-fn read_snapshot(
-    conn: &Connection,
-    account: AccountId,
-    id: &str,
-    version: u64,
-) -> Result<Option<Snapshot>, Error> {
-    let row: Option<(i64, String)> = conn
-        .prepare_cached("SELECT version, state FROM snapshots WHERE account_id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+fn read_snapshot(conn: &Connection, id: &str) -> Result<Option<SnapshotRow>, Error> {
+    let row: Option<(i64, i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT version, format, data FROM snapshots WHERE account_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let Some((at, state)) = row else {
-        return Ok(None);
-    };
-    let at = checked_version(at, || format!("the snapshot version of account {account}"))?;
-    if at > version {
-        return Err(corrupt(format!(
-            "account {account}: its snapshot is at v{at} but the account is at v{version}"
-        )));
-    }
-    let state = serde_json::from_str(&state).map_err(|e| {
-        corrupt(format!(
-            "account {account}: its snapshot at v{at} does not decode: {e}"
-        ))
-    })?;
-    Ok(Some(Snapshot {
-        state,
-        version: Version::new(at),
-    }))
+    row.map(|(version, format, data)| {
+        Ok(SnapshotRow {
+            version: codec::stored_number(version, || {
+                format!("the snapshot version of account {id}")
+            })?,
+            format: u16::try_from(format).unwrap_or(u16::MAX),
+            data,
+        })
+    })
+    .transpose()
 }
 
-/// The events `after + 1 ..= version`, refusing any gap, extra or undecodable row.
+const EVENT_COLUMNS: &str = "seq, v, pv, id, at, actor, event, chain";
+
+fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, i64, EventRow)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        EventRow {
+            seq: 0,
+            envelope: 0,
+            payload: 0,
+            id: r.get(3)?,
+            at: r.get(4)?,
+            actor: r.get(5)?,
+            event: r.get(6)?,
+            chain: r.get(7)?,
+        },
+    ))
+}
+
+/// The event rows with `seq >= first`, in order, each handed to `push` as it is read.
+fn read_rows(
+    conn: &Connection,
+    id: &str,
+    first: u64,
+    mut push: impl FnMut(EventRow) -> Result<(), codec::Error>,
+) -> Result<(), Error> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE account_id = ?1 AND seq >= ?2 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query(params![id, to_i64(first)?])?;
+    while let Some(row) = rows.next()? {
+        let (seq, v, pv, row) = event_row(row)?;
+        let seq = codec::stored_number(seq, || format!("an event row number of account {id}"))?;
+        // A format out of range reads as one no release wrote, and the codec names it.
+        let format = |f: i64| u16::try_from(f).unwrap_or(u16::MAX);
+        push(EventRow {
+            seq,
+            envelope: format(v),
+            payload: format(pv),
+            ..row
+        })?;
+    }
+    Ok(())
+}
+
+/// The events after `after`, checked by the codec.
 fn read_events(
     conn: &Connection,
     account: AccountId,
     id: &str,
     after: u64,
-    version: u64,
 ) -> Result<Vec<Recorded>, Error> {
-    let mut out = Vec::new();
-    if after >= version {
-        return Ok(out);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, actor, event, v, id FROM events WHERE account_id = ?1 AND seq > ?2 ORDER BY seq",
-    )?;
-    let mut rows = stmt.query(params![id, to_i64(after)?])?;
-    let mut next = after.saturating_add(1);
-    while let Some(row) = rows.next()? {
-        let seq = checked_version(row.get(0)?, || {
-            format!("an event sequence number of account {account}")
+    let version = stored_version(conn, id)?;
+    let mut reader = Reader::after(account, version, after);
+    read_rows(conn, id, reader.first_seq(), |row| reader.push(row))?;
+    Ok(reader.finish()?)
+}
+
+/// Migration 4's data step: links every stored event of every account, in order.
+fn chain_all(conn: &Connection) -> Result<(), Error> {
+    let accounts: Vec<String> = conn
+        .prepare("SELECT DISTINCT account_id FROM events")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut update =
+        conn.prepare("UPDATE events SET chain = ?3 WHERE account_id = ?1 AND seq = ?2")?;
+    for id in accounts {
+        let account: AccountId = id
+            .parse::<partnerkit::core::uuid::Uuid>()
+            .map(AccountId::from_uuid)
+            .map_err(|e| corrupt(format!("the account id {id:?} is not a UUID: {e}")))?;
+        let mut links = Vec::new();
+        let mut chain = Chain::start(account);
+        read_rows(conn, &id, 0, |row| {
+            chain = chain.next(&row);
+            links.push((row.seq, chain.to_hex()));
+            Ok(())
         })?;
-        if let Some(problem) = partnerkit::store::sequence_problem(account, seq, next, version) {
-            return Err(corrupt(problem));
+        for (seq, link) in links {
+            update.execute(params![id, to_i64(seq)?, link])?;
         }
-        let bad = |part: &str, e: serde_json::Error| {
-            corrupt(format!(
-                "account {account}: event {seq}'s {part} does not decode: {e}"
-            ))
-        };
-        let at: String = row.get(1)?;
-        let actor: String = row.get(2)?;
-        let event: String = row.get(3)?;
-        let v: i64 = row.get(4)?;
-        let event_id: Option<String> = row.get(5)?;
-        let recorded = Recorded {
-            v: u16::try_from(v).map_err(|_| {
-                corrupt(format!(
-                    "account {account}: event {seq}'s envelope format {v} is not a format"
-                ))
-            })?,
-            id: event_id
-                .map(|i| serde_json::from_value(serde_json::Value::String(i)))
-                .transpose()
-                .map_err(|e| bad("id", e))?,
-            at: serde_json::from_value(serde_json::Value::String(at))
-                .map_err(|e| bad("time", e))?,
-            actor: serde_json::from_str(&actor).map_err(|e| bad("actor", e))?,
-            event: serde_json::from_str(&event).map_err(|e| bad("payload", e))?,
-        };
-        if let Some(problem) = recorded.format_problem() {
-            return Err(corrupt(format!(
-                "account {account}: event {seq}: {problem}"
-            )));
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Checks an account's whole stored history: every event present, in order and
+    /// decodable, and the latest snapshot (if usable) equal to the fold of the events it
+    /// covers. Reads the whole history: for audits and repairs, not for every request.
+    pub fn verify(&self, account: AccountId) -> Result<(), Error> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let id = account.to_string();
+        let version = stored_version(&tx, &id)?;
+        let mut rows = Vec::new();
+        read_rows(&tx, &id, 0, |row| {
+            rows.push(row);
+            Ok(())
+        })?;
+        let mut plan = LoadPlan::new(account, version, read_snapshot(&tx, &id)?)?;
+        tx.commit()?;
+        drop(conn);
+        let mut whole = Reader::whole(account, version);
+        for row in &rows {
+            whole.push(row.clone())?;
+            if row.seq >= plan.first_seq() {
+                plan.push(row.clone())?;
+            }
         }
-        out.push(recorded);
-        next = next.saturating_add(1);
+        let history = whole.finish()?;
+        if let Some(snapshot) = plan.finish()?.snapshot {
+            let covered = usize::try_from(snapshot.version.get()).unwrap_or(usize::MAX);
+            let folded = AccountState::fold(history.iter().take(covered).map(|e| &e.event));
+            if folded != snapshot.state {
+                return Err(corrupt(format!(
+                    "account {account}: its snapshot at {} differs from the fold of its first {covered} events",
+                    snapshot.version
+                )));
+            }
+        }
+        Ok(())
     }
-    if next <= version {
-        return Err(corrupt(format!(
-            "account {account}: event {next} is missing (the account is at v{version})"
-        )));
-    }
-    Ok(out)
-}
-
-/// One event's columns, checked to read back as the same event.
-struct EncodedEvent {
-    v: u16,
-    id: Option<String>,
-    at: String,
-    actor: String,
-    event: String,
-}
-
-fn encode_event(e: &Recorded, n: usize) -> Result<EncodedEvent, Error> {
-    let unstorable = |why: String| Error::Unstorable {
-        what: format!("event {n} of this append: {why}"),
-    };
-    if let Some(problem) = e.format_problem() {
-        return Err(unstorable(problem));
-    }
-    let encoded = EncodedEvent {
-        v: e.v,
-        id: e.id.map(|i| i.to_string()),
-        at: e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        actor: serde_json::to_string(&e.actor)
-            .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?,
-        event: serde_json::to_string(&e.event)
-            .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?,
-    };
-    let back = Recorded {
-        v: encoded.v,
-        id: encoded
-            .id
-            .as_ref()
-            .map(|i| serde_json::from_value(serde_json::Value::String(i.clone())))
-            .transpose()
-            .map_err(|err| unstorable(format!("its id would not read back: {err}")))?,
-        at: serde_json::from_value(serde_json::Value::String(encoded.at.clone()))
-            .map_err(|err| unstorable(format!("its time would not read back: {err}")))?,
-        actor: serde_json::from_str(&encoded.actor)
-            .map_err(|err| unstorable(format!("its actor would not read back: {err}")))?,
-        event: serde_json::from_str(&encoded.event)
-            .map_err(|err| unstorable(format!("its JSON would not read back: {err}")))?,
-    };
-    if &back != e {
-        return Err(unstorable(
-            "its JSON reads back as a different event".into(),
-        ));
-    }
-    Ok(encoded)
-}
-
-fn encode_state(state: &AccountState) -> Result<String, Error> {
-    partnerkit::store::snapshot_json(state).map_err(|why| Error::Unstorable {
-        what: format!("the snapshot: {why}"),
-    })
 }
 
 impl AccountStore for SqliteStore {
@@ -614,11 +615,10 @@ impl AccountStore for SqliteStore {
         if version == 0 {
             return Ok(None);
         }
-        let snapshot = read_snapshot(&tx, account, &id, version)?;
-        let after = snapshot.as_ref().map_or(0, |s| s.version.get());
-        let events = read_events(&tx, account, &id, after, version)?;
+        let mut plan = LoadPlan::new(account, version, read_snapshot(&tx, &id)?)?;
+        read_rows(&tx, &id, plan.first_seq(), |row| plan.push(row))?;
         tx.commit()?;
-        Ok(Some(Loaded { snapshot, events }))
+        Ok(Some(plan.finish()?))
     }
 
     fn append(
@@ -628,24 +628,15 @@ impl AccountStore for SqliteStore {
         events: &[Recorded],
         snapshot: Option<&AccountState>,
     ) -> Result<Version, StoreError<Error>> {
-        let backend = StoreError::Backend;
-        let sql = |e: rusqlite::Error| StoreError::Backend(Error::Sqlite(e));
+        let backend = |e: Error| StoreError::Backend(e);
         // Encode (and prove readable) before taking the write lock.
-        let encoded = events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| encode_event(e, i + 1))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(backend)?;
-        let snapshot = snapshot.map(encode_state).transpose().map_err(backend)?;
-        let n = u64::try_from(events.len()).unwrap_or(u64::MAX);
-        let new_version = expected.after(n);
+        let mut append = Append::new(expected, events, snapshot).map_err(|e| backend(e.into()))?;
+        let new_version = append.new_version();
         let id = account.to_string();
-
         let mut conn = self.conn().map_err(backend)?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+            .map_err(|e| backend(e.into()))?;
         let actual = Version::new(stored_version(&tx, &id).map_err(backend)?);
         if actual != expected {
             return Err(StoreError::Conflict { expected, actual });
@@ -653,68 +644,15 @@ impl AccountStore for SqliteStore {
         if new_version == Version::INITIAL {
             return Ok(new_version);
         }
-        if expected != Version::INITIAL {
-            // The tail of the log must be where the version says.
-            let last: Option<i64> = tx
-                .prepare_cached("SELECT MAX(seq) FROM events WHERE account_id = ?1")
-                .map_err(sql)?
-                .query_row([&id], |r| r.get(0))
-                .map_err(sql)?;
-            if last != Some(to_i64(expected.get()).map_err(backend)?) {
-                return Err(backend(corrupt(format!(
-                    "account {account}: it is at {expected} but its last stored event is {}",
-                    last.map_or_else(|| "none".to_string(), |l| l.to_string())
-                ))));
-            }
-        }
-        tx.prepare_cached(
-            "INSERT INTO accounts (id, version) VALUES (?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version",
-        )
-        .map_err(sql)?
-        .execute(params![id, to_i64(new_version.get()).map_err(backend)?])
-        .map_err(sql)?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO events (account_id, seq, at, actor, event, v, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .map_err(sql)?;
-            let mut seq = expected.get();
-            for e in &encoded {
-                seq = seq.saturating_add(1);
-                insert
-                    .execute(params![
-                        id,
-                        to_i64(seq).map_err(backend)?,
-                        e.at,
-                        e.actor,
-                        e.event,
-                        e.v,
-                        e.id
-                    ])
-                    .map_err(sql)?;
-            }
-        }
-        if let Some(state) = snapshot {
-            tx.prepare_cached(
-                "INSERT INTO snapshots (account_id, version, state) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, state = excluded.state",
-            )
-            .map_err(sql)?
-            .execute(params![id, to_i64(new_version.get()).map_err(backend)?, state])
-            .map_err(sql)?;
-        }
-        tx.commit().map_err(sql)?;
+        write(&tx, account, &id, &mut append).map_err(backend)?;
+        tx.commit().map_err(|e| backend(e.into()))?;
         Ok(new_version)
     }
 
     fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        let id = account.to_string();
-        let version = stored_version(&tx, &id)?;
-        let events = read_events(&tx, account, &id, after.get(), version)?;
+        let events = read_events(&tx, account, &account.to_string(), after.get())?;
         tx.commit()?;
         Ok(events)
     }
@@ -723,4 +661,54 @@ impl AccountStore for SqliteStore {
         let conn = self.conn()?;
         Ok(Version::new(stored_version(&conn, &account.to_string())?))
     }
+}
+
+/// The write of an append whose version was checked: seals its rows to the stored chain and
+/// inserts them, the version and the snapshot.
+fn write(tx: &Connection, account: AccountId, id: &str, append: &mut Append) -> Result<(), Error> {
+    let last: Option<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT seq, chain FROM events WHERE account_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let last = last
+        .map(|(seq, chain)| {
+            Ok::<_, Error>((
+                codec::stored_number(seq, || format!("the last event row of account {id}"))?,
+                chain,
+            ))
+        })
+        .transpose()?;
+    let snapshot = append.seal(account, last.as_ref().map(|(s, c)| (*s, c.as_str())))?;
+    tx.prepare_cached(
+        "INSERT INTO accounts (id, version) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version",
+    )?
+    .execute(params![id, to_i64(append.new_version().get())?])?;
+    let mut insert = tx.prepare_cached(&format!(
+        "INSERT INTO events (account_id, {EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?;
+    for e in append.rows() {
+        insert.execute(params![
+            id,
+            to_i64(e.seq)?,
+            e.envelope,
+            e.payload,
+            e.id,
+            e.at,
+            e.actor,
+            e.event,
+            e.chain
+        ])?;
+    }
+    if let Some(row) = snapshot {
+        tx.prepare_cached(
+            "INSERT INTO snapshots (account_id, version, format, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (account_id) DO UPDATE SET version = excluded.version,
+               format = excluded.format, data = excluded.data",
+        )?
+        .execute(params![id, to_i64(row.version)?, row.format, row.data])?;
+    }
+    Ok(())
 }

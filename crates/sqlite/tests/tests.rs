@@ -10,12 +10,13 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use partnerkit::codec::{EventRow, SnapshotRow};
 use partnerkit::core::{AccountId, Version};
 use partnerkit::store::{AccountStore, Recorded};
-use partnerkit::testing::conformance;
+use partnerkit::testing::{Rows, conformance};
 use partnerkit::{AccountEvent, AccountState};
 use partnerkit_sqlite::{Error, Options, SCHEMA_VERSION, SqliteStore, Synchronous};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// A fresh directory for one test's files, removed when dropped.
 struct TempDir(PathBuf);
@@ -72,6 +73,20 @@ fn sample_events(n: usize) -> Vec<Recorded> {
         .collect()
 }
 
+/// `e` with an id no other event of this test run has (ids are unique in a history, rule X-9),
+/// also across the child processes of one test.
+fn fresh_id(e: Recorded) -> Recorded {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let id = (u128::from(std::process::id()) << 64) | u128::from(n) | (1 << 127);
+    Recorded {
+        id: Some(partnerkit::core::EventId::from_uuid(
+            partnerkit::core::uuid::Uuid::from_u128(id),
+        )),
+        ..e
+    }
+}
+
 /// `e` as it was stored before event ids: envelope format 1, no id.
 fn format_1(e: Recorded) -> Recorded {
     Recorded {
@@ -102,30 +117,175 @@ fn file_database_conforms_and_survives_reopening() {
     conformance::check_all(&store);
 }
 
+/// The store with a second connection to its file, for the kit's damaged rows: what an
+/// operator with `sqlite3` could do.
+struct Console {
+    store: SqliteStore,
+    raw: Connection,
+}
+
+impl AccountStore for Console {
+    type Error = Error;
+    fn load(&self, a: AccountId) -> Result<Option<partnerkit::store::Loaded>, Error> {
+        self.store.load(a)
+    }
+    fn append(
+        &self,
+        a: AccountId,
+        expected: Version,
+        events: &[Recorded],
+        snapshot: Option<&AccountState>,
+    ) -> Result<Version, partnerkit::store::StoreError<Error>> {
+        self.store.append(a, expected, events, snapshot)
+    }
+    fn events(&self, a: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {
+        self.store.events(a, after)
+    }
+    fn version(&self, a: AccountId) -> Result<Version, Error> {
+        self.store.version(a)
+    }
+}
+
+impl Rows for Console {
+    fn rows(&self, a: AccountId) -> (Vec<EventRow>, Option<SnapshotRow>) {
+        let id = a.to_string();
+        let events = self
+            .raw
+            .prepare("SELECT seq, v, pv, id, at, actor, event, chain FROM events WHERE account_id = ?1 ORDER BY seq")
+            .unwrap()
+            .query_map([&id], |r| {
+                Ok(EventRow {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    envelope: r.get(1)?,
+                    payload: r.get(2)?,
+                    id: r.get(3)?,
+                    at: r.get(4)?,
+                    actor: r.get(5)?,
+                    event: r.get(6)?,
+                    chain: r.get(7)?,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let snapshot = self
+            .raw
+            .query_row(
+                "SELECT version, format, data FROM snapshots WHERE account_id = ?1",
+                [&id],
+                |r| {
+                    Ok(SnapshotRow {
+                        version: r.get::<_, i64>(0)? as u64,
+                        format: r.get(1)?,
+                        data: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .unwrap();
+        (events, snapshot)
+    }
+
+    fn replace_rows(&self, a: AccountId, events: Vec<EventRow>, snapshot: Option<SnapshotRow>) {
+        let id = a.to_string();
+        let raw = &self.raw;
+        raw.execute("DELETE FROM events WHERE account_id = ?1", [&id])
+            .unwrap();
+        raw.execute("DELETE FROM snapshots WHERE account_id = ?1", [&id])
+            .unwrap();
+        for e in events {
+            raw.execute(
+                "INSERT INTO events (account_id, seq, v, pv, id, at, actor, event, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                rusqlite::params![id, e.seq as i64, e.envelope, e.payload, e.id, e.at, e.actor, e.event, e.chain],
+            )
+            .unwrap();
+        }
+        if let Some(s) = snapshot {
+            raw.execute(
+                "INSERT INTO snapshots (account_id, version, format, data) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![id, s.version as i64, s.format, s.data],
+            )
+            .unwrap();
+        }
+    }
+}
+
 #[test]
-fn a_deleted_or_corrupt_event_row_is_refused() {
-    // rule: X-1 (the audit trail is never silently shortened)
-    let dir = TempDir::new("gaps");
+fn damaged_rows_are_refused_or_rebuilt() {
+    // rule: X-9
+    let dir = TempDir::new("damaged");
+    let console = Console {
+        store: SqliteStore::open(dir.file()).unwrap(),
+        raw: Connection::open(dir.file()).unwrap(),
+    };
+    conformance::check_damaged_rows(&console);
+}
+
+#[test]
+fn the_issues_hand_edits_are_refused_by_load() {
+    // rule: X-9 (rows swapped, an id repeated, a snapshot set back or moved: each refused on
+    // load, naming the row)
+    let dir = TempDir::new("hand-edits");
     let store = SqliteStore::open(dir.file()).unwrap();
     let raw = Connection::open(dir.file()).unwrap();
-    conformance::check_gaps_are_refused(&store, |account, seq| {
-        let n = raw
-            .execute(
-                "DELETE FROM events WHERE account_id = ?1 AND seq = ?2",
-                rusqlite::params![account.to_string(), seq as i64],
-            )
+    let events = sample_events(6);
+    let put = |id: AccountId, snapshot_at: usize| {
+        let (head, tail) = events.split_at(snapshot_at);
+        store
+            .append(id, Version::INITIAL, head, Some(&fold(head)))
             .unwrap();
-        assert_eq!(n, 1);
-    });
-    conformance::check_corrupt_events_are_refused(&store, |account, seq| {
-        let n = raw
-            .execute(
-                "UPDATE events SET event = '{\"domain\": \"nonsense\"}' WHERE account_id = ?1 AND seq = ?2",
-                rusqlite::params![account.to_string(), seq as i64],
-            )
+        store
+            .append(id, Version::new(snapshot_at as u64), tail, None)
             .unwrap();
-        assert_eq!(n, 1);
-    });
+        id.to_string()
+    };
+    let refused = |id: AccountId, words: &str| {
+        let err = store.load(id).unwrap_err();
+        assert_eq!(err.code(), "corrupt");
+        assert!(err.to_string().contains(words), "{err}");
+    };
+    let edit = |sql: &str, id: &str| {
+        assert_eq!(raw.execute(sql, [id]).unwrap(), 1, "{sql}");
+    };
+
+    let id = account(910);
+    let key = put(id, 1);
+    for sql in [
+        "UPDATE events SET seq = 100 WHERE account_id = ?1 AND seq = 2",
+        "UPDATE events SET seq = 2 WHERE account_id = ?1 AND seq = 3",
+        "UPDATE events SET seq = 3 WHERE account_id = ?1 AND seq = 100",
+    ] {
+        edit(sql, &key);
+    }
+    refused(id, "event row 2");
+
+    let id = account(911);
+    let key = put(id, 1);
+    edit(
+        "UPDATE events SET id = (SELECT id FROM events WHERE account_id = ?1 AND seq = 2) WHERE account_id = ?1 AND seq = 3",
+        &key,
+    );
+    refused(id, "is already the id of event 2");
+
+    let id = account(912);
+    let key = put(id, 4);
+    edit(
+        "UPDATE snapshots SET version = 1 WHERE account_id = ?1",
+        &key,
+    );
+    refused(id, "the row says v1");
+
+    let (a, b) = (account(913), account(914));
+    let key_a = put(a, 4);
+    let key_b = put(b, 2);
+    raw.execute("DELETE FROM snapshots WHERE account_id = ?1", [&key_b])
+        .unwrap();
+    raw.execute(
+        "UPDATE snapshots SET account_id = ?2 WHERE account_id = ?1",
+        [&key_a, &key_b],
+    )
+    .unwrap();
+    refused(b, "not of this one");
 }
 
 #[test]
@@ -147,7 +307,7 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     assert!(matches!(err, Error::Corrupt { .. }), "{err}");
     assert_eq!(err.code(), "corrupt");
     assert!(!err.is_busy());
-    assert!(err.to_string().contains("event 5 is missing"), "{err}");
+    assert!(err.to_string().contains("event row 5 is missing"), "{err}");
 
     // A missing last event: the load refuses, and so does the next write.
     let id = account(901);
@@ -158,30 +318,32 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     )
     .unwrap();
     let err = store.load(id).unwrap_err();
-    assert!(err.to_string().contains("event 9 is missing"), "{err}");
+    assert!(err.to_string().contains("event row 9 is missing"), "{err}");
     let err = store.append(id, v, &events[..1], None).unwrap_err();
-    assert!(err.to_string().contains("last stored event is 8"), "{err}");
+    assert!(
+        err.to_string().contains("last stored event row is 8"),
+        "{err}"
+    );
     assert_eq!(
         store.version(id).unwrap(),
         v,
         "the refused write stored nothing"
     );
 
-    // A corrupt snapshot.
+    // A snapshot that does not decode is not guessed at: the events are folded instead
+    // (rule X-9).
     let id = account(902);
     store
         .append(id, Version::INITIAL, &events, Some(&fold(&events)))
         .unwrap();
     raw.execute(
-        "UPDATE snapshots SET state = 'garbage' WHERE account_id = ?1",
+        "UPDATE snapshots SET data = CAST('garbage' AS BLOB) WHERE account_id = ?1",
         [id.to_string()],
     )
     .unwrap();
-    let err = store.load(id).unwrap_err();
-    assert!(
-        err.to_string().contains("snapshot at v9 does not decode"),
-        "{err}"
-    );
+    let loaded = store.load(id).unwrap().unwrap();
+    assert!(loaded.snapshot.is_none() && loaded.refresh_snapshot);
+    assert_eq!(loaded.fold(), (fold(&events), Version::new(9)));
 }
 
 #[test]
@@ -204,12 +366,12 @@ fn a_negative_stored_version_is_refused_not_read_as_zero() {
         store.events(id, Version::INITIAL).unwrap_err(),
     ] {
         assert!(matches!(err, Error::Corrupt { .. }), "{err}");
-        assert!(err.to_string().contains("-5, a negative version"), "{err}");
+        assert!(err.to_string().contains("-5, a negative number"), "{err}");
     }
     let err = store
         .append(id, Version::INITIAL, &sample_events(1), None)
         .unwrap_err();
-    assert!(err.to_string().contains("negative version"), "{err}");
+    assert!(err.to_string().contains("negative number"), "{err}");
 }
 
 #[test]
@@ -280,12 +442,13 @@ fn a_version_1_database_is_migrated_and_nothing_is_lost() {
     }
     let store = SqliteStore::open(dir.file()).unwrap();
     let loaded = store.load(id).unwrap().unwrap();
-    assert_eq!(
-        loaded.snapshot.as_ref().map(|s| (s.version, &s.state)),
-        Some((Version::new(3), &state)),
-        "version 1's state becomes the snapshot"
+    assert!(
+        loaded.snapshot.is_none() && loaded.refresh_snapshot,
+        "version 1's state is kept as a snapshot in the format before formats were named, \
+         so it is rebuilt from the events (rule X-9)"
     );
-    assert!(loaded.events.is_empty());
+    assert_eq!(loaded.clone().fold(), (state.clone(), Version::new(3)));
+    assert_eq!(loaded.events, events);
     assert_eq!(store.events(id, Version::INITIAL).unwrap(), events);
     store.verify(id).unwrap();
     // And it takes writes in the new shape.
@@ -359,6 +522,88 @@ fn a_version_2_database_is_migrated_and_its_events_read_as_format_1() {
     let all = store.events(id, Version::INITIAL).unwrap();
     assert_eq!(all[..2], events[..]);
     assert_eq!(all[2], more[2], "a new event keeps its format and id");
+    store.verify(id).unwrap();
+}
+
+/// The tables as schema version 3 wrote them: events without payload format or chain, the
+/// snapshot as the state's JSON.
+const V3_SCHEMA: &str = "
+CREATE TABLE accounts (id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+CREATE TABLE events (
+    account_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    event      TEXT NOT NULL,
+    v          INTEGER NOT NULL DEFAULT 1,
+    id         TEXT,
+    PRIMARY KEY (account_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE snapshots (account_id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
+PRAGMA user_version = 3;
+";
+
+#[test]
+fn a_version_3_database_is_chained_and_its_json_snapshot_rebuilt_from_the_events() {
+    // rule: X-9 (an older snapshot format is rebuilt from the events, never guessed)
+    let dir = TempDir::new("migrate3");
+    let id = account(915);
+    let events = sample_events(4);
+    {
+        let raw = Connection::open(dir.file()).unwrap();
+        raw.execute_batch(V3_SCHEMA).unwrap();
+        raw.execute(
+            "INSERT INTO accounts (id, version) VALUES (?1, 4)",
+            [id.to_string()],
+        )
+        .unwrap();
+        for (i, e) in events.iter().enumerate() {
+            raw.execute(
+                "INSERT INTO events (account_id, seq, at, actor, event, v, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![
+                    id.to_string(),
+                    i as i64 + 1,
+                    e.at.to_rfc3339_opts(partnerkit::core::chrono::SecondsFormat::AutoSi, true),
+                    serde_json::to_string(&e.actor).unwrap(),
+                    serde_json::to_string(&e.event).unwrap(),
+                    e.v,
+                    e.id.map(|i| i.to_string()),
+                ],
+            )
+            .unwrap();
+        }
+        raw.execute(
+            "INSERT INTO snapshots (account_id, version, state) VALUES (?1, 3, ?2)",
+            [
+                id.to_string(),
+                serde_json::to_string(&fold(&events[..3])).unwrap(),
+            ],
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(dir.file()).unwrap();
+    let loaded = store.load(id).unwrap().unwrap();
+    assert!(loaded.snapshot.is_none() && loaded.refresh_snapshot);
+    assert_eq!(loaded.fold(), (fold(&events), Version::new(4)));
+    assert_eq!(store.events(id, Version::INITIAL).unwrap(), events);
+    store.verify(id).unwrap();
+
+    // The service stores a fresh snapshot with its next write, and loads from it after.
+    let service = partnerkit::AccountService::new(&store);
+    let ids = partnerkit::core::SequentialIds::default();
+    let marketplace =
+        partnerkit::core::Context::new(events[0].at, partnerkit::core::Actor::Marketplace, &ids);
+    service
+        .record_verification(
+            id,
+            &marketplace,
+            partnerkit::identity::VerificationStep::Email,
+            partnerkit::identity::StepState::Verified,
+        )
+        .unwrap();
+    let loaded = store.load(id).unwrap().unwrap();
+    assert_eq!(loaded.snapshot.map(|s| s.version), Some(Version::new(5)));
+    assert!(!loaded.refresh_snapshot);
     store.verify(id).unwrap();
 }
 
@@ -536,6 +781,7 @@ fn commands_write_events_only_and_the_snapshot_only_when_asked() {
         .append(id, Version::INITIAL, &events, Some(&fold(&history)))
         .unwrap();
     for _ in 0..50 {
+        let events = vec![fresh_id(events[0].clone())];
         v = store.append(id, v, &events, None).unwrap();
         history.extend_from_slice(&events);
     }
@@ -560,6 +806,7 @@ fn commands_write_events_only_and_the_snapshot_only_when_asked() {
     );
     assert_eq!(loaded.fold(), (fold(&history), Version::new(51)));
     // A new snapshot replaces the old one: one row per account.
+    let events = vec![fresh_id(events[0].clone())];
     store
         .append(
             id,
@@ -599,7 +846,11 @@ fn child_writer() {
                 .load(id)
                 .unwrap()
                 .map_or(Version::INITIAL, |l| l.version());
-            match store.append(id, version, &sample_events(1), None) {
+            let event = sample_events(1)
+                .into_iter()
+                .map(fresh_id)
+                .collect::<Vec<_>>();
+            match store.append(id, version, &event, None) {
                 Ok(v) => {
                     println!("committed {}", v.get());
                     break;

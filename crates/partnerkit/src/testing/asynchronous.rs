@@ -23,7 +23,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use partnerkit_core::{AccountId, Version};
 
 use super::conformance::{assert_fold_matches, candidate, through_json, v};
-use crate::state::{AccountState, sample_events, sample_state};
+use super::{AsyncRows, damage};
+use crate::state::{AccountState, sample_events, sample_state, with_unique_id};
 use crate::store::{AsyncAccountStore, Recorded, StoreError};
 
 /// An account id nothing was stored for yet.
@@ -246,52 +247,26 @@ pub async fn check_accounts_are_isolated<S: AsyncAccountStore>(store: &S) {
     );
 }
 
-/// See [`conformance::check_gaps_are_refused`](super::conformance::check_gaps_are_refused);
-/// `remove_event(account, seq)` deletes one stored event.
-pub async fn check_gaps_are_refused<S, F, Fut>(store: &S, remove_event: F)
-where
-    S: AsyncAccountStore,
-    F: FnOnce(AccountId, u64) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let id = fresh_account(store).await;
-    store
-        .append(id, Version::INITIAL, &sample_events(5), None)
-        .await
-        .expect("append");
-    remove_event(id, 3).await;
-    assert!(
-        store.events(id, Version::INITIAL).await.is_err(),
-        "events() must refuse a history with event 3 of 5 missing"
-    );
-    assert!(
-        store.load(id).await.is_err(),
-        "load() must refuse a history with event 3 of 5 missing"
-    );
-}
-
-/// See [`conformance::check_corrupt_events_are_refused`](super::conformance::check_corrupt_events_are_refused);
-/// `corrupt_event(account, seq)` damages one stored event.
-pub async fn check_corrupt_events_are_refused<S, F, Fut>(store: &S, corrupt_event: F)
-where
-    S: AsyncAccountStore,
-    F: FnOnce(AccountId, u64) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let id = fresh_account(store).await;
-    store
-        .append(id, Version::INITIAL, &sample_events(4), None)
-        .await
-        .expect("append");
-    corrupt_event(id, 2).await;
-    assert!(
-        store.events(id, Version::INITIAL).await.is_err(),
-        "events() must refuse a corrupt event"
-    );
-    assert!(
-        store.load(id).await.is_err(),
-        "load() must refuse a corrupt event"
-    );
+/// See [`conformance::check_damaged_rows`](super::conformance::check_damaged_rows).
+pub async fn check_damaged_rows<S: AsyncAccountStore + AsyncRows>(store: &S) {
+    for case in damage::CASES {
+        let (id, other) = (fresh_account(store).await, fresh_account(store).await);
+        let history = damage::history();
+        let (first, rest) = history.split_at(3);
+        let state = |n: usize| AccountState::fold(history.iter().take(n).map(|e| &e.event));
+        let appended = [
+            store.append(id, v(0), first, Some(&state(3))).await,
+            store.append(id, v(3), rest, None).await,
+            store.append(other, v(0), &history, Some(&state(5))).await,
+        ];
+        for a in appended {
+            a.expect("append");
+        }
+        let mut rows = store.rows(id).await;
+        (case.damage)(&mut rows, &store.rows(other).await);
+        store.replace_rows(id, rows.0, rows.1).await;
+        damage::judge(case, id, store.load(id).await, store.events(id, v(0)).await);
+    }
 }
 
 /// `writers` concurrent futures each append `per_writer` single events to one account, each
@@ -320,6 +295,7 @@ pub async fn check_concurrent_writers<S: AsyncAccountStore>(
                         let next: Vec<Recorded> = sample_events(n % 7 + 1)
                             .into_iter()
                             .skip((n % 7) as usize)
+                            .map(|e| with_unique_id(e, n))
                             .collect();
                         for e in &next {
                             state.apply(&e.event);
