@@ -41,8 +41,8 @@
 //! Reads run in one `REPEATABLE READ` read-only transaction. What goes in the columns, and
 //! every check on the way back (rule X-9: sequence, chain, unique ids, formats, a snapshot of
 //! its own account and version), is partnerkit's [`codec`](partnerkit::codec); this crate
-//! keeps SQL and connection handling only. Damage is [`Error::Corrupt`] naming the row; a
-//! value that would not read back is refused on the write ([`Error::Unstorable`]).
+//! keeps SQL and connection handling only. Damage is [`Error::Rows`] naming the row, as is a
+//! value that would not read back, refused on the write.
 //!
 //! # Migrations
 //!
@@ -84,20 +84,13 @@ pub enum Error {
         /// The name given.
         name: String,
     },
-    /// Stored data cannot be trusted: a missing event, a row that does not decode, or an
-    /// impossible version. Restore from a backup; do not write to the account.
-    #[error("the PostgreSQL store holds corrupt data: {what}; restore it from a backup")]
-    Corrupt {
-        /// What is wrong, and where.
-        what: String,
-    },
-    /// A value to be written has no JSON form that reads back as the same value; nothing was
-    /// written. Fix the code that built the value.
-    #[error("refused to store {what}")]
-    Unstorable {
-        /// Which value, and why.
-        what: String,
-    },
+    /// Stored rows cannot be trusted (rule X-9: a missing, reordered, repeated or moved row,
+    /// a snapshot of another account or version, a format this release does not know, an
+    /// impossible version), or a value would not read back and was not written: the codec's
+    /// error, naming the account and the row. Its [`code`](partnerkit::codec::Error::code)
+    /// (`corrupt`, `unstorable`) is this error's code.
+    #[error(transparent)]
+    Rows(#[from] codec::Error),
     /// The database was migrated by a newer version of this crate.
     #[error(
         "the database has schema version {found}; this crate knows up to {known}: upgrade partnerkit-postgres"
@@ -121,21 +114,9 @@ impl Error {
             Error::Pool(_) => "pool",
             Error::Config(_) => "config",
             Error::InvalidSchemaName { .. } => "invalid_schema_name",
-            Error::Corrupt { .. } => "corrupt",
-            Error::Unstorable { .. } => "unstorable",
+            Error::Rows(e) => e.code(),
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::VersionOutOfRange(_) => "version_out_of_range",
-        }
-    }
-}
-
-impl From<codec::Error> for Error {
-    fn from(e: codec::Error) -> Self {
-        match e {
-            codec::Error::Unstorable { what } => Error::Unstorable { what },
-            other => Error::Corrupt {
-                what: other.to_string(),
-            },
         }
     }
 }

@@ -40,7 +40,7 @@
 //! than the version says), rows out of order or from another account (the chain), a repeated
 //! event id, a row that does not decode or is in a format this release does not know, a
 //! snapshot of another account or version, or a negative or impossible version is an
-//! [`Error::Corrupt`] naming the account and the row — never a silently different history. A
+//! [`Error::Rows`] naming the account and the row — never a silently different history. A
 //! snapshot in an older format, or that does not decode, is not an error: the account is
 //! folded from its events and the service stores a fresh snapshot with its next write.
 //! Writes check the account's version and its last event before appending; a service loads
@@ -97,20 +97,13 @@ pub enum Error {
     /// timeout, read-only file, …).
     #[error("SQLite failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// Stored data cannot be trusted: a missing event, a row that does not decode, or an
-    /// impossible version. Restore the file from a backup; do not write to the account.
-    #[error("the SQLite store holds corrupt data: {what}; restore it from a backup")]
-    Corrupt {
-        /// What is wrong, and where.
-        what: String,
-    },
-    /// A value to be written has no JSON form that reads back as the same value; nothing was
-    /// written. Fix the code that built the value.
-    #[error("refused to store {what}")]
-    Unstorable {
-        /// Which value, and why.
-        what: String,
-    },
+    /// Stored rows cannot be trusted (rule X-9: a missing, reordered, repeated or moved row,
+    /// a snapshot of another account or version, a format this release does not know, an
+    /// impossible version), or a value would not read back and was not written: the codec's
+    /// error, naming the account and the row. Its [`code`](partnerkit::codec::Error::code)
+    /// (`corrupt`, `unstorable`) is this error's code.
+    #[error(transparent)]
+    Rows(#[from] codec::Error),
     /// The database was written by a newer schema than this crate knows.
     #[error(
         "the database has schema version {found}; this crate knows up to {known}: upgrade partnerkit-sqlite"
@@ -144,8 +137,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Sqlite(_) => "sqlite",
-            Error::Corrupt { .. } => "corrupt",
-            Error::Unstorable { .. } => "unstorable",
+            Error::Rows(e) => e.code(),
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::NeedsMigration { .. } => "needs_migration",
             Error::Poisoned => "poisoned",
@@ -165,18 +157,7 @@ impl Error {
 }
 
 fn corrupt(what: String) -> Error {
-    Error::Corrupt { what }
-}
-
-impl From<codec::Error> for Error {
-    fn from(e: codec::Error) -> Self {
-        match e {
-            codec::Error::Unstorable { what } => Error::Unstorable { what },
-            other => Error::Corrupt {
-                what: other.to_string(),
-            },
-        }
-    }
+    Error::Rows(codec::Error::Corrupt { what })
 }
 
 /// How durable a commit is (SQLite's `synchronous` setting, per connection).

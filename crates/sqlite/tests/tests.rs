@@ -304,7 +304,10 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     )
     .unwrap();
     let err = store.events(id, Version::INITIAL).unwrap_err();
-    assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Rows(partnerkit::codec::Error::Corrupt { .. })),
+        "{err}"
+    );
     assert_eq!(err.code(), "corrupt");
     assert!(!err.is_busy());
     assert!(err.to_string().contains("event row 5 is missing"), "{err}");
@@ -365,7 +368,10 @@ fn a_negative_stored_version_is_refused_not_read_as_zero() {
         store.load(id).unwrap_err(),
         store.events(id, Version::INITIAL).unwrap_err(),
     ] {
-        assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+        assert!(
+            matches!(err, Error::Rows(partnerkit::codec::Error::Corrupt { .. })),
+            "{err}"
+        );
         assert!(err.to_string().contains("-5, a negative number"), "{err}");
     }
     let err = store
