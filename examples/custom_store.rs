@@ -23,6 +23,8 @@ struct Tables {
     accounts: HashMap<AccountId, u64>,
     events: BTreeMap<(AccountId, u64), EventRow>,
     snapshots: HashMap<AccountId, SnapshotRow>,
+    /// `CREATE UNIQUE INDEX ON events (account_id, id)`: event ids are unique (rule X-9).
+    ids: std::collections::HashSet<(AccountId, String)>,
 }
 
 /// The host's store: every method is one transaction over the three tables.
@@ -109,6 +111,15 @@ impl AccountStore for TableStore {
             .map(|(_, r)| (r.seq, r.chain.clone()));
         let last = last.as_ref().map(|(seq, chain)| (*seq, chain.as_str()));
         let snapshot = append.seal(account, last).map_err(backend)?;
+        let ids = append
+            .rows()
+            .iter()
+            .filter_map(|r| r.id.clone().map(|id| (account, id)));
+        if let Some((_, taken)) = ids.clone().find(|key| t.ids.contains(key)) {
+            // The unique index refuses the insert: the transaction rolls back.
+            return Err(backend(codec::repeated_id(&taken)));
+        }
+        t.ids.extend(ids);
         for row in append.rows() {
             t.events.insert((account, row.seq), row.clone()); // INSERT INTO events …
         }
@@ -153,6 +164,13 @@ impl Rows for TableStore {
     ) {
         if let Ok(mut t) = self.tables() {
             t.events.retain(|(a, _), _| *a != account);
+            // As a hand edit that bypassed the unique index would leave it.
+            t.ids.retain(|(a, _)| *a != account);
+            t.ids.extend(
+                events
+                    .iter()
+                    .filter_map(|r| r.id.clone().map(|id| (account, id))),
+            );
             t.events
                 .extend(events.into_iter().map(|r| ((account, r.seq), r)));
             match snapshot {

@@ -27,6 +27,8 @@ struct Stored {
     events: Vec<EventRow>,
     /// The latest snapshot row.
     snapshot: Option<SnapshotRow>,
+    /// The event ids stored, kept unique as a database's unique index would (rule X-9).
+    ids: std::collections::HashSet<String>,
 }
 
 impl Stored {
@@ -107,7 +109,16 @@ impl crate::testing::Rows for InMemoryStore {
         snapshot: Option<SnapshotRow>,
     ) {
         if let Ok(mut map) = self.lock() {
-            map.insert(account, Stored { events, snapshot });
+            // As a hand edit that bypassed the unique index would leave it.
+            let ids = events.iter().filter_map(|r| r.id.clone()).collect();
+            map.insert(
+                account,
+                Stored {
+                    events,
+                    snapshot,
+                    ids,
+                },
+            );
         }
     }
 }
@@ -148,8 +159,19 @@ impl AccountStore for InMemoryStore {
             return Ok(version);
         }
         let stored = map.entry(account).or_default();
+        if let Some(taken) = append
+            .rows()
+            .iter()
+            .filter_map(|r| r.id.as_ref())
+            .find(|id| stored.ids.contains(*id))
+        {
+            return Err(backend(codec::repeated_id(taken)));
+        }
         let last = stored.events.last().map(|r| (r.seq, r.chain.as_str()));
         let snapshot = append.seal(account, last).map_err(backend)?;
+        stored
+            .ids
+            .extend(append.rows().iter().filter_map(|r| r.id.clone()));
         stored.events.extend_from_slice(append.rows());
         if snapshot.is_some() {
             stored.snapshot = snapshot;

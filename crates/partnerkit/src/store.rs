@@ -100,6 +100,11 @@
 //!         if actual != expected {
 //!             return Err(StoreError::Conflict { expected, actual });
 //!         }
+//!         // Event ids are unique in a history (rule X-9); a database keeps a unique index.
+//!         let taken = |id: &String| rows.iter().any(|r| r.id.as_ref() == Some(id));
+//!         if let Some(id) = append.rows().iter().filter_map(|r| r.id.as_ref()).find(|id| taken(id)) {
+//!             return Err(backend(codec::repeated_id(id).into()));
+//!         }
 //!         let last = rows.last().map(|r| (r.seq, r.chain.as_str()));
 //!         let snapshot = append.seal(account, last).map_err(|e| backend(e.into()))?;
 //!         rows.extend_from_slice(append.rows());

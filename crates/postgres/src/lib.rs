@@ -158,7 +158,8 @@ const MIGRATIONS: [&str; 3] = [
         ADD COLUMN format smallint NOT NULL DEFAULT 1,
         ADD COLUMN data bytea;
     UPDATE {schema}.snapshots SET data = convert_to(state, 'UTF8');
-    ALTER TABLE {schema}.snapshots DROP COLUMN state, ALTER COLUMN data SET NOT NULL;",
+    ALTER TABLE {schema}.snapshots DROP COLUMN state, ALTER COLUMN data SET NOT NULL;
+    CREATE UNIQUE INDEX events_ids ON {schema}.events (account_id, id) WHERE id IS NOT NULL;",
 ];
 
 /// The newest schema version this crate writes.
@@ -577,8 +578,11 @@ async fn insert_rows(
     Ok(())
 }
 
-fn is_unique_violation(e: &Error) -> bool {
-    matches!(e, Error::Postgres(pg) if pg.code() == Some(&SqlState::UNIQUE_VIOLATION))
+/// The unique constraint a failed write violated, if that is why it failed.
+fn unique_violation(e: &Error) -> Option<&str> {
+    let Error::Postgres(pg) = e else { return None };
+    let db = pg.as_db_error()?;
+    (db.code() == &SqlState::UNIQUE_VIOLATION).then(|| db.constraint().unwrap_or(""))
 }
 
 impl AsyncAccountStore for PostgresStore {
@@ -616,7 +620,10 @@ impl AsyncAccountStore for PostgresStore {
         match self.write(account, expected, &mut append).await {
             Ok(Written::Done(v)) => Ok(v),
             Ok(Written::Conflict(actual)) => Err(StoreError::Conflict { expected, actual }),
-            Err(e) if is_unique_violation(&e) => {
+            Err(e) if unique_violation(&e) == Some("events_ids") => Err(StoreError::Backend(
+                Error::Rows(codec::repeated_id("of this append")),
+            )),
+            Err(e) if unique_violation(&e).is_some() => {
                 // The unique (account, seq) key caught a concurrent writer.
                 let actual = self
                     .version_now(account)

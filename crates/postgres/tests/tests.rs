@@ -211,6 +211,11 @@ impl AsyncRows for Console<'_> {
     ) {
         let s = self.store.schema();
         let raw = self.raw;
+        // The operator drops the index that keeps ids unique, so repeated ids can be written:
+        // loading must still refuse them.
+        raw.execute(&format!("DROP INDEX IF EXISTS {s}.events_ids"), &[])
+            .await
+            .unwrap();
         for table in ["events", "snapshots"] {
             raw.execute(
                 &format!("DELETE FROM {s}.{table} WHERE account_id = $1"),

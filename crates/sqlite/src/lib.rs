@@ -257,7 +257,8 @@ const MIGRATIONS: [&str; 4] = [
     INSERT INTO snapshots_v4 (account_id, version, format, data)
         SELECT account_id, version, 1, CAST(state AS BLOB) FROM snapshots;
     DROP TABLE snapshots;
-    ALTER TABLE snapshots_v4 RENAME TO snapshots;",
+    ALTER TABLE snapshots_v4 RENAME TO snapshots;
+    CREATE UNIQUE INDEX events_ids ON events (account_id, id) WHERE id IS NOT NULL;",
 ];
 
 /// An [`AccountStore`] over one SQLite connection.
@@ -671,17 +672,27 @@ fn write(tx: &Connection, account: AccountId, id: &str, append: &mut Append) -> 
         "INSERT INTO events (account_id, {EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
     ))?;
     for e in append.rows() {
-        insert.execute(params![
-            id,
-            to_i64(e.seq)?,
-            e.envelope,
-            e.payload,
-            e.id,
-            e.at,
-            e.actor,
-            e.event,
-            e.chain
-        ])?;
+        insert
+            .execute(params![
+                id,
+                to_i64(e.seq)?,
+                e.envelope,
+                e.payload,
+                e.id,
+                e.at,
+                e.actor,
+                e.event,
+                e.chain
+            ])
+            .map_err(|err| match (&err, &e.id) {
+                // Only the id index can fail here: `seq` follows the version just checked.
+                (rusqlite::Error::SqliteFailure(f, _), Some(taken))
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Error::Rows(codec::repeated_id(taken))
+                }
+                _ => err.into(),
+            })?;
     }
     if let Some(row) = snapshot {
         tx.prepare_cached(

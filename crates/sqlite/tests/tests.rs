@@ -189,6 +189,9 @@ impl Rows for Console {
     fn replace_rows(&self, a: AccountId, events: Vec<EventRow>, snapshot: Option<SnapshotRow>) {
         let id = a.to_string();
         let raw = &self.raw;
+        // The operator drops the index that keeps ids unique, so repeated ids can be written:
+        // loading must still refuse them.
+        raw.execute("DROP INDEX IF EXISTS events_ids", []).unwrap();
         raw.execute("DELETE FROM events WHERE account_id = ?1", [&id])
             .unwrap();
         raw.execute("DELETE FROM snapshots WHERE account_id = ?1", [&id])
@@ -261,6 +264,15 @@ fn the_issues_hand_edits_are_refused_by_load() {
 
     let id = account(911);
     let key = put(id, 1);
+    // The unique index refuses the edit itself; an operator who drops it gets past that.
+    let err = raw
+        .execute(
+            "UPDATE events SET id = (SELECT id FROM events WHERE account_id = ?1 AND seq = 2) WHERE account_id = ?1 AND seq = 3",
+            [&key],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("UNIQUE"), "{err}");
+    raw.execute("DROP INDEX events_ids", []).unwrap();
     edit(
         "UPDATE events SET id = (SELECT id FROM events WHERE account_id = ?1 AND seq = 2) WHERE account_id = ?1 AND seq = 3",
         &key,

@@ -102,6 +102,19 @@ pub(crate) fn corrupt(what: String) -> Error {
     Error::Corrupt { what }
 }
 
+/// The error for an append whose event id is already taken in its account (rule X-9): the
+/// host's id source repeats itself. Stores that keep ids unique with an index report a
+/// violation of it with this.
+pub fn repeated_id(id: &str) -> Error {
+    Error::Unstorable {
+        what: format!(
+            "event id {id}: the account already has an event with this id; event ids are unique \
+             (rule X-9): give the context an id source that never repeats (e.g. random UUIDs), \
+             one per process is not enough if it counts from 1 in each"
+        ),
+    }
+}
+
 /// Checks a stored version or sequence number read from a signed column.
 pub fn stored_number(value: i64, what: impl FnOnce() -> String) -> Result<u64, Error> {
     u64::try_from(value).map_err(|_| corrupt(format!("{} is {value}, a negative number", what())))
@@ -126,10 +139,16 @@ impl Append {
     ) -> Result<Append, Error> {
         let mut seq = expected.get();
         let mut rows = Vec::with_capacity(events.len());
+        let mut ids = std::collections::HashSet::with_capacity(events.len());
         for (i, e) in events.iter().enumerate() {
             seq = seq.checked_add(1).ok_or_else(|| Error::Unstorable {
                 what: format!("event {}: the version would overflow", i + 1),
             })?;
+            if let Some(id) = e.id
+                && !ids.insert(id)
+            {
+                return Err(repeated_id(&id.to_string()));
+            }
             rows.push(rows::encode_event(e, seq, i + 1)?);
         }
         let snapshot = snapshot.map(PreparedSnapshot::new).transpose()?;

@@ -48,7 +48,36 @@ pub async fn check_all<S: AsyncAccountStore>(store: &S) {
     check_empty_append(store).await;
     check_optimistic_concurrency(store).await;
     check_accounts_are_isolated(store).await;
+    check_repeated_ids_are_refused(store).await;
     check_concurrent_writers(store, 4, 10).await;
+}
+
+/// See [`conformance::check_repeated_ids_are_refused`](super::conformance::check_repeated_ids_are_refused).
+pub async fn check_repeated_ids_are_refused<S: AsyncAccountStore>(store: &S) {
+    let id = fresh_account(store).await;
+    let events = sample_events(3);
+    store.append(id, v(0), &events, None).await.expect("append");
+    let third = events.get(2).cloned().expect("three events");
+    let again = [third.clone()];
+    match store.append(id, v(3), &again, None).await {
+        Err(StoreError::Backend(_)) => {}
+        Err(StoreError::Conflict { .. }) => {
+            panic!("a repeated event id is no conflict: retrying cannot help")
+        }
+        Ok(_) => panic!("an event id the account already has must be refused"),
+    }
+    let twice = [with_unique_id(third.clone(), 1), with_unique_id(third, 1)];
+    assert!(
+        store.append(id, v(3), &twice, None).await.is_err(),
+        "one id twice in one append"
+    );
+    assert_eq!(
+        store.version(id).await.expect("version"),
+        v(3),
+        "the refused appends stored nothing"
+    );
+    let loaded = store.load(id).await.expect("load").expect("stored");
+    assert_fold_matches(loaded, &events, "after refused appends");
 }
 
 /// See [`conformance::check_missing_account`](super::conformance::check_missing_account).

@@ -86,7 +86,42 @@ pub fn check_all<S: AccountStore + Sync>(store: &S) {
     check_empty_append(store);
     check_optimistic_concurrency(store);
     check_accounts_are_isolated(store);
+    check_repeated_ids_are_refused(store);
     check_concurrent_writers(store, 4, 25);
+}
+
+/// An append whose event id the account already has is refused (not as a conflict) and stores
+/// nothing, so a host's id source that repeats itself cannot make an account unreadable
+/// (rule X-9: ids are unique in a history).
+#[track_caller]
+pub fn check_repeated_ids_are_refused<S: AccountStore>(store: &S) {
+    let id = fresh_account(store);
+    let events = sample_events(3);
+    store.append(id, v(0), &events, None).expect("append");
+    let third = events.get(2).cloned().expect("three events");
+    let again = [third.clone()];
+    match store.append(id, v(3), &again, None) {
+        Err(StoreError::Backend(_)) => {}
+        Err(StoreError::Conflict { .. }) => {
+            panic!("a repeated event id is no conflict: retrying cannot help")
+        }
+        Ok(_) => panic!("an event id the account already has must be refused"),
+    }
+    let twice = [with_unique_id(third.clone(), 1), with_unique_id(third, 1)];
+    assert!(
+        store.append(id, v(3), &twice, None).is_err(),
+        "one id twice in one append"
+    );
+    assert_eq!(
+        store.version(id).expect("version"),
+        v(3),
+        "the refused appends stored nothing"
+    );
+    assert_fold_matches(
+        store.load(id).expect("load").expect("stored"),
+        &events,
+        "after refused appends",
+    );
 }
 
 /// An account nothing was stored for loads as `None`, version [`Version::INITIAL`], no events.
