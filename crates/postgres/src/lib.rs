@@ -40,7 +40,7 @@
 //!
 //! Reads run in one `REPEATABLE READ` read-only transaction. What goes in the columns, and
 //! every check on the way back (rule X-9: sequence, chain, unique ids, formats, a snapshot of
-//! its own account and version), is partnerkit's [`codec`](partnerkit::codec); this crate
+//! its own account and version), is partnerkit's codec ([`partnerkit::codec`]); this crate
 //! keeps SQL and connection handling only. Damage is [`Error::Rows`] naming the row, as is a
 //! value that would not read back, refused on the write.
 //!

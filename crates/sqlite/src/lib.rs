@@ -23,8 +23,8 @@
 //!   `pv` its payload format and `chain` its link in the account's event chain;
 //! - `snapshots(account_id, version, format, data)`: the latest snapshot per account, if any.
 //!
-//! What goes in the columns, and every check on the way back, is partnerkit's
-//! [`codec`](partnerkit::codec): this crate keeps SQL and connection handling only.
+//! What goes in the columns, and every check on the way back, is
+//! [`partnerkit::codec`]: this crate keeps SQL and connection handling only.
 //! [`AccountStore::append`] runs in one `IMMEDIATE` transaction: it reads the stored version,
 //! refuses with [`StoreError::Conflict`] unless it is the expected one, and otherwise inserts
 //! the new events, bumps the version and (if one is given) replaces the snapshot. A command

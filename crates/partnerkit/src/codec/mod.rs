@@ -16,7 +16,7 @@
 //! - **Every format named.** Envelopes (`Envelope::v`), payloads ([`PAYLOAD_FORMAT`], with
 //!   [`Upcaster`]s for earlier ones) and snapshots ([`SNAPSHOT_FORMAT`]) each carry their
 //!   format. A snapshot in another format, or that does not decode, is never guessed at: the
-//!   account is folded from its events and [`Loaded::refresh_snapshot`] asks the caller to
+//!   account is folded from its events and [`Loaded::refresh_snapshot`](crate::store::Loaded::refresh_snapshot) asks the caller to
 //!   store a fresh one (the services do, on the account's next write).
 //!
 //! # Using it in a store
