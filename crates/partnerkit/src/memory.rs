@@ -169,10 +169,9 @@ impl AccountStore for InMemoryStore {
         }
         let last = stored.events.last().map(|r| (r.seq, r.chain.as_str()));
         let snapshot = append.seal(account, last).map_err(backend)?;
-        stored
-            .ids
-            .extend(append.rows().iter().filter_map(|r| r.id.clone()));
-        stored.events.extend_from_slice(append.rows());
+        let rows = append.into_rows();
+        stored.ids.extend(rows.iter().filter_map(|r| r.id.clone()));
+        stored.events.extend(rows);
         if snapshot.is_some() {
             stored.snapshot = snapshot;
         }

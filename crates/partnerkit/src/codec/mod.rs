@@ -140,6 +140,7 @@ impl Append {
         let mut seq = expected.get();
         let mut rows = Vec::with_capacity(events.len());
         let mut ids = std::collections::HashSet::with_capacity(events.len());
+        let mut encoder = rows::Encoder::default();
         for (i, e) in events.iter().enumerate() {
             seq = seq.checked_add(1).ok_or_else(|| Error::Unstorable {
                 what: format!("event {}: the version would overflow", i + 1),
@@ -149,7 +150,7 @@ impl Append {
             {
                 return Err(repeated_id(&id.to_string()));
             }
-            rows.push(rows::encode_event(e, seq, i + 1)?);
+            rows.push(encoder.row(e, seq, i + 1)?);
         }
         let snapshot = snapshot.map(PreparedSnapshot::new).transpose()?;
         Ok(Append {
@@ -189,6 +190,12 @@ impl Append {
     /// The event rows to insert (sealed by [`seal`](Self::seal)).
     pub fn rows(&self) -> &[EventRow] {
         &self.rows
+    }
+
+    /// The event rows, for a store that keeps them as they are (sealed by
+    /// [`seal`](Self::seal)).
+    pub fn into_rows(self) -> Vec<EventRow> {
+        self.rows
     }
 }
 

@@ -117,32 +117,77 @@ impl Chain {
     }
 }
 
-/// One event's columns, before its sequence number's link is known. Proven to read back as
-/// the same event.
-pub(super) fn encode_event(e: &Recorded, seq: u64, n: usize) -> Result<EventRow, Error> {
-    let unstorable = |why: String| Error::Unstorable {
-        what: format!("event {n} of this append: {why}"),
-    };
-    if let Some(problem) = e.format_problem() {
-        return Err(unstorable(problem));
+/// Encodes one append's events into rows, each proven to read back as the same event. The
+/// actor and the time, the same for every event a command records, are encoded and proven
+/// once per distinct value.
+#[derive(Default)]
+pub(super) struct Encoder {
+    actor: Option<(partnerkit_core::Actor, String)>,
+    at: Option<(
+        partnerkit_core::chrono::DateTime<partnerkit_core::chrono::Utc>,
+        String,
+    )>,
+}
+
+impl Encoder {
+    /// The columns of event `n` of the append, numbered `seq`, before its link is known.
+    pub(super) fn row(&mut self, e: &Recorded, seq: u64, n: usize) -> Result<EventRow, Error> {
+        let unstorable = |why: String| Error::Unstorable {
+            what: format!("event {n} of this append: {why}"),
+        };
+        if let Some(problem) = e.format_problem() {
+            return Err(unstorable(problem));
+        }
+        let actor = match &self.actor {
+            Some((actor, json)) if *actor == e.actor => json.clone(),
+            _ => {
+                let json = serde_json::to_string(&e.actor)
+                    .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?;
+                match serde_json::from_str::<partnerkit_core::Actor>(&json) {
+                    Ok(back) if back == e.actor => {}
+                    _ => return Err(unstorable("its actor would not read back".into())),
+                }
+                self.actor = Some((e.actor, json.clone()));
+                json
+            }
+        };
+        let at = match &self.at {
+            Some((at, text)) if *at == e.at => text.clone(),
+            _ => {
+                let text = e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+                if read_time(&text).ok() != Some(e.at) {
+                    return Err(unstorable("its time would not read back".into()));
+                }
+                self.at = Some((e.at, text.clone()));
+                text
+            }
+        };
+        let event = serde_json::to_string(&e.event)
+            .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?;
+        match upcast::decode_payload(&event, PAYLOAD_FORMAT) {
+            Ok(back) if back == e.event => {}
+            Ok(_) => return Err(unstorable("it reads back as a different event".into())),
+            Err(why) => return Err(unstorable(format!("it would not read back: {why}"))),
+        }
+        Ok(EventRow {
+            seq,
+            envelope: e.v,
+            payload: PAYLOAD_FORMAT,
+            id: e.id.map(|i| i.to_string()),
+            at,
+            actor,
+            event,
+            chain: String::new(),
+        })
     }
-    let row = EventRow {
-        seq,
-        envelope: e.v,
-        payload: PAYLOAD_FORMAT,
-        id: e.id.map(|i| i.to_string()),
-        at: e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        actor: serde_json::to_string(&e.actor)
-            .map_err(|err| unstorable(format!("its actor has no JSON form: {err}")))?,
-        event: serde_json::to_string(&e.event)
-            .map_err(|err| unstorable(format!("it has no JSON form: {err}")))?,
-        chain: String::new(),
-    };
-    match decode_row(&row) {
-        Ok(back) if &back == e => Ok(row),
-        Ok(_) => Err(unstorable("it reads back as a different event".into())),
-        Err(why) => Err(unstorable(format!("it would not read back: {why}"))),
-    }
+}
+
+/// A stored time, read as the envelope's serde form reads it.
+fn read_time(
+    text: &str,
+) -> Result<partnerkit_core::chrono::DateTime<partnerkit_core::chrono::Utc>, String> {
+    text.parse()
+        .map_err(|e| format!("its time does not decode: {e}"))
 }
 
 /// The event a row holds, or what is wrong with it (without the row's name).
@@ -156,8 +201,7 @@ fn decode_row(row: &EventRow) -> Result<Recorded, String> {
             .map(|i| i.parse::<uuid::Uuid>().map(EventId::from_uuid))
             .transpose()
             .map_err(|e| format!("its id {:?} is not a UUID: {e}", row.id))?,
-        at: serde_json::from_value(serde_json::Value::String(row.at.clone()))
-            .map_err(|e| bad("time", e))?,
+        at: read_time(&row.at)?,
         actor: serde_json::from_str(&row.actor).map_err(|e| bad("actor", e))?,
         event: upcast::decode_payload(&row.event, row.payload)?,
     };
