@@ -46,6 +46,13 @@ pub enum Command {
         /// Its tenant.
         tenant: TenantId,
     },
+    /// Directory groups were given access to the account with their first members, in one
+    /// step however many there are (GRP-1, GRP-2): each group is new, each member a known user
+    /// of the group's tenant. New groups hold no grants, so their members gain nothing yet.
+    RegisterGroups {
+        /// The groups, each with its tenant and members.
+        groups: Vec<NewGroup>,
+    },
     /// A directory app of `tenant` was given access to the account (APP-1, APP-2).
     RegisterApp {
         /// The app.
@@ -127,6 +134,19 @@ pub enum Command {
     },
 }
 
+/// A group registered by [`Command::RegisterGroups`], as [`Event::GroupsRegistered`](crate::Event::GroupsRegistered)
+/// records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGroup {
+    /// The group.
+    pub group: GroupId,
+    /// Its tenant.
+    pub tenant: TenantId,
+    /// Its first members: known users of the same tenant.
+    pub members: Vec<UserId>,
+}
+
 impl Command {
     /// True for the commands that give or take permissions — grants and group memberships —
     /// which an actor may make only within what it holds (rule ROL-8,
@@ -144,6 +164,7 @@ impl Command {
             Command::RegisterUser { .. }
             | Command::SetCanSignIn { .. }
             | Command::RegisterGroup { .. }
+            | Command::RegisterGroups { .. }
             | Command::RegisterApp { .. }
             | Command::RemoveUser { .. }
             | Command::RemoveGroup { .. }
@@ -195,9 +216,9 @@ impl Command {
             Command::RegisterUser { .. }
             | Command::RemoveUser { .. }
             | Command::SetCanSignIn { .. } => Permission::ManageUsers.into(),
-            Command::RegisterGroup { .. } | Command::RemoveGroup { .. } => {
-                Permission::ManageGroups.into()
-            }
+            Command::RegisterGroup { .. }
+            | Command::RegisterGroups { .. }
+            | Command::RemoveGroup { .. } => Permission::ManageGroups.into(),
             Command::SetGroupMembers { group, .. }
             | Command::AddGroupMember { group, .. }
             | Command::RemoveGroupMember { group, .. } => {

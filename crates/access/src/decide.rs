@@ -115,6 +115,24 @@ fn decide_events(
             not_registered(state, Principal::Group(group))?;
             (vec![Event::GroupRegistered { group, tenant }], None)
         }
+        Command::RegisterGroups { groups } => {
+            let mut seen = BTreeSet::new();
+            for g in &groups {
+                not_registered(state, Principal::Group(g.group))?;
+                if !seen.insert(g.group) {
+                    return Err(Error::AlreadyRegistered {
+                        principal: Principal::Group(g.group),
+                    });
+                }
+                for user in &g.members {
+                    state.require_user_of(g.group, g.tenant, *user)?;
+                }
+            }
+            if groups.is_empty() {
+                return Ok((vec![], None));
+            }
+            (vec![Event::GroupsRegistered { groups }], None)
+        }
         Command::RegisterApp { app, tenant } => {
             not_registered(state, Principal::App(app))?;
             (vec![Event::AppRegistered { app, tenant }], None)
@@ -462,6 +480,15 @@ fn apply_event(state: &mut AccessState, event: &Event) {
                     s.join(*group, *user);
                 }
             });
+        }
+        Event::GroupsRegistered { groups } => {
+            for g in groups {
+                let (group, tenant) = (g.group, g.tenant);
+                apply_event(state, &Event::GroupRegistered { group, tenant });
+                for &user in &g.members {
+                    apply_event(state, &Event::GroupMemberAdded { group, user });
+                }
+            }
         }
         Event::GroupMemberAdded { group, user } => state.recount(&[*user], |s| {
             if let Some(g) = s.groups.get_mut(group) {

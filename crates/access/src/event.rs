@@ -36,6 +36,14 @@ pub enum Event {
         /// Its tenant.
         tenant: TenantId,
     },
+    /// Groups became known to the account, each with its first members: one event for what
+    /// would be a [`GroupRegistered`](Event::GroupRegistered) and a
+    /// [`GroupMemberAdded`](Event::GroupMemberAdded) per member, so a directory of many
+    /// groups is one stored event.
+    GroupsRegistered {
+        /// The groups, each with its tenant and members.
+        groups: Vec<crate::command::NewGroup>,
+    },
     /// An app became known to the account.
     AppRegistered {
         /// The app.

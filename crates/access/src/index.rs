@@ -135,6 +135,15 @@ impl AccessIndex {
             Event::AppRegistered { app, tenant } => {
                 self.register(Principal::App(*app), *tenant);
             }
+            Event::GroupsRegistered { groups } => {
+                for g in groups {
+                    let (group, tenant) = (g.group, g.tenant);
+                    self.apply(&Event::GroupRegistered { group, tenant });
+                    for &user in &g.members {
+                        self.apply(&Event::GroupMemberAdded { group, user });
+                    }
+                }
+            }
             Event::GroupMembersSet { group, members } => {
                 let principal = Principal::Group(*group);
                 let Some(entry) = self.entries.get(&principal) else {

@@ -146,7 +146,7 @@ mod principal;
 mod role;
 mod state;
 
-pub use command::Command;
+pub use command::{Command, NewGroup};
 pub use decide::Access;
 pub use decision::{Decision, DenialReason, Explanation, Request, authorize_scan};
 pub use error::Error;

@@ -320,13 +320,23 @@ impl AccessState {
         let g = self.groups.get(&group).ok_or(Error::UnknownPrincipal {
             principal: Principal::Group(group),
         })?;
+        self.require_user_of(group, g.tenant, user)
+    }
+
+    /// `user` may be a member of `group` of `tenant`: a known user of the same tenant.
+    pub(crate) fn require_user_of(
+        &self,
+        group: GroupId,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<(), Error> {
         let u = self.users.get(&user).ok_or(Error::UnknownPrincipal {
             principal: Principal::User(user),
         })?;
-        if g.tenant != u.tenant {
+        if tenant != u.tenant {
             return Err(Error::MemberOfOtherTenant {
                 group,
-                group_tenant: g.tenant,
+                group_tenant: tenant,
                 user,
                 user_tenant: u.tenant,
             });

@@ -9,6 +9,13 @@ fn every_event_kind() -> Vec<Command> {
     cmds.extend([
         reg_user(4, T2),
         reg_user(5, T1),
+        Command::RegisterGroups {
+            groups: vec![partnerkit_access::NewGroup {
+                group: group(7),
+                tenant: tenant(T1),
+                members: vec![user(5)],
+            }],
+        },
         Command::RegisterUser {
             user: user(6),
             tenant: tenant(T1),

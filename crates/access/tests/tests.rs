@@ -10,6 +10,7 @@ mod bad_input;
 mod decisions;
 mod escalation;
 mod grants;
+mod groups;
 mod policy;
 mod properties;
 mod revocation;

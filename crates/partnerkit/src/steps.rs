@@ -31,11 +31,42 @@ impl Tx<'_, '_> {
         let events = Identity::decide(&self.entry.state.identity, cmd, self.ctx)?;
         for e in events {
             self.push(AccountEvent::Identity(e.clone()));
-            for change in self.entry.state.identity.principal_changes(&e) {
-                self.mirror(change)?;
-            }
+            let changes = self.entry.state.identity.principal_changes(&e);
+            self.mirror_all(changes)?;
         }
         Ok(())
+    }
+
+    /// Records an identity event's principal changes in access, in order, except that the
+    /// groups it adds are registered with their first members in one access event at the
+    /// end, however many there are (a directory of 50,000 groups is one stored event, not
+    /// 100,000). Their members are users registered before them.
+    fn mirror_all(&mut self, changes: Vec<PrincipalChange>) -> Step {
+        let mut groups: Vec<partnerkit_access::NewGroup> = Vec::new();
+        let mut at = std::collections::HashMap::new();
+        for change in changes {
+            match change {
+                PrincipalChange::GroupAdded { group, tenant } => {
+                    at.insert(group, groups.len());
+                    let members = Vec::new();
+                    groups.push(partnerkit_access::NewGroup {
+                        group,
+                        tenant,
+                        members,
+                    });
+                }
+                PrincipalChange::MemberAdded { group, user }
+                    if let Some(g) = at.get(&group).and_then(|i| groups.get_mut(*i)) =>
+                {
+                    g.members.push(user);
+                }
+                other => self.mirror(other)?,
+            }
+        }
+        match groups.len() {
+            0 => Ok(()),
+            _ => self.access(partnerkit_access::Command::RegisterGroups { groups }),
+        }
     }
 
     /// Records one principal change in access.
@@ -58,7 +89,13 @@ impl Tx<'_, '_> {
                     }
                 }
             }
-            PrincipalChange::GroupAdded { group, tenant } => A::RegisterGroup { group, tenant },
+            PrincipalChange::GroupAdded { group, tenant } => A::RegisterGroups {
+                groups: vec![partnerkit_access::NewGroup {
+                    group,
+                    tenant,
+                    members: Vec::new(),
+                }],
+            },
             PrincipalChange::AppAdded { app, tenant } => A::RegisterApp { app, tenant },
             PrincipalChange::MemberAdded { group, user } => A::AddGroupMember { group, user },
             PrincipalChange::MemberRemoved { group, user } => A::RemoveGroupMember { group, user },
