@@ -130,7 +130,7 @@ impl TenantPrincipals {
 /// Older forms carried the owner account too; it is ignored.
 #[derive(Deserialize)]
 struct StateRepr {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "partnerkit_core::bulk_map")]
     users: BTreeMap<UserId, UserEntry>,
     #[serde(default)]
     groups: BTreeMap<GroupId, GroupEntry>,
@@ -161,13 +161,15 @@ impl From<StateRepr> for AccessState {
                 .groups
                 .insert(*id);
         }
+        // Each tenant's users at once, in id order (a loaded state has many): each set is
+        // built in one pass.
+        let mut by_tenant: BTreeMap<TenantId, Vec<UserId>> = BTreeMap::new();
         for (id, user) in &state.users {
-            state
-                .tenants
-                .entry(user.tenant)
-                .or_default()
-                .users
-                .insert(*id);
+            by_tenant.entry(user.tenant).or_default().push(*id);
+        }
+        for (tenant, users) in by_tenant {
+            let principals = state.tenants.entry(tenant).or_default();
+            principals.users = users.into_iter().collect();
         }
         for (id, app) in &state.apps {
             state
@@ -177,7 +179,11 @@ impl From<StateRepr> for AccessState {
                 .apps
                 .insert(*id);
         }
-        state.managers = state.users.keys().filter(|u| state.counts(**u)).count();
+        state.managers = state
+            .users
+            .iter()
+            .filter(|(id, user)| state.entry_counts(**id, user))
+            .count();
         state
     }
 }
@@ -264,9 +270,13 @@ impl AccessState {
     /// True if `user` counts for rule USR-7: it can sign in and holds Manager or Owner,
     /// itself or through a group. Costs a few lookups, however many groups the user is in.
     pub(crate) fn counts(&self, user: UserId) -> bool {
-        let Some(entry) = self.users.get(&user) else {
-            return false;
-        };
+        self.users
+            .get(&user)
+            .is_some_and(|entry| self.entry_counts(user, entry))
+    }
+
+    /// [`counts`](Self::counts) for a user whose entry is at hand.
+    fn entry_counts(&self, user: UserId, entry: &UserEntry) -> bool {
         entry.can_sign_in && (any_manager(&entry.grants) || self.manager_groups.contains_key(&user))
     }
 

@@ -45,6 +45,9 @@ use crate::text;
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
+    if text::is_plain(value, max_chars) {
+        return Ok(value.to_owned());
+    }
     let max_bytes = max_chars.saturating_mul(16).saturating_add(256);
     if value.len() > max_bytes {
         return Err(Error::InvalidText {
@@ -145,9 +148,15 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// assert_eq!(idn.domain_unicode(), "bücher.de");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "String")]
 pub struct EmailAddress(String);
+
+impl<'de> Deserialize<'de> for EmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        text::deserialize_with(d, EmailAddress::new)
+    }
+}
 
 impl EmailAddress {
     /// The longest input accepted, in bytes, checked before anything else (an address has at
@@ -169,6 +178,10 @@ impl EmailAddress {
             given: clip(value, 320),
             reason,
         };
+        if crate::domain::is_plain_email(value) {
+            // Already in its stored form, which the checks below would return unchanged.
+            return Ok(EmailAddress(value.to_owned()));
+        }
         if value.len() > Self::MAX_INPUT_BYTES {
             return Err(invalid(format!(
                 "it has {} bytes; an address has at most 254 characters",
@@ -472,23 +485,26 @@ crate::validated_string!(DisplayName, Error);
 /// assert_eq!(n.to_string(), "Ann Lind");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "RawPersonName")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct PersonName {
     first: String,
     last: String,
 }
 
+/// The serde form of [`PersonName`], read without copying the names where the format lends
+/// them, then checked by [`PersonName::new`].
 #[derive(Deserialize)]
-struct RawPersonName {
-    first: String,
-    last: String,
+struct RawPersonName<'a> {
+    #[serde(borrow)]
+    first: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    last: std::borrow::Cow<'a, str>,
 }
 
-impl TryFrom<RawPersonName> for PersonName {
-    type Error = Error;
-    fn try_from(r: RawPersonName) -> Result<Self> {
-        PersonName::new(&r.first, &r.last)
+impl<'de> Deserialize<'de> for PersonName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = RawPersonName::deserialize(d)?;
+        PersonName::new(&raw.first, &raw.last).map_err(serde::de::Error::custom)
     }
 }
 

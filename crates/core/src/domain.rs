@@ -219,3 +219,138 @@ pub fn display_domain(ascii: &str) -> String {
         (_, Err(_)) => ascii.to_owned(),
     }
 }
+
+/// True if `label` is a plain ASCII label in canonical form: 1 to 63 lower-case letters,
+/// digits and hyphens, no hyphen at either end and none in both the 3rd and 4th places (so
+/// no `xn--` label, whose Punycode needs decoding).
+fn is_plain_label(label: &[u8]) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && label.first() != Some(&b'-')
+        && label.last() != Some(&b'-')
+        && !(label.get(2) == Some(&b'-') && label.get(3) == Some(&b'-'))
+}
+
+/// True if `address` is an email address in the stored form of
+/// [`EmailAddress`](crate::EmailAddress) that its full check accepts unchanged, in the plain
+/// case that most addresses are: ASCII, lower case, an unquoted local part of at most 64
+/// octets made of RFC 5322 `atext` runs joined by single dots, and a domain of two or more
+/// [plain labels](is_plain_label), the last not all digits, 254 octets in all.
+///
+/// Such an address is its own normal form (lower case, NFC, trimmed), has no forbidden or
+/// space-like character, is its own [`canonical_domain`] (UTS #46 maps nothing in a
+/// lower-case letter-digit-hyphen label, and the IDNA 2008 rule passes letters, digits and
+/// hyphens), and parses as a plain address without display text. So the address a store
+/// wrote reads back without the full check's Unicode work, which costs about a microsecond.
+/// A differential test holds this against the full check.
+pub(crate) fn is_plain_email(address: &str) -> bool {
+    const ATEXT_SYMBOLS: &[u8] = b"!#$%&'*+-/=?^_`{|}~";
+    let bytes = address.as_bytes();
+    let Some(at) = bytes.iter().rposition(|b| *b == b'@') else {
+        return false;
+    };
+    let (local, domain) = bytes.split_at(at);
+    let domain = domain.get(1..).unwrap_or_default();
+    let atext = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit() || ATEXT_SYMBOLS.contains(b);
+    let mut labels = 0u32;
+    let mut last_all_digits = false;
+    let domain_ok = domain.split(|b| *b == b'.').all(|label| {
+        labels = labels.saturating_add(1);
+        last_all_digits = label.iter().all(u8::is_ascii_digit);
+        is_plain_label(label)
+    });
+    bytes.len() <= crate::EmailAddress::MAX_OCTETS
+        && local.len() <= 64
+        && local
+            .split(|b| *b == b'.')
+            .all(|atom| !atom.is_empty() && atom.iter().all(atext))
+        && domain.len() <= MAX_DOMAIN_CHARS
+        && domain_ok
+        && labels >= 2
+        && !last_all_digits
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::is_plain_email;
+    use crate::EmailAddress;
+
+    /// Text that is often a plain address and often one byte away from one.
+    fn near_plain() -> impl Strategy<Value = String> {
+        let part = |max: usize| {
+            prop::collection::vec(
+                prop_oneof![
+                    8 => prop::sample::select(b"abcxyz0189-".to_vec()),
+                    2 => prop::sample::select(b".!#$%&'*+/=?^_`{|}~".to_vec()),
+                    1 => prop::sample::select(b"AZ @\"()[],;:\\\t\x7f\x00".to_vec()),
+                ],
+                0..max,
+            )
+        };
+        let labels = prop::collection::vec(part(12), 1..4);
+        (part(20), labels, 0usize..3).prop_map(|(local, labels, prefix)| {
+            let domain: Vec<String> = labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let l = String::from_utf8_lossy(l).into_owned();
+                    if i == 0 && prefix == 1 {
+                        format!("xn--{l}")
+                    } else {
+                        l
+                    }
+                })
+                .collect();
+            format!("{}@{}", String::from_utf8_lossy(&local), domain.join("."))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Whatever the fast path accepts, the full check accepts unchanged: the same text
+        /// with a leading space (which the full check trims first) reads back as itself.
+        #[test]
+        fn a_plain_address_is_what_the_full_check_returns(text in near_plain()) {
+            if is_plain_email(&text) {
+                let full = EmailAddress::new(&format!(" {text}"));
+                prop_assert_eq!(full.map(String::from), Ok(text));
+            }
+        }
+    }
+
+    #[test]
+    fn the_plain_cases() {
+        for plain in [
+            "ann@contoso.com",
+            "a.b+c@x-y.co.uk",
+            "user9@1a.b2",
+            "o'neil@x.io",
+        ] {
+            assert!(is_plain_email(plain), "{plain}");
+            assert_eq!(
+                EmailAddress::new(plain).map(String::from),
+                Ok(plain.to_owned())
+            );
+        }
+        for other in [
+            "Ann@contoso.com",
+            " ann@contoso.com",
+            "ann@xn--bcher-kva.de",
+            "ann@ex--ample.com",
+            "ann@contoso",
+            "ann@1.23",
+            "a..b@contoso.com",
+            ".a@contoso.com",
+            "\"ann\"@contoso.com",
+            "ann@-contoso.com",
+            "ann@contoso.com.",
+        ] {
+            assert!(!is_plain_email(other), "{other}");
+        }
+    }
+}

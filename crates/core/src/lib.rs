@@ -69,6 +69,7 @@
 #![warn(clippy::arithmetic_side_effects)]
 
 mod actor;
+mod bulk;
 mod class;
 mod contact;
 mod context;
@@ -91,6 +92,7 @@ mod text;
 mod web;
 
 pub use actor::Actor;
+pub use bulk::bulk_map;
 pub use class::{DataClass, DataClasses};
 pub use contact::{
     DisplayName, EmailAddress, PersonName, PhoneNumber, PostalAddress, PostalAddressBuilder,

@@ -95,12 +95,55 @@ pub(crate) fn first_forbidden(s: &str) -> Option<String> {
     s.chars().find(|c| is_forbidden(*c)).map(describe)
 }
 
+/// True if `value` is plain text that [`checked_text`](crate::checked_text) returns
+/// unchanged: 1 to `max_chars` printable ASCII characters (space to `~`), the first and last
+/// not a space. Such text is its own NFC form, has nothing to trim and no control, invisible
+/// or blank-only content, so the full check's Unicode work can be skipped (a differential
+/// test below holds this against it).
+pub(crate) fn is_plain(value: &str, max_chars: usize) -> bool {
+    let bytes = value.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= max_chars
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+}
+
+/// Deserialises a validated text type from a string through its constructor `new`, without
+/// first copying the string into a `String` of its own (what `#[serde(try_from = "String")]`
+/// does): formats that can lend the text (JSON without escapes, the snapshot body) cost one
+/// allocation, the value's own.
+pub(crate) fn deserialize_with<'de, D, T, E>(
+    deserializer: D,
+    new: fn(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    E: std::fmt::Display,
+{
+    struct Text<T, E>(fn(&str) -> Result<T, E>);
+
+    impl<T, E: std::fmt::Display> serde::de::Visitor<'_> for Text<T, E> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<X: serde::de::Error>(self, v: &str) -> Result<T, X> {
+            (self.0)(v).map_err(X::custom)
+        }
+    }
+
+    deserializer.deserialize_str(Text(new))
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
     use unicode_normalization::UnicodeNormalization;
 
-    use super::{first_forbidden, has_base_character, is_blank, is_forbidden, is_mark, nfc};
+    use super::{
+        first_forbidden, has_base_character, is_blank, is_forbidden, is_mark, is_plain, nfc,
+    };
 
     // Text mixing ASCII (controls included), combining marks, precomposed letters, Hangul
     // and forbidden characters: where the fast paths and the full ones could differ.
@@ -133,6 +176,26 @@ mod tests {
         fn the_fast_base_character_path_agrees_with_the_full_one(s in text()) {
             let full = s.chars().any(|c| !is_blank(c) && !is_mark(c));
             prop_assert_eq!(has_base_character(&s), full);
+        }
+
+        /// Plain text is what the full check returns unchanged: the same text with a space
+        /// before it (which the full check trims) reads back as itself.
+        #[test]
+        fn plain_text_is_what_the_full_check_returns(s in text(), max in 0usize..30) {
+            if is_plain(&s, max) {
+                let full = crate::checked_text("field", &format!(" {s}"), max);
+                prop_assert_eq!(full, Ok(s));
+            }
+        }
+
+        /// The same on printable ASCII, where most texts are plain.
+        #[test]
+        fn printable_ascii_is_plain_when_the_full_check_keeps_it(
+            s in "[ -~]{0,12}",
+            max in 0usize..14,
+        ) {
+            let full = crate::checked_text("field", &format!(" {s}"), max);
+            prop_assert_eq!(is_plain(&s, max), full.as_ref() == Ok(&s));
         }
     }
 }

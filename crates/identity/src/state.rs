@@ -41,6 +41,7 @@ struct StoredAccount {
     profile: Option<Profile>,
     tenants: BTreeMap<TenantId, Tenant>,
     pending: BTreeMap<TenantId, PendingAssociation>,
+    #[serde(deserialize_with = "partnerkit_core::bulk_map")]
     users: BTreeMap<UserId, User>,
     groups: BTreeMap<GroupId, Group>,
     apps: BTreeMap<AppId, App>,
@@ -78,6 +79,20 @@ struct Index {
 
 fn index_add<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, key: K, value: V) {
     map.entry(key).or_default().insert(value);
+}
+
+/// The map of each key to its values, from pairs sorted by key and value, built in one pass.
+fn grouped<K: Ord, V: Ord>(sorted: Vec<(K, V)>) -> BTreeMap<K, BTreeSet<V>> {
+    let mut groups: Vec<(K, BTreeSet<V>)> = Vec::with_capacity(sorted.len());
+    for (key, value) in sorted {
+        match groups.last_mut() {
+            Some((last, values)) if *last == key => {
+                values.insert(value);
+            }
+            _ => groups.push((key, BTreeSet::from([value]))),
+        }
+    }
+    groups.into_iter().collect()
 }
 
 fn index_remove<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, key: &K, value: &V) {
@@ -593,9 +608,14 @@ impl Account {
 impl Account {
     fn rebuild_index(&mut self) {
         let mut index = Index::default();
-        for u in self.users.values() {
-            index_add(&mut index.usernames, (u.tenant, u.username.clone()), u.id);
-        }
+        // Every user at once: sorted, then built in one pass (a loaded state has many).
+        let mut usernames: Vec<_> = self
+            .users
+            .values()
+            .map(|u| ((u.tenant, u.username.clone()), u.id))
+            .collect();
+        usernames.sort_unstable();
+        index.usernames = grouped(usernames);
         for g in self.groups.values() {
             for m in &g.members {
                 index_add(&mut index.member_of, *m, g.id);
