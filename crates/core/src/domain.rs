@@ -246,30 +246,77 @@ fn is_plain_label(label: &[u8]) -> bool {
 /// wrote reads back without the full check's Unicode work, which costs about a microsecond.
 /// A differential test holds this against the full check.
 pub(crate) fn is_plain_email(address: &str) -> bool {
-    const ATEXT_SYMBOLS: &[u8] = b"!#$%&'*+-/=?^_`{|}~";
     let bytes = address.as_bytes();
     let Some(at) = bytes.iter().rposition(|b| *b == b'@') else {
         return false;
     };
     let (local, domain) = bytes.split_at(at);
     let domain = domain.get(1..).unwrap_or_default();
-    let atext = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit() || ATEXT_SYMBOLS.contains(b);
-    let mut labels = 0u32;
-    let mut last_all_digits = false;
-    let domain_ok = domain.split(|b| *b == b'.').all(|label| {
-        labels = labels.saturating_add(1);
-        last_all_digits = label.iter().all(u8::is_ascii_digit);
-        is_plain_label(label)
-    });
     bytes.len() <= crate::EmailAddress::MAX_OCTETS
         && local.len() <= 64
-        && local
-            .split(|b| *b == b'.')
-            .all(|atom| !atom.is_empty() && atom.iter().all(atext))
+        && is_plain_local(local)
         && domain.len() <= MAX_DOMAIN_CHARS
-        && domain_ok
-        && labels >= 2
-        && !last_all_digits
+        && is_plain_domain(domain)
+}
+
+/// RFC 5322 `atext` in lower case: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+fn is_atext(c: u8) -> bool {
+    c.is_ascii_lowercase()
+        || c.is_ascii_digit()
+        || matches!(
+            c,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'/'
+                | b'='
+                | b'?'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+                | b'~'
+        )
+}
+
+/// `atext` runs joined by single dots, none empty.
+fn is_plain_local(local: &[u8]) -> bool {
+    let mut previous = b'.';
+    for &b in local {
+        let ok = if b == b'.' {
+            previous != b'.'
+        } else {
+            is_atext(b)
+        };
+        if !ok {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b'.'
+}
+
+/// Two or more [plain labels](is_plain_label), the last not all digits.
+fn is_plain_domain(domain: &[u8]) -> bool {
+    let mut labels = domain.split(|b| *b == b'.');
+    let Some(last) = labels.next_back() else {
+        return false;
+    };
+    let mut others = 0u32;
+    for label in labels {
+        if !is_plain_label(label) {
+            return false;
+        }
+        others = others.saturating_add(1);
+    }
+    others >= 1 && is_plain_label(last) && !last.iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]

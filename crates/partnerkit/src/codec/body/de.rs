@@ -45,16 +45,19 @@ fn truncated() -> Error {
 }
 
 impl<'de> Decoder<'de> {
+    #[inline]
     fn byte(&mut self) -> Result<u8, Error> {
         let (&b, rest) = self.rest.split_first().ok_or_else(truncated)?;
         self.rest = rest;
         Ok(b)
     }
 
+    #[inline]
     fn peek(&self) -> Result<u8, Error> {
         self.rest.first().copied().ok_or_else(truncated)
     }
 
+    #[inline]
     fn take(&mut self, n: usize) -> Result<&'de [u8], Error> {
         let (taken, rest) = self.rest.split_at_checked(n).ok_or_else(truncated)?;
         self.rest = rest;
@@ -67,7 +70,19 @@ impl<'de> Decoder<'de> {
         Ok(*taken)
     }
 
+    #[inline]
     fn varint(&mut self) -> Result<u64, Error> {
+        // Most numbers (names, lengths, small integers) are one byte.
+        if let Some((&b, rest)) = self.rest.split_first()
+            && b < 0x80
+        {
+            self.rest = rest;
+            return Ok(u64::from(b));
+        }
+        self.long_varint()
+    }
+
+    fn long_varint(&mut self) -> Result<u64, Error> {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -85,6 +100,7 @@ impl<'de> Decoder<'de> {
 
     /// A count of elements: each takes at least one byte, so a count above the bytes left is
     /// damage (and never reaches an allocation).
+    #[inline]
     fn count(&mut self) -> Result<usize, Error> {
         let n = self.varint()?;
         match usize::try_from(n) {
@@ -96,12 +112,14 @@ impl<'de> Decoder<'de> {
         }
     }
 
+    #[inline]
     fn text(&mut self) -> Result<&'de str, Error> {
         let n = self.count()?;
         std::str::from_utf8(self.take(n)?).map_err(|e| Error(format!("a text is not UTF-8: {e}")))
     }
 
     /// The name a `NAME` or `NEW_NAME` tag (already read) introduces.
+    #[inline]
     fn name(&mut self, tag: u8) -> Result<&'de str, Error> {
         if tag == tag::NEW_NAME {
             let name = self.text()?;
