@@ -122,6 +122,7 @@
 //! - `tracing` (off by default): a `tracing` event per executed command, with the account,
 //!   the command kind, the outcome's code, the version and the number of events stored —
 //!   never command data or a secret.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod async_service;
 mod authorize;
