@@ -379,9 +379,10 @@ fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
         let Some(g) = state.groups.get(group) else {
             return false;
         };
+        // No `RemoveTenant` arm: every user a tenant's removal affects is of that tenant and
+        // already stopped counting above, and a group only has members of its own tenant.
         match change {
             Change::RemoveGroup(removed) if removed == group => false,
-            Change::RemoveTenant(t) if *t == g.tenant => false,
             Change::Grants {
                 principal: Principal::Group(changed),
                 after,

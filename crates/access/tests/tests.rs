@@ -11,6 +11,7 @@ mod decisions;
 mod escalation;
 mod grants;
 mod groups;
+mod last_manager;
 mod policy;
 mod properties;
 mod revocation;
