@@ -8,12 +8,17 @@ use partnerkit_payouts::{OwnerAccountRegistry, PayoutPolicy};
 use partnerkit_tax::{RemittanceTable, TreatyTable};
 
 /// The host's data the service decides with — the agreements catalogue, the payout policy,
-/// the treaty table and the remittance table, each defaulting to the data shipped with its
-/// crate — and the service's own tuning: how many accounts it keeps in memory and how often it
-/// writes a snapshot.
+/// the treaty table and the remittance table — and the service's own tuning: how many
+/// accounts it keeps in memory and how often it writes a snapshot.
+///
+/// The policy and both tax tables default to the data shipped with their crates. The
+/// catalogue defaults to **empty**: the agreements are the marketplace's own, so no crate
+/// ships them, and with an empty catalogue every `accept_agreement` is refused with
+/// `unknown_agreement`. Set [`catalogue`](Self::catalogue) to the marketplace's agreements.
 #[derive(Clone)]
 pub struct Settings {
-    /// The publishing agreements and their versions (rule AGR-3).
+    /// The publishing agreements and their versions (rule AGR-3). Empty by default: give
+    /// the marketplace's own.
     pub catalogue: Catalogue,
     /// Thresholds, lags, payment day and payout time zone (rule PAY-8).
     pub policy: PayoutPolicy,
