@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::principal::Principal;
 use crate::role::Grant;
-use crate::state::{AccessState, AppEntry, GroupEntry, UserEntry, any_manager};
+use crate::state::{AccessState, AppEntry, GroupEntry, UserEntry, any_manager, who_counts};
 
 /// The access decider: grants and revocations as events (see [`Decider`]).
 ///
@@ -348,23 +348,24 @@ fn affected_users(state: &AccessState, change: &Change) -> BTreeSet<UserId> {
     }
 }
 
-/// True if `user` counts for rule USR-7 once `change` is applied.
+/// True if `user` counts for rule USR-7 once `change` is applied: the facts about the user
+/// as they will be after the change, given to the rule itself ([`who_counts`]).
 fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
     let Some(entry) = state.users.get(&user) else {
         return false;
     };
-    let can_sign_in = match change {
+    match change {
         Change::RemoveUser(u) if *u == user => return false,
         Change::RemoveTenant(t) if *t == entry.tenant => return false,
+        _ => {}
+    }
+    let can_sign_in = match change {
         Change::SignIn {
             user: u,
             can_sign_in,
         } if *u == user => *can_sign_in,
         _ => entry.can_sign_in,
     };
-    if !can_sign_in {
-        return false;
-    }
     let own = match change {
         Change::Grants {
             principal: Principal::User(u),
@@ -372,15 +373,13 @@ fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
         } if *u == user => after,
         _ => &entry.grants,
     };
-    if any_manager(own) {
-        return true;
-    }
-    let group_counts = |group: &GroupId| {
+    // A group's grants after the change. No `RemoveTenant` arm: every user a tenant's
+    // removal affects is of that tenant and stopped counting above, and a group only has
+    // members of its own tenant.
+    let manager_group = |group: &GroupId| {
         let Some(g) = state.groups.get(group) else {
             return false;
         };
-        // No `RemoveTenant` arm: every user a tenant's removal affects is of that tenant and
-        // already stopped counting above, and a group only has members of its own tenant.
         match change {
             Change::RemoveGroup(removed) if removed == group => false,
             Change::Grants {
@@ -390,7 +389,8 @@ fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
             _ => any_manager(&g.grants),
         }
     };
-    let member = |group: &GroupId| match change {
+    // Whether the user is still a member of a group it is in now.
+    let stays_in = |group: &GroupId| match change {
         Change::Members {
             group: changed,
             after,
@@ -401,16 +401,19 @@ fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
         } if left == group && *u == user => false,
         _ => true,
     };
-    let now = state.member_of.get(&user);
-    let current = now
-        .into_iter()
-        .flatten()
-        .any(|g| member(g) && group_counts(g));
-    let joined = match change {
-        Change::Members { group, after } if after.contains(&user) => group_counts(group),
-        _ => false,
-    };
-    current || joined
+    who_counts(can_sign_in, own, || {
+        let current = state
+            .member_of
+            .get(&user)
+            .into_iter()
+            .flatten()
+            .any(|g| stays_in(g) && manager_group(g));
+        let joined = match change {
+            Change::Members { group, after } if after.contains(&user) => manager_group(group),
+            _ => false,
+        };
+        current || joined
+    })
 }
 
 fn apply_event(state: &mut AccessState, event: &Event) {

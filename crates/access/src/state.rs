@@ -192,6 +192,19 @@ pub(crate) fn any_manager(grants: &BTreeSet<Grant>) -> bool {
     grants.iter().any(|g| g.is_manager())
 }
 
+/// Rule USR-7's "who counts", in one place: a user who can sign in and holds Manager or
+/// Owner, by its own grants or through a group it is a member of. `through_a_group` is
+/// asked only when the rest does not decide. The count the state keeps
+/// ([`AccessState::counts`]) and the guard's view of a user after a change (`decide.rs`)
+/// both answer with this function; they differ only in the facts they give it.
+pub(crate) fn who_counts(
+    can_sign_in: bool,
+    own: &BTreeSet<Grant>,
+    through_a_group: impl FnOnce() -> bool,
+) -> bool {
+    can_sign_in && (any_manager(own) || through_a_group())
+}
+
 impl AccessState {
     /// The known users, in id order.
     pub fn users(&self) -> &BTreeMap<UserId, UserEntry> {
@@ -277,7 +290,9 @@ impl AccessState {
 
     /// [`counts`](Self::counts) for a user whose entry is at hand.
     fn entry_counts(&self, user: UserId, entry: &UserEntry) -> bool {
-        entry.can_sign_in && (any_manager(&entry.grants) || self.manager_groups.contains_key(&user))
+        who_counts(entry.can_sign_in, &entry.grants, || {
+            self.manager_groups.contains_key(&user)
+        })
     }
 
     /// True if `group` is known and holds Manager or Owner.
