@@ -2,9 +2,10 @@
 //! grants, deterministic decisions equal between single, batch and the reference scan.
 
 use partnerkit_access::{
-    Access, AccessIndex, AccessState, Command, Explanation, Grant, Permission, PermissionSet,
-    Principal, Request, Role, authorize_scan,
+    Access, AccessIndex, AccessState, Command, Explanation, Grant, GrantSource, NewGroup,
+    Permission, PermissionSet, Principal, Request, Role, authorize_scan,
 };
+use partnerkit_core::TenantId;
 use partnerkit_core::testing::default_now;
 use partnerkit_core::{Actor, Context, Decider, SequentialIds};
 use proptest::prelude::*;
@@ -122,6 +123,97 @@ fn all_requests() -> Vec<Request> {
             })
         })
         .collect()
+}
+
+/// Commands on a wider account than `command`: up to 12 users and 5 groups over two tenants,
+/// groups registered several at once with their members, member lists replaced, and the
+/// rest of `command` (grants, revokes, removals, removed tenants).
+fn wide_command() -> impl Strategy<Value = Command> {
+    prop_oneof![
+        3 => (1u128..=12, 0u128..2).prop_map(|(n, t)| reg_user(n, T1 + t)),
+        2 => prop::collection::vec((1u128..=5, prop::collection::vec(1u128..=12, 0..6)), 1..4)
+            .prop_map(|gs| Command::RegisterGroups {
+                groups: gs
+                    .into_iter()
+                    .map(|(gr, us)| NewGroup {
+                        group: group(gr),
+                        tenant: tenant(T1),
+                        members: us.into_iter().map(user).collect(),
+                    })
+                    .collect(),
+            }),
+        2 => (1u128..=5, prop::collection::vec(1u128..=12, 0..8))
+            .prop_map(|(gr, us)| members(gr, &us)),
+        3 => (1u128..=5, 1u128..=12)
+            .prop_map(|(gr, n)| Command::AddGroupMember { group: group(gr), user: user(n) }),
+        4 => (1u128..=5, a_grant()).prop_map(|(gr, gt)| grant(g(gr), gt)),
+        4 => (1u128..=12, a_grant()).prop_map(|(n, gt)| grant(u(n), gt)),
+        6 => command(),
+    ]
+}
+
+/// Every grant reaching `principal`, recomputed from the state's public maps alone: its own
+/// grants, then those of every group listing it as a member, in group id order (rule
+/// ROL-4). `None` for a principal the state does not know.
+fn naive_sources(st: &AccessState, principal: Principal) -> Option<Vec<GrantSource>> {
+    let own = |grants: &std::collections::BTreeSet<Grant>| -> Vec<GrantSource> {
+        grants
+            .iter()
+            .map(|grant| GrantSource {
+                holder: principal,
+                grant: *grant,
+            })
+            .collect()
+    };
+    match principal {
+        Principal::User(id) => {
+            let mut out = own(st.users().get(&id)?.grants());
+            for (gid, group) in st.groups() {
+                if group.members().contains(&id) {
+                    out.extend(group.grants().iter().map(|grant| GrantSource {
+                        holder: Principal::Group(*gid),
+                        grant: *grant,
+                    }));
+                }
+            }
+            Some(out)
+        }
+        Principal::Group(id) => Some(own(st.groups().get(&id)?.grants())),
+        Principal::App(id) => Some(own(st.apps().get(&id)?.grants())),
+        Principal::OwnerAccount(_) => Some(vec![GrantSource {
+            holder: principal,
+            grant: Grant::Role(Role::Owner),
+        }]),
+    }
+}
+
+/// A tenant's principals recomputed from the state: users, then groups, then apps, each in
+/// id order.
+fn naive_principals_of(st: &AccessState, t: TenantId) -> Vec<Principal> {
+    let users = st
+        .users()
+        .iter()
+        .filter(|(_, e)| e.tenant() == t)
+        .map(|(id, _)| Principal::User(*id));
+    let groups = st
+        .groups()
+        .iter()
+        .filter(|(_, e)| e.tenant() == t)
+        .map(|(id, _)| Principal::Group(*id));
+    let apps = st
+        .apps()
+        .iter()
+        .filter(|(_, e)| e.tenant() == t)
+        .map(|(id, _)| Principal::App(*id));
+    users.chain(groups).chain(apps).collect()
+}
+
+fn wide_principals() -> Vec<Principal> {
+    let mut v: Vec<Principal> = (1..=12).map(u).collect();
+    v.extend((1..=5).map(g));
+    v.extend((1..=2).map(a));
+    v.push(Principal::OwnerAccount(owner()));
+    v
 }
 
 proptest! {
@@ -359,6 +451,76 @@ proptest! {
         prop_assert_eq!(st.manager_count(), st.managers().len());
         let back: AccessState = serde_json::from_str(&serde_json::to_string(&st).unwrap()).unwrap();
         prop_assert_eq!(&back, &st);
+    }
+
+    #[test]
+    fn a_build_equals_the_live_index_through_random_event_sequences(
+        cmds in prop::collection::vec(wide_command(), 0..80),
+    ) {
+        // Issue 22: the batch build (one pass over sorted maps) and the event-by-event live
+        // index are two ways to the same index.
+        // rule: ROL-4 — group-inherited grants: joins, bulk registrations with members,
+        // replaced member lists, grants to groups before and after members joined
+        // `run_live` checks `live == build` after every accepted event.
+        let (st, live) = run_live(cmds)?;
+        prop_assert_eq!(&AccessIndex::build(&st), &live);
+        // A state read back (its derived maps rebuilt) builds the same index.
+        let back: AccessState = serde_json::from_str(&serde_json::to_string(&st).unwrap()).unwrap();
+        prop_assert_eq!(&AccessIndex::build(&back), &live);
+        prop_assert_eq!(live.len(), st.users().len() + st.groups().len() + st.apps().len());
+    }
+
+    #[test]
+    fn a_build_answers_like_a_naive_recomputation(
+        cmds in prop::collection::vec(wide_command(), 0..80),
+    ) {
+        // rule: ROL-4 — effective permissions are the union of own and every group's grants
+        // rule: ROL-6 — an allowed decision names the first grant giving the permission, in
+        // canonical order (own grants, then each group's in group id order)
+        // rule: ROL-7 — payout and tax settings are held but not effective except for the
+        // owner account
+        // rule: TEN-4 — a tenant's principals are what removing it acts on
+        let (st, _) = run(cmds);
+        let idx = AccessIndex::build(&st);
+        for principal in wide_principals() {
+            let sources = naive_sources(&st, principal);
+            let held: PermissionSet = sources
+                .iter()
+                .flatten()
+                .fold(PermissionSet::EMPTY, |acc, s| acc | s.grant.permissions());
+            prop_assert_eq!(idx.holds(principal), held, "holds of {:?}", principal);
+            let effective = match principal {
+                Principal::OwnerAccount(_) => held,
+                _ => held - PermissionSet::OWNER_ONLY,
+            };
+            prop_assert_eq!(idx.effective(principal), effective);
+            prop_assert_eq!(idx.grants_reaching(principal), sources.clone().unwrap_or_default());
+            for permission in Permission::ALL {
+                let r = Request { principal, permission };
+                let decision = idx.authorize(&r);
+                let first = sources
+                    .iter()
+                    .flatten()
+                    .find(|s| s.grant.permissions().contains(permission))
+                    .copied();
+                match decision.explanation {
+                    Explanation::Allowed { by } => {
+                        prop_assert!(effective.contains(permission), "{:?} allowed", r);
+                        prop_assert_eq!(Some(by), first, "deciding grant of {:?}", r);
+                    }
+                    Explanation::Denied { held: denied_held, .. } => {
+                        prop_assert!(!effective.contains(permission), "{:?} denied", r);
+                        prop_assert_eq!(denied_held, effective);
+                    }
+                }
+            }
+        }
+        for t in [T1, T1 + 1] {
+            prop_assert_eq!(
+                idx.principals_of(tenant(t)).collect::<Vec<_>>(),
+                naive_principals_of(&st, tenant(t))
+            );
+        }
     }
 
     #[test]
