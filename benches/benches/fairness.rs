@@ -39,7 +39,7 @@ use postgres_setup::{FIRST_USER, account_with, alice, id, ids, now, rename, uniq
 /// B's commands per run, one every [`PERIOD`].
 const COMMANDS: usize = 200;
 const PERIOD: Duration = Duration::from_millis(100);
-/// How long A writes alone, for its solo rate.
+/// How long A writes alone, for its solo rate (before and after B's run).
 const SOLO: Duration = Duration::from_secs(5);
 
 /// The store, counting its `append` calls (tries) and the conflicts it reported.
@@ -86,12 +86,14 @@ impl AsyncAccountStore for Counted {
 
 type Service = AsyncAccountService<Counted>;
 
-/// A service instance with its own pool, as another process of the host would have.
-fn instance(url: &str, schema: &str) -> Arc<Service> {
+/// A service instance with its own pool, as another process of the host would have, with
+/// write turns of `turn` or none.
+fn instance(url: &str, schema: &str, turn: Option<Duration>) -> Arc<Service> {
     let store = PostgresStore::connect(url)
         .unwrap()
         .with_schema(schema)
-        .unwrap();
+        .unwrap()
+        .with_write_turn(turn);
     Arc::new(AsyncAccountService::new(Counted {
         store,
         tries: AtomicU64::new(0),
@@ -117,10 +119,15 @@ async fn writer(a: Arc<Service>, account: AccountId, stop: Arc<AtomicBool>) -> u
 
 /// A's commands per second alone for [`SOLO`].
 async fn solo(a: &Arc<Service>, account: AccountId) -> f64 {
+    solo_for(a, account, SOLO).await
+}
+
+/// A's commands per second alone for `window`.
+async fn solo_for(a: &Arc<Service>, account: AccountId, window: Duration) -> f64 {
     let stop = Arc::new(AtomicBool::new(false));
     let t = Instant::now();
     let task = tokio::spawn(writer(Arc::clone(a), account, Arc::clone(&stop)));
-    tokio::time::sleep(SOLO).await;
+    tokio::time::sleep(window).await;
     stop.store(true, Ordering::Relaxed);
     let done = task.await.unwrap();
     done as f64 / t.elapsed().as_secs_f64()
@@ -202,32 +209,9 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-async fn bench(url: &str, schema: &str) {
-    let setup = instance(url, schema);
-    setup.store().store.migrate().await.unwrap();
-    let account = id::<AccountId>(1);
-    account_with(&setup, account, 10).await;
-
-    let a = instance(url, schema);
-    let b = instance(url, schema);
-    // Warm both pools and caches.
-    a.state(account).await.unwrap();
-    b.state(account).await.unwrap();
-    let solo_rate = solo(&a, account).await;
-    let mut run = contended(&a, &b, account).await;
-    run.tries.sort_unstable();
-    run.latencies.sort_unstable();
+fn row(label: &str, run: &Contended, solo_rate: f64) {
     println!(
-        "{:<24} {:>16} {:>16} {:>16} {:>22}",
-        "", "B tries", "B failed", "B latency ms", "A commands/s"
-    );
-    println!(
-        "{:<24} {:>16} {:>16} {:>16} {:>22}",
-        "", "p50/p99/max", "cmds (conflicts)", "p50/p99", "contended/solo"
-    );
-    println!(
-        "{:<24} {:>16} {:>16} {:>16} {:>22}",
-        "today",
+        "{label:<28} {:>14} {:>18} {:>14} {:>22}",
         format!(
             "{}/{}/{}",
             at(&run.tries, 0.5),
@@ -248,6 +232,63 @@ async fn bench(url: &str, schema: &str) {
         ),
     );
 }
+
+async fn bench(url: &str, schema: &str) {
+    let setup = instance(url, schema, None);
+    setup.store().store.migrate().await.unwrap();
+    println!(
+        "{:<28} {:>14} {:>18} {:>14} {:>22}",
+        "", "B tries", "B failed to caller", "B latency ms", "A commands/s"
+    );
+    println!(
+        "{:<28} {:>14} {:>18} {:>14} {:>22}",
+        "", "p50/p99/max", "cmds (conflicts)", "p50/p99", "contended/solo"
+    );
+    let turns = [
+        ("no turns (as before)", None),
+        (
+            "turns of 200 ms (default)",
+            Some(PostgresStore::DEFAULT_WRITE_TURN),
+        ),
+    ];
+    for (n, (label, turn)) in (1_u128..).zip(turns) {
+        // An account of its own per setting, so each starts alike.
+        let account = id::<AccountId>(n);
+        account_with(&setup, account, 10).await;
+        let a = instance(url, schema, turn);
+        let b = instance(url, schema, turn);
+        // Warm both pools and caches.
+        a.state(account).await.unwrap();
+        b.state(account).await.unwrap();
+        // A alone before and after, against the machine's drift (it is shared).
+        let before = solo(&a, account).await;
+        let mut run = contended(&a, &b, account).await;
+        let solo_rate = f64::midpoint(before, solo(&a, account).await);
+        run.tries.sort_unstable();
+        run.latencies.sort_unstable();
+        row(label, &run, solo_rate);
+    }
+    // What turns cost a writer alone (the shared lock in every write): A without and with
+    // turns, in turns of 3 s, so the machine's drift falls on both.
+    let account = id::<AccountId>(99);
+    account_with(&setup, account, 10).await;
+    let off = instance(url, schema, None);
+    let on = instance(url, schema, Some(PostgresStore::DEFAULT_WRITE_TURN));
+    let (mut rate_off, mut rate_on) = (0.0, 0.0);
+    for _ in 0..ROUNDS {
+        rate_off += solo_for(&off, account, Duration::from_secs(3)).await;
+        rate_on += solo_for(&on, account, Duration::from_secs(3)).await;
+    }
+    let (rate_off, rate_on) = (rate_off / ROUNDS as f64, rate_on / ROUNDS as f64);
+    println!(
+        "A alone, {ROUNDS} rounds of 3 s each: {rate_off:.0} commands/s without turns, \
+         {rate_on:.0} with ({:.0}%)",
+        100.0 * rate_on / rate_off
+    );
+}
+
+/// Rounds of the solo comparison.
+const ROUNDS: usize = 4;
 
 fn main() {
     let Some(url) = url("fairness") else { return };

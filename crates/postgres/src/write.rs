@@ -1,6 +1,8 @@
 //! The write: one transaction that checks the version under the account's row lock, then
 //! stores the events and the snapshot.
 
+use std::time::Duration;
+
 use partnerkit::AccountState;
 use partnerkit::codec::{self, Append, EventRow};
 use partnerkit::core::{AccountId, Version};
@@ -9,7 +11,7 @@ use tokio_postgres::error::SqlState;
 
 use crate::read::stored_version;
 use crate::sql::{Sql, to_i64};
-use crate::{Error, PostgresStore};
+use crate::{Error, PostgresStore, turn};
 
 /// The outcome of the write transaction, before it is mapped to the trait's error.
 enum Written {
@@ -30,7 +32,18 @@ impl PostgresStore {
         // Encode (and prove readable) before taking a connection.
         let mut append =
             Append::new(expected, events, snapshot).map_err(|e| StoreError::Backend(e.into()))?;
-        match self.write(account, expected, &mut append).await {
+        let key = turn::key(&self.schema, account);
+        // The turn this store won by losing the last race, if any: its write waits for
+        // nobody, and ends the turn when it is over. Otherwise the write waits (briefly) for
+        // another instance's turn.
+        let held = self.turns.take(account);
+        let wait = match held {
+            Some(_) => None,
+            None => self.turns.length(),
+        };
+        let written = self.write(account, expected, &mut append, key, wait).await;
+        drop(held);
+        let outcome = match written {
             Ok(Written::Done(v)) => Ok(v),
             Ok(Written::Conflict(actual)) => Err(StoreError::Conflict { expected, actual }),
             Err(e) if unique_violation(&e) == Some("events_ids") => Err(StoreError::Backend(
@@ -45,7 +58,12 @@ impl PostgresStore {
                 Err(StoreError::Conflict { expected, actual })
             }
             Err(e) => Err(StoreError::Backend(e)),
+        };
+        if matches!(outcome, Err(StoreError::Conflict { .. })) {
+            // Lost: the next try (the caller's retry) is this store's turn.
+            self.turns.acquire(&self.pool, key, account).await;
         }
+        outcome
     }
 
     async fn write(
@@ -53,12 +71,21 @@ impl PostgresStore {
         account: AccountId,
         expected: Version,
         append: &mut Append,
+        key: i64,
+        wait: Option<Duration>,
     ) -> Result<Written, Error> {
         let sql = &self.sql;
         let new_version = append.new_version();
         let id = account.uuid();
         let mut client = self.pool.get().await?;
-        let tx = client.transaction().await?;
+        let mut tx = client.transaction().await?;
+        if let Some(length) = wait
+            && !turn::wait(&tx, key, length).await?
+        {
+            // Another instance's turn outlasted the wait: write without it.
+            tx.rollback().await?;
+            tx = client.transaction().await?;
+        }
         let actual = match stored_version(&tx, &sql.version_for_update, account).await? {
             Some(v) => Version::new(v),
             None if expected == Version::INITIAL && new_version != Version::INITIAL => {
