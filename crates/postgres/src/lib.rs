@@ -102,7 +102,7 @@
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use partnerkit::AccountState;
-use partnerkit::codec;
+use partnerkit::codec::{self, Append};
 use partnerkit::core::{AccountId, Version};
 use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
 use tokio_postgres::NoTls;
@@ -297,8 +297,10 @@ impl AsyncAccountStore for PostgresStore {
         events: &[Recorded],
         snapshot: Option<&AccountState>,
     ) -> Result<Version, StoreError<Error>> {
-        self.append_events(account, expected, events, snapshot)
-            .await
+        // Encode (and prove readable) before taking a connection.
+        let append =
+            Append::new(expected, events, snapshot).map_err(|e| StoreError::Backend(e.into()))?;
+        self.append_encoded(account, expected, append).await
     }
 
     async fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {

@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use partnerkit::AccountState;
 use partnerkit::codec::{self, Append, EventRow};
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{Recorded, StoreError};
+use partnerkit::store::StoreError;
 use tokio_postgres::error::SqlState;
 
 use crate::read::stored_version;
@@ -20,18 +19,15 @@ enum Written {
 }
 
 impl PostgresStore {
-    /// [`AsyncAccountStore::append`](partnerkit::store::AsyncAccountStore::append): encodes,
-    /// writes, and maps a lost race to [`StoreError::Conflict`].
-    pub(crate) async fn append_events(
+    /// [`AsyncAccountStore::append`](partnerkit::store::AsyncAccountStore::append) of the
+    /// encoded `append`: writes it, and maps a lost race to [`StoreError::Conflict`] (after
+    /// taking the account's turn, when turns are on).
+    pub(crate) async fn append_encoded(
         &self,
         account: AccountId,
         expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
+        mut append: Append,
     ) -> Result<Version, StoreError<Error>> {
-        // Encode (and prove readable) before taking a connection.
-        let mut append =
-            Append::new(expected, events, snapshot).map_err(|e| StoreError::Backend(e.into()))?;
         let key = turn::key(&self.schema, account);
         // The turn this store won by losing the last race, if any: its write waits for
         // nobody, and ends the turn when it is over. Otherwise the write waits (briefly) for

@@ -6,12 +6,7 @@
 //! line saying it was not run and passes. With `PARTNERKIT_REQUIRE_POSTGRES=1` a missing
 //! variable or an unreachable server fails. Each test works in its own PostgreSQL schema,
 //! dropped at the end.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
