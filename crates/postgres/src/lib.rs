@@ -66,8 +66,10 @@
 //! a PostgreSQL advisory lock, `pg_advisory_xact_lock(key)` on a 64-bit key derived from the
 //! schema and the account id, held in a transaction of its own on a connection of its own.
 //! Every other write to the account first takes the same key *shared*, in its write
-//! transaction: while a turn is held, the other instances' writes to that account wait, and
-//! a turn waits for the writes already under way. The loser's retry then reads the account
+//! transaction (if a turn holds it, the write starts again and waits for the turn before it
+//! locks the account's row, which the turn's holder is about to need): while a turn is
+//! held, the other instances' writes to that account wait, and a turn waits for the writes
+//! already under way. The loser's retry then reads the account
 //! as they left it and writes without waiting; its write ends the turn, and the writes that
 //! waited go on (one that read before the turn loses, and takes the next turn itself). A
 //! loser lands on its next try: two tries in all, at p99 and at most, where it took
@@ -89,11 +91,13 @@
 //!   which wait for nothing a turn holds; and every wait above is bounded.
 //! - **Reads never wait.** A version check or a load during a turn sees the account as it
 //!   is; only writes are put in order.
-//! - **The cost.** Every write takes the shared lock: one more round trip in its
-//!   transaction (a writer alone measured at 96–102% of its rate without turns, within the
-//!   noise). A lost race costs a connection for the turn's length at most, and the others'
-//!   writes to the account wait while the loser tries again. A turn nobody uses (the caller
-//!   gave up) holds the other instances' writes to that account until it runs out.
+//! - **The cost.** Every write takes the key shared (`pg_try_advisory_xact_lock_shared`)
+//!   in the statement that locks the account's row: no extra round trip unless a turn is
+//!   held (a writer alone measured at 70–102% of its rate without turns over five runs on a
+//!   shared, loaded machine: within its noise). A lost race costs a connection for the
+//!   turn's length at most, and the others' writes to the account wait while the loser
+//!   tries again. A turn nobody uses (the caller gave up) holds the other instances' writes
+//!   to that account until it runs out.
 //!
 //! Turns are for fairness, never correctness: the version check under the row lock decides
 //! every write, with them or without. Give every instance sharing a database the same

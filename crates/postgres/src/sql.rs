@@ -9,6 +9,7 @@ pub(crate) struct Sql {
     pub(crate) schema: String,
     pub(crate) version: String,
     pub(crate) version_for_update: String,
+    pub(crate) version_for_update_no_turn: String,
     pub(crate) create_account: String,
     pub(crate) update_version: String,
     pub(crate) last_row: String,
@@ -24,6 +25,12 @@ impl Sql {
             schema: s.to_string(),
             version: format!("SELECT version FROM {s}.accounts WHERE id = $1"),
             version_for_update: format!("SELECT version FROM {s}.accounts WHERE id = $1 FOR UPDATE"),
+            // The account's turn key taken shared if no turn holds it (without waiting), and
+            // the version under the row lock: both in one round trip.
+            version_for_update_no_turn: format!(
+                "SELECT pg_try_advisory_xact_lock_shared($2),
+                        (SELECT version FROM {s}.accounts WHERE id = $1 FOR UPDATE)"
+            ),
             create_account: format!(
                 "INSERT INTO {s}.accounts (id, version) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"
             ),

@@ -5,10 +5,12 @@
 //! A turn is a PostgreSQL advisory lock, `pg_advisory_xact_lock(key)`, taken in a
 //! transaction of its own on a connection of its own, held by a task that ends the
 //! transaction when the holder's next write is over or when the turn runs out, whichever
-//! comes first. Every other write to the account takes the same key shared,
-//! `pg_advisory_xact_lock_shared(key)`, in its write transaction, waiting at most the turn's
-//! length. Writes therefore never wait for each other, only for a turn; and a turn waits
-//! for the writes already under way.
+//! comes first. Every other write to the account takes the same key shared in its write
+//! transaction: `pg_try_advisory_xact_lock_shared(key)` in the statement that locks the
+//! account's row, and if a turn holds the key, in a new transaction,
+//! `pg_advisory_xact_lock_shared(key)` waiting at most the turn's length ([`wait`]). Writes
+//! therefore never wait for each other's key, only for a turn; and a turn waits for the
+//! writes already under way.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -111,8 +113,8 @@ impl Turns {
     }
 }
 
-/// What a write does first when turns are on and it holds none: waits, at most `length`,
-/// for another instance's turn on the account, then holds the key shared until the write's
+/// What a write does first when another instance holds the account's turn: waits, at most
+/// `length`, for the turn, then holds the key shared until the write's
 /// transaction `tx` ends, so no turn starts while the write is under way. The session's
 /// `lock_timeout` is restored after, for the rest of the transaction (the row lock waits as
 /// it always did). False if the turn outlasted the wait: `tx` is then aborted.

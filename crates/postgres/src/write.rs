@@ -62,6 +62,31 @@ impl PostgresStore {
         outcome
     }
 
+    /// The version under the row lock, with the account's turn key taken shared, in one
+    /// round trip; `None` (and no lock taken) if another instance holds the turn.
+    async fn version_if_no_turn(
+        &self,
+        tx: &deadpool_postgres::Transaction<'_>,
+        account: AccountId,
+        key: i64,
+    ) -> Result<Option<Option<u64>>, Error> {
+        let stmt = tx
+            .prepare_cached(&self.sql.version_for_update_no_turn)
+            .await?;
+        let row = tx.query_one(&stmt, &[&account.uuid(), &key]).await?;
+        if !row.try_get::<_, bool>(0)? {
+            return Ok(None);
+        }
+        let stored = row.try_get::<_, Option<i64>>(1)?;
+        Ok(Some(
+            stored
+                .map(|v| {
+                    codec::stored_number(v, || format!("the stored version of account {account}"))
+                })
+                .transpose()?,
+        ))
+    }
+
     async fn write(
         &self,
         account: AccountId,
@@ -75,14 +100,26 @@ impl PostgresStore {
         let id = account.uuid();
         let mut client = self.pool.get().await?;
         let mut tx = client.transaction().await?;
-        if let Some(length) = wait
-            && !turn::wait(&tx, key, length).await?
-        {
-            // Another instance's turn outlasted the wait: write without it.
-            tx.rollback().await?;
-            tx = client.transaction().await?;
-        }
-        let actual = match stored_version(&tx, &sql.version_for_update, account).await? {
+        // With turns, the account's turn key is held shared for the write: at once if no turn
+        // holds it (most writes, no extra round trip), else after waiting, at most `wait`,
+        // for the turn; a turn that outlasts the wait is written past.
+        let stored = match wait {
+            None => stored_version(&tx, &sql.version_for_update, account).await?,
+            Some(length) => match self.version_if_no_turn(&tx, account, key).await? {
+                Some(stored) => stored,
+                None => {
+                    // Not under the row lock, which the turn's holder is about to need.
+                    tx.rollback().await?;
+                    tx = client.transaction().await?;
+                    if !turn::wait(&tx, key, length).await? {
+                        tx.rollback().await?;
+                        tx = client.transaction().await?;
+                    }
+                    stored_version(&tx, &sql.version_for_update, account).await?
+                }
+            },
+        };
+        let actual = match stored {
             Some(v) => Version::new(v),
             None if expected == Version::INITIAL && new_version != Version::INITIAL => {
                 // Create the row; if another writer created it meanwhile, this one lost.
