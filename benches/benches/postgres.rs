@@ -22,45 +22,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use partnerkit::access::{Grant, Permission, Role};
-use partnerkit::core::chrono::{DateTime, TimeZone, Utc};
-use partnerkit::core::uuid::Uuid;
-use partnerkit::core::{
-    AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, EntityId,
-    OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId, Version,
-};
-use partnerkit::identity::{AccountType, DirectoryUser, DomainName, StepState, VerificationStep};
+use partnerkit::access::Permission;
+use partnerkit::core::{AccountId, Context, Version};
 use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{
-    AccountCommand, AccountState, AsyncAccountService, Error, Freshness, OpenAccount,
-    TenantToAssociate,
-};
+use partnerkit::{AccountState, AsyncAccountService, Error, Freshness};
 use partnerkit_postgres::PostgresStore;
 
-const URL: &str = "PARTNERKIT_POSTGRES_URL";
-const TENANT: u128 = 100;
-const ALICE: u128 = 101;
-/// Directory users are numbered from here.
-const FIRST_USER: u128 = 1_000;
-const BATCH: usize = 1_000;
+mod postgres_setup;
+use postgres_setup::{
+    ALICE, BATCH, FIRST_USER, account_with, alice, id, ids, now, rename, unique_schema, url,
+};
+
 /// Timed repetitions of one command or one `authorize`.
 const SAMPLES: usize = 300;
 const WINDOW: Duration = Duration::from_secs(10);
-
-fn id<I: EntityId>(n: u128) -> I {
-    I::from_uuid(Uuid::from_u128(n))
-}
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap()
-}
-
-fn alice() -> Actor {
-    Actor::User {
-        tenant: id(TENANT),
-        user: id(ALICE),
-    }
-}
 
 /// Time spent in the store's calls and the write conflicts it reported.
 #[derive(Default)]
@@ -167,113 +142,6 @@ fn instance(url: &str, schema: &str, meter: &Arc<Meter>) -> Service {
     })
 }
 
-fn dir_user(n: u128) -> DirectoryUser {
-    DirectoryUser {
-        user: id(n),
-        name: PersonName::new("Dana", "Lind").unwrap(),
-        username: EmailAddress::new(&format!("u{n}@contoso.com")).unwrap(),
-        global_admin: false,
-    }
-}
-
-/// Opens a verified company account with tenant T (Alice, Manager) and `users - 1` more
-/// directory users added in batches of [`BATCH`].
-async fn account_with(svc: &Service, account: AccountId, users: usize) {
-    let ids = SequentialIds::starting_after(10_000_000);
-    let market = Context::new(now(), Actor::Marketplace, &ids);
-    let run = async |ctx: &Context<'_>, cmd| {
-        svc.execute(account, ctx, cmd).await.unwrap();
-    };
-    run(
-        &market,
-        AccountCommand::OpenAccount(OpenAccount {
-            account,
-            seller_id: SellerId::new("91234567").unwrap(),
-            account_type: AccountType::Company,
-            display_name: DisplayName::new("Contoso Apps").unwrap(),
-            owner: Some(id::<OwnerAccountId>(900)),
-            country: CountryCode::US,
-            currency: Currency::USD,
-        }),
-    )
-    .await;
-    for step in [
-        VerificationStep::Email,
-        VerificationStep::Employment,
-        VerificationStep::Business,
-    ] {
-        run(
-            &market,
-            AccountCommand::RecordVerification {
-                step,
-                state: StepState::Verified,
-            },
-        )
-        .await;
-    }
-    run(
-        &market,
-        AccountCommand::BeginTenantAssociation(TenantToAssociate {
-            tenant: id(TENANT),
-            organization: DisplayName::new("Contoso").unwrap(),
-            domain: DomainName::new("contoso.com").unwrap(),
-            synced_from_on_premises: false,
-            first_user: Some(DirectoryUser {
-                global_admin: true,
-                ..dir_user(ALICE)
-            }),
-        }),
-    )
-    .await;
-    run(
-        &market,
-        AccountCommand::ConfirmTenantAssociation {
-            tenant: id(TENANT),
-            grant: None,
-        },
-    )
-    .await;
-    let ctx = Context::new(now(), alice(), &ids);
-    let mut next = FIRST_USER;
-    let mut left = users.saturating_sub(1);
-    while left > 0 {
-        let n = left.min(BATCH);
-        let users = (0..n as u128).map(|i| dir_user(next + i)).collect();
-        next += n as u128;
-        left -= n;
-        run(
-            &ctx,
-            AccountCommand::AddUsers {
-                tenant: id::<TenantId>(TENANT),
-                users,
-                grant: Grant::Role(Role::Developer),
-            },
-        )
-        .await;
-    }
-}
-
-/// A name no earlier call gave: `n` in letters.
-fn name(client: usize, mut n: u64) -> PersonName {
-    let mut first = String::from("N");
-    first.push(char::from(b'a' + u8::try_from(client % 26).unwrap()));
-    loop {
-        first.push(char::from(b'a' + u8::try_from(n % 26).unwrap()));
-        n /= 26;
-        if n == 0 {
-            break;
-        }
-    }
-    PersonName::new(&first, "Lind").unwrap()
-}
-
-fn rename(user: u128, client: usize, n: u64) -> AccountCommand {
-    AccountCommand::RenameUser {
-        user: id::<UserId>(user),
-        name: name(client, n),
-    }
-}
-
 fn median_us(mut v: Vec<Duration>) -> (f64, f64) {
     v.sort();
     let at = |q: f64| v[((v.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
@@ -282,8 +150,7 @@ fn median_us(mut v: Vec<Duration>) -> (f64, f64) {
 
 /// One rename and one `authorize`, each [`SAMPLES`] times, on a warm service.
 async fn single(svc: &Service, meter: &Meter, account: AccountId, users: usize) {
-    let ids = SequentialIds::starting_after(20_000_000);
-    let ctx = Context::new(now(), alice(), &ids);
+    let ctx = Context::new(now(), alice(), ids());
     // Warm: the account is in this instance's cache.
     svc.execute(account, &ctx, rename(ALICE, 0, 0))
         .await
@@ -379,8 +246,9 @@ async fn throughput(url: &str, schema: &str, accounts: &[AccountId], clients: us
         // Each client renames its own user (one of the ten), so names never collide.
         let user = FIRST_USER + (c % 9) as u128;
         tasks.push(tokio::spawn(async move {
-            let ids = SequentialIds::starting_after(30_000_000);
-            let ctx = Context::new(now(), alice(), &ids);
+            // One id source for every client: two instances never mint the same event id,
+            // which the store would refuse (rule X-9).
+            let ctx = Context::new(now(), alice(), ids());
             let mut n = 0u64;
             while Instant::now() < deadline {
                 for a in &mine {
@@ -449,20 +317,8 @@ async fn bench(url: &str, schema: &str) {
 }
 
 fn main() {
-    let url = match std::env::var(URL) {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            println!(
-                "postgres bench not run: set {URL} (e.g. postgres://postgres@127.0.0.1:5432/test)"
-            );
-            return;
-        }
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let schema = format!("pk_bench_{}_{}", std::process::id(), nanos % 1_000_000_000);
+    let Some(url) = url("postgres") else { return };
+    let schema = unique_schema("bench");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

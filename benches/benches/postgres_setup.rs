@@ -1,0 +1,184 @@
+//! What the PostgreSQL benches share: the server's URL, a schema of their own, the id source
+//! and an account with a tenant and directory users to work on.
+//!
+//! Every event id in a run comes from [`ids`], one source for the whole process: the store
+//! refuses an event id an account already holds (rule X-9), so two instances must never mint
+//! the same one.
+
+use std::sync::OnceLock;
+
+use partnerkit::access::{Grant, Role};
+use partnerkit::core::chrono::{DateTime, TimeZone, Utc};
+use partnerkit::core::uuid::Uuid;
+use partnerkit::core::{
+    AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, EntityId,
+    OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId,
+};
+use partnerkit::identity::{AccountType, DirectoryUser, DomainName, StepState, VerificationStep};
+use partnerkit::store::AsyncAccountStore;
+use partnerkit::{AccountCommand, AsyncAccountService, OpenAccount, TenantToAssociate};
+
+pub(crate) const URL: &str = "PARTNERKIT_POSTGRES_URL";
+pub(crate) const TENANT: u128 = 100;
+pub(crate) const ALICE: u128 = 101;
+/// Directory users are numbered from here.
+pub(crate) const FIRST_USER: u128 = 1_000;
+pub(crate) const BATCH: usize = 1_000;
+
+/// The server's URL, or `None` after printing that `bench` was not run.
+pub(crate) fn url(bench: &str) -> Option<String> {
+    match std::env::var(URL) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            println!(
+                "{bench} bench not run: set {URL} (e.g. postgres://postgres@127.0.0.1:5432/test)"
+            );
+            None
+        }
+    }
+}
+
+/// A schema name no other run uses.
+pub(crate) fn unique_schema(bench: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "pk_{bench}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000
+    )
+}
+
+/// The one id source of the process (see the module docs).
+pub(crate) fn ids() -> &'static SequentialIds {
+    static IDS: OnceLock<SequentialIds> = OnceLock::new();
+    IDS.get_or_init(|| SequentialIds::starting_after(10_000_000))
+}
+
+pub(crate) fn id<I: EntityId>(n: u128) -> I {
+    I::from_uuid(Uuid::from_u128(n))
+}
+
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap()
+}
+
+pub(crate) fn alice() -> Actor {
+    Actor::User {
+        tenant: id(TENANT),
+        user: id(ALICE),
+    }
+}
+
+pub(crate) fn dir_user(n: u128) -> DirectoryUser {
+    DirectoryUser {
+        user: id(n),
+        name: PersonName::new("Dana", "Lind").unwrap(),
+        username: EmailAddress::new(&format!("u{n}@contoso.com")).unwrap(),
+        global_admin: false,
+    }
+}
+
+/// Opens a verified company account with tenant T (Alice, Manager) and `users - 1` more
+/// directory users (Developers) added in batches of [`BATCH`].
+pub(crate) async fn account_with<S>(svc: &AsyncAccountService<S>, account: AccountId, users: usize)
+where
+    S: AsyncAccountStore,
+{
+    let market = Context::new(now(), Actor::Marketplace, ids());
+    let run = async |ctx: &Context<'_>, cmd| {
+        if let Err(e) = svc.execute(account, ctx, cmd).await {
+            panic!("setting up the account failed: {e}");
+        }
+    };
+    run(
+        &market,
+        AccountCommand::OpenAccount(OpenAccount {
+            account,
+            seller_id: SellerId::new("91234567").unwrap(),
+            account_type: AccountType::Company,
+            display_name: DisplayName::new("Contoso Apps").unwrap(),
+            owner: Some(id::<OwnerAccountId>(900)),
+            country: CountryCode::US,
+            currency: Currency::USD,
+        }),
+    )
+    .await;
+    for step in [
+        VerificationStep::Email,
+        VerificationStep::Employment,
+        VerificationStep::Business,
+    ] {
+        run(
+            &market,
+            AccountCommand::RecordVerification {
+                step,
+                state: StepState::Verified,
+            },
+        )
+        .await;
+    }
+    run(
+        &market,
+        AccountCommand::BeginTenantAssociation(TenantToAssociate {
+            tenant: id(TENANT),
+            organization: DisplayName::new("Contoso").unwrap(),
+            domain: DomainName::new("contoso.com").unwrap(),
+            synced_from_on_premises: false,
+            first_user: Some(DirectoryUser {
+                global_admin: true,
+                ..dir_user(ALICE)
+            }),
+        }),
+    )
+    .await;
+    run(
+        &market,
+        AccountCommand::ConfirmTenantAssociation {
+            tenant: id(TENANT),
+            grant: None,
+        },
+    )
+    .await;
+    let ctx = Context::new(now(), alice(), ids());
+    let mut next = FIRST_USER;
+    let mut left = users.saturating_sub(1);
+    while left > 0 {
+        let n = left.min(BATCH);
+        let users = (0..n as u128).map(|i| dir_user(next + i)).collect();
+        next += n as u128;
+        left -= n;
+        run(
+            &ctx,
+            AccountCommand::AddUsers {
+                tenant: id::<TenantId>(TENANT),
+                users,
+                grant: Grant::Role(Role::Developer),
+            },
+        )
+        .await;
+    }
+}
+
+/// A name no earlier call gave: `n` in letters.
+pub(crate) fn name(client: usize, mut n: u64) -> PersonName {
+    let mut first = String::from("N");
+    first.push(char::from(b'a' + u8::try_from(client % 26).unwrap()));
+    loop {
+        first.push(char::from(b'a' + u8::try_from(n % 26).unwrap()));
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    PersonName::new(&first, "Lind").unwrap()
+}
+
+pub(crate) fn rename(user: u128, client: usize, n: u64) -> AccountCommand {
+    AccountCommand::RenameUser {
+        user: id::<UserId>(user),
+        name: name(client, n),
+    }
+}
