@@ -4,6 +4,7 @@
 //! same function, so an invalid value cannot exist.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -148,9 +149,18 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// assert_eq!(idn.domain_unicode(), "bücher.de");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(into = "String")]
-pub struct EmailAddress(String);
+///
+/// The text is shared, not copied, by clones (an `Arc<str>`): an account keeps each username
+/// twice, in its user and in the index of usernames it looks them up by, and loading a large
+/// account would otherwise copy 100,000 of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EmailAddress(Arc<str>);
+
+impl Serialize for EmailAddress {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -180,7 +190,7 @@ impl EmailAddress {
         };
         if crate::domain::is_plain_email(value) {
             // Already in its stored form, which the checks below would return unchanged.
-            return Ok(EmailAddress(value.to_owned()));
+            return Ok(EmailAddress(Arc::from(value)));
         }
         if value.len() > Self::MAX_INPUT_BYTES {
             return Err(invalid(format!(
@@ -246,7 +256,7 @@ impl EmailAddress {
         if parsed.as_str() != v {
             return Err(invalid("it is not in its plain form".into()));
         }
-        Ok(EmailAddress(v))
+        Ok(EmailAddress(Arc::from(v)))
     }
 
     /// The part after `@`, in its canonical ASCII form (`xn--bcher-kva.de`).
@@ -260,7 +270,53 @@ impl EmailAddress {
         crate::domain::display_domain(self.domain())
     }
 }
-crate::validated_string!(EmailAddress, Error);
+
+// What `validated_string!` gives a `String` newtype.
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for EmailAddress {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        EmailAddress::new(s)
+    }
+}
+
+impl TryFrom<String> for EmailAddress {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        EmailAddress::new(&s)
+    }
+}
+
+impl TryFrom<&str> for EmailAddress {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self> {
+        EmailAddress::new(s)
+    }
+}
+
+impl From<EmailAddress> for String {
+    fn from(v: EmailAddress) -> String {
+        String::from(&*v.0)
+    }
+}
+
+impl AsRef<str> for EmailAddress {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl EmailAddress {
+    /// The validated text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A phone number in E.164 form: `+`, an assigned country calling code and the national
 /// significant number, at most 15 digits in all (rules ACC-3, PAY-2).
