@@ -41,8 +41,13 @@ where
             f.write_str("a map")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            // At most 64 Ki entries reserved ahead: the length is the input's word.
-            let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1 << 16));
+            // At most 64 MiB reserved ahead, the length being the input's word: enough for
+            // the 100,000 users of a large account in one allocation (growing the vector
+            // would copy them, and fault in fresh pages, once more).
+            let most = (1usize << 26)
+                .checked_div(std::mem::size_of::<(K, V)>())
+                .unwrap_or(usize::MAX);
+            let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(most));
             while let Some(entry) = map.next_entry()? {
                 entries.push(entry);
             }

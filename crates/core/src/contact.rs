@@ -4,6 +4,7 @@
 //! same function, so an invalid value cannot exist.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -148,9 +149,18 @@ pub fn checked_text(field: &'static str, value: &str, max_chars: usize) -> Resul
 /// assert_eq!(idn.domain_unicode(), "bücher.de");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(into = "String")]
-pub struct EmailAddress(String);
+///
+/// The text is shared, not copied, by clones (an `Arc<str>`): an account keeps each username
+/// twice, in its user and in the index of usernames it looks them up by, and loading a large
+/// account would otherwise copy 100,000 of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EmailAddress(Arc<str>);
+
+impl Serialize for EmailAddress {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -180,7 +190,7 @@ impl EmailAddress {
         };
         if crate::domain::is_plain_email(value) {
             // Already in its stored form, which the checks below would return unchanged.
-            return Ok(EmailAddress(value.to_owned()));
+            return Ok(EmailAddress(Arc::from(value)));
         }
         if value.len() > Self::MAX_INPUT_BYTES {
             return Err(invalid(format!(
@@ -246,7 +256,7 @@ impl EmailAddress {
         if parsed.as_str() != v {
             return Err(invalid("it is not in its plain form".into()));
         }
-        Ok(EmailAddress(v))
+        Ok(EmailAddress(Arc::from(v)))
     }
 
     /// The part after `@`, in its canonical ASCII form (`xn--bcher-kva.de`).
@@ -260,7 +270,53 @@ impl EmailAddress {
         crate::domain::display_domain(self.domain())
     }
 }
-crate::validated_string!(EmailAddress, Error);
+
+// What `validated_string!` gives a `String` newtype.
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for EmailAddress {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        EmailAddress::new(s)
+    }
+}
+
+impl TryFrom<String> for EmailAddress {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        EmailAddress::new(&s)
+    }
+}
+
+impl TryFrom<&str> for EmailAddress {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self> {
+        EmailAddress::new(s)
+    }
+}
+
+impl From<EmailAddress> for String {
+    fn from(v: EmailAddress) -> String {
+        String::from(&*v.0)
+    }
+}
+
+impl AsRef<str> for EmailAddress {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl EmailAddress {
+    /// The validated text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A phone number in E.164 form: `+`, an assigned country calling code and the national
 /// significant number, at most 15 digits in all (rules ACC-3, PAY-2).
@@ -485,10 +541,47 @@ crate::validated_string!(DisplayName, Error);
 /// assert_eq!(n.to_string(), "Ann Lind");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+///
+/// Both names are kept in one allocation (a large account has 100,000 of them, each read,
+/// cloned and dropped with its user); they compare, order and serialise as the pair (first,
+/// last) they are.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PersonName {
-    first: String,
-    last: String,
+    /// The first name, then the last.
+    text: Box<str>,
+    /// Where the last name starts in `text` (a character boundary).
+    split: usize,
+}
+
+impl fmt::Debug for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PersonName")
+            .field("first", &self.first())
+            .field("last", &self.last())
+            .finish()
+    }
+}
+
+impl Ord for PersonName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.first(), self.last()).cmp(&(other.first(), other.last()))
+    }
+}
+
+impl PartialOrd for PersonName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for PersonName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("PersonName", 2)?;
+        st.serialize_field("first", self.first())?;
+        st.serialize_field("last", self.last())?;
+        st.end()
+    }
 }
 
 /// The serde form of [`PersonName`], read without copying the names where the format lends
@@ -514,26 +607,39 @@ impl PersonName {
 
     /// Validates a first and last name.
     pub fn new(first: &str, last: &str) -> Result<PersonName> {
+        // Plain text is what `checked_text` would return unchanged (see `text::is_plain`).
+        let checked = |field, value| -> Result<std::borrow::Cow<'_, str>> {
+            if text::is_plain(value, Self::MAX_CHARS) {
+                Ok(std::borrow::Cow::Borrowed(value))
+            } else {
+                checked_text(field, value, Self::MAX_CHARS).map(std::borrow::Cow::Owned)
+            }
+        };
+        let first = checked("first name", first)?;
+        let last = checked("last name", last)?;
+        let mut text = String::with_capacity(first.len().saturating_add(last.len()));
+        text.push_str(&first);
+        text.push_str(&last);
         Ok(PersonName {
-            first: checked_text("first name", first, Self::MAX_CHARS)?,
-            last: checked_text("last name", last, Self::MAX_CHARS)?,
+            text: text.into_boxed_str(),
+            split: first.len(),
         })
     }
 
     /// The given (first) name.
     pub fn first(&self) -> &str {
-        &self.first
+        self.text.get(..self.split).unwrap_or_default()
     }
 
     /// The family (last) name.
     pub fn last(&self) -> &str {
-        &self.last
+        self.text.get(self.split..).unwrap_or_default()
     }
 }
 
 impl fmt::Display for PersonName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.first, self.last)
+        write!(f, "{} {}", self.first(), self.last())
     }
 }
 
@@ -705,5 +811,58 @@ impl PostalAddress {
     /// Country or region.
     pub fn country(&self) -> CountryCode {
         self.country
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod person_name_tests {
+    use proptest::prelude::*;
+
+    use super::checked_text;
+
+    /// The former form of [`PersonName`], two strings with derived impls: the one-allocation
+    /// form must behave as it did.
+    #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+    #[serde(rename = "PersonName")]
+    struct PersonName {
+        first: String,
+        last: String,
+    }
+
+    fn pair(first: &str, last: &str) -> Result<PersonName, crate::Error> {
+        Ok(PersonName {
+            first: checked_text("first name", first, super::PersonName::MAX_CHARS)?,
+            last: checked_text("last name", last, super::PersonName::MAX_CHARS)?,
+        })
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ -~]{0,6}",
+            "[a-c ]{1,3}",
+            any::<String>(),
+            "[ -~]{63,66}",
+            "[é\u{301}aA ]{0,4}"
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn a_person_name_is_its_pair_of_names(a in (name(), name()), b in (name(), name())) {
+            let new = super::PersonName::new(&a.0, &a.1);
+            let old = pair(&a.0, &a.1);
+            prop_assert_eq!(new.as_ref().err(), old.as_ref().err());
+            let (Ok(new), Ok(old)) = (new, old) else { return Ok(()) };
+            prop_assert_eq!(new.first(), old.first.as_str());
+            prop_assert_eq!(new.last(), old.last.as_str());
+            prop_assert_eq!(format!("{new:?}"), format!("{old:?}"));
+            prop_assert_eq!(serde_json::to_string(&new).unwrap(), serde_json::to_string(&old).unwrap());
+            prop_assert_eq!(&serde_json::from_str::<super::PersonName>(&serde_json::to_string(&new).unwrap()).unwrap(), &new);
+            if let (Ok(new_b), Ok(old_b)) = (super::PersonName::new(&b.0, &b.1), pair(&b.0, &b.1)) {
+                prop_assert_eq!(new.cmp(&new_b), old.cmp(&old_b));
+                prop_assert_eq!(new == new_b, old == old_b);
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The account state and its queries, and how events fold into it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, btree_map, hash_map};
 
 use partnerkit_core::{Actor, AppId, EmailAddress, GroupId, TenantId, Url, UserId};
 use serde::{Deserialize, Serialize};
@@ -65,48 +65,107 @@ impl From<StoredAccount> for Account {
 
 /// Indexes derived from the data of an [`Account`]. Each maps a key to the ids holding it,
 /// sorted and without repeats, so the index stays exact even for a stored state that breaks a
-/// uniqueness rule. The ids are a sorted `Vec`, not a set: almost every key has one id, which
-/// a `Vec` holds in 16 bytes where a `BTreeSet` allocates a whole node (a loaded 100,000-user
-/// account has 100,000 of them).
+/// uniqueness rule. Almost every key has one id, which [`Ids`] holds without allocating (a
+/// loaded 100,000-user account has 100,000 keys).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Index {
     /// (tenant, username) → users of the account with that username in that tenant. Only
     /// ever looked up, never walked in order, so it is hashed: rebuilding it for a loaded
     /// account costs no sort.
-    usernames: HashMap<(TenantId, EmailAddress), Vec<UserId>>,
+    usernames: HashMap<(TenantId, EmailAddress), Ids<UserId>>,
     /// user → the account's groups the user is a member of.
-    member_of: BTreeMap<UserId, Vec<GroupId>>,
+    member_of: BTreeMap<UserId, Ids<GroupId>>,
     /// (tenant, reply URL) → apps of that directory with it.
-    reply_urls: BTreeMap<(TenantId, Url), Vec<AppId>>,
+    reply_urls: BTreeMap<(TenantId, Url), Ids<AppId>>,
     /// (tenant, App ID URI) → apps of that directory with it.
-    app_id_uris: BTreeMap<(TenantId, Url), Vec<AppId>>,
+    app_id_uris: BTreeMap<(TenantId, Url), Ids<AppId>>,
 }
 
-/// Adds `value` to the sorted ids of `key`.
-fn index_add<K: Ord, V: Ord>(map: &mut BTreeMap<K, Vec<V>>, key: K, value: V) {
-    insert_sorted(map.entry(key).or_default(), value);
+/// The ids an index holds for one key: sorted, without repeats, never empty. One id is held
+/// inline; a `Vec` of one would allocate for every user of a loaded account. The form is
+/// canonical (`One` for one id, `Many` for two or more), so two `Ids` holding the same ids are
+/// equal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ids<V> {
+    /// The only id.
+    One(V),
+    /// Two or more ids, sorted.
+    Many(Vec<V>),
 }
 
-fn insert_sorted<V: Ord>(ids: &mut Vec<V>, value: V) {
-    if let Err(at) = ids.binary_search(&value) {
-        ids.insert(at, value);
+impl<V: Ord + Copy> Ids<V> {
+    /// The ids, sorted.
+    fn as_slice(&self) -> &[V] {
+        match self {
+            Ids::One(v) => std::slice::from_ref(v),
+            Ids::Many(vs) => vs,
+        }
+    }
+
+    /// Adds `value` (nothing if it is there already).
+    fn insert(&mut self, value: V) {
+        match self {
+            Ids::One(v) if *v == value => {}
+            Ids::One(v) => {
+                let pair = if *v < value {
+                    vec![*v, value]
+                } else {
+                    vec![value, *v]
+                };
+                *self = Ids::Many(pair);
+            }
+            Ids::Many(vs) => {
+                if let Err(at) = vs.binary_search(&value) {
+                    vs.insert(at, value);
+                }
+            }
+        }
+    }
+
+    /// Removes `value`; true if no id is left (the key is then to be removed).
+    fn remove(&mut self, value: &V) -> bool {
+        match self {
+            Ids::One(v) => v == value,
+            Ids::Many(vs) => {
+                if let Ok(at) = vs.binary_search(value) {
+                    vs.remove(at);
+                }
+                match vs.as_slice() {
+                    [] => true,
+                    [one] => {
+                        *self = Ids::One(*one);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
     }
 }
 
-/// Removes `value` from `ids`; true if none are left.
-fn remove_sorted<V: Ord>(ids: &mut Vec<V>, value: &V) -> bool {
-    if let Ok(at) = ids.binary_search(value) {
-        ids.remove(at);
+/// Adds `value` to the ids of `key`.
+fn index_add<K: Ord, V: Ord + Copy>(map: &mut BTreeMap<K, Ids<V>>, key: K, value: V) {
+    match map.entry(key) {
+        btree_map::Entry::Vacant(e) => {
+            e.insert(Ids::One(value));
+        }
+        btree_map::Entry::Occupied(mut e) => e.get_mut().insert(value),
     }
-    ids.is_empty()
 }
 
-fn index_remove<K: Ord, V: Ord>(map: &mut BTreeMap<K, Vec<V>>, key: &K, value: &V) {
-    if map
-        .get_mut(key)
-        .is_some_and(|ids| remove_sorted(ids, value))
-    {
+fn index_remove<K: Ord, V: Ord + Copy>(map: &mut BTreeMap<K, Ids<V>>, key: &K, value: &V) {
+    if map.get_mut(key).is_some_and(|ids| ids.remove(value)) {
         map.remove(key);
+    }
+}
+
+/// The username index's [`index_add`].
+fn username_add(index: &mut Index, key: (TenantId, EmailAddress), user: UserId) {
+    match index.usernames.entry(key) {
+        hash_map::Entry::Vacant(e) => {
+            e.insert(Ids::One(user));
+        }
+        hash_map::Entry::Occupied(mut e) => e.get_mut().insert(user),
     }
 }
 
@@ -115,7 +174,7 @@ fn username_remove(index: &mut Index, key: &(TenantId, EmailAddress), user: User
     if index
         .usernames
         .get_mut(key)
-        .is_some_and(|ids| remove_sorted(ids, &user))
+        .is_some_and(|ids| ids.remove(&user))
     {
         index.usernames.remove(key);
     }
@@ -195,7 +254,7 @@ impl Account {
         self.index
             .member_of
             .get(&user)
-            .map(|gs| gs.to_vec())
+            .map(|gs| gs.as_slice().to_vec())
             .unwrap_or_default()
     }
 
@@ -205,7 +264,7 @@ impl Account {
         self.index
             .member_of
             .get(&user)
-            .is_some_and(|gs| gs.iter().any(|g| !except.contains(g)))
+            .is_some_and(|gs| gs.as_slice().iter().any(|g| !except.contains(g)))
     }
 
     /// The tenant a user id belongs to in the account: as a user, or as a member of a group.
@@ -214,7 +273,7 @@ impl Account {
             self.index
                 .member_of
                 .get(&user)
-                .and_then(|gs| gs.iter().find_map(|g| self.groups.get(g)))
+                .and_then(|gs| gs.as_slice().iter().find_map(|g| self.groups.get(g)))
                 .map(|g| g.tenant)
         })
     }
@@ -234,6 +293,19 @@ impl Account {
     /// True if an app of the directory `tenant` has `uri` as its App ID URI (rule APP-2).
     pub(crate) fn app_id_uri_taken(&self, tenant: TenantId, uri: &Url) -> bool {
         self.index.app_id_uris.contains_key(&(tenant, uri.clone()))
+    }
+
+    /// True if `self` and `other` hold the same data: what `==` compares, less the derived
+    /// indexes (which reading a state rebuilds from the data, so they cannot differ between a
+    /// state and its stored form read back). Cheaper than `==` on a large account: the
+    /// username index is hashed, and comparing two of them is a lookup per user.
+    pub fn same_data(&self, other: &Account) -> bool {
+        self.profile == other.profile
+            && self.tenants == other.tenants
+            && self.pending == other.pending
+            && self.users == other.users
+            && self.groups == other.groups
+            && self.apps == other.apps
     }
 
     /// An app of the account.
@@ -286,7 +358,8 @@ impl Account {
         match self.users.get(&user) {
             Some(u) => u.tenant == tenant && u.is_active(),
             None => self.index.member_of.get(&user).is_some_and(|gs| {
-                gs.iter()
+                gs.as_slice()
+                    .iter()
                     .filter_map(|g| self.groups.get(g))
                     .any(|g| g.tenant == tenant)
             }),
@@ -627,12 +700,7 @@ impl Account {
         let mut index = Index::default();
         index.usernames.reserve(self.users.len());
         for u in self.users.values() {
-            // In id order, so each list of ids comes out sorted.
-            let ids = index
-                .usernames
-                .entry((u.tenant, u.username.clone()))
-                .or_default();
-            ids.push(u.id);
+            username_add(&mut index, (u.tenant, u.username.clone()), u.id);
         }
         for g in self.groups.values() {
             for m in &g.members {
@@ -655,11 +723,9 @@ impl Account {
             let key = (old.tenant, old.username.clone());
             username_remove(&mut self.index, &key, user.id);
         }
-        insert_sorted(
-            self.index
-                .usernames
-                .entry((user.tenant, user.username.clone()))
-                .or_default(),
+        username_add(
+            &mut self.index,
+            (user.tenant, user.username.clone()),
             user.id,
         );
         self.users.insert(user.id, user);
@@ -670,8 +736,9 @@ impl Account {
         if let Some(old) = self.users.remove(&id) {
             username_remove(&mut self.index, &(old.tenant, old.username), id);
         }
-        for g in self.index.member_of.remove(&id).unwrap_or_default() {
-            if let Some(group) = self.groups.get_mut(&g) {
+        let groups = self.index.member_of.remove(&id);
+        for g in groups.as_ref().map_or(&[][..], Ids::as_slice) {
+            if let Some(group) = self.groups.get_mut(g) {
                 group.members.remove(&id);
             }
         }
@@ -758,6 +825,32 @@ mod tests {
             a.apply(e);
         }
         a
+    }
+
+    proptest::proptest! {
+        /// `Ids` holds what a sorted set would, in its one canonical form.
+        #[test]
+        fn ids_are_a_sorted_set(ops in proptest::collection::vec((proptest::bool::ANY, 0u8..6), 1..40)) {
+            let mut ids: Option<Ids<u8>> = None;
+            let mut model = BTreeSet::new();
+            for (add, v) in ops {
+                if add {
+                    model.insert(v);
+                    match &mut ids {
+                        Some(ids) => ids.insert(v),
+                        None => ids = Some(Ids::One(v)),
+                    }
+                } else {
+                    model.remove(&v);
+                    if ids.as_mut().is_some_and(|ids| ids.remove(&v)) {
+                        ids = None;
+                    }
+                }
+                let held = ids.as_ref().map_or(&[][..], Ids::as_slice);
+                proptest::prop_assert_eq!(held, model.iter().copied().collect::<Vec<_>>());
+                proptest::prop_assert_eq!(matches!(ids, Some(Ids::One(_))), model.len() == 1);
+            }
+        }
     }
 
     #[test]
