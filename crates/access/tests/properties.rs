@@ -624,3 +624,56 @@ fn a_user_joining_thousands_of_groups_keeps_the_index_equal_to_a_build() {
     assert_eq!(st.groups_of(user(1)).len(), GROUPS as usize - 1);
     assert_eq!(st.manager_count(), st.managers().len());
 }
+
+/// Everything an index answers about the principals and tenants of the small universe the
+/// generators draw from.
+fn answers(index: &AccessIndex) -> Vec<String> {
+    let mut out = vec![format!("len {}", index.len())];
+    for p in all_principals() {
+        out.push(format!(
+            "{p:?}: effective {:?}, holds {:?}, reaching {:?}",
+            index.effective(p),
+            index.holds(p),
+            index.grants_reaching(p)
+        ));
+    }
+    for t in 0..2 {
+        let mut of: Vec<Principal> = index.principals_of(tenant(T1 + t)).collect();
+        of.sort();
+        out.push(format!("tenant {t}: {of:?}"));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `AccessIndex`'s `==` is what the live-index property tests rely on ("the live index
+    /// equals a fresh build"), so it must not call two indexes equal when they answer
+    /// differently: `cargo mutants` showed that `eq` returning `true` passed every test.
+    #[test]
+    fn indexes_that_answer_differently_are_unequal(
+        first in prop::collection::vec(command(), 0..30),
+        more in prop::collection::vec(command(), 0..3),
+    ) {
+        // rule: ROL-4
+        let (before, _) = run(first.clone());
+        let (after, _) = run(first.into_iter().chain(more).collect());
+        let (a, b) = (AccessIndex::build(&before), AccessIndex::build(&after));
+        if answers(&a) != answers(&b) {
+            prop_assert_ne!(&a, &b);
+        }
+        prop_assert_eq!(&a, &AccessIndex::build(&before.clone()));
+        prop_assert_eq!(a.is_empty(), before.users().is_empty()
+            && before.groups().is_empty() && before.apps().is_empty());
+    }
+}
+
+#[test]
+fn an_index_is_empty_only_without_principals() {
+    assert!(AccessIndex::default().is_empty());
+    assert_eq!(AccessIndex::default().len(), 0);
+    let index = index([reg_user(1, T1)]);
+    assert!(!index.is_empty());
+    assert_eq!(index.len(), 1);
+}
