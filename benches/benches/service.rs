@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use partnerkit::access::{AccessIndex, Grant, Permission, Role};
+use partnerkit::codec::{Chain, PreparedSnapshot};
 use partnerkit::core::chrono::{DateTime, TimeZone, Utc};
 use partnerkit::core::uuid::Uuid;
 use partnerkit::core::{
@@ -34,7 +35,6 @@ use partnerkit::core::{
 };
 use partnerkit::identity::{AccountType, DirectoryUser, DomainName};
 use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
-use partnerkit::codec::{Chain, PreparedSnapshot};
 use partnerkit::{
     AccountService, AccountState, Freshness, InMemoryStore, OpenAccount, Settings,
     TenantToAssociate,
@@ -482,7 +482,12 @@ where
     for (n, name) in names.iter().cycle().take(6).enumerate() {
         let t = Instant::now();
         service
-            .rename_user(account_id(), &bench.as_manager(), bench.target(), name.clone())
+            .rename_user(
+                account_id(),
+                &bench.as_manager(),
+                bench.target(),
+                name.clone(),
+            )
             .unwrap();
         if n > 0 {
             times.push(t.elapsed());
