@@ -81,13 +81,23 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use partnerkit::AccountState;
-use partnerkit::codec::{self, Append, Chain, EventRow, LoadPlan, Reader, SnapshotRow};
+use partnerkit::codec::{self, Append, LoadPlan};
 use partnerkit::core::{AccountId, Version};
 use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 /// The SQLite bindings this crate uses, for [`SqliteStore::with_connection`].
 pub use rusqlite;
+
+mod migrate;
+mod read;
+mod sql;
+mod write;
+
+pub use migrate::SCHEMA_VERSION;
+use migrate::{migrate, user_version};
+use read::{read_events, read_rows, read_snapshot, stored_version};
+use write::write;
 
 /// What can go wrong in the SQLite store.
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +166,8 @@ impl Error {
     }
 }
 
-fn corrupt(what: String) -> Error {
+/// The codec's `Corrupt` error for what this crate itself finds wrong in the file.
+pub(crate) fn corrupt(what: String) -> Error {
     Error::Rows(codec::Error::Corrupt { what })
 }
 
@@ -206,60 +217,6 @@ impl Options {
         self
     }
 }
-
-/// The schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 4;
-
-/// The migrations, in order: migration `n` brings `user_version` from `n - 1` to `n`. After
-/// migration 4's SQL, [`chain_all`] links every stored event.
-const MIGRATIONS: [&str; 4] = [
-    // 1: accounts with their whole state, and the event log.
-    "CREATE TABLE IF NOT EXISTS accounts (
-        id      TEXT PRIMARY KEY,
-        version INTEGER NOT NULL,
-        state   TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS events (
-        account_id TEXT NOT NULL,
-        seq        INTEGER NOT NULL,
-        at         TEXT NOT NULL,
-        actor      TEXT NOT NULL,
-        event      TEXT NOT NULL,
-        PRIMARY KEY (account_id, seq)
-    ) WITHOUT ROWID;",
-    // 2: event-only writes: the state moves to a snapshot, accounts keep only the version.
-    "CREATE TABLE snapshots (
-        account_id TEXT PRIMARY KEY,
-        version    INTEGER NOT NULL,
-        state      TEXT NOT NULL
-    );
-    INSERT INTO snapshots (account_id, version, state) SELECT id, version, state FROM accounts;
-    CREATE TABLE accounts_v2 (
-        id      TEXT PRIMARY KEY,
-        version INTEGER NOT NULL
-    );
-    INSERT INTO accounts_v2 (id, version) SELECT id, version FROM accounts;
-    DROP TABLE accounts;
-    ALTER TABLE accounts_v2 RENAME TO accounts;",
-    // 3: every event's envelope format and id; the events before are format 1, without ids.
-    "ALTER TABLE events ADD COLUMN v INTEGER NOT NULL DEFAULT 1;
-    ALTER TABLE events ADD COLUMN id TEXT;",
-    // 4: every event's payload format and chain link (filled in by `chain_all`); snapshots
-    // name their format, and the JSON states written before are format 1.
-    "ALTER TABLE events ADD COLUMN pv INTEGER NOT NULL DEFAULT 1;
-    ALTER TABLE events ADD COLUMN chain TEXT NOT NULL DEFAULT '';
-    CREATE TABLE snapshots_v4 (
-        account_id TEXT PRIMARY KEY,
-        version    INTEGER NOT NULL,
-        format     INTEGER NOT NULL,
-        data       BLOB NOT NULL
-    );
-    INSERT INTO snapshots_v4 (account_id, version, format, data)
-        SELECT account_id, version, 1, CAST(state AS BLOB) FROM snapshots;
-    DROP TABLE snapshots;
-    ALTER TABLE snapshots_v4 RENAME TO snapshots;
-    CREATE UNIQUE INDEX events_ids ON events (account_id, id) WHERE id IS NOT NULL;",
-];
 
 /// An [`AccountStore`] over one SQLite connection.
 ///
@@ -349,242 +306,6 @@ fn configure(conn: &Connection, options: &Options) -> Result<(), Error> {
     Ok(())
 }
 
-fn user_version(conn: &Connection) -> Result<i64, Error> {
-    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
-}
-
-/// Brings the schema to [`SCHEMA_VERSION`]; writes nothing when it already is.
-fn migrate(conn: &Connection, file: bool) -> Result<(), Error> {
-    let found = user_version(conn)?;
-    if found == SCHEMA_VERSION {
-        return Ok(());
-    }
-    if found > SCHEMA_VERSION {
-        return Err(Error::SchemaTooNew {
-            found,
-            known: SCHEMA_VERSION,
-        });
-    }
-    if file {
-        // Needs no transaction, and is a no-op if another creator set it first. A file system
-        // that cannot do WAL keeps the rollback journal, which works too (readers then block
-        // the writer briefly), so the mode SQLite answers with is not an error.
-        //
-        // SQLite answers a journal-mode change that races another creator with SQLITE_BUSY at
-        // once, without calling the busy handler (waiting could deadlock), so it is retried
-        // here for up to the busy timeout's order of magnitude.
-        let mut tries = 0;
-        loop {
-            match conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
-            {
-                Ok(_mode) => break,
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if tries < 500
-                        && matches!(
-                            e.code,
-                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                        ) =>
-                {
-                    tries += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-    // Take the write lock, then look again: another process may have migrated meanwhile.
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let result = (|| {
-        let found = user_version(conn)?;
-        if found > SCHEMA_VERSION {
-            return Err(Error::SchemaTooNew {
-                found,
-                known: SCHEMA_VERSION,
-            });
-        }
-        if found < 0 {
-            return Err(corrupt(format!("the schema version is {found}")));
-        }
-        for (n, sql) in (1_i64..).zip(MIGRATIONS.iter()) {
-            if n > found {
-                conn.execute_batch(sql)?;
-                if n == 4 {
-                    chain_all(conn)?;
-                }
-                conn.pragma_update(None, "user_version", n)?;
-            }
-        }
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
-        Err(e) => {
-            conn.execute_batch("ROLLBACK").ok();
-            Err(e)
-        }
-    }
-}
-
-fn to_i64(v: u64) -> Result<i64, Error> {
-    i64::try_from(v).map_err(|_| Error::VersionOutOfRange(v))
-}
-
-fn stored_version(conn: &Connection, id: &str) -> Result<u64, Error> {
-    let v: Option<i64> = conn
-        .prepare_cached("SELECT version FROM accounts WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    match v {
-        Some(v) => Ok(codec::stored_number(v, || {
-            format!("the stored version of account {id}")
-        })?),
-        None => Ok(0),
-    }
-}
-
-fn read_snapshot(conn: &Connection, id: &str) -> Result<Option<SnapshotRow>, Error> {
-    let row: Option<(i64, i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT version, format, data FROM snapshots WHERE account_id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    row.map(|(version, format, data)| {
-        Ok(SnapshotRow {
-            version: codec::stored_number(version, || {
-                format!("the snapshot version of account {id}")
-            })?,
-            format: u16::try_from(format).unwrap_or(u16::MAX),
-            data,
-        })
-    })
-    .transpose()
-}
-
-const EVENT_COLUMNS: &str = "seq, v, pv, id, at, actor, event, chain";
-
-fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, i64, EventRow)> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        EventRow {
-            seq: 0,
-            envelope: 0,
-            payload: 0,
-            id: r.get(3)?,
-            at: r.get(4)?,
-            actor: r.get(5)?,
-            event: r.get(6)?,
-            chain: r.get(7)?,
-        },
-    ))
-}
-
-/// The event rows with `seq >= first`, in order, each handed to `push` as it is read.
-fn read_rows(
-    conn: &Connection,
-    id: &str,
-    first: u64,
-    mut push: impl FnMut(EventRow) -> Result<(), codec::Error>,
-) -> Result<(), Error> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE account_id = ?1 AND seq >= ?2 ORDER BY seq"
-    ))?;
-    let mut rows = stmt.query(params![id, to_i64(first)?])?;
-    while let Some(row) = rows.next()? {
-        let (seq, v, pv, row) = event_row(row)?;
-        let seq = codec::stored_number(seq, || format!("an event row number of account {id}"))?;
-        // A format out of range reads as one no release wrote, and the codec names it.
-        let format = |f: i64| u16::try_from(f).unwrap_or(u16::MAX);
-        push(EventRow {
-            seq,
-            envelope: format(v),
-            payload: format(pv),
-            ..row
-        })?;
-    }
-    Ok(())
-}
-
-/// The events after `after`, checked by the codec.
-fn read_events(
-    conn: &Connection,
-    account: AccountId,
-    id: &str,
-    after: u64,
-) -> Result<Vec<Recorded>, Error> {
-    let version = stored_version(conn, id)?;
-    let mut reader = Reader::after(account, version, after);
-    read_rows(conn, id, reader.first_seq(), |row| reader.push(row))?;
-    Ok(reader.finish()?)
-}
-
-/// Migration 4's data step: links every stored event of every account, in order.
-fn chain_all(conn: &Connection) -> Result<(), Error> {
-    let accounts: Vec<String> = conn
-        .prepare("SELECT DISTINCT account_id FROM events")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut update =
-        conn.prepare("UPDATE events SET chain = ?3 WHERE account_id = ?1 AND seq = ?2")?;
-    for id in accounts {
-        let account: AccountId = id
-            .parse::<partnerkit::core::uuid::Uuid>()
-            .map(AccountId::from_uuid)
-            .map_err(|e| corrupt(format!("the account id {id:?} is not a UUID: {e}")))?;
-        let mut links = Vec::new();
-        let mut chain = Chain::start(account);
-        read_rows(conn, &id, 0, |row| {
-            chain = chain.next(&row);
-            links.push((row.seq, chain.to_hex()));
-            Ok(())
-        })?;
-        for (seq, link) in links {
-            update.execute(params![id, to_i64(seq)?, link])?;
-        }
-    }
-    Ok(())
-}
-
-impl SqliteStore {
-    /// Checks an account's whole stored history: every event present, in order and
-    /// decodable, and the latest snapshot (if usable) equal to the fold of the events it
-    /// covers. Reads the whole history: for audits and repairs, not for every request.
-    pub fn verify(&self, account: AccountId) -> Result<(), Error> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let id = account.to_string();
-        let version = stored_version(&tx, &id)?;
-        let mut rows = Vec::new();
-        read_rows(&tx, &id, 0, |row| {
-            rows.push(row);
-            Ok(())
-        })?;
-        let mut plan = LoadPlan::new(account, version, read_snapshot(&tx, &id)?)?;
-        tx.commit()?;
-        drop(conn);
-        let mut whole = Reader::whole(account, version);
-        for row in &rows {
-            whole.push(row.clone())?;
-            if row.seq >= plan.first_seq() {
-                plan.push(row.clone())?;
-            }
-        }
-        let history = whole.finish()?;
-        if let Some(snapshot) = plan.finish()?.snapshot {
-            let covered = usize::try_from(snapshot.version.get()).unwrap_or(usize::MAX);
-            let folded = AccountState::fold(history.iter().take(covered).map(|e| &e.event));
-            if folded != snapshot.state {
-                return Err(corrupt(format!(
-                    "account {account}: its snapshot at {} differs from the fold of its first {covered} events",
-                    snapshot.version
-                )));
-            }
-        }
-        Ok(())
-    }
-}
-
 impl AccountStore for SqliteStore {
     type Error = Error;
 
@@ -643,64 +364,4 @@ impl AccountStore for SqliteStore {
         let conn = self.conn()?;
         Ok(Version::new(stored_version(&conn, &account.to_string())?))
     }
-}
-
-/// The write of an append whose version was checked: seals its rows to the stored chain and
-/// inserts them, the version and the snapshot.
-fn write(tx: &Connection, account: AccountId, id: &str, append: &mut Append) -> Result<(), Error> {
-    let last: Option<(i64, String)> = tx
-        .prepare_cached(
-            "SELECT seq, chain FROM events WHERE account_id = ?1 ORDER BY seq DESC LIMIT 1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let last = last
-        .map(|(seq, chain)| {
-            Ok::<_, Error>((
-                codec::stored_number(seq, || format!("the last event row of account {id}"))?,
-                chain,
-            ))
-        })
-        .transpose()?;
-    let snapshot = append.seal(account, last.as_ref().map(|(s, c)| (*s, c.as_str())))?;
-    tx.prepare_cached(
-        "INSERT INTO accounts (id, version) VALUES (?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET version = excluded.version",
-    )?
-    .execute(params![id, to_i64(append.new_version().get())?])?;
-    let mut insert = tx.prepare_cached(&format!(
-        "INSERT INTO events (account_id, {EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-    ))?;
-    for e in append.rows() {
-        insert
-            .execute(params![
-                id,
-                to_i64(e.seq)?,
-                e.envelope,
-                e.payload,
-                e.id,
-                e.at,
-                e.actor,
-                e.event,
-                e.chain
-            ])
-            .map_err(|err| match (&err, &e.id) {
-                // Only the id index can fail here: `seq` follows the version just checked.
-                (rusqlite::Error::SqliteFailure(f, _), Some(taken))
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Error::Rows(codec::repeated_id(taken))
-                }
-                _ => err.into(),
-            })?;
-    }
-    if let Some(row) = snapshot {
-        tx.prepare_cached(
-            "INSERT INTO snapshots (account_id, version, format, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (account_id) DO UPDATE SET version = excluded.version,
-               format = excluded.format, data = excluded.data",
-        )?
-        .execute(params![id, to_i64(row.version)?, row.format, row.data])?;
-    }
-    Ok(())
 }
