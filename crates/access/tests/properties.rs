@@ -677,3 +677,25 @@ fn an_index_is_empty_only_without_principals() {
     assert!(!index.is_empty());
     assert_eq!(index.len(), 1);
 }
+
+/// Two users alike in every answer but the grants reaching them: each is a Manager and holds
+/// one custom set inside Manager's permissions, a different one each. Their effective
+/// permissions and deciding grants are the same (Manager decides every permission); their
+/// own grants are not, so the indexes are not equal.
+#[test]
+fn indexes_differing_only_in_covered_own_grants_are_unequal() {
+    // rule: ROL-4
+    let mut inside = Role::Manager.permissions().iter();
+    let (p, q) = (inside.next().unwrap(), inside.next().unwrap());
+    let with = |custom: Permission| {
+        index([
+            reg_user(1, T1),
+            grant(u(1), role(Role::Manager)),
+            grant(u(1), Grant::Custom(PermissionSet::from(custom))),
+        ])
+    };
+    let (a, b) = (with(p), with(q));
+    assert_eq!(a.effective(u(1)), b.effective(u(1)));
+    assert_ne!(a.grants_reaching(u(1)), b.grants_reaching(u(1)));
+    assert_ne!(a, b);
+}
