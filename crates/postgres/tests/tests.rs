@@ -25,38 +25,11 @@ use partnerkit::testing::{AsyncRows, asynchronous};
 use partnerkit::{AccountEvent, AccountState};
 use partnerkit_postgres::{Error, PostgresStore};
 
-const URL: &str = "PARTNERKIT_POSTGRES_URL";
-const REQUIRE: &str = "PARTNERKIT_REQUIRE_POSTGRES";
+mod support;
+use support::{URL, runtime, url};
+
 /// Set in a child process: which role it plays (see [`child_process`]).
 const CHILD: &str = "PARTNERKIT_POSTGRES_CHILD";
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// The server's URL, or `None` (after printing why) when the tests should not run.
-fn url() -> Option<String> {
-    match std::env::var(URL) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var(REQUIRE).as_deref() != Ok("1"),
-                "{REQUIRE}=1 but {URL} is not set"
-            );
-            // Once per test binary, past the harness's output capture.
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                use std::io::Write;
-                writeln!(std::io::stderr(), "postgres tests not run: set {URL}").ok();
-            });
-            None
-        }
-    }
-}
 
 /// A schema name no other test or run uses.
 fn unique_schema(test: &str) -> String {

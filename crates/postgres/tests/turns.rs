@@ -20,36 +20,10 @@ use partnerkit::identity::{AccountType, Event};
 use partnerkit::store::{AsyncAccountStore, Recorded, StoreError};
 use partnerkit_postgres::PostgresStore;
 
-const URL: &str = "PARTNERKIT_POSTGRES_URL";
-const REQUIRE: &str = "PARTNERKIT_REQUIRE_POSTGRES";
+mod support;
+use support::{runtime, url};
+
 const LONG: Duration = Duration::from_secs(60);
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// The server's URL, or `None` (after saying so) when the tests should not run.
-fn url() -> Option<String> {
-    match std::env::var(URL) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var(REQUIRE).as_deref() != Ok("1"),
-                "{REQUIRE}=1 but {URL} is not set"
-            );
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                use std::io::Write;
-                writeln!(std::io::stderr(), "turns tests not run: set {URL}").ok();
-            });
-            None
-        }
-    }
-}
 
 /// Runs `f` with the URL and a fresh schema's name (migrated), dropping the schema after.
 fn with_schema(test: &str, f: impl AsyncFnOnce(&str, &str)) {
