@@ -34,7 +34,7 @@ use partnerkit::{AccountCommand, AccountState, AsyncAccountService, Error};
 use partnerkit_postgres::PostgresStore;
 
 mod postgres_setup;
-use postgres_setup::{FIRST_USER, account_with, alice, id, ids, now, rename, unique_schema, url};
+use postgres_setup::{FIRST_USER, account_with, alice, id, ids, now, rename, run_in_schema};
 
 /// B's commands per run, one every [`PERIOD`].
 const COMMANDS: usize = 200;
@@ -291,21 +291,5 @@ async fn bench(url: &str, schema: &str) {
 const ROUNDS: usize = 4;
 
 fn main() {
-    let Some(url) = url("fairness") else { return };
-    let schema = unique_schema("fair");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rt.block_on(bench(&url, &schema));
-    }));
-    let cleanup = PostgresStore::connect(&url)
-        .unwrap()
-        .with_schema(&schema)
-        .unwrap();
-    rt.block_on(cleanup.drop_schema()).unwrap();
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    run_in_schema("fairness", "fair", bench);
 }

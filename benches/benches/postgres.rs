@@ -30,7 +30,7 @@ use partnerkit_postgres::PostgresStore;
 
 mod postgres_setup;
 use postgres_setup::{
-    ALICE, BATCH, FIRST_USER, account_with, alice, id, ids, now, rename, unique_schema, url,
+    ALICE, BATCH, FIRST_USER, account_with, alice, id, ids, now, rename, run_in_schema,
 };
 
 /// Timed repetitions of one command or one `authorize`.
@@ -317,21 +317,5 @@ async fn bench(url: &str, schema: &str) {
 }
 
 fn main() {
-    let Some(url) = url("postgres") else { return };
-    let schema = unique_schema("bench");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rt.block_on(bench(&url, &schema));
-    }));
-    let cleanup = PostgresStore::connect(&url)
-        .unwrap()
-        .with_schema(&schema)
-        .unwrap();
-    rt.block_on(cleanup.drop_schema()).unwrap();
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    run_in_schema("postgres", "bench", bench);
 }

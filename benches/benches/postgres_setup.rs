@@ -17,6 +17,7 @@ use partnerkit::core::{
 use partnerkit::identity::{AccountType, DirectoryUser, DomainName, StepState, VerificationStep};
 use partnerkit::store::AsyncAccountStore;
 use partnerkit::{AccountCommand, AsyncAccountService, OpenAccount, TenantToAssociate};
+use partnerkit_postgres::PostgresStore;
 
 pub(crate) const URL: &str = "PARTNERKIT_POSTGRES_URL";
 pub(crate) const TENANT: u128 = 100;
@@ -49,6 +50,29 @@ pub(crate) fn unique_schema(bench: &str) -> String {
         std::process::id(),
         nanos % 1_000_000_000
     )
+}
+
+/// Runs `bench` (called with the server's URL and a schema name) on a tokio runtime, in a
+/// schema of its own that is dropped afterwards, even if the bench panics. Without a server
+/// it prints that the bench named `name` was not run, and returns.
+pub(crate) fn run_in_schema(name: &str, prefix: &str, bench: impl AsyncFnOnce(&str, &str)) {
+    let Some(url) = url(name) else { return };
+    let schema = unique_schema(prefix);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(bench(&url, &schema));
+    }));
+    let cleanup = PostgresStore::connect(&url)
+        .unwrap()
+        .with_schema(&schema)
+        .unwrap();
+    rt.block_on(cleanup.drop_schema()).unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 /// The one id source of the process (see the module docs).
