@@ -56,12 +56,12 @@ use partnerkit::identity::{
     AccountType, CompanyApprover, DirectoryUser, SellerContact, StepState, VerificationStep,
 };
 use partnerkit::payouts::{
-    BankAccountType, CarryOver, FixedRates, LedgerEntry, LineKind, OwnerAccountRegistry,
-    PayoutMonth, RevenueSource, Statement, VerificationOutcome,
+    BankAccountType, CarryOver, FixedRates, LedgerEntry, OwnerAccountRegistry, PayoutMonth,
+    RevenueSource, Statement, VerificationOutcome,
 };
 use partnerkit::tax::{
-    ElectronicSignature, EntityType, IncomeType, ProfileDetails, RateReason, ReportingRules,
-    TreatyClaim, withholding_rate,
+    ElectronicSignature, EntityType, IncomeType, ProfileDetails, ReportingRules, TreatyClaim,
+    withholding_rate,
 };
 use partnerkit::{
     AccountCommand, AccountEvent, AccountService, Executed, Missing, NewApp, NewTenant, NewUser,
@@ -1024,8 +1024,7 @@ fn show_rate(svc: &Service, account: AccountId, on: NaiveDate) -> Res {
     let decision = withholding_rate(&state.tax, on, &svc.settings().treaties);
     step(&format!(
         "withholding from {on}: {} on US sales ({}), none on other sales (rules TAX-4, TAX-5)",
-        decision.rate,
-        describe_rate(&decision.reason)
+        decision.rate, decision.reason
     ));
     Ok(())
 }
@@ -1051,18 +1050,6 @@ fn show_readiness(svc: &Service, account: AccountId, at: DateTime<Utc>) -> Res {
         ));
     }
     Ok(())
-}
-
-fn describe_rate(reason: &RateReason) -> String {
-    match reason {
-        RateReason::UsPerson => "a US person with a W-9".into(),
-        RateReason::Treaty {
-            country, article, ..
-        } => format!("treaty rate, {country} article {article}"),
-        RateReason::NoTreatyClaim { form } => format!("{form} without a treaty claim"),
-        RateReason::NoValidForm => "no valid form on file".into(),
-        other => format!("{other:?}"),
-    }
 }
 
 fn describe_missing(m: &Missing) -> String {
@@ -1120,29 +1107,10 @@ fn print_statement(s: &Statement) {
     for line in &s.lines {
         println!(
             "    {:<16} {:>12}  {}",
-            line_label(line.kind),
+            line.kind,
             line.amount.to_string(),
             line.why
         );
-    }
-}
-
-fn line_label(kind: LineKind) -> &'static str {
-    match kind {
-        LineKind::Earned => "earned",
-        LineKind::Withheld => "withheld",
-        LineKind::NotYetPayable => "not yet payable",
-        LineKind::BecamePayable => "became payable",
-        LineKind::CarriedIn => "carried in",
-        LineKind::Due => "= due",
-        LineKind::Recouped => "recouped",
-        LineKind::StillPending => "still pending",
-        LineKind::Paid => "paid",
-        LineKind::Held => "held",
-        LineKind::DelayedByVerification => "delayed",
-        LineKind::BelowThreshold => "below threshold",
-        LineKind::NegativeBalance => "negative balance",
-        LineKind::CarriedOut => "carried out",
     }
 }
 

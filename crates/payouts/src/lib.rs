@@ -163,6 +163,7 @@ mod error;
 mod event;
 mod exchange;
 mod hold;
+mod labels;
 mod ledger;
 mod method;
 mod month;

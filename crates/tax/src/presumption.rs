@@ -70,6 +70,31 @@ pub enum Presumption {
     },
 }
 
+/// Why the payee is presumed what it is, as a short English clause.
+impl std::fmt::Display for Presumption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Presumption::UsPersonWithoutProfile => {
+                f.write_str("presumed a US person (no tax profile)")
+            }
+            Presumption::UsPerson {
+                residence,
+                citizenship,
+            } => write!(
+                f,
+                "presumed a US person (residence {residence}, citizenship {citizenship})"
+            ),
+            Presumption::ForeignPerson {
+                residence,
+                citizenship,
+            } => write!(
+                f,
+                "presumed a foreign person (residence {residence}, citizenship {citizenship})"
+            ),
+        }
+    }
+}
+
 impl Presumption {
     /// The presumption for a payee whose profile states `details` (`None`: no profile).
     ///

@@ -17,6 +17,16 @@ pub enum IncomeType {
     OtherRoyalties,
 }
 
+/// The income as a 1042-S names it, with its code: "other royalties (income code 12)".
+impl std::fmt::Display for IncomeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            IncomeType::OtherRoyalties => "other royalties",
+        };
+        write!(f, "{name} (income code {})", self.income_code())
+    }
+}
+
 impl IncomeType {
     /// The Form 1042-S income code (`12` for other royalties).
     pub const fn income_code(self) -> u8 {

@@ -196,6 +196,51 @@ pub enum RateReason {
     },
 }
 
+/// A short English sentence for a person (logs, statements, examples); hosts that translate
+/// match on the variants.
+///
+/// ```
+/// use partnerkit_tax::{FormKind, RateReason};
+/// assert_eq!(RateReason::UsPerson.to_string(), "a US person with a W-9 on file: not withheld");
+/// let reason = RateReason::NoTreatyClaim { form: FormKind::W8Ben };
+/// assert_eq!(reason.to_string(), "the default rate: a W-8BEN without a treaty claim");
+/// ```
+impl std::fmt::Display for RateReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RateReason::UsPerson => f.write_str("a US person with a W-9 on file: not withheld"),
+            RateReason::Treaty {
+                country,
+                article,
+                income,
+            } => write!(f, "the treaty rate: {country}, article {article}, {income}"),
+            RateReason::NoTreatyClaim { form } => {
+                write!(f, "the default rate: a {form} without a treaty claim")
+            }
+            RateReason::TreatyNotInTable {
+                country,
+                table_version,
+            } => write!(
+                f,
+                "the default rate: the treaty claimed with {country} is not in table {table_version}"
+            ),
+            RateReason::FormExpired {
+                form,
+                valid_through,
+            } => write!(
+                f,
+                "the default rate: the {form} on file expired after {valid_through}"
+            ),
+            RateReason::NoValidForm => {
+                f.write_str("the default rate: no valid form on file, presumed a foreign person")
+            }
+            RateReason::BackupWithholding { presumption } => {
+                write!(f, "backup withholding: {presumption}")
+            }
+        }
+    }
+}
+
 impl RateReason {
     /// Which sales the rate is withheld on: every sale under backup withholding (rule TAX-8),
     /// else only sales made in the US (rule TAX-4).
