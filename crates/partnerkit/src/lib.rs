@@ -116,6 +116,11 @@
 //! `partnerkit::testing::conformance` (feature `testing`). See `docs/HOSTS.md` in the
 //! repository for a guide.
 //!
+//! # Imports
+//!
+//! `use partnerkit::prelude::*;` brings the names most host code needs (the services, store
+//! traits, commands, settings, errors, ids and values, permissions); see [`prelude`].
+//!
 //! # Crate features
 //!
 //! - `testing`: the storage conformance kit, and `partnerkit-core`'s test harness.
@@ -135,6 +140,7 @@ mod execute;
 mod kind;
 mod memory;
 mod notices;
+pub mod prelude;
 mod returns;
 mod selling;
 mod service;
