@@ -141,6 +141,7 @@ mod kind;
 mod memory;
 mod notices;
 pub mod prelude;
+mod random_ids;
 mod returns;
 mod selling;
 mod service;
@@ -168,6 +169,7 @@ pub use kind::{CommandKind, ReadKind};
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
 pub use partnerkit_access::{Authorized, Denial, Requirement};
+pub use random_ids::RandomIds;
 pub use returns::year_end_returns;
 pub use selling::{
     Missing, Readiness, readiness, statements, statements_converted, with_withholding,

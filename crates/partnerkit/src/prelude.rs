@@ -39,7 +39,7 @@
 pub use crate::{
     AccountCommand, AccountEvent, AccountService, AccountState, AccountStore, AsyncAccountService,
     AsyncAccountStore, Denial, DomainError, Error, Executed, Freshness, InMemoryStore, NewApp,
-    NewTenant, NewUser, OpenAccount, Password, Settings, TenantToAssociate,
+    NewTenant, NewUser, OpenAccount, Password, RandomIds, Settings, TenantToAssociate,
 };
 pub use partnerkit_access::{Grant, Permission, PermissionSet, Role};
 pub use partnerkit_core::{
