@@ -24,17 +24,18 @@
 )]
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use partnerkit::access::{Grant, Principal, Role};
-use partnerkit::core::{AccountId, Context, UserId, Version};
-use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{AccountCommand, AccountState, AsyncAccountService, Error};
+use partnerkit::core::{AccountId, Context, UserId};
+use partnerkit::{AccountCommand, AsyncAccountService, Error};
 use partnerkit_postgres::PostgresStore;
 
 mod postgres_setup;
-use postgres_setup::{FIRST_USER, account_with, alice, id, ids, now, rename, run_in_schema};
+use postgres_setup::{
+    FIRST_USER, Meter, Metered, account_with, alice, id, ids, now, rename, run_in_schema,
+};
 
 /// B's commands per run, one every [`PERIOD`].
 const COMMANDS: usize = 200;
@@ -42,49 +43,7 @@ const PERIOD: Duration = Duration::from_millis(100);
 /// How long A writes alone, for its solo rate (before and after B's run).
 const SOLO: Duration = Duration::from_secs(5);
 
-/// The store, counting its `append` calls (tries) and the conflicts it reported.
-struct Counted {
-    store: PostgresStore,
-    tries: AtomicU64,
-    conflicts: AtomicU64,
-}
-
-impl AsyncAccountStore for Counted {
-    type Error = partnerkit_postgres::Error;
-
-    async fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
-        self.store.load(account).await
-    }
-
-    async fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Self::Error>> {
-        self.tries.fetch_add(1, Ordering::Relaxed);
-        let out = self.store.append(account, expected, events, snapshot).await;
-        if matches!(out, Err(StoreError::Conflict { .. })) {
-            self.conflicts.fetch_add(1, Ordering::Relaxed);
-        }
-        out
-    }
-
-    async fn events(
-        &self,
-        account: AccountId,
-        after: Version,
-    ) -> Result<Vec<Recorded>, Self::Error> {
-        self.store.events(account, after).await
-    }
-
-    async fn version(&self, account: AccountId) -> Result<Version, Self::Error> {
-        self.store.version(account).await
-    }
-}
-
-type Service = AsyncAccountService<Counted>;
+type Service = AsyncAccountService<Metered>;
 
 /// A service instance with its own pool, as another process of the host would have, with
 /// write turns of `turn` or none.
@@ -94,10 +53,9 @@ fn instance(url: &str, schema: &str, turn: Option<Duration>) -> Arc<Service> {
         .with_schema(schema)
         .unwrap()
         .with_write_turn(turn);
-    Arc::new(AsyncAccountService::new(Counted {
+    Arc::new(AsyncAccountService::new(Metered {
         store,
-        tries: AtomicU64::new(0),
-        conflicts: AtomicU64::new(0),
+        meter: Arc::new(Meter::default()),
     }))
 }
 
@@ -177,7 +135,7 @@ async fn contended(a: &Arc<Service>, b: &Arc<Service>, account: AccountId) -> Co
     let mut next = Instant::now();
     for _ in 0..COMMANDS {
         next += PERIOD;
-        let before = b.store().tries.load(Ordering::Relaxed);
+        let before = b.store().meter.appends.load(Ordering::Relaxed);
         let t = Instant::now();
         let mut failures = 0;
         loop {
@@ -190,7 +148,7 @@ async fn contended(a: &Arc<Service>, b: &Arc<Service>, account: AccountId) -> Co
         held = !held;
         out.latencies.push(t.elapsed());
         out.tries
-            .push(b.store().tries.load(Ordering::Relaxed) - before);
+            .push(b.store().meter.appends.load(Ordering::Relaxed) - before);
         out.failures += failures;
         out.failed_commands += usize::from(failures > 0);
         tokio::time::sleep_until(next.into()).await;

@@ -23,32 +23,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use partnerkit::access::Permission;
-use partnerkit::core::{AccountId, Context, Version};
-use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{AccountState, AsyncAccountService, Error, Freshness};
+use partnerkit::core::{AccountId, Context};
+use partnerkit::{AsyncAccountService, Error, Freshness};
 use partnerkit_postgres::PostgresStore;
 
 mod postgres_setup;
 use postgres_setup::{
-    ALICE, BATCH, FIRST_USER, account_with, alice, id, ids, now, rename, run_in_schema,
+    ALICE, BATCH, FIRST_USER, Meter, Metered, account_with, alice, id, ids, now, rename,
+    run_in_schema,
 };
 
 /// Timed repetitions of one command or one `authorize`.
 const SAMPLES: usize = 300;
 const WINDOW: Duration = Duration::from_secs(10);
 
-/// Time spent in the store's calls and the write conflicts it reported.
-#[derive(Default)]
-struct Meter {
-    conflicts: AtomicU64,
-    version_ns: AtomicU64,
-    versions: AtomicU64,
-    append_ns: AtomicU64,
-    appends: AtomicU64,
-    events_ns: AtomicU64,
-    events: AtomicU64,
-}
-
+/// Between measurements, and the means the report prints.
 impl Meter {
     fn reset(&self) {
         for a in [
@@ -67,64 +56,6 @@ impl Meter {
     fn mean_us(ns: &AtomicU64, n: &AtomicU64) -> f64 {
         let n = n.load(Ordering::Relaxed).max(1);
         ns.load(Ordering::Relaxed) as f64 / n as f64 / 1_000.0
-    }
-}
-
-fn add(a: &AtomicU64, since: Instant) {
-    a.fetch_add(
-        u64::try_from(since.elapsed().as_nanos()).unwrap(),
-        Ordering::Relaxed,
-    );
-}
-
-/// The PostgreSQL store, measured.
-struct Metered {
-    store: PostgresStore,
-    meter: Arc<Meter>,
-}
-
-impl AsyncAccountStore for Metered {
-    type Error = partnerkit_postgres::Error;
-
-    async fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
-        self.store.load(account).await
-    }
-
-    async fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Self::Error>> {
-        let t = Instant::now();
-        let out = self.store.append(account, expected, events, snapshot).await;
-        add(&self.meter.append_ns, t);
-        self.meter.appends.fetch_add(1, Ordering::Relaxed);
-        if matches!(out, Err(StoreError::Conflict { .. })) {
-            self.meter.conflicts.fetch_add(1, Ordering::Relaxed);
-        }
-        out
-    }
-
-    async fn events(
-        &self,
-        account: AccountId,
-        after: Version,
-    ) -> Result<Vec<Recorded>, Self::Error> {
-        let t = Instant::now();
-        let out = self.store.events(account, after).await;
-        add(&self.meter.events_ns, t);
-        self.meter.events.fetch_add(1, Ordering::Relaxed);
-        out
-    }
-
-    async fn version(&self, account: AccountId) -> Result<Version, Self::Error> {
-        let t = Instant::now();
-        let out = self.store.version(account).await;
-        add(&self.meter.version_ns, t);
-        self.meter.versions.fetch_add(1, Ordering::Relaxed);
-        out
     }
 }
 

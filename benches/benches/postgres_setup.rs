@@ -5,18 +5,22 @@
 //! refuses an event id an account already holds (rule X-9), so two instances must never mint
 //! the same one.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use partnerkit::access::{Grant, Role};
 use partnerkit::core::chrono::{DateTime, TimeZone, Utc};
 use partnerkit::core::uuid::Uuid;
 use partnerkit::core::{
     AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, EntityId,
-    OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId,
+    OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId, Version,
 };
 use partnerkit::identity::{AccountType, DirectoryUser, DomainName, StepState, VerificationStep};
-use partnerkit::store::AsyncAccountStore;
-use partnerkit::{AccountCommand, AsyncAccountService, OpenAccount, TenantToAssociate};
+use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
+use partnerkit::{
+    AccountCommand, AccountState, AsyncAccountService, OpenAccount, TenantToAssociate,
+};
 use partnerkit_postgres::PostgresStore;
 
 pub(crate) const URL: &str = "PARTNERKIT_POSTGRES_URL";
@@ -204,5 +208,75 @@ pub(crate) fn rename(user: u128, client: usize, n: u64) -> AccountCommand {
     AccountCommand::RenameUser {
         user: id::<UserId>(user),
         name: name(client, n),
+    }
+}
+
+/// Time spent in the store's calls and the write conflicts it reported.
+#[derive(Default)]
+pub(crate) struct Meter {
+    pub(crate) conflicts: AtomicU64,
+    pub(crate) version_ns: AtomicU64,
+    pub(crate) versions: AtomicU64,
+    pub(crate) append_ns: AtomicU64,
+    pub(crate) appends: AtomicU64,
+    pub(crate) events_ns: AtomicU64,
+    pub(crate) events: AtomicU64,
+}
+
+fn add(a: &AtomicU64, since: Instant) {
+    a.fetch_add(
+        u64::try_from(since.elapsed().as_nanos()).unwrap(),
+        Ordering::Relaxed,
+    );
+}
+
+/// The PostgreSQL store, measured.
+pub(crate) struct Metered {
+    pub(crate) store: PostgresStore,
+    pub(crate) meter: Arc<Meter>,
+}
+
+impl AsyncAccountStore for Metered {
+    type Error = partnerkit_postgres::Error;
+
+    async fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
+        self.store.load(account).await
+    }
+
+    async fn append(
+        &self,
+        account: AccountId,
+        expected: Version,
+        events: &[Recorded],
+        snapshot: Option<&AccountState>,
+    ) -> Result<Version, StoreError<Self::Error>> {
+        let t = Instant::now();
+        let out = self.store.append(account, expected, events, snapshot).await;
+        add(&self.meter.append_ns, t);
+        self.meter.appends.fetch_add(1, Ordering::Relaxed);
+        if matches!(out, Err(StoreError::Conflict { .. })) {
+            self.meter.conflicts.fetch_add(1, Ordering::Relaxed);
+        }
+        out
+    }
+
+    async fn events(
+        &self,
+        account: AccountId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, Self::Error> {
+        let t = Instant::now();
+        let out = self.store.events(account, after).await;
+        add(&self.meter.events_ns, t);
+        self.meter.events.fetch_add(1, Ordering::Relaxed);
+        out
+    }
+
+    async fn version(&self, account: AccountId) -> Result<Version, Self::Error> {
+        let t = Instant::now();
+        let out = self.store.version(account).await;
+        add(&self.meter.version_ns, t);
+        self.meter.versions.fetch_add(1, Ordering::Relaxed);
+        out
     }
 }
