@@ -140,6 +140,7 @@ mod decision;
 mod error;
 mod event;
 mod index;
+mod mirror;
 mod permission;
 mod policy;
 mod principal;
@@ -152,6 +153,7 @@ pub use decision::{Decision, DenialReason, Explanation, Request, authorize_scan}
 pub use error::Error;
 pub use event::Event;
 pub use index::{AccessIndex, authorize, authorize_batch};
+pub use mirror::{Mirror, mirror};
 pub use permission::{Iter, Permission, PermissionSet};
 pub use policy::{
     ActsOn, Authorized, CommandKind, Denial, Facts, ReadKind, Requirement, Subject, admit,

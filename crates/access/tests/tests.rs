@@ -12,6 +12,7 @@ mod escalation;
 mod grants;
 mod groups;
 mod last_manager;
+mod mirror;
 mod policy;
 mod properties;
 mod revocation;

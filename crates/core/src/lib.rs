@@ -82,6 +82,7 @@ mod id;
 mod macros;
 mod money;
 mod password;
+mod principal;
 mod random;
 mod secret;
 #[cfg(feature = "testing")]
@@ -110,6 +111,7 @@ pub use id::{
 };
 pub use money::{Currency, Money, Rounding};
 pub use password::PasswordHash;
+pub use principal::PrincipalChange;
 #[cfg(feature = "os-rng")]
 #[cfg_attr(docsrs, doc(cfg(feature = "os-rng")))]
 pub use random::OsRandom;

@@ -4,7 +4,7 @@
 
 use partnerkit_access::{Access, Grant, Principal};
 use partnerkit_core::Decider;
-use partnerkit_identity::{Identity, PrincipalChange};
+use partnerkit_identity::Identity;
 use partnerkit_payouts::{
     BankDetails, NewPayoutAccount, OwnerAccountRegistry, Payouts, check_owner_account,
 };
@@ -24,98 +24,21 @@ impl Tx<'_, '_> {
         self.events.push(event);
     }
 
-    /// Decides an identity command, then mirrors what it did to the account's principals
-    /// into access: identity says which principals an event adds or removes and who can sign
-    /// in (rule TEN-4, USR-1); access records it.
+    /// Decides an identity command, then records in access what each event did to the
+    /// account's principals: identity reports the changes (rules TEN-4, USR-1), access says
+    /// which of its commands mirror them ([`partnerkit_access::mirror`]), and each is decided
+    /// like any other access command, on the state the ones before it left.
     pub(crate) fn identity(&mut self, cmd: partnerkit_identity::Command) -> Step {
         let events = Identity::decide(&self.entry.state.identity, cmd, self.ctx)?;
         for e in events {
             self.push(AccountEvent::Identity(e.clone()));
-            let changes = self.entry.state.identity.principal_changes(&e);
-            self.mirror_all(changes)?;
+            let mut mirror =
+                partnerkit_access::mirror(self.entry.state.identity.principal_changes(&e));
+            while let Some(cmd) = mirror.next_command(&self.entry.state.access) {
+                self.access(cmd)?;
+            }
         }
         Ok(())
-    }
-
-    /// Records an identity event's principal changes in access, in order, except that the
-    /// groups it adds are registered with their first members in one access event at the
-    /// end, however many there are (a directory of 50,000 groups is one stored event, not
-    /// 100,000). Their members are users registered before them.
-    fn mirror_all(&mut self, changes: Vec<PrincipalChange>) -> Step {
-        let mut groups: Vec<partnerkit_access::NewGroup> = Vec::new();
-        let mut at = std::collections::HashMap::new();
-        for change in changes {
-            match change {
-                PrincipalChange::GroupAdded { group, tenant } => {
-                    at.insert(group, groups.len());
-                    let members = Vec::new();
-                    groups.push(partnerkit_access::NewGroup {
-                        group,
-                        tenant,
-                        members,
-                    });
-                }
-                PrincipalChange::MemberAdded { group, user }
-                    if let Some(g) = at.get(&group).and_then(|i| groups.get_mut(*i)) =>
-                {
-                    g.members.push(user);
-                }
-                other => self.mirror(other)?,
-            }
-        }
-        match groups.len() {
-            0 => Ok(()),
-            _ => self.access(partnerkit_access::Command::RegisterGroups { groups }),
-        }
-    }
-
-    /// Records one principal change in access.
-    pub(crate) fn mirror(&mut self, change: PrincipalChange) -> Step {
-        use partnerkit_access::Command as A;
-        let known = |tx: &Self, p: Principal| tx.entry.state.access.is_known(p);
-        let cmd = match change {
-            PrincipalChange::UserAdded {
-                user,
-                tenant,
-                can_sign_in,
-            } => {
-                if known(self, Principal::User(user)) {
-                    A::SetCanSignIn { user, can_sign_in }
-                } else {
-                    A::RegisterUser {
-                        user,
-                        tenant,
-                        can_sign_in,
-                    }
-                }
-            }
-            PrincipalChange::GroupAdded { group, tenant } => A::RegisterGroups {
-                groups: vec![partnerkit_access::NewGroup {
-                    group,
-                    tenant,
-                    members: Vec::new(),
-                }],
-            },
-            PrincipalChange::AppAdded { app, tenant } => A::RegisterApp { app, tenant },
-            PrincipalChange::MemberAdded { group, user } => A::AddGroupMember { group, user },
-            PrincipalChange::MemberRemoved { group, user } => A::RemoveGroupMember { group, user },
-            PrincipalChange::SignInChanged { user, can_sign_in } => {
-                A::SetCanSignIn { user, can_sign_in }
-            }
-            PrincipalChange::UserRemoved { user } if known(self, Principal::User(user)) => {
-                A::RemoveUser { user }
-            }
-            PrincipalChange::GroupRemoved { group } if known(self, Principal::Group(group)) => {
-                A::RemoveGroup { group }
-            }
-            PrincipalChange::AppRemoved { app } if known(self, Principal::App(app)) => {
-                A::RemoveApp { app }
-            }
-            PrincipalChange::TenantRemoved { tenant } => A::RemoveTenant { tenant },
-            // A removal of something access never knew: nothing to mirror.
-            _ => return Ok(()),
-        };
-        self.access(cmd)
     }
 
     /// Decides an access command. A command that gives or takes permissions — a grant, a
