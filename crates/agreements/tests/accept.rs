@@ -4,7 +4,7 @@ use partnerkit_agreements::{AgreementText, Agreements, Command, Error, Event, Re
 use partnerkit_core::testing::{at, given};
 use partnerkit_core::{Actor, Context, Decider, Envelope, SequentialIds, Url};
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn an_acceptance_records_agreement_version_time_and_user() {

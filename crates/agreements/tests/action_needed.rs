@@ -4,7 +4,7 @@ use partnerkit_agreements::{Acceptances, Agreements, action_needed, publishing_b
 use partnerkit_core::Decider;
 use partnerkit_core::testing::at;
 
-use crate::common::*;
+use crate::support::*;
 
 fn summary(
     acceptances: &Acceptances,

@@ -7,7 +7,7 @@ use partnerkit_agreements::{
 use partnerkit_core::Url;
 use partnerkit_core::testing::at;
 
-use crate::common::*;
+use crate::support::*;
 
 fn text(s: &str) -> AgreementText {
     AgreementText::link(Url::new(s).unwrap())

@@ -10,7 +10,7 @@ use partnerkit_core::testing::at;
 use partnerkit_core::{Context, Decider, SequentialIds, Url};
 use proptest::prelude::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn base() -> DateTime<Utc> {
     at(2026, 1, 1, 0, 0, 0)

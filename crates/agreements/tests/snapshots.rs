@@ -5,7 +5,7 @@ use partnerkit_agreements::{Agreements, Error, action_needed};
 use partnerkit_core::Decider;
 use partnerkit_core::testing::at;
 
-use crate::common::*;
+use crate::support::*;
 
 fn history() -> Vec<partnerkit_agreements::Event> {
     vec![
@@ -16,7 +16,7 @@ fn history() -> Vec<partnerkit_agreements::Event> {
 
 #[test]
 fn catalogue() {
-    insta::assert_json_snapshot!("catalogue", crate::common::catalogue());
+    insta::assert_json_snapshot!("catalogue", crate::support::catalogue());
 }
 
 #[test]
@@ -50,8 +50,8 @@ fn action_needed_list() {
     insta::assert_json_snapshot!(
         "action_needed",
         serde_json::json!({
-            "account_behind_on_an_update": action_needed(&crate::common::catalogue(), &state, now),
-            "new_account": action_needed(&crate::common::catalogue(), &Default::default(), now),
+            "account_behind_on_an_update": action_needed(&crate::support::catalogue(), &state, now),
+            "new_account": action_needed(&crate::support::catalogue(), &Default::default(), now),
         })
     );
 }

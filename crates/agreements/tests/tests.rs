@@ -9,6 +9,6 @@
 mod accept;
 mod action_needed;
 mod catalogue;
-mod common;
 mod properties;
 mod snapshots;
+mod support;

@@ -11,7 +11,7 @@ mod currencies;
 mod extremes;
 mod hold;
 mod profile;
-mod props;
+mod properties;
 mod snapshots;
 mod statements;
 mod support;

@@ -7,7 +7,7 @@ use partnerkit_core::{Actor, Context, SequentialIds};
 use partnerkit_tax::*;
 use proptest::prelude::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn sale(amount: &str, country: partnerkit_core::CountryCode) -> Sale {
     Sale::new(amount.parse().unwrap(), country).unwrap()

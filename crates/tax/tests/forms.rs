@@ -5,7 +5,7 @@ use partnerkit_core::testing::{at, given};
 use partnerkit_core::{Actor, Context, SecretString, SequentialIds};
 use partnerkit_tax::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn submit_w8ben(form: W8) -> Command {
     Command::SubmitW8Ben {

@@ -8,7 +8,7 @@ use partnerkit_core::{Actor, Context, SequentialIds};
 use partnerkit_tax::*;
 use proptest::prelude::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn sale_us(amount: &str) -> Sale {
     Sale::new(amount.parse().unwrap(), C::US).unwrap()

@@ -4,7 +4,7 @@ use partnerkit_core::CountryCode as C;
 use partnerkit_core::testing::{at, given};
 use partnerkit_tax::*;
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn a_profile_records_residence_citizenship_and_entity_type() {

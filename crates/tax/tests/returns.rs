@@ -7,7 +7,7 @@ use partnerkit_core::{AccountId, Currency, Money};
 use partnerkit_tax::*;
 use proptest::prelude::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn payee(n: u128) -> AccountId {
     AccountId::from_uuid(Uuid::from_u128(n))

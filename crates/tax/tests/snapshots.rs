@@ -4,7 +4,7 @@ use partnerkit_core::testing::given;
 use partnerkit_core::{CountryCode as C, Currency, SecretString};
 use partnerkit_tax::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn profile_events() -> Vec<Event> {
     vec![

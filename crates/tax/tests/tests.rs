@@ -7,14 +7,14 @@
 )]
 
 mod backup;
-mod common;
 mod fold;
 mod forms;
 mod history;
 mod profile;
-mod props;
+mod properties;
 mod remittance;
 mod returns;
 mod snapshots;
+mod support;
 mod treaty;
 mod withholding;

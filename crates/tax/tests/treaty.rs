@@ -4,7 +4,7 @@ use partnerkit_core::testing::given;
 use partnerkit_core::{CountryCode, CountryCode as C};
 use partnerkit_tax::*;
 
-use crate::common::*;
+use crate::support::*;
 
 /// The sixteen countries of `data/treaty-royalty-rates.md`: (country, rate, article).
 const TABLE: [(&str, &str, Option<&str>); 16] = [

@@ -4,7 +4,7 @@ use partnerkit_core::CountryCode as C;
 use partnerkit_core::{Currency, Money};
 use partnerkit_tax::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn sale(amount: &str, country: partnerkit_core::CountryCode) -> Sale {
     Sale::new(amount.parse().unwrap(), country).unwrap()

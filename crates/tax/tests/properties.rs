@@ -4,7 +4,7 @@ use partnerkit_core::{CountryCode, Currency, Money};
 use partnerkit_tax::*;
 use proptest::prelude::*;
 
-use crate::common::*;
+use crate::support::*;
 
 fn currency() -> impl Strategy<Value = Currency> {
     prop_oneof![
