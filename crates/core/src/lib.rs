@@ -84,6 +84,7 @@ mod money;
 mod password;
 mod principal;
 mod random;
+mod rule;
 mod secret;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -119,6 +120,7 @@ pub use random::SecureRandom;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub use random::SeededRandom;
+pub use rule::{Rule, UnknownRule};
 pub use secret::{Fingerprint, Masked, SECRET_ALPHABET, SecretString};
 pub use web::Url;
 

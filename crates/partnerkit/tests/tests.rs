@@ -10,6 +10,7 @@ mod fixture;
 
 mod agreement;
 mod asynchronous;
+mod catalogue;
 mod concurrency;
 mod financial;
 mod formats;
