@@ -3,20 +3,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, btree_map, hash_map};
 use std::sync::OnceLock;
 
-use partnerkit_core::{Actor, AppId, EmailAddress, GroupId, TenantId, Url, UserId};
+use partnerkit_core::{Actor, AppId, EmailAddress, GroupId, KeyId, TenantId, Url, UserId};
 use serde::{Deserialize, Serialize};
 
-use crate::account::{AccountStatus, Profile, PublisherIds, Verification};
-use crate::directory::{
-    App, Group, Invitation, InvitationStatus, Origin, PasswordRecord, PasswordSetBy,
-    PendingAssociation, Tenant, TenantOrigin, User,
-};
-use crate::event::Event;
+use crate::account::{AccountStatus, Profile, PublisherIds};
+use crate::directory::{App, Group, Key, PendingAssociation, Tenant, User};
 
 /// The identity state of one marketplace account: profile, tenants, users, groups and apps.
 ///
 /// `Default` is the account before the marketplace opens it. The state is only ever changed
-/// by applying [`Event`]s, and is rebuilt from them alone.
+/// by applying [`Event`](crate::Event)s, and is rebuilt from them alone.
 ///
 /// Lookups a command needs (a username in a tenant, the groups of a user, a reply URL or App
 /// ID URI in a directory) go through indexes kept alongside the data, so a command's cost
@@ -400,318 +396,48 @@ impl Account {
             .get(&user)
             .is_some_and(|u| u.tenant == tenant && u.global_admin && u.is_active())
     }
-
-    pub(crate) fn apply(&mut self, event: &Event) {
-        match event {
-            Event::AccountOpened {
-                account,
-                seller_id,
-                account_type,
-                display_name,
-                owner: _, // kept in old histories only; payouts holds the owner account
-            } => {
-                // Publisher IDs are set once (rule ACC-2): a second opening changes nothing.
-                if self.profile.is_none() {
-                    self.profile = Some(Profile {
-                        account: *account,
-                        seller_id: seller_id.clone(),
-                        account_type: *account_type,
-                        display_name: display_name.clone(),
-                        verification: Verification::default(),
-                        seller_contact: None,
-                        company_approver: None,
-                    });
-                }
-            }
-            Event::VerificationRecorded { step, state } => {
-                if let Some(p) = &mut self.profile {
-                    p.verification.set(*step, state.clone());
-                }
-            }
-            Event::DisplayNameChanged { display_name } => {
-                if let Some(p) = &mut self.profile {
-                    p.display_name = display_name.clone();
-                }
-            }
-            Event::SellerContactSet { contact } => {
-                if let Some(p) = &mut self.profile {
-                    p.seller_contact = Some(contact.clone());
-                }
-            }
-            Event::CompanyApproverSet { approver } => {
-                if let Some(p) = &mut self.profile {
-                    p.company_approver = Some(approver.clone());
-                }
-            }
-            Event::TenantAssociationBegun {
-                tenant,
-                organization,
-                domain,
-                synced_from_on_premises,
-                first_user,
-            } => {
-                self.pending.insert(
-                    *tenant,
-                    PendingAssociation {
-                        tenant: *tenant,
-                        organization: organization.clone(),
-                        domain: domain.clone(),
-                        synced_from_on_premises: *synced_from_on_premises,
-                        first_user: first_user.clone(),
-                    },
-                );
-            }
-            Event::TenantAssociated {
-                tenant,
-                organization,
-                domain,
-                synced_from_on_premises,
-            } => {
-                self.pending.remove(tenant);
-                self.tenants.insert(
-                    *tenant,
-                    Tenant {
-                        id: *tenant,
-                        domain: domain.clone(),
-                        organization: Some(organization.clone()),
-                        synced_from_on_premises: *synced_from_on_premises,
-                        origin: TenantOrigin::Associated,
-                    },
-                );
-            }
-            Event::TenantAssociationCancelled { tenant } => {
-                self.pending.remove(tenant);
-            }
-            Event::TenantCreated {
-                tenant,
-                label,
-                contact_email,
-                ..
-            } => {
-                self.tenants.insert(
-                    *tenant,
-                    Tenant {
-                        id: *tenant,
-                        domain: label.domain(),
-                        organization: None,
-                        synced_from_on_premises: false,
-                        origin: TenantOrigin::Created {
-                            label: label.clone(),
-                            contact_email: contact_email.clone(),
-                        },
-                    },
-                );
-            }
-            Event::TenantRemoved { tenant, .. } => {
-                // Everything of the tenant goes, whatever the event lists (rule TEN-4).
-                self.tenants.remove(tenant);
-                self.pending.remove(tenant);
-                self.users.retain(|_, u| u.tenant != *tenant);
-                self.groups.retain(|_, g| g.tenant != *tenant);
-                self.apps.retain(|_, a| a.tenant != *tenant);
-                self.rebuild_index();
-            }
-            Event::UsersAdded { tenant, users } => {
-                for u in users {
-                    self.insert_user(User {
-                        id: u.user,
-                        tenant: *tenant,
-                        name: Some(u.name.clone()),
-                        username: u.username.clone(),
-                        origin: Origin::Added,
-                        invitation: None,
-                        global_admin: u.global_admin,
-                        reset_email: None,
-                        password: None,
-                    });
-                }
-            }
-            Event::UserCreated {
-                tenant,
-                user,
-                name,
-                username,
-                global_admin,
-                reset_email,
-                groups,
-                password,
-            } => {
-                self.insert_user(User {
-                    id: *user,
-                    tenant: *tenant,
-                    name: Some(name.clone()),
-                    username: username.clone(),
-                    origin: Origin::Created,
-                    invitation: None,
-                    global_admin: *global_admin,
-                    reset_email: reset_email.clone(),
-                    password: Some(PasswordRecord {
-                        fingerprint: password.clone().into(),
-                        set_by: PasswordSetBy::Creation,
-                    }),
-                });
-                for g in groups {
-                    self.add_member(*g, *user);
-                }
-            }
-            Event::UserRenamed { user, name, .. } => {
-                if let Some(u) = self.users.get_mut(user) {
-                    u.name = Some(name.clone());
-                }
-            }
-            Event::GuestInvited {
-                tenant,
-                user,
-                invitation,
-                email,
-            } => {
-                self.insert_user(User {
-                    id: *user,
-                    tenant: *tenant,
-                    name: None,
-                    username: email.clone(),
-                    origin: Origin::Invited,
-                    invitation: Some(Invitation {
-                        id: *invitation,
-                        email: email.clone(),
-                        status: InvitationStatus::Pending,
-                        sent: 1,
-                    }),
-                    global_admin: false,
-                    reset_email: None,
-                    password: None,
-                });
-            }
-            Event::InvitationResent { user, .. } => {
-                if let Some(i) = self.users.get_mut(user).and_then(|u| u.invitation.as_mut()) {
-                    i.sent = i.sent.saturating_add(1);
-                }
-            }
-            Event::InvitationAccepted { user, .. } => {
-                if let Some(i) = self.users.get_mut(user).and_then(|u| u.invitation.as_mut()) {
-                    i.status = InvitationStatus::Accepted;
-                }
-            }
-            Event::UserRemoved { user, .. } => {
-                self.remove_user(*user);
-            }
-            Event::PasswordReset {
-                user, password, by, ..
-            } => {
-                if let Some(u) = self.users.get_mut(user) {
-                    u.password = Some(PasswordRecord {
-                        fingerprint: password.clone(),
-                        set_by: *by,
-                    });
-                }
-            }
-            Event::GroupsAdded { tenant, groups } => {
-                for g in groups {
-                    self.insert_group(Group {
-                        id: g.group,
-                        tenant: *tenant,
-                        name: g.name.clone(),
-                        members: g.members.iter().copied().collect(),
-                        origin: Origin::Added,
-                    });
-                }
-            }
-            Event::GroupCreated {
-                tenant,
-                group,
-                name,
-                members,
-            } => {
-                self.insert_group(Group {
-                    id: *group,
-                    tenant: *tenant,
-                    name: name.clone(),
-                    members: members.iter().copied().collect::<BTreeSet<_>>(),
-                    origin: Origin::Created,
-                });
-            }
-            Event::GroupMembersChanged {
-                group,
-                added,
-                removed,
-                ..
-            } => {
-                for a in added {
-                    self.add_member(*group, *a);
-                }
-                for r in removed {
-                    self.remove_member(*group, *r);
-                }
-            }
-            Event::GroupRemoved { group, .. } => {
-                self.remove_group(*group);
-            }
-            Event::AppsAdded { tenant, apps } => {
-                for a in apps {
-                    self.insert_app(App {
-                        id: a.app,
-                        tenant: *tenant,
-                        name: a.name.clone(),
-                        reply_url: a.reply_url.clone(),
-                        app_id_uri: a.app_id_uri.clone(),
-                        origin: Origin::Added,
-                        keys: BTreeMap::new(),
-                    });
-                }
-            }
-            Event::AppCreated {
-                tenant,
-                app,
-                name,
-                reply_url,
-                app_id_uri,
-            } => {
-                self.insert_app(App {
-                    id: *app,
-                    tenant: *tenant,
-                    name: name.clone(),
-                    reply_url: Some(reply_url.clone()),
-                    app_id_uri: Some(app_id_uri.clone()),
-                    origin: Origin::Created,
-                    keys: BTreeMap::new(),
-                });
-            }
-            Event::AppsRemoved { apps, .. } => {
-                for a in apps {
-                    self.remove_app(*a);
-                }
-            }
-            Event::KeyAdded {
-                app,
-                key,
-                fingerprint,
-                created_at,
-                expires_at,
-                ..
-            } => {
-                if let Some(a) = self.apps.get_mut(app) {
-                    a.keys.insert(
-                        *key,
-                        crate::directory::Key {
-                            id: *key,
-                            fingerprint: fingerprint.clone(),
-                            created_at: *created_at,
-                            expires_at: *expires_at,
-                        },
-                    );
-                }
-            }
-            Event::KeyDeleted { app, key, .. } => {
-                if let Some(a) = self.apps.get_mut(app) {
-                    a.keys.remove(key);
-                }
-            }
-        }
-    }
 }
 
-// Changes of users, groups and apps, keeping the index exact.
+// What applying an event changes (`apply` is in `decide`, by area). The indexes key on a
+// user's tenant and username, a group's members and an app's reply URL and App ID URI: those
+// change only through the methods below, which keep the indexes exact.
 impl Account {
+    /// The profile, `None` before the account is opened.
+    pub(crate) fn profile_mut(&mut self) -> &mut Option<Profile> {
+        &mut self.profile
+    }
+
+    /// The associations waiting for confirmation.
+    pub(crate) fn pending_mut(&mut self) -> &mut BTreeMap<TenantId, PendingAssociation> {
+        &mut self.pending
+    }
+
+    pub(crate) fn insert_tenant(&mut self, tenant: Tenant) {
+        self.tenants.insert(tenant.id, tenant);
+    }
+
+    /// Removes a tenant with everything of it: its pending association, users, groups and
+    /// apps.
+    pub(crate) fn remove_tenant(&mut self, tenant: TenantId) {
+        self.tenants.remove(&tenant);
+        self.pending.remove(&tenant);
+        self.users.retain(|_, u| u.tenant != tenant);
+        self.groups.retain(|_, g| g.tenant != tenant);
+        self.apps.retain(|_, a| a.tenant != tenant);
+        self.rebuild_index();
+    }
+
+    /// A user of the account, to change in place: never its id, tenant or username (the
+    /// indexes key on them; [`insert_user`](Self::insert_user) replaces a user whole).
+    pub(crate) fn user_mut(&mut self, id: UserId) -> Option<&mut User> {
+        self.users.get_mut(&id)
+    }
+
+    /// The keys of an app of the account.
+    pub(crate) fn keys_mut(&mut self, app: AppId) -> Option<&mut BTreeMap<KeyId, Key>> {
+        self.apps.get_mut(&app).map(|a| &mut a.keys)
+    }
+
     /// The username index, built now if no command has looked a username up yet.
     fn usernames(&self) -> &Usernames {
         self.index.usernames.get_or_init(|| {
@@ -743,7 +469,7 @@ impl Account {
         self.index = index;
     }
 
-    fn insert_user(&mut self, user: User) {
+    pub(crate) fn insert_user(&mut self, user: User) {
         if let Some(usernames) = self.index.usernames.get_mut() {
             if let Some(old) = self.users.get(&user.id) {
                 username_remove(usernames, &(old.tenant, old.username.clone()), user.id);
@@ -754,7 +480,7 @@ impl Account {
     }
 
     /// Removes a user from the account and from every group of it.
-    fn remove_user(&mut self, id: UserId) {
+    pub(crate) fn remove_user(&mut self, id: UserId) {
         if let Some(old) = self.users.remove(&id)
             && let Some(usernames) = self.index.usernames.get_mut()
         {
@@ -768,7 +494,7 @@ impl Account {
         }
     }
 
-    fn insert_group(&mut self, group: Group) {
+    pub(crate) fn insert_group(&mut self, group: Group) {
         self.remove_group(group.id);
         for m in &group.members {
             index_add(&mut self.index.member_of, *m, group.id);
@@ -776,7 +502,7 @@ impl Account {
         self.groups.insert(group.id, group);
     }
 
-    fn remove_group(&mut self, id: GroupId) {
+    pub(crate) fn remove_group(&mut self, id: GroupId) {
         if let Some(old) = self.groups.remove(&id) {
             for m in &old.members {
                 index_remove(&mut self.index.member_of, m, &id);
@@ -785,21 +511,21 @@ impl Account {
     }
 
     /// Adds `user` to the group, if the group is the account's.
-    fn add_member(&mut self, group: GroupId, user: UserId) {
+    pub(crate) fn add_member(&mut self, group: GroupId, user: UserId) {
         if let Some(g) = self.groups.get_mut(&group) {
             g.members.insert(user);
             index_add(&mut self.index.member_of, user, group);
         }
     }
 
-    fn remove_member(&mut self, group: GroupId, user: UserId) {
+    pub(crate) fn remove_member(&mut self, group: GroupId, user: UserId) {
         if let Some(g) = self.groups.get_mut(&group) {
             g.members.remove(&user);
             index_remove(&mut self.index.member_of, &user, &group);
         }
     }
 
-    fn insert_app(&mut self, app: App) {
+    pub(crate) fn insert_app(&mut self, app: App) {
         self.remove_app(app.id);
         if let Some(url) = &app.reply_url {
             index_add(
@@ -818,7 +544,7 @@ impl Account {
         self.apps.insert(app.id, app);
     }
 
-    fn remove_app(&mut self, id: AppId) {
+    pub(crate) fn remove_app(&mut self, id: AppId) {
         if let Some(old) = self.apps.remove(&id) {
             if let Some(url) = old.reply_url {
                 index_remove(&mut self.index.reply_urls, &(old.tenant, url), &id);
@@ -834,10 +560,12 @@ impl Account {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use partnerkit_core::testing::id;
-    use partnerkit_core::{PersonName, TenantId};
+    use partnerkit_core::{Decider, PersonName, TenantId};
 
     use super::*;
+    use crate::decide::Identity;
     use crate::directory::{DirectoryApp, DirectoryGroup, DirectoryUser};
+    use crate::event::Event;
 
     fn t(n: u128) -> TenantId {
         id(n)
@@ -846,7 +574,7 @@ mod tests {
     fn fold(events: &[Event]) -> Account {
         let mut a = Account::default();
         for e in events {
-            a.apply(e);
+            Identity::apply(&mut a, e);
         }
         a
     }

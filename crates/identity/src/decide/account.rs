@@ -4,7 +4,9 @@
 use partnerkit_core::{AccountId, Context, DisplayName, SellerId, checked_text};
 
 use super::checks::marketplace_only;
-use crate::account::{AccountType, MAX_REASON_CHARS, Profile, StepState, VerificationStep};
+use crate::account::{
+    AccountType, MAX_REASON_CHARS, Profile, StepState, Verification, VerificationStep,
+};
 use crate::command::Command;
 use crate::error::Error;
 use crate::event::Event;
@@ -67,7 +69,11 @@ pub(super) fn decide(
             Ok(vec![Event::CompanyApproverSet { approver }])
         }
         // Never here: `decide` routes these to their own areas.
-        tenant_commands!() | user_commands!() | group_commands!() | app_commands!() => Ok(vec![]),
+        tenant_commands!()
+        | user_commands!()
+        | guest_commands!()
+        | group_commands!()
+        | app_commands!() => Ok(vec![]),
     }
 }
 
@@ -94,4 +100,54 @@ fn record_verification(
         return Ok(vec![]); // no-op
     }
     Ok(vec![Event::VerificationRecorded { step, state }])
+}
+
+/// Applies a profile event.
+pub(super) fn apply(s: &mut Account, event: &Event) {
+    let profile = s.profile_mut();
+    match event {
+        Event::AccountOpened {
+            account,
+            seller_id,
+            account_type,
+            display_name,
+            owner: _, // kept in old histories only; payouts holds the owner account
+        } => {
+            // Publisher IDs are set once (rule ACC-2): a second opening changes nothing.
+            if profile.is_none() {
+                *profile = Some(Profile {
+                    account: *account,
+                    seller_id: seller_id.clone(),
+                    account_type: *account_type,
+                    display_name: display_name.clone(),
+                    verification: Verification::default(),
+                    seller_contact: None,
+                    company_approver: None,
+                });
+            }
+        }
+        Event::VerificationRecorded { step, state } => {
+            if let Some(p) = profile {
+                p.verification.set(*step, state.clone());
+            }
+        }
+        Event::DisplayNameChanged { display_name } => {
+            if let Some(p) = profile {
+                p.display_name = display_name.clone();
+            }
+        }
+        Event::SellerContactSet { contact } => {
+            if let Some(p) = profile {
+                p.seller_contact = Some(contact.clone());
+            }
+        }
+        Event::CompanyApproverSet { approver } => {
+            if let Some(p) = profile {
+                p.company_approver = Some(approver.clone());
+            }
+        }
+        tenant_events!() | user_events!() | guest_events!() | group_events!() | app_events!() => {
+            // Never here: `apply` routes these to their own areas.
+        }
+    }
 }

@@ -1,14 +1,14 @@
 //! Apps (rules APP-1..4): adding existing ones, creating one, removing them, and their keys.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Months, Utc};
-use partnerkit_core::{AppId, Context, KeyId, SecretString, TenantId, Url};
+use partnerkit_core::{AppId, Context, DisplayName, KeyId, SecretString, TenantId, Url};
 
 use super::checks::{account_app, check_secret, confirm, manage, not_empty, not_synced, once};
 use super::{MAX_KEY_MONTHS, MIN_KEY_VALUE_CHARS};
 use crate::command::Command;
-use crate::directory::{App, DirectoryApp};
+use crate::directory::{App, DirectoryApp, Key, Origin};
 use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
@@ -55,9 +55,11 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
             }])
         }
         // Never here: `decide` routes these to their own areas.
-        account_commands!() | tenant_commands!() | user_commands!() | group_commands!() => {
-            Ok(vec![])
-        }
+        account_commands!()
+        | tenant_commands!()
+        | user_commands!()
+        | guest_commands!()
+        | group_commands!() => Ok(vec![]),
     }
 }
 
@@ -177,4 +179,83 @@ fn check_unique_urls(
         return Err(Error::AppIdUriTaken { uri: uri.clone() });
     }
     Ok(())
+}
+
+/// Applies an app event.
+pub(super) fn apply(s: &mut Account, event: &Event) {
+    match event {
+        Event::AppsAdded { tenant, apps } => {
+            for a in apps {
+                let (url, uri) = (a.reply_url.clone(), a.app_id_uri.clone());
+                s.insert_app(app(a.app, *tenant, &a.name, url, uri, Origin::Added));
+            }
+        }
+        Event::AppCreated {
+            tenant,
+            app: id,
+            name,
+            reply_url,
+            app_id_uri,
+        } => {
+            let (url, uri) = (Some(reply_url.clone()), Some(app_id_uri.clone()));
+            s.insert_app(app(*id, *tenant, name, url, uri, Origin::Created));
+        }
+        Event::AppsRemoved { apps, .. } => {
+            for a in apps {
+                s.remove_app(*a);
+            }
+        }
+        Event::KeyAdded {
+            app,
+            key,
+            fingerprint,
+            created_at,
+            expires_at,
+            ..
+        } => {
+            if let Some(keys) = s.keys_mut(*app) {
+                keys.insert(
+                    *key,
+                    Key {
+                        id: *key,
+                        fingerprint: fingerprint.clone(),
+                        created_at: *created_at,
+                        expires_at: *expires_at,
+                    },
+                );
+            }
+        }
+        Event::KeyDeleted { app, key, .. } => {
+            if let Some(keys) = s.keys_mut(*app) {
+                keys.remove(key);
+            }
+        }
+        account_events!()
+        | tenant_events!()
+        | user_events!()
+        | guest_events!()
+        | group_events!() => {
+            // Never here: `apply` routes these to their own areas.
+        }
+    }
+}
+
+/// An app as it joins the account, without keys.
+fn app(
+    id: AppId,
+    tenant: TenantId,
+    name: &DisplayName,
+    reply_url: Option<Url>,
+    app_id_uri: Option<Url>,
+    origin: Origin,
+) -> App {
+    App {
+        id,
+        tenant,
+        name: name.clone(),
+        reply_url,
+        app_id_uri,
+        origin,
+        keys: BTreeMap::new(),
+    }
 }

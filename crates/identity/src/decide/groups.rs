@@ -7,7 +7,7 @@ use partnerkit_core::{Context, GroupId, TenantId, UserId};
 
 use super::checks::{confirm, manage, not_empty, not_synced, once};
 use crate::command::Command;
-use crate::directory::DirectoryGroup;
+use crate::directory::{DirectoryGroup, Group, Origin};
 use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
@@ -48,7 +48,11 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
             }])
         }
         // Never here: `decide` routes these to their own areas.
-        account_commands!() | tenant_commands!() | user_commands!() | app_commands!() => Ok(vec![]),
+        account_commands!()
+        | tenant_commands!()
+        | user_commands!()
+        | guest_commands!()
+        | app_commands!() => Ok(vec![]),
     }
 }
 
@@ -131,4 +135,50 @@ fn check_members<'m>(
 /// changed here (a group added from the directory may also name directory-only members).
 fn is_user_of(s: &Account, user: UserId, tenant: TenantId) -> bool {
     s.user(user).is_some_and(|u| u.tenant == tenant)
+}
+
+/// Applies a group event.
+pub(super) fn apply(s: &mut Account, event: &Event) {
+    match event {
+        Event::GroupsAdded { tenant, groups } => {
+            for g in groups {
+                s.insert_group(Group {
+                    id: g.group,
+                    tenant: *tenant,
+                    name: g.name.clone(),
+                    members: g.members.iter().copied().collect(),
+                    origin: Origin::Added,
+                });
+            }
+        }
+        Event::GroupCreated {
+            tenant,
+            group,
+            name,
+            members,
+        } => s.insert_group(Group {
+            id: *group,
+            tenant: *tenant,
+            name: name.clone(),
+            members: members.iter().copied().collect(),
+            origin: Origin::Created,
+        }),
+        Event::GroupMembersChanged {
+            group,
+            added,
+            removed,
+            ..
+        } => {
+            for a in added {
+                s.add_member(*group, *a);
+            }
+            for r in removed {
+                s.remove_member(*group, *r);
+            }
+        }
+        Event::GroupRemoved { group, .. } => s.remove_group(*group),
+        account_events!() | tenant_events!() | user_events!() | guest_events!() | app_events!() => {
+            // Never here: `apply` routes these to their own areas.
+        }
+    }
 }

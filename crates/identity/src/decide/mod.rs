@@ -8,7 +8,8 @@
 //! |---|---|
 //! | `account` | opening, verification, display name, seller contact, company approver (ACC) |
 //! | `tenants` | associating, creating and removing tenants (TEN) |
-//! | `users` | adding, creating, renaming and removing users; guests; passwords (USR) |
+//! | `users` | adding, creating, renaming and removing users; passwords (USR) |
+//! | `guests` | inviting guests, resending and accepting invitations (USR-5) |
 //! | `groups` | adding, creating, changing and removing groups (GRP) |
 //! | `apps` | adding, creating and removing apps; their keys (APP) |
 //!
@@ -22,7 +23,7 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
 
-/// The commands of each area, as patterns (the five `*_commands!` lists). `decide` routes a
+/// The commands of each area, as patterns (the six `*_commands!` lists). `decide` routes a
 /// command to its area by them, and each area's `decide` names the other areas' commands by
 /// them, so both matches stay exhaustive: a new command compiles only once it is in one list
 /// and its area decides it.
@@ -51,12 +52,17 @@ macro_rules! user_commands {
         Command::AddUsers { .. }
             | Command::CreateUser { .. }
             | Command::RenameUser { .. }
-            | Command::InviteGuests { .. }
-            | Command::ResendInvitation { .. }
-            | Command::AcceptInvitation { .. }
             | Command::RemoveUser { .. }
             | Command::ResetPassword { .. }
             | Command::ResetOwnPassword { .. }
+    };
+}
+
+macro_rules! guest_commands {
+    () => {
+        Command::InviteGuests { .. }
+            | Command::ResendInvitation { .. }
+            | Command::AcceptInvitation { .. }
     };
 }
 
@@ -79,10 +85,70 @@ macro_rules! app_commands {
     };
 }
 
+/// The events of each area, as patterns (the six `*_events!` lists): what the commands
+/// lists are to `decide`, these are to `apply`.
+macro_rules! account_events {
+    () => {
+        Event::AccountOpened { .. }
+            | Event::VerificationRecorded { .. }
+            | Event::DisplayNameChanged { .. }
+            | Event::SellerContactSet { .. }
+            | Event::CompanyApproverSet { .. }
+    };
+}
+
+macro_rules! tenant_events {
+    () => {
+        Event::TenantAssociationBegun { .. }
+            | Event::TenantAssociated { .. }
+            | Event::TenantAssociationCancelled { .. }
+            | Event::TenantCreated { .. }
+            | Event::TenantRemoved { .. }
+    };
+}
+
+macro_rules! user_events {
+    () => {
+        Event::UsersAdded { .. }
+            | Event::UserCreated { .. }
+            | Event::UserRenamed { .. }
+            | Event::UserRemoved { .. }
+            | Event::PasswordReset { .. }
+    };
+}
+
+macro_rules! guest_events {
+    () => {
+        Event::GuestInvited { .. }
+            | Event::InvitationResent { .. }
+            | Event::InvitationAccepted { .. }
+    };
+}
+
+macro_rules! group_events {
+    () => {
+        Event::GroupsAdded { .. }
+            | Event::GroupCreated { .. }
+            | Event::GroupMembersChanged { .. }
+            | Event::GroupRemoved { .. }
+    };
+}
+
+macro_rules! app_events {
+    () => {
+        Event::AppsAdded { .. }
+            | Event::AppCreated { .. }
+            | Event::AppsRemoved { .. }
+            | Event::KeyAdded { .. }
+            | Event::KeyDeleted { .. }
+    };
+}
+
 mod account;
 mod apps;
 mod checks;
 mod groups;
+mod guests;
 mod tenants;
 mod users;
 
@@ -136,13 +202,21 @@ impl Decider for Identity {
             c @ account_commands!() => account::decide(profile, c, ctx),
             c @ tenant_commands!() => tenants::decide(state, c, ctx),
             c @ user_commands!() => users::decide(state, c, ctx),
+            c @ guest_commands!() => guests::decide(state, c, ctx),
             c @ group_commands!() => groups::decide(state, c, ctx),
             c @ app_commands!() => apps::decide(state, c, ctx),
         }
     }
 
     fn apply(state: &mut Account, event: &Event) {
-        state.apply(event);
+        match event {
+            e @ account_events!() => account::apply(state, e),
+            e @ tenant_events!() => tenants::apply(state, e),
+            e @ user_events!() => users::apply(state, e),
+            e @ guest_events!() => guests::apply(state, e),
+            e @ group_events!() => groups::apply(state, e),
+            e @ app_events!() => apps::apply(state, e),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use partnerkit_core::{Actor, Context, DisplayName, EmailAddress, TenantId, UserI
 use super::MIN_PASSWORD_CHARS;
 use super::checks::{check_new_user, check_secret, confirm};
 use crate::command::Command;
-use crate::directory::DirectoryUser;
+use crate::directory::{DirectoryUser, PendingAssociation, Tenant, TenantOrigin};
 use crate::error::Error;
 use crate::event::Event;
 use crate::names::DomainName;
@@ -72,7 +72,11 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
         }
         Command::RemoveTenant { tenant, confirmed } => remove_tenant(s, ctx, tenant, confirmed),
         // Never here: `decide` routes these to their own areas.
-        account_commands!() | user_commands!() | group_commands!() | app_commands!() => Ok(vec![]),
+        account_commands!()
+        | user_commands!()
+        | guest_commands!()
+        | group_commands!()
+        | app_commands!() => Ok(vec![]),
     }
 }
 
@@ -203,4 +207,66 @@ fn remove_tenant(
 fn domain_in_use(s: &Account, domain: &DomainName) -> bool {
     s.tenants().any(|t| t.domain == *domain)
         || s.pending_associations().any(|p| p.domain == *domain)
+}
+
+/// Applies a tenant event.
+pub(super) fn apply(s: &mut Account, event: &Event) {
+    match event {
+        Event::TenantAssociationBegun {
+            tenant,
+            organization,
+            domain,
+            synced_from_on_premises,
+            first_user,
+        } => {
+            s.pending_mut().insert(
+                *tenant,
+                PendingAssociation {
+                    tenant: *tenant,
+                    organization: organization.clone(),
+                    domain: domain.clone(),
+                    synced_from_on_premises: *synced_from_on_premises,
+                    first_user: first_user.clone(),
+                },
+            );
+        }
+        Event::TenantAssociated {
+            tenant,
+            organization,
+            domain,
+            synced_from_on_premises,
+        } => {
+            s.pending_mut().remove(tenant);
+            s.insert_tenant(Tenant {
+                id: *tenant,
+                domain: domain.clone(),
+                organization: Some(organization.clone()),
+                synced_from_on_premises: *synced_from_on_premises,
+                origin: TenantOrigin::Associated,
+            });
+        }
+        Event::TenantAssociationCancelled { tenant } => {
+            s.pending_mut().remove(tenant);
+        }
+        Event::TenantCreated {
+            tenant,
+            label,
+            contact_email,
+            ..
+        } => s.insert_tenant(Tenant {
+            id: *tenant,
+            domain: label.domain(),
+            organization: None,
+            synced_from_on_premises: false,
+            origin: TenantOrigin::Created {
+                label: label.clone(),
+                contact_email: contact_email.clone(),
+            },
+        }),
+        // Everything of the tenant goes, whatever the event lists (rule TEN-4).
+        Event::TenantRemoved { tenant, .. } => s.remove_tenant(*tenant),
+        account_events!() | user_events!() | guest_events!() | group_events!() | app_events!() => {
+            // Never here: `apply` routes these to their own areas.
+        }
+    }
 }

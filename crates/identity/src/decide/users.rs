@@ -1,11 +1,10 @@
-//! Users (rules USR-1..8): adding and creating them, renaming and removing them, guests and
-//! their invitations, and passwords.
+//! Users (rules USR-1..4, USR-6..8): adding and creating them, renaming and removing them,
+//! and their passwords. Guests are in `guests`.
 
 use std::collections::BTreeSet;
 
 use partnerkit_core::{
-    Actor, Context, EmailAddress, GroupId, InvitationId, PasswordHash, SecretString, TenantId,
-    UserId,
+    Actor, Context, EmailAddress, GroupId, PasswordHash, PersonName, SecretString, TenantId, UserId,
 };
 
 use super::checks::{
@@ -14,10 +13,9 @@ use super::checks::{
 };
 use super::{MIN_PASSWORD_CHARS, check_password_max};
 use crate::command::Command;
-use crate::directory::{DirectoryUser, InvitationStatus, PasswordSetBy, User};
+use crate::directory::{DirectoryUser, Origin, PasswordRecord, PasswordSetBy, User};
 use crate::error::Error;
 use crate::event::Event;
-use crate::names::Invitees;
 use crate::state::Account;
 
 /// Decides a user command.
@@ -62,22 +60,6 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
                 name,
             }])
         }
-        Command::InviteGuests {
-            tenant,
-            invitees,
-            guests,
-        } => invite_guests(s, ctx, tenant, &invitees, guests),
-        Command::ResendInvitation { user } => {
-            let u = account_user(s, user)?;
-            let invitation = pending_invitation(u)?;
-            global_admin_of(s, ctx, u.tenant, "resending an invitation", "USR-5")?;
-            Ok(vec![Event::InvitationResent {
-                tenant: u.tenant,
-                user,
-                invitation,
-            }])
-        }
-        Command::AcceptInvitation { user } => accept_invitation(s, ctx, user),
         Command::RemoveUser { user, confirmed } => {
             confirm(confirmed, "a user", "USR-7")?;
             let u = account_user(s, user)?;
@@ -91,9 +73,11 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
         Command::ResetPassword { user, temporary } => reset_password(s, ctx, user, &temporary),
         Command::ResetOwnPassword { password } => reset_own_password(s, ctx, &password),
         // Never here: `decide` routes these to their own areas.
-        account_commands!() | tenant_commands!() | group_commands!() | app_commands!() => {
-            Ok(vec![])
-        }
+        account_commands!()
+        | tenant_commands!()
+        | guest_commands!()
+        | group_commands!()
+        | app_commands!() => Ok(vec![]),
     }
 }
 
@@ -149,77 +133,6 @@ fn check_create_user(
     Ok(())
 }
 
-fn invite_guests(
-    s: &Account,
-    ctx: &Context<'_>,
-    tenant: TenantId,
-    invitees: &Invitees,
-    guests: Vec<UserId>,
-) -> Result<Vec<Event>, Error> {
-    global_admin_of(s, ctx, tenant, "inviting guests", "USR-5")?;
-    if !guests.is_empty() && guests.len() != invitees.emails().len() {
-        return Err(Error::GuestIdsMismatch {
-            addresses: invitees.emails().len(),
-            ids: guests.len(),
-        });
-    }
-    let mut chosen = guests.into_iter();
-    let mut events = Vec::with_capacity(invitees.emails().len());
-    for email in invitees.emails() {
-        if s.username_taken(tenant, email) {
-            return Err(Error::AlreadyInvited {
-                email: email.clone(),
-                tenant,
-            });
-        }
-        let user: UserId = chosen.next().unwrap_or_else(|| ctx.new_id());
-        check_new_user(s, user, tenant)?;
-        events.push(Event::GuestInvited {
-            tenant,
-            user,
-            invitation: ctx.new_id(),
-            email: email.clone(),
-        });
-    }
-    Ok(events)
-}
-
-fn accept_invitation(s: &Account, ctx: &Context<'_>, user: UserId) -> Result<Vec<Event>, Error> {
-    let u = account_user(s, user)?;
-    let allowed = match ctx.actor() {
-        Actor::User { tenant, user: who } => who == user && tenant == u.tenant,
-        Actor::Marketplace => true,
-        _ => false,
-    };
-    let already_accepted = u
-        .invitation
-        .as_ref()
-        .is_some_and(|i| i.status == InvitationStatus::Accepted);
-    if already_accepted {
-        return if allowed {
-            Ok(vec![]) // no-op
-        } else {
-            Err(Error::NotTheInvitee { user })
-        };
-    }
-    let invitation = pending_invitation(u)?;
-    if !allowed {
-        return Err(Error::NotTheInvitee { user });
-    }
-    Ok(vec![Event::InvitationAccepted {
-        tenant: u.tenant,
-        user,
-        invitation,
-    }])
-}
-
-fn pending_invitation(u: &User) -> Result<InvitationId, Error> {
-    match &u.invitation {
-        Some(i) if i.status == InvitationStatus::Pending => Ok(i.id),
-        _ => Err(Error::InvitationNotPending { user: u.id }),
-    }
-}
-
 fn reset_password(
     s: &Account,
     ctx: &Context<'_>,
@@ -266,4 +179,87 @@ fn reset_own_password(
         password: hash.into(),
         by: PasswordSetBy::SelfService,
     }])
+}
+
+/// Applies a user event.
+pub(super) fn apply(s: &mut Account, event: &Event) {
+    match event {
+        Event::UsersAdded { tenant, users } => {
+            for u in users {
+                let name = Some(u.name.clone());
+                s.insert_user(User {
+                    global_admin: u.global_admin,
+                    ..new_user(u.user, *tenant, name, &u.username, Origin::Added)
+                });
+            }
+        }
+        Event::UserCreated {
+            tenant,
+            user: id,
+            name,
+            username,
+            global_admin,
+            reset_email,
+            groups,
+            password,
+        } => {
+            s.insert_user(User {
+                global_admin: *global_admin,
+                reset_email: reset_email.clone(),
+                password: Some(PasswordRecord {
+                    fingerprint: password.clone().into(),
+                    set_by: PasswordSetBy::Creation,
+                }),
+                ..new_user(*id, *tenant, Some(name.clone()), username, Origin::Created)
+            });
+            for g in groups {
+                s.add_member(*g, *id);
+            }
+        }
+        Event::UserRenamed { user, name, .. } => {
+            if let Some(u) = s.user_mut(*user) {
+                u.name = Some(name.clone());
+            }
+        }
+        Event::UserRemoved { user, .. } => s.remove_user(*user),
+        Event::PasswordReset {
+            user, password, by, ..
+        } => {
+            if let Some(u) = s.user_mut(*user) {
+                u.password = Some(PasswordRecord {
+                    fingerprint: password.clone(),
+                    set_by: *by,
+                });
+            }
+        }
+        account_events!()
+        | tenant_events!()
+        | guest_events!()
+        | group_events!()
+        | app_events!() => {
+            // Never here: `apply` routes these to their own areas.
+        }
+    }
+}
+
+/// A user as it joins the account: no invitation, no directory role, no reset email and no
+/// password until the event says otherwise.
+pub(super) fn new_user(
+    id: UserId,
+    tenant: TenantId,
+    name: Option<PersonName>,
+    username: &EmailAddress,
+    origin: Origin,
+) -> User {
+    User {
+        id,
+        tenant,
+        name,
+        username: username.clone(),
+        origin,
+        invitation: None,
+        global_admin: false,
+        reset_email: None,
+        password: None,
+    }
 }
