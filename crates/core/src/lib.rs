@@ -32,7 +32,8 @@
 //!   [`InvitationId`], [`OwnerAccountId`], [`PayoutAccountId`], [`EventId`]): one UUID
 //!   newtype per entity, so ids cannot be mixed up; [`SellerId`] is the marketplace's number.
 //! - **Money** ([`Money`], [`Currency`], [`Rounding`]): exact decimal amounts with an ISO 4217
-//!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent.
+//!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent,
+//!   by [`largest_remainder`], the one allocation every crate uses (rules TAX-9, PAY-10).
 //! - **Places and people** ([`CountryCode`], [`EmailAddress`], [`PhoneNumber`],
 //!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`canonical_domain`] (one
 //!   form for internationalised domain names), [`checked_text`], the
@@ -69,6 +70,7 @@
 #![warn(clippy::arithmetic_side_effects)]
 
 mod actor;
+mod allocate;
 mod bulk;
 mod class;
 mod contact;
@@ -92,6 +94,7 @@ mod text;
 mod web;
 
 pub use actor::Actor;
+pub use allocate::largest_remainder;
 pub use bulk::bulk_map;
 pub use class::{DataClass, DataClasses};
 pub use contact::{
