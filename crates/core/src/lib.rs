@@ -55,7 +55,8 @@
 //!
 //! Each value type has one validating constructor (`new`); [`FromStr`](std::str::FromStr),
 //! `TryFrom` and `Deserialize` all go through it, so a value read from JSON is checked exactly
-//! like one built in code. Errors are variants of the one [`Error`] enum.
+//! like one built in code. Errors are variants of the one [`Error`] enum; an error of another
+//! crate that wraps one writes it nested under `"error"` ([`nested_error`]).
 //!
 //! # Crate features
 //!
@@ -83,6 +84,7 @@ mod event;
 mod id;
 mod macros;
 mod money;
+pub mod nested_error;
 mod password;
 mod random;
 mod secret;
