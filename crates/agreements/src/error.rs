@@ -225,6 +225,5 @@ impl Error {
     }
 }
 
-
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

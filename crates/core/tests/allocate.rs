@@ -17,7 +17,11 @@ fn rounded_sum(numerators: &[i128], denominator: u64) -> i128 {
     let den = i128::from(denominator);
     let (floor, rem) = (sum.div_euclid(den), sum.rem_euclid(den));
     // Half away from zero: up from one half for positive sums, from above one half below 0.
-    let up = if sum >= 0 { 2 * rem >= den } else { 2 * rem > den };
+    let up = if sum >= 0 {
+        2 * rem >= den
+    } else {
+        2 * rem > den
+    };
     floor + i128::from(up)
 }
 

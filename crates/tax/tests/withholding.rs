@@ -252,8 +252,8 @@ fn withholding_in_another_currency_than_dollars_is_refused() {
     assert!(check_withheld_in_usd([usd("30.00"), usd("0.00"), usd("-0.30")]).is_ok());
     assert!(check_withheld_in_usd([sek("0.00"), Money::zero(Currency::JPY)]).is_ok());
     assert!(check_withheld_in_usd(std::iter::empty()).is_ok());
-    let err = check_withheld_in_usd([usd("1.00"), sek("0.00"), sek("-3.00"), sek("4.00")])
-        .unwrap_err();
+    let err =
+        check_withheld_in_usd([usd("1.00"), sek("0.00"), sek("-3.00"), sek("4.00")]).unwrap_err();
     assert_eq!(
         err,
         Error::NotUsd {
