@@ -1,5 +1,6 @@
 //! The one error type of `partnerkit-payouts`.
 
+use chrono::NaiveDate;
 use partnerkit_core::{AccountId, CountryCode, Currency, OwnerAccountId, PayoutAccountId};
 use serde::{Deserialize, Serialize};
 
@@ -314,6 +315,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// The [`Error::InvalidMonth`] of a ledger entry earned on `earned_on` that says it is
+    /// payable in `payable_in` where the policy in use gives `policy_says`: it was built with
+    /// another policy ([`LedgerEntry::check_policy`](crate::LedgerEntry::check_policy)).
+    pub(crate) fn entry_built_with_another_policy(
+        earned_on: NaiveDate,
+        payable_in: PayoutMonth,
+        policy_says: PayoutMonth,
+    ) -> Error {
+        Error::InvalidMonth {
+            given: format!(
+                "an entry earned on {earned_on} is payable in {payable_in}, not {policy_says} as the service's policy says: build ledger entries with the service's settings.policy"
+            ),
+        }
+    }
+
     /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
     /// `"not_owner_account"`.
     pub fn code(&self) -> &'static str {
