@@ -15,6 +15,15 @@ use crate::policy::PayoutPolicy;
 ///
 /// The payout hold covers every source alike (rule PAY-7); the source only decides the lag
 /// after which revenue becomes payable (rule PAY-8, [`PayoutPolicy::lag_months`]).
+///
+/// **Why a validated name and not an enum.** The constants ([`RevenueSource::APP_SALES`],
+/// [`EA_USAGE`](RevenueSource::EA_USAGE), …) name the programs the default
+/// [`PayoutPolicy`] knows, but the set is open on purpose: program lags are data the host
+/// overrides (rule PAY-8), so a host adds a program with
+/// [`PayoutPolicy::with_lag`] or a row of its policy's JSON, and records its revenue,
+/// without a partnerkit release. A closed enum would refuse those entries, and every stored
+/// ledger and policy that names one. What the type does guarantee is the name's form, the
+/// same in code and in serde (a plain string such as `"app_sales"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RevenueSource(String);
