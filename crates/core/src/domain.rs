@@ -111,32 +111,7 @@ pub fn canonical_domain(value: &str) -> Result<String> {
             "give 1 to 253 characters (counted in its xn-- form), such as contoso.com".into(),
         ));
     }
-    let labels: Vec<&str> = ascii.split('.').collect();
-    if labels.len() < 2 {
-        return Err(invalid(
-            "it has no dot: give a full domain such as contoso.com".into(),
-        ));
-    }
-    if labels.iter().any(|l| l.is_empty() || l.len() > 63) {
-        return Err(invalid(
-            "each part between dots has 1 to 63 characters (counted in its xn-- form)".into(),
-        ));
-    }
-    if labels
-        .last()
-        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(invalid("the last part cannot be all digits".into()));
-    }
-    for label in &labels {
-        let unicode = match label.strip_prefix("xn--") {
-            Some(puny) => Cow::Owned(idna::punycode::decode_to_string(puny).ok_or_else(|| {
-                invalid("a part starting with xn-- must be valid Punycode".into())
-            })?),
-            None => Cow::Borrowed(*label),
-        };
-        check_label(&unicode).map_err(|reason| invalid(reason.into()))?;
-    }
+    check_labels(&ascii).map_err(invalid)?;
     // UTS #46 is idempotent; this check keeps the promise that the value returned passes
     // again unchanged even if a future Unicode version broke that.
     let ascii = ascii.into_owned();
@@ -151,6 +126,38 @@ pub fn canonical_domain(value: &str) -> Result<String> {
             "its canonical form is not stable: give it in another form".into(),
         )),
     }
+}
+
+/// Checks the labels of a name in its ASCII form against the rules of [`canonical_domain`]:
+/// two or more, each 1 to 63 characters, the last not all digits, each one's Unicode form
+/// passing [`check_label`]; the reason when they fail.
+fn check_labels(ascii: &str) -> std::result::Result<(), Cow<'static, str>> {
+    let labels: Vec<&str> = ascii.split('.').collect();
+    if labels.len() < 2 {
+        return Err("it has no dot: give a full domain such as contoso.com".into());
+    }
+    if labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+        return Err(
+            "each part between dots has 1 to 63 characters (counted in its xn-- form)".into(),
+        );
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err("the last part cannot be all digits".into());
+    }
+    for label in &labels {
+        let unicode = match label.strip_prefix("xn--") {
+            Some(puny) => Cow::Owned(
+                idna::punycode::decode_to_string(puny)
+                    .ok_or_else(|| Cow::from("a part starting with xn-- must be valid Punycode"))?,
+            ),
+            None => Cow::Borrowed(*label),
+        };
+        check_label(&unicode).map_err(Cow::from)?;
+    }
+    Ok(())
 }
 
 /// Letters that RFC 5892 §2.6 lists as DISALLOWED exceptions although they are letters.

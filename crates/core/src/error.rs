@@ -98,6 +98,19 @@ pub enum Error {
         /// The most parts allowed.
         max: usize,
     },
+    /// A total that [`largest_remainder`](crate::largest_remainder) cannot reach by rounding
+    /// each exact share down or up.
+    #[error(
+        "cannot allocate {total} units: rounding each exact share down or up gives {lowest} to {highest}; give the exact shares' sum rounded to a whole unit"
+    )]
+    UnreachableTotal {
+        /// The total asked for, in units.
+        total: String,
+        /// Every share rounded down, summed.
+        lowest: String,
+        /// Every share rounded up, summed.
+        highest: String,
+    },
     /// An email address that does not follow RFC 5321/5322.
     #[error("email address {given:?} is not valid ({reason}): write it as name@example.com")]
     InvalidEmail {
@@ -195,6 +208,7 @@ impl Error {
             Error::NotInMinorUnits { .. } => "not_in_minor_units",
             Error::EmptySplit { .. } => "empty_split",
             Error::TooManyParts { .. } => "too_many_parts",
+            Error::UnreachableTotal { .. } => "unreachable_total",
             Error::InvalidEmail { .. } => "invalid_email",
             Error::InvalidDomain { .. } => "invalid_domain",
             Error::InvalidPhone { .. } => "invalid_phone",

@@ -32,7 +32,8 @@
 //!   [`InvitationId`], [`OwnerAccountId`], [`PayoutAccountId`], [`EventId`]): one UUID
 //!   newtype per entity, so ids cannot be mixed up; [`SellerId`] is the marketplace's number.
 //! - **Money** ([`Money`], [`Currency`], [`Rounding`]): exact decimal amounts with an ISO 4217
-//!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent.
+//!   currency; mixing currencies is an error; [`Money::allocate`] splits without losing a cent,
+//!   by [`largest_remainder`], the one allocation every crate uses (rules TAX-9, PAY-10).
 //! - **Places and people** ([`CountryCode`], [`EmailAddress`], [`PhoneNumber`],
 //!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`canonical_domain`] (one
 //!   form for internationalised domain names), [`checked_text`], the
@@ -54,7 +55,8 @@
 //!
 //! Each value type has one validating constructor (`new`); [`FromStr`](std::str::FromStr),
 //! `TryFrom` and `Deserialize` all go through it, so a value read from JSON is checked exactly
-//! like one built in code. Errors are variants of the one [`Error`] enum.
+//! like one built in code. Errors are variants of the one [`Error`] enum; an error of another
+//! crate that wraps one writes it nested under `"error"` ([`nested_error`]).
 //!
 //! # Crate features
 //!
@@ -69,6 +71,7 @@
 #![warn(clippy::arithmetic_side_effects)]
 
 mod actor;
+mod allocate;
 mod bulk;
 mod class;
 mod contact;
@@ -81,6 +84,7 @@ mod event;
 mod id;
 mod macros;
 mod money;
+pub mod nested_error;
 mod password;
 mod principal;
 mod random;
@@ -94,6 +98,7 @@ mod text;
 mod web;
 
 pub use actor::Actor;
+pub use allocate::largest_remainder;
 pub use bulk::bulk_map;
 pub use class::{DataClass, DataClasses};
 pub use contact::{

@@ -5,12 +5,18 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::num::NonZeroU64;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::allocate::largest_remainder;
 use crate::error::{Error, Result, clip};
+
+mod iso4217;
+
+use iso4217::{CURRENCIES, WITHDRAWN};
 
 /// An ISO 4217 currency, with the number of decimals of its minor unit.
 ///
@@ -40,181 +46,6 @@ pub struct Currency {
     code: [u8; 3],
     scale: u8,
 }
-
-/// ISO 4217 codes with their minor-unit exponent (ISO 4217 list one, 2025 edition).
-const CURRENCIES: &[(&str, u8)] = &[
-    ("AED", 2),
-    ("AFN", 2),
-    ("ALL", 2),
-    ("AMD", 2),
-    ("AOA", 2),
-    ("ARS", 2),
-    ("AUD", 2),
-    ("AWG", 2),
-    ("AZN", 2),
-    ("BAM", 2),
-    ("BBD", 2),
-    ("BDT", 2),
-    ("BHD", 3),
-    ("BIF", 0),
-    ("BMD", 2),
-    ("BND", 2),
-    ("BOB", 2),
-    ("BOV", 2),
-    ("BRL", 2),
-    ("BSD", 2),
-    ("BTN", 2),
-    ("BWP", 2),
-    ("BYN", 2),
-    ("BZD", 2),
-    ("CAD", 2),
-    ("CDF", 2),
-    ("CHE", 2),
-    ("CHF", 2),
-    ("CHW", 2),
-    ("CLF", 4),
-    ("CLP", 0),
-    ("CNY", 2),
-    ("COP", 2),
-    ("COU", 2),
-    ("CRC", 2),
-    ("CUP", 2),
-    ("CVE", 2),
-    ("CZK", 2),
-    ("DJF", 0),
-    ("DKK", 2),
-    ("DOP", 2),
-    ("DZD", 2),
-    ("EGP", 2),
-    ("ERN", 2),
-    ("ETB", 2),
-    ("EUR", 2),
-    ("FJD", 2),
-    ("FKP", 2),
-    ("GBP", 2),
-    ("GEL", 2),
-    ("GHS", 2),
-    ("GIP", 2),
-    ("GMD", 2),
-    ("GNF", 0),
-    ("GTQ", 2),
-    ("GYD", 2),
-    ("HKD", 2),
-    ("HNL", 2),
-    ("HTG", 2),
-    ("HUF", 2),
-    ("IDR", 2),
-    ("ILS", 2),
-    ("INR", 2),
-    ("IQD", 3),
-    ("IRR", 2),
-    ("ISK", 0),
-    ("JMD", 2),
-    ("JOD", 3),
-    ("JPY", 0),
-    ("KES", 2),
-    ("KGS", 2),
-    ("KHR", 2),
-    ("KMF", 0),
-    ("KPW", 2),
-    ("KRW", 0),
-    ("KWD", 3),
-    ("KYD", 2),
-    ("KZT", 2),
-    ("LAK", 2),
-    ("LBP", 2),
-    ("LKR", 2),
-    ("LRD", 2),
-    ("LSL", 2),
-    ("LYD", 3),
-    ("MAD", 2),
-    ("MDL", 2),
-    ("MGA", 2),
-    ("MKD", 2),
-    ("MMK", 2),
-    ("MNT", 2),
-    ("MOP", 2),
-    ("MRU", 2),
-    ("MUR", 2),
-    ("MVR", 2),
-    ("MWK", 2),
-    ("MXN", 2),
-    ("MXV", 2),
-    ("MYR", 2),
-    ("MZN", 2),
-    ("NAD", 2),
-    ("NGN", 2),
-    ("NIO", 2),
-    ("NOK", 2),
-    ("NPR", 2),
-    ("NZD", 2),
-    ("OMR", 3),
-    ("PAB", 2),
-    ("PEN", 2),
-    ("PGK", 2),
-    ("PHP", 2),
-    ("PKR", 2),
-    ("PLN", 2),
-    ("PYG", 0),
-    ("QAR", 2),
-    ("RON", 2),
-    ("RSD", 2),
-    ("RUB", 2),
-    ("RWF", 0),
-    ("SAR", 2),
-    ("SBD", 2),
-    ("SCR", 2),
-    ("SDG", 2),
-    ("SEK", 2),
-    ("SGD", 2),
-    ("SHP", 2),
-    ("SLE", 2),
-    ("SOS", 2),
-    ("SRD", 2),
-    ("SSP", 2),
-    ("STN", 2),
-    ("SVC", 2),
-    ("SYP", 2),
-    ("SZL", 2),
-    ("THB", 2),
-    ("TJS", 2),
-    ("TMT", 2),
-    ("TND", 3),
-    ("TOP", 2),
-    ("TRY", 2),
-    ("TTD", 2),
-    ("TWD", 2),
-    ("TZS", 2),
-    ("UAH", 2),
-    ("UGX", 0),
-    ("USD", 2),
-    ("USN", 2),
-    ("UYI", 0),
-    ("UYU", 2),
-    ("UYW", 4),
-    ("UZS", 2),
-    ("VED", 2),
-    ("VES", 2),
-    ("VND", 0),
-    ("VUV", 0),
-    ("WST", 2),
-    ("XAF", 0),
-    ("XCD", 2),
-    ("XCG", 2),
-    ("XOF", 0),
-    ("XPF", 0),
-    ("YER", 2),
-    ("ZAR", 2),
-    ("ZMW", 2),
-    ("ZWG", 2),
-];
-
-/// ISO 4217 codes withdrawn from list one that stored values may still hold: code, minor-unit
-/// exponent, date of withdrawal and the code that replaced it.
-const WITHDRAWN: &[(&str, u8, &str, &str)] = &[
-    // ISO 4217 amendment for the Bulgarian euro changeover, effective 2026-01-01.
-    ("BGN", 2, "2026-01-01", "EUR"),
-];
 
 impl Currency {
     /// US dollar.
@@ -579,8 +410,9 @@ impl Money {
     /// the parts add up to exactly this amount: no cent is created or lost.
     ///
     /// The remainder cents go one each to the parts with the largest fractional share, ties to
-    /// the earlier part (the "largest remainder" method). The amount must already be in whole
-    /// minor units.
+    /// the earlier part: [`largest_remainder`](crate::largest_remainder) on the amount's
+    /// magnitude, so a negative amount splits like its positive, negated. The amount must
+    /// already be in whole minor units.
     ///
     /// ```
     /// use partnerkit_core::Money;
@@ -617,31 +449,19 @@ impl Money {
             });
         }
         let negative = total_units < 0;
-        // |i64| < 2^63 and each weight < 2^32: every product stays below 2^95.
+        // Allocate the magnitude and restore the sign, so that −0.05 splits like 0.05.
+        // |i64| < 2^63 and each weight < 2^32: every numerator stays below 2^95.
         let magnitude = total_units.checked_abs().ok_or_else(overflow)?;
-        let mut shares: Vec<i128> = Vec::with_capacity(weights.len());
-        let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
-        let mut allotted: i128 = 0;
-        for (i, w) in weights.iter().enumerate() {
-            let num = magnitude.checked_mul(i128::from(*w)).ok_or_else(overflow)?;
-            let share = num.checked_div(total_weight).ok_or_else(overflow)?;
-            allotted = allotted.checked_add(share).ok_or_else(overflow)?;
-            shares.push(share);
-            remainders.push((num.checked_rem(total_weight).ok_or_else(overflow)?, i));
-        }
-        let mut left = magnitude.checked_sub(allotted).ok_or_else(overflow)?;
-        // Largest remainder first; ties keep the earlier index first.
-        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (_, i) in remainders {
-            if left == 0 {
-                break;
-            }
-            if let Some(s) = shares.get_mut(i) {
-                *s = s.checked_add(1).ok_or_else(overflow)?;
-                left = left.checked_sub(1).ok_or_else(overflow)?;
-            }
-        }
-        shares
+        let numerators = weights
+            .iter()
+            .map(|w| magnitude.checked_mul(i128::from(*w)).ok_or_else(overflow))
+            .collect::<Result<Vec<i128>>>()?;
+        // The weights sum to more than zero and below 2^48.
+        let denominator = u64::try_from(total_weight)
+            .ok()
+            .and_then(NonZeroU64::new)
+            .ok_or_else(overflow)?;
+        largest_remainder(magnitude, &numerators, denominator)?
             .into_iter()
             .map(|s| {
                 let signed = if negative {

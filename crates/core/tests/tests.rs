@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod allocate;
 mod bad_input;
 mod domains;
 mod envelope;

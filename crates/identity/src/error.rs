@@ -35,7 +35,7 @@ pub enum Error {
     #[error(transparent)]
     Value(
         #[from]
-        #[serde(with = "core_error")]
+        #[serde(with = "partnerkit_core::nested_error")]
         partnerkit_core::Error,
     ),
 
@@ -432,34 +432,5 @@ impl Error {
             Error::KeyExpiryInPast => "key_expiry_in_past",
             Error::KeyIdTaken { .. } => "key_id_taken",
         }
-    }
-}
-
-/// The serde form of [`Error::Value`]'s core error: `{"error": …}` next to the `"code"`
-/// tag, since the core error's own `"code"` would clash with it if its fields were inlined.
-mod core_error {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize)]
-    struct Wrapped<'a> {
-        error: &'a partnerkit_core::Error,
-    }
-
-    #[derive(Deserialize)]
-    struct Owned {
-        error: partnerkit_core::Error,
-    }
-
-    pub(super) fn serialize<S: Serializer>(
-        error: &partnerkit_core::Error,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        Wrapped { error }.serialize(serializer)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<partnerkit_core::Error, D::Error> {
-        Owned::deserialize(deserializer).map(|o| o.error)
     }
 }

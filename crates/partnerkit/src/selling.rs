@@ -6,15 +6,13 @@ use partnerkit_agreements::{ActionNeeded, action_needed};
 use partnerkit_identity::{MissingForSale, sell_readiness};
 use std::collections::BTreeMap;
 
-use partnerkit_core::{Currency, Money};
 use partnerkit_payouts::{
-    CarryOver, ConversionLine, Error as PayoutsError, ExchangeRates, LedgerEntry, PayoutMonth,
-    Rate, Statement, Verification,
+    CarryOver, ConvertedLedger, Error as PayoutsError, ExchangeRates, LedgerEntry, PayoutMonth,
+    Statement, Verification, convert_ledger,
 };
 use partnerkit_tax::{
-    Error as TaxError, ProfileStatus, RateDecision, Sale, withhold_statement, withholding_rate,
+    ProfileStatus, RateDecision, Sale, check_withheld_in_usd, withhold_statement, withholding_rate,
 };
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
@@ -229,12 +227,13 @@ pub(crate) fn withhold(
 pub(crate) struct InPayoutCurrency {
     /// Per entry, in the ledger's order: the entry in the payout currency, withheld.
     pub(crate) sales: Vec<Withheld>,
-    /// Per (cycle, payable month, sale currency, rate): how those sales were converted.
-    pub(crate) conversions: BTreeMap<(PayoutMonth, PayoutMonth, Currency, Rate), ConversionLine>,
+    /// How the sales were converted: payouts' conversion lines.
+    pub(crate) converted: ConvertedLedger,
 }
 
-/// Converts the ledger to the payout currency and joins the withholding on the converted
-/// amounts (rules PAY-10, TAX-9). See [`statements_converted`] for the rules.
+/// Converts the ledger to the payout currency (payouts' rule PAY-10, [`convert_ledger`]) and
+/// joins the withholding on the converted amounts (tax's rules TAX-9 and TAX-10: withholding
+/// only in US dollars, [`check_withheld_in_usd`]). See [`statements_converted`].
 pub(crate) fn in_payout_currency(
     state: &AccountState,
     settings: &Settings,
@@ -246,165 +245,32 @@ pub(crate) fn in_payout_currency(
         .registration()
         .ok_or(PayoutsError::NotSetUp)?
         .currency;
-    // The sales of one statement line: (cycle, payable month, currency, rate) -> entry indexes.
-    let mut groups: BTreeMap<(PayoutMonth, PayoutMonth, Currency, Rate), Vec<usize>> =
-        BTreeMap::new();
-    let mut paid: Vec<Option<LedgerEntry>> = Vec::with_capacity(entries.len());
-    for (i, e) in entries.iter().enumerate() {
-        if e.currency() == to {
-            paid.push(Some(e.clone()));
-            continue;
-        }
-        let conversion =
-            e.clone()
-                .convert(to, rates)?
-                .conversion()
-                .ok_or(PayoutsError::CurrencyMismatch {
-                    expected: to,
-                    found: e.currency(),
-                })?;
-        match settings.policy.cycle_of(e) {
-            Ok(cycle) => {
-                groups
-                    .entry((cycle, e.payable_in(), e.currency(), conversion.rate))
-                    .or_default()
-                    .push(i);
-                paid.push(None);
-            }
-            // Earned in the last month there is: on no statement, nothing to convert.
-            Err(_) => paid.push(None),
-        }
-    }
-    let mut conversions = BTreeMap::new();
-    for (key, idx) in groups {
-        let (_, payable_in, from, rate) = key;
-        let amounts: Vec<i64> = idx
-            .iter()
-            .filter_map(|i| entries.get(*i))
-            .map(LedgerEntry::amount_minor)
-            .collect();
-        let (line, shares) = convert_line(payable_in, from, to, rate, &amounts)?;
-        for (i, share) in idx.iter().zip(shares) {
-            if let (Some(e), Some(slot)) = (entries.get(*i), paid.get_mut(*i)) {
-                let converted = LedgerEntry::new(
-                    e.source().clone(),
-                    Money::from_minor_units(share, to),
-                    e.earned_on(),
-                    e.country_of_sale(),
-                    &settings.policy,
-                )?;
-                if converted.payable_in() != e.payable_in() {
-                    return Err(PayoutsError::InvalidMonth {
-                        given: format!(
-                            "an entry earned on {} is payable in {}, not {} as the service's policy says: build ledger entries with the service's settings.policy",
-                            e.earned_on(),
-                            e.payable_in(),
-                            converted.payable_in()
-                        ),
-                    }
-                    .into());
-                }
-                *slot = Some(converted);
-            }
-        }
-        conversions.insert(key, line);
-    }
+    let mut converted = convert_ledger(&settings.policy, to, entries, rates)?;
+    let paid = std::mem::take(&mut converted.entries);
     let sales = withhold(state, settings, paid.into_iter().flatten())?;
-    if to != Currency::USD
-        && let Some(w) = sales.iter().find(|w| !w.entry.withheld().is_zero())
-    {
-        // Withholding is reported in US dollars (Forms 1042-S and 1099): it is computed on
-        // the payout-currency amount, so that amount must be in dollars.
-        return Err(TaxError::NotUsd {
-            amount: w.entry.withheld().to_string(),
-        }
-        .into());
-    }
-    Ok(InPayoutCurrency { sales, conversions })
-}
-
-/// One statement line of sales in `from` converted into `to` at `rate` (rule PAY-10): the
-/// line's total is payouts' conversion of the exact sum, rounded once
-/// ([`Rate::convert`], [`CONVERSION_ROUNDING`](partnerkit_payouts::CONVERSION_ROUNDING));
-/// it is spread over the sales by largest remainder of each sale's exact converted amount
-/// (ties to the earlier sale), so the sales' converted amounts add up to the line exactly.
-fn convert_line(
-    payable_in: PayoutMonth,
-    from: Currency,
-    to: Currency,
-    rate: Rate,
-    amounts: &[i64],
-) -> Result<(ConversionLine, Vec<i64>), DomainError> {
-    let overflow = || PayoutsError::Overflow {
-        what: "a converted amount".into(),
-    };
-    let sum = amounts
-        .iter()
-        .try_fold(0i64, |a, b| a.checked_add(*b))
-        .ok_or_else(overflow)?;
-    let original = Money::from_minor_units(sum, from);
-    let converted = rate.convert(original, to)?;
-    let total = converted.minor_units()?;
-    let scale = Decimal::from(10i64.pow(to.minor_unit_scale()));
-    let mut floors = Vec::with_capacity(amounts.len());
-    let mut fractions = Vec::with_capacity(amounts.len());
-    for a in amounts {
-        let exact = Money::from_minor_units(*a, from)
-            .amount()
-            .checked_mul(rate.value())
-            .and_then(|x| x.checked_mul(scale))
-            .ok_or_else(overflow)?;
-        let floor = exact.floor();
-        floors.push(i64::try_from(floor).map_err(|_| overflow())?);
-        fractions.push(exact.checked_sub(floor).ok_or_else(overflow)?);
-    }
-    let base = floors
-        .iter()
-        .try_fold(0i64, |a, b| a.checked_add(*b))
-        .ok_or_else(overflow)?;
-    // total − Σ floor lies in 0..=n: the rounded total is within half a unit of Σ exact.
-    let extra =
-        usize::try_from(total.checked_sub(base).ok_or_else(overflow)?).map_err(|_| overflow())?;
-    let mut order: Vec<usize> = (0..amounts.len()).collect();
-    order.sort_by(|a, b| {
-        let fa = fractions.get(*a).copied().unwrap_or_default();
-        let fb = fractions.get(*b).copied().unwrap_or_default();
-        fb.cmp(&fa).then(a.cmp(b))
-    });
-    for i in order.into_iter().take(extra) {
-        if let Some(f) = floors.get_mut(i) {
-            *f = f.checked_add(1).ok_or_else(overflow)?;
-        }
-    }
-    let line = ConversionLine {
-        payable_in,
-        original,
-        original_withheld: Money::zero(from),
-        rate,
-        converted,
-        converted_withheld: Money::zero(to),
-    };
-    Ok((line, floors))
+    check_withheld_in_usd(sales.iter().map(|w| w.entry.withheld()))?;
+    Ok(InPayoutCurrency { sales, converted })
 }
 
 /// The statements of the cycles `first..=last` for sales in any currency (rules PAY-10,
 /// TAX-9, PAY-5..9), carry-over chained from `carried_in`.
 ///
-/// - **Conversion** (payouts' rule): an entry in another currency than the payout currency
-///   is converted at `rates` for the currency and the month it was earned
+/// - **Conversion** (payouts' rule, [`convert_ledger`]): an entry in another currency than
+///   the payout currency is converted at `rates` for the currency and the month it was earned
 ///   ([`LedgerEntry::convert`]); the sales of one currency, payable month and rate on one
-///   statement are one [`ConversionLine`] whose total is converted and rounded **once**
+///   statement are one [`ConversionLine`](partnerkit_payouts::ConversionLine) whose total is converted and rounded **once**
 ///   ([`CONVERSION_ROUNDING`](partnerkit_payouts::CONVERSION_ROUNDING), half away from zero).
 ///   That total is spread over the line's sales by largest remainder, so each sale has an
 ///   amount in the payout currency and they add up to the line to the cent.
 /// - **Withholding** (tax's rule, TAX-9) is computed on the **payout-currency** amounts, per
 ///   statement and rate, exactly as [`with_withholding`] does: the Forms 1042-S and 1099
 ///   report US dollars, so the amount withheld is a dollar amount, never a converted one.
-///   Each [`ConversionLine`] therefore shows the sales' original total, the rate and the
+///   Each [`ConversionLine`](partnerkit_payouts::ConversionLine) therefore shows the sales' original total, the rate and the
 ///   converted total, with `original_withheld` and `converted_withheld` zero: nothing is
 ///   withheld in the sale's currency; the statement's `withheld` is the dollar withholding.
-/// - Tax needs US dollars: if the payout currency is not USD and anything would be withheld,
-///   the statements are refused ([`partnerkit_tax::Error::NotUsd`]): pay the account in USD.
+/// - Tax needs US dollars (tax's rule, [`check_withheld_in_usd`]): if the payout currency is
+///   not USD and anything would be withheld, the statements are refused
+///   ([`partnerkit_tax::Error::NotUsd`]): pay the account in USD.
 /// - A threshold the policy has only in another currency is converted at `rates` too.
 ///
 /// Entries must be built with the service's `settings.policy` (their payable month is
@@ -428,12 +294,7 @@ pub fn statements_converted(
         carried_in,
     )?;
     for s in &mut statements {
-        s.conversions = converted
-            .conversions
-            .iter()
-            .filter(|((cycle, ..), _)| *cycle == s.month)
-            .map(|(_, line)| line.clone())
-            .collect();
+        s.conversions = converted.converted.lines_of(s.month);
     }
     Ok(statements)
 }

@@ -1,5 +1,6 @@
 //! The one error type of `partnerkit-payouts`.
 
+use chrono::NaiveDate;
 use partnerkit_core::{AccountId, CountryCode, Currency, OwnerAccountId, PayoutAccountId};
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +25,7 @@ pub enum Error {
     #[error(transparent)]
     Value(
         #[from]
-        #[serde(with = "core_error")]
+        #[serde(with = "partnerkit_core::nested_error")]
         partnerkit_core::Error,
     ),
 
@@ -314,6 +315,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// The [`Error::InvalidMonth`] of a ledger entry earned on `earned_on` that says it is
+    /// payable in `payable_in` where the policy in use gives `policy_says`: it was built with
+    /// another policy ([`LedgerEntry::check_policy`](crate::LedgerEntry::check_policy)).
+    pub(crate) fn entry_built_with_another_policy(
+        earned_on: NaiveDate,
+        payable_in: PayoutMonth,
+        policy_says: PayoutMonth,
+    ) -> Error {
+        Error::InvalidMonth {
+            given: format!(
+                "an entry earned on {earned_on} is payable in {payable_in}, not {policy_says} as the service's policy says: build ledger entries with the service's settings.policy"
+            ),
+        }
+    }
+
     /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
     /// `"not_owner_account"`.
     pub fn code(&self) -> &'static str {
@@ -352,34 +368,5 @@ impl Error {
             Error::UnknownSlot { .. } => "unknown_slot",
             Error::BatchMismatch => "batch_mismatch",
         }
-    }
-}
-
-/// The serde form of [`Error::Value`]'s core error: `{"error": …}` next to the `"code"`
-/// tag, since the core error's own `"code"` would clash with it if its fields were inlined.
-mod core_error {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize)]
-    struct Wrapped<'a> {
-        error: &'a partnerkit_core::Error,
-    }
-
-    #[derive(Deserialize)]
-    struct Owned {
-        error: partnerkit_core::Error,
-    }
-
-    pub(super) fn serialize<S: Serializer>(
-        error: &partnerkit_core::Error,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        Wrapped { error }.serialize(serializer)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<partnerkit_core::Error, D::Error> {
-        Owned::deserialize(deserializer).map(|o| o.error)
     }
 }

@@ -15,6 +15,15 @@ use crate::policy::PayoutPolicy;
 ///
 /// The payout hold covers every source alike (rule PAY-7); the source only decides the lag
 /// after which revenue becomes payable (rule PAY-8, [`PayoutPolicy::lag_months`]).
+///
+/// **Why a validated name and not an enum.** The constants ([`RevenueSource::APP_SALES`],
+/// [`EA_USAGE`](RevenueSource::EA_USAGE), …) name the programs the default
+/// [`PayoutPolicy`] knows, but the set is open on purpose: program lags are data the host
+/// overrides (rule PAY-8), so a host adds a program with
+/// [`PayoutPolicy::with_lag`] or a row of its policy's JSON, and records its revenue,
+/// without a partnerkit release. A closed enum would refuse those entries, and every stored
+/// ledger and policy that names one. What the type does guarantee is the name's form, the
+/// same in code and in serde (a plain string such as `"app_sales"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RevenueSource(String);
@@ -177,6 +186,38 @@ impl LedgerEntry {
         let lag = i32::from(policy.lag_months(&source));
         let payable_in = PayoutMonth::of_date(earned_on)?.plus(lag)?;
         LedgerEntry::build(source, amount, earned_on, country_of_sale, payable_in)
+    }
+
+    /// Checks that this entry was built with `policy`: its payable month is the one `policy`'s
+    /// lag for its source gives ([`LedgerEntry::new`]). Statements rebuild entries with their
+    /// policy, so an entry built with another one would move to another month; it is refused
+    /// with [`Error::InvalidMonth`] instead ([`Error::MonthOutOfRange`] if the policy's month
+    /// is out of range).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use partnerkit_core::CountryCode;
+    /// use partnerkit_payouts::{LedgerEntry, PayoutPolicy, RevenueSource};
+    /// let policy = PayoutPolicy::default();
+    /// let day = NaiveDate::from_ymd_opt(2027, 1, 20).unwrap();
+    /// let usage = LedgerEntry::new("ea_usage".parse()?, "1.00 USD".parse()?, day, CountryCode::US, &policy)?;
+    /// assert!(usage.check_policy(&policy).is_ok());
+    /// let fast = policy.with_lag(RevenueSource::new(RevenueSource::EA_USAGE)?, 0);
+    /// assert_eq!(usage.check_policy(&fast).unwrap_err().code(), "invalid_month");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_policy(&self, policy: &PayoutPolicy) -> Result<(), Error> {
+        let lag = i32::from(policy.lag_months(&self.source));
+        let expected = PayoutMonth::of_date(self.earned_on)?.plus(lag)?;
+        if expected == self.payable_in {
+            Ok(())
+        } else {
+            Err(Error::entry_built_with_another_policy(
+                self.earned_on,
+                self.payable_in,
+                expected,
+            ))
+        }
     }
 
     fn build(

@@ -158,6 +158,7 @@
 mod bank;
 mod batch;
 mod command;
+mod convert;
 mod decide;
 mod error;
 mod event;
@@ -184,6 +185,7 @@ pub use batch::{BatchFold, LedgerBatch};
 pub use command::{
     Command, OwnerAccountCheck, OwnerAccountRegistry, VerificationOutcome, check_owner_account,
 };
+pub use convert::{ConvertedLedger, LineKey, convert_ledger};
 pub use decide::Payouts;
 pub use error::Error;
 pub use event::Event;

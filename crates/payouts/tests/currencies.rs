@@ -6,7 +6,7 @@ use partnerkit_core::{CountryCode, Currency, Decider, Money, PostalAddress};
 use partnerkit_payouts::{
     CONVERSION_ROUNDING, CarryOver, Error, Event, FixedRates, LedgerBatch, LedgerEntry, MethodKind,
     NewPayoutAccount, Outcome, PayoutMonth, PayoutPolicy, PayoutProfile, Payouts, Rate,
-    StatementFold,
+    StatementFold, convert_ledger,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -379,4 +379,161 @@ fn huge_conversions_are_errors_not_panics() {
     ));
     // Summing two of them in their own currency overflows too, as an error.
     assert!(matches!(fold.add(&huge), Err(Error::Overflow { .. })));
+}
+
+/// Sales for `convert_ledger`: (currency index, minor units, day, months back).
+fn ledger_sales() -> impl Strategy<Value = Vec<(usize, i64, u32, i32)>> {
+    prop::collection::vec((0usize..5, -5_000i64..200_000, 1u32..=28, 0i32..2), 0..40)
+}
+
+const FROM: [Currency; 5] = [
+    Currency::EUR,
+    Currency::SEK,
+    Currency::JPY,
+    Currency::BHD,
+    Currency::USD,
+];
+
+proptest! {
+    #[test]
+    fn converted_sales_add_up_to_their_line_and_stay_within_a_minor_unit(
+        sales in ledger_sales(),
+        rate_units in prop::collection::vec(1i64..5_000_000_000, 10),
+        rate_scale in 0u32..=Rate::MAX_SCALE,
+        to in prop::sample::select(vec![Currency::USD, Currency::JPY, Currency::BHD]),
+    ) {
+        // rule: PAY-10
+        let policy = PayoutPolicy::default();
+        let cycle = month("2027-04");
+        let mut rates = FixedRates::new();
+        for (k, c) in FROM.iter().enumerate() {
+            for back in 0..2 {
+                let r = Decimal::new(rate_units[k * 2 + back], rate_scale);
+                if let Ok(r) = Rate::new(r) {
+                    rates = rates.with(*c, to, cycle.plus(-1 - back as i32).unwrap(), r);
+                }
+            }
+        }
+        let entries: Vec<LedgerEntry> = sales
+            .iter()
+            .map(|(c, units, day, back)| {
+                let amount = Money::from_minor_units(*units, FROM[*c]);
+                let earned = cycle.plus(-1 - back).unwrap().day(*day);
+                LedgerEntry::new(src("app_sales"), amount, earned, CountryCode::DE, &policy).unwrap()
+            })
+            .collect();
+        let Ok(converted) = convert_ledger(&policy, to, &entries, &rates) else {
+            // Only a missing rate (out of Rate's range) refuses the ledger.
+            prop_assert!(entries.iter().any(|e| e.clone().convert(to, &rates).is_err()));
+            return Ok(());
+        };
+        prop_assert_eq!(converted.entries.len(), entries.len());
+        let scale = Decimal::from(10i64.pow(to.minor_unit_scale()));
+        for (e, c) in entries.iter().zip(&converted.entries) {
+            let c = c.as_ref().unwrap();
+            prop_assert_eq!(c.currency(), to);
+            prop_assert_eq!((c.earned_on(), c.payable_in(), c.source()), (e.earned_on(), e.payable_in(), e.source()));
+            if e.currency() == to {
+                prop_assert_eq!(c, e);
+                continue;
+            }
+            // Within one minor unit of the sale's exact conversion.
+            let rate = e.clone().convert(to, &rates).unwrap().conversion().unwrap().rate;
+            let exact = e.amount().amount() * rate.value() * scale;
+            let got = Decimal::from(c.amount_minor());
+            prop_assert!((got - exact).abs() < Decimal::ONE, "{} vs exact {}", got, exact);
+        }
+        for ((line_cycle, payable_in, from, rate), line) in &converted.lines {
+            let on_line = entries.iter().zip(&converted.entries).filter(|(e, _)| {
+                e.currency() == *from
+                    && policy.cycle_of(e).unwrap() == *line_cycle
+                    && e.payable_in() == *payable_in
+                    && LedgerEntry::clone(e).convert(to, &rates).unwrap().conversion().map(|c| c.rate) == Some(*rate)
+            });
+            let (original, paid) = on_line.fold((0i64, 0i64), |(o, p), (e, c)| {
+                (o + e.amount_minor(), p + c.as_ref().unwrap().amount_minor())
+            });
+            prop_assert_eq!(line.original, Money::from_minor_units(original, *from));
+            prop_assert_eq!(line.converted.minor_units().unwrap(), paid);
+            prop_assert_eq!(line.converted, rate.convert(line.original, to).unwrap());
+        }
+        let by_cycle = converted.lines_of(month("2027-03")).len() + converted.lines_of(cycle).len();
+        prop_assert_eq!(by_cycle, converted.lines.len());
+        prop_assert!(converted.lines_of(month("2027-05")).is_empty());
+    }
+}
+
+#[test]
+fn the_spare_minor_units_of_a_line_go_to_the_earliest_of_equal_sales() {
+    // rule: PAY-10
+    let policy = PayoutPolicy::default();
+    let march = month("2027-03");
+    let rates = FixedRates::new().with(Currency::EUR, Currency::USD, march, rate("1.0712"));
+    let cents = |e: &Option<LedgerEntry>| e.as_ref().unwrap().amount_minor();
+    // 3 × 0.05 EUR = 0.15 EUR → 0.16068 → 0.16 USD: 5.356 cents each, one spare cent.
+    let sales: Vec<LedgerEntry> = (0..3).map(|_| sale("0.05 EUR", date(2027, 3, 3))).collect();
+    let c = convert_ledger(&policy, Currency::USD, &sales, &rates).unwrap();
+    assert_eq!(c.entries.iter().map(cents).collect::<Vec<_>>(), [6, 5, 5]);
+    // A refund takes its share too: 0.10 − 0.03 EUR = 0.07 → 0.074984 → 0.07 USD. Exact
+    // shares 10.712 and −3.2136 cents start at 10 and −4; the spare cent goes to the larger
+    // remainder, the refund's 0.7864.
+    let sales = [
+        sale("0.10 EUR", date(2027, 3, 3)),
+        sale("-0.03 EUR", date(2027, 3, 4)),
+    ];
+    let c = convert_ledger(&policy, Currency::USD, &sales, &rates).unwrap();
+    assert_eq!(c.entries.iter().map(cents).collect::<Vec<_>>(), [10, -3]);
+    let line = &c.lines_of(month("2027-04"))[0];
+    assert_eq!(line.converted.to_string(), "0.07 USD");
+    assert_eq!(line.original_withheld, Money::zero(Currency::EUR));
+}
+
+#[test]
+fn a_ledger_built_with_another_policy_is_refused() {
+    // rule: PAY-8
+    // rule: PAY-10
+    let march = month("2027-03");
+    let rates = FixedRates::new().with(Currency::EUR, Currency::USD, march, rate("1.0712"));
+    let fast = PayoutPolicy::default().with_lag(src("app_sales"), 0);
+    let sales = [sale("10.00 EUR", date(2027, 3, 3))];
+    let err = convert_ledger(&fast, Currency::USD, &sales, &rates).unwrap_err();
+    assert_eq!(err.code(), "invalid_month", "{err}");
+    assert!(err.to_string().contains("2027-03-03"), "{err}");
+    assert!(sales[0].check_policy(&PayoutPolicy::default()).is_ok());
+    // No rate, no conversion; an entry in the payout currency needs none.
+    let err = convert_ledger(&fast, Currency::SEK, &sales, &rates).unwrap_err();
+    assert!(matches!(err, Error::NoExchangeRate { .. }), "{err}");
+    let usd = [sale("10.00 USD", date(2027, 3, 3))];
+    let c = convert_ledger(&PayoutPolicy::default(), Currency::USD, &usd, &rates).unwrap();
+    assert_eq!(c.entries, [Some(usd[0].clone())]);
+    assert!(c.lines.is_empty());
+}
+
+#[test]
+fn huge_ledger_conversions_are_errors_not_panics() {
+    // rule: PAY-10
+    // rule: X-3
+    let march = month("2027-03");
+    let rates = FixedRates::new().with(Currency::EUR, Currency::USD, march, rate("1000000000"));
+    let policy = PayoutPolicy::default();
+    let huge = |units| {
+        LedgerEntry::new(
+            src("app_sales"),
+            Money::from_minor_units(units, Currency::EUR),
+            date(2027, 3, 3),
+            CountryCode::DE,
+            &policy,
+        )
+        .unwrap()
+    };
+    for sales in [
+        vec![huge(i64::MAX)],
+        vec![huge(i64::MAX), huge(i64::MAX)],
+        vec![huge(i64::MAX), huge(-i64::MAX)],
+    ] {
+        assert!(matches!(
+            convert_ledger(&policy, Currency::USD, &sales, &rates),
+            Err(Error::Overflow { .. })
+        ));
+    }
 }

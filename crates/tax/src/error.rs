@@ -172,7 +172,7 @@ pub enum Error {
     #[error(transparent)]
     Value(
         #[from]
-        #[serde(with = "nested")]
+        #[serde(with = "partnerkit_core::nested_error")]
         partnerkit_core::Error,
     ),
 }
@@ -202,34 +202,5 @@ impl Error {
             Error::InvalidReportingRules { .. } => "invalid_reporting_rules",
             Error::Value(_) => "value",
         }
-    }
-}
-
-/// The core error of [`Error::Value`], nested under `"error"` so that its own `"code"` does
-/// not collide with the tax error's.
-mod nested {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize)]
-    struct Out<'a> {
-        error: &'a partnerkit_core::Error,
-    }
-
-    #[derive(Deserialize)]
-    struct In {
-        error: partnerkit_core::Error,
-    }
-
-    pub(super) fn serialize<S: Serializer>(
-        error: &partnerkit_core::Error,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        Out { error }.serialize(s)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<partnerkit_core::Error, D::Error> {
-        In::deserialize(d).map(|i| i.error)
     }
 }

@@ -170,7 +170,7 @@ pub use state::{
     ProfileStatus, SubmittedForm, TaxProfile, TinRecord, TreatyClaim, is_us_person, required_form,
     w8_valid_through,
 };
-pub use statement::{StatementWithholding, withhold_statement};
+pub use statement::{StatementWithholding, check_withheld_in_usd, withhold_statement};
 pub use treaty::{
     DEFAULT_TREATY_TABLE_VERSION, IncomeType, TreatyArticle, TreatyEntry, TreatyTable,
 };

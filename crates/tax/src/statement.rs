@@ -13,7 +13,8 @@
 //!    within half a minor unit of `T × rate`;
 //! 3. **lines**: each sale's exact share `gross × rate` is rounded down, and the minor units
 //!    still missing to reach `W` go one each to the sales with the largest remainders (ties to
-//!    the earlier sale) — the *largest remainder* method. Every line is its exact share
+//!    the earlier sale) — the *largest remainder* method, core's
+//!    [`largest_remainder`](partnerkit_core::largest_remainder). Every line is its exact share
 //!    rounded down or up, and the lines of a rate sum to `W` exactly.
 //!
 //! A million sales of 0.01 USD at 30 % withhold 3,000.00 USD (per-sale rounding withheld
@@ -22,8 +23,9 @@
 //! [`withhold`](crate::withhold) is this rule for a statement of one sale.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU64;
 
-use partnerkit_core::{Currency, Money};
+use partnerkit_core::{Currency, Money, largest_remainder};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -45,43 +47,26 @@ pub(crate) fn withheld_on_total(gross_minor: i128, rate: Rate) -> Result<i128, E
         .ok_or_else(|| overflow("withholding on a total"))
 }
 
+/// Basis points per unit: a rate's basis points over this are its fraction.
+const BASIS_POINTS: NonZeroU64 = match NonZeroU64::new(10_000) {
+    Some(n) => n,
+    None => NonZeroU64::MIN,
+};
+
 /// Splits `total` (from [`withheld_on_total`] over `grosses`) over `grosses` at `rate` by
-/// largest remainder: each share is `gross × rate` rounded down or up, and the shares sum to
-/// `total`. Ties go to the earlier item.
+/// largest remainder ([`largest_remainder`]): each share is `gross × rate` rounded down or up,
+/// and the shares sum to `total`. Ties go to the earlier item.
 pub(crate) fn allocate(grosses: &[i128], rate: Rate, total: i128) -> Result<Vec<i128>, Error> {
     let bps = i128::from(rate.basis_points());
-    let mut shares = Vec::with_capacity(grosses.len());
-    let mut remainders = Vec::with_capacity(grosses.len());
-    let mut floor_sum: i128 = 0;
-    for (i, g) in grosses.iter().enumerate() {
-        let exact = g
-            .checked_mul(bps)
-            .ok_or_else(|| overflow("withholding allocation"))?;
-        let floor = exact.div_euclid(10_000);
-        shares.push(floor);
-        remainders.push((exact.rem_euclid(10_000), i));
-        floor_sum = floor_sum
-            .checked_add(floor)
-            .ok_or_else(|| overflow("withholding allocation"))?;
-    }
-    let missing = total
-        .checked_sub(floor_sum)
-        .ok_or_else(|| overflow("withholding allocation"))?;
-    // 0 ≤ missing ≤ number of items: the total is within half a unit of the exact sum, which
-    // is the sum of the floors plus the remainders (each below one unit).
-    let missing = usize::try_from(missing)
-        .ok()
-        .filter(|m| *m <= grosses.len())
-        .ok_or_else(|| overflow("withholding allocation"))?;
-    if missing > 0 {
-        remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (_, i) in remainders.iter().take(missing) {
-            if let Some(s) = shares.get_mut(*i) {
-                *s += 1;
-            }
-        }
-    }
-    Ok(shares)
+    let exact = grosses
+        .iter()
+        .map(|g| {
+            g.checked_mul(bps)
+                .ok_or_else(|| overflow("withholding allocation"))
+        })
+        .collect::<Result<Vec<i128>, Error>>()?;
+    // The total is within half a unit of the exact sum, so it is always reachable.
+    largest_remainder(total, &exact, BASIS_POINTS).map_err(|_| overflow("withholding allocation"))
 }
 
 pub(crate) fn overflow(operation: &'static str) -> Error {
@@ -94,6 +79,41 @@ pub(crate) fn money(minor: i128, currency: Currency) -> Result<Money, Error> {
     Decimal::try_from_i128_with_scale(minor, currency.minor_unit_scale())
         .map(|d| Money::new(d, currency))
         .map_err(|_| overflow("withholding total"))
+}
+
+/// Withholding is in US dollars (rules TAX-9, TAX-10): the Forms 1042-S and 1099 report
+/// the tax withheld in dollars, so it is computed on dollar amounts, never converted. `Ok` if
+/// every amount `withheld` is in US dollars or zero; otherwise [`Error::NotUsd`] naming the
+/// first that is not.
+///
+/// A payout in another currency from which nothing is withheld passes; one from which
+/// anything would be withheld is refused: pay such an account in USD. This is the one place
+/// the rule lives; the facade asks it of every converted statement.
+///
+/// ```
+/// use partnerkit_core::{Currency, Money};
+/// use partnerkit_tax::{Error, check_withheld_in_usd};
+///
+/// let sek = |s: &str| format!("{s} SEK").parse::<Money>();
+/// assert!(check_withheld_in_usd(["3.00 USD".parse()?, Money::zero(Currency::USD)]).is_ok());
+/// assert!(check_withheld_in_usd([sek("0.00")?]).is_ok()); // nothing withheld
+/// let err = check_withheld_in_usd([sek("0.00")?, sek("3.00")?]).unwrap_err();
+/// assert!(matches!(err, Error::NotUsd { ref amount } if amount == "3.00 SEK"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_withheld_in_usd<I>(withheld: I) -> Result<(), Error>
+where
+    I: IntoIterator<Item = Money>,
+{
+    match withheld
+        .into_iter()
+        .find(|w| w.currency() != Currency::USD && !w.is_zero())
+    {
+        Some(w) => Err(Error::NotUsd {
+            amount: w.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The withholding of one statement (rule TAX-9): one total per currency and rate, rounded

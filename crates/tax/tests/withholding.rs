@@ -242,3 +242,23 @@ fn the_integer_path_agrees_beyond_the_sale_range() {
         assert_eq!(i128::from(w), exact);
     }
 }
+
+#[test]
+fn withholding_in_another_currency_than_dollars_is_refused() {
+    // rule: TAX-10
+    // rule: TAX-9
+    let sek = |s: &str| -> Money { format!("{s} SEK").parse().unwrap() };
+    let usd = |s: &str| -> Money { format!("{s} USD").parse().unwrap() };
+    assert!(check_withheld_in_usd([usd("30.00"), usd("0.00"), usd("-0.30")]).is_ok());
+    assert!(check_withheld_in_usd([sek("0.00"), Money::zero(Currency::JPY)]).is_ok());
+    assert!(check_withheld_in_usd(std::iter::empty()).is_ok());
+    let err =
+        check_withheld_in_usd([usd("1.00"), sek("0.00"), sek("-3.00"), sek("4.00")]).unwrap_err();
+    assert_eq!(
+        err,
+        Error::NotUsd {
+            amount: "-3.00 SEK".into()
+        }
+    );
+    assert_eq!(err.code(), "not_usd");
+}
