@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use partnerkit_core::{AppId, EmailAddress, GroupId, KeyId, TenantId, Url, UserId};
+use partnerkit_core::{AppId, EmailAddress, GroupId, KeyId, Rule, TenantId, Url, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountType, VerificationStep};
@@ -52,7 +52,7 @@ pub enum Error {
         /// What was attempted.
         action: Cow<'static, str>,
         /// The rule that says so.
-        rule: Cow<'static, str>,
+        rule: Rule,
     },
     /// A verification outcome was recorded for a step the account type does not require.
     #[error(
@@ -129,7 +129,7 @@ pub enum Error {
         /// What was to be removed.
         what: Cow<'static, str>,
         /// The rule that asks for confirmation.
-        rule: Cow<'static, str>,
+        rule: Rule,
     },
     /// Someone tried to remove the tenant they are signed in from.
     #[error(
@@ -185,7 +185,7 @@ pub enum Error {
         /// The tenant.
         tenant: TenantId,
         /// The rule that says so.
-        rule: Cow<'static, str>,
+        rule: Rule,
     },
     /// A global administrator was to be created without a password-reset email.
     #[error("a global administrator needs a password-reset email: give reset_email (rule USR-4)")]
@@ -264,7 +264,7 @@ pub enum Error {
         /// What the batch holds.
         what: Cow<'static, str>,
         /// The rule of the batch.
-        rule: Cow<'static, str>,
+        rule: Rule,
     },
     /// A batch listed the same item twice.
     #[error("{what} {id} is listed twice: list each once")]

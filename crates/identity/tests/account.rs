@@ -1,7 +1,7 @@
 //! Account profile: type and verification status, publisher IDs, contact info, sell readiness.
 
 use partnerkit_core::testing::{given, id};
-use partnerkit_core::{Actor, CountryCode, EmailAddress, PersonName, PostalAddress};
+use partnerkit_core::{Actor, CountryCode, EmailAddress, PersonName, PostalAddress, Rule};
 use partnerkit_identity::{
     AccountStatus, AccountType, Command, CompanyApprover, Error, Event, Identity, MissingForSale,
     SellerContact, StepState, StepStatus, VerificationStep, sell_readiness,
@@ -132,7 +132,7 @@ fn only_the_marketplace_records_verification() {
         })
         .then_err(Error::MarketplaceOnly {
             action: "record verification outcomes".into(),
-            rule: "ACC-1".into(),
+            rule: Rule::Acc1,
         });
 }
 
@@ -182,7 +182,7 @@ fn only_the_marketplace_opens_an_account_and_nothing_happens_before() {
         })
         .then_err(Error::MarketplaceOnly {
             action: "open an account".into(),
-            rule: "ACC-2".into(),
+            rule: Rule::Acc2,
         });
     given::<Identity>([])
         .when(Command::ChangeDisplayName {
@@ -318,7 +318,7 @@ fn a_refused_command_changes_nothing_and_names_its_rule() {
     )
     .unwrap_err();
     assert_eq!(state, before);
-    assert!(matches!(&err, Error::NotConfirmed { rule, .. } if rule == "TEN-4"));
+    assert!(matches!(&err, Error::NotConfirmed { rule, .. } if *rule == Rule::Ten4));
     assert!(err.to_string().ends_with("(rule TEN-4)"), "{err}");
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use partnerkit_core::testing::{at, default_now, given, id};
-use partnerkit_core::{AppId, KeyId, Url};
+use partnerkit_core::{AppId, KeyId, Rule, Url};
 use partnerkit_identity::{Command, DirectoryApp, Error, Event, Identity, Origin};
 
 use crate::support::*;
@@ -73,7 +73,7 @@ fn apps_added_in_one_step_share_one_event() {
         })
         .then_err(Error::EmptyBatch {
             what: "app".into(),
-            rule: "APP-1".into(),
+            rule: Rule::App1,
         });
     given::<Identity>(base_with([deployer()]))
         .by(as_admin1())
@@ -189,7 +189,7 @@ fn several_apps_are_removed_at_once_with_confirmation() {
         })
         .then_err(Error::NotConfirmed {
             what: "apps".into(),
-            rule: "APP-3".into(),
+            rule: Rule::App3,
         });
     let state = given::<Identity>(events())
         .by(as_admin1())

@@ -1,7 +1,7 @@
 //! Groups: adding existing ones, creating, changing members, removing.
 
 use partnerkit_core::testing::{given, id};
-use partnerkit_core::{GroupId, UserId};
+use partnerkit_core::{GroupId, Rule, UserId};
 use partnerkit_identity::{Command, DirectoryGroup, Error, Event, Identity, Origin};
 
 use crate::support::*;
@@ -57,7 +57,7 @@ fn adding_groups_refuses_empty_duplicate_known_and_foreign_members() {
     };
     add(base(), vec![]).then_err(Error::EmptyBatch {
         what: "group".into(),
-        rule: "GRP-1".into(),
+        rule: Rule::Grp1,
     });
     add(base_with([ops()]), vec![dir_group(50, vec![])])
         .then_err(Error::GroupAlreadyInAccount { group: id(50) });
@@ -175,7 +175,7 @@ fn removing_a_group_needs_confirmation() {
         })
         .then_err(Error::NotConfirmed {
             what: "a group".into(),
-            rule: "GRP-3".into(),
+            rule: Rule::Grp3,
         });
     given::<Identity>(base())
         .by(as_admin1())

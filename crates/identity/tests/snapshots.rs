@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use partnerkit_core::testing::{default_now, given, id};
-use partnerkit_core::{CountryCode, PersonName, PostalAddress};
+use partnerkit_core::{CountryCode, PersonName, PostalAddress, Rule};
 use partnerkit_identity::{
     AccountType, CompanyApprover, DirectoryApp, DirectoryGroup, Error, Event, Identity,
     PasswordSetBy, SellerContact, StepState, VerificationStep,
@@ -216,7 +216,7 @@ fn error_messages_say_what_to_do_and_name_the_rule() {
         Error::KeyLifetimeTooLong { max_months: 24 },
         Error::NotConfirmed {
             what: "a group".into(),
-            rule: "GRP-3".into(),
+            rule: Rule::Grp3,
         },
     ]
     .iter()
@@ -240,7 +240,7 @@ fn some_errors() -> Vec<Error> {
         Error::AccountNotOpened,
         Error::MarketplaceOnly {
             action: "open an account".into(),
-            rule: "ACC-2".into(),
+            rule: Rule::Acc2,
         },
         Error::StepNotRequired {
             step: VerificationStep::Business,
@@ -251,7 +251,7 @@ fn some_errors() -> Vec<Error> {
         },
         Error::NotConfirmed {
             what: "a tenant".into(),
-            rule: "TEN-4".into(),
+            rule: Rule::Ten4,
         },
         Error::OnlyTenantNeedsOwner { tenant: t1() },
         Error::CannotSignIn {
@@ -264,7 +264,7 @@ fn some_errors() -> Vec<Error> {
         },
         Error::EmptyBatch {
             what: "user".into(),
-            rule: "USR-3".into(),
+            rule: Rule::Usr3,
         },
         Error::SecretTooShort {
             what: "password".into(),

@@ -1,7 +1,7 @@
 //! Tenants: several per account, two-step association, creation, removal.
 
 use partnerkit_core::testing::{given, id};
-use partnerkit_core::{Actor, AppId, GroupId, PersonName, TenantId, UserId};
+use partnerkit_core::{Actor, AppId, GroupId, PersonName, Rule, TenantId, UserId};
 use partnerkit_identity::{
     Command, DirectoryApp, DirectoryGroup, DomainLabel, Error, Event, Identity, TenantOrigin,
 };
@@ -350,7 +350,7 @@ fn removing_a_tenant_needs_confirmation() {
         })
         .then_err(Error::NotConfirmed {
             what: "a tenant".into(),
-            rule: "TEN-4".into(),
+            rule: Rule::Ten4,
         });
 }
 

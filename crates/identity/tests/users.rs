@@ -1,7 +1,7 @@
 //! Users: sign-in, adding, creating, inviting, removing, passwords.
 
 use partnerkit_core::testing::{given, id};
-use partnerkit_core::{Actor, Decider, GroupId, PersonName, UserId};
+use partnerkit_core::{Actor, Decider, GroupId, PersonName, Rule, UserId};
 use partnerkit_identity::{
     Command, DirectoryGroup, Error, Event, Identity, InvitationStatus, Invitees, Origin,
     PasswordSetBy, StoredPassword,
@@ -110,7 +110,7 @@ fn adding_users_refuses_empty_duplicate_and_known_users() {
     };
     add(vec![]).then_err(Error::EmptyBatch {
         what: "user".into(),
-        rule: "USR-3".into(),
+        rule: Rule::Usr3,
     });
     add(vec![dir_user(12, "bo2@contoso.com", false)])
         .then_err(Error::UserAlreadyInAccount { user: member1() });
@@ -133,7 +133,7 @@ fn creating_a_user_needs_a_global_admin() {
         .then_err(Error::NotGlobalAdmin {
             action: "creating a user".into(),
             tenant: t1(),
-            rule: "USR-4".into(),
+            rule: Rule::Usr4,
         });
     let state = given::<Identity>(base())
         .by(as_admin1())
@@ -258,7 +258,7 @@ fn inviting_needs_a_global_admin_and_guests_have_no_access_until_they_accept() {
         .then_err(Error::NotGlobalAdmin {
             action: "inviting guests".into(),
             tenant: t1(),
-            rule: "USR-5".into(),
+            rule: Rule::Usr5,
         });
     let state = given::<Identity>(base())
         .by(as_admin1())
@@ -457,7 +457,7 @@ fn only_users_added_to_the_account_can_be_removed() {
         })
         .then_err(Error::NotConfirmed {
             what: "a user".into(),
-            rule: "USR-7".into(),
+            rule: Rule::Usr7,
         });
     let group = Event::GroupCreated {
         tenant: t1(),
@@ -510,7 +510,7 @@ fn a_global_admin_resets_a_password_and_only_its_fingerprint_is_kept() {
         .then_err(Error::NotGlobalAdmin {
             action: "resetting a password".into(),
             tenant: t1(),
-            rule: "USR-8".into(),
+            rule: Rule::Usr8,
         });
     given::<Identity>(base_with([guest_invited(14, "g@example.com")]))
         .by(as_admin1())

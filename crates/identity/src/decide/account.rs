@@ -1,7 +1,7 @@
 //! The account's profile (rules ACC-1..3): opening, verification, display name, seller
 //! contact and company approver.
 
-use partnerkit_core::{AccountId, Context, DisplayName, SellerId, checked_text};
+use partnerkit_core::{AccountId, Context, DisplayName, Rule, SellerId, checked_text};
 
 use super::checks::marketplace_only;
 use crate::account::{
@@ -25,7 +25,7 @@ pub(super) fn open(
     if s.profile().is_some() {
         return Err(Error::AccountAlreadyOpened);
     }
-    marketplace_only(ctx, "open an account", "ACC-2")?;
+    marketplace_only(ctx, "open an account", Rule::Acc2)?;
     Ok(vec![Event::AccountOpened {
         account,
         seller_id,
@@ -83,7 +83,7 @@ fn record_verification(
     step: VerificationStep,
     state: StepState,
 ) -> Result<Vec<Event>, Error> {
-    marketplace_only(ctx, "record verification outcomes", "ACC-1")?;
+    marketplace_only(ctx, "record verification outcomes", Rule::Acc1)?;
     if !profile.account_type.requires(step) {
         return Err(Error::StepNotRequired {
             step,

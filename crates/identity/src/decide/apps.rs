@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Months, Utc};
-use partnerkit_core::{AppId, Context, DisplayName, KeyId, SecretString, TenantId, Url};
+use partnerkit_core::{AppId, Context, DisplayName, KeyId, Rule, SecretString, TenantId, Url};
 
 use super::checks::{account_app, check_secret, confirm, manage, not_empty, not_synced, once};
 use super::{MAX_KEY_MONTHS, MIN_KEY_VALUE_CHARS};
@@ -70,7 +70,7 @@ fn add_apps(
     apps: Vec<DirectoryApp>,
 ) -> Result<Vec<Event>, Error> {
     manage(s, ctx, tenant)?;
-    not_empty(&apps, "app", "APP-1")?;
+    not_empty(&apps, "app", Rule::App1)?;
     let mut ids = BTreeSet::new();
     let mut reply_urls = BTreeSet::new();
     let mut app_id_uris = BTreeSet::new();
@@ -100,8 +100,8 @@ fn remove_apps(
     apps: &[AppId],
     confirmed: bool,
 ) -> Result<Vec<Event>, Error> {
-    confirm(confirmed, "apps", "APP-3")?;
-    not_empty(apps, "app", "APP-3")?;
+    confirm(confirmed, "apps", Rule::App3)?;
+    not_empty(apps, "app", Rule::App3)?;
     let mut seen = BTreeSet::new();
     for a in apps {
         once(&mut seen, *a, "app")?;

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Display;
 
-use partnerkit_core::{Actor, AppId, Context, SecretString, TenantId, UserId};
+use partnerkit_core::{Actor, AppId, Context, Rule, SecretString, TenantId, UserId};
 
 use crate::directory::{App, Tenant, User};
 use crate::error::Error;
@@ -13,29 +13,25 @@ use crate::state::Account;
 pub(super) fn marketplace_only(
     ctx: &Context<'_>,
     action: &'static str,
-    rule: &'static str,
+    rule: Rule,
 ) -> Result<(), Error> {
     if ctx.actor() == Actor::Marketplace {
         Ok(())
     } else {
         Err(Error::MarketplaceOnly {
             action: action.into(),
-            rule: rule.into(),
+            rule,
         })
     }
 }
 
-pub(super) fn confirm(
-    confirmed: bool,
-    what: &'static str,
-    rule: &'static str,
-) -> Result<(), Error> {
+pub(super) fn confirm(confirmed: bool, what: &'static str, rule: Rule) -> Result<(), Error> {
     if confirmed {
         Ok(())
     } else {
         Err(Error::NotConfirmed {
             what: what.into(),
-            rule: rule.into(),
+            rule,
         })
     }
 }
@@ -64,7 +60,7 @@ pub(super) fn global_admin_of<'s>(
     ctx: &Context<'_>,
     tenant: TenantId,
     action: &'static str,
-    rule: &'static str,
+    rule: Rule,
 ) -> Result<&'s Tenant, Error> {
     let t = manage(s, ctx, tenant)?;
     match ctx.actor() {
@@ -72,7 +68,7 @@ pub(super) fn global_admin_of<'s>(
         _ => Err(Error::NotGlobalAdmin {
             action: action.into(),
             tenant,
-            rule: rule.into(),
+            rule,
         }),
     }
 }
@@ -128,15 +124,11 @@ pub(super) fn check_secret(
 }
 
 /// A batch lists at least one item (rules USR-3, GRP-1, APP-1, APP-3).
-pub(super) fn not_empty<T>(
-    batch: &[T],
-    what: &'static str,
-    rule: &'static str,
-) -> Result<(), Error> {
+pub(super) fn not_empty<T>(batch: &[T], what: &'static str, rule: Rule) -> Result<(), Error> {
     if batch.is_empty() {
         Err(Error::EmptyBatch {
             what: what.into(),
-            rule: rule.into(),
+            rule,
         })
     } else {
         Ok(())

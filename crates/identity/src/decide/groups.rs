@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use partnerkit_core::{Context, GroupId, TenantId, UserId};
+use partnerkit_core::{Context, GroupId, Rule, TenantId, UserId};
 
 use super::checks::{confirm, manage, not_empty, not_synced, once};
 use crate::command::Command;
@@ -36,7 +36,7 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
             change_members(s, ctx, group, add, remove)
         }
         Command::RemoveGroup { group, confirmed } => {
-            confirm(confirmed, "a group", "GRP-3")?;
+            confirm(confirmed, "a group", Rule::Grp3)?;
             let Some(g) = s.group(group) else {
                 return Ok(vec![]); // no-op: not (or no longer) in the account
             };
@@ -63,7 +63,7 @@ fn add_groups(
     groups: Vec<DirectoryGroup>,
 ) -> Result<Vec<Event>, Error> {
     manage(s, ctx, tenant)?;
-    not_empty(&groups, "group", "GRP-1")?;
+    not_empty(&groups, "group", Rule::Grp1)?;
     let mut seen = BTreeSet::new();
     for g in &groups {
         if s.group(g.group).is_some() {

@@ -1,6 +1,6 @@
 //! Guests (rule USR-5): inviting them by email, resending an invitation, and accepting one.
 
-use partnerkit_core::{Actor, Context, InvitationId, TenantId, UserId};
+use partnerkit_core::{Actor, Context, InvitationId, Rule, TenantId, UserId};
 
 use super::checks::{account_user, check_new_user, global_admin_of};
 use super::users::new_user;
@@ -22,7 +22,7 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
         Command::ResendInvitation { user } => {
             let u = account_user(s, user)?;
             let invitation = pending_invitation(u)?;
-            global_admin_of(s, ctx, u.tenant, "resending an invitation", "USR-5")?;
+            global_admin_of(s, ctx, u.tenant, "resending an invitation", Rule::Usr5)?;
             Ok(vec![Event::InvitationResent {
                 tenant: u.tenant,
                 user,
@@ -46,7 +46,7 @@ fn invite_guests(
     invitees: &Invitees,
     guests: Vec<UserId>,
 ) -> Result<Vec<Event>, Error> {
-    global_admin_of(s, ctx, tenant, "inviting guests", "USR-5")?;
+    global_admin_of(s, ctx, tenant, "inviting guests", Rule::Usr5)?;
     if !guests.is_empty() && guests.len() != invitees.emails().len() {
         return Err(Error::GuestIdsMismatch {
             addresses: invitees.emails().len(),

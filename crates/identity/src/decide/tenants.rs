@@ -1,7 +1,7 @@
 //! Tenants (rules TEN-1..4): associating an existing one in two steps, creating one, and
 //! removing one with everything of it.
 
-use partnerkit_core::{Actor, Context, DisplayName, EmailAddress, TenantId, UserId};
+use partnerkit_core::{Actor, Context, DisplayName, EmailAddress, Rule, TenantId, UserId};
 
 use super::MIN_PASSWORD_CHARS;
 use super::checks::{check_new_user, check_secret, confirm};
@@ -173,7 +173,7 @@ fn remove_tenant(
     tenant: TenantId,
     confirmed: bool,
 ) -> Result<Vec<Event>, Error> {
-    confirm(confirmed, "a tenant", "TEN-4")?;
+    confirm(confirmed, "a tenant", Rule::Ten4)?;
     if s.tenant(tenant).is_none() {
         return Ok(vec![]); // no-op: not associated, nobody signs in from it
     }

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use partnerkit_core::{
-    Actor, Context, EmailAddress, GroupId, PasswordHash, PersonName, SecretString, TenantId, UserId,
+    Actor, Context, EmailAddress, GroupId, PasswordHash, PersonName, Rule, SecretString, TenantId,
+    UserId,
 };
 
 use super::checks::{
@@ -61,7 +62,7 @@ pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec
             }])
         }
         Command::RemoveUser { user, confirmed } => {
-            confirm(confirmed, "a user", "USR-7")?;
+            confirm(confirmed, "a user", Rule::Usr7)?;
             let u = account_user(s, user)?;
             manage(s, ctx, u.tenant)?;
             Ok(vec![Event::UserRemoved {
@@ -88,7 +89,7 @@ fn add_users(
     users: Vec<DirectoryUser>,
 ) -> Result<Vec<Event>, Error> {
     manage(s, ctx, tenant)?;
-    not_empty(&users, "user", "USR-3")?;
+    not_empty(&users, "user", Rule::Usr3)?;
     // Each user costs O(log n): indexed lookups, and sets of the batch so far.
     let mut ids = BTreeSet::new();
     let mut usernames = BTreeSet::new();
@@ -113,7 +114,7 @@ fn check_create_user(
     needs_reset_email: bool,
     groups: &[GroupId],
 ) -> Result<(), Error> {
-    let t = global_admin_of(s, ctx, tenant, "creating a user", "USR-4")?;
+    let t = global_admin_of(s, ctx, tenant, "creating a user", Rule::Usr4)?;
     not_synced(t, "user")?;
     if needs_reset_email {
         return Err(Error::GlobalAdminNeedsResetEmail);
@@ -143,7 +144,7 @@ fn reset_password(
     if u.is_guest() {
         return Err(Error::GuestPassword { user });
     }
-    global_admin_of(s, ctx, u.tenant, "resetting a password", "USR-8")?;
+    global_admin_of(s, ctx, u.tenant, "resetting a password", Rule::Usr8)?;
     check_secret(temporary, "password", MIN_PASSWORD_CHARS)?;
     Ok(vec![Event::PasswordReset {
         tenant: u.tenant,
