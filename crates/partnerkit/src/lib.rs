@@ -134,6 +134,8 @@ mod authorize;
 mod cache;
 pub mod codec;
 mod command;
+mod drive;
+mod engine;
 mod entry;
 mod error;
 mod execute;

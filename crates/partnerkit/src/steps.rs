@@ -16,11 +16,10 @@ use crate::execute::{Step, Tx};
 use crate::state::AccountEvent;
 
 impl Tx<'_, '_> {
+    /// Applies a decided event to the entry at once (so the command's next decision sees it)
+    /// and keeps it to store.
     pub(crate) fn push(&mut self, event: AccountEvent) {
-        self.entry.state.apply(&event);
-        if let AccountEvent::Access(a) = &event {
-            self.entry.index.apply(a);
-        }
+        self.entry.apply(&event);
         self.events.push(event);
     }
 
