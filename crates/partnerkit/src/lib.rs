@@ -151,6 +151,7 @@ mod settings;
 mod state;
 mod steps;
 pub mod store;
+mod translate;
 mod typed;
 mod view;
 

@@ -3,6 +3,7 @@
 //! held (rule ROL-8).
 
 use partnerkit_access::{Access, Grant, Principal};
+use partnerkit_agreements::Agreements;
 use partnerkit_core::Decider;
 use partnerkit_identity::{Identity, PrincipalChange};
 use partnerkit_payouts::{
@@ -140,14 +141,18 @@ impl Tx<'_, '_> {
         }
     }
 
-    pub(crate) fn grant_new(&mut self, principal: Option<Principal>, grant: Option<Grant>) -> Step {
-        self.grant_many(principal.into_iter().collect(), grant)
-    }
-
     pub(crate) fn payouts(&mut self, cmd: partnerkit_payouts::Command) -> Step {
         let events = Payouts::decide(&self.entry.state.payouts, cmd, self.ctx)?;
         for e in events {
             self.push(AccountEvent::Payouts(e));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn agreements(&mut self, cmd: partnerkit_agreements::Command) -> Step {
+        let events = Agreements::decide(&self.entry.state.agreements, cmd, self.ctx)?;
+        for e in events {
+            self.push(AccountEvent::Agreements(e));
         }
         Ok(())
     }
