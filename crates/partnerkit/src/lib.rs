@@ -178,7 +178,7 @@ pub use selling::{
     Missing, Readiness, readiness, statements, statements_converted, with_withholding,
 };
 pub use service::{AccountService, Executed, Freshness};
-pub use settings::Settings;
+pub use settings::{OwnerRegistry, Settings};
 pub use state::{AccountEvent, AccountState};
 pub use store::{AccountStore, AsyncAccountStore};
 pub use view::{AccountEventView, AccountView};

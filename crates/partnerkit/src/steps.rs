@@ -6,9 +6,7 @@ use partnerkit_access::{Access, Grant, Principal};
 use partnerkit_agreements::Agreements;
 use partnerkit_core::Decider;
 use partnerkit_identity::{Identity, PrincipalChange};
-use partnerkit_payouts::{
-    BankDetails, NewPayoutAccount, OwnerAccountRegistry, Payouts, check_owner_account,
-};
+use partnerkit_payouts::{BankDetails, NewPayoutAccount, Payouts, check_owner_account};
 use partnerkit_tax::Tax;
 
 use crate::command::PayoutMethodInput;
@@ -165,14 +163,11 @@ impl Tx<'_, '_> {
         Ok(())
     }
 
-    /// Associates `owner` as the account's owner account (rule PAY-1): checked against the
-    /// host's registry when the service has one; otherwise the marketplace, the only one
-    /// who may ask, vouches that it belongs to no other account.
+    /// Associates `owner` as the account's owner account (rule PAY-1), checked as the
+    /// settings' [`OwnerRegistry`](crate::OwnerRegistry) says: against the host's record, or
+    /// vouched for by the marketplace, the only one who may ask.
     pub(crate) fn associate_owner(&mut self, owner: partnerkit_core::OwnerAccountId) -> Step {
-        let check = match &self.settings.owner_registry {
-            Some(registry) => check_owner_account(registry.as_ref(), owner, self.account)?,
-            None => check_owner_account(&MarketplaceVouches, owner, self.account)?,
-        };
+        let check = check_owner_account(&self.settings.owner_registry, owner, self.account)?;
         self.payouts(partnerkit_payouts::Command::AssociateOwnerAccount { check })
     }
 
@@ -206,18 +201,5 @@ impl Tx<'_, '_> {
                 NewPayoutAccount::paypal(email, country, self.settings.policy.paypal_markets())?
             }
         })
-    }
-}
-
-/// The registry used when the host configured none: the marketplace, the only actor who may
-/// associate an owner account, vouches that it belongs to no other account.
-struct MarketplaceVouches;
-
-impl OwnerAccountRegistry for MarketplaceVouches {
-    fn associated_account(
-        &self,
-        _owner: partnerkit_core::OwnerAccountId,
-    ) -> Option<partnerkit_core::AccountId> {
-        None
     }
 }
