@@ -208,8 +208,8 @@ impl<S: AccountStore> AccountService<S> {
     /// # Errors
     /// [`Error::Denied`] if the actor may see no part of it — also when the account does not
     /// exist, so nobody but the marketplace learns whether it does (rule X-2); for the
-    /// marketplace, [`DomainError::AccountNotFound`] if it does not; [`Error::Store`] if the
-    /// store failed.
+    /// marketplace, [`DomainError::AccountNotFound`](crate::DomainError::AccountNotFound) if
+    /// it does not; [`Error::Store`] if the store failed.
     pub fn state_for(
         &self,
         account: AccountId,
