@@ -252,7 +252,7 @@ impl<'e, 'c> Execute<'e, 'c> {
         }
         let slot = slot_of(&entry);
         let command = self.command.clone();
-        let decided = (self.engine).decide(
+        let decided = self.engine.decide(
             self.account,
             &slot,
             &mut entry,
