@@ -40,7 +40,6 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use partnerkit::access::{Grant, Permission, Principal, Role};
 use partnerkit::agreements::{
@@ -65,8 +64,8 @@ use partnerkit::tax::{
 };
 use partnerkit::{
     AccountCommand, AccountEvent, AccountService, Executed, Missing, NewApp, NewTenant, NewUser,
-    OpenAccount, Password, PayoutMethodInput, Settings, TenantToAssociate, W8Input, W9Input,
-    statements_converted, year_end_returns,
+    OpenAccount, OwnerRegistry, Password, PayoutMethodInput, Settings, TenantToAssociate, W8Input,
+    W9Input, statements_converted, year_end_returns,
 };
 use partnerkit_examples::check_partnerkit_database;
 use partnerkit_sqlite::SqliteStore;
@@ -97,7 +96,7 @@ fn main() -> Res {
     // keep the data shipped with their crates.
     let settings = Settings {
         catalogue: catalogue()?,
-        owner_registry: Some(Arc::new(NoOtherAccounts)),
+        owner_registry: OwnerRegistry::host(NoOtherAccounts),
         ..Settings::default()
     };
     let svc = AccountService::with_settings(store, settings);

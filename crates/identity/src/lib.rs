@@ -125,6 +125,7 @@ mod directory;
 mod error;
 mod event;
 mod names;
+mod notices;
 mod state;
 mod view;
 
@@ -146,5 +147,6 @@ pub use directory::{
 pub use error::Error;
 pub use event::Event;
 pub use names::{DomainLabel, DomainName, Invitees};
+pub use notices::{KeyNotice, notices};
 pub use state::Account;
 pub use view::{AppView, Directory, EventView, KeyView, UserView};

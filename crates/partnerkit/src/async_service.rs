@@ -4,16 +4,18 @@
 
 use chrono::{DateTime, Utc};
 use partnerkit_access::{Decision, Denial, Permission};
-use partnerkit_core::{AccountId, Actor, Context, Envelope, Version};
+use partnerkit_core::{AccountId, Actor, Context, DataClasses, Envelope, Version};
 use partnerkit_payouts::{LedgerEntry, PayoutMonth, Statement};
 
 use crate::authorize::authorize_kind;
-use crate::cache::Slot;
+use crate::cache::Guard;
 use crate::command::AccountCommand;
+use crate::drive::{Execute, Fetch, Io, Machine, Next, Reply};
+use crate::engine::Engine;
 use crate::error::Error;
 use crate::kind::{CommandKind, ReadKind};
 use crate::selling::Readiness;
-use crate::service::{AfterFailure, Engine, Executed, Freshness, Standing, invitee_of};
+use crate::service::{Executed, Freshness, invitee_of};
 use crate::settings::Settings;
 use crate::state::AccountState;
 use crate::store::{AsyncAccountStore, Recorded};
@@ -97,10 +99,8 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         ctx: &Context<'_>,
         command: AccountCommand,
     ) -> Result<Executed, Error<S::Error>> {
-        let kind = command.kind();
-        let outcome = self.run(account, ctx, command, None).await;
-        Engine::trace(account, kind, &outcome);
-        outcome
+        let execute = Execute::new(&self.engine, account, ctx, command, None);
+        self.drive(account, execute).await
     }
 
     /// [`AccountService::execute_expecting`](crate::AccountService::execute_expecting),
@@ -115,95 +115,65 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         command: AccountCommand,
         expected: Version,
     ) -> Result<Executed, Error<S::Error>> {
-        let kind = command.kind();
-        let outcome = self.run(account, ctx, command, Some(expected)).await;
-        Engine::trace(account, kind, &outcome);
-        outcome
+        let execute = Execute::new(&self.engine, account, ctx, command, Some(expected));
+        self.drive(account, execute).await
     }
 
-    async fn run(
+    /// Runs a step machine of the engine to its end, awaiting each store call.
+    async fn drive<M: Machine<S::Error>>(
         &self,
         account: AccountId,
-        ctx: &Context<'_>,
-        command: AccountCommand,
-        expected: Option<Version>,
-    ) -> Result<Executed, Error<S::Error>> {
-        // A caller's expected version is never decided again: a conflict goes back to it.
-        let mut attempt = if expected.is_some() { u32::MAX } else { 0 };
+        mut machine: M,
+    ) -> Result<M::Output, Error<S::Error>> {
+        let mut reply = Reply::Start;
         loop {
-            let slot = self.slot(account, Freshness::Current).await?;
-            let mut entry = slot.lock().await;
-            if entry.in_flight {
-                drop(entry);
-                self.engine.evict(account, &slot);
-                continue;
-            }
-            // Authorised first: a stale version is told only to whom may act (rule X-2).
-            let prepared =
-                self.engine
-                    .decide(account, &slot, &mut entry, ctx, command.clone(), expected)?;
-            if prepared.events.is_empty() {
-                let version = entry.version;
-                return Ok(Engine::committed(&mut entry, prepared, version));
-            }
-            let snapshot = prepared.snapshot_due.then_some(&entry.state);
-            let appended = self
-                .store
-                .append(account, entry.version, &prepared.events, snapshot)
-                .await;
-            match appended {
-                Ok(stored) => return Ok(Engine::committed(&mut entry, prepared, stored)),
-                Err(e) => {
-                    drop(entry);
-                    match self.engine.append_failed(account, &slot, e, &mut attempt) {
-                        AfterFailure::Retry => continue,
-                        AfterFailure::Fail(e) => return Err(e),
-                    }
+            reply = match machine.resume(reply) {
+                Next::Done(outcome) => return outcome,
+                Next::Io(Io::Version) => Reply::Version(self.store.version(account).await),
+                Next::Io(Io::Events(after)) => {
+                    Reply::Events(self.store.events(account, after).await)
                 }
-            }
+                Next::Io(Io::Load) => Reply::Loaded(self.store.load(account).await),
+                Next::Io(Io::Lock(slot)) => Reply::Locked(slot.lock_arc().await),
+                Next::Io(Io::Append {
+                    expected,
+                    events,
+                    snapshot,
+                }) => {
+                    let appended = self.store.append(account, expected, events, snapshot);
+                    Reply::Appended(appended.await)
+                }
+            };
         }
     }
 
-    async fn slot(
+    /// The account's entry, locked and caught up with the store as `freshness` asks.
+    async fn entry(
         &self,
         account: AccountId,
         freshness: Freshness,
-    ) -> Result<Slot, Error<S::Error>> {
-        if let Some(slot) = self.engine.cached(account) {
-            if freshness == Freshness::Cached {
-                return Ok(slot);
-            }
-            let stored = self.store.version(account).await.map_err(Error::Store)?;
-            let current = {
-                let mut entry = slot.lock().await;
-                match Engine::standing(&entry, stored) {
-                    Standing::Current => true,
-                    Standing::Behind(after) => {
-                        let newer = self
-                            .store
-                            .events(account, after)
-                            .await
-                            .map_err(Error::Store)?;
-                        entry.catch_up(newer.iter().map(|r| &r.event));
-                        entry.version == stored
-                    }
-                    Standing::Reload => false,
-                }
-            };
-            if current {
-                return Ok(slot);
-            }
-            self.engine.evict(account, &slot);
-        }
-        let loaded = self.store.load(account).await.map_err(Error::Store)?;
-        Ok(self.engine.install(account, loaded))
+    ) -> Result<Guard, Error<S::Error>> {
+        self.drive(account, Fetch::new(&self.engine, account, freshness))
+            .await
+    }
+
+    /// Runs `f` on the account's current state, after the read table admitted the actor, if
+    /// one is given, with the classes it may see.
+    async fn read<T>(
+        &self,
+        account: AccountId,
+        actor: Option<(&Actor, ReadKind)>,
+        f: impl FnOnce(&AccountState, DataClasses) -> Result<T, Error<S::Error>>,
+    ) -> Result<T, Error<S::Error>> {
+        let entry = self.entry(account, Freshness::Current).await?;
+        let (state, classes) = Engine::admit(&entry, account, actor)?;
+        f(state, classes)
     }
 
     /// [`AccountService::state`](crate::AccountService::state), awaited. **Checks no actor**;
     /// see [`state_for`](Self::state_for).
     pub async fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
+        let entry = self.entry(account, Freshness::Current).await?;
         Ok((entry.version != Version::INITIAL).then(|| entry.state.clone()))
     }
 
@@ -228,8 +198,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         actor: &Actor,
         kind: ReadKind,
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
+        let entry = self.entry(account, Freshness::Current).await?;
         Ok(Engine::may_read(&entry, actor, kind).map(|_| ()))
     }
 
@@ -239,10 +208,10 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         actor: &Actor,
     ) -> Result<AccountView, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
-        let (state, classes) = Engine::admit(&entry, account, Some((actor, ReadKind::State)))?;
-        Ok(AccountView::of(state, classes))
+        self.read(account, Some((actor, ReadKind::State)), |state, classes| {
+            Ok(AccountView::of(state, classes))
+        })
+        .await
     }
 
     /// [`AccountService::history_for`](crate::AccountService::history_for), awaited.
@@ -251,11 +220,8 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         actor: &Actor,
     ) -> Result<Vec<Envelope<AccountEventView>>, Error<S::Error>> {
-        let classes = {
-            let slot = self.slot(account, Freshness::Current).await?;
-            let entry = slot.lock().await;
-            Engine::admit::<S::Error>(&entry, account, Some((actor, ReadKind::History)))?.1
-        };
+        let history = Some((actor, ReadKind::History));
+        let classes = self.read(account, history, |_, c| Ok(c)).await?;
         Ok(history_view(self.history(account).await?, classes))
     }
 
@@ -278,8 +244,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         permission: Permission,
         freshness: Freshness,
     ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
-        let slot = self.slot(account, freshness).await?;
-        let entry = slot.lock().await;
+        let entry = self.entry(account, freshness).await?;
         Ok(Engine::authorize(&entry, actor, permission))
     }
 
@@ -290,8 +255,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         actor: &Actor,
         kind: CommandKind,
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
+        let entry = self.entry(account, Freshness::Current).await?;
         Ok(authorize_kind(&entry.state, &entry.index, actor, kind, invitee_of(actor)).map(|_| ()))
     }
 
@@ -302,10 +266,10 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         now: DateTime<Utc>,
     ) -> Result<Readiness, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
-        let (state, _) = Engine::admit(&entry, account, None)?;
-        Ok(self.engine.readiness(state, now))
+        self.read(account, None, |state, _| {
+            Ok(self.engine.readiness(state, now))
+        })
+        .await
     }
 
     /// [`AccountService::readiness_for`](crate::AccountService::readiness_for), awaited.
@@ -315,10 +279,10 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Readiness, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
-        let (state, _) = Engine::admit(&entry, account, Some((actor, ReadKind::Readiness)))?;
-        Ok(self.engine.readiness(state, now))
+        self.read(account, Some((actor, ReadKind::Readiness)), |state, _| {
+            Ok(self.engine.readiness(state, now))
+        })
+        .await
     }
 
     /// [`AccountService::statements`](crate::AccountService::statements), awaited. **Checks
@@ -330,10 +294,10 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         first: PayoutMonth,
         last: PayoutMonth,
     ) -> Result<Vec<Statement>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
-        let (state, _) = Engine::admit(&entry, account, None)?;
-        self.engine.statements(account, state, entries, first, last)
+        self.read(account, None, |state, _| {
+            self.engine.statements(account, state, entries, first, last)
+        })
+        .await
     }
 
     /// [`AccountService::statements_for`](crate::AccountService::statements_for), awaited.
@@ -345,9 +309,9 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         first: PayoutMonth,
         last: PayoutMonth,
     ) -> Result<Vec<Statement>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current).await?;
-        let entry = slot.lock().await;
-        let (state, _) = Engine::admit(&entry, account, Some((actor, ReadKind::Statements)))?;
-        self.engine.statements(account, state, entries, first, last)
+        self.read(account, Some((actor, ReadKind::Statements)), |state, _| {
+            self.engine.statements(account, state, entries, first, last)
+        })
+        .await
     }
 }

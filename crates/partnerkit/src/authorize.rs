@@ -200,27 +200,63 @@ impl AccountCommand {
     /// ROL-8): each must need nothing beyond what the actor holds. Checked before anything is
     /// decided, and again as each change is made.
     pub fn access_changes(&self, state: &AccountState) -> Vec<A> {
-        use AccountCommand as C;
-        let grant_to = |principals: Vec<Principal>, grant: Option<Grant>| match grant {
-            Some(grant) if !principals.is_empty() => vec![A::GrantMany { principals, grant }],
-            _ => Vec::new(),
+        let (principals, grant) = self.added(state);
+        let granted = match grant {
+            Some(grant) if !principals.is_empty() => Some(A::GrantMany { principals, grant }),
+            _ => None,
         };
+        self.memberships()
+            .into_iter()
+            .chain(granted)
+            .chain(self.access_command())
+            .collect()
+    }
+
+    /// The principals this command adds and the grant it gives them (rules USR-3, USR-7,
+    /// GRP-1, APP-1); for a tenant association, its pending first user. No principals for a
+    /// command that adds none. What the command's authorisation checks (rule ROL-8) and what
+    /// its decision grants, from one list.
+    pub(crate) fn added(&self, state: &AccountState) -> (Vec<Principal>, Option<Grant>) {
+        use AccountCommand as C;
         match self {
-            // The first tenant's grant is capped by access (`first_tenant_grant`); whoever
-            // may confirm it (the marketplace, the owner account) also passes this check.
             C::ConfirmTenantAssociation { tenant, grant } => {
                 let first_user = state
                     .identity
                     .pending_association(*tenant)
                     .and_then(|p| p.first_user.as_ref())
                     .map(|u| Principal::User(u.user));
-                grant_to(first_user.into_iter().collect(), *grant)
+                (first_user.into_iter().collect(), *grant)
             }
-            C::CreateTenant(t) => grant_to(vec![Principal::User(t.admin)], t.grant),
-            C::AddUsers { users, grant, .. } => grant_to(
+            C::CreateTenant(t) => (vec![Principal::User(t.admin)], t.grant),
+            C::AddUsers { users, grant, .. } => (
                 users.iter().map(|u| Principal::User(u.user)).collect(),
                 Some(*grant),
             ),
+            C::CreateUser(u) => (vec![Principal::User(u.user)], u.grant),
+            C::InviteGuests { guests, grant, .. } => (
+                guests.iter().copied().map(Principal::User).collect(),
+                Some(*grant),
+            ),
+            C::AddGroups { groups, grant, .. } => (
+                groups.iter().map(|g| Principal::Group(g.group)).collect(),
+                Some(*grant),
+            ),
+            C::CreateGroup { group, grant, .. } => (vec![Principal::Group(*group)], *grant),
+            C::AddApps { apps, grant, .. } => (
+                apps.iter().map(|a| Principal::App(a.app)).collect(),
+                Some(*grant),
+            ),
+            C::CreateApp(a) => (vec![Principal::App(a.app)], a.grant),
+            _ => (Vec::new(), None),
+        }
+    }
+
+    /// The group memberships this command makes or ends (rule ROL-8): a new user's groups,
+    /// a group's members added and removed. Identity decides them; they reach access as the
+    /// principal changes the facade mirrors, checked again there.
+    fn memberships(&self) -> Vec<A> {
+        use AccountCommand as C;
+        match self {
             C::CreateUser(u) => u
                 .groups
                 .iter()
@@ -228,17 +264,7 @@ impl AccountCommand {
                     group: *g,
                     user: u.user,
                 })
-                .chain(grant_to(vec![Principal::User(u.user)], u.grant))
                 .collect(),
-            C::InviteGuests { guests, grant, .. } => grant_to(
-                guests.iter().copied().map(Principal::User).collect(),
-                Some(*grant),
-            ),
-            C::AddGroups { groups, grant, .. } => grant_to(
-                groups.iter().map(|g| Principal::Group(g.group)).collect(),
-                Some(*grant),
-            ),
-            C::CreateGroup { group, grant, .. } => grant_to(vec![Principal::Group(*group)], *grant),
             C::ChangeGroupMembers { group, add, remove } => add
                 .iter()
                 .map(|user| A::AddGroupMember {
@@ -250,51 +276,28 @@ impl AccountCommand {
                     user: *user,
                 }))
                 .collect(),
-            C::AddApps { apps, grant, .. } => grant_to(
-                apps.iter().map(|a| Principal::App(a.app)).collect(),
-                Some(*grant),
-            ),
-            C::CreateApp(a) => grant_to(vec![Principal::App(a.app)], a.grant),
-            C::Grant { principals, grant } => vec![A::GrantMany {
+            _ => Vec::new(),
+        }
+    }
+
+    /// The access command a grant, revocation or replacement of grants is: what its
+    /// authorisation checks (rule ROL-8) and what is decided.
+    pub(crate) fn access_command(&self) -> Option<A> {
+        use AccountCommand as C;
+        match self {
+            C::Grant { principals, grant } => Some(A::GrantMany {
                 principals: principals.clone(),
                 grant: *grant,
-            }],
-            C::Revoke { principal, grant } => vec![A::Revoke {
+            }),
+            C::Revoke { principal, grant } => Some(A::Revoke {
                 principal: *principal,
                 grant: *grant,
-            }],
-            C::SetGrants { principal, grants } => vec![A::SetGrants {
+            }),
+            C::SetGrants { principal, grants } => Some(A::SetGrants {
                 principal: *principal,
                 grants: grants.clone(),
-            }],
-            C::OpenAccount(_)
-            | C::RecordVerification { .. }
-            | C::ChangeDisplayName { .. }
-            | C::SetSellerContact { .. }
-            | C::SetCompanyApprover { .. }
-            | C::BeginTenantAssociation(_)
-            | C::CancelTenantAssociation { .. }
-            | C::RemoveTenant { .. }
-            | C::RenameUser { .. }
-            | C::ResendInvitation { .. }
-            | C::AcceptInvitation { .. }
-            | C::RemoveUser { .. }
-            | C::ResetPassword { .. }
-            | C::ResetOwnPassword { .. }
-            | C::RemoveGroup { .. }
-            | C::RemoveApps { .. }
-            | C::AddAppKey { .. }
-            | C::DeleteAppKey { .. }
-            | C::AcceptAgreement { .. }
-            | C::AssociateOwnerAccount { .. }
-            | C::SetPayoutAccount { .. }
-            | C::RecordPayoutVerification { .. }
-            | C::SetPayoutHold { .. }
-            | C::StartTaxProfile { .. }
-            | C::EditTaxProfile { .. }
-            | C::SubmitW9 { .. }
-            | C::SubmitW8Ben { .. }
-            | C::SubmitW8BenE { .. } => Vec::new(),
+            }),
+            _ => None,
         }
     }
 }

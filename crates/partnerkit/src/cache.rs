@@ -13,6 +13,10 @@ use crate::entry::Entry;
 /// with `lock_blocking`.
 pub(crate) type Slot = Arc<async_lock::Mutex<Entry>>;
 
+/// A slot's entry, locked; it keeps its slot (`MutexGuardArc::source`), so a machine can
+/// hold it across its steps.
+pub(crate) type Guard = async_lock::MutexGuardArc<Entry>;
+
 /// A slot for `entry`, not (yet) in any cache.
 pub(crate) fn slot(entry: Entry) -> Slot {
     Arc::new(async_lock::Mutex::new(entry))

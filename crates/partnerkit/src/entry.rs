@@ -40,13 +40,19 @@ impl Entry {
         (access.users().len() + access.groups().len() + access.apps().len()) as u64
     }
 
+    /// Applies one event to the state and the live access index: the one way an entry's
+    /// state changes, whether the event was just decided or another writer stored it.
+    pub(crate) fn apply(&mut self, event: &AccountEvent) {
+        self.state.apply(event);
+        if let AccountEvent::Access(a) = event {
+            self.index.apply(a);
+        }
+    }
+
     /// Applies events another writer stored, advancing the entry (catching up).
     pub(crate) fn catch_up<'e>(&mut self, events: impl IntoIterator<Item = &'e AccountEvent>) {
         for e in events {
-            self.state.apply(e);
-            if let AccountEvent::Access(a) = e {
-                self.index.apply(a);
-            }
+            self.apply(e);
             self.version = self.version.after(1);
             self.since_snapshot += 1;
         }

@@ -134,6 +134,8 @@ mod authorize;
 mod cache;
 pub mod codec;
 mod command;
+mod drive;
+mod engine;
 mod entry;
 mod error;
 mod execute;
@@ -149,6 +151,7 @@ mod settings;
 mod state;
 mod steps;
 pub mod store;
+mod translate;
 mod typed;
 mod view;
 
@@ -175,7 +178,7 @@ pub use selling::{
     Missing, Readiness, readiness, statements, statements_converted, with_withholding,
 };
 pub use service::{AccountService, Executed, Freshness};
-pub use settings::Settings;
+pub use settings::{OwnerRegistry, Settings};
 pub use state::{AccountEvent, AccountState};
 pub use store::{AccountStore, AsyncAccountStore};
 pub use view::{AccountEventView, AccountView};

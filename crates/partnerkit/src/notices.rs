@@ -1,11 +1,14 @@
 //! What needs attention, and when (rule X-7): an account's dated notices, for the host to
 //! send as emails or show as banners.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
-use partnerkit_agreements::{AgreementId, AgreementText, AgreementVersion, action_needed};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use partnerkit_agreements::{
+    ActionNeeded, AgreementId, AgreementText, AgreementVersion, action_needed,
+};
 use partnerkit_core::{AppId, DisplayName, KeyId, Money, PayoutAccountId, TenantId};
-use partnerkit_payouts::{Outcome, PayoutMonth, Statement, Verification};
-use partnerkit_tax::{FormKind, ProfileStatus};
+use partnerkit_identity::KeyNotice;
+use partnerkit_payouts::{PayoutMonth, PayoutNotice, Statement, Verification};
+use partnerkit_tax::{FormKind, W8Notice, w8_expires_at};
 use serde::{Deserialize, Serialize};
 
 use crate::settings::Settings;
@@ -163,19 +166,13 @@ impl NoticeKind {
     }
 }
 
-/// The instant a W-8 valid through `valid_through` stops being valid: the start (UTC) of the
-/// next day; `None` if there is no next day.
-fn w8_expires_at(valid_through: NaiveDate) -> Option<DateTime<Utc>> {
-    valid_through
-        .succ_opt()
-        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
-}
-
 /// An account's dated notices at `now` (rule X-7), sorted by date (then by kind, most
 /// pressing first, then by id): what needs attention and when. The host sends the messages;
 /// this says what and when. Pure: the same arguments give the same list.
 ///
-/// Each domain's own rule decides its part; this only joins them:
+/// Each domain lists its own part — [`identity::notices`](partnerkit_identity::notices),
+/// [`tax::notices`](partnerkit_tax::notices), [`action_needed`],
+/// [`payouts::notices`](partnerkit_payouts::notices) — and this only joins and dates them:
 ///
 /// - **expiring within `horizon`** — something that stops working at an instant `t` with
 ///   `now < t <= now + horizon`: an app key of any app (rule APP-4; already expired keys are
@@ -183,7 +180,7 @@ fn w8_expires_at(valid_through: NaiveDate) -> Option<DateTime<Utc>> {
 ///   TAX-5; it stops at the start of the day after its last valid day). Nothing expiring
 ///   later is listed.
 /// - **needing action now**, whatever the horizon: a W-8 on file that has expired (the
-///   profile's status is [`Expired`](ProfileStatus::Expired)); each agreement whose latest
+///   profile's status is [`Expired`](partnerkit_tax::ProfileStatus::Expired)); each agreement whose latest
 ///   version is not accepted ([`action_needed`], rule AGR-2, with its accept-by date); the
 ///   current payout account if it is not verified (rule PAY-4); the payout hold if it is on
 ///   (rule PAY-6). The payout notices are not given once the payout profile is closed.
@@ -212,68 +209,65 @@ pub fn notices(
     let until = now
         .checked_add_days(horizon)
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let expiring = |t: DateTime<Utc>| now < t && t <= until;
-    let mut out = Vec::new();
+    let keys = partnerkit_identity::notices(&state.identity, now, until);
+    let tax = partnerkit_tax::notices(&state.tax, now, until);
+    let agreements = action_needed(&settings.catalogue, &state.agreements, now);
+    let payouts = partnerkit_payouts::notices(&state.payouts, statements, &settings.policy);
+    let mut out: Vec<Notice> = (keys.into_iter().map(Notice::key))
+        .chain(tax.map(Notice::w8))
+        .chain(agreements.into_iter().map(Notice::agreement))
+        .chain(payouts.into_iter().map(Notice::payout))
+        .collect();
+    // Stable: within a day and kind, each domain's order (apps and keys by id, agreements as
+    // `action_needed` orders them) is kept.
+    out.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then(a.about.rank().cmp(&b.about.rank()))
+    });
+    out
+}
 
-    // Identity: app keys (rule APP-4).
-    for app in state.identity.apps() {
-        for key in app.keys.values() {
-            if !expiring(key.expires_at) {
-                continue;
-            }
-            let replaced = app.keys.values().any(|k| k.expires_at > key.expires_at);
-            out.push(Notice {
-                date: key.expires_at.date_naive(),
-                about: NoticeKind::AppKeyExpiring {
-                    tenant: app.tenant,
-                    app: app.id,
-                    app_name: app.name.clone(),
-                    key: key.id,
-                    created_at: key.created_at,
-                    expires_at: key.expires_at,
-                    replaced,
-                },
-            });
+/// Each domain's notice as the facade's one public [`Notice`], dated as the domain says.
+impl Notice {
+    fn key(k: KeyNotice) -> Notice {
+        Notice {
+            date: k.expires_at.date_naive(),
+            about: NoticeKind::AppKeyExpiring {
+                tenant: k.tenant,
+                app: k.app,
+                app_name: k.app_name,
+                key: k.key,
+                created_at: k.created_at,
+                expires_at: k.expires_at,
+                replaced: k.replaced,
+            },
         }
     }
 
-    // Tax: the W-8 on file (rule TAX-5).
-    let today = now.date_naive();
-    let required = state.tax.required_form();
-    if let Some(form) = state
-        .tax
-        .form
-        .as_ref()
-        .filter(|f| f.kind.is_w8() && Some(f.kind) == required)
-        && let Some(valid_through) = form.valid_through()
-    {
-        let (form_kind, signed_on) = (form.kind, form.signature.signed_on);
-        match state.tax.status(today) {
-            ProfileStatus::Complete if w8_expires_at(valid_through).is_some_and(expiring) => {
-                out.push(Notice {
-                    date: valid_through,
-                    about: NoticeKind::W8Expiring {
-                        form: form_kind,
-                        signed_on,
-                        valid_through,
-                    },
-                });
+    fn w8(w: W8Notice) -> Notice {
+        let (form, signed_on, valid_through) = (w.form, w.signed_on, w.valid_through);
+        let about = if w.expired {
+            NoticeKind::W8Expired {
+                form,
+                signed_on,
+                valid_through,
             }
-            ProfileStatus::Expired => out.push(Notice {
-                date: valid_through,
-                about: NoticeKind::W8Expired {
-                    form: form_kind,
-                    signed_on,
-                    valid_through,
-                },
-            }),
-            _ => {}
+        } else {
+            NoticeKind::W8Expiring {
+                form,
+                signed_on,
+                valid_through,
+            }
+        };
+        Notice {
+            date: valid_through,
+            about,
         }
     }
 
-    // Agreements (rule AGR-2).
-    for item in action_needed(&settings.catalogue, &state.agreements, now) {
-        out.push(Notice {
+    fn agreement(item: ActionNeeded) -> Notice {
+        Notice {
             date: item.accept_by.unwrap_or(item.pending_since).date_naive(),
             about: NoticeKind::AgreementNeedsAcceptance {
                 agreement: item.agreement,
@@ -285,59 +279,34 @@ pub fn notices(
                 accept_by: item.accept_by,
                 blocks_publishing: item.blocks_publishing,
             },
-        });
-    }
-
-    // Payouts: the payout account (rule PAY-4) and the hold (rule PAY-6).
-    let payouts = &state.payouts;
-    if payouts.closed_at().is_none() {
-        if let Some(account) = payouts.payout_account() {
-            let since = match &account.verification {
-                Verification::Pending => Some(account.set_at),
-                Verification::Rejected { at, .. } => Some(*at),
-                Verification::Verified { .. } => None,
-            };
-            if let Some(since) = since {
-                out.push(Notice {
-                    date: since.date_naive(),
-                    about: NoticeKind::PayoutAccountUnverified {
-                        payout_account: account.id,
-                        set_at: account.set_at,
-                        verification: account.verification.clone(),
-                    },
-                });
-            }
-        }
-        if payouts.hold_on()
-            && let Some(toggle) = payouts.hold_history().last()
-        {
-            out.push(Notice {
-                date: toggle.at.date_naive(),
-                about: NoticeKind::PayoutHoldOn { since: toggle.at },
-            });
         }
     }
 
-    // The host's ledger: a payment carried over below the threshold (rule PAY-8).
-    if let Some(last) = statements.iter().max_by_key(|s| s.month)
-        && let Outcome::BelowThreshold { threshold } = &last.outcome
-    {
-        out.push(Notice {
-            date: settings.policy.payment_date(last.month),
-            about: NoticeKind::CarriedBelowThreshold {
-                month: last.month,
-                carried: last.carried_out.balance,
-                threshold: *threshold,
+    fn payout(p: PayoutNotice) -> Notice {
+        let date = p.date();
+        let about = match p {
+            PayoutNotice::AccountUnverified {
+                payout_account,
+                set_at,
+                verification,
+                ..
+            } => NoticeKind::PayoutAccountUnverified {
+                payout_account,
+                set_at,
+                verification,
             },
-        });
+            PayoutNotice::HoldOn { since } => NoticeKind::PayoutHoldOn { since },
+            PayoutNotice::CarriedBelowThreshold {
+                month,
+                carried,
+                threshold,
+                ..
+            } => NoticeKind::CarriedBelowThreshold {
+                month,
+                carried,
+                threshold,
+            },
+        };
+        Notice { date, about }
     }
-
-    // Stable: within a day and kind, the order above (apps and keys by id, agreements as
-    // `action_needed` orders them) is kept.
-    out.sort_by(|a, b| {
-        a.date
-            .cmp(&b.date)
-            .then(a.about.rank().cmp(&b.about.rank()))
-    });
-    out
 }

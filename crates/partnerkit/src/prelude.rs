@@ -39,7 +39,8 @@
 pub use crate::{
     AccountCommand, AccountEvent, AccountService, AccountState, AccountStore, AsyncAccountService,
     AsyncAccountStore, Denial, DomainError, Error, Executed, Freshness, InMemoryStore, NewApp,
-    NewTenant, NewUser, OpenAccount, Password, RandomIds, Settings, TenantToAssociate,
+    NewTenant, NewUser, OpenAccount, OwnerRegistry, Password, RandomIds, Settings,
+    TenantToAssociate,
 };
 pub use partnerkit_access::{Grant, Permission, PermissionSet, Role};
 pub use partnerkit_core::{

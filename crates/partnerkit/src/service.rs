@@ -1,21 +1,22 @@
 //! [`AccountService`]: the one entry point a host calls.
 
 use chrono::{DateTime, Utc};
-use partnerkit_access::{Decision, Denial, Permission, Principal, Request};
+use partnerkit_access::{Decision, Denial, Permission};
 use partnerkit_core::{AccountId, Actor, Context, DataClasses, Envelope, Version};
-use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
+use partnerkit_payouts::{LedgerEntry, PayoutMonth, Statement};
 
-use crate::authorize::{authorize_kind, authorize_read, can_sign_in};
-use crate::cache::{Cache, Slot};
+use crate::authorize::authorize_kind;
+use crate::cache::Guard;
 use crate::command::AccountCommand;
-use crate::entry::{Entry, Revealed};
-use crate::error::{DomainError, Error};
-use crate::execute::{self, Refusal};
+use crate::drive::{Execute, Fetch, Io, Machine, Next, Reply};
+use crate::engine::Engine;
+use crate::entry::Revealed;
+use crate::error::Error;
 use crate::kind::{CommandKind, ReadKind};
 use crate::selling::Readiness;
 use crate::settings::Settings;
 use crate::state::AccountState;
-use crate::store::{AccountStore, Loaded, Recorded, StoreError};
+use crate::store::{AccountStore, Recorded};
 use crate::view::{AccountEventView, AccountView, history_view};
 
 /// What an accepted command did.
@@ -64,289 +65,6 @@ pub struct AccountService<S> {
     engine: Engine,
 }
 
-/// What the sync and the async service share: the settings, the cache, and every step of the
-/// one path except the store calls themselves. No rule or check is written twice.
-#[derive(Debug)]
-pub(crate) struct Engine {
-    pub(crate) settings: Settings,
-    cache: Cache,
-}
-
-/// How a cached entry stands against the store's version.
-pub(crate) enum Standing {
-    /// Current: use it.
-    Current,
-    /// Behind: apply the events after this version.
-    Behind(Version),
-    /// Not usable (ahead of the store, or left half-decided by a panic): reload.
-    Reload,
-}
-
-/// A decided command ready to append: its recorded events, and whether a snapshot is due.
-pub(crate) struct Prepared {
-    pub(crate) events: Vec<Recorded>,
-    pub(crate) snapshot_due: bool,
-    pub(crate) revealed: Option<Revealed>,
-}
-
-/// What to do after a failed append.
-pub(crate) enum AfterFailure<E> {
-    /// Decide again on fresh state.
-    Retry,
-    /// Give up with this error.
-    Fail(Error<E>),
-}
-
-impl Engine {
-    pub(crate) fn new(settings: Settings) -> Self {
-        let cache = Cache::new(settings.cache_capacity);
-        Engine { settings, cache }
-    }
-
-    pub(crate) fn cached(&self, account: AccountId) -> Option<Slot> {
-        self.cache.get(account)
-    }
-
-    pub(crate) fn cached_accounts(&self) -> usize {
-        self.cache.len()
-    }
-
-    /// How `entry` stands against the store's `stored` version.
-    pub(crate) fn standing(entry: &Entry, stored: Version) -> Standing {
-        if entry.in_flight || stored < entry.version {
-            Standing::Reload
-        } else if stored == entry.version {
-            Standing::Current
-        } else {
-            Standing::Behind(entry.version)
-        }
-    }
-
-    /// Caches what the store loaded (latest snapshot plus the events after it); an account
-    /// the store does not know gets an empty, uncached entry, in which nobody can sign in.
-    pub(crate) fn install(&self, account: AccountId, loaded: Option<Loaded>) -> Slot {
-        match loaded {
-            Some(loaded) => {
-                // A snapshot the store could not use (rule X-9) is replaced on the next write.
-                let since = if loaded.refresh_snapshot {
-                    u64::MAX / 2
-                } else {
-                    loaded.events.len() as u64
-                };
-                let (state, version) = loaded.fold();
-                self.cache
-                    .insert(account, Entry::new(state, version, since))
-            }
-            None => crate::cache::slot(Entry::default()),
-        }
-    }
-
-    pub(crate) fn evict(&self, account: AccountId, slot: &Slot) {
-        self.cache.remove(account, slot);
-    }
-
-    /// The one decide step: authorise, decide and apply on the locked entry, and record the
-    /// events. A failure that left the entry half-applied evicts it.
-    pub(crate) fn decide<E>(
-        &self,
-        account: AccountId,
-        slot: &Slot,
-        entry: &mut Entry,
-        ctx: &Context<'_>,
-        command: AccountCommand,
-        expected: Option<Version>,
-    ) -> Result<Prepared, Error<E>> {
-        entry.in_flight = true;
-        let decided = execute::decide(entry, account, ctx, command, &self.settings);
-        entry.in_flight = false;
-        // The caller's version is checked after authorising and deciding (so a stranger learns
-        // nothing from it) and before anything is stored.
-        if let (Some(expected), Ok(_)) = (expected, &decided)
-            && entry.version != expected
-        {
-            let actual = entry.version;
-            // Deciding applied the events to the entry: it no longer matches the store.
-            self.evict(account, slot);
-            return Err(Error::Conflict { expected, actual });
-        }
-        match decided {
-            Ok(d) => {
-                let events: Vec<Recorded> = d
-                    .events
-                    .into_iter()
-                    .map(|e| Envelope::new(ctx, e))
-                    .collect();
-                let count = events.len() as u64;
-                Ok(Prepared {
-                    snapshot_due: !events.is_empty()
-                        && entry.since_snapshot + count
-                            >= self.settings.snapshot_interval(entry.principals()),
-                    events,
-                    revealed: d.revealed,
-                })
-            }
-            Err(failed) => {
-                if failed.dirty {
-                    self.evict(account, slot);
-                }
-                Err(match failed.error {
-                    Refusal::Denied(d) => d.into(),
-                    Refusal::Domain(d) => d.into(),
-                })
-            }
-        }
-    }
-
-    /// The store took the events at `stored`: advance the entry.
-    pub(crate) fn committed(entry: &mut Entry, prepared: Prepared, stored: Version) -> Executed {
-        entry.version = stored;
-        entry.since_snapshot = if prepared.snapshot_due {
-            0
-        } else {
-            entry.since_snapshot + prepared.events.len() as u64
-        };
-        Executed {
-            events: prepared.events,
-            version: stored,
-            revealed: prepared.revealed,
-        }
-    }
-
-    /// The store refused the events: the entry holds them, so it is dropped; a conflict is
-    /// decided again while retries last.
-    pub(crate) fn append_failed<E>(
-        &self,
-        account: AccountId,
-        slot: &Slot,
-        error: StoreError<E>,
-        attempt: &mut u32,
-    ) -> AfterFailure<E> {
-        self.evict(account, slot);
-        match error {
-            StoreError::Conflict { expected, actual } => {
-                *attempt = attempt.saturating_add(1);
-                if *attempt > self.settings.conflict_retries {
-                    AfterFailure::Fail(Error::Conflict { expected, actual })
-                } else {
-                    AfterFailure::Retry
-                }
-            }
-            StoreError::Backend(e) => AfterFailure::Fail(Error::Store(e)),
-        }
-    }
-
-    /// Reports an executed command to `tracing` (feature `tracing`): the account, the command
-    /// kind, the outcome's code, the version and how many events were stored. Nothing from
-    /// the command's data, and never a secret.
-    #[allow(unused_variables)]
-    pub(crate) fn trace<E: std::fmt::Display>(
-        account: AccountId,
-        kind: CommandKind,
-        outcome: &Result<Executed, Error<E>>,
-    ) {
-        #[cfg(feature = "tracing")]
-        match outcome {
-            Ok(done) => tracing::info!(
-                target: "partnerkit",
-                %account,
-                command = %kind,
-                outcome = "ok",
-                version = done.version.get(),
-                events = done.events.len(),
-                "command executed"
-            ),
-            Err(Error::Store(e)) => tracing::error!(
-                target: "partnerkit",
-                %account,
-                command = %kind,
-                outcome = "store",
-                error = %e,
-                "command failed in the store"
-            ),
-            Err(e) => tracing::info!(
-                target: "partnerkit",
-                %account,
-                command = %kind,
-                outcome = e.code(),
-                kind = e.kind(),
-                "command refused"
-            ),
-        }
-    }
-
-    /// The read table's check (rule X-2): may `actor` see `kind` of the account in `entry`?
-    /// It comes before the existence check in [`admit`](Self::admit), so an actor who may
-    /// not see is denied whether or not the account exists. On success, the data classes the
-    /// actor may see (rule X-8).
-    pub(crate) fn may_read(
-        entry: &Entry,
-        actor: &Actor,
-        kind: ReadKind,
-    ) -> Result<DataClasses, Denial> {
-        authorize_read(&entry.state, &entry.index, actor, kind).map(|a| a.classes())
-    }
-
-    /// [`may_read`](Self::may_read), then the account's state if it exists, with the classes
-    /// the actor may see (all of them when no actor is given: the host's own reads).
-    pub(crate) fn admit<'e, E>(
-        entry: &'e Entry,
-        account: AccountId,
-        actor: Option<(&Actor, ReadKind)>,
-    ) -> Result<(&'e AccountState, DataClasses), Error<E>> {
-        let classes = match actor {
-            Some((actor, kind)) => Self::may_read(entry, actor, kind)?,
-            None => DataClasses::ALL,
-        };
-        if entry.version == Version::INITIAL {
-            return Err(DomainError::AccountNotFound { account }.into());
-        }
-        Ok((&entry.state, classes))
-    }
-
-    /// What the account lacks before it may sell (rule ACC-4).
-    pub(crate) fn readiness(&self, state: &AccountState, now: DateTime<Utc>) -> Readiness {
-        crate::selling::readiness(state, &self.settings, now)
-    }
-
-    /// Statements of `first..=last` for `entries`, carry-over chained from zero.
-    pub(crate) fn statements<E>(
-        &self,
-        account: AccountId,
-        state: &AccountState,
-        entries: &[LedgerEntry],
-        first: PayoutMonth,
-        last: PayoutMonth,
-    ) -> Result<Vec<Statement>, Error<E>> {
-        let currency = state
-            .payouts
-            .registration()
-            .map(|r| r.currency)
-            .ok_or(DomainError::AccountNotFound { account })?;
-        Ok(crate::selling::statements(
-            state,
-            &self.settings,
-            entries,
-            first,
-            last,
-            CarryOver::zero(currency),
-        )?)
-    }
-
-    /// The answer of [`AccountService::authorize`] on a current entry.
-    pub(crate) fn authorize(
-        entry: &Entry,
-        actor: &Actor,
-        permission: Permission,
-    ) -> Result<Decision, Denial> {
-        match Principal::from_actor(actor) {
-            Some(p) if can_sign_in(&entry.state, actor) => {
-                Ok(entry.index.authorize(&Request::new(p, permission)))
-            }
-            _ => Err(Denial::CannotSignIn { actor: *actor }),
-        }
-    }
-}
-
 impl<S: AccountStore> AccountService<S> {
     /// A service over `store` with the default data of every crate.
     pub fn new(store: S) -> Self {
@@ -392,10 +110,10 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         command: AccountCommand,
     ) -> Result<Executed, Error<S::Error>> {
-        let kind = command.kind();
-        let outcome = self.run(account, ctx, command, None);
-        Engine::trace(account, kind, &outcome);
-        outcome
+        self.drive(
+            account,
+            Execute::new(&self.engine, account, ctx, command, None),
+        )
     }
 
     /// [`execute`](Self::execute), but only if the account is still at `expected` — the
@@ -412,81 +130,36 @@ impl<S: AccountStore> AccountService<S> {
         command: AccountCommand,
         expected: Version,
     ) -> Result<Executed, Error<S::Error>> {
-        let kind = command.kind();
-        let outcome = self.run(account, ctx, command, Some(expected));
-        Engine::trace(account, kind, &outcome);
-        outcome
+        let execute = Execute::new(&self.engine, account, ctx, command, Some(expected));
+        self.drive(account, execute)
     }
 
-    fn run(
+    /// Runs a step machine of the engine to its end, answering each store call at once.
+    fn drive<M: Machine<S::Error>>(
         &self,
         account: AccountId,
-        ctx: &Context<'_>,
-        command: AccountCommand,
-        expected: Option<Version>,
-    ) -> Result<Executed, Error<S::Error>> {
-        // A caller's expected version is never decided again: a conflict goes back to it.
-        let mut attempt = if expected.is_some() { u32::MAX } else { 0 };
+        mut machine: M,
+    ) -> Result<M::Output, Error<S::Error>> {
+        let mut reply = Reply::Start;
         loop {
-            let slot = self.slot(account, Freshness::Current)?;
-            let mut entry = slot.lock_blocking();
-            if entry.in_flight {
-                // A command panicked while deciding on it: never use a half-applied entry.
-                drop(entry);
-                self.engine.evict(account, &slot);
-                continue;
-            }
-            // Authorised first: a stale version is told only to whom may act (rule X-2).
-            let prepared =
-                self.engine
-                    .decide(account, &slot, &mut entry, ctx, command.clone(), expected)?;
-            if prepared.events.is_empty() {
-                let version = entry.version;
-                return Ok(Engine::committed(&mut entry, prepared, version));
-            }
-            let snapshot = prepared.snapshot_due.then_some(&entry.state);
-            match self
-                .store
-                .append(account, entry.version, &prepared.events, snapshot)
-            {
-                Ok(stored) => return Ok(Engine::committed(&mut entry, prepared, stored)),
-                Err(e) => {
-                    drop(entry);
-                    match self.engine.append_failed(account, &slot, e, &mut attempt) {
-                        AfterFailure::Retry => continue,
-                        AfterFailure::Fail(e) => return Err(e),
-                    }
-                }
-            }
+            reply = match machine.resume(reply) {
+                Next::Done(outcome) => return outcome,
+                Next::Io(Io::Version) => Reply::Version(self.store.version(account)),
+                Next::Io(Io::Events(after)) => Reply::Events(self.store.events(account, after)),
+                Next::Io(Io::Load) => Reply::Loaded(self.store.load(account)),
+                Next::Io(Io::Lock(slot)) => Reply::Locked(slot.lock_arc_blocking()),
+                Next::Io(Io::Append {
+                    expected,
+                    events,
+                    snapshot,
+                }) => Reply::Appended(self.store.append(account, expected, events, snapshot)),
+            };
         }
     }
 
-    /// The account's cached slot, caught up with the store as `freshness` asks.
-    fn slot(&self, account: AccountId, freshness: Freshness) -> Result<Slot, Error<S::Error>> {
-        if let Some(slot) = self.engine.cached(account) {
-            if freshness == Freshness::Cached {
-                return Ok(slot);
-            }
-            let stored = self.store.version(account).map_err(Error::Store)?;
-            let current = {
-                let mut entry = slot.lock_blocking();
-                match Engine::standing(&entry, stored) {
-                    Standing::Current => true,
-                    Standing::Behind(after) => {
-                        let newer = self.store.events(account, after).map_err(Error::Store)?;
-                        entry.catch_up(newer.iter().map(|r| &r.event));
-                        entry.version == stored
-                    }
-                    Standing::Reload => false,
-                }
-            };
-            if current {
-                return Ok(slot);
-            }
-            self.engine.evict(account, &slot);
-        }
-        let loaded = self.store.load(account).map_err(Error::Store)?;
-        Ok(self.engine.install(account, loaded))
+    /// The account's entry, locked and caught up with the store as `freshness` asks.
+    fn entry(&self, account: AccountId, freshness: Freshness) -> Result<Guard, Error<S::Error>> {
+        self.drive(account, Fetch::new(&self.engine, account, freshness))
     }
 
     // ------------------------------------------------------------------ reading
@@ -496,8 +169,7 @@ impl<S: AccountStore> AccountService<S> {
     /// **Checks no actor**: for the host's own work (jobs, migrations, tests). On behalf of a
     /// signed-in actor, call [`state_for`](Self::state_for).
     pub fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current)?;
-        let entry = slot.lock_blocking();
+        let entry = self.entry(account, Freshness::Current)?;
         Ok((entry.version != Version::INITIAL).then(|| entry.state.clone()))
     }
 
@@ -525,8 +197,7 @@ impl<S: AccountStore> AccountService<S> {
         actor: &Actor,
         kind: ReadKind,
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current)?;
-        let entry = slot.lock_blocking();
+        let entry = self.entry(account, Freshness::Current)?;
         Ok(Engine::may_read(&entry, actor, kind).map(|_| ()))
     }
 
@@ -537,8 +208,8 @@ impl<S: AccountStore> AccountService<S> {
     /// # Errors
     /// [`Error::Denied`] if the actor may see no part of it — also when the account does not
     /// exist, so nobody but the marketplace learns whether it does (rule X-2); for the
-    /// marketplace, [`DomainError::AccountNotFound`] if it does not; [`Error::Store`] if the
-    /// store failed.
+    /// marketplace, [`DomainError::AccountNotFound`](crate::DomainError::AccountNotFound) if
+    /// it does not; [`Error::Store`] if the store failed.
     pub fn state_for(
         &self,
         account: AccountId,
@@ -587,8 +258,7 @@ impl<S: AccountStore> AccountService<S> {
         permission: Permission,
         freshness: Freshness,
     ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
-        let slot = self.slot(account, freshness)?;
-        let entry = slot.lock_blocking();
+        let entry = self.entry(account, freshness)?;
         Ok(Engine::authorize(&entry, actor, permission))
     }
 
@@ -603,8 +273,7 @@ impl<S: AccountStore> AccountService<S> {
         actor: &Actor,
         kind: CommandKind,
     ) -> Result<Result<(), Denial>, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current)?;
-        let entry = slot.lock_blocking();
+        let entry = self.entry(account, Freshness::Current)?;
         Ok(authorize_kind(&entry.state, &entry.index, actor, kind, invitee_of(actor)).map(|_| ()))
     }
 
@@ -678,8 +347,7 @@ impl<S: AccountStore> AccountService<S> {
         actor: Option<(&Actor, ReadKind)>,
         f: impl FnOnce(&AccountState, DataClasses) -> Result<T, Error<S::Error>>,
     ) -> Result<T, Error<S::Error>> {
-        let slot = self.slot(account, Freshness::Current)?;
-        let entry = slot.lock_blocking();
+        let entry = self.entry(account, Freshness::Current)?;
         let (state, classes) = Engine::admit(&entry, account, actor)?;
         f(state, classes)
     }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use partnerkit_agreements::Catalogue;
+use partnerkit_core::{AccountId, OwnerAccountId};
 use partnerkit_payouts::{OwnerAccountRegistry, PayoutPolicy};
 use partnerkit_tax::{RemittanceTable, TreatyTable};
 
@@ -45,10 +46,77 @@ pub struct Settings {
     /// How many times a command is decided again after a write conflict (another writer
     /// stored first) before [`Error::Conflict`](crate::Error::Conflict) is returned.
     pub conflict_retries: u32,
-    /// The host's record of which owner account belongs to which marketplace account, checked
-    /// when the marketplace associates an owner account (rule PAY-1). Without one, the
-    /// marketplace — the only actor who may associate an owner account — vouches for it.
-    pub owner_registry: Option<Arc<dyn OwnerAccountRegistry + Send + Sync>>,
+    /// Who says whether an owner account already belongs to another marketplace account when
+    /// the marketplace associates it (rule PAY-1): the host's record
+    /// ([`OwnerRegistry::Host`]), or the marketplace itself
+    /// ([`OwnerRegistry::MarketplaceVouches`], the default). Choose it explicitly.
+    pub owner_registry: OwnerRegistry,
+}
+
+/// Who answers "which marketplace account is this owner account associated with?" when the
+/// marketplace associates an owner account with an account (rule PAY-1: an owner account
+/// belongs to at most one marketplace account).
+///
+/// The default is [`MarketplaceVouches`](Self::MarketplaceVouches), which checks nothing; a
+/// host that keeps the record should give it as [`Host`](Self::Host).
+///
+/// ```
+/// use partnerkit::core::{AccountId, OwnerAccountId};
+/// use partnerkit::payouts::OwnerAccountRegistry;
+/// use partnerkit::{OwnerRegistry, Settings};
+///
+/// /// Your record of which owner account belongs to which marketplace account.
+/// struct Registry;
+/// impl OwnerAccountRegistry for Registry {
+///     fn associated_account(&self, _owner: OwnerAccountId) -> Option<AccountId> {
+///         None // look it up in your database
+///     }
+/// }
+///
+/// let settings = Settings {
+///     owner_registry: OwnerRegistry::host(Registry),
+///     ..Settings::default()
+/// };
+/// assert!(matches!(Settings::default().owner_registry, OwnerRegistry::MarketplaceVouches));
+/// ```
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub enum OwnerRegistry {
+    /// The host's record, checked on every association: an owner account the record
+    /// associates with another marketplace account is refused (`owner_account_taken`).
+    Host(Arc<dyn OwnerAccountRegistry + Send + Sync>),
+    /// No record is checked: the marketplace — the only actor who may associate an owner
+    /// account — vouches that it belongs to no other account, having checked that itself.
+    /// The default.
+    #[default]
+    MarketplaceVouches,
+}
+
+impl OwnerRegistry {
+    /// [`Host`](Self::Host) with the host's `registry`.
+    pub fn host(registry: impl OwnerAccountRegistry + Send + Sync + 'static) -> Self {
+        OwnerRegistry::Host(Arc::new(registry))
+    }
+}
+
+/// The record's answer; with [`MarketplaceVouches`](OwnerRegistry::MarketplaceVouches), none:
+/// the marketplace vouches that the owner account belongs to no other account.
+impl OwnerAccountRegistry for OwnerRegistry {
+    fn associated_account(&self, owner: OwnerAccountId) -> Option<AccountId> {
+        match self {
+            OwnerRegistry::Host(registry) => registry.associated_account(owner),
+            OwnerRegistry::MarketplaceVouches => None,
+        }
+    }
+}
+
+impl fmt::Debug for OwnerRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OwnerRegistry::Host(_) => f.write_str("Host(…)"),
+            OwnerRegistry::MarketplaceVouches => f.write_str("MarketplaceVouches"),
+        }
+    }
 }
 
 impl fmt::Debug for Settings {
@@ -65,7 +133,7 @@ impl fmt::Debug for Settings {
                 &self.snapshot_principals_per_event,
             )
             .field("conflict_retries", &self.conflict_retries)
-            .field("owner_registry", &self.owner_registry.as_ref().map(|_| "…"))
+            .field("owner_registry", &self.owner_registry)
             .finish()
     }
 }
@@ -90,7 +158,7 @@ impl Default for Settings {
             snapshot_every: 1000,
             snapshot_principals_per_event: 5,
             conflict_retries: 3,
-            owner_registry: None,
+            owner_registry: OwnerRegistry::MarketplaceVouches,
         }
     }
 }

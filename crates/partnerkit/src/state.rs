@@ -67,6 +67,8 @@ impl AccountState {
     }
 }
 
+#[cfg(test)]
+pub(crate) use samples::sample_opening;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use samples::{sample_events, sample_state, with_unique_id};
 
@@ -86,6 +88,22 @@ mod samples {
             display_name: partnerkit_core::DisplayName::new(&format!("Sample publisher {n}"))
                 .unwrap_or_else(|_| unreachable!("a short name is valid")),
             owner: None,
+        }
+    }
+
+    /// The opening of a US company, "Contoso Apps", for the crate's own tests.
+    #[cfg(test)]
+    pub(crate) fn sample_opening(account: partnerkit_core::AccountId) -> crate::OpenAccount {
+        crate::OpenAccount {
+            account,
+            seller_id: SellerId::new("91234567")
+                .unwrap_or_else(|_| unreachable!("a positive number is a seller id")),
+            account_type: AccountType::Company,
+            display_name: partnerkit_core::DisplayName::new("Contoso Apps")
+                .unwrap_or_else(|_| unreachable!("a short name is valid")),
+            owner: None,
+            country: partnerkit_core::CountryCode::US,
+            currency: partnerkit_core::Currency::USD,
         }
     }
 

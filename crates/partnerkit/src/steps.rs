@@ -3,11 +3,10 @@
 //! held (rule ROL-8).
 
 use partnerkit_access::{Access, Grant, Principal};
+use partnerkit_agreements::Agreements;
 use partnerkit_core::Decider;
 use partnerkit_identity::Identity;
-use partnerkit_payouts::{
-    BankDetails, NewPayoutAccount, OwnerAccountRegistry, Payouts, check_owner_account,
-};
+use partnerkit_payouts::{BankDetails, NewPayoutAccount, Payouts, check_owner_account};
 use partnerkit_tax::Tax;
 
 use crate::command::PayoutMethodInput;
@@ -16,11 +15,10 @@ use crate::execute::{Step, Tx};
 use crate::state::AccountEvent;
 
 impl Tx<'_, '_> {
+    /// Applies a decided event to the entry at once (so the command's next decision sees it)
+    /// and keeps it to store.
     pub(crate) fn push(&mut self, event: AccountEvent) {
-        self.entry.state.apply(&event);
-        if let AccountEvent::Access(a) = &event {
-            self.entry.index.apply(a);
-        }
+        self.entry.apply(&event);
         self.events.push(event);
     }
 
@@ -64,14 +62,18 @@ impl Tx<'_, '_> {
         }
     }
 
-    pub(crate) fn grant_new(&mut self, principal: Option<Principal>, grant: Option<Grant>) -> Step {
-        self.grant_many(principal.into_iter().collect(), grant)
-    }
-
     pub(crate) fn payouts(&mut self, cmd: partnerkit_payouts::Command) -> Step {
         let events = Payouts::decide(&self.entry.state.payouts, cmd, self.ctx)?;
         for e in events {
             self.push(AccountEvent::Payouts(e));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn agreements(&mut self, cmd: partnerkit_agreements::Command) -> Step {
+        let events = Agreements::decide(&self.entry.state.agreements, cmd, self.ctx)?;
+        for e in events {
+            self.push(AccountEvent::Agreements(e));
         }
         Ok(())
     }
@@ -84,14 +86,11 @@ impl Tx<'_, '_> {
         Ok(())
     }
 
-    /// Associates `owner` as the account's owner account (rule PAY-1): checked against the
-    /// host's registry when the service has one; otherwise the marketplace, the only one
-    /// who may ask, vouches that it belongs to no other account.
+    /// Associates `owner` as the account's owner account (rule PAY-1), checked as the
+    /// settings' [`OwnerRegistry`](crate::OwnerRegistry) says: against the host's record, or
+    /// vouched for by the marketplace, the only one who may ask.
     pub(crate) fn associate_owner(&mut self, owner: partnerkit_core::OwnerAccountId) -> Step {
-        let check = match &self.settings.owner_registry {
-            Some(registry) => check_owner_account(registry.as_ref(), owner, self.account)?,
-            None => check_owner_account(&MarketplaceVouches, owner, self.account)?,
-        };
+        let check = check_owner_account(&self.settings.owner_registry, owner, self.account)?;
         self.payouts(partnerkit_payouts::Command::AssociateOwnerAccount { check })
     }
 
@@ -125,18 +124,5 @@ impl Tx<'_, '_> {
                 NewPayoutAccount::paypal(email, country, self.settings.policy.paypal_markets())?
             }
         })
-    }
-}
-
-/// The registry used when the host configured none: the marketplace, the only actor who may
-/// associate an owner account, vouches that it belongs to no other account.
-struct MarketplaceVouches;
-
-impl OwnerAccountRegistry for MarketplaceVouches {
-    fn associated_account(
-        &self,
-        _owner: partnerkit_core::OwnerAccountId,
-    ) -> Option<partnerkit_core::AccountId> {
-        None
     }
 }

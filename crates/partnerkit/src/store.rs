@@ -260,39 +260,6 @@ pub trait AccountStore {
     fn version(&self, account: AccountId) -> Result<Version, Self::Error>;
 }
 
-macro_rules! forward_sync {
-    ($ty:ty) => {
-        impl<S: AccountStore + ?Sized> AccountStore for $ty {
-            type Error = S::Error;
-            fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
-                (**self).load(account)
-            }
-            fn append(
-                &self,
-                account: AccountId,
-                expected: Version,
-                events: &[Recorded],
-                snapshot: Option<&AccountState>,
-            ) -> Result<Version, StoreError<Self::Error>> {
-                (**self).append(account, expected, events, snapshot)
-            }
-            fn events(
-                &self,
-                account: AccountId,
-                after: Version,
-            ) -> Result<Vec<Recorded>, Self::Error> {
-                (**self).events(account, after)
-            }
-            fn version(&self, account: AccountId) -> Result<Version, Self::Error> {
-                (**self).version(account)
-            }
-        }
-    };
-}
-
-forward_sync!(&S);
-forward_sync!(Arc<S>);
-
 /// [`AccountStore`] for async backends: the same four methods, each returning a `Send`
 /// future, with the same contract. Runtime-agnostic: it names no executor.
 ///
@@ -331,14 +298,24 @@ pub trait AsyncAccountStore: Send + Sync {
     ) -> impl Future<Output = Result<Version, Self::Error>> + Send;
 }
 
-macro_rules! forward_async {
-    ($ty:ty) => {
-        impl<S: AsyncAccountStore + ?Sized> AsyncAccountStore for $ty {
+/// The return type of a sync store method: the result itself.
+macro_rules! now {
+    ($ok:ty, $err:ty) => { Result<$ok, $err> };
+}
+
+/// The return type of an async store method: a `Send` future of the result.
+macro_rules! later {
+    ($ok:ty, $err:ty) => { impl Future<Output = Result<$ok, $err>> + Send };
+}
+
+/// A store trait implemented for a reference or an `Arc` of a store, forwarding each method:
+/// one body for the sync trait and its async twin, whose methods differ only in what they
+/// return (`$out`: [`now`] or [`later`]).
+macro_rules! forward {
+    ($store:ident for $ty:ty, $out:ident) => {
+        impl<S: $store + ?Sized> $store for $ty {
             type Error = S::Error;
-            fn load(
-                &self,
-                account: AccountId,
-            ) -> impl Future<Output = Result<Option<Loaded>, Self::Error>> + Send {
+            fn load(&self, account: AccountId) -> $out!(Option<Loaded>, Self::Error) {
                 (**self).load(account)
             }
             fn append(
@@ -347,25 +324,24 @@ macro_rules! forward_async {
                 expected: Version,
                 events: &[Recorded],
                 snapshot: Option<&AccountState>,
-            ) -> impl Future<Output = Result<Version, StoreError<Self::Error>>> + Send {
+            ) -> $out!(Version, StoreError<Self::Error>) {
                 (**self).append(account, expected, events, snapshot)
             }
             fn events(
                 &self,
                 account: AccountId,
                 after: Version,
-            ) -> impl Future<Output = Result<Vec<Recorded>, Self::Error>> + Send {
+            ) -> $out!(Vec<Recorded>, Self::Error) {
                 (**self).events(account, after)
             }
-            fn version(
-                &self,
-                account: AccountId,
-            ) -> impl Future<Output = Result<Version, Self::Error>> + Send {
+            fn version(&self, account: AccountId) -> $out!(Version, Self::Error) {
                 (**self).version(account)
             }
         }
     };
 }
 
-forward_async!(&S);
-forward_async!(Arc<S>);
+forward!(AccountStore for &S, now);
+forward!(AccountStore for Arc<S>, now);
+forward!(AsyncAccountStore for &S, later);
+forward!(AsyncAccountStore for Arc<S>, later);

@@ -118,7 +118,7 @@ fn an_owner_account_of_another_marketplace_account_is_refused() {
     // rule: PAY-1
     let mut w = World::company(InMemoryStore::new());
     let settings = partnerkit::Settings {
-        owner_registry: Some(std::sync::Arc::new(Registry(Some(id(77))))),
+        owner_registry: partnerkit::OwnerRegistry::host(Registry(Some(id(77)))),
         ..partnerkit::Settings::default()
     };
     w.svc = partnerkit::AccountService::with_settings(InMemoryStore::new(), settings);
@@ -140,6 +140,57 @@ fn an_owner_account_of_another_marketplace_account_is_refused() {
         matches!(err.domain(), Some(DomainError::Payouts(_))),
         "{err}"
     );
+    assert!(w.state().payouts.owner().is_none());
+}
+
+/// Opens account 2 without an owner account under `registry`, then the marketplace
+/// associates OWNER with it.
+fn associate_under(
+    registry: partnerkit::OwnerRegistry,
+) -> (
+    World,
+    Result<partnerkit::Executed, partnerkit::Error<partnerkit::MemoryError>>,
+) {
+    let mut w = World::company(InMemoryStore::new());
+    let settings = partnerkit::Settings {
+        owner_registry: registry,
+        ..partnerkit::Settings::default()
+    };
+    w.svc = partnerkit::AccountService::with_settings(InMemoryStore::new(), settings);
+    w.account = id(2);
+    let mut open = opening(w.account);
+    open.owner = None;
+    let marketplace = partnerkit::core::Actor::Marketplace;
+    w.svc.open_account(&w.ctx(marketplace), open).unwrap();
+    let done = w
+        .svc
+        .associate_owner_account(w.account, &w.ctx(marketplace), id(OWNER));
+    (w, done)
+}
+
+#[test]
+fn by_default_the_marketplace_vouches_for_the_owner_account() {
+    // rule: PAY-1
+    assert!(matches!(
+        partnerkit::Settings::default().owner_registry,
+        partnerkit::OwnerRegistry::MarketplaceVouches
+    ));
+    let (w, done) = associate_under(partnerkit::OwnerRegistry::MarketplaceVouches);
+    done.unwrap();
+    assert_eq!(w.state().payouts.owner(), Some(id(OWNER)));
+}
+
+#[test]
+fn the_hosts_record_lets_a_free_owner_account_or_this_accounts_own_be_associated() {
+    // rule: PAY-1
+    for record in [None, Some(id(2))] {
+        let (w, done) = associate_under(partnerkit::OwnerRegistry::host(Registry(record)));
+        done.unwrap();
+        assert_eq!(w.state().payouts.owner(), Some(id(OWNER)), "{record:?}");
+    }
+    let (w, done) = associate_under(partnerkit::OwnerRegistry::host(Registry(Some(id(77)))));
+    let err = done.unwrap_err();
+    assert_eq!(err.code(), "owner_account_taken", "{err}");
     assert!(w.state().payouts.owner().is_none());
 }
 

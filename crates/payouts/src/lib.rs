@@ -168,6 +168,7 @@ mod labels;
 mod ledger;
 mod method;
 mod month;
+mod notices;
 mod policy;
 mod state;
 mod statement;
@@ -199,6 +200,7 @@ pub use method::{
     RoutingNumber,
 };
 pub use month::{PayoutMonth, PayoutTimeZone};
+pub use notices::{PayoutNotice, notices};
 pub use policy::{PayoutPolicy, ProgramLag, ThresholdRule};
 pub use state::{PayoutAccount, PayoutProfile, Registration, RejectionReason, Verification};
 pub use statement::{

@@ -141,6 +141,7 @@ mod decide;
 mod error;
 mod event;
 mod fold;
+mod notices;
 mod presumption;
 mod rate;
 mod remit;
@@ -157,6 +158,7 @@ pub use event::{Event, WithdrawalReason};
 pub use fold::{
     Amounts, CellKey, CountryTotals, RateTotals, Totals, WithholdingFold, WithholdingSummary,
 };
+pub use notices::{W8Notice, notices, w8_expires_at};
 pub use presumption::{Presumption, WithholdingBase};
 pub use rate::Rate;
 pub use remit::{DEFAULT_REMITTANCE_TABLE_VERSION, RemittanceTable, Remitter};

@@ -22,7 +22,7 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use partnerkit_core::{AccountId, Version};
 
-use super::conformance::{assert_fold_matches, candidate, through_json, v};
+use super::conformance::{Write, assert_fold_matches, candidate, through_json, v};
 use super::{AsyncRows, damage};
 use crate::state::{AccountState, sample_events, sample_state, with_unique_id};
 use crate::store::{AsyncAccountStore, Recorded, StoreError};
@@ -316,23 +316,15 @@ pub async fn check_concurrent_writers<S: AsyncAccountStore>(
                 let mut committed = Vec::new();
                 for i in 0..per_writer {
                     loop {
-                        let (mut state, version) = match store.load(id).await.expect("load") {
-                            Some(loaded) => loaded.fold(),
-                            None => (AccountState::default(), Version::INITIAL),
-                        };
-                        let n = u32::try_from(w * per_writer + i).unwrap_or(u32::MAX);
-                        let next: Vec<Recorded> = sample_events(n % 7 + 1)
-                            .into_iter()
-                            .skip((n % 7) as usize)
-                            .map(|e| with_unique_id(e, n))
-                            .collect();
-                        for e in &next {
-                            state.apply(&e.event);
-                        }
-                        let snapshot = (version.get() % 3 == 2).then_some(&state);
-                        match store.append(id, version, &next, snapshot).await {
+                        let loaded = store.load(id).await.expect("load");
+                        let write = Write::after(loaded, w * per_writer + i);
+                        let snapshot = write.snapshot();
+                        match store
+                            .append(id, write.version, &write.events, snapshot)
+                            .await
+                        {
                             Ok(new) => {
-                                assert_eq!(new, version.after(1));
+                                assert_eq!(new, write.version.after(1));
                                 committed.push(new);
                                 break;
                             }

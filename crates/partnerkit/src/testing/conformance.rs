@@ -77,6 +77,45 @@ pub(crate) fn assert_fold_matches(loaded: Loaded, history: &[Recorded], context:
     );
 }
 
+/// A racing writer's next write ([`check_concurrent_writers`]): after the account as loaded,
+/// one event of its own (numbered `n`), with the state after it as a snapshot every third
+/// version.
+pub(crate) struct Write {
+    /// The version the account was loaded at.
+    pub(crate) version: Version,
+    /// The one event to append.
+    pub(crate) events: Vec<Recorded>,
+    /// The state after it.
+    state: AccountState,
+}
+
+impl Write {
+    pub(crate) fn after(loaded: Option<Loaded>, n: usize) -> Write {
+        let (mut state, version) = match loaded {
+            Some(loaded) => loaded.fold(),
+            None => (AccountState::default(), Version::INITIAL),
+        };
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        let events: Vec<Recorded> = sample_events(n % 7 + 1)
+            .into_iter()
+            .skip((n % 7) as usize)
+            .map(|e| with_unique_id(e, n))
+            .collect();
+        for e in &events {
+            state.apply(&e.event);
+        }
+        Write {
+            version,
+            events,
+            state,
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> Option<&AccountState> {
+        (self.version.get() % 3 == 2).then_some(&self.state)
+    }
+}
+
 /// Runs every check that needs nothing but the store.
 pub fn check_all<S: AccountStore + Sync>(store: &S) {
     check_missing_account(store);
@@ -368,23 +407,11 @@ pub fn check_concurrent_writers<S: AccountStore + Sync>(
             scope.spawn(move || {
                 for i in 0..per_writer {
                     loop {
-                        let (mut state, version) = match store.load(id).expect("load") {
-                            Some(loaded) => loaded.fold(),
-                            None => (AccountState::default(), Version::INITIAL),
-                        };
-                        let n = u32::try_from(w * per_writer + i).unwrap_or(u32::MAX);
-                        let next: Vec<Recorded> = sample_events(n % 7 + 1)
-                            .into_iter()
-                            .skip((n % 7) as usize)
-                            .map(|e| with_unique_id(e, n))
-                            .collect();
-                        for e in &next {
-                            state.apply(&e.event);
-                        }
-                        let snapshot = (version.get() % 3 == 2).then_some(&state);
-                        match store.append(id, version, &next, snapshot) {
+                        let loaded = store.load(id).expect("load");
+                        let write = Write::after(loaded, w * per_writer + i);
+                        match store.append(id, write.version, &write.events, write.snapshot()) {
                             Ok(new) => {
-                                assert_eq!(new, version.after(1));
+                                assert_eq!(new, write.version.after(1));
                                 break;
                             }
                             Err(StoreError::Conflict { .. }) => {

@@ -17,12 +17,13 @@ use partnerkit_access::{Grant, Role};
 use partnerkit_core::chrono::{TimeZone, Utc};
 use partnerkit_core::uuid::Uuid;
 use partnerkit_core::{
-    AccountId, Actor, Context, CountryCode, Currency, DisplayName, EmailAddress, PersonName,
-    SellerId, SequentialIds, TenantId, UserId,
+    AccountId, Actor, Context, DisplayName, EmailAddress, PersonName, SequentialIds, TenantId,
+    UserId,
 };
-use partnerkit_identity::{AccountType, DirectoryUser, DomainName};
+use partnerkit_identity::{DirectoryUser, DomainName};
 
-use crate::{AccountService, AccountState, InMemoryStore, OpenAccount, TenantToAssociate};
+use crate::state::sample_opening;
+use crate::{AccountService, AccountState, InMemoryStore, TenantToAssociate};
 
 /// An account of `users` users built through the service as the service bench builds it:
 /// one tenant, its Manager, then `add_users` of 1,000 Developers at a time.
@@ -33,19 +34,8 @@ fn state(users: usize) -> AccountState {
     let ids = SequentialIds::starting_after(1 << 40);
     let svc = AccountService::new(InMemoryStore::new());
     let marketplace = Context::new(now, Actor::Marketplace, &ids);
-    svc.open_account(
-        &marketplace,
-        OpenAccount {
-            account,
-            seller_id: SellerId::new("91234567").unwrap(),
-            account_type: AccountType::Company,
-            display_name: DisplayName::new("Contoso Apps").unwrap(),
-            owner: None,
-            country: CountryCode::US,
-            currency: Currency::USD,
-        },
-    )
-    .unwrap();
+    svc.open_account(&marketplace, sample_opening(account))
+        .unwrap();
     let manager = UserId::from_uuid(Uuid::from_u128(3));
     svc.begin_tenant_association(
         account,
