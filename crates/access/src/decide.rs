@@ -1,15 +1,24 @@
 //! The access decider: commands decided into events, events applied to the state.
+//!
+//! Each command's rule is a function below; rule USR-7's guard is in `last_manager`, and
+//! applying events in `apply`.
 
 use std::collections::BTreeSet;
 
-use partnerkit_core::{Context, Decider, GroupId, TenantId, UserId};
+use partnerkit_core::{Context, Decider, GroupId, UserId};
 
-use crate::command::Command;
+use crate::command::{Command, NewGroup};
 use crate::error::Error;
 use crate::event::Event;
 use crate::principal::Principal;
 use crate::role::Grant;
-use crate::state::{AccessState, AppEntry, GroupEntry, UserEntry, any_manager, who_counts};
+use crate::state::AccessState;
+
+mod apply;
+mod last_manager;
+
+use apply::apply_event;
+use last_manager::{Change, check_last_manager};
 
 /// The access decider: grants and revocations as events (see [`Decider`]).
 ///
@@ -54,36 +63,14 @@ impl Decider for Access {
     }
 }
 
-/// What a command changes that can take the Manager role from a user (rule USR-7).
-#[derive(Debug)]
-enum Change {
-    /// The principal's grants become `after`.
-    Grants {
-        principal: Principal,
-        after: BTreeSet<Grant>,
-    },
-    /// The group's members become `after`.
-    Members {
-        group: GroupId,
-        after: BTreeSet<UserId>,
-    },
-    /// The user leaves the group.
-    Leave { group: GroupId, user: UserId },
-    /// The user can, or can no longer, sign in.
-    SignIn { user: UserId, can_sign_in: bool },
-    /// The user goes.
-    RemoveUser(UserId),
-    /// The group goes.
-    RemoveGroup(GroupId),
-    /// The tenant goes with every principal of it. Removing the only tenant removes every
-    /// user, which only the owner account may do (TEN-4): then the guard does not block.
-    RemoveTenant(TenantId),
-}
+/// What a command decides: its events, and what they change that rule USR-7's guard must
+/// look at, if anything.
+type Decided = (Vec<Event>, Option<Change>);
 
-fn decide_events(
-    state: &AccessState,
-    command: Command,
-) -> Result<(Vec<Event>, Option<Change>), Error> {
+/// The events of `command`: registering and removing principals mirrors identity;
+/// memberships and grants check their input and decide to no events when their effect
+/// already holds.
+fn decide_events(state: &AccessState, command: Command) -> Result<Decided, Error> {
     let out = match command {
         Command::RegisterUser {
             user,
@@ -98,88 +85,19 @@ fn decide_events(
             };
             (vec![event], None)
         }
-        Command::SetCanSignIn { user, can_sign_in } => {
-            let entry = state.users.get(&user).ok_or(Error::UnknownPrincipal {
-                principal: Principal::User(user),
-            })?;
-            if entry.can_sign_in == can_sign_in {
-                return Ok((vec![], None));
-            }
-            let change = Change::SignIn { user, can_sign_in };
-            (
-                vec![Event::SignInChanged { user, can_sign_in }],
-                Some(change),
-            )
-        }
+        Command::SetCanSignIn { user, can_sign_in } => set_can_sign_in(state, user, can_sign_in)?,
         Command::RegisterGroup { group, tenant } => {
             not_registered(state, Principal::Group(group))?;
             (vec![Event::GroupRegistered { group, tenant }], None)
         }
-        Command::RegisterGroups { groups } => {
-            let mut seen = BTreeSet::new();
-            for g in &groups {
-                not_registered(state, Principal::Group(g.group))?;
-                if !seen.insert(g.group) {
-                    return Err(Error::AlreadyRegistered {
-                        principal: Principal::Group(g.group),
-                    });
-                }
-                for user in &g.members {
-                    state.require_user_of(g.group, g.tenant, *user)?;
-                }
-            }
-            if groups.is_empty() {
-                return Ok((vec![], None));
-            }
-            (vec![Event::GroupsRegistered { groups }], None)
-        }
+        Command::RegisterGroups { groups } => register_groups(state, groups)?,
         Command::RegisterApp { app, tenant } => {
             not_registered(state, Principal::App(app))?;
             (vec![Event::AppRegistered { app, tenant }], None)
         }
-        Command::SetGroupMembers { group, members } => {
-            state.require_known(Principal::Group(group))?;
-            let mut set = BTreeSet::new();
-            for user in members {
-                state.require_member_tenant(group, user)?;
-                set.insert(user);
-            }
-            if state.groups.get(&group).is_some_and(|g| g.members == set) {
-                return Ok((vec![], None)); // the same members: nothing to do
-            }
-            let members = set.iter().copied().collect();
-            let change = Change::Members { group, after: set };
-            (
-                vec![Event::GroupMembersSet { group, members }],
-                Some(change),
-            )
-        }
-        Command::AddGroupMember { group, user } => {
-            state.require_member_tenant(group, user)?;
-            if state
-                .groups
-                .get(&group)
-                .is_some_and(|g| g.members.contains(&user))
-            {
-                return Ok((vec![], None)); // already a member: nothing to do
-            }
-            (vec![Event::GroupMemberAdded { group, user }], None)
-        }
-        Command::RemoveGroupMember { group, user } => {
-            state.require_known(Principal::Group(group))?;
-            if !state
-                .groups
-                .get(&group)
-                .is_some_and(|g| g.members.contains(&user))
-            {
-                return Ok((vec![], None)); // not a member: nothing to do
-            }
-            let change = Change::Leave { group, user };
-            (
-                vec![Event::GroupMemberRemoved { group, user }],
-                Some(change),
-            )
-        }
+        Command::SetGroupMembers { group, members } => set_group_members(state, group, members)?,
+        Command::AddGroupMember { group, user } => add_group_member(state, group, user)?,
+        Command::RemoveGroupMember { group, user } => remove_group_member(state, group, user)?,
         Command::Grant { principal, grant } => {
             if !check_grant(state, principal, grant)? {
                 return Ok((vec![], None)); // already held: nothing to do
@@ -187,71 +105,13 @@ fn decide_events(
             let principals = vec![principal];
             (vec![Event::Granted { principals, grant }], None)
         }
-        Command::GrantMany { principals, grant } => {
-            if principals.is_empty() {
-                return Err(Error::NoPrincipals);
-            }
-            let mut seen = BTreeSet::new();
-            let mut lacking = Vec::with_capacity(principals.len());
-            for p in principals {
-                if !seen.insert(p) {
-                    return Err(Error::DuplicatePrincipal { principal: p });
-                }
-                if check_grant(state, p, grant)? {
-                    lacking.push(p);
-                }
-            }
-            if lacking.is_empty() {
-                return Ok((vec![], None)); // every principal holds it already
-            }
-            let event = Event::Granted {
-                principals: lacking,
-                grant,
-            };
-            (vec![event], None)
-        }
-        Command::Revoke { principal, grant } => {
-            state.require_grantable(principal)?;
-            let Some(current) = state.grants(principal).filter(|g| g.contains(&grant)) else {
-                return Ok((vec![], None)); // not held: nothing to do
-            };
-            let mut after = current.clone();
-            after.remove(&grant);
-            let change = Change::Grants { principal, after };
-            (vec![Event::Revoked { principal, grant }], Some(change))
-        }
-        Command::SetGrants { principal, grants } => {
-            state.require_grantable(principal)?;
-            let mut wanted = BTreeSet::new();
-            for g in grants {
-                g.check()?;
-                wanted.insert(g);
-            }
-            let empty = BTreeSet::new();
-            let current = state.grants(principal).unwrap_or(&empty);
-            let mut events: Vec<Event> = current
-                .difference(&wanted)
-                .map(|g| Event::Revoked {
-                    principal,
-                    grant: *g,
-                })
-                .collect();
-            events.extend(wanted.difference(current).map(|g| Event::Granted {
-                principals: vec![principal],
-                grant: *g,
-            }));
-            let change = Change::Grants {
-                principal,
-                after: wanted,
-            };
-            (events, Some(change))
-        }
+        Command::GrantMany { principals, grant } => grant_many(state, principals, grant)?,
+        Command::Revoke { principal, grant } => revoke(state, principal, grant)?,
+        Command::SetGrants { principal, grants } => set_grants(state, principal, grants)?,
         Command::RemoveUser { user } => {
             state.require_known(Principal::User(user))?;
-            (
-                vec![Event::UserRemoved { user }],
-                Some(Change::RemoveUser(user)),
-            )
+            let change = Change::RemoveUser(user);
+            (vec![Event::UserRemoved { user }], Some(change))
         }
         Command::RemoveGroup { group } => {
             state.require_known(Principal::Group(group))?;
@@ -270,6 +130,44 @@ fn decide_events(
     Ok(out)
 }
 
+// ------------------------------------------------------------------ principals
+
+/// A known user can, or can no longer, sign in; nothing if that already holds.
+fn set_can_sign_in(state: &AccessState, user: UserId, can_sign_in: bool) -> Result<Decided, Error> {
+    let entry = state.users.get(&user).ok_or(Error::UnknownPrincipal {
+        principal: Principal::User(user),
+    })?;
+    if entry.can_sign_in == can_sign_in {
+        return Ok((vec![], None));
+    }
+    let change = Change::SignIn { user, can_sign_in };
+    Ok((
+        vec![Event::SignInChanged { user, can_sign_in }],
+        Some(change),
+    ))
+}
+
+/// Groups registered at once: each new and named once, its members users of its tenant;
+/// nothing for none.
+fn register_groups(state: &AccessState, groups: Vec<NewGroup>) -> Result<Decided, Error> {
+    let mut seen = BTreeSet::new();
+    for g in &groups {
+        not_registered(state, Principal::Group(g.group))?;
+        if !seen.insert(g.group) {
+            return Err(Error::AlreadyRegistered {
+                principal: Principal::Group(g.group),
+            });
+        }
+        for user in &g.members {
+            state.require_user_of(g.group, g.tenant, *user)?;
+        }
+    }
+    if groups.is_empty() {
+        return Ok((vec![], None));
+    }
+    Ok((vec![Event::GroupsRegistered { groups }], None))
+}
+
 fn not_registered(state: &AccessState, principal: Principal) -> Result<(), Error> {
     if state.is_known(principal) {
         Err(Error::AlreadyRegistered { principal })
@@ -278,273 +176,146 @@ fn not_registered(state: &AccessState, principal: Principal) -> Result<(), Error
     }
 }
 
+// ------------------------------------------------------------------ memberships
+
+/// A known group's members become `members`, each a user of its tenant; nothing if they are
+/// the members it has.
+fn set_group_members(
+    state: &AccessState,
+    group: GroupId,
+    members: Vec<UserId>,
+) -> Result<Decided, Error> {
+    state.require_known(Principal::Group(group))?;
+    let mut set = BTreeSet::new();
+    for user in members {
+        state.require_member_tenant(group, user)?;
+        set.insert(user);
+    }
+    if state.groups.get(&group).is_some_and(|g| g.members == set) {
+        return Ok((vec![], None)); // the same members: nothing to do
+    }
+    let members = set.iter().copied().collect();
+    let change = Change::Members { group, after: set };
+    Ok((
+        vec![Event::GroupMembersSet { group, members }],
+        Some(change),
+    ))
+}
+
+/// `user`, of the group's tenant, joins `group`; nothing if already a member.
+fn add_group_member(state: &AccessState, group: GroupId, user: UserId) -> Result<Decided, Error> {
+    state.require_member_tenant(group, user)?;
+    if state
+        .groups
+        .get(&group)
+        .is_some_and(|g| g.members.contains(&user))
+    {
+        return Ok((vec![], None)); // already a member: nothing to do
+    }
+    Ok((vec![Event::GroupMemberAdded { group, user }], None))
+}
+
+/// `user` leaves a known `group`; nothing if not a member.
+fn remove_group_member(
+    state: &AccessState,
+    group: GroupId,
+    user: UserId,
+) -> Result<Decided, Error> {
+    state.require_known(Principal::Group(group))?;
+    if !state
+        .groups
+        .get(&group)
+        .is_some_and(|g| g.members.contains(&user))
+    {
+        return Ok((vec![], None)); // not a member: nothing to do
+    }
+    let change = Change::Leave { group, user };
+    Ok((
+        vec![Event::GroupMemberRemoved { group, user }],
+        Some(change),
+    ))
+}
+
+// ------------------------------------------------------------------ grants
+
+/// `grant` given to each of `principals` (at least one, each named once) that lacks it;
+/// nothing if every one holds it already.
+fn grant_many(
+    state: &AccessState,
+    principals: Vec<Principal>,
+    grant: Grant,
+) -> Result<Decided, Error> {
+    if principals.is_empty() {
+        return Err(Error::NoPrincipals);
+    }
+    let mut seen = BTreeSet::new();
+    let mut lacking = Vec::with_capacity(principals.len());
+    for p in principals {
+        if !seen.insert(p) {
+            return Err(Error::DuplicatePrincipal { principal: p });
+        }
+        if check_grant(state, p, grant)? {
+            lacking.push(p);
+        }
+    }
+    if lacking.is_empty() {
+        return Ok((vec![], None)); // every principal holds it already
+    }
+    let event = Event::Granted {
+        principals: lacking,
+        grant,
+    };
+    Ok((vec![event], None))
+}
+
+/// `grant` taken from `principal`; nothing if it does not hold it.
+fn revoke(state: &AccessState, principal: Principal, grant: Grant) -> Result<Decided, Error> {
+    state.require_grantable(principal)?;
+    let Some(current) = state.grants(principal).filter(|g| g.contains(&grant)) else {
+        return Ok((vec![], None)); // not held: nothing to do
+    };
+    let mut after = current.clone();
+    after.remove(&grant);
+    let change = Change::Grants { principal, after };
+    Ok((vec![Event::Revoked { principal, grant }], Some(change)))
+}
+
+/// `principal`'s grants become `grants`, each valid: the ones it holds and is not given are
+/// revoked, then the new ones granted; nothing if they are the same.
+fn set_grants(
+    state: &AccessState,
+    principal: Principal,
+    grants: Vec<Grant>,
+) -> Result<Decided, Error> {
+    state.require_grantable(principal)?;
+    let mut wanted = BTreeSet::new();
+    for g in grants {
+        g.check()?;
+        wanted.insert(g);
+    }
+    let empty = BTreeSet::new();
+    let current = state.grants(principal).unwrap_or(&empty);
+    let mut events: Vec<Event> = current
+        .difference(&wanted)
+        .map(|g| Event::Revoked {
+            principal,
+            grant: *g,
+        })
+        .collect();
+    events.extend(wanted.difference(current).map(|g| Event::Granted {
+        principals: vec![principal],
+        grant: *g,
+    }));
+    let change = Change::Grants {
+        principal,
+        after: wanted,
+    };
+    Ok((events, Some(change)))
+}
+
 /// Checks that `grant` may be given to `principal`; true if the principal lacks it.
 fn check_grant(state: &AccessState, principal: Principal, grant: Grant) -> Result<bool, Error> {
     grant.check()?;
     state.require_grantable(principal)?;
     Ok(!state.holds(principal, grant))
-}
-
-/// Rule USR-7: refuse a change that takes the Manager role from the last user who can sign
-/// in and holds it. Only the users the change touches are looked at: the count of the others
-/// is kept in the state.
-fn check_last_manager(state: &AccessState, change: &Change) -> Result<(), Error> {
-    if state.managers == 0 {
-        // Nobody who can sign in holds Manager: nothing to protect.
-        return Ok(());
-    }
-    let affected = affected_users(state, change);
-    let before = affected.iter().filter(|u| state.counts(**u)).count();
-    let after = affected
-        .iter()
-        .filter(|u| counts_after(state, change, **u))
-        .count();
-    if (state.managers + after).saturating_sub(before) > 0 {
-        return Ok(());
-    }
-    if let Change::RemoveTenant(tenant) = change {
-        let leaving = state.tenants.get(tenant).map_or(0, |t| t.users.len());
-        if leaving == state.users.len() {
-            // The only tenant goes with every user (TEN-4).
-            return Ok(());
-        }
-    }
-    Err(Error::LastManager)
-}
-
-/// The users whose standing under rule USR-7 the change may alter.
-fn affected_users(state: &AccessState, change: &Change) -> BTreeSet<UserId> {
-    let members = |group: &GroupId| {
-        state
-            .groups
-            .get(group)
-            .map(|g| g.members.clone())
-            .unwrap_or_default()
-    };
-    match change {
-        Change::Grants {
-            principal: Principal::User(user),
-            ..
-        }
-        | Change::Leave { user, .. }
-        | Change::SignIn { user, .. }
-        | Change::RemoveUser(user) => BTreeSet::from([*user]),
-        Change::Grants {
-            principal: Principal::Group(group),
-            ..
-        }
-        | Change::RemoveGroup(group) => members(group),
-        Change::Grants { .. } => BTreeSet::new(),
-        Change::Members { group, after } => {
-            let mut all = members(group);
-            all.extend(after.iter().copied());
-            all
-        }
-        Change::RemoveTenant(tenant) => state
-            .tenants
-            .get(tenant)
-            .map(|t| t.users.clone())
-            .unwrap_or_default(),
-    }
-}
-
-/// True if `user` counts for rule USR-7 once `change` is applied: the facts about the user
-/// as they will be after the change, given to the rule itself ([`who_counts`]).
-fn counts_after(state: &AccessState, change: &Change, user: UserId) -> bool {
-    let Some(entry) = state.users.get(&user) else {
-        return false;
-    };
-    match change {
-        Change::RemoveUser(u) if *u == user => return false,
-        Change::RemoveTenant(t) if *t == entry.tenant => return false,
-        _ => {}
-    }
-    let can_sign_in = match change {
-        Change::SignIn {
-            user: u,
-            can_sign_in,
-        } if *u == user => *can_sign_in,
-        _ => entry.can_sign_in,
-    };
-    let own = match change {
-        Change::Grants {
-            principal: Principal::User(u),
-            after,
-        } if *u == user => after,
-        _ => &entry.grants,
-    };
-    // A group's grants after the change. No `RemoveTenant` arm: every user a tenant's
-    // removal affects is of that tenant and stopped counting above, and a group only has
-    // members of its own tenant.
-    let manager_group = |group: &GroupId| {
-        let Some(g) = state.groups.get(group) else {
-            return false;
-        };
-        match change {
-            Change::RemoveGroup(removed) if removed == group => false,
-            Change::Grants {
-                principal: Principal::Group(changed),
-                after,
-            } if changed == group => any_manager(after),
-            _ => any_manager(&g.grants),
-        }
-    };
-    // Whether the user is still a member of a group it is in now.
-    let stays_in = |group: &GroupId| match change {
-        Change::Members {
-            group: changed,
-            after,
-        } if changed == group => after.contains(&user),
-        Change::Leave {
-            group: left,
-            user: u,
-        } if left == group && *u == user => false,
-        _ => true,
-    };
-    who_counts(can_sign_in, own, || {
-        let current = state
-            .member_of
-            .get(&user)
-            .into_iter()
-            .flatten()
-            .any(|g| stays_in(g) && manager_group(g));
-        let joined = match change {
-            Change::Members { group, after } if after.contains(&user) => manager_group(group),
-            _ => false,
-        };
-        current || joined
-    })
-}
-
-fn apply_event(state: &mut AccessState, event: &Event) {
-    match event {
-        Event::UserRegistered {
-            user,
-            tenant,
-            can_sign_in,
-        } => state.recount(&[*user], |s| {
-            s.remove_user(*user);
-            s.users.insert(
-                *user,
-                UserEntry {
-                    tenant: *tenant,
-                    grants: BTreeSet::new(),
-                    can_sign_in: *can_sign_in,
-                },
-            );
-            s.tenants.entry(*tenant).or_default().users.insert(*user);
-        }),
-        Event::SignInChanged { user, can_sign_in } => state.recount(&[*user], |s| {
-            if let Some(u) = s.users.get_mut(user) {
-                u.can_sign_in = *can_sign_in;
-            }
-        }),
-        Event::GroupRegistered { group, tenant } => {
-            let old = state.members_of_group(*group);
-            state.recount(&old, |s| {
-                s.remove_group(*group);
-                s.groups.insert(
-                    *group,
-                    GroupEntry {
-                        tenant: *tenant,
-                        members: BTreeSet::new(),
-                        grants: BTreeSet::new(),
-                    },
-                );
-                s.tenants.entry(*tenant).or_default().groups.insert(*group);
-            });
-        }
-        Event::AppRegistered { app, tenant } => {
-            state.remove_app(*app);
-            state.apps.insert(
-                *app,
-                AppEntry {
-                    tenant: *tenant,
-                    grants: BTreeSet::new(),
-                },
-            );
-            state.tenants.entry(*tenant).or_default().apps.insert(*app);
-        }
-        Event::GroupMembersSet { group, members } => {
-            let Some(g) = state.groups.get(group) else {
-                return;
-            };
-            let new: BTreeSet<UserId> = members.iter().copied().collect();
-            let affected: Vec<UserId> = g.members.union(&new).copied().collect();
-            state.recount(&affected, |s| {
-                let old = s
-                    .groups
-                    .get_mut(group)
-                    .map(|g| std::mem::replace(&mut g.members, new.clone()))
-                    .unwrap_or_default();
-                for user in old.difference(&new) {
-                    s.leave(*group, *user);
-                }
-                for user in new.difference(&old) {
-                    s.join(*group, *user);
-                }
-            });
-        }
-        Event::GroupsRegistered { groups } => {
-            for g in groups {
-                let (group, tenant) = (g.group, g.tenant);
-                apply_event(state, &Event::GroupRegistered { group, tenant });
-                for &user in &g.members {
-                    apply_event(state, &Event::GroupMemberAdded { group, user });
-                }
-            }
-        }
-        Event::GroupMemberAdded { group, user } => state.recount(&[*user], |s| {
-            if let Some(g) = s.groups.get_mut(group) {
-                g.members.insert(*user);
-                s.join(*group, *user);
-            }
-        }),
-        Event::GroupMemberRemoved { group, user } => state.recount(&[*user], |s| {
-            if let Some(g) = s.groups.get_mut(group) {
-                g.members.remove(user);
-                s.leave(*group, *user);
-            }
-        }),
-        Event::OwnerAccountSet { .. } => {}
-        Event::Granted { principals, grant } => {
-            for p in principals {
-                let affected = state.users_reached(*p);
-                state.recount(&affected, |s| {
-                    s.edit_grants(*p, |grants| {
-                        grants.insert(*grant);
-                    });
-                });
-            }
-        }
-        Event::Revoked { principal, grant } => {
-            let affected = state.users_reached(*principal);
-            state.recount(&affected, |s| {
-                s.edit_grants(*principal, |grants| {
-                    grants.remove(grant);
-                });
-            });
-        }
-        Event::UserRemoved { user } => state.recount(&[*user], |s| s.remove_user(*user)),
-        Event::GroupRemoved { group } => {
-            let members = state.members_of_group(*group);
-            state.recount(&members, |s| s.remove_group(*group));
-        }
-        Event::AppRemoved { app } => state.remove_app(*app),
-        Event::TenantRemoved { tenant } => {
-            let Some(t) = state.tenants.get(tenant).cloned() else {
-                return;
-            };
-            for user in t.users {
-                state.recount(&[user], |s| s.remove_user(user));
-            }
-            for group in t.groups {
-                let members = state.members_of_group(group);
-                state.recount(&members, |s| s.remove_group(group));
-            }
-            for app in t.apps {
-                state.remove_app(app);
-            }
-        }
-    }
 }

@@ -128,25 +128,15 @@ impl LedgerBatch {
 
     /// Adds `entry` for `account`; returns the account's slot.
     pub fn push(&mut self, account: AccountId, entry: &LedgerEntry) -> Result<u32, Error> {
-        if entry.conversion().is_some() {
-            return Err(Error::ConvertedEntryInBatch {
-                from: entry.currency(),
-                to: entry.payout_currency(),
-            });
-        }
-        if entry.currency() != self.currency() {
-            return Err(Error::CurrencyMismatch {
-                expected: self.currency(),
-                found: entry.currency(),
-            });
-        }
+        self.check_entry(entry)?;
         let slot = self.intern(account)?;
         self.push_slot(slot, entry)?;
         Ok(slot)
     }
 
-    /// Adds `entry` for the account in `slot`.
-    pub fn push_slot(&mut self, slot: u32, entry: &LedgerEntry) -> Result<(), Error> {
+    /// A batch takes entries in its currency only, none converted from another (rule PAY-10):
+    /// checked before an account is given a slot, so a refused entry changes nothing.
+    fn check_entry(&self, entry: &LedgerEntry) -> Result<(), Error> {
         if entry.conversion().is_some() {
             return Err(Error::ConvertedEntryInBatch {
                 from: entry.currency(),
@@ -159,6 +149,12 @@ impl LedgerBatch {
                 found: entry.currency(),
             });
         }
+        Ok(())
+    }
+
+    /// Adds `entry` for the account in `slot`.
+    pub fn push_slot(&mut self, slot: u32, entry: &LedgerEntry) -> Result<(), Error> {
+        self.check_entry(entry)?;
         if slot as usize >= self.accounts.len() {
             return Err(Error::UnknownSlot { slot });
         }

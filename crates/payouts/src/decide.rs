@@ -1,12 +1,13 @@
 //! The payout profile's decider: who may ask first (rule PAY-1, X-2), then the rules of each
 //! command.
 
-use partnerkit_core::{Actor, Context, Decider};
+use partnerkit_core::{Actor, Context, Decider, PayoutAccountId};
 
-use crate::command::{Command, VerificationOutcome};
+use crate::command::{Command, OwnerAccountCheck, VerificationOutcome};
 use crate::error::Error;
 use crate::event::Event;
 use crate::hold::HoldToggle;
+use crate::method::NewPayoutAccount;
 use crate::month::PayoutTimeZone;
 use crate::state::{PayoutAccount, PayoutProfile, Registration, Verification};
 
@@ -83,19 +84,14 @@ impl Decider for Payouts {
             currency,
         } = command
         {
-            let registration = Registration {
-                account,
-                country,
-                currency,
-            };
-            return match state.registration {
-                Some(r) if r == registration => Ok(vec![]),
-                Some(r) => Err(Error::AlreadySetUp {
-                    account: r.account,
-                    country: r.country,
-                }),
-                None => Ok(vec![Event::SetUp { registration }]),
-            };
+            return set_up(
+                state,
+                Registration {
+                    account,
+                    country,
+                    currency,
+                },
+            );
         }
         let reg = state.registration.ok_or(Error::NotSetUp)?;
         match command {
@@ -103,70 +99,16 @@ impl Decider for Payouts {
                 account: reg.account,
                 country: reg.country,
             }),
-            Command::AssociateOwnerAccount { check } => {
-                if let Some(owner) = state.owner {
-                    return Err(Error::OwnerAccountAlreadyAssociated { owner });
-                }
-                if check.account() != reg.account {
-                    return Err(Error::OwnerCheckForOtherAccount {
-                        checked: check.account(),
-                        profile: reg.account,
-                    });
-                }
-                Ok(vec![Event::OwnerAccountAssociated {
-                    owner: check.owner(),
-                }])
-            }
+            Command::AssociateOwnerAccount { check } => associate_owner(state, reg, check),
             Command::SetPayoutAccount {
                 account,
-                payout_account: chosen,
-            } => {
-                let country = account.method().country();
-                if country != reg.country {
-                    return Err(Error::WrongCountry {
-                        payout: country,
-                        registration: reg.country,
-                    });
-                }
-                Ok(vec![Event::PayoutAccountSet {
-                    payout_account: chosen.unwrap_or_else(|| ctx.new_id()),
-                    method: account.into_method(),
-                    at: now,
-                }])
-            }
+                payout_account,
+            } => set_payout_account(reg, account, payout_account, ctx),
             Command::RecordVerification {
                 payout_account,
                 outcome,
-            } => {
-                let current = state
-                    .accounts
-                    .last()
-                    .filter(|a| a.id == payout_account)
-                    .ok_or(Error::NotCurrentPayoutAccount { payout_account })?;
-                if current.verification != Verification::Pending {
-                    return Err(Error::VerificationAlreadyDecided { payout_account });
-                }
-                Ok(vec![match outcome {
-                    VerificationOutcome::Verified => Event::PayoutAccountVerified {
-                        payout_account,
-                        at: now,
-                    },
-                    VerificationOutcome::Rejected { reason } => Event::PayoutAccountRejected {
-                        payout_account,
-                        reason,
-                        at: now,
-                    },
-                }])
-            }
-            Command::SetHold { on } => {
-                if state.hold_on() == on {
-                    Ok(vec![])
-                } else if on {
-                    Ok(vec![Event::HoldTurnedOn { at: now }])
-                } else {
-                    Ok(vec![Event::HoldTurnedOff { at: now }])
-                }
-            }
+            } => record_verification(state, payout_account, outcome, ctx),
+            Command::SetHold { on } => Ok(set_hold(state, on, ctx)),
             Command::Close => Ok(vec![Event::Closed { at: now }]),
         }
     }
@@ -206,5 +148,99 @@ impl Decider for Payouts {
             Event::HoldTurnedOff { at } => state.holds.push(HoldToggle { on: false, at: *at }),
             Event::Closed { at } => state.closed_at = Some(*at),
         }
+    }
+}
+
+/// Records the marketplace's registration data: nothing if the same is recorded, an error if
+/// another is.
+fn set_up(state: &PayoutProfile, registration: Registration) -> Result<Vec<Event>, Error> {
+    match state.registration {
+        Some(r) if r == registration => Ok(vec![]),
+        Some(r) => Err(Error::AlreadySetUp {
+            account: r.account,
+            country: r.country,
+        }),
+        None => Ok(vec![Event::SetUp { registration }]),
+    }
+}
+
+/// Associates the owner account the marketplace checked for this profile's account, once
+/// (rule PAY-1).
+fn associate_owner(
+    state: &PayoutProfile,
+    reg: Registration,
+    check: OwnerAccountCheck,
+) -> Result<Vec<Event>, Error> {
+    if let Some(owner) = state.owner {
+        return Err(Error::OwnerAccountAlreadyAssociated { owner });
+    }
+    if check.account() != reg.account {
+        return Err(Error::OwnerCheckForOtherAccount {
+            checked: check.account(),
+            profile: reg.account,
+        });
+    }
+    Ok(vec![Event::OwnerAccountAssociated {
+        owner: check.owner(),
+    }])
+}
+
+/// Sets a new payout account, in the registration's country, awaiting verification (rule
+/// PAY-4); its id is `chosen` or a fresh one.
+fn set_payout_account(
+    reg: Registration,
+    account: NewPayoutAccount,
+    chosen: Option<PayoutAccountId>,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    let country = account.method().country();
+    if country != reg.country {
+        return Err(Error::WrongCountry {
+            payout: country,
+            registration: reg.country,
+        });
+    }
+    Ok(vec![Event::PayoutAccountSet {
+        payout_account: chosen.unwrap_or_else(|| ctx.new_id()),
+        method: account.into_method(),
+        at: ctx.now(),
+    }])
+}
+
+/// Records the verification outcome of the current payout account, once (rule PAY-4).
+fn record_verification(
+    state: &PayoutProfile,
+    payout_account: PayoutAccountId,
+    outcome: VerificationOutcome,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    let current = state
+        .accounts
+        .last()
+        .filter(|a| a.id == payout_account)
+        .ok_or(Error::NotCurrentPayoutAccount { payout_account })?;
+    if current.verification != Verification::Pending {
+        return Err(Error::VerificationAlreadyDecided { payout_account });
+    }
+    let at = ctx.now();
+    Ok(vec![match outcome {
+        VerificationOutcome::Verified => Event::PayoutAccountVerified { payout_account, at },
+        VerificationOutcome::Rejected { reason } => Event::PayoutAccountRejected {
+            payout_account,
+            reason,
+            at,
+        },
+    }])
+}
+
+/// Turns the payout hold on or off (rule PAY-6); nothing if it already is.
+fn set_hold(state: &PayoutProfile, on: bool, ctx: &Context<'_>) -> Vec<Event> {
+    let at = ctx.now();
+    if state.hold_on() == on {
+        vec![]
+    } else if on {
+        vec![Event::HoldTurnedOn { at }]
+    } else {
+        vec![Event::HoldTurnedOff { at }]
     }
 }

@@ -46,6 +46,17 @@ use crate::statement::money;
 use crate::treaty::IncomeType;
 use crate::withholding::{RateDecision, RateReason, Sale};
 
+mod form_1042s;
+mod form_1099;
+mod rules;
+
+use form_1042s::{Key1042, forms_1042s};
+use form_1099::forms_1099;
+
+pub use form_1042s::{ExemptionCode, Form1042S};
+pub use form_1099::{Form1099, UsReturnForm};
+pub use rules::{MonthDay, ReportingRules};
+
 /// Where the sales behind an income were made (rules TAX-4, TAX-10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -162,202 +173,6 @@ impl PaidStatement {
     }
 }
 
-/// A day of the year after the tax year, such as March 15: a month and a day that exist in
-/// every year (February 29 does not).
-///
-/// Serialised as `{"month": 3, "day": 15}`; deserialising runs the same check as
-/// [`MonthDay::new`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "RawMonthDay", into = "RawMonthDay")]
-pub struct MonthDay {
-    month: u32,
-    day: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-struct RawMonthDay {
-    month: u32,
-    day: u32,
-}
-
-impl TryFrom<RawMonthDay> for MonthDay {
-    type Error = Error;
-    fn try_from(raw: RawMonthDay) -> Result<MonthDay, Error> {
-        MonthDay::new(raw.month, raw.day)
-    }
-}
-
-impl From<MonthDay> for RawMonthDay {
-    fn from(m: MonthDay) -> RawMonthDay {
-        RawMonthDay {
-            month: m.month,
-            day: m.day,
-        }
-    }
-}
-
-impl MonthDay {
-    /// January 31.
-    pub const JANUARY_31: MonthDay = MonthDay { month: 1, day: 31 };
-    /// March 15.
-    pub const MARCH_15: MonthDay = MonthDay { month: 3, day: 15 };
-
-    /// `month` (1 to 12) and `day`, if that day exists in every year (2027 is not a leap
-    /// year: February 29 is refused).
-    pub fn new(month: u32, day: u32) -> Result<MonthDay, Error> {
-        NaiveDate::from_ymd_opt(2027, month, day)
-            .map(|_| MonthDay { month, day })
-            .ok_or_else(|| Error::InvalidReportingRules {
-                reason: format!(
-                    "month {month}, day {day} is not a day of every year: give a month from 1 to 12 and a day it always has"
-                ),
-            })
-    }
-
-    /// The month, 1 to 12.
-    pub const fn month(self) -> u32 {
-        self.month
-    }
-
-    /// The day of the month.
-    pub const fn day(self) -> u32 {
-        self.day
-    }
-
-    fn in_year(self, year: i32) -> Result<NaiveDate, Error> {
-        NaiveDate::from_ymd_opt(year, self.month, self.day).ok_or_else(|| {
-            Error::InvalidReportingRules {
-                reason: format!(
-                    "{}-{:02}-{:02} is not a date: the year is out of range",
-                    year, self.month, self.day
-                ),
-            }
-        })
-    }
-}
-
-/// The Form 1099 a host files for US payees, with its threshold (rule TAX-10).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "form", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum UsReturnForm {
-    /// Form 1099-MISC, box 2 royalties: required when the year's royalties are at least the
-    /// threshold.
-    #[serde(rename = "1099_misc")]
-    Misc1099 {
-        /// The year's royalties at or above which the form is required.
-        royalties_at_least: Money,
-    },
-    /// Form 1099-K, box 1a gross payments, for a host that is a payment settlement entity:
-    /// required when the year's gross exceeds the amount **and** the transactions exceed the
-    /// count. The amount reported is what the [`PaidIncome`]s say: a host whose 1099-K must
-    /// show gross before refunds passes refunds as their own statements' income rather than
-    /// netted (the transactions counted are the `sales` given).
-    #[serde(rename = "1099_k")]
-    K1099 {
-        /// The gross the year's payments must exceed.
-        gross_over: Money,
-        /// The number of transactions the year's payments must exceed.
-        transactions_over: u64,
-    },
-}
-
-/// Which returns a host files and by when: host data, with sourced defaults (rule TAX-10).
-///
-/// Sources of the defaults (checked 2026-11-25; see also `crates/tax/data/README.md`):
-///
-/// - 1099-MISC box 2 royalties of $10 or more: IRC §6050N, Instructions for Forms 1099-MISC
-///   and 1099-NEC; furnished to the recipient by January 31.
-/// - 1099-K: IRC §6050W(e) as amended by Public Law 119-21 (2025), which restored the
-///   third-party-network threshold of more than $20,000 and more than 200 transactions;
-///   furnished by January 31.
-/// - 1042-S: furnished to the recipient by March 15 of the following year (Instructions for
-///   Form 1042-S).
-///
-/// Amounts are in USD. A form is marked required whenever tax was withheld, whatever the
-/// threshold (backup withholding must be reported).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportingRules {
-    /// The version of the data.
-    pub version: String,
-    /// Where the figures come from.
-    pub source: String,
-    /// The day the figures were last checked.
-    pub as_of: NaiveDate,
-    /// The Form 1099 filed for US payees.
-    pub us_form: UsReturnForm,
-    /// The day after the tax year by which a 1099 is furnished to the recipient.
-    pub furnish_1099_by: MonthDay,
-    /// The day after the tax year by which a 1042-S is furnished to the recipient.
-    pub furnish_1042s_by: MonthDay,
-}
-
-impl ReportingRules {
-    /// Form 1099-MISC box 2 at $10 or more; 1099 by January 31, 1042-S by March 15.
-    pub fn irs_1099_misc() -> ReportingRules {
-        ReportingRules {
-            version: "irs-1099-misc/2026-11-25".to_owned(),
-            source: "IRC 6050N; IRS Instructions for Forms 1099-MISC and 1099-NEC (box 2 \
-                     royalties, $10); IRS Instructions for Form 1042-S (furnish by March 15)"
-                .to_owned(),
-            as_of: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or(NaiveDate::MIN),
-            us_form: UsReturnForm::Misc1099 {
-                royalties_at_least: Money::from_minor_units(1_000, Currency::USD),
-            },
-            furnish_1099_by: MonthDay::JANUARY_31,
-            furnish_1042s_by: MonthDay::MARCH_15,
-        }
-    }
-
-    /// Form 1099-K over $20,000 and over 200 transactions (a payment settlement entity);
-    /// 1099 by January 31, 1042-S by March 15.
-    pub fn irs_1099_k() -> ReportingRules {
-        ReportingRules {
-            version: "irs-1099-k/2026-11-25".to_owned(),
-            source: "IRC 6050W(e) as amended by Public Law 119-21 (2025): more than $20,000 \
-                     and more than 200 transactions; IRS Instructions for Form 1099-K; IRS \
-                     Instructions for Form 1042-S (furnish by March 15)"
-                .to_owned(),
-            as_of: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or(NaiveDate::MIN),
-            us_form: UsReturnForm::K1099 {
-                gross_over: Money::from_minor_units(2_000_000, Currency::USD),
-                transactions_over: 200,
-            },
-            furnish_1099_by: MonthDay::JANUARY_31,
-            furnish_1042s_by: MonthDay::MARCH_15,
-        }
-    }
-}
-
-impl Default for ReportingRules {
-    /// [`ReportingRules::irs_1099_misc`].
-    fn default() -> Self {
-        ReportingRules::irs_1099_misc()
-    }
-}
-
-/// The chapter 3 exemption code of a Form 1042-S (box 3a).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ExemptionCode {
-    /// `00`: not exempt, tax withheld at the rate shown.
-    #[serde(rename = "00")]
-    NotExempt,
-    /// `04`: exempt under a tax treaty (rate 0 %).
-    #[serde(rename = "04")]
-    Treaty,
-}
-
-impl ExemptionCode {
-    /// The code as printed: `00`, `04`.
-    pub const fn code(self) -> &'static str {
-        match self {
-            ExemptionCode::NotExempt => "00",
-            ExemptionCode::Treaty => "04",
-        }
-    }
-}
-
 /// Who the recipient is, from the documentation on file (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
@@ -371,51 +186,27 @@ pub struct Recipient {
     pub country: Option<CountryCode>,
 }
 
-/// The data of one Form 1042-S: one payee, tax year, income code, rate and exemption code
-/// (rule TAX-10).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Form1042S {
-    /// The recipient.
-    pub recipient: Recipient,
-    /// The calendar year of payment.
-    pub tax_year: i32,
-    /// Box 1: income code (`12`, other royalties: software).
-    pub income_code: u8,
-    /// Box 2: gross income, USD.
-    pub gross_income: Money,
-    /// Box 3: chapter indicator (always 3 here).
-    pub chapter: u8,
-    /// Box 3a: exemption code.
-    pub exemption_code: ExemptionCode,
-    /// Box 3b: tax rate.
-    pub rate: Rate,
-    /// Box 7a: federal tax withheld, USD.
-    pub tax_withheld: Money,
-    /// How many sales.
-    pub sales: u64,
-    /// The day by which the recipient's copy is furnished.
-    pub furnish_by: NaiveDate,
-}
-
-/// The data of one Form 1099 for a US payee and tax year (rule TAX-10).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Form1099 {
-    /// The recipient.
-    pub recipient: Recipient,
-    /// The calendar year of payment.
-    pub tax_year: i32,
-    /// The form and threshold applied.
-    pub form: UsReturnForm,
-    /// 1099-MISC box 2 royalties, or 1099-K box 1a gross, USD.
-    pub amount: Money,
-    /// 1099-K box 3: number of payment transactions (sales).
-    pub transactions: u64,
-    /// Box 4: federal income tax withheld (backup withholding), USD.
-    pub federal_tax_withheld: Money,
-    /// True if the form must be filed: the threshold is met, or tax was withheld.
-    pub required: bool,
-    /// The day by which the recipient's copy is furnished.
-    pub furnish_by: NaiveDate,
+impl Recipient {
+    /// The recipient `payee` as its documentation on file says on `on`, the day of the
+    /// year's last payment: the name and masked TIN of the form then in effect, the country
+    /// of residence of the details then. Without a day, the profile's current form and
+    /// details; without a profile, nothing but the payee.
+    fn on_file(payee: AccountId, profile: Option<&TaxProfile>, on: Option<NaiveDate>) -> Recipient {
+        let (form, details) = match (profile, on) {
+            (Some(p), Some(on)) => (
+                p.form_on(on).map(|(_, f)| f),
+                p.details_on(on).or(p.details.as_ref()),
+            ),
+            (Some(p), None) => (p.form.as_ref(), p.details.as_ref()),
+            _ => (None, None),
+        };
+        Recipient {
+            payee,
+            name: form.map(|f| f.name.clone()),
+            tin: form.and_then(|f| f.tin.as_ref()).map(|t| t.masked.clone()),
+            country: details.map(|d| d.residence),
+        }
+    }
 }
 
 /// Income of a foreign payee that no return reports: sales made outside the US
@@ -490,9 +281,6 @@ impl Sum {
     }
 }
 
-/// The key of a 1042-S: payee, income code, rate, exemption code.
-type Key1042 = (AccountId, IncomeType, Rate, ExemptionCode);
-
 /// Year-end information returns as a fold over paid statements (rule TAX-10): add the
 /// payments in any order, [`merge`](InformationReturnsFold::merge) partial folds, and
 /// [`finish`](InformationReturnsFold::finish) a year with the forms on file.
@@ -538,6 +326,12 @@ pub struct InformationReturnsFold {
     paid: BTreeMap<i32, Sum>,
 }
 
+/// `minor` US cents as money.
+fn usd(minor: i128) -> Result<Money, Error> {
+    money(minor, Currency::USD)
+}
+
+/// `m` in whole US cents; [`Error::NotUsd`] in another currency.
 fn usd_minor(m: Money) -> Result<i64, Error> {
     if m.currency() != Currency::USD {
         return Err(Error::NotUsd {
@@ -584,10 +378,7 @@ impl InformationReturnsFold {
                     .or_default()
                     .add(i.sales, gross, withheld);
             } else {
-                let exemption = match &i.reason {
-                    RateReason::Treaty { .. } if i.rate == Rate::ZERO => ExemptionCode::Treaty,
-                    _ => ExemptionCode::NotExempt,
-                };
+                let exemption = ExemptionCode::of(&i.reason, i.rate);
                 self.foreign
                     .entry(year)
                     .or_default()
@@ -643,71 +434,30 @@ impl InformationReturnsFold {
         forms: impl Fn(AccountId) -> Option<&'p TaxProfile>,
         rules: &ReportingRules,
     ) -> Result<YearEndReturns, Error> {
-        let usd = |minor: i128| money(minor, Currency::USD);
         let next = tax_year
             .checked_add(1)
             .ok_or(Error::InvalidReportingRules {
                 reason: format!("tax year {tax_year} has no following year"),
             })?;
-        let recipient = |payee: AccountId| -> Recipient {
-            let profile = forms(payee);
+        let recipient = |payee: AccountId| {
             let on = self.last_paid.get(&(tax_year, payee)).copied();
-            let (form, details) = match (profile, on) {
-                (Some(p), Some(on)) => (
-                    p.form_on(on).map(|(_, f)| f),
-                    p.details_on(on).or(p.details.as_ref()),
-                ),
-                (Some(p), None) => (p.form.as_ref(), p.details.as_ref()),
-                _ => (None, None),
-            };
-            Recipient {
-                payee,
-                name: form.map(|f| f.name.clone()),
-                tin: form.and_then(|f| f.tin.as_ref()).map(|t| t.masked.clone()),
-                country: details.map(|d| d.residence),
-            }
+            Recipient::on_file(payee, forms(payee), on)
         };
         let furnish_1042s = rules.furnish_1042s_by.in_year(next)?;
         let furnish_1099 = rules.furnish_1099_by.in_year(next)?;
-        let mut forms_1042s = Vec::new();
-        for ((payee, income, rate, exemption), s) in
-            self.foreign.get(&tax_year).into_iter().flatten()
-        {
-            forms_1042s.push(Form1042S {
-                recipient: recipient(*payee),
-                tax_year,
-                income_code: income.income_code(),
-                gross_income: usd(s.gross)?,
-                chapter: 3,
-                exemption_code: *exemption,
-                rate: *rate,
-                tax_withheld: usd(s.withheld)?,
-                sales: s.sales,
-                furnish_by: furnish_1042s,
-            });
-        }
-        let mut forms_1099 = Vec::new();
-        for (payee, s) in self.us.get(&tax_year).into_iter().flatten() {
-            let meets = match &rules.us_form {
-                UsReturnForm::Misc1099 { royalties_at_least } => {
-                    s.gross >= i128::from(usd_minor(*royalties_at_least)?)
-                }
-                UsReturnForm::K1099 {
-                    gross_over,
-                    transactions_over,
-                } => s.gross > i128::from(usd_minor(*gross_over)?) && s.sales > *transactions_over,
-            };
-            forms_1099.push(Form1099 {
-                recipient: recipient(*payee),
-                tax_year,
-                form: rules.us_form.clone(),
-                amount: usd(s.gross)?,
-                transactions: s.sales,
-                federal_tax_withheld: usd(s.withheld)?,
-                required: meets || s.withheld != 0,
-                furnish_by: furnish_1099,
-            });
-        }
+        let forms_1042s = forms_1042s(
+            self.foreign.get(&tax_year),
+            tax_year,
+            furnish_1042s,
+            recipient,
+        )?;
+        let forms_1099 = forms_1099(
+            self.us.get(&tax_year),
+            tax_year,
+            &rules.us_form,
+            furnish_1099,
+            recipient,
+        )?;
         let not_reported = self
             .not_reported
             .get(&tax_year)

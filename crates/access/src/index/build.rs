@@ -24,89 +24,136 @@ impl AccessIndex {
     /// The result equals an index kept live with [`apply`](AccessIndex::apply) through the
     /// events that made the state.
     pub fn build(state: &AccessState) -> AccessIndex {
+        let mut build = Build::new(state);
+        // Each group's own grants first: its members' views need them.
+        let mut groups = build.group_grants();
+        build.users(&mut groups);
+        build.groups(groups);
+        build.apps();
+        AccessIndex {
+            entries: build.entries,
+            sources: build.sources,
+            free: Vec::new(),
+            tenants: build.tenants.finish(),
+        }
+    }
+}
+
+/// What a build writes as it walks the state: the grants in canonical order, each
+/// principal's entry, each tenant's principals.
+struct Build<'s> {
+    state: &'s AccessState,
+    sources: Vec<GrantSource>,
+    entries: Map<Principal, Entry>,
+    tenants: Tenants<'s>,
+}
+
+/// Each group's own grants and the members found for it so far, by the group's position in
+/// id order.
+struct GroupGrants {
+    /// Each group's position, found by hash: one lookup per membership.
+    position: Map<GroupId, usize>,
+    /// Where each group's own grants stand in `sources`.
+    own: Vec<Range<u32>>,
+    /// Each group's members, in user id order as the users come.
+    members: Vec<Vec<UserId>>,
+}
+
+impl<'s> Build<'s> {
+    /// Room for every principal and grant of `state`.
+    fn new(state: &'s AccessState) -> Build<'s> {
         let principals = state.users.len() + state.groups.len() + state.apps.len();
         let grants = state.users.values().map(|u| u.grants.len()).sum::<usize>()
             + state.groups.values().map(|g| g.grants.len()).sum::<usize>()
             + state.apps.values().map(|a| a.grants.len()).sum::<usize>();
-        let mut sources: Vec<GrantSource> = Vec::with_capacity(grants);
-        let mut entries: Map<Principal, Entry> =
-            Map::with_capacity_and_hasher(principals, Default::default());
-        let mut tenants = Tenants::new(state);
+        Build {
+            state,
+            sources: Vec::with_capacity(grants),
+            entries: Map::with_capacity_and_hasher(principals, Default::default()),
+            tenants: Tenants::new(state),
+        }
+    }
 
-        // Each group's own grants first: its members' views need them.
-        // Each group's position in id order, found by hash: one lookup per membership.
-        let mut position: Map<GroupId, usize> =
-            Map::with_capacity_and_hasher(state.groups.len(), Default::default());
-        let mut group_own: Vec<Range<u32>> = Vec::with_capacity(state.groups.len());
-        let mut members: Vec<Vec<UserId>> = Vec::with_capacity(state.groups.len());
-        for (pos, (id, group)) in state.groups.iter().enumerate() {
-            position.insert(*id, pos);
-            group_own.push(push_grants(
-                &mut sources,
+    /// Step 1: each group's own grants into `sources`, in group id order.
+    fn group_grants(&mut self) -> GroupGrants {
+        let groups = &self.state.groups;
+        let mut g = GroupGrants {
+            position: Map::with_capacity_and_hasher(groups.len(), Default::default()),
+            own: Vec::with_capacity(groups.len()),
+            members: Vec::with_capacity(groups.len()),
+        };
+        for (pos, (id, group)) in groups.iter().enumerate() {
+            g.position.insert(*id, pos);
+            g.own.push(push_grants(
+                &mut self.sources,
                 Principal::Group(*id),
                 &group.grants,
             ));
-            members.push(Vec::with_capacity(group.members.len()));
+            g.members.push(Vec::with_capacity(group.members.len()));
         }
+        g
+    }
 
-        // Users in id order, beside `member_of` (also in user id order): a merge, not a
-        // lookup per user. Only known users become members, as in the live index.
-        let mut member_of = state.member_of.iter().peekable();
-        for (id, user) in &state.users {
+    /// Step 2: each user's entry — its own grants, then its groups' — and each group's
+    /// members. Users in id order, beside `member_of` (also in user id order): a merge, not a
+    /// lookup per user. Only known users become members, as in the live index.
+    fn users(&mut self, g: &mut GroupGrants) {
+        let mut member_of = self.state.member_of.iter().peekable();
+        for (id, user) in &self.state.users {
             let principal = Principal::User(*id);
-            let own = push_grants(&mut sources, principal, &user.grants);
+            let own = push_grants(&mut self.sources, principal, &user.grants);
             let mut view = View::default();
-            view.add(&sources, own.clone());
+            view.add(&self.sources, own.clone());
             while member_of.next_if(|(u, _)| *u < id).is_some() {}
             let groups = match member_of.next_if(|(u, _)| *u == id) {
                 Some((_, groups)) => {
-                    for g in groups {
-                        let Some(&pos) = position.get(g) else {
+                    for group in groups {
+                        let Some(&pos) = g.position.get(group) else {
                             continue;
                         };
-                        if let Some(m) = members.get_mut(pos) {
+                        if let Some(m) = g.members.get_mut(pos) {
                             m.push(*id);
                         }
-                        if let Some(given) = group_own.get(pos) {
-                            view.add(&sources, given.clone());
+                        if let Some(given) = g.own.get(pos) {
+                            view.add(&self.sources, given.clone());
                         }
                     }
                     groups.clone()
                 }
                 None => BTreeSet::new(),
             };
-            tenants.add(user.tenant, principal);
+            self.tenants.add(user.tenant, principal);
             let mut entry = view.entry(principal, user.tenant, own);
             entry.groups = groups;
-            entries.insert(principal, entry);
+            self.entries.insert(principal, entry);
         }
+    }
 
-        let groups = state.groups.iter().zip(group_own).zip(members);
+    /// Step 3: each group's entry, with the members step 2 found.
+    fn groups(&mut self, g: GroupGrants) {
+        let groups = self.state.groups.iter().zip(g.own).zip(g.members);
         for (((id, group), own), members) in groups {
             let principal = Principal::Group(*id);
             let mut view = View::default();
-            view.add(&sources, own.clone());
-            tenants.add(group.tenant, principal);
+            view.add(&self.sources, own.clone());
+            self.tenants.add(group.tenant, principal);
             let mut entry = view.entry(principal, group.tenant, own);
             // In user id order already: one pass, no insert per member.
             entry.members = members.into_iter().collect();
-            entries.insert(principal, entry);
+            self.entries.insert(principal, entry);
         }
+    }
 
-        for (id, app) in &state.apps {
+    /// Step 4: each app's entry, from its own grants.
+    fn apps(&mut self) {
+        for (id, app) in &self.state.apps {
             let principal = Principal::App(*id);
-            let own = push_grants(&mut sources, principal, &app.grants);
+            let own = push_grants(&mut self.sources, principal, &app.grants);
             let mut view = View::default();
-            view.add(&sources, own.clone());
-            tenants.add(app.tenant, principal);
-            entries.insert(principal, view.entry(principal, app.tenant, own));
-        }
-
-        AccessIndex {
-            entries,
-            sources,
-            free: Vec::new(),
-            tenants: tenants.finish(),
+            view.add(&self.sources, own.clone());
+            self.tenants.add(app.tenant, principal);
+            let entry = view.entry(principal, app.tenant, own);
+            self.entries.insert(principal, entry);
         }
     }
 }

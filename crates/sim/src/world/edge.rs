@@ -91,9 +91,21 @@ impl World {
         }
     }
 
-    /// A command that takes from, keys, resets or regroups a principal the fixture set up.
+    /// A command that takes from, keys, resets or regroups a principal the fixture set up:
+    /// one draw picks it, and each kind of target makes its commands from that draw.
     pub(super) fn edge_command(&mut self) -> C {
         match self.rng.below(13) {
+            n @ 0..=3 => self.edge_user_command(n),
+            n @ 4..=6 => self.edge_app_command(n),
+            n @ 7..=10 => self.edge_grant_command(n),
+            n => self.edge_group_command(n),
+        }
+    }
+
+    /// Remove, reset or rename a user, for the draw `n` of
+    /// [`edge_command`](World::edge_command).
+    fn edge_user_command(&mut self, n: usize) -> C {
+        match n {
             0 | 1 => C::RemoveUser {
                 user: self.edge_user(),
                 confirmed: true,
@@ -101,11 +113,19 @@ impl World {
             2 => C::ResetPassword {
                 user: self.edge_user(),
             },
-            3 => C::RenameUser {
+            // 3
+            _ => C::RenameUser {
                 user: self.edge_user(),
                 name: PersonName::new("Taken", "Over")
                     .unwrap_or_else(|_| unreachable!("a plain name")),
             },
+        }
+    }
+
+    /// Add or delete a key of an app, or remove the app, for the draw `n` of
+    /// [`edge_command`](World::edge_command).
+    fn edge_app_command(&mut self, n: usize) -> C {
+        match n {
             4 => {
                 let app = self.edge_app();
                 let key: KeyId = self.fresh();
@@ -128,10 +148,17 @@ impl World {
                 };
                 C::DeleteAppKey { app, key }
             }
-            6 => C::RemoveApps {
+            // 6
+            _ => C::RemoveApps {
                 apps: vec![self.edge_app()],
                 confirmed: true,
             },
+        }
+    }
+
+    /// Set grants, revoke or grant, for the draw `n` of [`edge_command`](World::edge_command).
+    fn edge_grant_command(&mut self, n: usize) -> C {
+        match n {
             7 | 8 => {
                 let principal = self.edge_principal();
                 let grants = (0..self.rng.below(2)).map(|_| self.edge_grant()).collect();
@@ -142,7 +169,8 @@ impl World {
                 let grant = self.edge_grant();
                 C::Revoke { principal, grant }
             }
-            10 => {
+            // 10
+            _ => {
                 let principal = self.edge_principal();
                 let grant = self.edge_grant();
                 C::Grant {
@@ -150,10 +178,18 @@ impl World {
                     grant,
                 }
             }
+        }
+    }
+
+    /// Remove a group, or change its members, for the draw `n` of
+    /// [`edge_command`](World::edge_command).
+    fn edge_group_command(&mut self, n: usize) -> C {
+        match n {
             11 => C::RemoveGroup {
                 group: self.edge_group(),
                 confirmed: true,
             },
+            // 12
             _ => {
                 let group = self.edge_group();
                 let user = self.edge_user();

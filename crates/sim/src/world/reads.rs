@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use partnerkit::access::{Principal, covered_classes};
 use partnerkit::core::{Actor, DataClass, DataClasses, Envelope};
 use partnerkit::identity::StoredPassword;
-use partnerkit::{AccountState, AccountView, Error};
+use partnerkit::{AccountEventView, AccountState, AccountView, Error};
 
 use super::{Seen, World};
 
@@ -145,20 +145,7 @@ impl World {
         now: &Seen,
         always: bool,
     ) -> Result<bool, String> {
-        // Each stored event's view is searched once: each shown event must be one of them.
-        let views = now
-            .views
-            .get_or_init(|| now.history.iter().map(|r| r.event.view()).collect());
-        for (n, view) in views.iter().enumerate().skip(self.scanned.events) {
-            let json = serde_json::to_string(view).map_err(|e| e.to_string())?;
-            if let Some(found) = verifier_in(&json, &self.verifiers) {
-                return Err(format!(
-                    "history_for shows {found} in event {} (rule X-8)",
-                    n + 1
-                ));
-            }
-        }
-        self.scanned.events = self.scanned.events.max(now.history.len());
+        let views = self.scan_event_views(now)?;
         let expected = self.expected_classes(actor, now);
         let got = self.service.state_for(self.account, actor);
         let Some(view) = self.check_read_denied("state_for", actor, expected, got)? else {
@@ -168,17 +155,7 @@ impl World {
         };
         let classes = expected.unwrap_or(DataClasses::NONE);
         self.check_view(actor, &view, classes, now)?;
-        if self.scanned.version != now.version {
-            self.scanned.version = now.version;
-            self.scanned.views.clear();
-        }
-        if !self.scanned.views.contains(&classes) {
-            let json = serde_json::to_string(&view).map_err(|e| e.to_string())?;
-            if let Some(found) = verifier_in(&json, &self.verifiers) {
-                return Err(format!("state_for for {actor:?} holds {found} (rule X-8)"));
-            }
-            self.scanned.views.push(classes);
-        }
+        self.scan_state_view(actor, &view, classes, now.version)?;
         // A reader's history at a version it was already shown is what it was (the history
         // reads from the store): not read again. The step's actor's always is.
         let last = self.scanned.history.iter_mut().find(|(a, _)| a == actor);
@@ -193,40 +170,49 @@ impl World {
                 "history_for for {actor:?} was denied, state_for was not (rule X-8)"
             ));
         };
-        let mut shown = history.iter();
-        for (n, (stored, view)) in now.history.iter().zip(views).enumerate() {
-            let class = stored.event.data_class();
-            if !classes.contains(class) {
-                continue;
-            }
-            let same = |e: &Envelope<_>| {
-                e.id == stored.id
-                    && e.at == stored.at
-                    && e.actor == stored.actor
-                    && e.event == *view
-            };
-            match shown.next() {
-                Some(e) if same(e) => {}
-                Some(_) => {
-                    return Err(format!(
-                        "history_for for {actor:?} shows something else where the stored history has event {} ({class:?}) (rule X-8)",
-                        n + 1
-                    ));
-                }
-                None => {
-                    return Err(format!(
-                        "history_for for {actor:?} leaves out event {} ({class:?}), which it may read (rule X-8)",
-                        n + 1
-                    ));
-                }
-            }
-        }
-        if shown.next().is_some() {
-            return Err(format!(
-                "history_for for {actor:?} shows more events than the stored history has of the classes {classes:?} it may read (rule X-8)"
-            ));
-        }
+        check_history(actor, now, views, classes, &history)?;
         Ok(false)
+    }
+
+    /// Each stored event's view, searched for verifiers once: each event `history_for`
+    /// shows must be one of them.
+    fn scan_event_views<'n>(&mut self, now: &'n Seen) -> Result<&'n [AccountEventView], String> {
+        let views = now
+            .views
+            .get_or_init(|| now.history.iter().map(|r| r.event.view()).collect());
+        for (n, view) in views.iter().enumerate().skip(self.scanned.events) {
+            let json = serde_json::to_string(view).map_err(|e| e.to_string())?;
+            if let Some(found) = verifier_in(&json, &self.verifiers) {
+                return Err(format!(
+                    "history_for shows {found} in event {} (rule X-8)",
+                    n + 1
+                ));
+            }
+        }
+        self.scanned.events = self.scanned.events.max(now.history.len());
+        Ok(views)
+    }
+
+    /// Searches `state_for`'s `view` for verifiers, once per version and classes shown.
+    fn scan_state_view(
+        &mut self,
+        actor: &Actor,
+        view: &AccountView,
+        classes: DataClasses,
+        version: u64,
+    ) -> Result<(), String> {
+        if self.scanned.version != version {
+            self.scanned.version = version;
+            self.scanned.views.clear();
+        }
+        if !self.scanned.views.contains(&classes) {
+            let json = serde_json::to_string(view).map_err(|e| e.to_string())?;
+            if let Some(found) = verifier_in(&json, &self.verifiers) {
+                return Err(format!("state_for for {actor:?} holds {found} (rule X-8)"));
+            }
+            self.scanned.views.push(classes);
+        }
+        Ok(())
     }
 
     /// Each part of `view` is there exactly when `classes` covers it, and equals the state's.
@@ -284,4 +270,46 @@ impl World {
         }
         Ok(())
     }
+}
+
+/// `history_for` shows `actor` exactly the stored events of the `classes` it may read, in
+/// order, each as its stored view (`views`) with the stored id, time and actor.
+fn check_history(
+    actor: &Actor,
+    now: &Seen,
+    views: &[AccountEventView],
+    classes: DataClasses,
+    history: &[Envelope<AccountEventView>],
+) -> Result<(), String> {
+    let mut shown = history.iter();
+    for (n, (stored, view)) in now.history.iter().zip(views).enumerate() {
+        let class = stored.event.data_class();
+        if !classes.contains(class) {
+            continue;
+        }
+        let same = |e: &Envelope<_>| {
+            e.id == stored.id && e.at == stored.at && e.actor == stored.actor && e.event == *view
+        };
+        match shown.next() {
+            Some(e) if same(e) => {}
+            Some(_) => {
+                return Err(format!(
+                    "history_for for {actor:?} shows something else where the stored history has event {} ({class:?}) (rule X-8)",
+                    n + 1
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "history_for for {actor:?} leaves out event {} ({class:?}), which it may read (rule X-8)",
+                    n + 1
+                ));
+            }
+        }
+    }
+    if shown.next().is_some() {
+        return Err(format!(
+            "history_for for {actor:?} shows more events than the stored history has of the classes {classes:?} it may read (rule X-8)"
+        ));
+    }
+    Ok(())
 }

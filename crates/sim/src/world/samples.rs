@@ -27,8 +27,24 @@ fn ok<T, E: Display>(what: &str, r: Result<T, E>) -> Result<T, String> {
     r.map_err(|e| format!("sample {what}: {e}"))
 }
 
+/// A sample display name.
+fn name(s: &str) -> Result<DisplayName, String> {
+    ok("name", DisplayName::new(s))
+}
+
+/// A sample email address.
+fn email(s: &str) -> Result<EmailAddress, String> {
+    ok("email", EmailAddress::new(s))
+}
+
+/// A sample person, surnamed Sample.
+fn person(s: &str) -> Result<PersonName, String> {
+    ok("person", PersonName::new(s, "Sample"))
+}
+
 /// A command of every kind but `accept_invitation` (which names its actor, so the check
-/// makes it per actor), checked to cover [`CommandKind::ALL`].
+/// makes it per actor), checked to cover [`CommandKind::ALL`]; made by area, in the order
+/// the kinds are declared.
 ///
 /// # Errors
 /// A kind without a sample, or data a constructor refused.
@@ -37,9 +53,35 @@ pub(super) fn every_kind(
     c: &Cast,
     now: DateTime<Utc>,
 ) -> Result<Vec<C>, String> {
-    let name = |s: &str| ok("name", DisplayName::new(s));
-    let email = |s: &str| ok("email", EmailAddress::new(s));
-    let person = |s: &str| ok("person", PersonName::new(s, "Sample"));
+    // The first user of a tenant associated, and a user added.
+    let dir_user = DirectoryUser {
+        user: uuid(901),
+        name: person("Finn")?,
+        username: email("finn@contoso.com")?,
+        global_admin: true,
+    };
+    let mut samples = account_samples(account, c, dir_user.clone())?;
+    samples.extend(user_samples(c, dir_user)?);
+    samples.extend(group_and_app_samples(c, now)?);
+    samples.extend(grant_and_setting_samples(c)?);
+    let have: BTreeSet<CommandKind> = samples.iter().map(C::kind).collect();
+    for kind in CommandKind::ALL {
+        if *kind != CommandKind::AcceptInvitation && !have.contains(kind) {
+            return Err(format!(
+                "the simulator has no sample {kind} command for the one-refusal check: add one"
+            ));
+        }
+    }
+    Ok(samples)
+}
+
+/// The account's own commands and its tenants': open, verify, profile, contacts, associate,
+/// create and remove tenants.
+fn account_samples(
+    account: AccountId,
+    c: &Cast,
+    first_user: DirectoryUser,
+) -> Result<Vec<C>, String> {
     let phone = ok("phone", PhoneNumber::new("+14255550100"))?;
     let address = ok(
         "address",
@@ -47,34 +89,7 @@ pub(super) fn every_kind(
             .postal_code("98052")
             .build(),
     )?;
-    let details: partnerkit::tax::ProfileDetails = ok(
-        "tax profile",
-        serde_json::from_value(serde_json::json!({
-            "residence": "US", "citizenship": "US", "entity_type": "entity"
-        })),
-    )?;
-    let w9: partnerkit::W9Input = ok(
-        "W-9",
-        serde_json::from_value(serde_json::json!({
-            "name": "Sample Apps", "tin": "12-3456789",
-            "signature": {"signer": "Alice Sim", "signed_on": "2027-01-05"}
-        })),
-    )?;
-    let w8: partnerkit::W8Input = ok(
-        "W-8",
-        serde_json::from_value(serde_json::json!({
-            "name": "Sample Apps",
-            "signature": {"signer": "Alice Sim", "signed_on": "2027-01-05"}
-        })),
-    )?;
-    let manage_users = ok("grant", Grant::custom([Permission::ManageUsers]))?;
-    let dir_user = DirectoryUser {
-        user: uuid(901),
-        name: person("Finn")?,
-        username: email("finn@contoso.com")?,
-        global_admin: true,
-    };
-    let samples = vec![
+    Ok(vec![
         C::OpenAccount(OpenAccount {
             account,
             seller_id: ok("seller id", SellerId::new("91234567"))?,
@@ -111,7 +126,7 @@ pub(super) fn every_kind(
             organization: name("Northwind")?,
             domain: ok("domain", DomainName::new("northwind.com"))?,
             synced_from_on_premises: false,
-            first_user: Some(dir_user.clone()),
+            first_user: Some(first_user),
         }),
         C::ConfirmTenantAssociation {
             tenant: c.t2,
@@ -131,6 +146,13 @@ pub(super) fn every_kind(
             tenant: c.t1,
             confirmed: true,
         },
+    ])
+}
+
+/// The directory users' commands: add, create, rename, invite, resend, remove, reset.
+fn user_samples(c: &Cast, dir_user: DirectoryUser) -> Result<Vec<C>, String> {
+    let manage_users = ok("grant", Grant::custom([Permission::ManageUsers]))?;
+    Ok(vec![
         C::AddUsers {
             tenant: c.t1,
             users: vec![dir_user],
@@ -165,6 +187,12 @@ pub(super) fn every_kind(
         C::ResetOwnPassword {
             password: Password::new("a long chosen passphrase"),
         },
+    ])
+}
+
+/// The groups' and apps' commands, keys included.
+fn group_and_app_samples(c: &Cast, now: DateTime<Utc>) -> Result<Vec<C>, String> {
+    Ok(vec![
         C::AddGroups {
             tenant: c.t1,
             groups: vec![DirectoryGroup {
@@ -221,6 +249,32 @@ pub(super) fn every_kind(
             app: c.mgr_app,
             key: uuid(912),
         },
+    ])
+}
+
+/// Grants, then the owner account's settings: agreements, payouts, tax.
+fn grant_and_setting_samples(c: &Cast) -> Result<Vec<C>, String> {
+    let details: partnerkit::tax::ProfileDetails = ok(
+        "tax profile",
+        serde_json::from_value(serde_json::json!({
+            "residence": "US", "citizenship": "US", "entity_type": "entity"
+        })),
+    )?;
+    let w9: partnerkit::W9Input = ok(
+        "W-9",
+        serde_json::from_value(serde_json::json!({
+            "name": "Sample Apps", "tin": "12-3456789",
+            "signature": {"signer": "Alice Sim", "signed_on": "2027-01-05"}
+        })),
+    )?;
+    let w8: partnerkit::W8Input = ok(
+        "W-8",
+        serde_json::from_value(serde_json::json!({
+            "name": "Sample Apps",
+            "signature": {"signer": "Alice Sim", "signed_on": "2027-01-05"}
+        })),
+    )?;
+    Ok(vec![
         C::Grant {
             principals: vec![Principal::User(c.dev)],
             grant: Grant::Role(Role::Owner),
@@ -257,14 +311,5 @@ pub(super) fn every_kind(
         C::SubmitW9 { form: w9 },
         C::SubmitW8Ben { form: w8.clone() },
         C::SubmitW8BenE { form: w8 },
-    ];
-    let have: BTreeSet<CommandKind> = samples.iter().map(C::kind).collect();
-    for kind in CommandKind::ALL {
-        if *kind != CommandKind::AcceptInvitation && !have.contains(kind) {
-            return Err(format!(
-                "the simulator has no sample {kind} command for the one-refusal check: add one"
-            ));
-        }
-    }
-    Ok(samples)
+    ])
 }
