@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 pub use partnerkit_core::PrincipalChange;
 use partnerkit_core::{GroupId, TenantId, UserId};
 
+use crate::directory::DirectoryGroup;
 use crate::event::Event;
 use crate::state::Account;
 
@@ -45,15 +46,7 @@ impl Account {
                 user,
                 groups,
                 ..
-            } => {
-                let joined: BTreeSet<GroupId> = groups.iter().copied().collect();
-                let mut out = vec![self.user_joined(*tenant, *user, &joined)];
-                out.extend(groups.iter().map(|g| P::MemberAdded {
-                    group: *g,
-                    user: *user,
-                }));
-                out
-            }
+            } => self.user_created(*tenant, *user, groups),
             Event::GuestInvited { tenant, user, .. } => vec![P::UserAdded {
                 user: *user,
                 tenant: *tenant,
@@ -64,85 +57,31 @@ impl Account {
                 can_sign_in: self.is_active_user(*tenant, *user),
             }],
             Event::UserRemoved { user, .. } => vec![P::UserRemoved { user: *user }],
-            Event::GroupsAdded { tenant, groups } => {
-                let added: BTreeSet<GroupId> = groups.iter().map(|g| g.group).collect();
-                // Each member is looked at once, however many of the groups it is in: whether
-                // the account knew it before costs a scan of its groups.
-                let mut looked_at = BTreeSet::new();
-                let mut out = Vec::new();
-                for g in groups {
-                    out.push(P::GroupAdded {
-                        group: g.group,
-                        tenant: *tenant,
-                    });
-                    for m in &g.members {
-                        if looked_at.insert(*m)
-                            && self.user(*m).is_none()
-                            && !self.is_member_outside(*m, &added)
-                        {
-                            out.push(P::UserAdded {
-                                user: *m,
-                                tenant: *tenant,
-                                can_sign_in: false,
-                            });
-                        }
-                        out.push(P::MemberAdded {
-                            group: g.group,
-                            user: *m,
-                        });
-                    }
-                }
-                out
-            }
+            Event::GroupsAdded { tenant, groups } => self.groups_added(*tenant, groups),
             Event::GroupCreated {
                 tenant,
                 group,
                 members,
                 ..
-            } => {
-                let mut out = vec![P::GroupAdded {
-                    group: *group,
-                    tenant: *tenant,
-                }];
-                out.extend(members.iter().map(|m| P::MemberAdded {
-                    group: *group,
-                    user: *m,
-                }));
-                out
-            }
+            } => std::iter::once(P::GroupAdded {
+                group: *group,
+                tenant: *tenant,
+            })
+            .chain(members.iter().map(|m| P::MemberAdded {
+                group: *group,
+                user: *m,
+            }))
+            .collect(),
             Event::GroupMembersChanged {
                 group,
                 added,
                 removed,
                 ..
-            } => {
-                let mut out: Vec<PrincipalChange> = added
-                    .iter()
-                    .map(|m| P::MemberAdded {
-                        group: *group,
-                        user: *m,
-                    })
-                    .collect();
-                for m in removed {
-                    out.push(P::MemberRemoved {
-                        group: *group,
-                        user: *m,
-                    });
-                    if self.is_forgotten(*m) {
-                        out.push(P::UserRemoved { user: *m });
-                    }
-                }
-                out
-            }
+            } => self.members_changed(*group, added, removed),
             Event::GroupRemoved { group, members, .. } => {
-                let mut out = vec![P::GroupRemoved { group: *group }];
-                out.extend(
-                    members
-                        .iter()
-                        .filter(|m| self.is_forgotten(**m))
-                        .map(|m| P::UserRemoved { user: *m }),
-                );
-                out
+                std::iter::once(P::GroupRemoved { group: *group })
+                    .chain(self.forgotten(members))
+                    .collect()
             }
             Event::AppsAdded { tenant, apps } => apps
                 .iter()
@@ -159,6 +98,90 @@ impl Account {
                 apps.iter().map(|a| P::AppRemoved { app: *a }).collect()
             }
         }
+    }
+
+    /// A user created here, with the groups it was put in.
+    fn user_created(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        groups: &[GroupId],
+    ) -> Vec<PrincipalChange> {
+        let joined: BTreeSet<GroupId> = groups.iter().copied().collect();
+        std::iter::once(self.user_joined(tenant, user, &joined))
+            .chain(
+                groups
+                    .iter()
+                    .map(|g| PrincipalChange::MemberAdded { group: *g, user }),
+            )
+            .collect()
+    }
+
+    /// Groups added from a directory: each group, then each member the account did not know
+    /// before as a directory-only user, and each membership.
+    fn groups_added(&self, tenant: TenantId, groups: &[DirectoryGroup]) -> Vec<PrincipalChange> {
+        use PrincipalChange as P;
+        let added: BTreeSet<GroupId> = groups.iter().map(|g| g.group).collect();
+        // Each member is looked at once, however many of the groups it is in: whether the
+        // account knew it before costs a scan of its groups.
+        let mut looked_at = BTreeSet::new();
+        let mut out = Vec::new();
+        for g in groups {
+            out.push(P::GroupAdded {
+                group: g.group,
+                tenant,
+            });
+            for m in &g.members {
+                if looked_at.insert(*m)
+                    && self.user(*m).is_none()
+                    && !self.is_member_outside(*m, &added)
+                {
+                    out.push(P::UserAdded {
+                        user: *m,
+                        tenant,
+                        can_sign_in: false,
+                    });
+                }
+                out.push(P::MemberAdded {
+                    group: g.group,
+                    user: *m,
+                });
+            }
+        }
+        out
+    }
+
+    /// A group's members changed: each join, each leave, and each member the leave made the
+    /// account forget.
+    fn members_changed(
+        &self,
+        group: GroupId,
+        added: &[UserId],
+        removed: &[UserId],
+    ) -> Vec<PrincipalChange> {
+        use PrincipalChange as P;
+        let mut out: Vec<PrincipalChange> = added
+            .iter()
+            .map(|m| P::MemberAdded { group, user: *m })
+            .collect();
+        for m in removed {
+            out.push(P::MemberRemoved { group, user: *m });
+            if self.is_forgotten(*m) {
+                out.push(P::UserRemoved { user: *m });
+            }
+        }
+        out
+    }
+
+    /// The users of `members` the account no longer knows.
+    fn forgotten<'a>(
+        &'a self,
+        members: &'a [UserId],
+    ) -> impl Iterator<Item = PrincipalChange> + 'a {
+        members
+            .iter()
+            .filter(|m| self.is_forgotten(**m))
+            .map(|m| PrincipalChange::UserRemoved { user: *m })
     }
 
     /// A user who just became a user of the account: known before if a member of a group
