@@ -165,10 +165,6 @@ pub enum Error {
     /// A version does not fit PostgreSQL's `bigint`.
     #[error("version {0} is too large for PostgreSQL")]
     VersionOutOfRange(u64),
-    /// The tokio runtime shut down while an account was being loaded: nothing was read into
-    /// the cache; try again on a running runtime.
-    #[error("the tokio runtime shut down while an account was loading: try again")]
-    ShutDown,
 }
 
 impl Error {
@@ -182,7 +178,6 @@ impl Error {
             Error::Rows(e) => e.code(),
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::VersionOutOfRange(_) => "version_out_of_range",
-            Error::ShutDown => "shut_down",
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::{Error, PostgresStore};
 /// The embedded migrations, in order: migration `n` is `MIGRATIONS[n - 1]`. `{schema}` is
 /// replaced by the store's (validated) schema name. After migration 3's SQL, `chain_all`
 /// links every stored event.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 3] = [
     // 1: accounts, the event log and snapshots.
     "CREATE TABLE {schema}.accounts (
         id      uuid PRIMARY KEY,
@@ -46,24 +46,10 @@ const MIGRATIONS: [&str; 4] = [
     UPDATE {schema}.snapshots SET data = convert_to(state, 'UTF8');
     ALTER TABLE {schema}.snapshots DROP COLUMN state, ALTER COLUMN data SET NOT NULL;
     CREATE UNIQUE INDEX events_ids ON {schema}.events (account_id, id) WHERE id IS NOT NULL;",
-    // 4: snapshots compressed with LZ4 where the server has it (PostgreSQL 14 and later, built
-    // with lz4): a 100,000-user snapshot is about 16 MB, which LZ4 stores in under 2 MB and
-    // the server decompresses several times faster than its default (pglz). Older servers
-    // keep pglz. Snapshots written before are recompressed when next rewritten.
-    "DO $$
-     BEGIN
-       IF current_setting('server_version_num')::int >= 140000 THEN
-         BEGIN
-           EXECUTE 'ALTER TABLE {schema}.snapshots ALTER COLUMN data SET COMPRESSION lz4';
-         EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-           NULL;
-         END;
-       END IF;
-     END $$;",
 ];
 
 /// The newest schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 3;
 
 impl PostgresStore {
     /// Creates the schema and applies every embedded migration not yet applied, each in one

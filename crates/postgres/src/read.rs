@@ -36,27 +36,6 @@ pub(crate) async fn stored_version(
     .transpose()
 }
 
-/// The account's stored version and its snapshot's, if it has one; `None` for an account
-/// the store does not know.
-async fn head(
-    tx: &deadpool_postgres::Transaction<'_>,
-    sql: &Sql,
-    account: AccountId,
-) -> Result<Option<(u64, Option<u64>)>, Error> {
-    let stmt = tx.prepare_cached(&sql.head).await?;
-    let Some(row) = tx.query_opt(&stmt, &[&account.uuid()]).await? else {
-        return Ok(None);
-    };
-    let version = codec::stored_number(row.try_get(0)?, || {
-        format!("the stored version of account {account}")
-    })?;
-    let snapshot = row
-        .try_get::<_, Option<i64>>(1)?
-        .map(|v| codec::stored_number(v, || format!("the snapshot version of account {account}")))
-        .transpose()?;
-    Ok(Some((version, snapshot)))
-}
-
 async fn read_snapshot(
     tx: &deadpool_postgres::Transaction<'_>,
     sql: &Sql,
@@ -108,38 +87,18 @@ pub(crate) async fn read_rows(
 impl PostgresStore {
     /// The account: its latest snapshot and the events after it, read in one snapshot of the
     /// database.
-    ///
-    /// One query reads the account's version and its snapshot's; then the snapshot and the
-    /// events after it are asked for together (one pipelined round trip), and the snapshot
-    /// is decoded on a blocking thread while the event rows arrive. Should the snapshot turn
-    /// out unusable (rule X-9: it is then rebuilt from the events), the events before it are
-    /// read too, in the same transaction.
     pub(crate) async fn load_account(&self, account: AccountId) -> Result<Option<Loaded>, Error> {
         let sql = &self.sql;
         let mut client = self.pool.get().await?;
         let tx = read_tx(&mut client).await?;
-        let Some((version, snapshot_at)) = head(&tx, sql, account).await? else {
-            return Ok(None);
-        };
+        let version = stored_version(&tx, &sql.version, account)
+            .await?
+            .unwrap_or(0);
         if version == 0 {
             return Ok(None);
         }
-        let first = snapshot_at.map_or(1, |v| v.saturating_add(1));
-        let plan = async {
-            let row = read_snapshot(&tx, sql, account).await?;
-            let decode = tokio::task::spawn_blocking(move || LoadPlan::new(account, version, row));
-            match decode.await {
-                Ok(plan) => Ok::<_, Error>(plan?),
-                // A panic while decoding is the decoder's bug: it goes on as it would have.
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => Err(Error::ShutDown),
-            }
-        };
-        let (mut plan, rows) = tokio::try_join!(plan, read_rows(&tx, sql, account, first))?;
-        let rows = match plan.first_seq() {
-            seq if seq == first => rows,
-            seq => read_rows(&tx, sql, account, seq).await?,
-        };
+        let mut plan = LoadPlan::new(account, version, read_snapshot(&tx, sql, account).await?)?;
+        let rows = read_rows(&tx, sql, account, plan.first_seq()).await?;
         tx.commit().await?;
         for row in rows {
             plan.push(row)?;

@@ -16,7 +16,6 @@ pub(crate) struct Sql {
     pub(crate) insert_events: String,
     pub(crate) upsert_snapshot: String,
     pub(crate) snapshot: String,
-    pub(crate) head: String,
     pub(crate) events_after: String,
 }
 
@@ -50,10 +49,6 @@ impl Sql {
                 "INSERT INTO {s}.snapshots (account_id, version, format, data) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (account_id) DO UPDATE SET version = excluded.version,
                    format = excluded.format, data = excluded.data"
-            ),
-            head: format!(
-                "SELECT a.version, s.version FROM {s}.accounts a
-                 LEFT JOIN {s}.snapshots s ON s.account_id = a.id WHERE a.id = $1"
             ),
             snapshot: format!(
                 "SELECT version, format, data FROM {s}.snapshots WHERE account_id = $1"

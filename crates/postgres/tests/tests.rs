@@ -307,36 +307,6 @@ fn a_newer_schema_is_refused_and_bad_schema_names_too() {
 }
 
 #[test]
-fn snapshots_are_compressed_with_lz4_where_the_server_has_it() {
-    // A cold start reads the whole snapshot: LZ4 is what makes its 16 MB (100,000 users)
-    // quick for the server to hand over (docs/PERFORMANCE.md).
-    with_store("lz4", async |store, url| {
-        let raw = raw(url).await;
-        let has_lz4 = raw
-            .batch_execute("CREATE TEMP TABLE lz4_probe (b bytea COMPRESSION lz4)")
-            .await
-            .is_ok();
-        let row = raw
-            .query_one(
-                &format!(
-                    "SELECT attcompression::text FROM pg_attribute
-                     WHERE attrelid = '{}.snapshots'::regclass AND attname = 'data'",
-                    store.schema()
-                ),
-                &[],
-            )
-            .await
-            .unwrap();
-        let method: String = row.get(0);
-        assert_eq!(
-            method == "l",
-            has_lz4,
-            "snapshots.data compression: {method:?}"
-        );
-    });
-}
-
-#[test]
 fn concurrent_migrations_migrate_once() {
     let Some(url) = url() else { return };
     runtime().block_on(async {
