@@ -63,10 +63,11 @@ fn show(when: &str, catalogue: &Catalogue, acceptances: &Acceptances, now: DateT
 fn main() -> Result<(), Box<dyn Error>> {
     let catalogue: Catalogue = serde_json::from_str(CATALOGUE)?;
 
-    // Bad catalogue data is refused with a message that says what to fix.
+    // First, deliberately, a broken copy: bad catalogue data is refused with a message that
+    // says what to fix. The example's first line of output is that refusal.
     let broken = CATALOGUE.replace("\"2027-01-01T00:00:00Z\"", "\"2026-01-01T00:00:00Z\"");
     if let Err(err) = serde_json::from_str::<Catalogue>(&broken) {
-        println!("a catalogue with versions out of order: {err}");
+        println!("refused on purpose — a catalogue with versions out of order: {err}");
     }
 
     // A new account has accepted nothing: the latest version of each agreement is due
