@@ -15,6 +15,7 @@ macro_rules! agreements_commands {
     };
 }
 pub(crate) use agreements_commands;
+pub(crate) use agreements_commands as commands;
 
 impl Tx<'_, '_> {
     /// The agreements' translation: an agreement accepted by a named directory user (rules

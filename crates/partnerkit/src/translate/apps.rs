@@ -21,6 +21,7 @@ macro_rules! apps_commands {
     };
 }
 pub(crate) use apps_commands;
+pub(crate) use apps_commands as commands;
 
 impl Tx<'_, '_> {
     /// The apps' translation.

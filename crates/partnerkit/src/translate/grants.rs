@@ -17,6 +17,7 @@ macro_rules! grants_commands {
     };
 }
 pub(crate) use grants_commands;
+pub(crate) use grants_commands as commands;
 
 impl Tx<'_, '_> {
     /// The grants' translation.

@@ -18,6 +18,7 @@ macro_rules! groups_commands {
     };
 }
 pub(crate) use groups_commands;
+pub(crate) use groups_commands as commands;
 
 impl Tx<'_, '_> {
     /// The groups' translation.

@@ -30,100 +30,29 @@ pub(crate) mod tax_profile;
 pub(crate) mod tenants;
 pub(crate) mod users;
 
+/// The commands of the areas named, as one pattern (each area module's `commands!` is its
+/// list under a common name).
+macro_rules! any_of {
+    ($($area:ident),+) => {
+        $($crate::translate::$area::commands!())|+
+    };
+}
+pub(crate) use any_of;
+
 /// The commands of every area but the one named, as a pattern: what an area's own match
 /// names as not its own, so that match stays exhaustive without listing other areas'
 /// commands. Adding an area adds a line here; adding a command does not.
+#[rustfmt::skip]
 macro_rules! other_than {
-    (profile) => {
-        $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (tenants) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (users) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (groups) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (apps) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (grants) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (agreements) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (payout_settings) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::tax_profile::tax_profile_commands!()
-    };
-    (tax_profile) => {
-        $crate::translate::profile::profile_commands!()
-            | $crate::translate::tenants::tenants_commands!()
-            | $crate::translate::users::users_commands!()
-            | $crate::translate::groups::groups_commands!()
-            | $crate::translate::apps::apps_commands!()
-            | $crate::translate::grants::grants_commands!()
-            | $crate::translate::agreements::agreements_commands!()
-            | $crate::translate::payout_settings::payout_settings_commands!()
-    };
+    (profile) => { $crate::translate::any_of!(tenants, users, groups, apps, grants, agreements, payout_settings, tax_profile) };
+    (tenants) => { $crate::translate::any_of!(profile, users, groups, apps, grants, agreements, payout_settings, tax_profile) };
+    (users) => { $crate::translate::any_of!(profile, tenants, groups, apps, grants, agreements, payout_settings, tax_profile) };
+    (groups) => { $crate::translate::any_of!(profile, tenants, users, apps, grants, agreements, payout_settings, tax_profile) };
+    (apps) => { $crate::translate::any_of!(profile, tenants, users, groups, grants, agreements, payout_settings, tax_profile) };
+    (grants) => { $crate::translate::any_of!(profile, tenants, users, groups, apps, agreements, payout_settings, tax_profile) };
+    (agreements) => { $crate::translate::any_of!(profile, tenants, users, groups, apps, grants, payout_settings, tax_profile) };
+    (payout_settings) => { $crate::translate::any_of!(profile, tenants, users, groups, apps, grants, agreements, tax_profile) };
+    (tax_profile) => { $crate::translate::any_of!(profile, tenants, users, groups, apps, grants, agreements, payout_settings) };
 }
 pub(crate) use other_than;
 

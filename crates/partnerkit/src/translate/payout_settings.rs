@@ -18,6 +18,7 @@ macro_rules! payout_settings_commands {
     };
 }
 pub(crate) use payout_settings_commands;
+pub(crate) use payout_settings_commands as commands;
 
 impl Tx<'_, '_> {
     /// The payout settings' translation.

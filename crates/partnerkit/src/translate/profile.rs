@@ -20,6 +20,7 @@ macro_rules! profile_commands {
     };
 }
 pub(crate) use profile_commands;
+pub(crate) use profile_commands as commands;
 
 impl Tx<'_, '_> {
     /// The profile's translation.

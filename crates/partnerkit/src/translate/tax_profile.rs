@@ -19,6 +19,7 @@ macro_rules! tax_profile_commands {
     };
 }
 pub(crate) use tax_profile_commands;
+pub(crate) use tax_profile_commands as commands;
 
 impl Tx<'_, '_> {
     /// The tax profile's translation.

@@ -21,6 +21,7 @@ macro_rules! tenants_commands {
     };
 }
 pub(crate) use tenants_commands;
+pub(crate) use tenants_commands as commands;
 
 impl Tx<'_, '_> {
     /// The tenants' translation.

@@ -26,6 +26,7 @@ macro_rules! users_commands {
     };
 }
 pub(crate) use users_commands;
+pub(crate) use users_commands as commands;
 
 impl Tx<'_, '_> {
     /// The users' translation.
