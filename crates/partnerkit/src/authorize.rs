@@ -19,6 +19,9 @@ use partnerkit_core::Actor;
 use crate::command::AccountCommand;
 use crate::kind::CommandKind;
 use crate::state::AccountState;
+use crate::translate::{
+    agreements, apps, grants, groups, payout_settings, profile, tax_profile, tenants, users,
+};
 
 /// True if `actor` can sign in to the account at all: identity answers for users and apps
 /// (rule USR-1), payouts knows the owner account (rule PAY-1).
@@ -128,71 +131,19 @@ pub fn authorize_read(
 impl AccountCommand {
     /// The principals this command acts on (rule ROL-9), as
     /// [`CommandKind::acts_on`](partnerkit_access::CommandKind::acts_on) describes for its
-    /// kind: the actor must hold every permission each of them holds.
+    /// kind: the actor must hold every permission each of them holds. Each area of commands
+    /// says it for its own, beside their translation (`translate/<area>.rs`).
     pub fn subjects(&self) -> Vec<Subject> {
-        use AccountCommand as C;
-        let user = |u: &partnerkit_core::UserId| Subject::Principal(Principal::User(*u));
-        let group = |g: &partnerkit_core::GroupId| Subject::Principal(Principal::Group(*g));
-        let app = |a: &partnerkit_core::AppId| Subject::Principal(Principal::App(*a));
         match self {
-            C::RenameUser { user: u, .. }
-            | C::ResendInvitation { user: u }
-            | C::RemoveUser { user: u, .. }
-            | C::ResetPassword { user: u } => vec![user(u)],
-            C::AddUsers { users, .. } => users.iter().map(|u| user(&u.user)).collect(),
-            C::InviteGuests { guests, .. } => guests.iter().map(user).collect(),
-            C::AddGroups { groups, .. } => groups
-                .iter()
-                .flat_map(|g| std::iter::once(group(&g.group)).chain(g.members.iter().map(user)))
-                .collect(),
-            C::CreateGroup {
-                group: g, members, ..
-            } => std::iter::once(group(g))
-                .chain(members.iter().map(user))
-                .collect(),
-            C::CreateUser(u) => std::iter::once(user(&u.user))
-                .chain(u.groups.iter().map(group))
-                .collect(),
-            C::ChangeGroupMembers {
-                group: g,
-                add,
-                remove,
-            } => std::iter::once(group(g))
-                .chain(add.iter().chain(remove).map(user))
-                .collect(),
-            C::RemoveGroup { group: g, .. } => vec![group(g)],
-            C::AddApps { apps, .. } => apps.iter().map(|a| app(&a.app)).collect(),
-            C::RemoveApps { apps, .. } => apps.iter().map(app).collect(),
-            C::AddAppKey { app: a, .. } | C::DeleteAppKey { app: a, .. } => vec![app(a)],
-            C::Grant { principals, .. } => {
-                principals.iter().copied().map(Subject::Principal).collect()
-            }
-            C::Revoke { principal, .. } | C::SetGrants { principal, .. } => {
-                vec![Subject::Principal(*principal)]
-            }
-            C::RemoveTenant { tenant, .. } => vec![Subject::Tenant(*tenant)],
-            C::OpenAccount(_)
-            | C::RecordVerification { .. }
-            | C::ChangeDisplayName { .. }
-            | C::SetSellerContact { .. }
-            | C::SetCompanyApprover { .. }
-            | C::BeginTenantAssociation(_)
-            | C::ConfirmTenantAssociation { .. }
-            | C::CancelTenantAssociation { .. }
-            | C::CreateTenant(_)
-            | C::AcceptInvitation { .. }
-            | C::ResetOwnPassword { .. }
-            | C::CreateApp(_)
-            | C::AcceptAgreement { .. }
-            | C::AssociateOwnerAccount { .. }
-            | C::SetPayoutAccount { .. }
-            | C::RecordPayoutVerification { .. }
-            | C::SetPayoutHold { .. }
-            | C::StartTaxProfile { .. }
-            | C::EditTaxProfile { .. }
-            | C::SubmitW9 { .. }
-            | C::SubmitW8Ben { .. }
-            | C::SubmitW8BenE { .. } => Vec::new(),
+            c @ profile::profile_commands!() => profile::subjects(c),
+            c @ tenants::tenants_commands!() => tenants::subjects(c),
+            c @ users::users_commands!() => users::subjects(c),
+            c @ groups::groups_commands!() => groups::subjects(c),
+            c @ apps::apps_commands!() => apps::subjects(c),
+            c @ grants::grants_commands!() => grants::subjects(c),
+            c @ agreements::agreements_commands!() => agreements::subjects(c),
+            c @ payout_settings::payout_settings_commands!() => payout_settings::subjects(c),
+            c @ tax_profile::tax_profile_commands!() => tax_profile::subjects(c),
         }
     }
 

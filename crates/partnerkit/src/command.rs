@@ -29,6 +29,43 @@ use partnerkit_payouts::{BankAccountType, VerificationOutcome};
 use partnerkit_tax::{ElectronicSignature, ProfileDetails, TreatyClaim};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::kind::CommandKind;
+
+/// Declares [`AccountCommand`] exactly as written (every attribute, doc comment and serde
+/// attribute passed through verbatim) and derives [`AccountCommand::kind`] from it: each
+/// variant maps to the [`CommandKind`] variant of the same name, so the mapping cannot drift
+/// and a new command needs no line of its own here (a variant without a kind of that name
+/// does not compile).
+macro_rules! commands_with_kind {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident $(( $($tuple:tt)* ))? $({ $($fields:tt)* })?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $(
+                $(#[$vmeta])*
+                $variant $(( $($tuple)* ))? $({ $($fields)* })?,
+            )*
+        }
+
+        impl $name {
+            /// The command's kind.
+            pub fn kind(&self) -> CommandKind {
+                match self {
+                    $($name::$variant { .. } => CommandKind::$variant,)*
+                }
+            }
+        }
+    };
+}
+
+commands_with_kind! {
 /// Every operation on an account, as data (serde, tagged by `"type"`).
 ///
 /// Who may ask for each is in one table ([`CommandKind::requirement`](crate::CommandKind::requirement)); what happens is
@@ -307,6 +344,7 @@ pub enum AccountCommand {
         /// The form.
         form: W8Input,
     },
+}
 }
 
 /// What opens an account: the publisher IDs the marketplace assigned (rule ACC-2), the

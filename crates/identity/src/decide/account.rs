@@ -4,6 +4,10 @@
 use partnerkit_core::{AccountId, Context, DisplayName, Rule, SellerId, checked_text};
 
 use super::checks::marketplace_only;
+use super::{
+    app_commands, app_events, group_commands, group_events, guest_commands, guest_events,
+    tenant_commands, tenant_events, user_commands, user_events,
+};
 use crate::account::{
     AccountType, MAX_REASON_CHARS, Profile, StepState, Verification, VerificationStep,
 };
@@ -11,6 +15,32 @@ use crate::command::Command;
 use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
+
+/// The account profile's commands, as a pattern: `decide` routes them here by it, and the
+/// other areas' `decide` name them by it.
+macro_rules! account_commands {
+    () => {
+        $crate::command::Command::OpenAccount { .. }
+            | $crate::command::Command::RecordVerification { .. }
+            | $crate::command::Command::ChangeDisplayName { .. }
+            | $crate::command::Command::SetSellerContact { .. }
+            | $crate::command::Command::SetCompanyApprover { .. }
+    };
+}
+pub(super) use account_commands;
+
+/// The account profile's events, as a pattern: what the commands list is to `decide`, this
+/// is to `apply`.
+macro_rules! account_events {
+    () => {
+        $crate::event::Event::AccountOpened { .. }
+            | $crate::event::Event::VerificationRecorded { .. }
+            | $crate::event::Event::DisplayNameChanged { .. }
+            | $crate::event::Event::SellerContactSet { .. }
+            | $crate::event::Event::CompanyApproverSet { .. }
+    };
+}
+pub(super) use account_events;
 
 /// [`Command::OpenAccount`], decided before anything else: every other command needs an
 /// opened account.

@@ -7,11 +7,41 @@ use partnerkit_core::{AppId, Context, DisplayName, KeyId, Rule, SecretString, Te
 
 use super::checks::{account_app, check_secret, confirm, manage, not_empty, not_synced, once};
 use super::{MAX_KEY_MONTHS, MIN_KEY_VALUE_CHARS};
+use super::{
+    account_commands, account_events, group_commands, group_events, guest_commands, guest_events,
+    tenant_commands, tenant_events, user_commands, user_events,
+};
 use crate::command::Command;
 use crate::directory::{App, DirectoryApp, Key, Origin};
 use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
+
+/// The apps' commands, as a pattern: `decide` routes them here by it, and the other
+/// areas' `decide` name them by it.
+macro_rules! app_commands {
+    () => {
+        $crate::command::Command::AddApps { .. }
+            | $crate::command::Command::CreateApp { .. }
+            | $crate::command::Command::RemoveApps { .. }
+            | $crate::command::Command::AddKey { .. }
+            | $crate::command::Command::DeleteKey { .. }
+    };
+}
+pub(super) use app_commands;
+
+/// The apps' events, as a pattern: what the commands list is to `decide`, this is to
+/// `apply`.
+macro_rules! app_events {
+    () => {
+        $crate::event::Event::AppsAdded { .. }
+            | $crate::event::Event::AppCreated { .. }
+            | $crate::event::Event::AppsRemoved { .. }
+            | $crate::event::Event::KeyAdded { .. }
+            | $crate::event::Event::KeyDeleted { .. }
+    };
+}
+pub(super) use app_events;
 
 /// Decides an app command.
 pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {

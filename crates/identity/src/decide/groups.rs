@@ -6,11 +6,39 @@ use std::collections::BTreeSet;
 use partnerkit_core::{Context, GroupId, Rule, TenantId, UserId};
 
 use super::checks::{confirm, manage, not_empty, not_synced, once};
+use super::{
+    account_commands, account_events, app_commands, app_events, guest_commands, guest_events,
+    tenant_commands, tenant_events, user_commands, user_events,
+};
 use crate::command::Command;
 use crate::directory::{DirectoryGroup, Group, Origin};
 use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
+
+/// The groups' commands, as a pattern: `decide` routes them here by it, and the other
+/// areas' `decide` name them by it.
+macro_rules! group_commands {
+    () => {
+        $crate::command::Command::AddGroups { .. }
+            | $crate::command::Command::CreateGroup { .. }
+            | $crate::command::Command::ChangeGroupMembers { .. }
+            | $crate::command::Command::RemoveGroup { .. }
+    };
+}
+pub(super) use group_commands;
+
+/// The groups' events, as a pattern: what the commands list is to `decide`, this is to
+/// `apply`.
+macro_rules! group_events {
+    () => {
+        $crate::event::Event::GroupsAdded { .. }
+            | $crate::event::Event::GroupCreated { .. }
+            | $crate::event::Event::GroupMembersChanged { .. }
+            | $crate::event::Event::GroupRemoved { .. }
+    };
+}
+pub(super) use group_events;
 
 /// Decides a group command.
 pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {

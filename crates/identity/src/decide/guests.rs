@@ -4,12 +4,38 @@ use partnerkit_core::{Actor, Context, InvitationId, Rule, TenantId, UserId};
 
 use super::checks::{account_user, check_new_user, global_admin_of};
 use super::users::new_user;
+use super::{
+    account_commands, account_events, app_commands, app_events, group_commands, group_events,
+    tenant_commands, tenant_events, user_commands, user_events,
+};
 use crate::command::Command;
 use crate::directory::{Invitation, InvitationStatus, Origin, User};
 use crate::error::Error;
 use crate::event::Event;
 use crate::names::Invitees;
 use crate::state::Account;
+
+/// The guests' commands, as a pattern: `decide` routes them here by it, and the other
+/// areas' `decide` name them by it.
+macro_rules! guest_commands {
+    () => {
+        $crate::command::Command::InviteGuests { .. }
+            | $crate::command::Command::ResendInvitation { .. }
+            | $crate::command::Command::AcceptInvitation { .. }
+    };
+}
+pub(super) use guest_commands;
+
+/// The guests' events, as a pattern: what the commands list is to `decide`, this is to
+/// `apply`.
+macro_rules! guest_events {
+    () => {
+        $crate::event::Event::GuestInvited { .. }
+            | $crate::event::Event::InvitationResent { .. }
+            | $crate::event::Event::InvitationAccepted { .. }
+    };
+}
+pub(super) use guest_events;
 
 /// Decides a guest command.
 pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {

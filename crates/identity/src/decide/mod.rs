@@ -13,8 +13,12 @@
 //! | `groups` | adding, creating, changing and removing groups (GRP) |
 //! | `apps` | adding, creating and removing apps; their keys (APP) |
 //!
-//! The lists below say which command and event belongs to which area; `checks` holds the
-//! checks more than one area makes.
+//! Each area's module lists its own commands and events as patterns (`user_commands!()`,
+//! `user_events!()` and the like, imported here and re-imported by the other areas), so a
+//! new command touches only its area's module. `decide` and `apply` route by the lists, and
+//! each area's own `decide` and `apply` name the other areas' commands and events by them, so
+//! every match stays exhaustive: a new command compiles only once it is in one list and its
+//! area decides it. `checks` holds the checks more than one area makes.
 
 use partnerkit_core::{Actor, Context, Decider, SecretString};
 
@@ -23,127 +27,6 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
 
-/// The commands of each area, as patterns (the six `*_commands!` lists). `decide` routes a
-/// command to its area by them, and each area's `decide` names the other areas' commands by
-/// them, so both matches stay exhaustive: a new command compiles only once it is in one list
-/// and its area decides it.
-macro_rules! account_commands {
-    () => {
-        Command::OpenAccount { .. }
-            | Command::RecordVerification { .. }
-            | Command::ChangeDisplayName { .. }
-            | Command::SetSellerContact { .. }
-            | Command::SetCompanyApprover { .. }
-    };
-}
-
-macro_rules! tenant_commands {
-    () => {
-        Command::BeginTenantAssociation { .. }
-            | Command::ConfirmTenantAssociation { .. }
-            | Command::CancelTenantAssociation { .. }
-            | Command::CreateTenant { .. }
-            | Command::RemoveTenant { .. }
-    };
-}
-
-macro_rules! user_commands {
-    () => {
-        Command::AddUsers { .. }
-            | Command::CreateUser { .. }
-            | Command::RenameUser { .. }
-            | Command::RemoveUser { .. }
-            | Command::ResetPassword { .. }
-            | Command::ResetOwnPassword { .. }
-    };
-}
-
-macro_rules! guest_commands {
-    () => {
-        Command::InviteGuests { .. }
-            | Command::ResendInvitation { .. }
-            | Command::AcceptInvitation { .. }
-    };
-}
-
-macro_rules! group_commands {
-    () => {
-        Command::AddGroups { .. }
-            | Command::CreateGroup { .. }
-            | Command::ChangeGroupMembers { .. }
-            | Command::RemoveGroup { .. }
-    };
-}
-
-macro_rules! app_commands {
-    () => {
-        Command::AddApps { .. }
-            | Command::CreateApp { .. }
-            | Command::RemoveApps { .. }
-            | Command::AddKey { .. }
-            | Command::DeleteKey { .. }
-    };
-}
-
-/// The events of each area, as patterns (the six `*_events!` lists): what the commands
-/// lists are to `decide`, these are to `apply`.
-macro_rules! account_events {
-    () => {
-        Event::AccountOpened { .. }
-            | Event::VerificationRecorded { .. }
-            | Event::DisplayNameChanged { .. }
-            | Event::SellerContactSet { .. }
-            | Event::CompanyApproverSet { .. }
-    };
-}
-
-macro_rules! tenant_events {
-    () => {
-        Event::TenantAssociationBegun { .. }
-            | Event::TenantAssociated { .. }
-            | Event::TenantAssociationCancelled { .. }
-            | Event::TenantCreated { .. }
-            | Event::TenantRemoved { .. }
-    };
-}
-
-macro_rules! user_events {
-    () => {
-        Event::UsersAdded { .. }
-            | Event::UserCreated { .. }
-            | Event::UserRenamed { .. }
-            | Event::UserRemoved { .. }
-            | Event::PasswordReset { .. }
-    };
-}
-
-macro_rules! guest_events {
-    () => {
-        Event::GuestInvited { .. }
-            | Event::InvitationResent { .. }
-            | Event::InvitationAccepted { .. }
-    };
-}
-
-macro_rules! group_events {
-    () => {
-        Event::GroupsAdded { .. }
-            | Event::GroupCreated { .. }
-            | Event::GroupMembersChanged { .. }
-            | Event::GroupRemoved { .. }
-    };
-}
-
-macro_rules! app_events {
-    () => {
-        Event::AppsAdded { .. }
-            | Event::AppCreated { .. }
-            | Event::AppsRemoved { .. }
-            | Event::KeyAdded { .. }
-            | Event::KeyDeleted { .. }
-    };
-}
-
 mod account;
 mod apps;
 mod checks;
@@ -151,6 +34,13 @@ mod groups;
 mod guests;
 mod tenants;
 mod users;
+
+use account::{account_commands, account_events};
+use apps::{app_commands, app_events};
+use groups::{group_commands, group_events};
+use guests::{guest_commands, guest_events};
+use tenants::{tenant_commands, tenant_events};
+use users::{user_commands, user_events};
 
 /// The identity decider: account profile and verification, tenants, users, groups, apps and
 /// keys. See the [crate documentation](crate) for the rules it enforces.

@@ -5,12 +5,42 @@ use partnerkit_core::{Actor, Context, DisplayName, EmailAddress, Rule, TenantId,
 
 use super::MIN_PASSWORD_CHARS;
 use super::checks::{check_new_user, check_secret, confirm};
+use super::{
+    account_commands, account_events, app_commands, app_events, group_commands, group_events,
+    guest_commands, guest_events, user_commands, user_events,
+};
 use crate::command::Command;
 use crate::directory::{DirectoryUser, PendingAssociation, Tenant, TenantOrigin};
 use crate::error::Error;
 use crate::event::Event;
 use crate::names::DomainName;
 use crate::state::Account;
+
+/// The tenants' commands, as a pattern: `decide` routes them here by it, and the other
+/// areas' `decide` name them by it.
+macro_rules! tenant_commands {
+    () => {
+        $crate::command::Command::BeginTenantAssociation { .. }
+            | $crate::command::Command::ConfirmTenantAssociation { .. }
+            | $crate::command::Command::CancelTenantAssociation { .. }
+            | $crate::command::Command::CreateTenant { .. }
+            | $crate::command::Command::RemoveTenant { .. }
+    };
+}
+pub(super) use tenant_commands;
+
+/// The tenants' events, as a pattern: what the commands list is to `decide`, this is to
+/// `apply`.
+macro_rules! tenant_events {
+    () => {
+        $crate::event::Event::TenantAssociationBegun { .. }
+            | $crate::event::Event::TenantAssociated { .. }
+            | $crate::event::Event::TenantAssociationCancelled { .. }
+            | $crate::event::Event::TenantCreated { .. }
+            | $crate::event::Event::TenantRemoved { .. }
+    };
+}
+pub(super) use tenant_events;
 
 /// Decides a tenant command.
 pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {

@@ -13,11 +13,42 @@ use super::checks::{
     not_synced, once,
 };
 use super::{MIN_PASSWORD_CHARS, check_password_max};
+use super::{
+    account_commands, account_events, app_commands, app_events, group_commands, group_events,
+    guest_commands, guest_events, tenant_commands, tenant_events,
+};
 use crate::command::Command;
 use crate::directory::{DirectoryUser, Origin, PasswordRecord, PasswordSetBy, User};
 use crate::error::Error;
 use crate::event::Event;
 use crate::state::Account;
+
+/// The users' commands, as a pattern: `decide` routes them here by it, and the other
+/// areas' `decide` name them by it.
+macro_rules! user_commands {
+    () => {
+        $crate::command::Command::AddUsers { .. }
+            | $crate::command::Command::CreateUser { .. }
+            | $crate::command::Command::RenameUser { .. }
+            | $crate::command::Command::RemoveUser { .. }
+            | $crate::command::Command::ResetPassword { .. }
+            | $crate::command::Command::ResetOwnPassword { .. }
+    };
+}
+pub(super) use user_commands;
+
+/// The users' events, as a pattern: what the commands list is to `decide`, this is to
+/// `apply`.
+macro_rules! user_events {
+    () => {
+        $crate::event::Event::UsersAdded { .. }
+            | $crate::event::Event::UserCreated { .. }
+            | $crate::event::Event::UserRenamed { .. }
+            | $crate::event::Event::UserRemoved { .. }
+            | $crate::event::Event::PasswordReset { .. }
+    };
+}
+pub(super) use user_events;
 
 /// Decides a user command.
 pub(super) fn decide(s: &Account, cmd: Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
