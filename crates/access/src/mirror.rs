@@ -91,7 +91,7 @@ impl Mirror {
 }
 
 /// The access command for one change, `None` for the removal of a principal access never
-/// knew.
+/// knew. Groups added never come here: [`Mirror::next_command`] registers them together.
 fn command(state: &AccessState, change: PrincipalChange) -> Option<Command> {
     let known = |p: Principal| state.is_known(p);
     Some(match change {
@@ -110,13 +110,6 @@ fn command(state: &AccessState, change: PrincipalChange) -> Option<Command> {
                 }
             }
         }
-        PrincipalChange::GroupAdded { group, tenant } => Command::RegisterGroups {
-            groups: vec![NewGroup {
-                group,
-                tenant,
-                members: Vec::new(),
-            }],
-        },
         PrincipalChange::AppAdded { app, tenant } => Command::RegisterApp { app, tenant },
         PrincipalChange::MemberAdded { group, user } => Command::AddGroupMember { group, user },
         PrincipalChange::MemberRemoved { group, user } => {

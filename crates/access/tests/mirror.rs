@@ -165,3 +165,23 @@ fn memberships_of_known_groups_mirror_in_order() {
         ]
     );
 }
+
+#[test]
+fn an_app_added_is_registered_with_its_tenant() {
+    // rule: APP-1 (an app given access to the account is a principal of it)
+    let mut s = AccessState::default();
+    let cmds = mirrored(
+        &mut s,
+        vec![P::AppAdded {
+            app: app(20),
+            tenant: tenant(T1),
+        }],
+    );
+    assert_eq!(
+        cmds,
+        [Command::RegisterApp {
+            app: app(20),
+            tenant: tenant(T1)
+        }]
+    );
+}
