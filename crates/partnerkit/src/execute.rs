@@ -7,7 +7,7 @@
 //! version. If deciding fails after part of the command was applied, [`Failed::dirty`] says
 //! so and the caller drops the entry: the next use reloads it from the store.
 //!
-//! What each command is in the domains' terms is in `translate.rs` (one translation per area,
+//! What each command is in the domains' terms is in `translate/` (one module per area,
 //! behind `Tx::run`); the steps each translation takes are in `steps.rs`.
 
 use partnerkit_access::{Authorized, Denial};
