@@ -206,3 +206,18 @@ fn a_manager_through_one_group_survives_changes_to_another() {
         Err(Error::LastManager)
     ));
 }
+
+#[test]
+fn the_only_user_holding_owner_is_not_removed_but_the_only_tenant_is() {
+    // rule: USR-7 — the account is never left without a Manager, not even by removing its
+    // last user; rule: TEN-4 — removing the only tenant with every user is the owner's, and
+    // the guard lets it through. Found by the general property test on 4 December, whose
+    // oracle had excused any change that left no users.
+    let st = state([reg_user(3, T1), grant(u(3), role(Role::Owner))]);
+    let ids = SequentialIds::default();
+    let ctx = Context::new(default_now(), Actor::Marketplace, &ids);
+    let remove = Access::decide(&st, Command::RemoveUser { user: user(3) }, &ctx);
+    assert!(matches!(remove, Err(Error::LastManager)), "{remove:?}");
+    let tenant_gone = Access::decide(&st, Command::RemoveTenant { tenant: tenant(T1) }, &ctx);
+    assert!(tenant_gone.is_ok(), "{tenant_gone:?}");
+}
