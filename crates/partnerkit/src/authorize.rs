@@ -11,8 +11,8 @@
 //!   order, for a whole command, a kind without data, a read.
 
 use partnerkit_access::{
-    AccessIndex, Authorized, Command as A, Denial, Facts, Grant, Principal, ReadKind, Subject,
-    admit, first_tenant_grant,
+    AccessIndex, Authorized, Command as A, Denial, Facts, ReadKind, Subject, admit,
+    first_tenant_grant,
 };
 use partnerkit_core::Actor;
 
@@ -20,7 +20,8 @@ use crate::command::AccountCommand;
 use crate::kind::CommandKind;
 use crate::state::AccountState;
 use crate::translate::{
-    agreements, apps, grants, groups, payout_settings, profile, tax_profile, tenants, users,
+    Gives, agreements, apps, grants, groups, payout_settings, profile, tax_profile, tenants,
+    users,
 };
 
 /// True if `actor` can sign in to the account at all: identity answers for users and apps
@@ -151,104 +152,37 @@ impl AccountCommand {
     /// ROL-8): each must need nothing beyond what the actor holds. Checked before anything is
     /// decided, and again as each change is made.
     pub fn access_changes(&self, state: &AccountState) -> Vec<A> {
-        let (principals, grant) = self.added(state);
+        let Gives {
+            added,
+            grant,
+            memberships,
+            access,
+        } = self.gives(state);
         let granted = match grant {
-            Some(grant) if !principals.is_empty() => Some(A::GrantMany { principals, grant }),
+            Some(grant) if !added.is_empty() => Some(A::GrantMany {
+                principals: added,
+                grant,
+            }),
             _ => None,
         };
-        self.memberships()
-            .into_iter()
-            .chain(granted)
-            .chain(self.access_command())
-            .collect()
+        memberships.into_iter().chain(granted).chain(access).collect()
     }
 
-    /// The principals this command adds and the grant it gives them (rules USR-3, USR-7,
-    /// GRP-1, APP-1); for a tenant association, its pending first user. No principals for a
-    /// command that adds none. What the command's authorisation checks (rule ROL-8) and what
-    /// its decision grants, from one list.
-    pub(crate) fn added(&self, state: &AccountState) -> (Vec<Principal>, Option<Grant>) {
-        use AccountCommand as C;
+    /// What this command gives or takes (rule ROL-8): what its authorisation checks and what
+    /// its decision makes, from one list. Each area says it for its own commands, beside their
+    /// translation; every area's match names each of its commands, so a new command does not
+    /// compile until its area says what it gives.
+    pub(crate) fn gives(&self, state: &AccountState) -> Gives {
         match self {
-            C::ConfirmTenantAssociation { tenant, grant } => {
-                let first_user = state
-                    .identity
-                    .pending_association(*tenant)
-                    .and_then(|p| p.first_user.as_ref())
-                    .map(|u| Principal::User(u.user));
-                (first_user.into_iter().collect(), *grant)
-            }
-            C::CreateTenant(t) => (vec![Principal::User(t.admin)], t.grant),
-            C::AddUsers { users, grant, .. } => (
-                users.iter().map(|u| Principal::User(u.user)).collect(),
-                Some(*grant),
-            ),
-            C::CreateUser(u) => (vec![Principal::User(u.user)], u.grant),
-            C::InviteGuests { guests, grant, .. } => (
-                guests.iter().copied().map(Principal::User).collect(),
-                Some(*grant),
-            ),
-            C::AddGroups { groups, grant, .. } => (
-                groups.iter().map(|g| Principal::Group(g.group)).collect(),
-                Some(*grant),
-            ),
-            C::CreateGroup { group, grant, .. } => (vec![Principal::Group(*group)], *grant),
-            C::AddApps { apps, grant, .. } => (
-                apps.iter().map(|a| Principal::App(a.app)).collect(),
-                Some(*grant),
-            ),
-            C::CreateApp(a) => (vec![Principal::App(a.app)], a.grant),
-            _ => (Vec::new(), None),
-        }
-    }
-
-    /// The group memberships this command makes or ends (rule ROL-8): a new user's groups,
-    /// a group's members added and removed. Identity decides them; they reach access as the
-    /// principal changes the facade mirrors, checked again there.
-    fn memberships(&self) -> Vec<A> {
-        use AccountCommand as C;
-        match self {
-            C::CreateUser(u) => u
-                .groups
-                .iter()
-                .map(|g| A::AddGroupMember {
-                    group: *g,
-                    user: u.user,
-                })
-                .collect(),
-            C::ChangeGroupMembers { group, add, remove } => add
-                .iter()
-                .map(|user| A::AddGroupMember {
-                    group: *group,
-                    user: *user,
-                })
-                .chain(remove.iter().map(|user| A::RemoveGroupMember {
-                    group: *group,
-                    user: *user,
-                }))
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The access command a grant, revocation or replacement of grants is: what its
-    /// authorisation checks (rule ROL-8) and what is decided.
-    pub(crate) fn access_command(&self) -> Option<A> {
-        use AccountCommand as C;
-        match self {
-            C::Grant { principals, grant } => Some(A::GrantMany {
-                principals: principals.clone(),
-                grant: *grant,
-            }),
-            C::Revoke { principal, grant } => Some(A::Revoke {
-                principal: *principal,
-                grant: *grant,
-            }),
-            C::SetGrants { principal, grants } => Some(A::SetGrants {
-                principal: *principal,
-                grants: grants.clone(),
-            }),
-            _ => None,
+            c @ profile::profile_commands!() => profile::gives(c),
+            c @ tenants::tenants_commands!() => tenants::gives(c, state),
+            c @ users::users_commands!() => users::gives(c),
+            c @ groups::groups_commands!() => groups::gives(c),
+            c @ apps::apps_commands!() => apps::gives(c),
+            c @ grants::grants_commands!() => grants::gives(c),
+            c @ agreements::agreements_commands!() => agreements::gives(c),
+            c @ payout_settings::payout_settings_commands!() => payout_settings::gives(c),
+            c @ tax_profile::tax_profile_commands!() => tax_profile::gives(c),
         }
     }
 }

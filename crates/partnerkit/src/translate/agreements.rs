@@ -4,7 +4,7 @@
 use partnerkit_access::{Denial, Subject};
 use partnerkit_core::{Actor, DisplayName};
 
-use super::other_than;
+use super::{Gives, other_than};
 use crate::command::AccountCommand as C;
 use crate::execute::{Step, Tx};
 
@@ -58,5 +58,12 @@ impl Tx<'_, '_> {
 pub(crate) fn subjects(command: &C) -> Vec<Subject> {
     match command {
         agreements_commands!() | other_than!(agreements) => Vec::new(),
+    }
+}
+
+/// What accepting an agreement gives (rule ROL-8): nothing in access's terms.
+pub(crate) fn gives(command: &C) -> Gives {
+    match command {
+        C::AcceptAgreement { .. } | other_than!(agreements) => Gives::nothing(),
     }
 }

@@ -1,11 +1,11 @@
 //! Apps: adding directory apps, creating one, removing them, making and deleting keys (rules
 //! APP-1..4).
 
-use partnerkit_access::Subject;
+use partnerkit_access::{Principal, Subject};
 use partnerkit_core::SecretString;
 use partnerkit_identity::Command as I;
 
-use super::{app, other_than};
+use super::{Gives, app, other_than};
 use crate::command::AccountCommand as C;
 use crate::entry::SecretOf;
 use crate::execute::{Step, Tx};
@@ -26,7 +26,7 @@ pub(crate) use apps_commands as commands;
 impl Tx<'_, '_> {
     /// The apps' translation.
     pub(super) fn apps(&mut self, command: C) -> Step {
-        let (added, grant) = command.added(&self.entry.state);
+        let Gives { added, grant, .. } = gives(&command);
         match command {
             C::AddApps { tenant, apps, .. } => {
                 self.identity(I::AddApps { tenant, apps })?;
@@ -72,5 +72,20 @@ pub(crate) fn subjects(command: &C) -> Vec<Subject> {
         C::RemoveApps { apps, .. } => apps.iter().map(app).collect(),
         C::AddAppKey { app: a, .. } | C::DeleteAppKey { app: a, .. } => vec![app(a)],
         C::CreateApp(_) | other_than!(apps) => Vec::new(),
+    }
+}
+
+/// What an app command gives (rule ROL-8): the apps it adds or creates, with their grant.
+/// A key is the app's own credential, no grant.
+pub(crate) fn gives(command: &C) -> Gives {
+    match command {
+        C::AddApps { apps, grant, .. } => Gives::adds(
+            apps.iter().map(|a| Principal::App(a.app)).collect(),
+            Some(*grant),
+        ),
+        C::CreateApp(a) => Gives::adds(vec![Principal::App(a.app)], a.grant),
+        C::RemoveApps { .. } | C::AddAppKey { .. } | C::DeleteAppKey { .. } | other_than!(apps) => {
+            Gives::nothing()
+        }
     }
 }

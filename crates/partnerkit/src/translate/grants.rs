@@ -1,10 +1,10 @@
 //! Grants: giving, taking back and replacing what principals hold (rules ROL-1..3, ROL-7,
-//! ROL-8, USR-7). Each is the access command `AccountCommand::access_command` says, the one
-//! its authorisation checked.
+//! ROL-8, USR-7). Each is the access command [`gives`] says, the one its authorisation
+//! checked.
 
-use partnerkit_access::Subject;
+use partnerkit_access::{Command as A, Subject};
 
-use super::other_than;
+use super::{Gives, other_than};
 use crate::command::AccountCommand as C;
 use crate::execute::{Step, Tx};
 
@@ -22,7 +22,7 @@ pub(crate) use grants_commands as commands;
 impl Tx<'_, '_> {
     /// The grants' translation.
     pub(super) fn grants(&mut self, command: C) -> Step {
-        match command.access_command() {
+        match command.gives(&self.entry.state).access {
             Some(cmd) => self.access(cmd),
             None => self.unrouted(command),
         }
@@ -38,5 +38,29 @@ pub(crate) fn subjects(command: &C) -> Vec<Subject> {
             vec![Subject::Principal(*principal)]
         }
         other_than!(grants) => Vec::new(),
+    }
+}
+
+/// What a grant command gives or takes (rule ROL-8): it is the access command of the same
+/// name, the one its authorisation checks and its translation decides.
+pub(crate) fn gives(command: &C) -> Gives {
+    let access = match command {
+        C::Grant { principals, grant } => A::GrantMany {
+            principals: principals.clone(),
+            grant: *grant,
+        },
+        C::Revoke { principal, grant } => A::Revoke {
+            principal: *principal,
+            grant: *grant,
+        },
+        C::SetGrants { principal, grants } => A::SetGrants {
+            principal: *principal,
+            grants: grants.clone(),
+        },
+        other_than!(grants) => return Gives::nothing(),
+    };
+    Gives {
+        access: Some(access),
+        ..Gives::nothing()
     }
 }

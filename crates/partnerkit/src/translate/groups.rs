@@ -1,10 +1,10 @@
 //! Groups: adding directory groups, creating one, changing members, removing one (rules
 //! GRP-1..4).
 
-use partnerkit_access::Subject;
+use partnerkit_access::{Command as A, Principal, Subject};
 use partnerkit_identity::Command as I;
 
-use super::{group, other_than, user};
+use super::{Gives, group, other_than, user};
 use crate::command::AccountCommand as C;
 use crate::execute::{Step, Tx};
 
@@ -23,7 +23,7 @@ pub(crate) use groups_commands as commands;
 impl Tx<'_, '_> {
     /// The groups' translation.
     pub(super) fn groups(&mut self, command: C) -> Step {
-        let (added, grant) = command.added(&self.entry.state);
+        let Gives { added, grant, .. } = gives(&command);
         match command {
             C::AddGroups { tenant, groups, .. } => {
                 self.identity(I::AddGroups { tenant, groups })?;
@@ -79,5 +79,32 @@ pub(crate) fn subjects(command: &C) -> Vec<Subject> {
             .collect(),
         C::RemoveGroup { group: g, .. } => vec![group(g)],
         other_than!(groups) => Vec::new(),
+    }
+}
+
+/// What a group command gives or takes (rule ROL-8): the groups it adds or creates with
+/// their grant, and the members a change adds and removes.
+pub(crate) fn gives(command: &C) -> Gives {
+    match command {
+        C::AddGroups { groups, grant, .. } => Gives::adds(
+            groups.iter().map(|g| Principal::Group(g.group)).collect(),
+            Some(*grant),
+        ),
+        C::CreateGroup { group, grant, .. } => Gives::adds(vec![Principal::Group(*group)], *grant),
+        C::ChangeGroupMembers { group, add, remove } => Gives {
+            memberships: add
+                .iter()
+                .map(|user| A::AddGroupMember {
+                    group: *group,
+                    user: *user,
+                })
+                .chain(remove.iter().map(|user| A::RemoveGroupMember {
+                    group: *group,
+                    user: *user,
+                }))
+                .collect(),
+            ..Gives::nothing()
+        },
+        C::RemoveGroup { .. } | other_than!(groups) => Gives::nothing(),
     }
 }

@@ -3,17 +3,19 @@
 //! settings and the tax profile — behind [`Tx::run`], which routes each command to its area.
 //!
 //! Each area's module owns the list of its commands (a pattern macro, `users_commands!()`
-//! and the like), their translation and the principals each acts on (rule ROL-9, read by
-//! [`AccountCommand::subjects`](crate::AccountCommand::subjects)). The router here and
-//! `subjects` match the nine lists, and each area's own matches name the other areas by
-//! [`other_than!`], so every match stays exhaustive: a new command compiles only once it is
-//! in one area's list and that area translates it and says whom it acts on.
+//! and the like), their translation, the principals each acts on (rule ROL-9, read by
+//! [`AccountCommand::subjects`](crate::AccountCommand::subjects)) and what each gives or
+//! takes (rule ROL-8, its [`Gives`], read by
+//! [`AccountCommand::access_changes`](crate::AccountCommand::access_changes)). The routers
+//! match the nine lists, and each area's own matches name every command of the area and the
+//! other areas by [`other_than!`], never `_`: a new command compiles only once it is in one
+//! area's list and that area translates it, says whom it acts on and what it gives.
 //!
 //! A translation builds the domain commands and decides them in order on the entry (the
 //! steps in `steps.rs`); the principals a command adds get the grant
 //! [`AccountCommand::added`] says, the same list its authorisation checked (rule ROL-8).
 
-use partnerkit_access::{Denial, Principal, Subject};
+use partnerkit_access::{Command as A, Denial, Grant, Principal, Subject};
 use partnerkit_core::{AppId, GroupId, SecretString, UserId};
 
 use crate::command::AccountCommand as C;
@@ -86,6 +88,39 @@ impl Tx<'_, '_> {
     /// Keeps the secret the command generated, to show it once (rules USR-8, APP-4, X-4).
     fn reveal(&mut self, of: SecretOf, secret: SecretString) {
         self.revealed = Some(Revealed { of, secret });
+    }
+}
+
+/// What a command gives or takes, in access's terms (rule ROL-8): the principals it adds
+/// and the grant they get, the group memberships it makes or ends, and the access command it
+/// is (a grant, revocation or change of role). Each area says it for each of its commands
+/// (`gives` in `translate/<area>.rs`); its authorisation checks every part before anything
+/// is decided, and its translation makes the same parts.
+#[derive(Debug, Default)]
+pub(crate) struct Gives {
+    /// The principals the command adds (rules USR-3, USR-7, GRP-1, APP-1).
+    pub(crate) added: Vec<Principal>,
+    /// The grant the added principals get.
+    pub(crate) grant: Option<Grant>,
+    /// The group memberships it makes or ends.
+    pub(crate) memberships: Vec<A>,
+    /// The grant, revocation or replacement of grants it is.
+    pub(crate) access: Option<A>,
+}
+
+impl Gives {
+    /// A command that gives and takes nothing in access's terms.
+    pub(crate) fn nothing() -> Self {
+        Self::default()
+    }
+
+    /// A command that adds `added` with `grant`.
+    pub(crate) fn adds(added: Vec<Principal>, grant: Option<Grant>) -> Self {
+        Self {
+            added,
+            grant,
+            ..Self::default()
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use partnerkit_access::Subject;
 use partnerkit_payouts::Command as Pay;
 
-use super::other_than;
+use super::{Gives, other_than};
 use crate::command::AccountCommand as C;
 use crate::execute::{Step, Tx};
 
@@ -50,5 +50,17 @@ impl Tx<'_, '_> {
 pub(crate) fn subjects(command: &C) -> Vec<Subject> {
     match command {
         payout_settings_commands!() | other_than!(payout_settings) => Vec::new(),
+    }
+}
+
+/// What a payout settings command gives (rule ROL-8): nothing in access's terms (the owner
+/// account is no principal of access's; rule PAY-1).
+pub(crate) fn gives(command: &C) -> Gives {
+    match command {
+        C::AssociateOwnerAccount { .. }
+        | C::SetPayoutAccount { .. }
+        | C::RecordPayoutVerification { .. }
+        | C::SetPayoutHold { .. }
+        | other_than!(payout_settings) => Gives::nothing(),
     }
 }

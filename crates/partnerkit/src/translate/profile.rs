@@ -5,7 +5,7 @@ use partnerkit_access::Subject;
 use partnerkit_identity::Command as I;
 use partnerkit_payouts::Command as Pay;
 
-use super::other_than;
+use super::{Gives, other_than};
 use crate::command::AccountCommand as C;
 use crate::execute::{Step, Tx};
 
@@ -57,5 +57,17 @@ impl Tx<'_, '_> {
 pub(crate) fn subjects(command: &C) -> Vec<Subject> {
     match command {
         profile_commands!() | other_than!(profile) => Vec::new(),
+    }
+}
+
+/// What a profile command gives (rule ROL-8): nothing in access's terms.
+pub(crate) fn gives(command: &C) -> Gives {
+    match command {
+        C::OpenAccount(_)
+        | C::RecordVerification { .. }
+        | C::ChangeDisplayName { .. }
+        | C::SetSellerContact { .. }
+        | C::SetCompanyApprover { .. }
+        | other_than!(profile) => Gives::nothing(),
     }
 }

@@ -4,7 +4,7 @@
 use partnerkit_access::Subject;
 use partnerkit_tax::{Command as T, W8, W9};
 
-use super::other_than;
+use super::{Gives, other_than};
 use crate::command::{AccountCommand as C, W8Input};
 use crate::execute::{Step, Tx};
 
@@ -60,5 +60,17 @@ fn w8(form: W8Input) -> W8 {
 pub(crate) fn subjects(command: &C) -> Vec<Subject> {
     match command {
         tax_profile_commands!() | other_than!(tax_profile) => Vec::new(),
+    }
+}
+
+/// What a tax profile command gives (rule ROL-8): nothing in access's terms.
+pub(crate) fn gives(command: &C) -> Gives {
+    match command {
+        C::StartTaxProfile { .. }
+        | C::EditTaxProfile { .. }
+        | C::SubmitW9 { .. }
+        | C::SubmitW8Ben { .. }
+        | C::SubmitW8BenE { .. }
+        | other_than!(tax_profile) => Gives::nothing(),
     }
 }

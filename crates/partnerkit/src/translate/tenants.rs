@@ -1,14 +1,15 @@
 //! Tenants: associating one in two steps, creating one with its administrator, removing one
 //! (rules TEN-1..4, USR-7).
 
-use partnerkit_access::{Subject, first_tenant_grant};
+use partnerkit_access::{Principal, Subject, first_tenant_grant};
 use partnerkit_core::SecretString;
 use partnerkit_identity::Command as I;
 
-use super::other_than;
+use super::{Gives, other_than};
 use crate::command::AccountCommand as C;
 use crate::entry::SecretOf;
 use crate::execute::{Step, Tx};
+use crate::state::AccountState;
 
 /// The tenants' commands, as a pattern.
 macro_rules! tenants_commands {
@@ -26,7 +27,7 @@ pub(crate) use tenants_commands as commands;
 impl Tx<'_, '_> {
     /// The tenants' translation.
     pub(super) fn tenants(&mut self, command: C) -> Step {
-        let (added, grant) = command.added(&self.entry.state);
+        let Gives { added, grant, .. } = command.gives(&self.entry.state);
         match command {
             C::BeginTenantAssociation(t) => self.identity(I::BeginTenantAssociation {
                 tenant: t.tenant,
@@ -80,5 +81,25 @@ pub(crate) fn subjects(command: &C) -> Vec<Subject> {
         | C::CancelTenantAssociation { .. }
         | C::CreateTenant(_)
         | other_than!(tenants) => Vec::new(),
+    }
+}
+
+/// What a tenant command gives (rule ROL-8): an association's pending first user, or a new
+/// tenant's administrator, with the grant the command names.
+pub(crate) fn gives(command: &C, state: &AccountState) -> Gives {
+    match command {
+        C::ConfirmTenantAssociation { tenant, grant } => {
+            let first_user = state
+                .identity
+                .pending_association(*tenant)
+                .and_then(|p| p.first_user.as_ref())
+                .map(|u| Principal::User(u.user));
+            Gives::adds(first_user.into_iter().collect(), *grant)
+        }
+        C::CreateTenant(t) => Gives::adds(vec![Principal::User(t.admin)], t.grant),
+        C::BeginTenantAssociation(_)
+        | C::CancelTenantAssociation { .. }
+        | C::RemoveTenant { .. }
+        | other_than!(tenants) => Gives::nothing(),
     }
 }

@@ -1,11 +1,11 @@
 //! Users: adding directory users, creating and inviting them, renaming, removing, resetting
 //! passwords (rules USR-1..8).
 
-use partnerkit_access::{Grant, Principal, Subject};
+use partnerkit_access::{Command as A, Grant, Principal, Subject};
 use partnerkit_core::SecretString;
 use partnerkit_identity::{Command as I, Invitees};
 
-use super::{other_than, user};
+use super::{Gives, other_than, user};
 use crate::command::{AccountCommand as C, NewUser};
 use crate::entry::SecretOf;
 use crate::error::DomainError;
@@ -31,7 +31,7 @@ pub(crate) use users_commands as commands;
 impl Tx<'_, '_> {
     /// The users' translation.
     pub(super) fn users(&mut self, command: C) -> Step {
-        let (added, grant) = command.added(&self.entry.state);
+        let Gives { added, grant, .. } = gives(&command);
         match command {
             C::AddUsers { tenant, users, .. } => {
                 self.identity(I::AddUsers { tenant, users })?;
@@ -114,5 +114,38 @@ pub(crate) fn subjects(command: &C) -> Vec<Subject> {
             .chain(u.groups.iter().map(super::group))
             .collect(),
         C::AcceptInvitation { .. } | C::ResetOwnPassword { .. } | other_than!(users) => Vec::new(),
+    }
+}
+
+/// What a user command gives (rule ROL-8): the users it adds with their grant, and a new
+/// user's groups.
+pub(crate) fn gives(command: &C) -> Gives {
+    match command {
+        C::AddUsers { users, grant, .. } => Gives::adds(
+            users.iter().map(|u| Principal::User(u.user)).collect(),
+            Some(*grant),
+        ),
+        C::CreateUser(u) => Gives {
+            memberships: u
+                .groups
+                .iter()
+                .map(|g| A::AddGroupMember {
+                    group: *g,
+                    user: u.user,
+                })
+                .collect(),
+            ..Gives::adds(vec![Principal::User(u.user)], u.grant)
+        },
+        C::InviteGuests { guests, grant, .. } => Gives::adds(
+            guests.iter().copied().map(Principal::User).collect(),
+            Some(*grant),
+        ),
+        C::RenameUser { .. }
+        | C::ResendInvitation { .. }
+        | C::AcceptInvitation { .. }
+        | C::RemoveUser { .. }
+        | C::ResetPassword { .. }
+        | C::ResetOwnPassword { .. }
+        | other_than!(users) => Gives::nothing(),
     }
 }
