@@ -127,6 +127,11 @@ async fn single(svc: &Service, meter: &Meter, account: AccountId, users: usize) 
 /// The first use of the account by a fresh instance: the load (snapshot + events after it).
 /// Nine fresh instances, one after the other; the median and the range.
 async fn cold(url: &str, schema: &str, account: AccountId, users: usize) {
+    cold_as(url, schema, account, users, "loads the account").await;
+}
+
+/// [`cold`], its line ending in `what`.
+async fn cold_as(url: &str, schema: &str, account: AccountId, users: usize, what: &str) {
     let mut times = Vec::with_capacity(COLD_RUNS);
     for _ in 0..COLD_RUNS {
         let meter = Arc::new(Meter::default());
@@ -143,11 +148,76 @@ async fn cold(url: &str, schema: &str, account: AccountId, users: usize) {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
         "first authorize of a fresh instance {users:>7} users: median {:>7.1} ms  \
-         (min {:.1}, max {:.1}, {COLD_RUNS} instances; loads the account)",
+         (min {:.1}, max {:.1}, {COLD_RUNS} instances; {what})",
         ms(times[COLD_RUNS / 2]),
         ms(times[0]),
         ms(times[COLD_RUNS - 1]),
     );
+}
+
+/// The cold start at 100,000 users with the snapshot stored as before migration 4 (issue 22)
+/// and as now, alternating three times so the machine's drift hits both: before, 17 MB that
+/// PostgreSQL compresses itself (pglz), so each load makes the server decompress and send all
+/// of it; now an LZ4 block of about 2 MB that the server stores and sends as it is, and the
+/// client decompresses.
+async fn cold_compression(url: &str, schema: &str, account: AccountId) {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let row = client
+        .query_one(
+            &format!("SELECT compression, data FROM {schema}.snapshots WHERE account_id = $1"),
+            &[&account.uuid()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i16>(0), 1, "the store writes LZ4");
+    let packed: Vec<u8> = row.get(1);
+    let plain = lz4_flex::block::decompress_size_prepended(&packed).unwrap();
+    println!(
+        "snapshot at 100,000 users: {} bytes as the codec writes it, {} as LZ4",
+        plain.len(),
+        packed.len()
+    );
+    let store = async |compression: i16, data: &[u8], storage: &str| {
+        client
+            .batch_execute(&format!(
+                "ALTER TABLE {schema}.snapshots ALTER COLUMN data SET STORAGE {storage}"
+            ))
+            .await
+            .unwrap();
+        client
+            .execute(
+                &format!(
+                    "UPDATE {schema}.snapshots SET compression = $2, data = $3
+                     WHERE account_id = $1"
+                ),
+                &[&account.uuid(), &compression, &data],
+            )
+            .await
+            .unwrap();
+    };
+    for _ in 0..3 {
+        store(0, &plain, "EXTENDED").await;
+        cold_as(
+            url,
+            schema,
+            account,
+            100_000,
+            "snapshot as before: pglz on the server",
+        )
+        .await;
+        store(1, &packed, "EXTERNAL").await;
+        cold_as(
+            url,
+            schema,
+            account,
+            100_000,
+            "snapshot as now: LZ4 on the client",
+        )
+        .await;
+    }
 }
 
 /// `clients` clients, each its own service instance (own pool), renaming for [`WINDOW`];
@@ -244,6 +314,7 @@ async fn bench(url: &str, schema: &str) {
     single(&svc, &meter, large, 100_000).await;
     cold(url, schema, small, 10).await;
     cold(url, schema, large, 100_000).await;
+    cold_compression(url, schema, large).await;
 
     let many: Vec<AccountId> = (0..16).map(|i| id::<AccountId>(100 + i)).collect();
     let one = id::<AccountId>(99);

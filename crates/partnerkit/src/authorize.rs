@@ -20,8 +20,7 @@ use crate::command::AccountCommand;
 use crate::kind::CommandKind;
 use crate::state::AccountState;
 use crate::translate::{
-    Gives, agreements, apps, grants, groups, payout_settings, profile, tax_profile, tenants,
-    users,
+    Gives, agreements, apps, grants, groups, payout_settings, profile, tax_profile, tenants, users,
 };
 
 /// True if `actor` can sign in to the account at all: identity answers for users and apps
@@ -165,7 +164,11 @@ impl AccountCommand {
             }),
             _ => None,
         };
-        memberships.into_iter().chain(granted).chain(access).collect()
+        memberships
+            .into_iter()
+            .chain(granted)
+            .chain(access)
+            .collect()
     }
 
     /// What this command gives or takes (rule ROL-8): what its authorisation checks and what

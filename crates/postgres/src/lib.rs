@@ -114,6 +114,7 @@ use tokio_postgres::NoTls;
 pub use deadpool_postgres;
 pub use tokio_postgres;
 
+mod compress;
 mod migrate;
 mod read;
 mod sql;

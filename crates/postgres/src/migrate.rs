@@ -10,7 +10,7 @@ use crate::{Error, PostgresStore};
 /// The embedded migrations, in order: migration `n` is `MIGRATIONS[n - 1]`. `{schema}` is
 /// replaced by the store's (validated) schema name. After migration 3's SQL, `chain_all`
 /// links every stored event.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     // 1: accounts, the event log and snapshots.
     "CREATE TABLE {schema}.accounts (
         id      uuid PRIMARY KEY,
@@ -46,10 +46,17 @@ const MIGRATIONS: [&str; 3] = [
     UPDATE {schema}.snapshots SET data = convert_to(state, 'UTF8');
     ALTER TABLE {schema}.snapshots DROP COLUMN state, ALTER COLUMN data SET NOT NULL;
     CREATE UNIQUE INDEX events_ids ON {schema}.events (account_id, id) WHERE id IS NOT NULL;",
+    // 4: snapshots compressed by this crate before they are sent (see `compress.rs`):
+    // `compression` says how `data` is stored, 0 as the codec wrote it (every snapshot
+    // before); the server no longer compresses the column itself, the data is compressed
+    // already.
+    "ALTER TABLE {schema}.snapshots
+        ADD COLUMN compression smallint NOT NULL DEFAULT 0,
+        ALTER COLUMN data SET STORAGE EXTERNAL;",
 ];
 
 /// The newest schema version this crate writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 impl PostgresStore {
     /// Creates the schema and applies every embedded migration not yet applied, each in one

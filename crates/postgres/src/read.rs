@@ -6,6 +6,7 @@ use partnerkit::core::{AccountId, Version};
 use partnerkit::store::{Loaded, Recorded};
 use tokio_postgres::IsolationLevel;
 
+use crate::compress;
 use crate::sql::{Sql, to_i64};
 use crate::{Error, PostgresStore};
 
@@ -51,7 +52,7 @@ async fn read_snapshot(
             format!("the snapshot version of account {account}")
         })?,
         format: u16::try_from(format).unwrap_or(u16::MAX),
-        data: row.try_get(2)?,
+        data: compress::unpack(row.try_get(2)?, row.try_get(3)?),
     }))
 }
 

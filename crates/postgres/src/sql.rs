@@ -24,7 +24,9 @@ impl Sql {
         Sql {
             schema: s.to_string(),
             version: format!("SELECT version FROM {s}.accounts WHERE id = $1"),
-            version_for_update: format!("SELECT version FROM {s}.accounts WHERE id = $1 FOR UPDATE"),
+            version_for_update: format!(
+                "SELECT version FROM {s}.accounts WHERE id = $1 FOR UPDATE"
+            ),
             // The account's turn key taken shared if no turn holds it (without waiting), and
             // the version under the row lock: both in one round trip.
             version_for_update_no_turn: format!(
@@ -46,12 +48,14 @@ impl Sql {
                    AS t(seq, v, pv, id, at, actor, event, chain)"
             ),
             upsert_snapshot: format!(
-                "INSERT INTO {s}.snapshots (account_id, version, format, data) VALUES ($1, $2, $3, $4)
+                "INSERT INTO {s}.snapshots (account_id, version, format, compression, data)
+                 VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (account_id) DO UPDATE SET version = excluded.version,
-                   format = excluded.format, data = excluded.data"
+                   format = excluded.format, compression = excluded.compression,
+                   data = excluded.data"
             ),
             snapshot: format!(
-                "SELECT version, format, data FROM {s}.snapshots WHERE account_id = $1"
+                "SELECT version, format, compression, data FROM {s}.snapshots WHERE account_id = $1"
             ),
             events_after: format!(
                 "SELECT seq, v, pv, id::text, at, actor, event, chain FROM {s}.events

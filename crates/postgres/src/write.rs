@@ -8,6 +8,7 @@ use partnerkit::core::{AccountId, Version};
 use partnerkit::store::StoreError;
 use tokio_postgres::error::SqlState;
 
+use crate::compress;
 use crate::read::stored_version;
 use crate::sql::{Sql, to_i64};
 use crate::{Error, PostgresStore, turn};
@@ -161,8 +162,12 @@ impl PostgresStore {
         if let Some(row) = snapshot {
             let stmt = tx.prepare_cached(&sql.upsert_snapshot).await?;
             let format = i16::try_from(row.format).unwrap_or(i16::MAX);
-            tx.execute(&stmt, &[&id, &to_i64(row.version)?, &format, &row.data])
-                .await?;
+            let (compression, data) = compress::pack(&row.data);
+            tx.execute(
+                &stmt,
+                &[&id, &to_i64(row.version)?, &format, &compression, &data],
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(Written::Done(new_version))

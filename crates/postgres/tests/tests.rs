@@ -163,7 +163,7 @@ impl AsyncRows for Console<'_> {
         let snapshot = self
             .raw
             .query_opt(
-                &format!("SELECT version, format, data FROM {s}.snapshots WHERE account_id = $1"),
+                &format!("SELECT version, format, compression, data FROM {s}.snapshots WHERE account_id = $1"),
                 &[&a.uuid()],
             )
             .await
@@ -171,7 +171,14 @@ impl AsyncRows for Console<'_> {
             .map(|r| SnapshotRow {
                 version: r.get::<_, i64>(0) as u64,
                 format: r.get::<_, i16>(1) as u16,
-                data: r.get(2),
+                // The store writes snapshots as LZ4 blocks after their length (compression 1);
+                // the operator reads them as the codec wrote them, and writes them back plain
+                // (compression 0, as before migration 4), which the store must still read.
+                data: match r.get::<_, i16>(2) {
+                    0 => r.get(3),
+                    1 => lz4_flex::block::decompress_size_prepended(r.get(3)).unwrap(),
+                    other => panic!("compression {other}"),
+                },
             });
         (events, snapshot)
     }
@@ -681,5 +688,63 @@ fn a_schema_1_database_is_migrated_and_its_events_read_as_format_1() {
         .unwrap();
         let err = store.events(id, Version::INITIAL).await.unwrap_err();
         assert!(err.to_string().contains("needs an \"id\""), "{err}");
+    });
+}
+
+#[test]
+fn snapshots_are_stored_compressed_and_a_damaged_one_is_rebuilt_from_the_events() {
+    // rule: X-9 (a snapshot that does not read back is rebuilt from the events, never guessed)
+    with_store("compressed", async |store, url| {
+        let raw = raw(url).await;
+        let s = store.schema();
+        let id = account(78);
+        let events: Vec<Recorded> = (0..4).map(|n| event(0, n)).collect();
+        let state = fold(&events);
+        store
+            .append(id, Version::INITIAL, &events, Some(&state))
+            .await
+            .unwrap();
+        let compression: i16 = raw
+            .query_one(
+                &format!("SELECT compression FROM {s}.snapshots WHERE account_id = $1"),
+                &[&id.uuid()],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(compression, 1, "written as an LZ4 block");
+        // PostgreSQL keeps the column as sent, without compressing it again ('e': EXTERNAL).
+        let storage: i8 = raw
+            .query_one(
+                "SELECT attstorage FROM pg_attribute
+                 WHERE attrelid = ($1 || '.snapshots')::regclass AND attname = 'data'",
+                &[&s],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(storage as u8, b'e');
+        let loaded = store.load(id).await.unwrap().unwrap();
+        assert!(loaded.snapshot.is_some() && !loaded.refresh_snapshot);
+        assert_eq!(loaded.fold(), (state.clone(), Version::new(4)));
+
+        for damage in [
+            "data = substring(data from 1 for octet_length(data) / 2)",
+            "data = '\\xffffffff00'::bytea",
+            "compression = 9",
+        ] {
+            raw.execute(
+                &format!("UPDATE {s}.snapshots SET {damage} WHERE account_id = $1"),
+                &[&id.uuid()],
+            )
+            .await
+            .unwrap();
+            let loaded = store.load(id).await.unwrap().unwrap();
+            assert!(
+                loaded.snapshot.is_none() && loaded.refresh_snapshot,
+                "{damage}: rebuilt from the events"
+            );
+            assert_eq!(loaded.fold(), (state.clone(), Version::new(4)), "{damage}");
+        }
     });
 }
