@@ -972,7 +972,7 @@ fn secret(what: &str, executed: &Executed) {
 }
 
 /// Prints a refused command: a denial with its explanation, or the broken rule.
-fn refused<T, E: Error>(what: &str, result: Result<T, partnerkit::Error<E>>) {
+fn refused<T>(what: &str, result: Result<T, partnerkit::Error>) {
     match result {
         Ok(_) => step(&format!("{what}: accepted (unexpected!)")),
         // The error says what went wrong: a denial explains what is missing, a broken rule
@@ -983,9 +983,10 @@ fn refused<T, E: Error>(what: &str, result: Result<T, partnerkit::Error<E>>) {
 
 /// May `actor` do what `permission` covers? The decision explains itself (rule ROL-6).
 fn explain(svc: &Service, account: AccountId, actor: &Actor, permission: Permission) -> Res {
-    match svc.authorize(account, actor, permission)? {
-        Ok(decision) => step(&format!("check: {decision}")),
-        Err(denial) => step(&format!("check: {denial}")),
+    match svc.authorize(account, actor, permission) {
+        Ok(allowed) => step(&format!("check: {allowed}")),
+        Err(no) if no.is_denied() => step(&format!("check: {no}")),
+        Err(failed) => return Err(failed.into()),
     }
     Ok(())
 }

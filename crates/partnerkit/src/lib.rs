@@ -58,14 +58,17 @@
 //! assert!(!done.events.is_empty());
 //!
 //! // Bob may publish offers but not manage users; the denial explains itself (rule ROL-6),
-//! // and `authorize` gives the same answer the command got (rule ROL-7).
+//! // and `authorize` gives the same answer the command got (rule ROL-7): a no is
+//! // `Error::Denied`, carrying the same `Denial`.
 //! let err = service.add_users(account, &signed_in(bob), tenant,
 //!     vec![], Grant::Role(Role::Developer)).unwrap_err();
 //! let Some(Denial::Permission(decision)) = err.denial() else { panic!("{err}") };
 //! assert_eq!(decision.missing(), Some(Permission::ManageUsers));
-//! assert_eq!(err.code(), "permission");
-//! let answer = service.authorize(account, &Actor::User { tenant, user: bob }, Permission::ManageUsers)?;
-//! assert!(!answer.expect("bob can sign in").is_allowed());
+//! assert_eq!((err.code(), err.status()), ("permission", 403));
+//! let bob_as_actor = Actor::User { tenant, user: bob };
+//! let no = service.authorize(account, &bob_as_actor, Permission::ManageUsers).unwrap_err();
+//! assert_eq!(no.denial(), err.denial());
+//! service.authorize(account, &bob_as_actor, Permission::PublishOffers)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -167,7 +170,7 @@ pub use command::{
     TenantToAssociate, W8Input, W9Input,
 };
 pub use entry::{Revealed, SecretOf};
-pub use error::{DomainError, Error};
+pub use error::{DomainError, Error, StoreFailure};
 pub use kind::{CommandKind, ReadKind};
 pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};

@@ -31,8 +31,8 @@
 //!     tenant: TenantId::from_uuid(Uuid::from_u128(2)),
 //!     user: UserId::from_uuid(Uuid::from_u128(3)),
 //! };
-//! let answer = service.authorize(account, &stranger, Permission::ManageUsers)?;
-//! assert!(answer.is_err());
+//! let no = service.authorize(account, &stranger, Permission::ManageUsers).unwrap_err();
+//! assert!(matches!(no.denial(), Some(Denial::CannotSignIn { .. })));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
