@@ -134,6 +134,7 @@
 
 mod async_service;
 mod authorize;
+mod builders;
 mod cache;
 pub mod codec;
 mod command;
