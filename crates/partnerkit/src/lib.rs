@@ -134,6 +134,7 @@
 
 mod async_service;
 mod authorize;
+mod bad_command;
 mod builders;
 mod cache;
 pub mod codec;
@@ -166,6 +167,7 @@ pub mod testing;
 
 pub use async_service::AsyncAccountService;
 pub use authorize::{authorize_command, authorize_kind, authorize_read};
+pub use bad_command::BadCommand;
 pub use command::{
     AccountCommand, NewApp, NewTenant, NewUser, OpenAccount, Password, PayoutMethodInput,
     TenantToAssociate, W8Input, W9Input,

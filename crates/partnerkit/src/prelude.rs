@@ -38,9 +38,9 @@
 
 pub use crate::{
     AccountCommand, AccountEvent, AccountService, AccountState, AccountStore, AsyncAccountService,
-    AsyncAccountStore, Denial, DomainError, Error, Executed, Freshness, InMemoryStore, NewApp,
-    NewTenant, NewUser, OpenAccount, OwnerRegistry, Password, RandomIds, Settings,
-    TenantToAssociate,
+    AsyncAccountStore, BadCommand, CommandKind, Denial, DomainError, Error, Executed, Freshness,
+    InMemoryStore, NewApp, NewTenant, NewUser, OpenAccount, OwnerRegistry, Password, RandomIds,
+    ReadKind, Settings, TenantToAssociate,
 };
 pub use partnerkit_access::{Grant, Permission, PermissionSet, Role};
 pub use partnerkit_core::{
