@@ -65,7 +65,9 @@ pub struct AsyncAccountService<S> {
 }
 
 impl<S: AsyncAccountStore> AsyncAccountService<S> {
-    /// A service over `store` with the default data of every crate.
+    /// A service over `store` with [`Settings::default`]: the data shipped with the payouts
+    /// and tax crates, and an empty agreements catalogue (the host gives the marketplace's
+    /// own with [`with_settings`](Self::with_settings)).
     pub fn new(store: S) -> Self {
         Self::with_settings(store, Settings::default())
     }

@@ -10,7 +10,7 @@ use partnerkit::payouts::VerificationOutcome;
 use partnerkit::tax::ProfileDetails;
 use partnerkit::{
     AccountCommand as C, CommandKind, Error, InMemoryStore, NewApp, NewTenant, NewUser,
-    OpenAccount, Password, PayoutMethodInput, Requirement, TenantToAssociate,
+    OpenAccount, Password, PayoutMethodInput, Requirement, Settings, TenantToAssociate,
 };
 
 use crate::fixture::*;
@@ -360,4 +360,27 @@ fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
         }
     }
     assert_eq!(checked, CommandKind::ALL.len() * actors().len());
+}
+
+// rule: AGR-3
+#[test]
+fn with_default_settings_an_acceptance_says_the_host_gives_the_catalogue() {
+    // The agreements are the marketplace's own: the default catalogue is empty, and says so.
+    assert!(Settings::default().catalogue.agreements().is_empty());
+    let w = World::company(InMemoryStore::new());
+    let defaults = partnerkit::AccountService::new(w.svc.store());
+    let alice = w.ctx(user(T1, ALICE));
+    let err = defaults
+        .accept_agreement(w.account, &alice, &agreement_id(), &v("2026-06"))
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.status()),
+        ("empty_catalogue", 422),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Settings::catalogue"), "{err}");
+    // With the host's catalogue, the same acceptance is taken.
+    w.svc
+        .accept_agreement(w.account, &alice, &agreement_id(), &v("2026-06"))
+        .unwrap();
 }
