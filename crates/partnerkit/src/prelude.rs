@@ -45,6 +45,7 @@ pub use crate::{
 pub use partnerkit_access::{Grant, Permission, PermissionSet, Role};
 pub use partnerkit_core::{
     AccountId, Actor, AppId, Context, CountryCode, Currency, DisplayName, EmailAddress, GroupId,
-    Money, OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId, Version,
+    Money, OsRandom, OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId,
+    Version,
 };
 pub use partnerkit_identity::{AccountType, DirectoryUser, DomainName};
