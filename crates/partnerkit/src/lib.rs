@@ -3,14 +3,9 @@
 //! withheld, which agreements were accepted — over your own storage.
 //!
 //! ```
-//! use partnerkit::access::{Grant, Permission, Role};
-//! use partnerkit::core::{AccountId, Actor, Context, CountryCode, Currency, DisplayName};
-//! use partnerkit::core::{EmailAddress, PersonName, SellerId, SequentialIds, TenantId, UserId};
+//! use partnerkit::prelude::*;
 //! use partnerkit::core::chrono::{TimeZone, Utc};
 //! use partnerkit::core::uuid::Uuid;
-//! use partnerkit::identity::{AccountType, DirectoryUser, DomainName};
-//! use partnerkit::{AccountCommand, AccountService, Denial, InMemoryStore, OpenAccount};
-//! use partnerkit::TenantToAssociate;
 //!
 //! // The host brings storage, time, ids, and who is signed in.
 //! let service = AccountService::new(InMemoryStore::new());
@@ -33,22 +28,17 @@
 //! // The marketplace opens the account with the IDs it assigned (rule ACC-2) and associates
 //! // its first tenant, whose signed-in user Alice becomes the first Manager (rule TEN-2).
 //! let marketplace = ctx(Actor::Marketplace);
-//! service.execute(account, &marketplace, AccountCommand::OpenAccount(OpenAccount {
+//! service.execute(account, &marketplace, AccountCommand::OpenAccount(OpenAccount::new(
 //!     account,
-//!     seller_id: SellerId::new("91234567")?,
-//!     account_type: AccountType::Company,
-//!     display_name: DisplayName::new("Contoso Apps")?,
-//!     owner: None,
-//!     country: CountryCode::US,
-//!     currency: Currency::USD,
-//! }))?;
-//! service.execute(account, &marketplace, AccountCommand::BeginTenantAssociation(TenantToAssociate {
-//!     tenant,
-//!     organization: DisplayName::new("Contoso")?,
-//!     domain: DomainName::new("contoso.com")?,
-//!     synced_from_on_premises: false,
-//!     first_user: Some(person("Alice", alice, true)?),
-//! }))?;
+//!     SellerId::new("91234567")?,
+//!     AccountType::Company,
+//!     DisplayName::new("Contoso Apps")?,
+//!     CountryCode::US,
+//!     Currency::USD,
+//! )))?;
+//! let contoso = TenantToAssociate::new(tenant, DisplayName::new("Contoso")?, "contoso.com".parse()?)
+//!     .with_first_user(person("Alice", alice, true)?);
+//! service.execute(account, &marketplace, AccountCommand::BeginTenantAssociation(contoso))?;
 //! service.confirm_tenant_association(account, &marketplace, tenant, None)?;
 //!
 //! // Alice adds Bob as a Developer (rule USR-3): every change comes back as events.

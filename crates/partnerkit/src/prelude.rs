@@ -1,7 +1,8 @@
 //! The names a host uses in almost every file, in one import: `use partnerkit::prelude::*;`.
 //!
-//! The services and store traits, the commands, settings and errors of this crate; the ids
-//! and values of `partnerkit-core` (with its context and id sources); the permission
+//! The services and store traits, the commands (and their constructors), settings and errors
+//! of this crate; the ids and values of `partnerkit-core` (with its context, id sources and
+//! `OsRandom`); the permission
 //! vocabulary of `partnerkit-access`; and the directory types of `partnerkit-identity` that
 //! opening an account and adding users take. Everything else stays under its module
 //! (`partnerkit::payouts`, `partnerkit::tax`, `partnerkit::agreements`, …), so a glob import
@@ -17,15 +18,10 @@
 //! let now = Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap();
 //! let marketplace = Context::new(now, Actor::Marketplace, &ids);
 //! let account = AccountId::from_uuid(Uuid::from_u128(1));
-//! service.open_account(&marketplace, OpenAccount {
-//!     account,
-//!     seller_id: SellerId::new("91234567")?,
-//!     account_type: AccountType::Company,
-//!     display_name: DisplayName::new("Contoso Apps")?,
-//!     owner: None,
-//!     country: CountryCode::US,
-//!     currency: Currency::USD,
-//! })?;
+//! let name = DisplayName::new("Contoso Apps")?;
+//! let open = OpenAccount::new(account, SellerId::new("91234567")?, AccountType::Company, name,
+//!     CountryCode::US, Currency::USD);
+//! service.open_account(&marketplace, open)?;
 //! // A stranger learns nothing about the account (rule X-2).
 //! let stranger = Actor::User {
 //!     tenant: TenantId::from_uuid(Uuid::from_u128(2)),
