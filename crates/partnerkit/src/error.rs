@@ -13,7 +13,7 @@ use partnerkit_access::Denial;
 
 /// The store's own error, boxed: [`Error::Store`] holds it whatever the store is, so hosts
 /// match one error type. Get the backend's own type back with
-/// [`Error::store_error`] (or [`downcast_ref`](dyn std::error::Error::downcast_ref)).
+/// [`Error::store_error`] (or `downcast_ref` on the box).
 pub type StoreFailure = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a command, a read or an authorisation failed. Nothing was stored in any case.
@@ -253,5 +253,18 @@ impl Serialize for DomainError {
         map.serialize_entry("code", self.code())?;
         map.serialize_entry("message", &self.to_string())?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    /// A host's own error type can hold it, and it crosses threads and `?` into
+    /// `Box<dyn std::error::Error + Send + Sync>`: it names no store and borrows nothing.
+    #[test]
+    fn the_error_is_send_sync_and_static() {
+        fn host_error<T: std::error::Error + Send + Sync + 'static>() {}
+        host_error::<Error>();
     }
 }
