@@ -153,3 +153,72 @@ fn an_account_that_exists_is_409_but_not_worth_calling_again() {
     );
     assert!(!err.is_conflict(), "a retry cannot help: {err}");
 }
+
+/// A store whose backend is down: every call fails with its own error type.
+struct Down;
+
+#[derive(Debug, PartialEq, thiserror::Error)]
+#[error("connection refused by db-7.internal:5432")]
+struct Refused;
+
+impl partnerkit::AccountStore for Down {
+    type Error = Refused;
+    fn load(
+        &self,
+        _: partnerkit::core::AccountId,
+    ) -> Result<Option<partnerkit::store::Loaded>, Refused> {
+        Err(Refused)
+    }
+    fn append(
+        &self,
+        _: partnerkit::core::AccountId,
+        _: Version,
+        _: &[partnerkit::store::Recorded],
+        _: Option<&partnerkit::AccountState>,
+    ) -> Result<Version, partnerkit::store::StoreError<Refused>> {
+        Err(partnerkit::store::StoreError::Backend(Refused))
+    }
+    fn events(
+        &self,
+        _: partnerkit::core::AccountId,
+        _: Version,
+    ) -> Result<Vec<partnerkit::store::Recorded>, Refused> {
+        Err(Refused)
+    }
+    fn version(&self, _: partnerkit::core::AccountId) -> Result<Version, Refused> {
+        Err(Refused)
+    }
+}
+
+#[test]
+fn a_failed_store_is_one_error_type_whose_backend_error_comes_back() {
+    let service = partnerkit::AccountService::new(Down);
+    let w = World::company(InMemoryStore::new());
+    let failures = [
+        service.state(w.account).map(|_| ()).unwrap_err(),
+        service
+            .open_account(&w.ctx(Actor::Marketplace), opening(w.account))
+            .map(|_| ())
+            .unwrap_err(),
+        service
+            .authorize(
+                w.account,
+                &user(T1, ALICE),
+                partnerkit::access::Permission::ManageUsers,
+            )
+            .map(|_| ())
+            .unwrap_err(),
+        service.history(w.account).map(|_| ()).unwrap_err(),
+    ];
+    for err in failures {
+        assert!(matches!(err, Error::Store(_)), "{err}");
+        assert!(!err.is_denied());
+        assert_eq!(err.store_error::<Refused>(), Some(&Refused));
+        assert_eq!(err.store_error::<MemoryError>(), None);
+        assert_eq!((err.code(), err.status()), ("store", 503));
+        // The backend's words are for the logs, never the JSON (it may name infrastructure).
+        let body = serde_json::to_string(&err).unwrap();
+        assert!(!body.contains("db-7"), "{body}");
+        assert!(std::error::Error::source(&err).is_some_and(|s| s.to_string().contains("db-7")));
+    }
+}
