@@ -88,15 +88,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     let rival = AccountService::new(Arc::clone(&shared));
     rival.open_account(
         &marketplace,
-        OpenAccount {
+        OpenAccount::new(
             account,
-            seller_id: "91234567".parse()?,
-            account_type: AccountType::Company,
-            display_name: "Contoso Apps".parse()?,
-            owner: None,
-            country: "US".parse()?,
-            currency: "USD".parse()?,
-        },
+            "91234567".parse()?,
+            AccountType::Company,
+            "Contoso Apps".parse()?,
+            "US".parse()?,
+            "USD".parse()?,
+        ),
     )?;
 
     // This instance, with the default retries (3).

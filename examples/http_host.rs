@@ -359,8 +359,8 @@ impl ApiError {
     }
 }
 
-impl From<Error<HostStoreError>> for ApiError {
-    fn from(e: Error<HostStoreError>) -> Self {
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
         if let Error::Store(store) = &e {
             // The JSON says only "the store failed"; the details are for the host's logs.
             eprintln!("store error: {store}");
@@ -375,7 +375,7 @@ impl From<Error<HostStoreError>> for ApiError {
 
 impl From<Denial> for ApiError {
     fn from(d: Denial) -> Self {
-        Error::<HostStoreError>::from(d).into()
+        Error::from(d).into()
     }
 }
 
@@ -453,10 +453,7 @@ async fn admit(
     actor: &Actor,
     kind: ReadKind,
 ) -> Result<(), ApiError> {
-    host.service
-        .may_read(account, actor, kind)
-        .await?
-        .map_err(ApiError::from)
+    Ok(host.service.may_read(account, actor, kind).await?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,7 +504,7 @@ async fn execute(
                 "the body needs a `type` naming a command, e.g. \"add_users\"",
             )
         })?;
-    host.service.may(account, &actor, kind).await??;
+    host.service.may(account, &actor, kind).await?;
     // Authorised for this kind: now the data.
     let command: AccountCommand = serde_json::from_value(value).map_err(|e| {
         ApiError::invalid(
@@ -702,10 +699,16 @@ async fn authorize(
         serde_json::from_value(Value::String(query.permission)).map_err(|e| {
             ApiError::bad_request("unknown_permission", format!("no such permission: {e}"))
         })?;
-    let decision = host
-        .service
-        .authorize(account, &actor, permission)
-        .await??;
+    // A refusal with an explained decision is an answer (200, `allowed: false`); an actor
+    // that cannot sign in is refused (403).
+    let decision = match host.service.authorize(account, &actor, permission).await {
+        Ok(allowed) => allowed,
+        Err(Error::Denied(denial)) => match *denial {
+            Denial::Permission(refused) => refused,
+            other => return Err(other.into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     ok(AuthorizeBody {
         allowed: decision.is_allowed(),
         decision,

@@ -3,8 +3,12 @@
 //! generator (`OsRandom`) for secrets. partnerkit's crates never read a clock or draw
 //! randomness themselves (rule X-5); the host supplies all three, as here.
 //!
-//! The library builds chrono without its `clock` feature and uuid without `v4`/`v7`. A host
-//! turns them on in its own manifest; this example crate does it in its `production` feature:
+//! Through the facade, none of this is needed: `partnerkit` turns on chrono's `clock` and
+//! uuid's `v4`, so `partnerkit::core::chrono::Utc::now()` and `partnerkit::RandomIds` are
+//! there (see the `small_host` example). This example uses `partnerkit-core` alone, whose
+//! chrono has no `clock` and whose uuid has neither `v4` nor `v7`, and writes its own clock and
+//! a time-ordered (v7) id source. A host using the core crate alone turns the features on in
+//! its own manifest; this example crate does it in its `production` feature:
 //!
 //! ```toml
 //! chrono = { version = "0.4", default-features = false, features = ["clock"] }

@@ -111,10 +111,9 @@ async fn single(svc: &Service, meter: &Meter, account: AccountId, users: usize) 
         let t = Instant::now();
         let decision = svc
             .authorize_with(account, &user, Permission::ManageUsers, Freshness::Current)
-            .await
-            .unwrap();
+            .await;
         times.push(t.elapsed());
-        assert!(decision.is_ok());
+        assert!(decision.is_ok(), "{decision:?}");
     }
     let (med, p90) = median_us(times);
     println!(
@@ -139,10 +138,9 @@ async fn cold_as(url: &str, schema: &str, account: AccountId, users: usize, what
         let t = Instant::now();
         let decision = svc
             .authorize(account, &alice(), Permission::ManageUsers)
-            .await
-            .unwrap();
+            .await;
         times.push(t.elapsed());
-        assert!(decision.is_ok());
+        assert!(decision.is_ok(), "{decision:?}");
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;

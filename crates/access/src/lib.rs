@@ -41,7 +41,7 @@
 //!
 //! # Overview
 //!
-//! Part of [partnerkit](https://docs.rs/partnerkit). This crate is pure: it performs no I/O,
+//! Part of `partnerkit`. This crate is pure: it performs no I/O,
 //! reads no clock and draws no randomness (rule X-5).
 //!
 //! - **Vocabulary**: [`Permission`] (one per feature of the account), [`PermissionSet`] (a

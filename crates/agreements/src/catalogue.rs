@@ -419,6 +419,10 @@ impl Agreement {
 
 /// The agreements a marketplace asks its publishers to accept: data supplied by the host.
 ///
+/// The agreements are the marketplace's own texts, versions and dates, so no crate ships a
+/// catalogue. [`Catalogue::default`] is empty: every acceptance against it is refused with
+/// [`Error::EmptyCatalogue`], and no agreement is ever needed (no action needed, rule AGR-2).
+///
 /// Validated on construction and deserialisation: every [`Agreement`] is valid and no
 /// agreement id appears twice. The serialised form is
 ///
@@ -503,7 +507,7 @@ impl Catalogue {
     /// acceptance must record about it (rule AGR-3).
     ///
     /// The version must be in the catalogue ([`Error::UnknownAgreement`],
-    /// [`Error::UnknownVersion`]), published by `now` ([`Error::VersionNotYetPublished`]) and
+    /// [`Error::UnknownVersion`]; [`Error::EmptyCatalogue`] if the catalogue lists nothing), published by `now` ([`Error::VersionNotYetPublished`]) and
     /// still the latest published one ([`Error::VersionSuperseded`]): a user who read a version
     /// that was replaced while they were reading must read the new one.
     ///
@@ -515,8 +519,13 @@ impl Catalogue {
         version: &AgreementVersion,
         now: DateTime<Utc>,
     ) -> Result<ResolvedVersion> {
-        let a = self.get(agreement).ok_or_else(|| Error::UnknownAgreement {
-            agreement: agreement.clone(),
+        let a = self.get(agreement).ok_or_else(|| {
+            let agreement = agreement.clone();
+            if self.agreements.is_empty() {
+                Error::EmptyCatalogue { agreement }
+            } else {
+                Error::UnknownAgreement { agreement }
+            }
         })?;
         let v = a.version(version).ok_or_else(|| Error::UnknownVersion {
             agreement: agreement.clone(),

@@ -128,6 +128,16 @@ pub enum Error {
         /// The agreement named.
         agreement: AgreementId,
     },
+    /// An acceptance names an agreement, and the catalogue is empty: the host has not given
+    /// the marketplace's agreements. No crate ships them (they are the marketplace's own
+    /// texts, versions and dates); the facade's default settings hold an empty catalogue.
+    #[error(
+        "agreement {agreement} cannot be accepted: the agreements catalogue is empty; the host gives the marketplace's agreements (in partnerkit, `Settings::catalogue`) (rule AGR-3)"
+    )]
+    EmptyCatalogue {
+        /// The agreement named.
+        agreement: AgreementId,
+    },
     /// An acceptance names a version the catalogue does not list for the agreement.
     #[error(
         "agreement {agreement} has no version {version}: accept the exact version you read, as the catalogue names it (rule AGR-3)"
@@ -215,6 +225,7 @@ impl Error {
             Error::DuplicateAgreement { .. } => "duplicate_agreement",
             Error::Value(_) => "value",
             Error::UnknownAgreement { .. } => "unknown_agreement",
+            Error::EmptyCatalogue { .. } => "empty_catalogue",
             Error::UnknownVersion { .. } => "unknown_version",
             Error::VersionNotYetPublished { .. } => "version_not_yet_published",
             Error::VersionSuperseded { .. } => "version_superseded",

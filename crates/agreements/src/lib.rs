@@ -49,8 +49,10 @@
 //! - **The catalogue** ([`Catalogue`], [`Agreement`], [`PublishedVersion`], [`AgreementId`],
 //!   [`AgreementVersion`], [`AgreementText`], [`TextDigest`]): the agreements and their
 //!   versions, each with a publish date, the link and/or SHA-256 digest of its text and an
-//!   optional accept-by date. The host supplies it as data (usually JSON); it is validated on
-//!   construction and deserialisation alike.
+//!   optional accept-by date. The host supplies it as data (usually JSON): the agreements are
+//!   the marketplace's own, so no catalogue ships with this crate and
+//!   [`Catalogue::default`] is empty. It is validated on construction and deserialisation
+//!   alike.
 //! - **Acceptances** ([`Agreements`], [`Acceptances`], [`Command`], [`Event`]): the account's
 //!   accepted versions, with when and by whom, newest first (rule AGR-1). `Agreements`
 //!   implements [`partnerkit_core::Decider`].
@@ -81,6 +83,7 @@
 //! | refused when | error | checked by |
 //! |---|---|---|
 //! | the agreement or version is not in the catalogue | [`Error::UnknownAgreement`], [`Error::UnknownVersion`] | `resolve` |
+//! | the catalogue is empty (the host gave none) | [`Error::EmptyCatalogue`] | `resolve` |
 //! | the version is not yet published | [`Error::VersionNotYetPublished`] | `resolve` and `decide` |
 //! | a later version replaced it (the user read a stale page) | [`Error::VersionSuperseded`] | `resolve` |
 //! | the account already accepted it | [`Error::AlreadyAccepted`] | `decide` |

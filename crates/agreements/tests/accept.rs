@@ -323,3 +323,27 @@ fn commands_and_events_round_trip_through_json() {
     let back = serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
     assert_eq!(state, back);
 }
+
+#[test]
+fn the_default_catalogue_is_empty_and_says_the_host_gives_one() {
+    // rule: AGR-3
+    let empty = partnerkit_agreements::Catalogue::default();
+    assert!(empty.agreements().is_empty());
+    let now = at(2027, 3, 1, 0, 0, 0);
+    let err = empty
+        .resolve(&agreement(MPA), &version("2027-01"), now)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::EmptyCatalogue {
+            agreement: agreement(MPA)
+        }
+    );
+    assert_eq!(err.code(), "empty_catalogue");
+    assert!(err.to_string().contains("the host gives"), "{err}");
+    // A catalogue that lists other agreements says the agreement is unknown.
+    let err = catalogue()
+        .resolve(&agreement("some-other-agreement"), &version("v1"), now)
+        .unwrap_err();
+    assert_eq!(err.code(), "unknown_agreement");
+}

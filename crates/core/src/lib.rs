@@ -1,4 +1,4 @@
-//! The shared vocabulary of [partnerkit]: validated values every other crate speaks.
+//! The shared vocabulary of `partnerkit`: validated values every other crate speaks.
 //!
 //! ```
 //! use partnerkit_core::{CountryCode, EmailAddress, Money, PhoneNumber, PostalAddress, Rounding};
@@ -64,8 +64,6 @@
 //! - `testing`: the given/when/then harness for deciders in the `testing` module, for the tests of
 //!   every partnerkit crate and of hosts, and `SeededRandom`, a predictable random source
 //!   for tests (never for production).
-//!
-//! [partnerkit]: https://docs.rs/partnerkit
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Bad input never panics, including arithmetic: every operation on numbers is checked.
 #![warn(clippy::arithmetic_side_effects)]

@@ -3,19 +3,18 @@
 //! the same table, the same decide step, the same cache; only the store calls are awaited.
 
 use chrono::{DateTime, Utc};
-use partnerkit_access::{Decision, Denial, Permission};
+use partnerkit_access::{Decision, Permission};
 use partnerkit_core::{AccountId, Actor, Context, DataClasses, Envelope, Version};
 use partnerkit_payouts::{LedgerEntry, PayoutMonth, Statement};
 
-use crate::authorize::authorize_kind;
 use crate::cache::Guard;
 use crate::command::AccountCommand;
-use crate::drive::{Execute, Fetch, Io, Machine, Next, Reply};
+use crate::drive::{Execute, Fetch, Io, Machine, Next, Reply, boxed, boxed_append};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::kind::{CommandKind, ReadKind};
 use crate::selling::Readiness;
-use crate::service::{Executed, Freshness, invitee_of};
+use crate::service::{Executed, Freshness};
 use crate::settings::Settings;
 use crate::state::AccountState;
 use crate::store::{AsyncAccountStore, Recorded};
@@ -66,7 +65,9 @@ pub struct AsyncAccountService<S> {
 }
 
 impl<S: AsyncAccountStore> AsyncAccountService<S> {
-    /// A service over `store` with the default data of every crate.
+    /// A service over `store` with [`Settings::default`]: the data shipped with the payouts
+    /// and tax crates, and an empty agreements catalogue (the host gives the marketplace's
+    /// own with [`with_settings`](Self::with_settings)).
     pub fn new(store: S) -> Self {
         Self::with_settings(store, Settings::default())
     }
@@ -98,7 +99,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         command: AccountCommand,
-    ) -> Result<Executed, Error<S::Error>> {
+    ) -> Result<Executed, Error> {
         let execute = Execute::new(&self.engine, account, ctx, command, None);
         self.drive(account, execute).await
     }
@@ -114,26 +115,28 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         ctx: &Context<'_>,
         command: AccountCommand,
         expected: Version,
-    ) -> Result<Executed, Error<S::Error>> {
+    ) -> Result<Executed, Error> {
         let execute = Execute::new(&self.engine, account, ctx, command, Some(expected));
         self.drive(account, execute).await
     }
 
     /// Runs a step machine of the engine to its end, awaiting each store call.
-    async fn drive<M: Machine<S::Error>>(
+    async fn drive<M: Machine>(
         &self,
         account: AccountId,
         mut machine: M,
-    ) -> Result<M::Output, Error<S::Error>> {
+    ) -> Result<M::Output, Error> {
         let mut reply = Reply::Start;
         loop {
             reply = match machine.resume(reply) {
                 Next::Done(outcome) => return outcome,
-                Next::Io(Io::Version) => Reply::Version(self.store.version(account).await),
-                Next::Io(Io::Events(after)) => {
-                    Reply::Events(self.store.events(account, after).await)
+                Next::Io(Io::Version) => {
+                    Reply::Version(self.store.version(account).await.map_err(boxed))
                 }
-                Next::Io(Io::Load) => Reply::Loaded(self.store.load(account).await),
+                Next::Io(Io::Events(after)) => {
+                    Reply::Events(self.store.events(account, after).await.map_err(boxed))
+                }
+                Next::Io(Io::Load) => Reply::Loaded(self.store.load(account).await.map_err(boxed)),
                 Next::Io(Io::Lock(slot)) => Reply::Locked(slot.lock_arc().await),
                 Next::Io(Io::Append {
                     expected,
@@ -141,18 +144,14 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
                     snapshot,
                 }) => {
                     let appended = self.store.append(account, expected, events, snapshot);
-                    Reply::Appended(appended.await)
+                    Reply::Appended(appended.await.map_err(boxed_append))
                 }
             };
         }
     }
 
     /// The account's entry, locked and caught up with the store as `freshness` asks.
-    async fn entry(
-        &self,
-        account: AccountId,
-        freshness: Freshness,
-    ) -> Result<Guard, Error<S::Error>> {
+    async fn entry(&self, account: AccountId, freshness: Freshness) -> Result<Guard, Error> {
         self.drive(account, Fetch::new(&self.engine, account, freshness))
             .await
     }
@@ -163,8 +162,8 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         &self,
         account: AccountId,
         actor: Option<(&Actor, ReadKind)>,
-        f: impl FnOnce(&AccountState, DataClasses) -> Result<T, Error<S::Error>>,
-    ) -> Result<T, Error<S::Error>> {
+        f: impl FnOnce(&AccountState, DataClasses) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let entry = self.entry(account, Freshness::Current).await?;
         let (state, classes) = Engine::admit(&entry, account, actor)?;
         f(state, classes)
@@ -172,23 +171,23 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
 
     /// [`AccountService::state`](crate::AccountService::state), awaited. **Checks no actor**;
     /// see [`state_for`](Self::state_for).
-    pub async fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error<S::Error>> {
+    pub async fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error> {
         let entry = self.entry(account, Freshness::Current).await?;
         Ok((entry.version != Version::INITIAL).then(|| entry.state.clone()))
     }
 
     /// The account's version as stored now.
-    pub async fn version(&self, account: AccountId) -> Result<Version, Error<S::Error>> {
-        self.store.version(account).await.map_err(Error::Store)
+    pub async fn version(&self, account: AccountId) -> Result<Version, Error> {
+        self.store.version(account).await.map_err(Error::store)
     }
 
     /// [`AccountService::history`](crate::AccountService::history), awaited. **Checks no
     /// actor**; see [`history_for`](Self::history_for).
-    pub async fn history(&self, account: AccountId) -> Result<Vec<Recorded>, Error<S::Error>> {
+    pub async fn history(&self, account: AccountId) -> Result<Vec<Recorded>, Error> {
         self.store
             .events(account, Version::INITIAL)
             .await
-            .map_err(Error::Store)
+            .map_err(Error::store)
     }
 
     /// [`AccountService::may_read`](crate::AccountService::may_read), awaited.
@@ -197,17 +196,14 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         actor: &Actor,
         kind: ReadKind,
-    ) -> Result<Result<(), Denial>, Error<S::Error>> {
+    ) -> Result<(), Error> {
         let entry = self.entry(account, Freshness::Current).await?;
-        Ok(Engine::may_read(&entry, actor, kind).map(|_| ()))
+        Engine::may_read(&entry, actor, kind)?;
+        Ok(())
     }
 
     /// [`AccountService::state_for`](crate::AccountService::state_for), awaited.
-    pub async fn state_for(
-        &self,
-        account: AccountId,
-        actor: &Actor,
-    ) -> Result<AccountView, Error<S::Error>> {
+    pub async fn state_for(&self, account: AccountId, actor: &Actor) -> Result<AccountView, Error> {
         self.read(account, Some((actor, ReadKind::State)), |state, classes| {
             Ok(AccountView::of(state, classes))
         })
@@ -219,7 +215,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         &self,
         account: AccountId,
         actor: &Actor,
-    ) -> Result<Vec<Envelope<AccountEventView>>, Error<S::Error>> {
+    ) -> Result<Vec<Envelope<AccountEventView>>, Error> {
         let history = Some((actor, ReadKind::History));
         let classes = self.read(account, history, |_, c| Ok(c)).await?;
         Ok(history_view(self.history(account).await?, classes))
@@ -231,7 +227,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         actor: &Actor,
         permission: Permission,
-    ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
+    ) -> Result<Decision, Error> {
         self.authorize_with(account, actor, permission, Freshness::Current)
             .await
     }
@@ -243,9 +239,9 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         actor: &Actor,
         permission: Permission,
         freshness: Freshness,
-    ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
+    ) -> Result<Decision, Error> {
         let entry = self.entry(account, freshness).await?;
-        Ok(Engine::authorize(&entry, actor, permission))
+        Engine::authorize(&entry, actor, permission)
     }
 
     /// [`AccountService::may`](crate::AccountService::may), awaited.
@@ -254,9 +250,9 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         actor: &Actor,
         kind: CommandKind,
-    ) -> Result<Result<(), Denial>, Error<S::Error>> {
+    ) -> Result<(), Error> {
         let entry = self.entry(account, Freshness::Current).await?;
-        Ok(authorize_kind(&entry.state, &entry.index, actor, kind, invitee_of(actor)).map(|_| ()))
+        Engine::may(&entry, actor, kind)
     }
 
     /// [`AccountService::readiness`](crate::AccountService::readiness), awaited. **Checks no
@@ -265,7 +261,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         &self,
         account: AccountId,
         now: DateTime<Utc>,
-    ) -> Result<Readiness, Error<S::Error>> {
+    ) -> Result<Readiness, Error> {
         self.read(account, None, |state, _| {
             Ok(self.engine.readiness(state, now))
         })
@@ -278,7 +274,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         account: AccountId,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<Readiness, Error<S::Error>> {
+    ) -> Result<Readiness, Error> {
         self.read(account, Some((actor, ReadKind::Readiness)), |state, _| {
             Ok(self.engine.readiness(state, now))
         })
@@ -293,7 +289,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         entries: &[LedgerEntry],
         first: PayoutMonth,
         last: PayoutMonth,
-    ) -> Result<Vec<Statement>, Error<S::Error>> {
+    ) -> Result<Vec<Statement>, Error> {
         self.read(account, None, |state, _| {
             self.engine.statements(account, state, entries, first, last)
         })
@@ -308,7 +304,7 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
         entries: &[LedgerEntry],
         first: PayoutMonth,
         last: PayoutMonth,
-    ) -> Result<Vec<Statement>, Error<S::Error>> {
+    ) -> Result<Vec<Statement>, Error> {
         self.read(account, Some((actor, ReadKind::Statements)), |state, _| {
             self.engine.statements(account, state, entries, first, last)
         })

@@ -20,7 +20,7 @@ use partnerkit_core::{AccountId, Context, Version};
 use crate::cache::{Guard, Slot};
 use crate::command::AccountCommand;
 use crate::engine::{AfterFailure, Engine, Prepared, Standing};
-use crate::error::Error;
+use crate::error::{Error, StoreFailure};
 use crate::kind::CommandKind;
 use crate::service::{Executed, Freshness};
 use crate::state::AccountState;
@@ -44,32 +44,47 @@ pub(crate) enum Io<'m> {
     },
 }
 
-/// The answer to an [`Io`], with the store's own error type.
+/// The answer to an [`Io`], with the store's error boxed (the drivers box it).
 // A loaded account is the large variant; a reply is moved once, into the machine, so boxing
 // it would only add an allocation.
 #[allow(clippy::large_enum_variant)]
-pub(crate) enum Reply<E> {
+pub(crate) enum Reply {
     /// Nothing asked yet: the first resume.
     Start,
-    Version(Result<Version, E>),
-    Events(Result<Vec<Recorded>, E>),
-    Loaded(Result<Option<Loaded>, E>),
+    Version(Result<Version, StoreFailure>),
+    Events(Result<Vec<Recorded>, StoreFailure>),
+    Loaded(Result<Option<Loaded>, StoreFailure>),
     Locked(Guard),
-    Appended(Result<Version, StoreError<E>>),
+    Appended(Result<Version, StoreError<StoreFailure>>),
+}
+
+/// A store error, boxed for a [`Reply`].
+pub(crate) fn boxed<E: std::error::Error + Send + Sync + 'static>(error: E) -> StoreFailure {
+    Box::new(error)
+}
+
+/// A failed append's error, the backend's error boxed for [`Reply::Appended`].
+pub(crate) fn boxed_append<E: std::error::Error + Send + Sync + 'static>(
+    error: StoreError<E>,
+) -> StoreError<StoreFailure> {
+    match error {
+        StoreError::Conflict { expected, actual } => StoreError::Conflict { expected, actual },
+        StoreError::Backend(e) => StoreError::Backend(Box::new(e)),
+    }
 }
 
 /// What a machine does next: wait for an [`Io`], or end.
-pub(crate) enum Next<'m, T, E> {
+pub(crate) enum Next<'m, T> {
     Io(Io<'m>),
-    Done(Result<T, Error<E>>),
+    Done(Result<T, Error>),
 }
 
 /// A step machine the services drive.
-pub(crate) trait Machine<E> {
+pub(crate) trait Machine {
     /// What it ends with.
     type Output;
     /// Takes the reply to the last [`Io`] and says what comes next.
-    fn resume(&mut self, reply: Reply<E>) -> Next<'_, Self::Output, E>;
+    fn resume(&mut self, reply: Reply) -> Next<'_, Self::Output>;
 }
 
 /// The slot a locked entry belongs to.
@@ -112,7 +127,7 @@ impl<'e> Fetch<'e> {
     }
 
     /// [`Machine::resume`], with nothing borrowed from the machine in what it asks.
-    fn step<E>(&mut self, reply: Reply<E>) -> Next<'static, Guard, E> {
+    fn step(&mut self, reply: Reply) -> Next<'static, Guard> {
         let fail = |e| Next::Done(Err(Error::Store(e)));
         match (std::mem::replace(&mut self.at, FetchAt::Start), reply) {
             (FetchAt::Version(slot), Reply::Version(stored)) => match stored {
@@ -144,7 +159,7 @@ impl<'e> Fetch<'e> {
         }
     }
 
-    fn start<E>(&mut self) -> Next<'static, Guard, E> {
+    fn start(&mut self) -> Next<'static, Guard> {
         match self.engine.cached(self.account) {
             Some(slot) if self.freshness == Freshness::Cached => {
                 self.ask(FetchAt::Lock(None), Io::Lock(slot))
@@ -154,13 +169,13 @@ impl<'e> Fetch<'e> {
         }
     }
 
-    fn ask<E>(&mut self, at: FetchAt, io: Io<'static>) -> Next<'static, Guard, E> {
+    fn ask(&mut self, at: FetchAt, io: Io<'static>) -> Next<'static, Guard> {
         self.at = at;
         Next::Io(io)
     }
 
     /// Compares the locked entry with the store's version, if one was read.
-    fn check<E>(&mut self, entry: Guard, stored: Option<Version>) -> Next<'static, Guard, E> {
+    fn check(&mut self, entry: Guard, stored: Option<Version>) -> Next<'static, Guard> {
         let Some(stored) = stored else {
             return Next::Done(Ok(entry));
         };
@@ -174,7 +189,7 @@ impl<'e> Fetch<'e> {
     }
 
     /// Drops the entry from the cache and loads the account again.
-    fn reload<E>(&mut self, entry: Guard) -> Next<'static, Guard, E> {
+    fn reload(&mut self, entry: Guard) -> Next<'static, Guard> {
         let slot = slot_of(&entry);
         drop(entry);
         self.engine.evict(self.account, &slot);
@@ -182,10 +197,10 @@ impl<'e> Fetch<'e> {
     }
 }
 
-impl<E> Machine<E> for Fetch<'_> {
+impl Machine for Fetch<'_> {
     type Output = Guard;
 
-    fn resume(&mut self, reply: Reply<E>) -> Next<'_, Guard, E> {
+    fn resume(&mut self, reply: Reply) -> Next<'_, Guard> {
         self.step(reply)
     }
 }
@@ -228,7 +243,7 @@ impl<'e, 'c> Execute<'e, 'c> {
         }
     }
 
-    fn step<E>(&mut self, reply: Reply<E>) -> Next<'_, Executed, E> {
+    fn step(&mut self, reply: Reply) -> Next<'_, Executed> {
         if let Some((entry, prepared)) = self.appending.take() {
             return match reply {
                 Reply::Appended(result) => self.appended(entry, prepared, result),
@@ -245,7 +260,7 @@ impl<'e, 'c> Execute<'e, 'c> {
 
     /// Decides the command on the locked, current entry (authorised first: a stale version
     /// is told only to whom may act, rule X-2), and asks to append its events.
-    fn decide<E>(&mut self, mut entry: Guard) -> Next<'_, Executed, E> {
+    fn decide(&mut self, mut entry: Guard) -> Next<'_, Executed> {
         if entry.in_flight {
             // A command panicked while deciding on it: never use a half-applied entry.
             return self.again(entry);
@@ -276,12 +291,12 @@ impl<'e, 'c> Execute<'e, 'c> {
         })
     }
 
-    fn appended<E>(
+    fn appended(
         &mut self,
         mut entry: Guard,
         prepared: Prepared,
-        result: Result<Version, StoreError<E>>,
-    ) -> Next<'_, Executed, E> {
+        result: Result<Version, StoreError<StoreFailure>>,
+    ) -> Next<'_, Executed> {
         let error = match result {
             Ok(stored) => return Next::Done(Ok(Engine::committed(&mut entry, prepared, stored))),
             Err(error) => error,
@@ -299,23 +314,23 @@ impl<'e, 'c> Execute<'e, 'c> {
     }
 
     /// Drops the entry from the cache and starts over on fresh state.
-    fn again<E>(&mut self, entry: Guard) -> Next<'_, Executed, E> {
+    fn again(&mut self, entry: Guard) -> Next<'_, Executed> {
         let slot = slot_of(&entry);
         drop(entry);
         self.engine.evict(self.account, &slot);
         self.fetch_again()
     }
 
-    fn fetch_again<E>(&mut self) -> Next<'_, Executed, E> {
+    fn fetch_again(&mut self) -> Next<'_, Executed> {
         self.fetch = Fetch::new(self.engine, self.account, Freshness::Current);
         self.step(Reply::Start)
     }
 }
 
-impl<E: std::fmt::Display> Machine<E> for Execute<'_, '_> {
+impl Machine for Execute<'_, '_> {
     type Output = Executed;
 
-    fn resume(&mut self, reply: Reply<E>) -> Next<'_, Executed, E> {
+    fn resume(&mut self, reply: Reply) -> Next<'_, Executed> {
         let (account, kind) = (self.account, self.kind);
         let next = self.step(reply);
         if let Next::Done(outcome) = &next {

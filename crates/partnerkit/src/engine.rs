@@ -9,11 +9,11 @@ use partnerkit_access::{Decision, Denial, Permission, Principal, Request};
 use partnerkit_core::{AccountId, Actor, Context, DataClasses, Envelope, Version};
 use partnerkit_payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 
-use crate::authorize::{authorize_read, can_sign_in};
+use crate::authorize::{authorize_kind, authorize_read, can_sign_in};
 use crate::cache::{Cache, Slot};
 use crate::command::AccountCommand;
 use crate::entry::{Entry, Revealed};
-use crate::error::{DomainError, Error};
+use crate::error::{DomainError, Error, StoreFailure};
 use crate::execute::{self, Refusal};
 use crate::kind::{CommandKind, ReadKind};
 use crate::selling::Readiness;
@@ -48,11 +48,11 @@ pub(crate) struct Prepared {
 }
 
 /// What to do after a failed append.
-pub(crate) enum AfterFailure<E> {
+pub(crate) enum AfterFailure {
     /// Decide again on fresh state.
     Retry,
     /// Give up with this error.
-    Fail(Error<E>),
+    Fail(Error),
 }
 
 impl Engine {
@@ -105,7 +105,7 @@ impl Engine {
 
     /// The one decide step: authorise, decide and apply on the locked entry, and record the
     /// events. A failure that left the entry half-applied evicts it.
-    pub(crate) fn decide<E>(
+    pub(crate) fn decide(
         &self,
         account: AccountId,
         slot: &Slot,
@@ -113,7 +113,7 @@ impl Engine {
         ctx: &Context<'_>,
         command: AccountCommand,
         expected: Option<Version>,
-    ) -> Result<Prepared, Error<E>> {
+    ) -> Result<Prepared, Error> {
         entry.in_flight = true;
         let decided = execute::decide(entry, account, ctx, command, &self.settings);
         entry.in_flight = false;
@@ -172,13 +172,13 @@ impl Engine {
 
     /// The store refused the events: the entry holds them, so it is dropped; a conflict is
     /// decided again while retries last.
-    pub(crate) fn append_failed<E>(
+    pub(crate) fn append_failed(
         &self,
         account: AccountId,
         slot: &Slot,
-        error: StoreError<E>,
+        error: StoreError<StoreFailure>,
         attempt: &mut u32,
-    ) -> AfterFailure<E> {
+    ) -> AfterFailure {
         self.evict(account, slot);
         match error {
             StoreError::Conflict { expected, actual } => {
@@ -197,11 +197,7 @@ impl Engine {
     /// kind, the outcome's code, the version and how many events were stored. Nothing from
     /// the command's data, and never a secret.
     #[allow(unused_variables)]
-    pub(crate) fn trace<E: std::fmt::Display>(
-        account: AccountId,
-        kind: CommandKind,
-        outcome: &Result<Executed, Error<E>>,
-    ) {
+    pub(crate) fn trace(account: AccountId, kind: CommandKind, outcome: &Result<Executed, Error>) {
         #[cfg(feature = "tracing")]
         match outcome {
             Ok(done) => tracing::info!(
@@ -246,11 +242,11 @@ impl Engine {
 
     /// [`may_read`](Self::may_read), then the account's state if it exists, with the classes
     /// the actor may see (all of them when no actor is given: the host's own reads).
-    pub(crate) fn admit<'e, E>(
+    pub(crate) fn admit<'e>(
         entry: &'e Entry,
         account: AccountId,
         actor: Option<(&Actor, ReadKind)>,
-    ) -> Result<(&'e AccountState, DataClasses), Error<E>> {
+    ) -> Result<(&'e AccountState, DataClasses), Error> {
         let classes = match actor {
             Some((actor, kind)) => Self::may_read(entry, actor, kind)?,
             None => DataClasses::ALL,
@@ -267,14 +263,14 @@ impl Engine {
     }
 
     /// Statements of `first..=last` for `entries`, carry-over chained from zero.
-    pub(crate) fn statements<E>(
+    pub(crate) fn statements(
         &self,
         account: AccountId,
         state: &AccountState,
         entries: &[LedgerEntry],
         first: PayoutMonth,
         last: PayoutMonth,
-    ) -> Result<Vec<Statement>, Error<E>> {
+    ) -> Result<Vec<Statement>, Error> {
         let currency = state
             .payouts
             .registration()
@@ -290,17 +286,36 @@ impl Engine {
         )?)
     }
 
-    /// The answer of [`AccountService::authorize`] on a current entry.
+    /// The answer of [`AccountService::authorize`](crate::AccountService::authorize) on a
+    /// current entry: the allowing decision, or the denial a command needing `permission`
+    /// gets (rule ROL-7) — its explained decision (rule ROL-6), or that the actor cannot sign
+    /// in (rule X-2).
     pub(crate) fn authorize(
         entry: &Entry,
         actor: &Actor,
         permission: Permission,
-    ) -> Result<Decision, Denial> {
+    ) -> Result<Decision, Error> {
         match Principal::from_actor(actor) {
             Some(p) if can_sign_in(&entry.state, actor) => {
-                Ok(entry.index.authorize(&Request::new(p, permission)))
+                let decision = entry.index.authorize(&Request::new(p, permission));
+                if decision.is_allowed() {
+                    Ok(decision)
+                } else {
+                    Err(Denial::Permission(decision).into())
+                }
             }
-            _ => Err(Denial::CannotSignIn { actor: *actor }),
+            _ => Err(Denial::CannotSignIn { actor: *actor }.into()),
         }
+    }
+
+    /// The answer of [`AccountService::may`](crate::AccountService::may) on a current entry.
+    pub(crate) fn may(entry: &Entry, actor: &Actor, kind: CommandKind) -> Result<(), Error> {
+        let invitee = match actor {
+            // A user may accept only their own invitation.
+            Actor::User { user, .. } => Some(*user),
+            _ => None,
+        };
+        authorize_kind(&entry.state, &entry.index, actor, kind, invitee)?;
+        Ok(())
     }
 }

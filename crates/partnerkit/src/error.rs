@@ -11,10 +11,19 @@ use serde::{Serialize, Serializer};
 
 use partnerkit_access::Denial;
 
-/// Why a command or a read failed. Nothing was stored in any case.
+/// The store's own error, boxed: [`Error::Store`] holds it whatever the store is, so hosts
+/// match one error type. Get the backend's own type back with
+/// [`Error::store_error`] (or `downcast_ref` on the box).
+pub type StoreFailure = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why a command, a read or an authorisation failed. Nothing was stored in any case.
+///
+/// One type for every store: the store's own error is boxed in [`Error::Store`], so a host
+/// matches `partnerkit::Error` without naming its backend, and gets the backend's error
+/// back with [`store_error`](Error::store_error).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error<E> {
+pub enum Error {
     /// The command broke a rule of a domain crate, or named an account that does not exist.
     #[error(transparent)]
     Domain(#[from] DomainError),
@@ -32,12 +41,41 @@ pub enum Error<E> {
         /// The version the store had.
         actual: Version,
     },
-    /// The store failed; nothing was stored.
+    /// The store failed; nothing was stored. The store's own error, boxed; see
+    /// [`store_error`](Error::store_error).
     #[error("the store failed: {0}")]
-    Store(#[source] E),
+    Store(#[source] StoreFailure),
 }
 
-impl<E> Error<E> {
+impl Error {
+    /// An [`Error::Store`] holding `error`, the backend's own error.
+    pub fn store<E: std::error::Error + Send + Sync + 'static>(error: E) -> Self {
+        Error::Store(Box::new(error))
+    }
+
+    /// The backend's own error, if the store failed with an error of type `T`:
+    /// `err.store_error::<partnerkit_sqlite::Error>()`.
+    ///
+    /// ```
+    /// use partnerkit::{Error, MemoryError};
+    ///
+    /// let err = Error::store(MemoryError::Poisoned);
+    /// assert_eq!(err.store_error::<MemoryError>(), Some(&MemoryError::Poisoned));
+    /// assert_eq!(err.store_error::<std::io::Error>().map(|e| e.kind()), None);
+    /// assert_eq!((err.code(), err.status()), ("store", 503));
+    /// ```
+    pub fn store_error<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        match self {
+            Error::Store(e) => e.downcast_ref::<T>(),
+            _ => None,
+        }
+    }
+
+    /// True if the actor was refused ([`Error::Denied`]): the answer is no, not a failure.
+    pub fn is_denied(&self) -> bool {
+        matches!(self, Error::Denied(_))
+    }
+
     /// The denial, if the actor was refused.
     pub fn denial(&self) -> Option<&Denial> {
         match self {
@@ -95,7 +133,7 @@ impl<E> Error<E> {
     }
 }
 
-impl<E> From<Denial> for Error<E> {
+impl From<Denial> for Error {
     fn from(d: Denial) -> Self {
         Error::Denied(Box::new(d))
     }
@@ -104,7 +142,7 @@ impl<E> From<Denial> for Error<E> {
 /// The JSON form: `{"error": kind, "code": code, "message": text, "detail": {…}}`, where
 /// `detail` is the denial's or domain error's own JSON. A store error's detail is left out:
 /// its text may name the host's infrastructure, so it is only in `message` and the logs.
-impl<E: std::fmt::Display> Serialize for Error<E> {
+impl Serialize for Error {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("error", self.kind())?;
@@ -215,5 +253,18 @@ impl Serialize for DomainError {
         map.serialize_entry("code", self.code())?;
         map.serialize_entry("message", &self.to_string())?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    /// A host's own error type can hold it, and it crosses threads and `?` into
+    /// `Box<dyn std::error::Error + Send + Sync>`: it names no store and borrows nothing.
+    #[test]
+    fn the_error_is_send_sync_and_static() {
+        fn host_error<T: std::error::Error + Send + Sync + 'static>() {}
+        host_error::<Error>();
     }
 }

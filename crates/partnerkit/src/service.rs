@@ -1,14 +1,13 @@
 //! [`AccountService`]: the one entry point a host calls.
 
 use chrono::{DateTime, Utc};
-use partnerkit_access::{Decision, Denial, Permission};
+use partnerkit_access::{Decision, Permission};
 use partnerkit_core::{AccountId, Actor, Context, DataClasses, Envelope, Version};
 use partnerkit_payouts::{LedgerEntry, PayoutMonth, Statement};
 
-use crate::authorize::authorize_kind;
 use crate::cache::Guard;
 use crate::command::AccountCommand;
-use crate::drive::{Execute, Fetch, Io, Machine, Next, Reply};
+use crate::drive::{Execute, Fetch, Io, Machine, Next, Reply, boxed, boxed_append};
 use crate::engine::Engine;
 use crate::entry::Revealed;
 use crate::error::Error;
@@ -66,7 +65,9 @@ pub struct AccountService<S> {
 }
 
 impl<S: AccountStore> AccountService<S> {
-    /// A service over `store` with the default data of every crate.
+    /// A service over `store` with [`Settings::default`]: the data shipped with the payouts
+    /// and tax crates, and an empty agreements catalogue (the host gives the marketplace's
+    /// own with [`with_settings`](Self::with_settings)).
     pub fn new(store: S) -> Self {
         Self::with_settings(store, Settings::default())
     }
@@ -109,7 +110,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         command: AccountCommand,
-    ) -> Result<Executed, Error<S::Error>> {
+    ) -> Result<Executed, Error> {
         self.drive(
             account,
             Execute::new(&self.engine, account, ctx, command, None),
@@ -129,36 +130,37 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         command: AccountCommand,
         expected: Version,
-    ) -> Result<Executed, Error<S::Error>> {
+    ) -> Result<Executed, Error> {
         let execute = Execute::new(&self.engine, account, ctx, command, Some(expected));
         self.drive(account, execute)
     }
 
     /// Runs a step machine of the engine to its end, answering each store call at once.
-    fn drive<M: Machine<S::Error>>(
-        &self,
-        account: AccountId,
-        mut machine: M,
-    ) -> Result<M::Output, Error<S::Error>> {
+    fn drive<M: Machine>(&self, account: AccountId, mut machine: M) -> Result<M::Output, Error> {
         let mut reply = Reply::Start;
         loop {
             reply = match machine.resume(reply) {
                 Next::Done(outcome) => return outcome,
-                Next::Io(Io::Version) => Reply::Version(self.store.version(account)),
-                Next::Io(Io::Events(after)) => Reply::Events(self.store.events(account, after)),
-                Next::Io(Io::Load) => Reply::Loaded(self.store.load(account)),
+                Next::Io(Io::Version) => Reply::Version(self.store.version(account).map_err(boxed)),
+                Next::Io(Io::Events(after)) => {
+                    Reply::Events(self.store.events(account, after).map_err(boxed))
+                }
+                Next::Io(Io::Load) => Reply::Loaded(self.store.load(account).map_err(boxed)),
                 Next::Io(Io::Lock(slot)) => Reply::Locked(slot.lock_arc_blocking()),
                 Next::Io(Io::Append {
                     expected,
                     events,
                     snapshot,
-                }) => Reply::Appended(self.store.append(account, expected, events, snapshot)),
+                }) => {
+                    let appended = self.store.append(account, expected, events, snapshot);
+                    Reply::Appended(appended.map_err(boxed_append))
+                }
             };
         }
     }
 
     /// The account's entry, locked and caught up with the store as `freshness` asks.
-    fn entry(&self, account: AccountId, freshness: Freshness) -> Result<Guard, Error<S::Error>> {
+    fn entry(&self, account: AccountId, freshness: Freshness) -> Result<Guard, Error> {
         self.drive(account, Fetch::new(&self.engine, account, freshness))
     }
 
@@ -168,37 +170,37 @@ impl<S: AccountStore> AccountService<S> {
     ///
     /// **Checks no actor**: for the host's own work (jobs, migrations, tests). On behalf of a
     /// signed-in actor, call [`state_for`](Self::state_for).
-    pub fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error<S::Error>> {
+    pub fn state(&self, account: AccountId) -> Result<Option<AccountState>, Error> {
         let entry = self.entry(account, Freshness::Current)?;
         Ok((entry.version != Version::INITIAL).then(|| entry.state.clone()))
     }
 
     /// The account's version as stored now.
-    pub fn version(&self, account: AccountId) -> Result<Version, Error<S::Error>> {
-        self.store.version(account).map_err(Error::Store)
+    pub fn version(&self, account: AccountId) -> Result<Version, Error> {
+        self.store.version(account).map_err(Error::store)
     }
 
     /// The account's audit trail: every event, oldest first, with who and when (rule X-1).
     ///
     /// **Checks no actor**: for the host's own work. On behalf of a signed-in actor, call
     /// [`history_for`](Self::history_for).
-    pub fn history(&self, account: AccountId) -> Result<Vec<Recorded>, Error<S::Error>> {
+    pub fn history(&self, account: AccountId) -> Result<Vec<Recorded>, Error> {
         self.store
             .events(account, Version::INITIAL)
-            .map_err(Error::Store)
+            .map_err(Error::store)
     }
 
     /// May `actor` see `kind` of the account? The read table's answer
     /// ([`ReadKind::requirement`]), the same one [`state_for`](Self::state_for) and the other
     /// reads on behalf of an actor get. The marketplace may see everything.
-    pub fn may_read(
-        &self,
-        account: AccountId,
-        actor: &Actor,
-        kind: ReadKind,
-    ) -> Result<Result<(), Denial>, Error<S::Error>> {
+    ///
+    /// # Errors
+    /// [`Error::Denied`] with the [`Denial`](crate::Denial) the read would get, if the
+    /// answer is no; [`Error::Store`] if the store failed.
+    pub fn may_read(&self, account: AccountId, actor: &Actor, kind: ReadKind) -> Result<(), Error> {
         let entry = self.entry(account, Freshness::Current)?;
-        Ok(Engine::may_read(&entry, actor, kind).map(|_| ()))
+        Engine::may_read(&entry, actor, kind)?;
+        Ok(())
     }
 
     /// The account as `actor` may see it (rule X-8): only the parts whose data classes the
@@ -210,11 +212,7 @@ impl<S: AccountStore> AccountService<S> {
     /// exist, so nobody but the marketplace learns whether it does (rule X-2); for the
     /// marketplace, [`DomainError::AccountNotFound`](crate::DomainError::AccountNotFound) if
     /// it does not; [`Error::Store`] if the store failed.
-    pub fn state_for(
-        &self,
-        account: AccountId,
-        actor: &Actor,
-    ) -> Result<AccountView, Error<S::Error>> {
+    pub fn state_for(&self, account: AccountId, actor: &Actor) -> Result<AccountView, Error> {
         self.read(account, Some((actor, ReadKind::State)), |state, classes| {
             Ok(AccountView::of(state, classes))
         })
@@ -227,26 +225,51 @@ impl<S: AccountStore> AccountService<S> {
         &self,
         account: AccountId,
         actor: &Actor,
-    ) -> Result<Vec<Envelope<AccountEventView>>, Error<S::Error>> {
+    ) -> Result<Vec<Envelope<AccountEventView>>, Error> {
         let classes = self.read(account, Some((actor, ReadKind::History)), |_, c| Ok(c))?;
         Ok(history_view(self.history(account)?, classes))
     }
 
     /// May `actor` do what `permission` covers? The same answer every command needing
-    /// `permission` gets (rule ROL-7): for an actor that can sign in, the [`Decision`] says yes
-    /// or no and explains itself (rule ROL-6); an actor that cannot sign in (unknown, removed,
-    /// a pending guest, any actor of an account that does not exist) gets the [`Denial`]
-    /// (rules USR-1, TEN-4, X-2).
+    /// `permission` gets (rule ROL-7): `Ok` with the allowing [`Decision`] (which grant
+    /// allowed it), or [`Error::Denied`] with the same [`Denial`](crate::Denial) the command
+    /// would get — an explained [`Denial::Permission`](crate::Denial::Permission) (what is
+    /// missing, which roles grant it: rule ROL-6) for an actor that can sign in,
+    /// [`Denial::CannotSignIn`](crate::Denial::CannotSignIn) for one that cannot (unknown,
+    /// removed, a pending guest, any actor of an account that does not exist: rules USR-1,
+    /// TEN-4, X-2).
+    ///
+    /// A no is an error like a command's refusal, so a handler guards with `?` and answers
+    /// 403 from the error's JSON form; to show or hide an action, tell a no from a failure
+    /// with [`Error::is_denied`]:
+    ///
+    /// ```
+    /// # use partnerkit::prelude::*;
+    /// # use partnerkit::core::uuid::Uuid;
+    /// # let service = AccountService::new(InMemoryStore::new());
+    /// # let account = AccountId::from_uuid(Uuid::from_u128(1));
+    /// # let actor = Actor::User { tenant: TenantId::from_uuid(Uuid::from_u128(2)), user: UserId::from_uuid(Uuid::from_u128(3)) };
+    /// let show_users_page = match service.authorize(account, &actor, Permission::ManageUsers) {
+    ///     Ok(_) => true,
+    ///     Err(no) if no.is_denied() => false,
+    ///     Err(failure) => return Err(failure),
+    /// };
+    /// assert!(!show_users_page);
+    /// # Ok::<(), partnerkit::Error>(())
+    /// ```
     ///
     /// Answers from the live index of the cached account after one cheap version read, so a
     /// revocation stored by another instance is seen at once; see
     /// [`authorize_with`](Self::authorize_with) to skip that read.
+    ///
+    /// # Errors
+    /// [`Error::Denied`] if the answer is no; [`Error::Store`] if the store failed.
     pub fn authorize(
         &self,
         account: AccountId,
         actor: &Actor,
         permission: Permission,
-    ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
+    ) -> Result<Decision, Error> {
         self.authorize_with(account, actor, permission, Freshness::Current)
     }
 
@@ -257,24 +280,23 @@ impl<S: AccountStore> AccountService<S> {
         actor: &Actor,
         permission: Permission,
         freshness: Freshness,
-    ) -> Result<Result<Decision, Denial>, Error<S::Error>> {
+    ) -> Result<Decision, Error> {
         let entry = self.entry(account, freshness)?;
-        Ok(Engine::authorize(&entry, actor, permission))
+        Engine::authorize(&entry, actor, permission)
     }
 
     /// May `actor` ask for a command of `kind` at all? The authorisation table's answer
     /// ([`CommandKind::requirement`]), without any command data — what a host checks before
     /// it reads a request's body, and what a UI uses to show or hide an action. A command
-    /// of this kind by this actor is denied exactly when this is an `Err`; its data may still
-    /// be refused by a domain rule (or, for grants, need more: rule ROL-8).
-    pub fn may(
-        &self,
-        account: AccountId,
-        actor: &Actor,
-        kind: CommandKind,
-    ) -> Result<Result<(), Denial>, Error<S::Error>> {
+    /// of this kind by this actor is denied exactly when this is an [`Error::Denied`], with
+    /// the same [`Denial`](crate::Denial); its data may still be refused by a domain rule
+    /// (or, for grants, need more: rule ROL-8).
+    ///
+    /// # Errors
+    /// [`Error::Denied`] if the answer is no; [`Error::Store`] if the store failed.
+    pub fn may(&self, account: AccountId, actor: &Actor, kind: CommandKind) -> Result<(), Error> {
         let entry = self.entry(account, Freshness::Current)?;
-        Ok(authorize_kind(&entry.state, &entry.index, actor, kind, invitee_of(actor)).map(|_| ()))
+        Engine::may(&entry, actor, kind)
     }
 
     /// What the account still lacks before it may sell (rule ACC-4), joined from identity,
@@ -282,11 +304,7 @@ impl<S: AccountStore> AccountService<S> {
     ///
     /// **Checks no actor**: for the host's own work. On behalf of a signed-in actor, call
     /// [`readiness_for`](Self::readiness_for).
-    pub fn readiness(
-        &self,
-        account: AccountId,
-        now: DateTime<Utc>,
-    ) -> Result<Readiness, Error<S::Error>> {
+    pub fn readiness(&self, account: AccountId, now: DateTime<Utc>) -> Result<Readiness, Error> {
         self.read(account, None, |state, _| {
             Ok(self.engine.readiness(state, now))
         })
@@ -300,7 +318,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<Readiness, Error<S::Error>> {
+    ) -> Result<Readiness, Error> {
         self.read(account, Some((actor, ReadKind::Readiness)), |state, _| {
             Ok(self.engine.readiness(state, now))
         })
@@ -317,7 +335,7 @@ impl<S: AccountStore> AccountService<S> {
         entries: &[LedgerEntry],
         first: PayoutMonth,
         last: PayoutMonth,
-    ) -> Result<Vec<Statement>, Error<S::Error>> {
+    ) -> Result<Vec<Statement>, Error> {
         self.read(account, None, |state, _| {
             self.engine.statements(account, state, entries, first, last)
         })
@@ -333,7 +351,7 @@ impl<S: AccountStore> AccountService<S> {
         entries: &[LedgerEntry],
         first: PayoutMonth,
         last: PayoutMonth,
-    ) -> Result<Vec<Statement>, Error<S::Error>> {
+    ) -> Result<Vec<Statement>, Error> {
         self.read(account, Some((actor, ReadKind::Statements)), |state, _| {
             self.engine.statements(account, state, entries, first, last)
         })
@@ -345,18 +363,10 @@ impl<S: AccountStore> AccountService<S> {
         &self,
         account: AccountId,
         actor: Option<(&Actor, ReadKind)>,
-        f: impl FnOnce(&AccountState, DataClasses) -> Result<T, Error<S::Error>>,
-    ) -> Result<T, Error<S::Error>> {
+        f: impl FnOnce(&AccountState, DataClasses) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let entry = self.entry(account, Freshness::Current)?;
         let (state, classes) = Engine::admit(&entry, account, actor)?;
         f(state, classes)
-    }
-}
-
-/// For [`AccountService::may`] on an invitation: a user may accept only their own.
-pub(crate) fn invitee_of(actor: &Actor) -> Option<partnerkit_core::UserId> {
-    match actor {
-        Actor::User { user, .. } => Some(*user),
-        _ => None,
     }
 }

@@ -13,13 +13,28 @@ use partnerkit_tax::{RemittanceTable, TreatyTable};
 /// accounts it keeps in memory and how often it writes a snapshot.
 ///
 /// The policy and both tax tables default to the data shipped with their crates. The
-/// catalogue defaults to **empty**: the agreements are the marketplace's own, so no crate
-/// ships them, and with an empty catalogue every `accept_agreement` is refused with
-/// `unknown_agreement`. Set [`catalogue`](Self::catalogue) to the marketplace's agreements.
+/// catalogue is the host's to give: the agreements are the marketplace's own texts, versions
+/// and dates, so no crate ships them. It defaults to **empty**, and then every
+/// `accept_agreement` is refused with `empty_catalogue`, and no agreement is needed to sell
+/// (rules AGR-2, ACC-4). Set [`catalogue`](Self::catalogue) to the marketplace's agreements:
+///
+/// ```
+/// use partnerkit::Settings;
+/// use partnerkit::agreements::Catalogue;
+///
+/// let catalogue: Catalogue = serde_json::from_str(r#"{"agreements": [{
+///     "id": "publisher-agreement", "name": "Publisher Agreement",
+///     "versions": [{"version": "2027-01", "published_at": "2027-01-01T00:00:00Z",
+///                   "text": {"url": "https://contoso.example/agreement/2027-01"}}]}]}"#)?;
+/// let settings = Settings { catalogue, ..Settings::default() };
+/// assert_eq!(settings.catalogue.agreements().len(), 1);
+/// assert!(Settings::default().catalogue.agreements().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Settings {
-    /// The publishing agreements and their versions (rule AGR-3). Empty by default: give
-    /// the marketplace's own.
+    /// The publishing agreements and their versions (rule AGR-3). Empty by default: the host
+    /// gives the marketplace's own.
     pub catalogue: Catalogue,
     /// Thresholds, lags, payment day and payout time zone (rule PAY-8).
     pub policy: PayoutPolicy,

@@ -23,11 +23,11 @@ use crate::error::Error;
 use crate::service::{AccountService, Executed};
 use crate::store::AccountStore;
 
-type Result<S> = std::result::Result<Executed, Error<<S as AccountStore>::Error>>;
+type Result = std::result::Result<Executed, Error>;
 
 impl<S: AccountStore> AccountService<S> {
     /// [`C::OpenAccount`]: only the marketplace (rules ACC-1, ACC-2).
-    pub fn open_account(&self, ctx: &Context<'_>, open: OpenAccount) -> Result<S> {
+    pub fn open_account(&self, ctx: &Context<'_>, open: OpenAccount) -> Result {
         self.execute(open.account, ctx, C::OpenAccount(open))
     }
 
@@ -38,7 +38,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         step: VerificationStep,
         state: StepState,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::RecordVerification { step, state })
     }
 
@@ -48,7 +48,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         display_name: DisplayName,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::ChangeDisplayName { display_name })
     }
 
@@ -58,7 +58,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         contact: SellerContact,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::SetSellerContact { contact })
     }
 
@@ -68,7 +68,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         approver: CompanyApprover,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::SetCompanyApprover { approver })
     }
 
@@ -78,7 +78,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         tenant: TenantToAssociate,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::BeginTenantAssociation(tenant))
     }
 
@@ -89,7 +89,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         tenant: TenantId,
         grant: Option<Grant>,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::ConfirmTenantAssociation { tenant, grant })
     }
 
@@ -99,12 +99,12 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         tenant: TenantId,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::CancelTenantAssociation { tenant })
     }
 
     /// [`C::CreateTenant`]: needs `manage_tenants` (rule TEN-3).
-    pub fn create_tenant(&self, account: AccountId, ctx: &Context<'_>, t: NewTenant) -> Result<S> {
+    pub fn create_tenant(&self, account: AccountId, ctx: &Context<'_>, t: NewTenant) -> Result {
         self.execute(account, ctx, C::CreateTenant(t))
     }
 
@@ -115,7 +115,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         tenant: TenantId,
         confirmed: bool,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::RemoveTenant { tenant, confirmed })
     }
 
@@ -127,7 +127,7 @@ impl<S: AccountStore> AccountService<S> {
         tenant: TenantId,
         users: Vec<DirectoryUser>,
         grant: Grant,
-    ) -> Result<S> {
+    ) -> Result {
         let cmd = C::AddUsers {
             tenant,
             users,
@@ -137,7 +137,7 @@ impl<S: AccountStore> AccountService<S> {
     }
 
     /// [`C::CreateUser`]: needs `manage_users` (rules USR-4, ROL-8).
-    pub fn create_user(&self, account: AccountId, ctx: &Context<'_>, user: NewUser) -> Result<S> {
+    pub fn create_user(&self, account: AccountId, ctx: &Context<'_>, user: NewUser) -> Result {
         self.execute(account, ctx, C::CreateUser(user))
     }
 
@@ -148,7 +148,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         user: UserId,
         name: PersonName,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::RenameUser { user, name })
     }
 
@@ -161,7 +161,7 @@ impl<S: AccountStore> AccountService<S> {
         emails: &str,
         guests: Vec<UserId>,
         grant: Grant,
-    ) -> Result<S> {
+    ) -> Result {
         let emails = emails.to_owned();
         let cmd = C::InviteGuests {
             tenant,
@@ -173,22 +173,12 @@ impl<S: AccountStore> AccountService<S> {
     }
 
     /// [`C::ResendInvitation`]: needs `manage_users` (rule USR-5).
-    pub fn resend_invitation(
-        &self,
-        account: AccountId,
-        ctx: &Context<'_>,
-        user: UserId,
-    ) -> Result<S> {
+    pub fn resend_invitation(&self, account: AccountId, ctx: &Context<'_>, user: UserId) -> Result {
         self.execute(account, ctx, C::ResendInvitation { user })
     }
 
     /// [`C::AcceptInvitation`]: the guest themselves (rule USR-5).
-    pub fn accept_invitation(
-        &self,
-        account: AccountId,
-        ctx: &Context<'_>,
-        user: UserId,
-    ) -> Result<S> {
+    pub fn accept_invitation(&self, account: AccountId, ctx: &Context<'_>, user: UserId) -> Result {
         self.execute(account, ctx, C::AcceptInvitation { user })
     }
 
@@ -199,12 +189,12 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         user: UserId,
         confirmed: bool,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::RemoveUser { user, confirmed })
     }
 
     /// [`C::ResetPassword`]: needs `manage_users` (rule USR-8).
-    pub fn reset_password(&self, account: AccountId, ctx: &Context<'_>, user: UserId) -> Result<S> {
+    pub fn reset_password(&self, account: AccountId, ctx: &Context<'_>, user: UserId) -> Result {
         self.execute(account, ctx, C::ResetPassword { user })
     }
 
@@ -214,7 +204,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         password: SecretString,
-    ) -> Result<S> {
+    ) -> Result {
         let password = Password(password);
         self.execute(account, ctx, C::ResetOwnPassword { password })
     }
@@ -227,7 +217,7 @@ impl<S: AccountStore> AccountService<S> {
         tenant: TenantId,
         groups: Vec<DirectoryGroup>,
         grant: Grant,
-    ) -> Result<S> {
+    ) -> Result {
         let cmd = C::AddGroups {
             tenant,
             groups,
@@ -247,7 +237,7 @@ impl<S: AccountStore> AccountService<S> {
         name: DisplayName,
         members: Vec<UserId>,
         grant: Option<Grant>,
-    ) -> Result<S> {
+    ) -> Result {
         let cmd = C::CreateGroup {
             tenant,
             group,
@@ -266,7 +256,7 @@ impl<S: AccountStore> AccountService<S> {
         group: GroupId,
         add: Vec<UserId>,
         remove: Vec<UserId>,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::ChangeGroupMembers { group, add, remove })
     }
 
@@ -277,7 +267,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         group: GroupId,
         confirmed: bool,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::RemoveGroup { group, confirmed })
     }
 
@@ -289,7 +279,7 @@ impl<S: AccountStore> AccountService<S> {
         tenant: TenantId,
         apps: Vec<DirectoryApp>,
         grant: Grant,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(
             account,
             ctx,
@@ -302,7 +292,7 @@ impl<S: AccountStore> AccountService<S> {
     }
 
     /// [`C::CreateApp`]: needs `manage_apps` (rule APP-2).
-    pub fn create_app(&self, account: AccountId, ctx: &Context<'_>, app: NewApp) -> Result<S> {
+    pub fn create_app(&self, account: AccountId, ctx: &Context<'_>, app: NewApp) -> Result {
         self.execute(account, ctx, C::CreateApp(app))
     }
 
@@ -313,7 +303,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         apps: Vec<AppId>,
         confirmed: bool,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::RemoveApps { apps, confirmed })
     }
 
@@ -325,7 +315,7 @@ impl<S: AccountStore> AccountService<S> {
         app: AppId,
         key: KeyId,
         expires_at: DateTime<Utc>,
-    ) -> Result<S> {
+    ) -> Result {
         let cmd = C::AddAppKey {
             app,
             key,
@@ -341,7 +331,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         app: AppId,
         key: KeyId,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::DeleteAppKey { app, key })
     }
 
@@ -352,7 +342,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         principals: Vec<Principal>,
         grant: Grant,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::Grant { principals, grant })
     }
 
@@ -363,7 +353,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         principal: Principal,
         grant: Grant,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::Revoke { principal, grant })
     }
 
@@ -374,7 +364,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         principal: Principal,
         grants: Vec<Grant>,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::SetGrants { principal, grants })
     }
 
@@ -386,7 +376,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         agreement: &AgreementId,
         version: &AgreementVersion,
-    ) -> Result<S> {
+    ) -> Result {
         let cmd = C::AcceptAgreement {
             agreement: agreement.clone(),
             version: version.clone(),
@@ -400,7 +390,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         owner: OwnerAccountId,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::AssociateOwnerAccount { owner })
     }
 
@@ -411,7 +401,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         payout_account: PayoutAccountId,
         method: PayoutMethodInput,
-    ) -> Result<S> {
+    ) -> Result {
         let cmd = C::SetPayoutAccount {
             payout_account,
             method,
@@ -426,7 +416,7 @@ impl<S: AccountStore> AccountService<S> {
         ctx: &Context<'_>,
         payout_account: PayoutAccountId,
         outcome: VerificationOutcome,
-    ) -> Result<S> {
+    ) -> Result {
         let cmd = C::RecordPayoutVerification {
             payout_account,
             outcome,
@@ -435,7 +425,7 @@ impl<S: AccountStore> AccountService<S> {
     }
 
     /// [`C::SetPayoutHold`]: only the owner account (rules PAY-1, PAY-6, PAY-7).
-    pub fn set_payout_hold(&self, account: AccountId, ctx: &Context<'_>, on: bool) -> Result<S> {
+    pub fn set_payout_hold(&self, account: AccountId, ctx: &Context<'_>, on: bool) -> Result {
         self.execute(account, ctx, C::SetPayoutHold { on })
     }
 
@@ -445,7 +435,7 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         details: ProfileDetails,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::StartTaxProfile { details })
     }
 
@@ -455,27 +445,22 @@ impl<S: AccountStore> AccountService<S> {
         account: AccountId,
         ctx: &Context<'_>,
         details: ProfileDetails,
-    ) -> Result<S> {
+    ) -> Result {
         self.execute(account, ctx, C::EditTaxProfile { details })
     }
 
     /// [`C::SubmitW9`]: only the owner account (rule TAX-2).
-    pub fn submit_w9(&self, account: AccountId, ctx: &Context<'_>, form: W9Input) -> Result<S> {
+    pub fn submit_w9(&self, account: AccountId, ctx: &Context<'_>, form: W9Input) -> Result {
         self.execute(account, ctx, C::SubmitW9 { form })
     }
 
     /// [`C::SubmitW8Ben`]: only the owner account (rules TAX-2, TAX-5).
-    pub fn submit_w8ben(&self, account: AccountId, ctx: &Context<'_>, form: W8Input) -> Result<S> {
+    pub fn submit_w8ben(&self, account: AccountId, ctx: &Context<'_>, form: W8Input) -> Result {
         self.execute(account, ctx, C::SubmitW8Ben { form })
     }
 
     /// [`C::SubmitW8BenE`]: only the owner account (rule TAX-2).
-    pub fn submit_w8ben_e(
-        &self,
-        account: AccountId,
-        ctx: &Context<'_>,
-        form: W8Input,
-    ) -> Result<S> {
+    pub fn submit_w8ben_e(&self, account: AccountId, ctx: &Context<'_>, form: W8Input) -> Result {
         self.execute(account, ctx, C::SubmitW8BenE { form })
     }
 }

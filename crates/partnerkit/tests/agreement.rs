@@ -10,7 +10,7 @@ use partnerkit::payouts::VerificationOutcome;
 use partnerkit::tax::ProfileDetails;
 use partnerkit::{
     AccountCommand as C, CommandKind, Error, InMemoryStore, NewApp, NewTenant, NewUser,
-    OpenAccount, Password, PayoutMethodInput, Requirement, TenantToAssociate,
+    OpenAccount, Password, PayoutMethodInput, Requirement, Settings, TenantToAssociate,
 };
 
 use crate::fixture::*;
@@ -318,7 +318,7 @@ fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
     for &kind in CommandKind::ALL {
         for (who, actor) in actors() {
             let w = world();
-            let may = w.svc.may(w.account, &actor, kind).unwrap();
+            let may = w.svc.may(w.account, &actor, kind).answer();
             let command = sample(kind, &w);
             assert_eq!(command.kind(), kind);
             let executed = w.svc.execute(w.account, &w.ctx(actor), command);
@@ -345,16 +345,42 @@ fn may_authorize_and_execute_agree_for_every_kind_and_actor() {
                 && permissions.len() == 1
             {
                 let p = permissions.iter().next().unwrap();
-                let answer = w.svc.authorize(w.account, &actor, p).unwrap();
-                let allowed = matches!(&answer, Ok(d) if d.is_allowed());
+                let answer = w.svc.authorize(w.account, &actor, p).answer();
                 assert_eq!(
-                    allowed,
+                    answer.is_ok(),
                     may.is_ok(),
                     "{kind} by {who}: authorize says {answer:?}"
                 );
+                // A no is the very denial the command got (rule ROL-7).
+                if let (Err(a), Err(m)) = (&answer, &may) {
+                    assert_eq!(a, m, "{kind} by {who}");
+                }
             }
             checked += 1;
         }
     }
     assert_eq!(checked, CommandKind::ALL.len() * actors().len());
+}
+
+// rule: AGR-3
+#[test]
+fn with_default_settings_an_acceptance_says_the_host_gives_the_catalogue() {
+    // The agreements are the marketplace's own: the default catalogue is empty, and says so.
+    assert!(Settings::default().catalogue.agreements().is_empty());
+    let w = World::company(InMemoryStore::new());
+    let defaults = partnerkit::AccountService::new(w.svc.store());
+    let alice = w.ctx(user(T1, ALICE));
+    let err = defaults
+        .accept_agreement(w.account, &alice, &agreement_id(), &v("2026-06"))
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.status()),
+        ("empty_catalogue", 422),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Settings::catalogue"), "{err}");
+    // With the host's catalogue, the same acceptance is taken.
+    w.svc
+        .accept_agreement(w.account, &alice, &agreement_id(), &v("2026-06"))
+        .unwrap();
 }

@@ -49,9 +49,9 @@ fn the_async_service_runs_the_same_story_and_its_futures_are_send() {
     let sync = w
         .svc
         .authorize(w.account, &bob, Permission::PublishOffers)
-        .unwrap();
+        .answer();
     let asynchronous =
-        block_on(service.authorize(w.account, &bob, Permission::PublishOffers)).unwrap();
+        block_on(service.authorize(w.account, &bob, Permission::PublishOffers)).answer();
     assert_eq!(sync, asynchronous);
     assert!(asynchronous.unwrap().is_allowed());
     // A stranger is denied before anything else, as in the sync service.
@@ -81,8 +81,8 @@ fn the_async_reads_on_behalf_of_an_actor_check_the_same_table() {
     for &kind in ReadKind::ALL {
         for actor in [&alice, &bob, &stranger, &Actor::Marketplace] {
             assert_eq!(
-                block_on(service.may_read(w.account, actor, kind)).unwrap(),
-                w.svc.may_read(w.account, actor, kind).unwrap(),
+                block_on(service.may_read(w.account, actor, kind)).answer(),
+                w.svc.may_read(w.account, actor, kind).answer(),
                 "{kind} for {actor}"
             );
         }

@@ -73,8 +73,7 @@ fn payout_setup_is_done_only_with_the_owner_account() {
     assert!(
         !w.svc
             .authorize(w.account, &user(T1, ALICE), Permission::ManageTaxSettings)
-            .unwrap()
-            .unwrap()
+            .decision()
             .is_allowed()
     );
     // Even a work account holding the Owner role is refused: payouts are set up signed in
@@ -147,10 +146,7 @@ fn an_owner_account_of_another_marketplace_account_is_refused() {
 /// associates OWNER with it.
 fn associate_under(
     registry: partnerkit::OwnerRegistry,
-) -> (
-    World,
-    Result<partnerkit::Executed, partnerkit::Error<partnerkit::MemoryError>>,
-) {
+) -> (World, Result<partnerkit::Executed, partnerkit::Error>) {
     let mut w = World::company(InMemoryStore::new());
     let settings = partnerkit::Settings {
         owner_registry: registry,

@@ -1,6 +1,7 @@
 //! A publisher account set up through the service, step by step, for the tests.
 
 use chrono::{DateTime, Duration, Utc};
+use partnerkit::access::Decision;
 use partnerkit::access::{Grant, Role};
 use partnerkit::agreements::{
     Agreement, AgreementId, AgreementText, AgreementVersion, Catalogue, PublishedVersion,
@@ -17,8 +18,50 @@ use partnerkit::identity::{
 };
 use partnerkit::payouts::OwnerAccountRegistry;
 use partnerkit::{
-    AccountService, AccountStore, Executed, InMemoryStore, OpenAccount, Settings, TenantToAssociate,
+    AccountService, AccountStore, Denial, Error, Executed, InMemoryStore, OpenAccount, Settings,
+    TenantToAssociate,
 };
+
+/// What `authorize`, `may` and `may_read` answer, as a yes (with its value) or the denial
+/// ([`Error::Denied`]); any other error fails the test.
+pub(crate) trait Answer<T> {
+    /// The value, or the denial.
+    fn answer(self) -> Result<T, Denial>;
+}
+
+impl<T> Answer<T> for Result<T, Error> {
+    fn answer(self) -> Result<T, Denial> {
+        match self {
+            Ok(v) => Ok(v),
+            Err(Error::Denied(d)) => Err(*d),
+            Err(other) => panic!("not an answer: {other}"),
+        }
+    }
+}
+
+/// `authorize`'s explained decision for an actor that can sign in (rule ROL-6): the allowing
+/// one, or the refusing one its [`Denial::Permission`] carries; any other answer fails the
+/// test.
+pub(crate) trait Decided {
+    /// The decision, allowing or not.
+    fn decision(self) -> Decision;
+}
+
+impl Decided for Result<Decision, Error> {
+    fn decision(self) -> Decision {
+        match self.answer() {
+            Ok(d) => {
+                assert!(d.is_allowed(), "authorize's Ok always allows: {d}");
+                d
+            }
+            Err(Denial::Permission(d)) => {
+                assert!(!d.is_allowed(), "a denial's decision never allows: {d}");
+                d
+            }
+            Err(other) => panic!("not a decision: {other}"),
+        }
+    }
+}
 
 pub(crate) const T1: u128 = 100;
 pub(crate) const T2: u128 = 200;

@@ -67,8 +67,7 @@ fn a_developer_may_not_manage_users_and_the_denial_says_what_is_missing() {
     let allowed = w
         .svc
         .authorize(w.account, &user(T1, BOB), Permission::PublishOffers)
-        .unwrap()
-        .unwrap();
+        .decision();
     assert!(allowed.is_allowed());
     assert!(allowed.allowed_by().is_some());
 }
@@ -339,7 +338,7 @@ fn invited_guests_have_no_access_until_they_accept() {
     assert!(
         w.svc
             .authorize(w.account, &gus, Permission::ManageOffers)
-            .unwrap()
+            .answer()
             .is_err()
     );
     w.svc
@@ -351,8 +350,7 @@ fn invited_guests_have_no_access_until_they_accept() {
     assert!(
         w.svc
             .authorize(w.account, &gus, Permission::ManageOffers)
-            .unwrap()
-            .unwrap()
+            .decision()
             .is_allowed()
     );
     // Eleven addresses are too many: a typed error, nothing stored.
@@ -398,15 +396,13 @@ fn group_members_get_the_groups_permissions() {
     assert!(
         w.svc
             .authorize(w.account, &bob, Permission::ViewFinancialReports)
-            .unwrap()
-            .unwrap()
+            .decision()
             .is_allowed()
     );
     assert!(
         w.svc
             .authorize(w.account, &bob, Permission::PublishOffers)
-            .unwrap()
-            .unwrap()
+            .decision()
             .is_allowed()
     );
     // Alice is a global administrator: that grants nothing here beyond her Manager role.
@@ -417,8 +413,7 @@ fn group_members_get_the_groups_permissions() {
                 &user(T1, ALICE),
                 Permission::ManagePayoutSettings
             )
-            .unwrap()
-            .unwrap()
+            .decision()
             .is_allowed()
     );
     // Removing the group takes its permissions away.
@@ -429,8 +424,7 @@ fn group_members_get_the_groups_permissions() {
     assert!(
         !w.svc
             .authorize(w.account, &bob, Permission::ViewFinancialReports)
-            .unwrap()
-            .unwrap()
+            .decision()
             .is_allowed()
     );
 }
@@ -473,19 +467,14 @@ fn one_add_groups_of_thousands_of_groups_sharing_a_member_is_linear() {
     let built = AccessIndex::build(&state.access);
     let bob = user(T1, BOB);
     for permission in Permission::ALL {
-        let live = w
-            .svc
-            .authorize(w.account, &bob, permission)
-            .unwrap()
-            .unwrap();
+        let live = w.svc.authorize(w.account, &bob, permission).decision();
         let fresh = built.authorize(&Request::new(Principal::User(id(BOB)), permission));
         assert_eq!(live.explanation, fresh.explanation, "{permission:?}");
     }
     let reports = w
         .svc
         .authorize(w.account, &bob, Permission::ViewFinancialReports)
-        .unwrap()
-        .unwrap();
+        .decision();
     assert!(reports.is_allowed());
     assert_eq!(
         reports.explanation,
@@ -542,8 +531,7 @@ fn apps_act_with_their_grant_and_keys_are_shown_once() {
     assert!(
         w.svc
             .authorize(w.account, &bot, Permission::PublishOffers)
-            .unwrap()
-            .unwrap()
+            .decision()
             .is_allowed()
     );
     w.svc
@@ -552,7 +540,7 @@ fn apps_act_with_their_grant_and_keys_are_shown_once() {
     assert!(
         w.svc
             .authorize(w.account, &bot, Permission::PublishOffers)
-            .unwrap()
+            .answer()
             .is_err()
     );
 }

@@ -12,6 +12,7 @@ mod agreement;
 mod asynchronous;
 mod catalogue;
 mod concurrency;
+mod errors_table;
 mod financial;
 mod formats;
 mod model;

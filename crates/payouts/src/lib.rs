@@ -74,7 +74,7 @@
 //!
 //! # Overview
 //!
-//! Part of [partnerkit](https://docs.rs/partnerkit). This crate is pure: it performs no I/O,
+//! Part of `partnerkit`. This crate is pure: it performs no I/O,
 //! reads no clock and draws no randomness; time, ids and the actor arrive in a
 //! [`Context`](partnerkit_core::Context) (rule X-5).
 //!

@@ -1,4 +1,4 @@
-//! A PostgreSQL-backed [`AsyncAccountStore`] for [partnerkit](https://docs.rs/partnerkit):
+//! A PostgreSQL-backed [`AsyncAccountStore`] for [`partnerkit`]:
 //! each account's append-only event log and its latest snapshot, shared by as many service
 //! instances as the database serves.
 //!

@@ -1,4 +1,4 @@
-//! A SQLite-backed [`AccountStore`] for [partnerkit](https://docs.rs/partnerkit): each
+//! A SQLite-backed [`AccountStore`] for [`partnerkit`]: each
 //! account's append-only event log and its latest snapshot, in one file.
 //!
 //! ```

@@ -15,8 +15,6 @@ use crate::settings::Settings;
 use crate::state::sample_opening;
 use crate::store::{Loaded, Recorded, StoreError};
 
-type E = std::io::Error;
-
 /// What a machine asked, without borrowing it.
 #[derive(Debug)]
 enum Asked {
@@ -28,7 +26,7 @@ enum Asked {
     Done(Result<Vec<Recorded>, &'static str>),
 }
 
-fn ask(machine: &mut Execute<'_, '_>, reply: Reply<E>) -> Asked {
+fn ask(machine: &mut Execute<'_, '_>, reply: Reply) -> Asked {
     match machine.resume(reply) {
         Next::Io(Io::Version) => Asked::Version,
         Next::Io(Io::Events(after)) => Asked::Events(after),
@@ -45,7 +43,7 @@ fn ask(machine: &mut Execute<'_, '_>, reply: Reply<E>) -> Asked {
 }
 
 /// Answers a lock with the slot's entry.
-fn locked(asked: Asked) -> Reply<E> {
+fn locked(asked: Asked) -> Reply {
     match asked {
         Asked::Lock(slot) => Reply::Locked(slot.lock_arc_blocking()),
         other => panic!("expected a lock, got {other:?}"),
@@ -67,7 +65,7 @@ fn verifying(step: VerificationStep) -> AccountCommand {
     }
 }
 
-fn conflict(actual: u64) -> Reply<E> {
+fn conflict(actual: u64) -> Reply {
     Reply::Appended(Err(StoreError::Conflict {
         expected: Version::INITIAL,
         actual: Version::new(actual),
@@ -88,7 +86,7 @@ fn open(engine: &Engine, ctx: &Context<'_>) -> Vec<Recorded> {
     }
 }
 
-fn loaded(events: &[Recorded]) -> Reply<E> {
+fn loaded(events: &[Recorded]) -> Reply {
     Reply::Loaded(Ok(Some(Loaded {
         snapshot: None,
         events: events.to_vec(),
@@ -161,14 +159,11 @@ fn a_cached_entry_catches_up_or_is_loaded_again_when_left_in_flight() {
     let at = Version::new(history.len() as u64);
     // This instance loads the account.
     let mut fetch = Fetch::new(&engine, account(), Freshness::Current);
-    assert!(matches!(
-        fetch.resume(Reply::<E>::Start),
-        Next::Io(Io::Load)
-    ));
+    assert!(matches!(fetch.resume(Reply::Start), Next::Io(Io::Load)));
     let Next::Io(Io::Lock(slot)) = fetch.resume(loaded(&history)) else {
         panic!("a load is locked")
     };
-    let locked_entry = fetch.resume(Reply::<E>::Locked(slot.lock_arc_blocking()));
+    let locked_entry = fetch.resume(Reply::Locked(slot.lock_arc_blocking()));
     assert!(matches!(locked_entry, Next::Done(Ok(ref e)) if e.version == at));
     drop(locked_entry);
 

@@ -13,7 +13,7 @@ use partnerkit::access::{
     AccessIndex, Permission, PermissionSet, Principal, Role, covered_classes,
 };
 use partnerkit::core::{Actor, Context};
-use partnerkit::{AccountEvent, AccountState, Error, ReadKind, Requirement};
+use partnerkit::{AccountEvent, AccountState, Denial, Error, ReadKind, Requirement};
 
 use super::{READERS_PER_STEP, Seen, Step, World, reads};
 use crate::Report;
@@ -214,30 +214,35 @@ impl World {
             .map_err(|e| format!("a payout month: {e}"))?;
         let signed_in = match actor {
             Actor::Marketplace => true,
-            _ => self
+            // Allowed, or refused with an explained decision: either way it signed in.
+            _ => match self
                 .service
                 .authorize(self.account, actor, Permission::ViewAccountSettings)
-                .map_err(|e| format!("authorize failed: {e}"))?
-                .is_ok(),
+            {
+                Ok(_) => true,
+                Err(Error::Denied(d)) => matches!(*d, Denial::Permission(_)),
+                Err(e) => return Err(format!("authorize failed: {e}")),
+            },
         };
         let holds =
             Principal::from_actor(actor).map_or(PermissionSet::EMPTY, |p| now.index.holds(p));
         let views_denied = self.check_views(actor, now, always)?;
         for &kind in ReadKind::ALL {
-            let table = self
-                .service
-                .may_read(self.account, actor, kind)
-                .map_err(|e| format!("may_read failed: {e}"))?;
+            let table = match self.service.may_read(self.account, actor, kind) {
+                Ok(()) => Ok(()),
+                Err(Error::Denied(d)) => Err(d),
+                Err(e) => return Err(format!("may_read failed: {e}")),
+            };
             let allowed = match (actor, kind.requirement()) {
                 (Actor::Marketplace, _) => true,
                 (_, Requirement::MarketplaceOrHolding { permissions }) => {
                     let mut all = signed_in;
                     for p in permissions.iter() {
-                        let answer = self
-                            .service
-                            .authorize(self.account, actor, p)
-                            .map_err(|e| format!("authorize failed: {e}"))?;
-                        all &= answer.is_ok_and(|d| d.is_allowed());
+                        all &= match self.service.authorize(self.account, actor, p) {
+                            Ok(d) => d.is_allowed(),
+                            Err(Error::Denied(_)) => false,
+                            Err(e) => return Err(format!("authorize failed: {e}")),
+                        };
                     }
                     all
                 }

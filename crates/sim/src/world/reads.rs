@@ -108,7 +108,7 @@ impl World {
         what: &str,
         actor: &Actor,
         expected: Option<DataClasses>,
-        got: Result<T, Error<crate::Injected>>,
+        got: Result<T, Error>,
     ) -> Result<Option<T>, String> {
         match (expected, got) {
             (Some(classes), Ok(t)) if !classes.is_empty() => Ok(Some(t)),
