@@ -7,12 +7,10 @@
 use std::error::Error;
 
 use partnerkit_core::chrono::{NaiveDate, TimeZone, Utc};
-use partnerkit_core::{
-    Actor, Context, CountryCode, Decider, DisplayName, SecretString, SequentialIds,
-};
+use partnerkit_core::{Actor, Context, CountryCode, Decider, DisplayName, SequentialIds};
 use partnerkit_tax::{
     Command, ElectronicSignature, EntityType, IncomeType, ProfileDetails, Sale, Tax, TaxProfile,
-    TreatyClaim, TreatyTable, W8, W9, withhold, withholding_rate,
+    TreatyClaim, TreatyTable, UsTin, W8, W9, withhold, withholding_rate,
 };
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -41,7 +39,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         &mut contoso,
         Command::SubmitW9(W9 {
             name: DisplayName::new("Contoso Apps LLC")?,
-            tin: SecretString::new("12-3456789"), // kept masked only (rule X-4)
+            tin: UsTin::new("12-3456789")?, // checked now, kept masked only (rule X-4)
             signature: sign("Ann Lind")?,
         }),
         &ctx,

@@ -3,9 +3,9 @@
 use partnerkit::access::{Grant, Permission, Principal, Role};
 use partnerkit::core::testing::{at, id};
 use partnerkit::core::{CountryCode, DisplayName, PhoneNumber, PostalAddress};
-use partnerkit::payouts::{BankAccountType, PayoutMonth, VerificationOutcome};
-use partnerkit::tax::{ElectronicSignature, EntityType, ProfileDetails};
-use partnerkit::{Denial, DomainError, InMemoryStore, Password, PayoutMethodInput, W9Input};
+use partnerkit::payouts::{BankAccountNumber, BankAccountType, PayoutMonth, VerificationOutcome};
+use partnerkit::tax::{ElectronicSignature, EntityType, ProfileDetails, UsTin};
+use partnerkit::{Denial, DomainError, InMemoryStore, PayoutMethodInput, W9Input};
 
 use crate::fixture::*;
 
@@ -13,7 +13,7 @@ pub(crate) fn us_bank() -> PayoutMethodInput {
     PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC").unwrap(),
-        account_number: Password::new("000123456789"),
+        account_number: BankAccountNumber::new("000123456789").unwrap(),
         routing_number: "021000021".into(),
         billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
             .postal_code("98052")
@@ -49,7 +49,7 @@ pub(crate) fn set_up_payouts(w: &mut World) {
         .unwrap();
     let form = W9Input {
         name: DisplayName::new("Contoso Apps LLC").unwrap(),
-        tin: Password::new("12-3456789"),
+        tin: UsTin::new("12-3456789").unwrap(),
         signature: ElectronicSignature::new(
             DisplayName::new("Alice Lind").unwrap(),
             w.now.date_naive(),

@@ -1,7 +1,7 @@
 //! The public serde formats and error messages, pinned by insta snapshots.
 
 use partnerkit_core::testing::given;
-use partnerkit_core::{CountryCode as C, Currency, Money, SecretString};
+use partnerkit_core::{CountryCode as C, Currency, Money};
 use partnerkit_tax::*;
 
 use crate::support::*;
@@ -34,7 +34,7 @@ fn events_serde_format() {
     }])
     .when(Command::SubmitW9(W9 {
         name: name("Contoso Apps LLC"),
-        tin: SecretString::new("12-3456789"),
+        tin: UsTin::new("12-3456789").unwrap(),
         signature: signature(date(2027, 1, 15)),
     }))
     .result()
