@@ -173,6 +173,22 @@ pub enum Rounding {
     TowardZero,
 }
 
+/// The rule's name in words: `half to even`, `half away from zero`, `toward zero`.
+///
+/// ```
+/// use partnerkit_core::Rounding;
+/// assert_eq!(Rounding::HalfAwayFromZero.to_string(), "half away from zero");
+/// ```
+impl fmt::Display for Rounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Rounding::HalfEven => "half to even",
+            Rounding::HalfAwayFromZero => "half away from zero",
+            Rounding::TowardZero => "toward zero",
+        })
+    }
+}
+
 impl Rounding {
     fn strategy(self) -> RoundingStrategy {
         match self {

@@ -141,6 +141,7 @@ mod decide;
 mod error;
 mod event;
 mod fold;
+mod labels;
 mod notices;
 mod presumption;
 mod rate;
