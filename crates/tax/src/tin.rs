@@ -55,7 +55,7 @@ impl UsTin {
     ///
     /// [`Error::InvalidTin`], saying what is wrong without repeating the number.
     pub fn new(value: &str) -> Result<Self, Error> {
-        Ok(UsTin(SecretString::new(us_tin_digits(value)?)))
+        Ok(UsTin(us_tin_digits(value)?))
     }
 
     /// The nine digits, without separators. Call it only where the number must leave
@@ -213,26 +213,35 @@ secret_tin!(ForeignTin);
 ///   80–88, 90–95, 98, 99 (the list as given in issue 25, December 2026).
 ///
 /// The reason never repeats the number or its digits (rule X-4).
-fn us_tin_digits(tin: &str) -> Result<String, Error> {
+fn us_tin_digits(tin: &str) -> Result<SecretString, Error> {
     let bad = |reason: &'static str| Error::InvalidTin {
         reason: reason.into(),
     };
-    let mut digits = String::with_capacity(9);
+    // Capacity for the whole input, so the digits are never copied by a reallocation; the
+    // SecretString zeroes them on every path out.
+    let mut collected = String::with_capacity(tin.len());
     let mut breaks = Vec::new();
+    let mut other = false;
     for c in tin.trim().chars() {
         match c {
-            '0'..='9' => digits.push(c),
+            '0'..='9' => collected.push(c),
             '-' | ' ' => {
-                if breaks.last() != Some(&digits.len()) {
-                    breaks.push(digits.len());
+                if breaks.last() != Some(&collected.len()) {
+                    breaks.push(collected.len());
                 }
             }
             _ => {
-                return Err(bad(
-                    "a US TIN (SSN or EIN) has nine digits, such as 123-45-6789 or 12-3456789",
-                ));
+                other = true;
+                break;
             }
         }
+    }
+    let secret = SecretString::new(collected);
+    let digits = secret.expose_secret();
+    if other {
+        return Err(bad(
+            "a US TIN (SSN or EIN) has nine digits, such as 123-45-6789 or 12-3456789",
+        ));
     }
     if digits.len() != 9 {
         return Err(bad(
@@ -244,16 +253,16 @@ fn us_tin_digits(tin: &str) -> Result<String, Error> {
     }
     let ssn_or_itin = || {
         if digits.starts_with('9') {
-            itin(&digits)
+            itin(digits)
         } else {
-            ssn(&digits)
+            ssn(digits)
         }
     };
     match breaks.as_slice() {
         [3, 5] => ssn_or_itin()?,
-        [2] => ein(&digits)?,
+        [2] => ein(digits)?,
         [] => {
-            if ssn_or_itin().is_err() && ein(&digits).is_err() {
+            if ssn_or_itin().is_err() && ein(digits).is_err() {
                 return Err(bad(
                     "these nine digits are no SSN, ITIN or EIN the SSA or IRS issues: check the number, and write an SSN or ITIN as 123-45-6789 and an EIN as 12-3456789",
                 ));
@@ -265,7 +274,7 @@ fn us_tin_digits(tin: &str) -> Result<String, Error> {
             ));
         }
     }
-    Ok(digits)
+    Ok(secret)
 }
 
 /// The number made of `digits[from..to]` (ASCII digits), or `u32::MAX` if out of range.
