@@ -177,6 +177,15 @@ fn a_given_amount_with_more_decimals_than_its_currency_is_refused_at_once() {
     );
     assert!("100.5 JPY".parse::<Money>().is_err());
     assert!("100 JPY".parse::<Money>().is_ok());
+    // Every currency, by its own minor unit: one decimal more is refused, its own accepted.
+    for c in Currency::all() {
+        let scale = c.minor_unit_scale() as usize;
+        let own = format!("1.{} {c}", "1".repeat(scale)).replace(". ", " "); // scale 0: "1 JPY"
+        assert_eq!(own.parse::<Money>().unwrap().currency(), c, "{own}");
+        let more = format!("1.{} {c}", "1".repeat(scale + 1));
+        let err = more.parse::<Money>().unwrap_err();
+        assert_eq!(err.code(), "too_many_decimals", "{more}");
+    }
     assert!("1.2345 BHD".parse::<Money>().is_err());
     assert!("1.234 BHD".parse::<Money>().is_ok());
     // Trailing zeros are not decimals of the amount: 12.340 USD is 1234 cents.

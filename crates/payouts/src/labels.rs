@@ -9,6 +9,7 @@ use crate::command::VerificationOutcome;
 use crate::hold::{HoldReason, HoldStatus};
 use crate::method::{BankAccountType, MethodKind, PayoutMethod};
 use crate::month::PayoutTimeZone;
+use crate::notices::PayoutNotice;
 use crate::state::Verification;
 use crate::statement::{LineKind, Outcome};
 
@@ -216,5 +217,39 @@ impl fmt::Display for BankScheme {
             BankScheme::Iban => "IBAN",
             BankScheme::National => "national account number",
         })
+    }
+}
+
+/// The notice as a sentence to its owner (rules PAY-4, PAY-6, PAY-8).
+///
+/// `the payout hold has been on since 2027-03-10: nothing is paid while it stays on`, or
+/// `2027-04: 20.00 USD was not paid, being under the threshold of 50.00 USD; it is carried
+/// to the next cycle`.
+impl fmt::Display for PayoutNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PayoutNotice::AccountUnverified {
+                payout_account,
+                verification,
+                ..
+            } => write!(
+                f,
+                "payout account {payout_account} is {verification}: nothing is paid to it"
+            ),
+            PayoutNotice::HoldOn { since } => write!(
+                f,
+                "the payout hold has been on since {}: nothing is paid while it stays on",
+                since.date_naive()
+            ),
+            PayoutNotice::CarriedBelowThreshold {
+                month,
+                carried,
+                threshold,
+                ..
+            } => write!(
+                f,
+                "{month}: {carried} was not paid, being under the threshold of {threshold}; it is carried to the next cycle"
+            ),
+        }
     }
 }

@@ -4,7 +4,7 @@ use partnerkit_core::testing::at;
 use partnerkit_core::{CountryCode, EmailAddress};
 use partnerkit_payouts::{
     BankAccountType, BankScheme, HoldReason, HoldStatus, MethodKind, NewPayoutAccount,
-    PayoutMethod, PayoutTimeZone, RejectionReason, Verification, VerificationOutcome,
+    PayoutMethod, PayoutNotice, PayoutTimeZone, RejectionReason, Verification, VerificationOutcome,
 };
 
 use crate::support::*;
@@ -77,5 +77,34 @@ fn payout_values_a_person_sees_have_short_english_labels() {
     assert_eq!(
         status.to_string(),
         "2027-04 held: the hold was turned on in 2027-03"
+    );
+    let on = PayoutNotice::HoldOn {
+        since: at(2027, 3, 10, 12, 0, 0),
+    };
+    assert_eq!(
+        on.to_string(),
+        "the payout hold has been on since 2027-03-10: nothing is paid while it stays on"
+    );
+    let carried = PayoutNotice::CarriedBelowThreshold {
+        month: month("2027-04"),
+        carried: "20.00 USD".parse().unwrap(),
+        threshold: "50.00 USD".parse().unwrap(),
+        payment_date: chrono::NaiveDate::from_ymd_opt(2027, 4, 15).unwrap(),
+    };
+    assert_eq!(
+        carried.to_string(),
+        "2027-04: 20.00 USD was not paid, being under the threshold of 50.00 USD; it is carried to the next cycle"
+    );
+    let unverified = PayoutNotice::AccountUnverified {
+        payout_account: partnerkit_core::testing::id(7),
+        set_at: at(2027, 3, 10, 12, 0, 0),
+        verification: Verification::Pending,
+        since: at(2027, 3, 10, 12, 0, 0),
+    };
+    assert!(
+        unverified
+            .to_string()
+            .ends_with(" is awaiting verification: nothing is paid to it"),
+        "{unverified}"
     );
 }

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::event::WithdrawalReason;
+use crate::notices::W8Notice;
 use crate::presumption::WithholdingBase;
 use crate::remit::Remitter;
 use crate::returns::{ExemptionCode, IncomeSource, MonthDay, UsReturnForm};
@@ -150,5 +151,26 @@ impl fmt::Display for WithholdingBase {
 impl fmt::Display for MonthDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:02}-{:02}", self.month(), self.day())
+    }
+}
+
+/// The notice as a sentence to its owner (rule TAX-5): `the W-8BEN signed on 2024-03-01 is
+/// valid through 2027-12-31: sign a new one to keep its rate`, or `… expired after
+/// 2027-12-31: the default rate applies until a new one is signed`.
+impl fmt::Display for W8Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.expired {
+            write!(
+                f,
+                "the {} signed on {} expired after {}: the default rate applies until a new one is signed",
+                self.form, self.signed_on, self.valid_through
+            )
+        } else {
+            write!(
+                f,
+                "the {} signed on {} is valid through {}: sign a new one to keep its rate",
+                self.form, self.signed_on, self.valid_through
+            )
+        }
     }
 }

@@ -62,4 +62,22 @@ fn tax_values_a_person_sees_have_short_english_labels() {
     );
     assert_eq!(WithholdingBase::UsSales.to_string(), "sales made in the US");
     assert_eq!(MonthDay::new(3, 15).unwrap().to_string(), "03-15");
+    let notice = W8Notice {
+        form: FormKind::W8Ben,
+        signed_on: date(2024, 3, 1),
+        valid_through: date(2027, 12, 31),
+        expired: false,
+    };
+    assert_eq!(
+        notice.to_string(),
+        "the W-8BEN signed on 2024-03-01 is valid through 2027-12-31: sign a new one to keep its rate"
+    );
+    let expired = W8Notice {
+        expired: true,
+        ..notice
+    };
+    assert_eq!(
+        expired.to_string(),
+        "the W-8BEN signed on 2024-03-01 expired after 2027-12-31: the default rate applies until a new one is signed"
+    );
 }
