@@ -1058,7 +1058,7 @@ fn describe_missing(m: &Missing) -> String {
         Missing::OwnerAccount => "owner account".into(),
         Missing::PayoutAccount => "payout account".into(),
         Missing::PayoutAccountNotVerified => "payout account verification".into(),
-        Missing::TaxProfile { status } => format!("tax profile ({status:?})"),
+        Missing::TaxProfile { status } => format!("tax profile ({status})"),
         other => format!("{other:?}"),
     }
 }

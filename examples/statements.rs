@@ -115,10 +115,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         let terms = profile.cycle_terms(month, &policy)?;
         let statement = fold.finish(&terms, &carried)?;
         let (outcome, paid) = (&statement.outcome, statement.paid);
-        println!("{month}: {outcome:?}, paid {paid}");
+        println!("{month}: {outcome}, paid {paid}");
         for line in &statement.lines {
             let (amount, kind, why) = (line.amount.to_string(), line.kind, &line.why);
-            println!("    {amount:>11}  {kind:?}: {why}");
+            println!("    {amount:>11}  {kind}: {why}");
         }
         assert!(statement.balances()); // every cent accounted for (rule PAY-9)
         carried = statement.carried_out;

@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         citizenship: CountryCode::US,
         entity_type: EntityType::Entity,
     };
-    println!("Contoso Apps LLC files a {:?}", us_company.required_form());
+    println!("Contoso Apps LLC files a {}", us_company.required_form());
     Tax::execute(&mut contoso, Command::StartProfile(us_company), &ctx)?;
     Tax::execute(
         &mut contoso,
@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         citizenship: CountryCode::AU,
         entity_type: EntityType::Individual,
     };
-    println!("Mia Walsh files a {:?}", australian.required_form());
+    println!("Mia Walsh files a {}", australian.required_form());
     Tax::execute(&mut mia, Command::StartProfile(australian), &ctx)?;
     let form = W8 {
         name: DisplayName::new("Mia Walsh")?,
@@ -91,10 +91,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     ] {
         // The rate once per seller and day, then each sale in exact decimal (rule TAX-7).
         let decision = withholding_rate(profile, on, &treaties);
-        println!(
-            "{seller} on {on}: {} ({:?})",
-            decision.rate, decision.reason
-        );
+        println!("{seller} on {on}: {} ({})", decision.rate, decision.reason);
         for sale in &sales {
             let w = withhold(sale, &decision);
             assert_eq!(w.withheld.checked_add(w.net)?, w.gross); // to the cent
