@@ -28,11 +28,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         Rounding::HalfAwayFromZero,
         Rounding::TowardZero,
     ] {
-        println!("  rounded {rule:?}: {}", share.round(rule));
+        println!("  rounded {rule}: {}", share.round(rule));
+    }
+
+    // An amount given as text has no more decimals than its currency: a tenth of a cent is
+    // refused at once. Computed amounts, like the share above, keep every decimal.
+    if let Err(err) = "0.125 USD".parse::<Money>() {
+        println!("reading \"0.125 USD\": {err}");
     }
 
     // The rules differ exactly on halves.
-    let half: Money = "0.125 USD".parse()?;
+    let half = Money::new(Decimal::new(125, 3), Currency::USD); // 0.125 USD, computed
     println!(
         "0.125 USD: half-even {}, half away from zero {}, toward zero {}",
         half.round(Rounding::HalfEven),

@@ -55,17 +55,17 @@ use partnerkit::identity::{
     AccountType, CompanyApprover, DirectoryUser, SellerContact, StepState, VerificationStep,
 };
 use partnerkit::payouts::{
-    BankAccountType, CarryOver, FixedRates, LedgerEntry, OwnerAccountRegistry, PayoutMonth,
-    RevenueSource, Statement, VerificationOutcome,
+    BankAccountNumber, BankAccountType, CarryOver, FixedRates, LedgerEntry, OwnerAccountRegistry,
+    PayoutMonth, RevenueSource, Statement, VerificationOutcome,
 };
 use partnerkit::tax::{
-    ElectronicSignature, EntityType, IncomeType, ProfileDetails, ReportingRules, TreatyClaim,
-    withholding_rate,
+    ElectronicSignature, EntityType, ForeignTin, IncomeType, ProfileDetails, ReportingRules,
+    TreatyClaim, UsTin, withholding_rate,
 };
 use partnerkit::{
     AccountCommand, AccountEvent, AccountService, Executed, Missing, NewApp, NewTenant, NewUser,
-    OpenAccount, OwnerRegistry, Password, PayoutMethodInput, Settings, TenantToAssociate, W8Input,
-    W9Input, statements_converted, year_end_returns,
+    OpenAccount, OwnerRegistry, PayoutMethodInput, Settings, TenantToAssociate, W8Input, W9Input,
+    statements_converted, year_end_returns,
 };
 use partnerkit_examples::check_partnerkit_database;
 use partnerkit_sqlite::SqliteStore;
@@ -206,7 +206,7 @@ fn contoso_apps(svc: &Service) -> Res<AccountId> {
     let bank = PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC")?,
-        account_number: Password::new("000123456789"),
+        account_number: BankAccountNumber::new("000123456789")?,
         routing_number: "021000021".into(), // ABA checksum checked (rule PAY-2)
         billing_address: redmond()?,
         phone: "+1 425 555 0100".parse()?,
@@ -228,7 +228,7 @@ fn contoso_apps(svc: &Service) -> Res<AccountId> {
         &owner,
         W9Input {
             name: DisplayName::new("Contoso Apps LLC")?,
-            tin: Password::new("12-3456789"),
+            tin: UsTin::new("12-3456789")?,
             signature: ElectronicSignature::new(DisplayName::new("Ann Lind")?, host.today()),
         },
     )?;
@@ -626,7 +626,7 @@ fn swedish_seller(svc: &Service) -> Res<AccountId> {
     let bank = PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Lina Berg")?,
-        account_number: Password::new("SE45 5000 0000 0583 9825 7466"),
+        account_number: BankAccountNumber::new("SE45 5000 0000 0583 9825 7466")?,
         routing_number: "ESSESESS".into(),
         billing_address: address,
         phone: "+46 8 123 456 78".parse()?,
@@ -687,7 +687,7 @@ fn swedish_seller(svc: &Service) -> Res<AccountId> {
 fn w8ben(signed_on: NaiveDate, treaty_claim: Option<TreatyClaim>) -> Res<W8Input> {
     Ok(W8Input {
         name: DisplayName::new("Lina Berg")?,
-        foreign_tin: Some(Password::new("19900101-1234")),
+        foreign_tin: Some(ForeignTin::new("19900101-1234")?),
         treaty_claim,
         signature: ElectronicSignature::new(DisplayName::new("Lina Berg")?, signed_on),
     })
@@ -1056,7 +1056,7 @@ fn describe_missing(m: &Missing) -> String {
         Missing::OwnerAccount => "owner account".into(),
         Missing::PayoutAccount => "payout account".into(),
         Missing::PayoutAccountNotVerified => "payout account verification".into(),
-        Missing::TaxProfile { status } => format!("tax profile ({status:?})"),
+        Missing::TaxProfile { status } => format!("tax profile ({status})"),
         other => format!("{other:?}"),
     }
 }

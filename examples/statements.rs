@@ -10,12 +10,12 @@ use partnerkit_core::chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use partnerkit_core::uuid::Uuid;
 use partnerkit_core::{
     AccountId, Actor, Context, CountryCode, Currency, Decider, DisplayName, Money, OwnerAccountId,
-    PhoneNumber, PostalAddress, SecretString, SequentialIds,
+    PhoneNumber, PostalAddress, SequentialIds,
 };
 use partnerkit_payouts::{
-    BankAccountType, BankDetails, CarryOver, Command, Event, LedgerEntry, NewPayoutAccount,
-    OwnerAccountRegistry, PayoutMonth, PayoutPolicy, PayoutProfile, Payouts, RevenueSource,
-    StatementFold, VerificationOutcome, check_owner_account,
+    BankAccountNumber, BankAccountType, BankDetails, CarryOver, Command, Event, LedgerEntry,
+    NewPayoutAccount, OwnerAccountRegistry, PayoutMonth, PayoutPolicy, PayoutProfile, Payouts,
+    RevenueSource, StatementFold, VerificationOutcome, check_owner_account,
 };
 
 /// The host's registry of owner accounts: here, none is associated with another account.
@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let bank = NewPayoutAccount::bank(BankDetails {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC")?,
-        account_number: SecretString::new("000123456789"),
+        account_number: BankAccountNumber::new("000123456789")?,
         routing_number: "021000021".into(),
         billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
             .region("WA")
@@ -115,10 +115,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         let terms = profile.cycle_terms(month, &policy)?;
         let statement = fold.finish(&terms, &carried)?;
         let (outcome, paid) = (&statement.outcome, statement.paid);
-        println!("{month}: {outcome:?}, paid {paid}");
+        println!("{month}: {outcome}, paid {paid}");
         for line in &statement.lines {
             let (amount, kind, why) = (line.amount.to_string(), line.kind, &line.why);
-            println!("    {amount:>11}  {kind:?}: {why}");
+            println!("    {amount:>11}  {kind}: {why}");
         }
         assert!(statement.balances()); // every cent accounted for (rule PAY-9)
         carried = statement.carried_out;

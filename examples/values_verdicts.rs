@@ -12,11 +12,11 @@ use std::io::{BufRead, Write};
 use partnerkit_core::chrono::{NaiveDate, TimeZone, Utc};
 use partnerkit_core::{
     Actor, Context, CountryCode, Decider, DisplayName, EmailAddress, PhoneNumber, PostalAddress,
-    SecretString, SequentialIds, canonical_domain,
+    SequentialIds, canonical_domain,
 };
-use partnerkit_payouts::{BankAccountType, BankDetails, NewPayoutAccount};
+use partnerkit_payouts::{BankAccountNumber, BankAccountType, BankDetails, NewPayoutAccount};
 use partnerkit_tax::{
-    Command, ElectronicSignature, EntityType, ProfileDetails, Tax, TaxProfile, W9,
+    Command, ElectronicSignature, EntityType, ProfileDetails, Tax, TaxProfile, UsTin, W9,
 };
 use serde_json::{Value, json};
 
@@ -39,7 +39,7 @@ fn iban(input: &str) -> Verdict {
     NewPayoutAccount::bank(BankDetails {
         account_type: BankAccountType::Checking,
         holder,
-        account_number: SecretString::new(input),
+        account_number: BankAccountNumber::new(input).map_err(|e| e.code().to_owned())?,
         routing_number: format!("ABCD{cc}2L"),
         billing_address: address,
         phone,
@@ -66,7 +66,7 @@ fn tin(input: &str) -> Verdict {
     let on = NaiveDate::from_ymd_opt(2027, 3, 1).ok_or("date")?;
     let form = W9 {
         name: name.clone(),
-        tin: SecretString::new(input),
+        tin: UsTin::new(input).map_err(|e| e.code().to_owned())?,
         signature: ElectronicSignature::new(name, on),
     };
     Tax::execute(&mut profile, Command::SubmitW9(form), &ctx)

@@ -7,12 +7,10 @@
 use std::error::Error;
 
 use partnerkit_core::chrono::{NaiveDate, TimeZone, Utc};
-use partnerkit_core::{
-    Actor, Context, CountryCode, Decider, DisplayName, SecretString, SequentialIds,
-};
+use partnerkit_core::{Actor, Context, CountryCode, Decider, DisplayName, SequentialIds};
 use partnerkit_tax::{
     Command, ElectronicSignature, EntityType, IncomeType, ProfileDetails, Sale, Tax, TaxProfile,
-    TreatyClaim, TreatyTable, W8, W9, withhold, withholding_rate,
+    TreatyClaim, TreatyTable, UsTin, W8, W9, withhold, withholding_rate,
 };
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -35,13 +33,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         citizenship: CountryCode::US,
         entity_type: EntityType::Entity,
     };
-    println!("Contoso Apps LLC files a {:?}", us_company.required_form());
+    println!("Contoso Apps LLC files a {}", us_company.required_form());
     Tax::execute(&mut contoso, Command::StartProfile(us_company), &ctx)?;
     Tax::execute(
         &mut contoso,
         Command::SubmitW9(W9 {
             name: DisplayName::new("Contoso Apps LLC")?,
-            tin: SecretString::new("12-3456789"), // kept masked only (rule X-4)
+            tin: UsTin::new("12-3456789")?, // checked now, kept masked only (rule X-4)
             signature: sign("Ann Lind")?,
         }),
         &ctx,
@@ -55,7 +53,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         citizenship: CountryCode::AU,
         entity_type: EntityType::Individual,
     };
-    println!("Mia Walsh files a {:?}", australian.required_form());
+    println!("Mia Walsh files a {}", australian.required_form());
     Tax::execute(&mut mia, Command::StartProfile(australian), &ctx)?;
     let form = W8 {
         name: DisplayName::new("Mia Walsh")?,
@@ -93,10 +91,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     ] {
         // The rate once per seller and day, then each sale in exact decimal (rule TAX-7).
         let decision = withholding_rate(profile, on, &treaties);
-        println!(
-            "{seller} on {on}: {} ({:?})",
-            decision.rate, decision.reason
-        );
+        println!("{seller} on {on}: {} ({})", decision.rate, decision.reason);
         for sale in &sales {
             let w = withhold(sale, &decision);
             assert_eq!(w.withheld.checked_add(w.net)?, w.gross); // to the cent

@@ -82,6 +82,22 @@ pub enum Error {
         /// How many decimals the currency allows.
         scale: u32,
     },
+    /// An amount given as text or JSON has more decimals than its currency's minor unit
+    /// (`"12.345 USD"`: the US dollar has cents, two decimals). Amounts a person or a host
+    /// supplies are whole minor units; only computed intermediates carry more.
+    #[error(
+        "amount {given:?} has {decimals} decimals, but {currency} has {scale}: give at most {scale} decimals"
+    )]
+    TooManyDecimals {
+        /// The amount as given (clipped).
+        given: String,
+        /// Its currency.
+        currency: Currency,
+        /// How many significant decimals it has (trailing zeros not counted).
+        decimals: u32,
+        /// How many decimals the currency's minor unit has.
+        scale: u32,
+    },
     /// An allocation was asked for with no parts or with weights that sum to zero.
     #[error(
         "cannot split an amount into {parts} parts whose weights sum to zero: give at least one non-zero weight"
@@ -206,6 +222,7 @@ impl Error {
             Error::InvalidAmount { .. } => "invalid_amount",
             Error::Overflow { .. } => "overflow",
             Error::NotInMinorUnits { .. } => "not_in_minor_units",
+            Error::TooManyDecimals { .. } => "too_many_decimals",
             Error::EmptySplit { .. } => "empty_split",
             Error::TooManyParts { .. } => "too_many_parts",
             Error::UnreachableTotal { .. } => "unreachable_total",

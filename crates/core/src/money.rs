@@ -173,6 +173,22 @@ pub enum Rounding {
     TowardZero,
 }
 
+/// The rule's name in words: `half to even`, `half away from zero`, `toward zero`.
+///
+/// ```
+/// use partnerkit_core::Rounding;
+/// assert_eq!(Rounding::HalfAwayFromZero.to_string(), "half away from zero");
+/// ```
+impl fmt::Display for Rounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Rounding::HalfEven => "half to even",
+            Rounding::HalfAwayFromZero => "half away from zero",
+            Rounding::TowardZero => "toward zero",
+        })
+    }
+}
+
 impl Rounding {
     fn strategy(self) -> RoundingStrategy {
         match self {
@@ -185,14 +201,27 @@ impl Rounding {
 
 /// An exact amount of money in one currency.
 ///
-/// The amount is a [`Decimal`] and may carry more decimals than the currency's minor unit
-/// (an intermediate result, such as a share of a sale); [`Money::round`] brings it to whole
-/// minor units with a named [`Rounding`] rule. Amounts may be negative (refunds).
+/// The amount is a [`Decimal`]. Amounts may be negative (refunds).
+///
+/// **Given amounts are whole minor units; computed ones may be finer.** What a person or a
+/// host supplies — text read by [`FromStr`](Money::from_str), JSON read by serde, a decimal
+/// given to [`Money::try_new`] — may have at most as many decimals as the currency's minor
+/// unit (ISO 4217: 2 for USD, 0 for JPY, 3 for BHD); `"12.345 USD"` is refused at once with
+/// [`Error::TooManyDecimals`] (code `too_many_decimals`), never accepted to fail later.
+/// Trailing zeros do not count: `"12.340 USD"` is 12.34 USD, a whole number of cents.
+/// Arithmetic is different: [`Money::new`], [`Money::mul_decimal`] and the other operations
+/// keep every decimal, because an intermediate result (a sale's share of a withholding, a
+/// conversion before its one rounding step) is exact only with them; [`Money::round`] brings it
+/// to whole minor units with a named [`Rounding`] rule. Every constructor returns a value it
+/// accepts again: what [`FromStr`](Money::from_str) or serde returns reads back through
+/// [`Display`](fmt::Display) or `Serialize`, and `Money::new` accepts any decimal.
 ///
 /// Money is serialised as `{"amount": "12.34", "currency": "USD"}`: the amount is a string so
 /// that no JSON reader turns it into a float. Deserialising accepts exactly what
 /// [`FromStr`](Money::from_str) accepts: a string in plain decimal notation (no exponent such
-/// as `"1e2"`, no JSON number) with at most 28 decimals, and no other fields.
+/// as `"1e2"`, no JSON number), in whole minor units of the currency, and no other fields.
+/// Serialising refuses an amount with more decimals than its currency (round it first): such
+/// a value could be written but never read back, so it is stopped where it is written.
 ///
 /// ```
 /// use partnerkit_core::{Currency, Money, Rounding};
@@ -206,9 +235,15 @@ impl Rounding {
 /// // Mixed currencies are an error, never a silent conversion.
 /// let sek = Money::new(Decimal::ONE, Currency::SEK);
 /// assert!(price.checked_add(sek).is_err());
+///
+/// // A given amount has no more decimals than its currency; a computed one may.
+/// assert_eq!("12.345 USD".parse::<Money>().unwrap_err().code(), "too_many_decimals");
+/// assert!("12.345 BHD".parse::<Money>().is_ok());
+/// assert!("100.5 JPY".parse::<Money>().is_err());
+/// assert_eq!(price.mul_decimal(Decimal::new(1, 3))?.to_string(), "0.01000 USD");
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(try_from = "RawMoney")]
 pub struct Money {
     amount: Decimal,
@@ -216,7 +251,8 @@ pub struct Money {
 }
 
 /// The serde form of [`Money`], checked like [`Money::from_str`]: the amount must be a JSON
-/// string of plain decimal digits (no exponent, no float), with at most 28 decimals.
+/// string of plain decimal digits (no exponent, no float), in whole minor units of the
+/// currency.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMoney {
@@ -227,8 +263,41 @@ struct RawMoney {
 impl TryFrom<RawMoney> for Money {
     type Error = Error;
     fn try_from(r: RawMoney) -> Result<Self> {
-        Ok(Money::new(parse_amount(&r.amount)?, r.currency))
+        let amount = parse_amount(&r.amount)?;
+        check_given(amount, r.currency, &r.amount)?;
+        Ok(Money::new(amount, r.currency))
     }
+}
+
+/// Writes `{"amount": "12.34", "currency": "USD"}`, refusing an amount that deserialising
+/// would refuse (more decimals than the currency has), so nothing is written that cannot be
+/// read back.
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeStruct};
+        check_given(self.amount, self.currency, &self.amount.to_string())
+            .map_err(S::Error::custom)?;
+        let mut st = s.serialize_struct("Money", 2)?;
+        st.serialize_field("amount", &self.amount)?;
+        st.serialize_field("currency", &self.currency)?;
+        st.end()
+    }
+}
+
+/// Checks that a given amount is in whole minor units of `currency` (trailing zeros do not
+/// count): [`Error::TooManyDecimals`] otherwise, naming `text` as it was given.
+fn check_given(amount: Decimal, currency: Currency, text: &str) -> Result<()> {
+    let decimals = amount.normalize().scale();
+    let scale = currency.minor_unit_scale();
+    if decimals > scale {
+        return Err(Error::TooManyDecimals {
+            given: clip(text, MAX_AMOUNT_BYTES),
+            currency,
+            decimals,
+            scale,
+        });
+    }
+    Ok(())
 }
 
 /// The longest amount text accepted, in bytes, checked before parsing: 28 digits, a sign, a
@@ -256,9 +325,30 @@ impl Money {
     /// [`Error::TooManyParts`] before any memory is reserved.
     pub const MAX_PARTS: usize = 1 << 16;
 
-    /// An amount in a currency. Any decimal is accepted; round it when you need minor units.
+    /// An amount in a currency, as arithmetic makes it: any decimal is accepted, so an
+    /// intermediate result keeps every decimal; round it when you need minor units. For an
+    /// amount a person or host gives, use [`Money::try_new`] (or [`FromStr`](Money::from_str)).
     pub const fn new(amount: Decimal, currency: Currency) -> Money {
         Money { amount, currency }
+    }
+
+    /// An amount a person or host gives: in whole minor units of `currency` (trailing zeros
+    /// do not count), as text and JSON are read.
+    ///
+    /// ```
+    /// use partnerkit_core::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// assert!(Money::try_new(Decimal::new(1234, 2), Currency::USD).is_ok());
+    /// assert!(Money::try_new(Decimal::new(12345, 3), Currency::USD).is_err());
+    /// assert!(Money::try_new(Decimal::new(12340, 3), Currency::USD).is_ok()); // 12.340
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooManyDecimals`] if the amount has more decimals than the currency.
+    pub fn try_new(amount: Decimal, currency: Currency) -> Result<Money> {
+        check_given(amount, currency, &amount.to_string())?;
+        Ok(Money::new(amount, currency))
     }
 
     /// Zero in `currency`.
@@ -516,13 +606,18 @@ impl FromStr for Money {
     /// trailing white space, line breaks, tabs or several spaces are refused, so text is read
     /// exactly as strictly as the serde form `{"amount": "12.34", "currency": "USD"}`
     /// (rule X-3).
+    ///
+    /// The amount has at most as many decimals as the currency's minor unit (trailing zeros
+    /// do not count): `"12.345 USD"` is refused with [`Error::TooManyDecimals`].
     fn from_str(s: &str) -> Result<Self> {
         let invalid = || Error::InvalidAmount { given: clip(s, 64) };
         if s.len() > MAX_AMOUNT_BYTES + 16 {
             return Err(invalid());
         }
-        let (amount, code) = s.split_once(' ').ok_or_else(invalid)?;
-        let amount = parse_amount(amount).map_err(|_| invalid())?;
-        Ok(Money::new(amount, Currency::new(code)?))
+        let (text, code) = s.split_once(' ').ok_or_else(invalid)?;
+        let amount = parse_amount(text).map_err(|_| invalid())?;
+        let currency = Currency::new(code)?;
+        check_given(amount, currency, text)?;
+        Ok(Money::new(amount, currency))
     }
 }

@@ -119,6 +119,7 @@ fn errors_serialise_with_a_stable_code() {
         PhoneNumber::new("+12").unwrap_err(),
         DisplayName::new("a\u{202E}b").unwrap_err(),
         "9.99".parse::<Money>().unwrap_err(),
+        "12.345 USD".parse::<Money>().unwrap_err(),
         "x".parse::<UserId>().unwrap_err(),
         "100.00 USD"
             .parse::<Money>()

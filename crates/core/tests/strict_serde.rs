@@ -41,8 +41,19 @@ fn money_serde_refuses_what_from_str_refuses() {
     assert!(
         serde_json::from_str::<Money>(r#"{"amount":"1.00","currency":"USD","fx":"2"}"#).is_err()
     );
-    // 28 decimals is the most a Decimal holds, and is accepted both ways.
-    let ok = "0.0000000000000000000000000001";
+    // More decimals than the currency has: refused both ways, with the same code.
+    let fine = "0.0000000000000000000000000001";
+    let by_serde = serde_json::from_str::<Money>(&money_json(fine)).unwrap_err();
+    let by_text = format!("{fine} USD").parse::<Money>().unwrap_err();
+    assert_eq!(by_text.code(), "too_many_decimals");
+    assert!(
+        by_serde
+            .to_string()
+            .contains("has 28 decimals, but USD has 2"),
+        "{by_serde}"
+    );
+    // 28 decimals is the most a Decimal holds; as trailing zeros they are accepted both ways.
+    let ok = "1.0000000000000000000000000000";
     assert_eq!(
         serde_json::from_str::<Money>(&money_json(ok)).unwrap(),
         format!("{ok} USD").parse::<Money>().unwrap()

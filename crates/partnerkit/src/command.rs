@@ -25,8 +25,8 @@ use partnerkit_identity::{
     AccountType, CompanyApprover, DirectoryApp, DirectoryGroup, DirectoryUser, DomainLabel,
     DomainName, SellerContact, StepState, VerificationStep,
 };
-use partnerkit_payouts::{BankAccountType, VerificationOutcome};
-use partnerkit_tax::{ElectronicSignature, ProfileDetails, TreatyClaim};
+use partnerkit_payouts::{BankAccountNumber, BankAccountType, VerificationOutcome};
+use partnerkit_tax::{ElectronicSignature, ForeignTin, ProfileDetails, TreatyClaim, UsTin};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::kind::CommandKind;
@@ -460,8 +460,9 @@ pub enum PayoutMethodInput {
         account_type: BankAccountType,
         /// The account holder's name.
         holder: DisplayName,
-        /// The full account number (or IBAN): masked as soon as it is decided (rule X-4).
-        account_number: Password,
+        /// The full account number (or IBAN), checked when read: masked as soon as it is
+        /// decided (rule X-4).
+        account_number: BankAccountNumber,
         /// The routing number (or BIC) as written.
         routing_number: String,
         /// The billing address.
@@ -481,8 +482,8 @@ pub enum PayoutMethodInput {
 pub struct W9Input {
     /// Name as shown on the income tax return.
     pub name: DisplayName,
-    /// SSN, ITIN or EIN. Kept only masked (rule X-4).
-    pub tin: Password,
+    /// SSN, ITIN or EIN, checked when read. Kept only masked (rule X-4).
+    pub tin: UsTin,
     /// The electronic signature.
     pub signature: ElectronicSignature,
 }
@@ -494,7 +495,7 @@ pub struct W8Input {
     pub name: DisplayName,
     /// The foreign TIN, if given. Kept only masked (rule X-4).
     #[serde(default)]
-    pub foreign_tin: Option<Password>,
+    pub foreign_tin: Option<ForeignTin>,
     /// The treaty claim, if any.
     #[serde(default)]
     pub treaty_claim: Option<TreatyClaim>,
@@ -502,7 +503,8 @@ pub struct W8Input {
     pub signature: ElectronicSignature,
 }
 
-/// A secret a caller gives in a command: a chosen password, an account number, a TIN.
+/// A secret a caller gives in a command: a chosen password. (Account numbers and TINs have
+/// their own checked secret types, `BankAccountNumber`, `UsTin` and `ForeignTin`.)
 ///
 /// Read from JSON as a plain string; written back out only as `"[REDACTED]"`, and printed as
 /// `[REDACTED]` (rule X-4). A command that went out through JSON therefore cannot be replayed

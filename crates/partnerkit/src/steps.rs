@@ -106,7 +106,7 @@ impl Tx<'_, '_> {
             } => NewPayoutAccount::bank(BankDetails {
                 account_type,
                 holder,
-                account_number: account_number.0,
+                account_number,
                 routing_number,
                 billing_address,
                 phone,

@@ -3,9 +3,9 @@
 use partnerkit::access::{Grant, Permission, Principal, Role};
 use partnerkit::core::testing::{at, id};
 use partnerkit::core::{CountryCode, DisplayName, PhoneNumber, PostalAddress};
-use partnerkit::payouts::{BankAccountType, PayoutMonth, VerificationOutcome};
-use partnerkit::tax::{ElectronicSignature, EntityType, ProfileDetails};
-use partnerkit::{Denial, DomainError, InMemoryStore, Password, PayoutMethodInput, W9Input};
+use partnerkit::payouts::{BankAccountNumber, BankAccountType, PayoutMonth, VerificationOutcome};
+use partnerkit::tax::{ElectronicSignature, EntityType, ProfileDetails, UsTin};
+use partnerkit::{Denial, DomainError, InMemoryStore, PayoutMethodInput, W9Input};
 
 use crate::fixture::*;
 
@@ -13,7 +13,7 @@ pub(crate) fn us_bank() -> PayoutMethodInput {
     PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC").unwrap(),
-        account_number: Password::new("000123456789"),
+        account_number: BankAccountNumber::new("000123456789").unwrap(),
         routing_number: "021000021".into(),
         billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
             .postal_code("98052")
@@ -49,7 +49,7 @@ pub(crate) fn set_up_payouts(w: &mut World) {
         .unwrap();
     let form = W9Input {
         name: DisplayName::new("Contoso Apps LLC").unwrap(),
-        tin: Password::new("12-3456789"),
+        tin: UsTin::new("12-3456789").unwrap(),
         signature: ElectronicSignature::new(
             DisplayName::new("Alice Lind").unwrap(),
             w.now.date_naive(),
@@ -233,4 +233,40 @@ fn tax_settings_need_the_owner_account_and_a_valid_form() {
         w.state().tax.status(w.now.date_naive()),
         partnerkit::tax::ProfileStatus::Complete
     );
+}
+
+#[test]
+fn account_numbers_and_tins_in_commands_are_checked_when_read_and_written_back_masked() {
+    // rule: X-3
+    // rule: X-4
+    // The wire form a host sends is unchanged: the number as a string.
+    let w9 = r#"{"name":"Contoso Apps LLC","tin":"12-3456789",
+        "signature":{"signer":"Alice Lind","signed_on":"2027-01-05"}}"#;
+    let form: W9Input = serde_json::from_str(w9).unwrap();
+    assert_eq!(form.tin.expose_secret(), "123456789");
+    // Written back out, only the mask: it cannot reach a log whole, nor be replayed.
+    let out = serde_json::to_string(&form).unwrap();
+    assert!(out.contains(r#""tin":"•••••6789""#), "{out}");
+    assert!(serde_json::from_str::<W9Input>(&out).is_err());
+    assert!(!format!("{form:?}").contains("3456789"));
+    // A TIN the IRS never issues is refused when the command is read, naming the rule.
+    let bad = w9.replace("12-3456789", "07-1234567");
+    let err = serde_json::from_str::<W9Input>(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("EIN"), "{err}");
+    assert!(!err.contains("1234567"), "{err}");
+    // The same for a bank account number.
+    let PayoutMethodInput::Bank { account_number, .. } = us_bank() else {
+        panic!("a bank account")
+    };
+    assert_eq!(account_number.to_string(), "••••••••6789");
+    let json = serde_json::to_value(us_bank()).unwrap();
+    assert_eq!(json["account_number"], "••••••••6789");
+    let mut sent = json.clone();
+    sent["account_number"] = "12".into();
+    let err = serde_json::from_value::<PayoutMethodInput>(sent)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("4 to 34"), "{err}");
 }

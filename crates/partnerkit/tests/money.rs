@@ -6,15 +6,15 @@ use partnerkit::core::testing::{at, id};
 use partnerkit::core::{Actor, CountryCode, Currency, DisplayName, Money, Rounding};
 use partnerkit::identity::AccountType;
 use partnerkit::payouts::{
-    BankAccountType, CarryOver, ExchangeRates, FixedRates, LedgerEntry, Outcome, PayoutMonth,
-    RevenueSource, Statement, VerificationOutcome,
+    BankAccountNumber, BankAccountType, CarryOver, ExchangeRates, FixedRates, LedgerEntry, Outcome,
+    PayoutMonth, RevenueSource, Statement, VerificationOutcome,
 };
 use partnerkit::tax::{
-    ElectronicSignature, EntityType, IncomeType, ProfileDetails, Rate, ReportingRules,
+    ElectronicSignature, EntityType, ForeignTin, IncomeType, ProfileDetails, Rate, ReportingRules,
     TreatyArticle, TreatyClaim, YearEndReturns,
 };
 use partnerkit::{
-    AccountState, InMemoryStore, OpenAccount, Password, PayoutMethodInput, Settings, W8Input,
+    AccountState, InMemoryStore, OpenAccount, PayoutMethodInput, Settings, W8Input,
     statements_converted, year_end_returns,
 };
 use proptest::prelude::*;
@@ -51,7 +51,7 @@ fn swedish(treaty: bool) -> World {
     let bank = PayoutMethodInput::Bank {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Lina Berg").unwrap(),
-        account_number: Password::new("SE45 5000 0000 0583 9825 7466"),
+        account_number: BankAccountNumber::new("SE45 5000 0000 0583 9825 7466").unwrap(),
         routing_number: "ESSESESS".into(),
         billing_address: address,
         phone: "+46 8 123 456 78".parse().unwrap(),
@@ -83,7 +83,7 @@ fn swedish(treaty: bool) -> World {
     });
     let form = W8Input {
         name: DisplayName::new("Lina Berg").unwrap(),
-        foreign_tin: Some(Password::new("19900101-1234")),
+        foreign_tin: Some(ForeignTin::new("19900101-1234").unwrap()),
         treaty_claim: claim,
         signature: ElectronicSignature::new(
             DisplayName::new("Lina Berg").unwrap(),

@@ -180,11 +180,26 @@ pub(crate) fn looks_like_iban(s: &str) -> bool {
 /// Checks a normalised IBAN of an account in `country`; the reason when it is not valid. The
 /// IBAN itself is never repeated (rule X-4).
 ///
+/// [`check_iban_format`], and the IBAN's country must be `country`: a billing address in a
+/// [`SEPA_TERRITORIES`] territory takes an IBAN of its parent country.
+pub(crate) fn check_iban(iban: &str, country: CountryCode) -> Result<(), String> {
+    let code = check_iban_format(iban)?;
+    if code != country.as_str() && parent_of(country) != Some(code.as_str()) {
+        return Err(format!(
+            "the IBAN is of an account in {code}, but the billing address is in {country}"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a normalised IBAN on its own, whatever account it is for: its check digits and the
+/// length and format its country registers; its country code when valid. The IBAN itself is
+/// never repeated (rule X-4).
+///
 /// Check digits 00, 01 and 99 are refused whatever the checksum says: ISO 13616-1 computes
 /// check digits as 98 minus a remainder modulo 97, so they run from 02 to 98. A country the
 /// `iban_validate` crate does not know is checked against [`SUPPLEMENTARY_IBAN_FORMATS`].
-/// A billing address in a [`SEPA_TERRITORIES`] territory takes an IBAN of its parent country.
-pub(crate) fn check_iban(iban: &str, country: CountryCode) -> Result<(), String> {
+pub(crate) fn check_iban_format(iban: &str) -> Result<String, String> {
     let iban_country = iban.get(..2).unwrap_or("");
     if let Some(check) = iban.get(2..4)
         && matches!(check, "00" | "01" | "99")
@@ -194,17 +209,11 @@ pub(crate) fn check_iban(iban: &str, country: CountryCode) -> Result<(), String>
         ));
     }
     let parsed: Result<Iban, _> = iban.parse();
-    let code = match parsed {
-        Ok(parsed) => parsed.country_code().to_owned(),
-        Err(ParseIbanError::UnknownCountry(_)) => check_supplementary(iban)?,
-        Err(e) => return Err(parse_error(&e, iban_country)),
-    };
-    if code != country.as_str() && parent_of(country) != Some(code.as_str()) {
-        return Err(format!(
-            "the IBAN is of an account in {code}, but the billing address is in {country}"
-        ));
+    match parsed {
+        Ok(parsed) => Ok(parsed.country_code().to_owned()),
+        Err(ParseIbanError::UnknownCountry(_)) => check_supplementary(iban),
+        Err(e) => Err(parse_error(&e, iban_country)),
     }
-    Ok(())
 }
 
 fn parse_error(e: &ParseIbanError, iban_country: &str) -> String {

@@ -4,7 +4,7 @@
 //! use chrono::{NaiveDate, TimeZone, Utc};
 //! use partnerkit_core::{
 //!     AccountId, Actor, Context, CountryCode, Currency, Decider, DisplayName, OwnerAccountId,
-//!     PhoneNumber, PostalAddress, SecretString, SequentialIds,
+//!     PhoneNumber, PostalAddress, SequentialIds,
 //! };
 //! use partnerkit_payouts::*;
 //!
@@ -34,7 +34,7 @@
 //! let bank = NewPayoutAccount::bank(BankDetails {
 //!     account_type: BankAccountType::Checking,
 //!     holder: DisplayName::new("Contoso Apps LLC")?,
-//!     account_number: SecretString::new("000123456789"),
+//!     account_number: BankAccountNumber::new("000123456789")?,
 //!     routing_number: "021000021".into(),
 //!     billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
 //!         .region("WA").postal_code("98052").build()?,
@@ -107,7 +107,7 @@
 //! A payout account is a bank account (checking or savings, holder, account number, routing
 //! number — ABA checksum for the US —, billing address, phone) or PayPal where offered
 //! (rule PAY-2, [`NewPayoutAccount`]), in the registration country (rule PAY-3). The account
-//! number arrives as a [`SecretString`](partnerkit_core::SecretString) and is stored only
+//! number arrives as a [`BankAccountNumber`], checked and secret, and is stored only
 //! [`Masked`](partnerkit_core::Masked) (rule X-4). Every new or changed payout account awaits
 //! the marketplace's verification ([`Command::RecordVerification`]); until it is verified,
 //! payments are delayed and carried over in full (rule PAY-4).
@@ -155,6 +155,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::arithmetic_side_effects)]
 
+mod account_number;
 mod bank;
 mod batch;
 mod command;
@@ -178,6 +179,7 @@ mod statement;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub use account_number::BankAccountNumber;
 pub use bank::{
     ABA_PREFIXES, BankScheme, BbanFormat, SEPA_COUNTRIES, SEPA_TERRITORIES,
     SUPPLEMENTARY_IBAN_FORMATS,

@@ -3,12 +3,11 @@
 
 use std::fmt;
 
-use partnerkit_core::{
-    CountryCode, DisplayName, EmailAddress, Masked, PhoneNumber, PostalAddress, SecretString,
-};
+use partnerkit_core::{CountryCode, DisplayName, EmailAddress, Masked, PhoneNumber, PostalAddress};
 use serde::{Deserialize, Serialize};
 
-use crate::bank::{BankScheme, check_aba, check_bic, check_iban, looks_like_iban};
+use crate::account_number::BankAccountNumber;
+use crate::bank::{BankScheme, check_aba, check_bic, check_iban};
 use crate::error::Error;
 
 /// The kind of payout method, for threshold tables (rule PAY-8).
@@ -211,13 +210,13 @@ impl PayoutMethod {
 /// A new payout account as entered by the owner, with the full account number (rule PAY-2).
 ///
 /// Built only by [`NewPayoutAccount::bank`] and [`NewPayoutAccount::paypal`], which validate
-/// every field. The account number is a [`SecretString`]: `Debug` redacts it and it is not
-/// serialisable. Deciding the command masks it, so events and state hold only the last four
-/// characters (rule X-4); the host passes the full number to its bank-verification service.
+/// every field. The account number is a [`BankAccountNumber`]: `Debug` masks it. Deciding the
+/// command keeps only its masked form, so events and state hold only the last four characters
+/// (rule X-4); the host passes the full number to its bank-verification service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPayoutAccount {
     method: PayoutMethod,
-    account_number: Option<SecretString>,
+    account_number: Option<BankAccountNumber>,
 }
 
 /// The details of a bank account, for [`NewPayoutAccount::bank`].
@@ -227,8 +226,8 @@ pub struct BankDetails {
     pub account_type: BankAccountType,
     /// The account holder's name.
     pub holder: DisplayName,
-    /// The full account number.
-    pub account_number: SecretString,
+    /// The full account number, checked on its own when it was made.
+    pub account_number: BankAccountNumber,
     /// The routing number as written (checked against the billing address's country).
     pub routing_number: String,
     /// The billing address.
@@ -239,44 +238,27 @@ pub struct BankDetails {
 
 impl NewPayoutAccount {
     /// How many trailing characters of an account number stay visible when masked.
-    pub const VISIBLE_DIGITS: usize = 4;
+    pub const VISIBLE_DIGITS: usize = BankAccountNumber::VISIBLE;
 
-    /// A bank account. The account number must be 4 to 34 letters or digits (spaces and
-    /// hyphens ignored); in a SEPA country ([`BankScheme::Iban`](crate::BankScheme)), or
-    /// wherever it has the shape of one, it must be an IBAN with valid check digits, the
-    /// format its country defines, and the billing address's country (rule PAY-11). The
-    /// routing number is checked by the scheme of the billing address's country
+    /// A bank account. The account number was checked on its own when it was made
+    /// ([`BankAccountNumber::new`]: 4 to 34 letters or digits, an IBAN wherever it has the
+    /// shape of one); here, in a SEPA country ([`BankScheme::Iban`](crate::BankScheme)) it
+    /// must be an IBAN, and an IBAN must be of the billing address's country (rule PAY-11).
+    /// The routing number is checked by the scheme of the billing address's country
     /// ([`RoutingNumber::new`]).
     pub fn bank(details: BankDetails) -> Result<Self, Error> {
         let country = details.billing_address.country();
         let routing_number = RoutingNumber::new(country, &details.routing_number)?;
-        let mut number = String::new();
-        for c in details.account_number.expose_secret().trim().chars() {
-            match c {
-                ' ' | '-' => {}
-                c if c.is_ascii_alphanumeric() => number.push(c.to_ascii_uppercase()),
-                _ => {
-                    return Err(Error::InvalidAccountNumber {
-                        reason: "it may hold only letters, digits, spaces and hyphens".into(),
-                    });
-                }
-            }
-        }
-        if !(4..=34).contains(&number.len()) {
-            return Err(Error::InvalidAccountNumber {
-                reason: "it must have 4 to 34 letters or digits".into(),
-            });
-        }
-        if BankScheme::of(country) == BankScheme::Iban || looks_like_iban(&number) {
-            check_iban(&number, country)
+        let account_number = details.account_number;
+        if BankScheme::of(country) == BankScheme::Iban || account_number.is_iban() {
+            check_iban(account_number.expose_secret(), country)
                 .map_err(|reason| Error::InvalidAccountNumber { reason })?;
         }
-        let account_number = SecretString::new(number);
         Ok(NewPayoutAccount {
             method: PayoutMethod::Bank {
                 account_type: details.account_type,
                 holder: details.holder,
-                account_number: account_number.masked(Self::VISIBLE_DIGITS),
+                account_number: account_number.masked(),
                 routing_number,
                 billing_address: details.billing_address,
                 phone: details.phone,
@@ -307,7 +289,7 @@ impl NewPayoutAccount {
 
     /// The full, normalised account number, for the host's bank-verification call. `None` for
     /// PayPal.
-    pub fn account_number(&self) -> Option<&SecretString> {
+    pub fn account_number(&self) -> Option<&BankAccountNumber> {
         self.account_number.as_ref()
     }
 

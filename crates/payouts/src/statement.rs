@@ -139,7 +139,9 @@ pub enum Outcome {
     },
 }
 
-/// The kind of a statement line.
+/// The kind of a statement line. Each line's amount is signed by its effect on the amount
+/// due (see [`Statement`] for the sign convention): a line that takes from it, such as
+/// [`Withheld`](LineKind::Withheld), is negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
@@ -174,7 +176,8 @@ pub enum LineKind {
     CarriedOut,
 }
 
-/// One line of a statement: an amount and why.
+/// One line of a statement: an amount, signed by its effect on the amount due (see
+/// [`Statement`]), and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementLine {
     /// What the line is.
@@ -189,6 +192,29 @@ pub struct StatementLine {
 /// carried in, held, below threshold, delayed by verification, recouped and paid, line by
 /// line (rule PAY-9).
 ///
+/// **Signs: fields say how much, lines say which way.** Each field is the amount its name
+/// says, as a host shows it in a summary: `withheld` is what was withheld (`90.00 USD` when
+/// 90 dollars of tax were withheld), `paid` what was paid. Only three fields can be
+/// negative, and then it means something: `earned` when refunds exceed sales, `withheld` when
+/// refunds give back more withholding than was taken, and a balance (`carried_in`, `due`,
+/// `carried_out.balance`) that is owed back. Each [`StatementLine`] is signed by its effect
+/// on the amount due, so that a column of lines adds up like a bank statement: the
+/// withheld line is `-90.00 USD`. Line by line:
+///
+/// | line | amount |
+/// |---|---|
+/// | [`Earned`](LineKind::Earned) | `earned` |
+/// | [`Withheld`](LineKind::Withheld) | `−withheld` |
+/// | [`NotYetPayable`](LineKind::NotYetPayable), one per month | `−not_yet_payable`, summed |
+/// | [`BecamePayable`](LineKind::BecamePayable), one per month | `became_payable`, summed |
+/// | [`CarriedIn`](LineKind::CarriedIn) | `carried_in` |
+/// | [`Due`](LineKind::Due) | `due`: the sum of the lines above |
+/// | [`Recouped`](LineKind::Recouped) (information, if any) | `recouped` |
+/// | [`StillPending`](LineKind::StillPending) (information), one per month | earlier revenue still pending |
+/// | [`Paid`](LineKind::Paid) | `paid` |
+/// | why it was not paid ([`Held`](LineKind::Held), [`BelowThreshold`](LineKind::BelowThreshold), …), if so | `carried_out.balance` |
+/// | [`CarriedOut`](LineKind::CarriedOut) | `carried_out.balance`: `paid` + this = `due` |
+///
 /// Two identities hold to the cent, and [`Statement::balances`] checks them:
 /// `earned − withheld − not_yet_payable + became_payable + carried_in == due` (the signed
 /// lines before `due` add up to it), and `paid + carried_out.balance == due`.
@@ -198,11 +224,13 @@ pub struct Statement {
     pub month: PayoutMonth,
     /// The payout currency.
     pub currency: Currency,
-    /// Revenue recorded this cycle.
+    /// Revenue recorded this cycle, refunds deducted (negative if refunds exceed sales).
     pub earned: Money,
-    /// Withheld from it for tax.
+    /// Withheld from it for tax, as a positive amount (its line is negative: it takes from
+    /// the amount due); negative only if refunds gave back more withholding than was taken.
     pub withheld: Money,
-    /// Of this cycle's net revenue, the part payable only in a later month.
+    /// Of this cycle's net revenue, the part payable only in a later month (its lines are
+    /// negative).
     pub not_yet_payable: Money,
     /// Earlier revenue payable from this month.
     pub became_payable: Money,

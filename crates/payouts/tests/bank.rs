@@ -1,7 +1,7 @@
 //! Bank details checked the way their schemes define (PAY-11): IBAN checksum and country
 //! format, BIC structure and country, ABA checksum and Federal Reserve prefixes.
 
-use partnerkit_core::{CountryCode, PostalAddress, SecretString};
+use partnerkit_core::{CountryCode, PostalAddress};
 use partnerkit_payouts::{BankScheme, Error, NewPayoutAccount, RoutingNumber};
 use proptest::prelude::*;
 
@@ -29,7 +29,7 @@ fn iban(country: &str, bban: &str) -> String {
 
 fn bank(country: CountryCode, account: &str, routing: &str) -> Result<NewPayoutAccount, Error> {
     NewPayoutAccount::bank(partnerkit_payouts::BankDetails {
-        account_number: SecretString::new(account),
+        account_number: partnerkit_payouts::BankAccountNumber::new(account)?,
         routing_number: routing.into(),
         ..bank_details("021000021", address(country))
     })
@@ -275,4 +275,66 @@ fn sepa_territories_take_their_parent_countrys_ibans_and_the_2025_joiners_take_i
     // Kosovo (XK, a user-assigned code) is not an ISO 3166-1 country code, so no billing
     // address can be in XK (see data/bank-schemes.md).
     assert!(CountryCode::new("XK").is_err());
+}
+
+#[test]
+fn an_account_number_is_its_own_checked_secret_type() {
+    // rule: PAY-2
+    // rule: PAY-11
+    // rule: X-4
+    use partnerkit_payouts::BankAccountNumber;
+    let n = BankAccountNumber::new(" 0001-2345 6789 ").unwrap();
+    assert_eq!(n.expose_secret(), "000123456789");
+    assert!(!n.is_iban());
+    // Never shown: Debug, Display and serde give only the masked form.
+    assert_eq!(format!("{n:?}"), "BankAccountNumber(••••••••6789)");
+    assert_eq!(n.to_string(), "••••••••6789");
+    assert_eq!(serde_json::to_string(&n).unwrap(), r#""••••••••6789""#);
+    assert_eq!(n.masked().as_str(), "••••••••6789");
+    // Equal by value, whatever the spacing it was written with.
+    assert_eq!(n, BankAccountNumber::new("000123456789").unwrap());
+    assert_ne!(n, BankAccountNumber::new("000123456780").unwrap());
+    // serde reads through the same check, and its errors never repeat the number.
+    let read: BankAccountNumber = serde_json::from_str(r#""0001 2345 6789""#).unwrap();
+    assert_eq!(read, n);
+    for bad in [
+        "12",
+        "1234/5678",
+        "SE45 5000 0000 0583 9825 7467",
+        "",
+        "1234567890123456789012345678901234567",
+    ] {
+        let by_new = BankAccountNumber::new(bad).unwrap_err();
+        assert!(
+            matches!(by_new, Error::InvalidAccountNumber { .. }),
+            "{bad}"
+        );
+        let json = serde_json::to_string(bad).unwrap();
+        let by_serde = serde_json::from_str::<BankAccountNumber>(&json).unwrap_err();
+        assert!(
+            by_serde.to_string().contains(&by_new.to_string()),
+            "{by_serde}"
+        );
+        if bad.len() >= 4 {
+            assert!(!by_new.to_string().contains(bad), "{by_new}");
+        }
+    }
+    // The masked form a number serialises to is not a number: it cannot be replayed.
+    assert!(serde_json::from_str::<BankAccountNumber>(r#""••••••••6789""#).is_err());
+    // An IBAN is checked on its own (check digits, its country's format) when made; against
+    // the billing address's country when the bank account is set.
+    let swedish = BankAccountNumber::new("se45 5000 0000 0583 9825 7466").unwrap();
+    assert!(swedish.is_iban());
+    assert_eq!(swedish.expose_secret(), "SE4550000000058398257466");
+    assert!(BankAccountNumber::new(&iban("DE", "500105175407324931")).is_ok());
+    let german_for_sweden = bank(
+        CountryCode::SE,
+        &iban("DE", "500105175407324931"),
+        "ESSESESS",
+    )
+    .unwrap_err();
+    assert!(
+        german_for_sweden.to_string().contains("billing address"),
+        "{german_for_sweden}"
+    );
 }

@@ -5,8 +5,8 @@ use chrono::Duration;
 use partnerkit_core::testing::at;
 use partnerkit_core::{AccountId, Actor, Context, Currency, Decider, Money, SequentialIds};
 use partnerkit_payouts::{
-    CarryOver, Command, LedgerBatch, LedgerEntry, Outcome, PayoutMonth, PayoutPolicy,
-    PayoutProfile, PayoutTimeZone, Payouts, PendingAmount, RevenueSource, StatementFold,
+    CarryOver, Command, LedgerBatch, LedgerEntry, LineKind, Outcome, PayoutMonth, PayoutPolicy,
+    PayoutProfile, PayoutTimeZone, Payouts, PendingAmount, RevenueSource, Statement, StatementFold,
     VerificationOutcome,
 };
 use proptest::prelude::*;
@@ -105,6 +105,72 @@ fn apply_op(
     }
 }
 
+/// The statement's sign convention (see [`Statement`]): fields say how much, lines are signed
+/// by their effect on the amount due, and the lines add up — to `due` before it, and
+/// `paid` + carried out == `due` after it.
+fn check_signs(s: &Statement) {
+    let cents = |m: Money| m.minor_units().unwrap();
+    let sum = |kind: LineKind| -> i64 {
+        s.lines
+            .iter()
+            .filter(|l| l.kind == kind)
+            .map(|l| cents(l.amount))
+            .sum()
+    };
+    let count = |kind: LineKind| s.lines.iter().filter(|l| l.kind == kind).count();
+    assert_eq!(sum(LineKind::Earned), cents(s.earned));
+    assert_eq!(sum(LineKind::Withheld), -cents(s.withheld));
+    assert_eq!(sum(LineKind::NotYetPayable), -cents(s.not_yet_payable));
+    assert_eq!(sum(LineKind::BecamePayable), cents(s.became_payable));
+    assert_eq!(sum(LineKind::CarriedIn), cents(s.carried_in));
+    assert_eq!(sum(LineKind::Due), cents(s.due));
+    assert_eq!(sum(LineKind::Recouped), cents(s.recouped));
+    assert_eq!(sum(LineKind::Paid), cents(s.paid));
+    assert_eq!(sum(LineKind::CarriedOut), cents(s.carried_out.balance));
+    for kind in [
+        LineKind::Earned,
+        LineKind::Withheld,
+        LineKind::CarriedIn,
+        LineKind::Due,
+        LineKind::Paid,
+        LineKind::CarriedOut,
+    ] {
+        assert_eq!(count(kind), 1, "{kind}");
+    }
+    // The lines before `due` add up to it; after it, paid + carried out is due.
+    let before: i64 = s
+        .lines
+        .iter()
+        .take_while(|l| l.kind != LineKind::Due)
+        .map(|l| cents(l.amount))
+        .sum();
+    assert_eq!(before, cents(s.due));
+    assert_eq!(
+        sum(LineKind::Paid) + sum(LineKind::CarriedOut),
+        cents(s.due)
+    );
+    // Earlier revenue still pending and this cycle's not yet payable are what is carried on.
+    let pending: i64 = s.carried_out.pending.iter().map(|p| cents(p.amount)).sum();
+    assert_eq!(
+        sum(LineKind::StillPending) + cents(s.not_yet_payable),
+        pending
+    );
+    // The line saying why nothing was paid repeats what is carried out.
+    for l in &s.lines {
+        if matches!(
+            l.kind,
+            LineKind::Held
+                | LineKind::DelayedByVerification
+                | LineKind::BelowThreshold
+                | LineKind::NegativeBalance
+        ) {
+            assert_eq!(l.amount, s.carried_out.balance);
+        }
+    }
+    // Amounts that are never negative.
+    assert!(!s.paid.is_negative() && !s.recouped.is_negative());
+}
+
 proptest! {
     #[test]
     fn not_a_cent_is_lost_or_made(
@@ -146,6 +212,7 @@ proptest! {
             let terms = profile.cycle_terms(cycle, &policy).unwrap();
             let s = fold.finish(&terms, &carry).unwrap();
             prop_assert!(s.balances());
+            check_signs(&s);
             prop_assert!(!s.paid.is_negative());
             if s.paid.is_positive() {
                 prop_assert_eq!(&s.outcome, &Outcome::Paid);

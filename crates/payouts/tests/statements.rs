@@ -262,7 +262,12 @@ fn thresholds_are_per_method_and_country_and_overridable() {
     );
     assert!(
         PayoutPolicy::default()
-            .with_threshold(None, vec![], usd("0.001"))
+            // A computed amount (a given one with a tenth of a cent is refused when read).
+            .with_threshold(
+                None,
+                vec![],
+                Money::new(rust_decimal_macros::dec!(0.001), Currency::USD)
+            )
             .is_err()
     );
     assert!(
@@ -411,7 +416,7 @@ fn bad_ledger_input_is_a_typed_error() {
     assert!(matches!(
         LedgerEntry::new(
             src("x"),
-            "1.001 USD".parse().unwrap(),
+            Money::new(rust_decimal_macros::dec!(1.001), Currency::USD), // computed, not given
             date(2027, 3, 1),
             CountryCode::US,
             &policy
@@ -489,4 +494,36 @@ fn the_cycle_of_an_entry_is_the_month_after_it_was_earned() {
         .statements(&policy, [&late], month("9999-11"), month("9999-12"), zero())
         .unwrap();
     assert!(s.iter().all(|s| s.earned.is_zero()));
+}
+
+#[test]
+fn statement_fields_say_how_much_and_lines_are_signed_by_their_effect_on_the_amount_due() {
+    // rule: PAY-9
+    // The example: 300.00 earned at 30 %, 90.00 withheld.
+    let entry = sale("300.00", 2027, 3).with_withheld(usd("90.00")).unwrap();
+    let mut fold = StatementFold::default();
+    fold.add(&entry).unwrap();
+    let profile = Payouts::fold(&verified());
+    let terms = profile
+        .cycle_terms(month("2027-04"), &PayoutPolicy::default())
+        .unwrap();
+    let s = fold.finish(&terms, &zero()).unwrap();
+    assert_eq!(s.earned, usd("300.00"));
+    assert_eq!(s.withheld, usd("90.00")); // how much was withheld: positive
+    let line = |kind| s.lines.iter().find(|l| l.kind == kind).unwrap().amount;
+    assert_eq!(line(LineKind::Earned), usd("300.00"));
+    assert_eq!(line(LineKind::Withheld), usd("-90.00")); // takes from the amount due
+    assert_eq!(line(LineKind::Due), usd("210.00"));
+    assert_eq!(s.paid, usd("210.00"));
+    assert_eq!(line(LineKind::Paid), usd("210.00"));
+    assert_eq!(line(LineKind::CarriedOut), usd("0.00"));
+    // The lines before `due` add up to it; paid + carried out is due.
+    let before = s
+        .lines
+        .iter()
+        .take_while(|l| l.kind != LineKind::Due)
+        .map(|l| l.amount);
+    assert_eq!(Money::sum(Currency::USD, before).unwrap(), s.due);
+    assert_eq!(s.paid.checked_add(s.carried_out.balance).unwrap(), s.due);
+    assert!(s.balances());
 }

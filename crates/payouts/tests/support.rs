@@ -4,11 +4,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use partnerkit_core::testing::{at, id};
 use partnerkit_core::{
     AccountId, Actor, CountryCode, Currency, DisplayName, OwnerAccountId, PayoutAccountId,
-    PhoneNumber, PostalAddress, SecretString,
+    PhoneNumber, PostalAddress,
 };
 use partnerkit_payouts::{
-    BankAccountType, BankDetails, CarryOver, Event, LedgerEntry, NewPayoutAccount, PayoutMethod,
-    PayoutMonth, PayoutPolicy, Registration, RevenueSource,
+    BankAccountNumber, BankAccountType, BankDetails, CarryOver, Event, LedgerEntry,
+    NewPayoutAccount, PayoutMethod, PayoutMonth, PayoutPolicy, Registration, RevenueSource,
 };
 
 pub(crate) fn account() -> AccountId {
@@ -53,7 +53,7 @@ pub(crate) fn bank_details(routing: &str, address: PostalAddress) -> BankDetails
     BankDetails {
         account_type: BankAccountType::Checking,
         holder: DisplayName::new("Contoso Apps LLC").unwrap(),
-        account_number: SecretString::new("000123456789"),
+        account_number: BankAccountNumber::new("000123456789").unwrap(),
         routing_number: routing.into(),
         billing_address: address,
         phone: PhoneNumber::new("+1 425 555 0100").unwrap(),
@@ -124,7 +124,7 @@ pub(crate) fn zero() -> CarryOver {
 /// A Swedish bank account: an IBAN (the IBAN registry's example for Sweden) at SEB.
 pub(crate) fn se_bank_details(address: PostalAddress) -> BankDetails {
     BankDetails {
-        account_number: SecretString::new("SE45 5000 0000 0583 9825 7466"),
+        account_number: BankAccountNumber::new("SE45 5000 0000 0583 9825 7466").unwrap(),
         ..bank_details("ESSESESS", address)
     }
 }

@@ -10,6 +10,7 @@ mod bank;
 mod currencies;
 mod extremes;
 mod hold;
+mod labels;
 mod profile;
 mod properties;
 mod snapshots;

@@ -1,9 +1,10 @@
 //! What can be asked of the [`Tax`](crate::Tax) decider: start or edit the profile, submit a
 //! W-9, W-8BEN or W-8BEN-E (rules TAX-1, TAX-2).
 
-use partnerkit_core::{DisplayName, SecretString};
+use partnerkit_core::DisplayName;
 
 use crate::state::{ElectronicSignature, ProfileDetails, TreatyClaim};
+use crate::tin::{ForeignTin, UsTin};
 use crate::treaty::TreatyTable;
 
 /// A W-9 as filled in by a US person (rule TAX-2).
@@ -13,9 +14,9 @@ pub struct W9 {
     pub name: DisplayName,
     /// SSN, ITIN or EIN: nine digits, written `123-45-6789` (SSN, ITIN) or `12-3456789`
     /// (EIN), or without separators; checked by the SSA's and the IRS's rules for its kind
-    /// (no area 000, 666 or 900–999 in an SSN, ITIN groups, assigned EIN prefixes; see
-    /// `docs/MONEY.md`). Kept only masked (rule X-4).
-    pub tin: SecretString,
+    /// when the [`UsTin`] was made (no area 000, 666 or 900–999 in an SSN, ITIN groups,
+    /// assigned EIN prefixes; see `docs/MONEY.md`). Kept only masked (rule X-4).
+    pub tin: UsTin,
     /// The electronic signature.
     pub signature: ElectronicSignature,
 }
@@ -30,7 +31,7 @@ pub struct W8 {
     /// The beneficial owner: the individual's or the organisation's name.
     pub name: DisplayName,
     /// The foreign (residence-country) TIN, if given. Kept only masked (rule X-4).
-    pub foreign_tin: Option<SecretString>,
+    pub foreign_tin: Option<ForeignTin>,
     /// Part II of the W-8BEN (Part III of the W-8BEN-E): the treaty claim, if any.
     pub treaty_claim: Option<TreatyClaim>,
     /// The electronic signature.
@@ -39,7 +40,7 @@ pub struct W8 {
 
 /// What can be asked of the [`Tax`](crate::Tax) decider.
 ///
-/// Not serialisable: forms carry TINs as [`SecretString`]s (rule X-4).
+/// Not serialisable: forms carry TINs, secrets that serialise only masked (rule X-4).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Command {

@@ -1,16 +1,17 @@
 //! The [`Tax`] decider: start and edit the profile, submit W-9 / W-8BEN / W-8BEN-E forms.
 
 use chrono::{Duration, NaiveDate};
-use partnerkit_core::{Context, Decider, Masked, SecretString};
+use partnerkit_core::{Context, Decider};
 
 use crate::command::{Command, W8};
 use crate::error::Error;
 use crate::event::{Event, WithdrawalReason};
 use crate::rate::Rate;
 use crate::state::{
-    ElectronicSignature, FormKind, ProfileDetails, SubmittedForm, TaxProfile, TinRecord,
-    TreatyClaim, w8_valid_through,
+    ElectronicSignature, FormKind, ProfileDetails, SubmittedForm, TaxProfile, TreatyClaim,
+    w8_valid_through,
 };
+use crate::tin::ForeignTin;
 use crate::treaty::TreatyTable;
 
 /// The tax-profile decider (rules TAX-1, TAX-2, TAX-3, TAX-5): `State` is a [`TaxProfile`].
@@ -68,7 +69,8 @@ impl Decider for Tax {
             Command::SubmitW9(w9) => {
                 expect_form(state, FormKind::W9)?;
                 check_signature(FormKind::W9, &w9.signature, ctx)?;
-                let tin = us_tin(&w9.tin)?;
+                // The TIN was checked when it was made (UsTin::new); only its mask is kept.
+                let tin = w9.tin.record();
                 Ok(vec![Event::FormSubmitted {
                     form: SubmittedForm {
                         kind: FormKind::W9,
@@ -172,7 +174,7 @@ fn submit_w8(
     if let Some(claim) = &form.treaty_claim {
         check_claim(claim, details, treaties)?;
     }
-    let tin = form.foreign_tin.as_ref().map(foreign_tin).transpose()?;
+    let tin = form.foreign_tin.as_ref().map(ForeignTin::record);
     Ok(vec![Event::FormSubmitted {
         form: SubmittedForm {
             kind,
@@ -224,176 +226,4 @@ pub(crate) fn check_claim(
         });
     }
     Ok(())
-}
-
-fn record(normalised: &str) -> TinRecord {
-    TinRecord {
-        masked: Masked::of(normalised, 4),
-    }
-}
-
-/// A US TIN (SSN, ITIN or EIN): nine digits once dashes and spaces are removed, checked by
-/// its kind. The kind is read from where the separators are:
-///
-/// - `123-45-6789` (after the 3rd and 5th digits): an SSN, or an ITIN when it starts with 9;
-/// - `12-3456789` (after the 2nd digit): an EIN;
-/// - nine digits without separators: valid if valid as any of the three.
-///
-/// The rules (read 2026-12-03):
-///
-/// - **SSN** — Social Security Administration, *Social Security Number Randomization*
-///   (effective 2011-06-25): no area (first three digits) 000, 666 or 900–999, no group
-///   (4th–5th) 00, no serial (last four) 0000; and the numbers the SSA has publicly voided,
-///   078-05-1120 (the Woolworth wallet card, 1938) and 219-09-9999 (a 1940 SSA pamphlet).
-/// - **ITIN** — IRS, ITIN structure (IRS Publication 1915): a 9 first, and a group (4th–5th
-///   digits) in 50–65, 70–88 (since April 2011), 90–92 or 94–99.
-/// - **EIN** — IRS, *How EINs are assigned and valid EIN prefixes*: the first two digits are
-///   an assigned campus or internet prefix: 01–06, 10–16, 20–27, 30–39, 40–48, 50–68, 71–77,
-///   80–88, 90–95, 98, 99 (the list as given in issue 25, December 2026).
-///
-/// The reason never repeats the number or its digits (rule X-4).
-fn us_tin(tin: &SecretString) -> Result<TinRecord, Error> {
-    let bad = |reason: &'static str| Error::InvalidTin {
-        reason: reason.into(),
-    };
-    let mut digits = String::with_capacity(9);
-    let mut breaks = Vec::new();
-    for c in tin.expose_secret().trim().chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            '-' | ' ' => {
-                if breaks.last() != Some(&digits.len()) {
-                    breaks.push(digits.len());
-                }
-            }
-            _ => {
-                return Err(bad(
-                    "a US TIN (SSN or EIN) has nine digits, such as 123-45-6789 or 12-3456789",
-                ));
-            }
-        }
-    }
-    if digits.len() != 9 {
-        return Err(bad(
-            "a US TIN (SSN or EIN) has nine digits, such as 123-45-6789 or 12-3456789",
-        ));
-    }
-    if digits.bytes().all(|b| b == b'0') {
-        return Err(bad("a US TIN cannot be all zeros: give the SSN or EIN"));
-    }
-    let ssn_or_itin = || {
-        if digits.starts_with('9') {
-            itin(&digits)
-        } else {
-            ssn(&digits)
-        }
-    };
-    match breaks.as_slice() {
-        [3, 5] => ssn_or_itin()?,
-        [2] => ein(&digits)?,
-        [] => {
-            if ssn_or_itin().is_err() && ein(&digits).is_err() {
-                return Err(bad(
-                    "these nine digits are no SSN, ITIN or EIN the SSA or IRS issues: check the number, and write an SSN or ITIN as 123-45-6789 and an EIN as 12-3456789",
-                ));
-            }
-        }
-        _ => {
-            return Err(bad(
-                "write an SSN or ITIN as 123-45-6789 and an EIN as 12-3456789",
-            ));
-        }
-    }
-    Ok(record(&digits))
-}
-
-/// The number made of `digits[from..to]` (ASCII digits), or `u32::MAX` if out of range.
-fn part(digits: &str, from: usize, to: usize) -> u32 {
-    digits
-        .get(from..to)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(u32::MAX)
-}
-
-/// The SSA's rules for an SSN (see [`us_tin`]).
-fn ssn(digits: &str) -> Result<(), Error> {
-    let bad = |reason: &'static str| Error::InvalidTin {
-        reason: reason.into(),
-    };
-    let (area, group, serial) = (part(digits, 0, 3), part(digits, 3, 5), part(digits, 5, 9));
-    if area == 0 || area == 666 || area >= 900 {
-        return Err(bad(
-            "the SSA never issues an SSN starting with 000, 666 or 900 to 999 (an ITIN starts with 9 and has 50-65, 70-88, 90-92 or 94-99 in its 4th and 5th digits): check the number",
-        ));
-    }
-    if group == 0 || serial == 0 {
-        return Err(bad(
-            "the SSA never issues an SSN with 00 in its 4th and 5th digits or 0000 in its last four: check the number",
-        ));
-    }
-    if matches!(digits, "078051120" | "219099999") {
-        return Err(bad(
-            "this SSN was printed on sample cards and voided by the SSA: give your own SSN",
-        ));
-    }
-    Ok(())
-}
-
-/// The IRS's rules for an ITIN (see [`us_tin`]).
-fn itin(digits: &str) -> Result<(), Error> {
-    let group = part(digits, 3, 5);
-    let issued = digits.starts_with('9') && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
-    if issued {
-        Ok(())
-    } else {
-        Err(Error::InvalidTin {
-            reason: "an ITIN starts with 9 and has 50-65, 70-88, 90-92 or 94-99 in its 4th and 5th digits; an SSN never starts with 9: check the number".into(),
-        })
-    }
-}
-
-/// The IRS's assigned EIN prefixes (see [`us_tin`]), as inclusive ranges.
-pub(crate) const EIN_PREFIXES: [(u32, u32); 11] = [
-    (1, 6),
-    (10, 16),
-    (20, 27),
-    (30, 39),
-    (40, 48),
-    (50, 68),
-    (71, 77),
-    (80, 88),
-    (90, 95),
-    (98, 98),
-    (99, 99),
-];
-
-/// The IRS's rule for an EIN: an assigned prefix (see [`us_tin`]).
-fn ein(digits: &str) -> Result<(), Error> {
-    let prefix = part(digits, 0, 2);
-    if EIN_PREFIXES
-        .iter()
-        .any(|(lo, hi)| (*lo..=*hi).contains(&prefix))
-    {
-        Ok(())
-    } else {
-        Err(Error::InvalidTin {
-            reason: "the first two digits of an EIN are a prefix the IRS assigns (01-06, 10-16, 20-27, 30-39, 40-48, 50-68, 71-77, 80-88, 90-95, 98, 99): check the number".into(),
-        })
-    }
-}
-
-/// A foreign TIN: 1 to 30 letters, digits, spaces, dashes, dots or slashes.
-fn foreign_tin(tin: &SecretString) -> Result<TinRecord, Error> {
-    let t = tin.expose_secret().trim();
-    let ok = (1..=30).contains(&t.chars().count())
-        && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.' | '/'))
-        && t.chars().any(|c| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(record(t))
-    } else {
-        Err(Error::InvalidTin {
-            reason: "a foreign TIN has 1 to 30 letters or digits (spaces, dashes, dots and slashes allowed); leave it out if you have none".into(),
-        })
-    }
 }

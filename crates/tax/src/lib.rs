@@ -141,6 +141,7 @@ mod decide;
 mod error;
 mod event;
 mod fold;
+mod labels;
 mod notices;
 mod presumption;
 mod rate;
@@ -148,6 +149,7 @@ mod remit;
 mod returns;
 mod state;
 mod statement;
+mod tin;
 mod treaty;
 mod withholding;
 
@@ -173,6 +175,7 @@ pub use state::{
     w8_valid_through,
 };
 pub use statement::{StatementWithholding, check_withheld_in_usd, withhold_statement};
+pub use tin::{ForeignTin, UsTin};
 pub use treaty::{
     DEFAULT_TREATY_TABLE_VERSION, IncomeType, TreatyArticle, TreatyEntry, TreatyTable,
 };

@@ -2,7 +2,7 @@
 
 use partnerkit_core::CountryCode as C;
 use partnerkit_core::testing::{at, given};
-use partnerkit_core::{Actor, Context, SecretString, SequentialIds};
+use partnerkit_core::{Actor, Context, SequentialIds};
 use partnerkit_tax::*;
 
 use crate::support::*;
@@ -155,7 +155,7 @@ fn no_itin_is_needed_to_claim_treaty_benefits() {
 fn a_foreign_tin_is_optional_and_checked_when_given() {
     // rule: TAX-3
     let mut form = w8(None, date(2027, 1, 15));
-    form.foreign_tin = Some(SecretString::new("19900101-1234"));
+    form.foreign_tin = Some(ForeignTin::new("19900101-1234").unwrap());
     given::<Tax>([Event::ProfileStarted {
         details: individual(C::SE),
         on: None,
@@ -167,13 +167,11 @@ fn a_foreign_tin_is_optional_and_checked_when_given() {
         };
         assert_eq!(f.tin.as_ref().unwrap().masked.as_str(), "•••••••••1234");
     });
-    form.foreign_tin = Some(SecretString::new("bad\u{7}tin"));
-    given::<Tax>([Event::ProfileStarted {
-        details: individual(C::SE),
-        on: None,
-    }])
-    .when(submit_w8ben(form))
-    .then_err_matches(|e| matches!(e, Error::InvalidTin { .. }));
+    // A bad one is refused when the form is filled in, before any decision.
+    let err = ForeignTin::new("bad\u{7}tin").unwrap_err();
+    assert!(matches!(err, Error::InvalidTin { .. }), "{err}");
+    assert!(ForeignTin::new(&"1".repeat(31)).is_err());
+    assert!(ForeignTin::new(" / ").is_err());
 }
 
 #[test]
@@ -181,15 +179,7 @@ fn a_bad_us_tin_is_refused_without_repeating_it() {
     // rule: X-3
     // rule: X-4
     for bad in ["12345", "1234567890", "12-345678a", "000-00-0000"] {
-        let mut form = w9(date(2027, 1, 15));
-        form.tin = SecretString::new(bad);
-        let err = given::<Tax>([Event::ProfileStarted {
-            details: individual(C::US),
-            on: None,
-        }])
-        .when(Command::SubmitW9(form))
-        .result()
-        .unwrap_err();
+        let err = UsTin::new(bad).unwrap_err();
         assert!(matches!(err, Error::InvalidTin { .. }), "{bad}");
         assert!(!err.to_string().contains(bad), "{err}");
     }
@@ -423,7 +413,7 @@ fn every_refusal_names_its_rule_and_changes_nothing() {
 /// What the W-9 decider says of `tin` for a US individual.
 fn w9_tin(tin: &str) -> Result<Vec<Event>, Error> {
     let mut form = w9(date(2027, 1, 15));
-    form.tin = SecretString::new(tin);
+    form.tin = UsTin::new(tin)?;
     given::<Tax>([Event::ProfileStarted {
         details: individual(C::US),
         on: None,
@@ -515,4 +505,51 @@ fn us_tins_of_every_kind_that_are_issued_are_accepted() {
     ] {
         assert!(w9_tin(good).is_ok(), "{good}: {:?}", w9_tin(good));
     }
+}
+
+#[test]
+fn tins_are_their_own_checked_secret_types() {
+    // rule: TAX-2
+    // rule: X-4
+    let ssn = UsTin::new(" 123-45-6789 ").unwrap();
+    assert_eq!(ssn.expose_secret(), "123456789");
+    // Never shown: Debug, Display and serde give only the masked form.
+    assert_eq!(format!("{ssn:?}"), "UsTin(•••••6789)");
+    assert_eq!(ssn.to_string(), "•••••6789");
+    assert_eq!(serde_json::to_string(&ssn).unwrap(), r#""•••••6789""#);
+    assert_eq!(ssn.record().masked.as_str(), "•••••6789");
+    // The same number however it is written; another number is another TIN.
+    assert_eq!(ssn, UsTin::new("123456789").unwrap());
+    assert_ne!(ssn, UsTin::new("123-45-6780").unwrap());
+    // serde reads through the same check, with the same message, never repeating the number.
+    let read: UsTin = serde_json::from_str(r#""12-3456789""#).unwrap();
+    assert_eq!(read.expose_secret(), "123456789");
+    for bad in [
+        "666-12-3456",
+        "07-1234567",
+        "12345",
+        "000-00-0000",
+        "•••••6789",
+    ] {
+        let by_new = UsTin::new(bad).unwrap_err();
+        let json = serde_json::to_string(bad).unwrap();
+        let by_serde = serde_json::from_str::<UsTin>(&json).unwrap_err();
+        assert!(
+            by_serde.to_string().contains(&by_new.to_string()),
+            "{by_serde}"
+        );
+        assert!(!by_serde.to_string().contains(bad), "{by_serde}");
+    }
+    let foreign = ForeignTin::new("19900101-1234").unwrap();
+    assert_eq!(
+        format!("{foreign:?} {foreign}"),
+        "ForeignTin(•••••••••1234) •••••••••1234"
+    );
+    assert_eq!(
+        serde_json::to_string(&foreign).unwrap(),
+        r#""•••••••••1234""#
+    );
+    let read: ForeignTin = serde_json::from_str(r#"" 19900101-1234""#).unwrap();
+    assert_eq!(read, foreign);
+    assert!(serde_json::from_str::<ForeignTin>(r#""bad\u0007tin""#).is_err());
 }

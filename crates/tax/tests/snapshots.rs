@@ -1,7 +1,7 @@
 //! The public serde formats and error messages, pinned by insta snapshots.
 
 use partnerkit_core::testing::given;
-use partnerkit_core::{CountryCode as C, Currency, SecretString};
+use partnerkit_core::{CountryCode as C, Currency, Money};
 use partnerkit_tax::*;
 
 use crate::support::*;
@@ -34,7 +34,7 @@ fn events_serde_format() {
     }])
     .when(Command::SubmitW9(W9 {
         name: name("Contoso Apps LLC"),
-        tin: SecretString::new("12-3456789"),
+        tin: UsTin::new("12-3456789").unwrap(),
         signature: signature(date(2027, 1, 15)),
     }))
     .result()
@@ -158,7 +158,11 @@ fn error_messages() {
         },
         "1.234%".parse::<Rate>().unwrap_err(),
         "Art 12".parse::<TreatyArticle>().unwrap_err(),
-        Sale::new("1.005 USD".parse().unwrap(), C::US).unwrap_err(),
+        Sale::new(
+            Money::new(rust_decimal_macros::dec!(1.005), Currency::USD),
+            C::US,
+        )
+        .unwrap_err(),
     ];
     let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
     insta::assert_json_snapshot!("error_messages", messages);
@@ -173,7 +177,11 @@ fn errors_serialise_with_a_stable_code() {
             submitted: FormKind::W9,
             required: FormKind::W8Ben,
         },
-        Sale::new("1.005 USD".parse().unwrap(), C::US).unwrap_err(),
+        Sale::new(
+            Money::new(rust_decimal_macros::dec!(1.005), Currency::USD),
+            C::US,
+        )
+        .unwrap_err(),
         Error::NotUsd {
             amount: "10.00 SEK".into(),
         },

@@ -1,7 +1,7 @@
 //! Shared builders for the tax tests.
 
 use chrono::NaiveDate;
-use partnerkit_core::{CountryCode, DisplayName, SecretString};
+use partnerkit_core::{CountryCode, DisplayName};
 use partnerkit_tax::*;
 
 pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -67,7 +67,7 @@ pub(crate) fn w8(claim: Option<TreatyClaim>, signed_on: NaiveDate) -> W8 {
 pub(crate) fn w9(signed_on: NaiveDate) -> W9 {
     W9 {
         name: name("Contoso Apps LLC"),
-        tin: SecretString::new("12-3456789"),
+        tin: UsTin::new("12-3456789").unwrap(),
         signature: signature(signed_on),
     }
 }

@@ -10,6 +10,7 @@ mod backup;
 mod fold;
 mod forms;
 mod history;
+mod labels;
 mod profile;
 mod properties;
 mod remittance;

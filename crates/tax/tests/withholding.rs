@@ -217,7 +217,11 @@ fn withholding_rounds_half_away_from_zero_and_conserves_the_gross() {
 fn sales_must_be_whole_minor_units_within_range() {
     // rule: TAX-7
     // rule: X-3
-    let not_minor = Sale::new("1.005 USD".parse().unwrap(), C::US).unwrap_err();
+    let not_minor = Sale::new(
+        Money::new(rust_decimal_macros::dec!(1.005), Currency::USD),
+        C::US,
+    )
+    .unwrap_err();
     assert!(
         matches!(not_minor, Error::InvalidSale { .. }),
         "{not_minor}"

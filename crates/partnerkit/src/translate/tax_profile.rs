@@ -29,7 +29,7 @@ impl Tx<'_, '_> {
             C::EditTaxProfile { details } => T::EditProfile(details),
             C::SubmitW9 { form } => T::SubmitW9(W9 {
                 name: form.name,
-                tin: form.tin.0,
+                tin: form.tin,
                 signature: form.signature,
             }),
             C::SubmitW8Ben { form } => T::SubmitW8Ben {
@@ -50,7 +50,7 @@ impl Tx<'_, '_> {
 fn w8(form: W8Input) -> W8 {
     W8 {
         name: form.name,
-        foreign_tin: form.foreign_tin.map(|t| t.0),
+        foreign_tin: form.foreign_tin,
         treaty_claim: form.treaty_claim,
         signature: form.signature,
     }
