@@ -41,6 +41,7 @@ use iso4217::{CURRENCIES, WITHDRAWN};
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency {
     code: [u8; 3],
@@ -162,6 +163,7 @@ impl From<Currency> for String {
 ///
 /// Every place in partnerkit that rounds names its rule; none rounds implicitly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Rounding {
@@ -209,6 +211,7 @@ impl Rounding {
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawMoney")]
 pub struct Money {
     amount: Decimal,
@@ -218,6 +221,7 @@ pub struct Money {
 /// The serde form of [`Money`], checked like [`Money::from_str`]: the amount must be a JSON
 /// string of plain decimal digits (no exponent, no float), with at most 28 decimals.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawMoney {
     amount: String,
