@@ -23,7 +23,10 @@ use partnerkit_axum::{ActorHeader, Authenticate, Blocking, Host};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--openapi") {
-        print!("{}", partnerkit_axum::openapi::document_text(&ActorHeader.security_scheme()));
+        print!(
+            "{}",
+            partnerkit_axum::openapi::document_text(&ActorHeader.security_scheme())
+        );
         return Ok(());
     }
     let port: u16 = args.first().map_or(Ok(0), |p| p.parse())?;
@@ -35,7 +38,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Err(_) => {
             let path = args.get(1).map_or_else(
-                || std::env::temp_dir().join(format!("partnerkit-http-{}.sqlite", std::process::id())),
+                || {
+                    std::env::temp_dir()
+                        .join(format!("partnerkit-http-{}.sqlite", std::process::id()))
+                },
                 PathBuf::from,
             );
             println!("accounts in {}", path.display());
@@ -53,8 +59,12 @@ async fn run<S: AsyncAccountStore + 'static>(
     if std::env::var("PARTNERKIT_SEED").as_deref() == Ok("1") {
         seed(&host).await?;
     }
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!("partnerkit HTTP host on http://{} ({kind})", listener.local_addr()?);
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    println!(
+        "partnerkit HTTP host on http://{} ({kind})",
+        listener.local_addr()?
+    );
     axum::serve(listener, host.router()).await?;
     Ok(())
 }
@@ -79,7 +89,9 @@ async fn seed<S: AsyncAccountStore + 'static>(
         country: CountryCode::US,
         currency: Currency::USD,
     };
-    host.service().execute(account, &ctx, AccountCommand::OpenAccount(open)).await?;
+    host.service()
+        .execute(account, &ctx, AccountCommand::OpenAccount(open))
+        .await?;
     let tenant: TenantId = "22222222-2222-4222-8222-222222222222".parse()?;
     let first_user = DirectoryUser {
         user: "33333333-3333-4333-8333-333333333333".parse()?,
@@ -94,9 +106,18 @@ async fn seed<S: AsyncAccountStore + 'static>(
         synced_from_on_premises: false,
         first_user: Some(first_user),
     };
-    host.service().execute(account, &ctx, AccountCommand::BeginTenantAssociation(begin)).await?;
     host.service()
-        .execute(account, &ctx, AccountCommand::ConfirmTenantAssociation { tenant, grant: None })
+        .execute(account, &ctx, AccountCommand::BeginTenantAssociation(begin))
+        .await?;
+    host.service()
+        .execute(
+            account,
+            &ctx,
+            AccountCommand::ConfirmTenantAssociation {
+                tenant,
+                grant: None,
+            },
+        )
         .await?;
     println!("seeded account {account}");
     Ok(())

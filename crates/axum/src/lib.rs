@@ -106,7 +106,10 @@ where
 
     /// A host over `store` with the host's own settings.
     pub fn with_settings(store: S, settings: Settings, authenticator: A) -> Self {
-        Host::with_service(AsyncAccountService::with_settings(store, settings), authenticator)
+        Host::with_service(
+            AsyncAccountService::with_settings(store, settings),
+            authenticator,
+        )
     }
 
     /// A host over a service already made.
@@ -153,7 +156,10 @@ where
             .route("/accounts/{id}/commands", post(routes::execute::<S, A>))
             .route("/accounts/{id}/history", get(routes::history::<S, A>))
             .route("/accounts/{id}/readiness", get(routes::readiness::<S, A>))
-            .route("/accounts/{id}/statements", post(routes::statements::<S, A>))
+            .route(
+                "/accounts/{id}/statements",
+                post(routes::statements::<S, A>),
+            )
             .route("/accounts/{id}/authorize", get(routes::authorize::<S, A>))
             .route("/openapi.json", get(openapi))
             .with_state(self.clone())

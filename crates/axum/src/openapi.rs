@@ -3,8 +3,8 @@
 
 use partnerkit::AccountCommand;
 use partnerkit::access::Permission;
-use schemars::generate::SchemaSettings;
 use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use crate::actor::SecurityScheme;
@@ -20,15 +20,36 @@ pub const EXAMPLE_ACCOUNT: &str = "11111111-1111-4111-8111-111111111111";
 /// What each error status means, for the responses of the operations that can give it.
 fn error_response(status: u16) -> (&'static str, &'static str) {
     match status {
-        400 => ("400", "The request cannot be read: an account id that is not a UUID (`bad_account_id`), a body that is not JSON (`bad_json`), an unknown command `type` (`unknown_command`), a malformed `If-Match` (`bad_if_match`), a missing or unknown permission (`missing_permission`, `unknown_permission`)."),
+        400 => (
+            "400",
+            "The request cannot be read: an account id that is not a UUID (`bad_account_id`), a body that is not JSON (`bad_json`), an unknown command `type` (`unknown_command`), a malformed `If-Match` (`bad_if_match`), a missing or unknown permission (`missing_permission`, `unknown_permission`).",
+        ),
         401 => ("401", "No signed-in actor (`no_actor`)."),
-        403 => ("403", "Denied (rule X-2): the actor cannot sign in to the account (`cannot_sign_in`, also for an account that does not exist), or lacks the permission (`permission`); `reason` explains (rule ROL-6)."),
-        404 => ("404", "No such account (`account_not_found`), told to the marketplace only; anyone else gets 403 `cannot_sign_in`."),
-        409 => ("409", "The account changed meanwhile, again on each retry (`conflict`, with `expected` and `actual`): call again; or it is already open (`account_exists`)."),
-        412 => ("412", "`If-Match` named a version the account is no longer at (`conflict`, with `expected` and `actual`): read it again, decide again."),
+        403 => (
+            "403",
+            "Denied (rule X-2): the actor cannot sign in to the account (`cannot_sign_in`, also for an account that does not exist), or lacks the permission (`permission`); `reason` explains (rule ROL-6).",
+        ),
+        404 => (
+            "404",
+            "No such account (`account_not_found`), told to the marketplace only; anyone else gets 403 `cannot_sign_in`.",
+        ),
+        409 => (
+            "409",
+            "The account changed meanwhile, again on each retry (`conflict`, with `expected` and `actual`): call again; or it is already open (`account_exists`).",
+        ),
+        412 => (
+            "412",
+            "`If-Match` named a version the account is no longer at (`conflict`, with `expected` and `actual`): read it again, decide again.",
+        ),
         413 => ("413", "The body is too large (`body_too_large`)."),
-        422 => ("422", "The body does not fit the schema (`invalid_command`, `invalid_request`), or a rule refused it (the domain's code, e.g. `last_manager`; `reason` names the domain)."),
-        _ => ("503", "The store failed; nothing was stored (`store`). Details are in the server's log only."),
+        422 => (
+            "422",
+            "The body does not fit the schema (`invalid_command`, `invalid_request`), or a rule refused it (the domain's code, e.g. `last_manager`; `reason` names the domain).",
+        ),
+        _ => (
+            "503",
+            "The store failed; nothing was stored (`store`). Details are in the server's log only.",
+        ),
     }
 }
 
@@ -72,7 +93,13 @@ fn account_id() -> Value {
     })
 }
 
-fn operation(id: &str, summary: &str, description: &str, parameters: Vec<Value>, responses: Value) -> Value {
+fn operation(
+    id: &str,
+    summary: &str,
+    description: &str,
+    parameters: Vec<Value>,
+    responses: Value,
+) -> Value {
     json!({
         "operationId": id,
         "tags": ["accounts"],
@@ -141,7 +168,12 @@ pub fn document(scheme: &SecurityScheme) -> Value {
         "Payout statements for a ledger",
         "One statement per payout month from `first` to `last`, with US withholding joined in (rules PAY-9, TAX-4). Needs `view_financial_reports`; the body is read only after the actor is admitted (rule X-2).",
         vec![account_id()],
-        responses("One statement per month, every line explained.", statements, false, &[400, 401, 403, 404, 413, 422, 503]),
+        responses(
+            "One statement per month, every line explained.",
+            statements,
+            false,
+            &[400, 401, 403, 404, 413, 422, 503],
+        ),
     );
     statements_op["requestBody"] = json!({
         "required": true,

@@ -21,10 +21,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tracing::Instrument;
 
+use crate::Host;
 use crate::actor::{Authenticate, SignedIn};
 use crate::facade;
 use crate::problem::Problem;
-use crate::Host;
 
 type Reply = Result<Response, Problem>;
 
@@ -40,7 +40,9 @@ impl<St: Send + Sync> FromRequestParts<St> for AccountPath {
         let bad = |given: &str| {
             Problem::bad_request(
                 "bad_account_id",
-                format!("the account id must be a UUID such as 67e55044-10b1-426f-9247-bb680e5fe0c8, not {given:?}"),
+                format!(
+                    "the account id must be a UUID such as 67e55044-10b1-426f-9247-bb680e5fe0c8, not {given:?}"
+                ),
             )
         };
         let Path(id) = Path::<String>::from_request_parts(parts, state)
@@ -70,7 +72,8 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<Version>, Problem> 
         )
     };
     let text = value.to_str().map_err(|_| bad())?.trim();
-    if text == "*" {
+    // An empty field lists no entity tag: no precondition, as if it were not sent.
+    if text == "*" || text.is_empty() {
         return Ok(None);
     }
     let digits = text
@@ -192,14 +195,14 @@ where
     S: AsyncAccountStore + 'static,
     A: Authenticate,
 {
-    let span = tracing::info_span!("partnerkit.command", %account, %actor, kind = tracing::field::Empty);
+    let span =
+        tracing::info_span!("partnerkit.command", %account, %actor, kind = tracing::field::Empty);
     async move {
         let expected = if_match(&headers)?;
         let body = body.map_err(body_problem)?;
         // Only the kind is read before the actor is authorised (rule X-2).
-        let value: Value = serde_json::from_slice(&body).map_err(|e| {
-            Problem::bad_request("bad_json", format!("the body is not JSON: {e}"))
-        })?;
+        let value: Value = serde_json::from_slice(&body)
+            .map_err(|e| Problem::bad_request("bad_json", format!("the body is not JSON: {e}")))?;
         let kind: CommandKind = value
             .get("type")
             .cloned()
@@ -231,7 +234,11 @@ where
                 .map_err(facade::expecting)?,
             None => host.service().execute(account, &ctx, command).await?,
         };
-        tracing::info!(version = executed.version.get(), events = executed.events.len(), "executed");
+        tracing::info!(
+            version = executed.version.get(),
+            events = executed.events.len(),
+            "executed"
+        );
         let body = ExecutedBody {
             version: executed.version.get(),
             events: executed.events,
@@ -342,9 +349,8 @@ where
     async move {
         facade::may_read(host.service(), account, &actor, ReadKind::Statements).await?;
         let body = body.map_err(body_problem)?;
-        let value: Value = serde_json::from_slice(&body).map_err(|e| {
-            Problem::bad_request("bad_json", format!("the body is not JSON: {e}"))
-        })?;
+        let value: Value = serde_json::from_slice(&body)
+            .map_err(|e| Problem::bad_request("bad_json", format!("the body is not JSON: {e}")))?;
         let request: StatementsRequest = serde_json::from_value(value).map_err(|e| {
             Problem::invalid(
                 "invalid_request",
@@ -353,7 +359,13 @@ where
         })?;
         let statements = host
             .service()
-            .statements_for(account, &actor, &request.entries, request.first, request.last)
+            .statements_for(
+                account,
+                &actor,
+                &request.entries,
+                request.first,
+                request.last,
+            )
             .await?;
         Ok(json_with_etag(&StatementsBody { statements }, None))
     }
@@ -381,16 +393,15 @@ where
 {
     let span = tracing::info_span!("partnerkit.authorize", %account, %actor);
     async move {
-        let Query(query) =
-            query.map_err(|e| Problem::bad_request("bad_query", e.body_text()))?;
+        let Query(query) = query.map_err(|e| Problem::bad_request("bad_query", e.body_text()))?;
         let name = query.permission.ok_or_else(|| {
             Problem::bad_request(
                 "missing_permission",
                 "name the permission in the query: ?permission=manage_users",
             )
         })?;
-        let permission: Permission = serde_json::from_value(Value::String(name.clone()))
-            .map_err(|_| {
+        let permission: Permission =
+            serde_json::from_value(Value::String(name.clone())).map_err(|_| {
                 Problem::bad_request(
                     "unknown_permission",
                     format!("no such permission: {name:?} (see the document's Permission)"),
