@@ -84,6 +84,7 @@ pub struct Host<S, A> {
 struct Inner<S, A> {
     service: AsyncAccountService<S>,
     authenticator: A,
+    bodies: Option<openapi::BodySchemas>,
 }
 
 impl<S, A> Clone for Host<S, A> {
@@ -118,6 +119,7 @@ where
             inner: Arc::new(Inner {
                 service,
                 authenticator,
+                bodies: openapi::BodySchemas::new(),
             }),
         }
     }
@@ -130,6 +132,11 @@ where
     /// The authenticator.
     pub fn authenticator(&self) -> &A {
         &self.inner.authenticator
+    }
+
+    /// The validators of request bodies.
+    pub(crate) fn bodies(&self) -> Option<&openapi::BodySchemas> {
+        self.inner.bodies.as_ref()
     }
 
     /// The id source of every request's context: random (v4) UUIDs.

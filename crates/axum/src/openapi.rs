@@ -239,3 +239,63 @@ pub fn document_text(scheme: &SecurityScheme) -> String {
         Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
     }
 }
+
+/// Validators of the request bodies against the document's schemas: a body is read only if it
+/// is what the document says (serde alone would accept more, e.g. a variant's index for a
+/// tag), so the document is exactly the API.
+pub(crate) struct BodySchemas {
+    /// One per command kind, by its `type`: an error names the field, not just "no variant".
+    commands: std::collections::HashMap<String, jsonschema::Validator>,
+    statements: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for BodySchemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BodySchemas")
+    }
+}
+
+impl BodySchemas {
+    /// The validators, from the document's components.
+    pub(crate) fn new() -> Option<BodySchemas> {
+        let doc = document(&SecurityScheme::api_key_header("", "", ""));
+        let components = &doc["components"];
+        let validator = |mut schema: Value| {
+            schema["components"] = components.clone();
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&schema)
+                .map_err(|e| tracing::error!(error = %e, "a body schema does not compile"))
+                .ok()
+        };
+        let mut commands = std::collections::HashMap::new();
+        for variant in components["schemas"]["AccountCommand"]["oneOf"].as_array()? {
+            let kind = variant["properties"]["type"]["const"].as_str()?.to_owned();
+            commands.insert(kind, validator(variant.clone())?);
+        }
+        Some(BodySchemas {
+            commands,
+            statements: validator(json!({ "$ref": "#/components/schemas/StatementsRequest" }))?,
+        })
+    }
+
+    fn check(validator: &jsonschema::Validator, body: &Value) -> Result<(), String> {
+        validator
+            .validate(body)
+            .map_err(|e| format!("at `{}`: {e}", e.instance_path))
+    }
+
+    /// Does `body` fit the command of `kind` (its `type`)? If not, where and why not.
+    pub(crate) fn command(&self, kind: &str, body: &Value) -> Result<(), String> {
+        match self.commands.get(kind) {
+            Some(validator) => Self::check(validator, body),
+            None => Err(format!("no schema for {kind}")),
+        }
+    }
+
+    /// Does `body` fit `StatementsRequest`?
+    pub(crate) fn statements(&self, body: &Value) -> Result<(), String> {
+        Self::check(&self.statements, body)
+    }
+}

@@ -215,7 +215,15 @@ where
             })?;
         tracing::Span::current().record("kind", tracing::field::display(kind));
         facade::may(host.service(), account, &actor, kind).await?;
-        // Authorised for this kind: now the data.
+        // Authorised for this kind: now the data, first against the document's schema.
+        if let Some(bodies) = host.bodies() {
+            bodies.command(&kind.to_string(), &value).map_err(|e| {
+                Problem::invalid(
+                    "invalid_command",
+                    format!("the {kind} command is not valid: {e}"),
+                )
+            })?;
+        }
         let command: AccountCommand = serde_json::from_value(value).map_err(|e| {
             Problem::invalid(
                 "invalid_command",
@@ -351,6 +359,14 @@ where
         let body = body.map_err(body_problem)?;
         let value: Value = serde_json::from_slice(&body)
             .map_err(|e| Problem::bad_request("bad_json", format!("the body is not JSON: {e}")))?;
+        if let Some(bodies) = host.bodies() {
+            bodies.statements(&value).map_err(|e| {
+                Problem::invalid(
+                    "invalid_request",
+                    format!("the statements request is not valid: {e}"),
+                )
+            })?;
+        }
         let request: StatementsRequest = serde_json::from_value(value).map_err(|e| {
             Problem::invalid(
                 "invalid_request",

@@ -257,6 +257,19 @@ where
         Some(format!("\"{version}\"").as_str())
     );
     assert!(!reply.body["events"].as_array().unwrap().is_empty());
+    // A body is read only if it is what the document says: serde alone would take a variant's
+    // index for its tag (`"state": 0`).
+    let by_index = json!({"type": "record_verification", "step": "email", "state": {"state": 0}});
+    let reply = api.command(account, &marketplace, &by_index).await;
+    expect(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_command");
+    assert!(
+        reply.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at `/state`"),
+        "{:#}",
+        reply.body
+    );
     // rule: ACC-2 (publisher IDs are assigned once: a second opening is a 409)
     let reply = api.command(account, &marketplace, &open).await;
     expect(&reply, StatusCode::CONFLICT, "account_exists");

@@ -21,7 +21,6 @@ use crate::error::{Error, Result, clip};
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct CountryCode([u8; 2]);
 
@@ -97,6 +96,22 @@ impl CountryCode {
     /// Every assigned code, in alphabetical order.
     pub fn all() -> impl Iterator<Item = CountryCode> {
         ASSIGNED.split(' ').filter_map(|c| CountryCode::new(c).ok())
+    }
+}
+
+/// Its wire form: one of the assigned codes.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for CountryCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CountryCode".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<String> = CountryCode::all().map(|c| c.as_str().to_owned()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An officially assigned ISO 3166-1 alpha-2 code, in capitals.",
+            "enum": codes
+        })
     }
 }
 

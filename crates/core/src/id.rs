@@ -113,7 +113,7 @@ define_ids! {
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[1-9][0-9]{0,19}$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct SellerId(String);
 

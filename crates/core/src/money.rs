@@ -41,7 +41,6 @@ use iso4217::{CURRENCIES, WITHDRAWN};
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency {
     code: [u8; 3],
@@ -122,6 +121,27 @@ impl Currency {
     /// Every currency this crate knows, in code order.
     pub fn all() -> impl Iterator<Item = Currency> {
         CURRENCIES.iter().filter_map(|(c, _)| Currency::new(c).ok())
+    }
+}
+
+/// Its wire form: one of the ISO 4217 codes this crate knows (withdrawn ones too, which
+/// still decode from stored data).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Currency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = CURRENCIES
+            .iter()
+            .map(|(c, _)| *c)
+            .chain(WITHDRAWN.iter().map(|(c, ..)| *c))
+            .collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An ISO 4217 currency code.",
+            "enum": codes
+        })
     }
 }
 
@@ -224,6 +244,7 @@ pub struct Money {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawMoney {
+    #[cfg_attr(feature = "schema", schemars(extend("pattern" = "^[-+.0-9]{1,64}$")))]
     amount: String,
     currency: Currency,
 }

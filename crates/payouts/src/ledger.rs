@@ -25,7 +25,7 @@ use crate::policy::PayoutPolicy;
 /// ledger and policy that names one. What the type does guarantee is the name's form, the
 /// same in code and in serde (a plain string such as `"app_sales"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[a-z0-9_.-]{1,64}$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct RevenueSource(String);
 

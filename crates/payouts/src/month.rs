@@ -26,7 +26,7 @@ use crate::error::Error;
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^([0-9]{4}|\\+[0-9]{3})-([0-9]{2}|\\+[0-9])$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct PayoutMonth {
     // months since year 0: year * 12 + (month - 1); ordering follows time.
