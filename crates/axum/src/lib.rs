@@ -69,8 +69,8 @@ pub use actor::{ACTOR_HEADER, ActorHeader, Authenticate, SecurityScheme, SignedI
 pub use blocking::{Blocking, BlockingError};
 pub use problem::{PROBLEM_JSON, Problem, ProblemKind};
 pub use routes::{
-    AuthorizeBody, ExecutedBody, HistoryBody, ReadinessBody, RevealedBody, StateBody,
-    StatementsBody, StatementsRequest,
+    AuthorizeBody, ExecutedBody, HistoryBody, MAX_STATEMENT_MONTHS, ReadinessBody, RevealedBody,
+    StateBody, StatementsBody, StatementsRequest,
 };
 
 /// What every request shares: the account service (with its cache of accounts), the

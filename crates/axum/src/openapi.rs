@@ -44,7 +44,7 @@ fn error_response(status: u16) -> (&'static str, &'static str) {
         413 => ("413", "The body is too large (`body_too_large`)."),
         422 => (
             "422",
-            "The body does not fit the schema (`invalid_command`, `invalid_request`), or a rule refused it (the domain's code, e.g. `last_manager`; `reason` names the domain).",
+            "The body does not fit the schema (`invalid_command`, `invalid_request`, `bad_month_range`), or a rule refused it (the domain's code, e.g. `last_manager`; `reason` names the domain).",
         ),
         _ => (
             "503",
@@ -166,7 +166,7 @@ pub fn document(scheme: &SecurityScheme) -> Value {
     let mut statements_op = operation(
         "statements",
         "Payout statements for a ledger",
-        "One statement per payout month from `first` to `last`, with US withholding joined in (rules PAY-9, TAX-4). Needs `view_financial_reports`; the body is read only after the actor is admitted (rule X-2).",
+        "One statement per payout month from `first` to `last` (at most 120 months: else 422 `bad_month_range`), with US withholding joined in (rules PAY-9, TAX-4). Needs `view_financial_reports`; the body is read only after the actor is admitted (rule X-2).",
         vec![account_id()],
         responses(
             "One statement per month, every line explained.",

@@ -373,6 +373,14 @@ where
                 format!("the statements request is not valid: {e}"),
             )
         })?;
+        // A bound on the work one request asks for: a statement per month.
+        let months = request.first.months_until(request.last);
+        if !(0..MAX_STATEMENT_MONTHS).contains(&months) {
+            return Err(Problem::invalid(
+                "bad_month_range",
+                format!("`last` must be from `first` to {MAX_STATEMENT_MONTHS} months after it"),
+            ));
+        }
         let statements = host
             .service()
             .statements_for(
@@ -388,6 +396,9 @@ where
     .instrument(span)
     .await
 }
+
+/// The most payout months one statements request covers (ten years).
+pub const MAX_STATEMENT_MONTHS: i32 = 120;
 
 /// The `authorize` query.
 #[derive(Debug, Deserialize)]

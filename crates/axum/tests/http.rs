@@ -537,6 +537,17 @@ where
         "{:#}",
         reply.body
     );
+    // One request asks for a bounded amount of work.
+    let decades = json!({"entries": [], "first": "2027-01", "last": "2037-01"});
+    let reply = api
+        .send(Method::POST, &path, &as_alice, Some(&decades), None)
+        .await;
+    expect(&reply, StatusCode::UNPROCESSABLE_ENTITY, "bad_month_range");
+    let backwards = json!({"entries": [], "first": "2027-02", "last": "2027-01"});
+    let reply = api
+        .send(Method::POST, &path, &as_alice, Some(&backwards), None)
+        .await;
+    expect(&reply, StatusCode::UNPROCESSABLE_ENTITY, "bad_month_range");
     // rule: X-2 (a stranger's ledger is not read, valid or not)
     let reply = api
         .send(

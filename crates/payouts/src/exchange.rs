@@ -35,7 +35,7 @@ pub const CONVERSION_ROUNDING: Rounding = Rounding::HalfAwayFromZero;
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("type" = "string", "pattern" = "^([1-9][0-9]{0,15}(\\.[0-9]{1,12})?|0\\.[0-9]{0,11}[1-9])$")))]
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct Rate(Decimal);
 

@@ -26,7 +26,7 @@ use crate::error::Error;
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^([0-9]{4}|\\+[0-9]{3})-([0-9]{2}|\\+[0-9])$")))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct PayoutMonth {
     // months since year 0: year * 12 + (month - 1); ordering follows time.

@@ -22,7 +22,7 @@ use crate::text;
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("minLength" = 1, "maxLength" = 256, "pattern" = "\\S")))]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
 
