@@ -59,8 +59,8 @@ async fn run<S: AsyncAccountStore + 'static>(
     if std::env::var("PARTNERKIT_SEED").as_deref() == Ok("1") {
         seed(&host).await?;
     }
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
     println!(
         "partnerkit HTTP host on http://{} ({kind})",
         listener.local_addr()?

@@ -173,3 +173,8 @@ where
             .layer(axum::middleware::map_response(routes::problems_only))
     }
 }
+
+/// The README's example, compiled as a doc test so it never goes stale.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
