@@ -49,6 +49,9 @@
 //!
 //! Everything a handler does goes through the account service: this crate adds no rule.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// A `Problem` is the error response itself, made at most once per request: boxing it would
+// buy nothing.
+#![allow(clippy::result_large_err)]
 
 mod actor;
 mod blocking;

@@ -53,6 +53,13 @@ fn error_response(status: u16) -> (&'static str, &'static str) {
     }
 }
 
+/// Sets `key` of a JSON object (`value` is always one here).
+fn set(object: &mut Value, key: &str, value: Value) {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
+}
+
 fn responses(ok: &str, ok_schema: Value, etag: bool, errors: &[u16]) -> Value {
     let mut map = Map::new();
     let mut success = json!({
@@ -60,13 +67,17 @@ fn responses(ok: &str, ok_schema: Value, etag: bool, errors: &[u16]) -> Value {
         "content": { "application/json": { "schema": ok_schema } },
     });
     if etag {
-        success["headers"] = json!({
-            "ETag": {
-                "description": "The account's version, as a strong entity tag: send it back in `If-Match`.",
-                "required": true,
-                "schema": { "type": "string", "pattern": "^\"[0-9]+\"$" },
-            }
-        });
+        set(
+            &mut success,
+            "headers",
+            json!({
+                "ETag": {
+                    "description": "The account's version, as a strong entity tag: send it back in `If-Match`.",
+                    "required": true,
+                    "schema": { "type": "string", "pattern": "^\"[0-9]+\"$" },
+                }
+            }),
+        );
     }
     map.insert("200".to_owned(), success);
     for status in errors {
@@ -158,11 +169,15 @@ pub fn document(scheme: &SecurityScheme) -> Value {
             &[400, 401, 403, 404, 409, 412, 413, 422, 503],
         ),
     );
-    execute["requestBody"] = json!({
-        "required": true,
-        "description": "An AccountCommand, tagged by `type`.",
-        "content": { "application/json": { "schema": command } },
-    });
+    set(
+        &mut execute,
+        "requestBody",
+        json!({
+            "required": true,
+            "description": "An AccountCommand, tagged by `type`.",
+            "content": { "application/json": { "schema": command } },
+        }),
+    );
     let mut statements_op = operation(
         "statements",
         "Payout statements for a ledger",
@@ -175,16 +190,21 @@ pub fn document(scheme: &SecurityScheme) -> Value {
             &[400, 401, 403, 404, 413, 422, 503],
         ),
     );
-    statements_op["requestBody"] = json!({
-        "required": true,
-        "content": { "application/json": { "schema": statements_request } },
-    });
+    set(
+        &mut statements_op,
+        "requestBody",
+        json!({
+            "required": true,
+            "content": { "application/json": { "schema": statements_request } },
+        }),
+    );
 
-    let mut components = json!({
+    let mut security_schemes = Map::new();
+    security_schemes.insert(scheme.name.clone(), scheme.definition.clone());
+    let components = json!({
         "schemas": schemas,
-        "securitySchemes": {},
+        "securitySchemes": security_schemes,
     });
-    components["securitySchemes"][&scheme.name] = scheme.definition.clone();
 
     json!({
         "openapi": "3.1.0",
@@ -259,9 +279,9 @@ impl BodySchemas {
     /// The validators, from the document's components.
     pub(crate) fn new() -> Option<BodySchemas> {
         let doc = document(&SecurityScheme::api_key_header("", "", ""));
-        let components = &doc["components"];
+        let components = doc.get("components")?;
         let validator = |mut schema: Value| {
-            schema["components"] = components.clone();
+            set(&mut schema, "components", components.clone());
             jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .should_validate_formats(true)
@@ -270,8 +290,14 @@ impl BodySchemas {
                 .ok()
         };
         let mut commands = std::collections::HashMap::new();
-        for variant in components["schemas"]["AccountCommand"]["oneOf"].as_array()? {
-            let kind = variant["properties"]["type"]["const"].as_str()?.to_owned();
+        let variants = components
+            .pointer("/schemas/AccountCommand/oneOf")?
+            .as_array()?;
+        for variant in variants {
+            let kind = variant
+                .pointer("/properties/type/const")?
+                .as_str()?
+                .to_owned();
             commands.insert(kind, validator(variant.clone())?);
         }
         Some(BodySchemas {
