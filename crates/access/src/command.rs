@@ -17,6 +17,7 @@ use crate::state::AccessState;
 /// depended on the principal (rule TEN-4). Which permission each command needs is
 /// [`Command::required_permissions`]: the facade authorises it first (rule X-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Command {
@@ -137,6 +138,7 @@ pub enum Command {
 /// A group registered by [`Command::RegisterGroups`], as [`Event::GroupsRegistered`](crate::Event::GroupsRegistered)
 /// records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewGroup {
     /// The group.

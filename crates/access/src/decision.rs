@@ -11,6 +11,7 @@ use crate::state::AccessState;
 
 /// May `principal` do `permission`?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Request {
     /// Who asks.
     pub principal: Principal,
@@ -30,6 +31,7 @@ impl Request {
 
 /// Why a request was denied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DenialReason {
     /// The principal is known but none of its grants, nor any of its groups', gives the
@@ -195,6 +197,7 @@ impl fmt::Display for Decision {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct DecisionRepr {
     principal: Principal,
     permission: Permission,
@@ -207,6 +210,7 @@ struct DecisionRepr {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct DenialRepr {
     reason: DenialReason,
     missing: Permission,
@@ -234,6 +238,17 @@ impl Serialize for Decision {
             explanation: self.to_string(),
         }
         .serialize(serializer)
+    }
+}
+
+/// Its wire form: the principal, the permission, whether it is allowed and why.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Decision {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decision".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        DecisionRepr::json_schema(generator)
     }
 }
 

@@ -15,6 +15,7 @@ use crate::principal::Principal;
 /// `{"code":"last_manager"}`. The crate wraps no `partnerkit_core::Error`, so it has no
 /// `Value` variant.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {

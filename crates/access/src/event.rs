@@ -9,6 +9,7 @@ use crate::state::yes;
 
 /// What happened to access (rule X-1). A public format: serialised with a `"type"` tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Event {

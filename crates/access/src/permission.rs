@@ -15,6 +15,7 @@ use crate::role::Role;
 /// Serialised in snake case (`"manage_offers"`). The declaration order is the canonical order
 /// of every list of permissions this crate produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Permission {
@@ -156,6 +157,7 @@ impl FromStr for Permission {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(into = "Vec<Permission>", from = "Vec<Permission>")]
 pub struct PermissionSet(u32);
 

@@ -51,6 +51,7 @@ pub use kind::{ActsOn, CommandKind};
 
 /// What the actor of a command must be or hold (step 2 of the model).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "requirement", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Requirement {
@@ -87,6 +88,7 @@ pub enum Requirement {
 /// What an actor asks to see of an account: what the read table ([`ReadKind::requirement`])
 /// is keyed by, as [`CommandKind`] is for commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReadKind {
@@ -200,6 +202,7 @@ pub struct Facts {
 /// about the account or the command's data was looked at beyond what this says. Each case
 /// explains itself (rule ROL-6); its JSON form carries a stable `"code"`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Denial {

@@ -12,6 +12,7 @@ use crate::role::Grant;
 ///
 /// Serialised as `{"kind":"user","id":"…uuid…"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Principal {
     /// A directory user (USR).
@@ -93,6 +94,7 @@ impl From<OwnerAccountId> for Principal {
 /// membership of that group (rule ROL-4). The owner account's implicit Owner role appears
 /// as `holder: OwnerAccount, grant: Role(Owner)` (rule PAY-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GrantSource {
     /// The principal the grant was given to (the principal itself, or one of its groups).
     pub holder: Principal,

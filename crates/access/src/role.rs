@@ -22,6 +22,7 @@ use crate::permission::{Permission, PermissionSet};
 /// Directory roles such as global administrator are not account roles and do not appear
 /// here: they grant nothing in the account (rule ROL-5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A Manager's rights plus payout and tax settings. The owner account always holds it
@@ -100,6 +101,7 @@ impl FromStr for Role {
 /// with [`Grant::custom`] to check early. Reading one goes through the same check, so such a
 /// set cannot come in through serde either (rules ROL-3, ROL-7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", try_from = "GrantRepr")]
 pub enum Grant {
     /// A built-in role.
@@ -144,6 +146,7 @@ impl Grant {
 
 /// The serde form of [`Grant`], checked on the way in.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 enum GrantRepr {
     Role(Role),

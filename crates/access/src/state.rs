@@ -12,6 +12,7 @@ use crate::role::{Grant, Role};
 
 /// A directory user known to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UserEntry {
     pub(crate) tenant: TenantId,
     pub(crate) grants: BTreeSet<Grant>,
@@ -27,6 +28,7 @@ pub(crate) fn yes() -> bool {
 
 /// A directory group known to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroupEntry {
     pub(crate) tenant: TenantId,
     pub(crate) members: BTreeSet<UserId>,
@@ -35,6 +37,7 @@ pub struct GroupEntry {
 
 /// A directory app known to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppEntry {
     pub(crate) tenant: TenantId,
     pub(crate) grants: BTreeSet<Grant>,
@@ -91,6 +94,7 @@ impl AppEntry {
 /// command costs time proportional to the account. They are not serialised: reading a state
 /// rebuilds them, so its serde form is just users, groups and apps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "StateRepr")]
 pub struct AccessState {
     pub(crate) users: BTreeMap<UserId, UserEntry>,
@@ -129,6 +133,7 @@ impl TenantPrincipals {
 /// The stored form of [`AccessState`]: what reading one rebuilds the derived maps from.
 /// Older forms carried the owner account too; it is ignored.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct StateRepr {
     #[serde(default, deserialize_with = "partnerkit_core::bulk_map")]
     users: BTreeMap<UserId, UserEntry>,

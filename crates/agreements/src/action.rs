@@ -10,6 +10,7 @@ use partnerkit_core::DisplayName;
 /// An agreement whose latest published version the account has not accepted: one item shown
 /// under "action needed" above the acceptance list (rule AGR-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ActionNeeded {
     /// The agreement.

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), partnerkit_agreements::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct AgreementId(String);
 
@@ -76,6 +77,7 @@ partnerkit_core::validated_string!(AgreementId, Error);
 /// # Ok::<(), partnerkit_agreements::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct AgreementVersion(String);
 
@@ -125,6 +127,7 @@ partnerkit_core::validated_string!(AgreementVersion, Error);
 /// # Ok::<(), partnerkit_agreements::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct TextDigest(String);
 
@@ -155,6 +158,7 @@ partnerkit_core::validated_string!(TextDigest, Error);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawAgreementText")]
 pub struct AgreementText {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -164,6 +168,7 @@ pub struct AgreementText {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawAgreementText {
     #[serde(default)]
@@ -239,6 +244,7 @@ impl AgreementText {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPublishedVersion")]
 pub struct PublishedVersion {
     version: AgreementVersion,
@@ -249,6 +255,7 @@ pub struct PublishedVersion {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawPublishedVersion {
     version: AgreementVersion,
@@ -332,6 +339,7 @@ impl PublishedVersion {
 /// Validated: at least one version, labels unique, publish dates strictly increasing in list
 /// order. Serialised as `{"id", "name", "versions": [...]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawAgreement")]
 pub struct Agreement {
     id: AgreementId,
@@ -340,6 +348,7 @@ pub struct Agreement {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawAgreement {
     id: AgreementId,
@@ -455,12 +464,14 @@ impl Agreement {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawCatalogue")]
 pub struct Catalogue {
     agreements: Vec<Agreement>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawCatalogue {
     agreements: Vec<Agreement>,
@@ -564,6 +575,7 @@ impl Catalogue {
 /// from JSON (a queued command) is trusted as it was resolved, so a host that accepts commands
 /// from outside should resolve again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResolvedVersion {
     agreement: AgreementId,
     name: DisplayName,

@@ -9,6 +9,7 @@ use crate::error::Result;
 
 /// What can be asked of an account's agreements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Record that `accepted_by` accepted the exact version they read (rules AGR-1, AGR-3).

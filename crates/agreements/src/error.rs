@@ -27,6 +27,7 @@ use partnerkit_core::UserId;
 /// core error inside [`Error::Value`] is nested under `"error"` with its own code:
 /// `{"code": "value", "error": {"code": "invalid_text", …}}`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
@@ -117,6 +118,10 @@ pub enum Error {
     Value(
         #[from]
         #[serde(with = "partnerkit_core::nested_error")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
+        )]
         partnerkit_core::Error,
     ),
 

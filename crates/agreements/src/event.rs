@@ -9,6 +9,7 @@ use crate::catalogue::{AgreementId, AgreementText, AgreementVersion};
 /// What happened to an account's agreements (rule X-1). The serialised form, with a `type`
 /// tag, is a public format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A user accepted a version of an agreement (rules AGR-1, AGR-3).

@@ -9,6 +9,7 @@ use crate::catalogue::{AgreementId, AgreementText, AgreementVersion};
 
 /// One accepted version: a row of the account's agreement list (rule AGR-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Acceptance {
     /// The agreement.
@@ -33,6 +34,7 @@ pub struct Acceptance {
 ///
 /// Serialised as a JSON array of [`Acceptance`]s. Rebuilt from [`Event`](crate::Event)s alone.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Acceptances {
     pub(crate) list: Vec<Acceptance>,

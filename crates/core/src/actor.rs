@@ -9,6 +9,7 @@ use crate::id::{AppId, OwnerAccountId, TenantId, UserId};
 /// partnerkit does not authenticate anyone: the host signs the actor in and says who it is;
 /// partnerkit decides what that actor may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Actor {

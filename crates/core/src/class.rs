@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Credential verifiers (password fingerprints and hashes, key fingerprints) belong to no
 /// class: no read returns them, whoever asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum DataClass {
@@ -73,6 +74,7 @@ impl fmt::Display for DataClass {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(into = "Vec<DataClass>", from = "Vec<DataClass>")]
 pub struct DataClasses(u8);
 

@@ -99,6 +99,22 @@ impl CountryCode {
     }
 }
 
+/// Its wire form: one of the assigned codes.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for CountryCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CountryCode".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<String> = CountryCode::all().map(|c| c.as_str().to_owned()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An officially assigned ISO 3166-1 alpha-2 code, in capitals.",
+            "enum": codes
+        })
+    }
+}
+
 impl fmt::Display for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

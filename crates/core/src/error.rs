@@ -16,6 +16,7 @@ use crate::money::Currency;
 /// given by [`Error::code`]) next to the variant's fields:
 /// `{"code": "unknown_country", "given": "XX"}`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {

@@ -65,6 +65,7 @@ pub const ENVELOPE_FORMAT: u16 = 2;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Envelope<E> {
     /// The format version the envelope was written in: [`ENVELOPE_FORMAT`] for new ones,
     /// 1 for events stored before ids. Format 1 has `id == None`, every later format has an
@@ -93,6 +94,7 @@ fn format_1() -> u16 {
 
 /// The envelope's fields as stored, before the format rules are checked.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct StoredEnvelope<E> {
     #[serde(default = "format_1")]
     v: u16,
@@ -180,6 +182,7 @@ impl<E> Envelope<E> {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Version(u64);
 

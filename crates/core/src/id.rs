@@ -29,6 +29,7 @@ macro_rules! define_ids {
         ///
         /// Serialised as the UUID's hyphenated text; parsing and deserialising accept only a UUID.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(transparent)]
         pub struct $name(Uuid);
 
@@ -112,6 +113,7 @@ define_ids! {
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[1-9][0-9]{0,19}$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct SellerId(String);
 

@@ -124,6 +124,27 @@ impl Currency {
     }
 }
 
+/// Its wire form: one of the ISO 4217 codes this crate knows (withdrawn ones too, which
+/// still decode from stored data).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Currency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = CURRENCIES
+            .iter()
+            .map(|(c, _)| *c)
+            .chain(WITHDRAWN.iter().map(|(c, ..)| *c))
+            .collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An ISO 4217 currency code.",
+            "enum": codes
+        })
+    }
+}
+
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -162,6 +183,7 @@ impl From<Currency> for String {
 ///
 /// Every place in partnerkit that rounds names its rule; none rounds implicitly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Rounding {
@@ -244,6 +266,7 @@ impl Rounding {
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawMoney")]
 pub struct Money {
     amount: Decimal,
@@ -254,8 +277,10 @@ pub struct Money {
 /// string of plain decimal digits (no exponent, no float), in whole minor units of the
 /// currency.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawMoney {
+    #[cfg_attr(feature = "schema", schemars(extend("pattern" = "^[-+.0-9]{1,64}$")))]
     amount: String,
     currency: Currency,
 }

@@ -36,6 +36,7 @@ struct Wrapped<'a> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct Owned {
     error: Error,
 }
@@ -49,4 +50,11 @@ pub fn serialize<S: Serializer>(error: &Error, serializer: S) -> Result<S::Ok, S
 /// always.
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Error, D::Error> {
     Owned::deserialize(deserializer).map(|o| o.error)
+}
+
+/// The JSON Schema of the nested form, `{"error": …}` (for
+/// `#[schemars(schema_with = "partnerkit_core::nested_error::json_schema")]`).
+#[cfg(feature = "schema")]
+pub fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    <Owned as schemars::JsonSchema>::json_schema(generator)
 }

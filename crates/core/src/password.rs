@@ -31,6 +31,7 @@ use crate::secret::SecretString;
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PasswordHash(String);
 

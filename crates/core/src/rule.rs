@@ -98,3 +98,19 @@ impl<'de> serde::Deserialize<'de> for Rule {
         s.parse().map_err(serde::de::Error::custom)
     }
 }
+
+/// Its wire form: the rule's id, one of [`Rule::ALL`].
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Rule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rule".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A rule of the requirements, by id (e.g. `ROL-6`).",
+            "enum": ids
+        })
+    }
+}

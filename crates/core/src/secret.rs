@@ -180,6 +180,7 @@ impl From<&str> for SecretString {
 
 /// The SHA-256 fingerprint of a secret, as lowercase hex: safe to store and to show.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Fingerprint(String);
 
@@ -237,6 +238,7 @@ impl From<Fingerprint> for String {
 /// characters followed by the visible characters, at most half of the whole shown — what
 /// [`Masked::of`] makes — so a stored full account number can never pass as masked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Masked(String);
 

@@ -14,6 +14,7 @@ use partnerkit_core::TenantId;
 
 /// Whether the publisher is a company or an individual (rule ACC-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountType {
     /// A company: email, employment and business verification.
@@ -52,6 +53,7 @@ impl fmt::Display for AccountType {
 
 /// A verification step the marketplace runs (rule ACC-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VerificationStep {
     /// The contact email was confirmed.
@@ -81,6 +83,7 @@ pub(crate) const MAX_REASON_CHARS: usize = 500;
 /// trimmed) when the command is decided, and again when it is read back through serde, so a
 /// stored event cannot hold one the decider would have refused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case", try_from = "RawStepState")]
 pub enum StepState {
     /// Not begun.
@@ -99,6 +102,7 @@ pub enum StepState {
 
 /// [`StepState`] as read, before its reason is checked.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 enum RawStepState {
     NotStarted,
@@ -127,6 +131,7 @@ impl TryFrom<RawStepState> for StepState {
 
 /// The state of every verification step.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verification {
     /// Email verification.
     pub email: StepState,
@@ -157,6 +162,7 @@ impl Verification {
 
 /// One required step and its state, as the status shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StepStatus {
     /// The step.
     pub step: VerificationStep,
@@ -166,6 +172,7 @@ pub struct StepStatus {
 
 /// The account's status, derived from its verification steps (rule ACC-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum AccountStatus {
     /// Every required step is verified.
@@ -192,6 +199,7 @@ impl AccountStatus {
 /// The seller contact (rule ACC-3). Each part is a validated core type, so an invalid email,
 /// phone or address cannot get here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SellerContact {
     /// The contact's name.
     pub name: PersonName,
@@ -206,6 +214,7 @@ pub struct SellerContact {
 /// The company approver: the person allowed to approve decisions for the company (rule
 /// ACC-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompanyApprover {
     /// The approver's name.
     pub name: PersonName,
@@ -222,6 +231,7 @@ pub struct CompanyApprover {
 /// facade vouches for it. A profile stored with an `owner` field still loads; the field is
 /// ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Profile {
     /// The account (user) ID the marketplace assigned (rule ACC-2).
     pub account: AccountId,
@@ -271,6 +281,7 @@ impl Profile {
 
 /// The publisher IDs and the tenants listed with them (rule ACC-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublisherIds {
     /// The account (user) ID.
     pub account: AccountId,
@@ -283,6 +294,7 @@ pub struct PublisherIds {
 /// What the identity part of the account still lacks before it may sell paid offers
 /// (rule ACC-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "missing", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MissingForSale {

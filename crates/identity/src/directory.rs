@@ -14,6 +14,7 @@ use crate::names::{DomainLabel, DomainName};
 
 /// A tenant (directory) associated with the account (rules TEN-1..4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tenant {
     /// The tenant's id.
     pub id: TenantId,
@@ -29,6 +30,7 @@ pub struct Tenant {
 
 /// How a tenant came to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TenantOrigin {
     /// An existing tenant, associated in two steps (rule TEN-2).
@@ -45,6 +47,7 @@ pub enum TenantOrigin {
 /// An association that was begun and waits for confirmation (rule TEN-2). Nothing of it is
 /// associated yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PendingAssociation {
     /// The tenant.
     pub tenant: TenantId,
@@ -60,6 +63,7 @@ pub struct PendingAssociation {
 
 /// An existing directory user, as the host read it from the directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DirectoryUser {
     /// The user's object id.
     pub user: UserId,
@@ -74,6 +78,7 @@ pub struct DirectoryUser {
 
 /// How a principal came to the account (rule USR-7: only these can be removed from it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// An existing directory principal was added.
@@ -86,6 +91,7 @@ pub enum Origin {
 
 /// Where a guest's invitation stands (rule USR-5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationStatus {
     /// Sent, not accepted: "invitation pending". The guest has no access yet.
@@ -96,6 +102,7 @@ pub enum InvitationStatus {
 
 /// A guest's invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Invitation {
     /// The invitation's id.
     pub id: InvitationId,
@@ -109,6 +116,7 @@ pub struct Invitation {
 
 /// Who set a password last (rule USR-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PasswordSetBy {
     /// Set when the user was created.
@@ -131,6 +139,7 @@ pub enum PasswordSetBy {
 /// hashed hold a fingerprint in `Event::PasswordReset { by: SelfService, .. }` and still
 /// decode, as [`StoredPassword::Fingerprint`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum StoredPassword {
     /// SHA-256 fingerprint of a generated password.
@@ -163,6 +172,7 @@ impl From<PasswordHash> for StoredPassword {
 
 /// What is kept of a password: only a fingerprint or salted hash (rules ).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PasswordRecord {
     /// The stored form of the password. (Named `fingerprint` for the snapshots written before
     /// chosen passwords were hashed, which still decode.)
@@ -173,6 +183,7 @@ pub struct PasswordRecord {
 
 /// A directory user given access to the account (rules USR-1..8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct User {
     /// The user's object id.
     pub id: UserId,
@@ -211,6 +222,7 @@ impl User {
 
 /// An existing directory group, as the host read it from the directory (rule GRP-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DirectoryGroup {
     /// The group's object id.
     pub group: GroupId,
@@ -222,6 +234,7 @@ pub struct DirectoryGroup {
 
 /// A directory group given access to the account (rules GRP-1..3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Group {
     /// The group's object id.
     pub id: GroupId,
@@ -237,6 +250,7 @@ pub struct Group {
 
 /// An existing directory application, as the host read it from the directory (rule APP-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DirectoryApp {
     /// The app's client (application) id.
     pub app: AppId,
@@ -250,6 +264,7 @@ pub struct DirectoryApp {
 
 /// A directory application given access to the account (rules APP-1..4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct App {
     /// The app's client (application) id.
     pub id: AppId,
@@ -282,6 +297,7 @@ impl App {
 /// An app key (client secret): never its value, only a fingerprint and its dates (rule APP-4,
 ///
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Key {
     /// The key's id.
     pub id: KeyId,

@@ -19,6 +19,7 @@ use crate::account::{AccountType, VerificationStep};
 /// `{"code": "value", "error": {"code": "invalid_email", …}}`: the core error keeps its own
 /// code under `error`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
@@ -36,6 +37,10 @@ pub enum Error {
     Value(
         #[from]
         #[serde(with = "partnerkit_core::nested_error")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
+        )]
         partnerkit_core::Error,
     ),
 

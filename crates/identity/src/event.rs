@@ -22,6 +22,7 @@ use crate::names::{DomainLabel, DomainName};
 /// app that lost access (rule TEN-4). The facade wraps each event in a
 /// [`partnerkit_core::Envelope`] with who and when (rule X-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Event {

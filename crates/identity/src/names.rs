@@ -30,6 +30,7 @@ use crate::error::Error;
 /// # Ok::<(), partnerkit_identity::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct DomainName(String);
 
@@ -82,6 +83,7 @@ fn valid_label(label: &str, max: usize) -> bool {
 /// # Ok::<(), partnerkit_identity::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct DomainLabel(String);
 
@@ -145,6 +147,7 @@ partnerkit_core::validated_string!(DomainLabel, Error);
 /// # Ok::<(), partnerkit_identity::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Invitees(Vec<EmailAddress>);
 

@@ -29,6 +29,7 @@ use indexes::Index;
 /// Two accounts are equal when their data and their indexes are (a lazily built index is
 /// built to compare it).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "StoredAccount")]
 pub struct Account {
     profile: Option<Profile>,
@@ -43,6 +44,7 @@ pub struct Account {
 
 /// The stored form of [`Account`]: its data without the derived index.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct StoredAccount {
     profile: Option<Profile>,
     tenants: BTreeMap<TenantId, Tenant>,

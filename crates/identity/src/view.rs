@@ -18,6 +18,7 @@ use crate::state::Account;
 /// and apps — without a single credential verifier (no password fingerprint or hash, no key
 /// fingerprint), whoever reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Directory {
     /// Associated tenants.
     pub tenants: Vec<Tenant>,
@@ -33,6 +34,7 @@ pub struct Directory {
 
 /// A user as a read shows it: everything but the stored password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UserView {
     /// The user's object id.
     pub id: UserId,
@@ -57,6 +59,7 @@ pub struct UserView {
 
 /// An app as a read shows it: its keys' ids and dates, never their fingerprints (rule APP-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AppView {
     /// The app's client id.
     pub id: AppId,
@@ -76,6 +79,7 @@ pub struct AppView {
 
 /// A key as a read shows it: id and dates (rule APP-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KeyView {
     /// The key's id.
     pub id: KeyId,
@@ -140,10 +144,12 @@ impl Account {
 /// events that carry a credential verifier — the same event without it. Serialised like the
 /// event, less the verifier field. Made only by [`Event::view`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct EventView(Shown);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 enum Shown {
     Event(Event),
@@ -152,6 +158,7 @@ enum Shown {
 
 /// The events that carry a verifier, without it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Redacted {
     UserCreated {

@@ -73,6 +73,7 @@ commands_with_kind! {
 /// [`AccountService`](crate::AccountService), which are one-line constructors over
 /// [`execute`](crate::AccountService::execute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AccountCommand {
@@ -350,6 +351,7 @@ pub enum AccountCommand {
 /// What opens an account: the publisher IDs the marketplace assigned (rule ACC-2), the
 /// account type (rule ACC-1), and where it is registered (rule PAY-3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OpenAccount {
     /// The account id.
     pub account: AccountId,
@@ -370,6 +372,7 @@ pub struct OpenAccount {
 
 /// The first step of associating an existing tenant (rule TEN-2): what the user reviewed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TenantToAssociate {
     /// The tenant's directory id.
     pub tenant: TenantId,
@@ -387,6 +390,7 @@ pub struct TenantToAssociate {
 
 /// A tenant to create (rule TEN-3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewTenant {
     /// The new tenant's id, chosen by the caller.
     pub tenant: TenantId,
@@ -407,6 +411,7 @@ pub struct NewTenant {
 
 /// A user to create in a tenant (rule USR-4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewUser {
     /// The tenant.
     pub tenant: TenantId,
@@ -432,6 +437,7 @@ pub struct NewUser {
 
 /// An app to create in a tenant (rule APP-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewApp {
     /// The tenant.
     pub tenant: TenantId,
@@ -451,6 +457,7 @@ pub struct NewApp {
 /// A payout method as the owner account enters it (rule PAY-2).
 #[allow(clippy::large_enum_variant)] // a short-lived input value; its JSON form stays flat
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "method", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PayoutMethodInput {
@@ -479,6 +486,7 @@ pub enum PayoutMethodInput {
 
 /// A signed W-9 as entered (rule TAX-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct W9Input {
     /// Name as shown on the income tax return.
     pub name: DisplayName,
@@ -490,6 +498,7 @@ pub struct W9Input {
 
 /// A signed W-8BEN or W-8BEN-E as entered (rules TAX-2, TAX-3, TAX-5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct W8Input {
     /// The beneficial owner's name.
     pub name: DisplayName,
@@ -535,6 +544,21 @@ impl<'de> Deserialize<'de> for Password {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Ok(Password(SecretString::from(s)))
+    }
+}
+
+/// Its wire form: a string, read as given and written back only as `"[REDACTED]"`.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Password {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Password".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "password",
+            "description": "A secret, input only: written back as \"[REDACTED]\" (rule X-4)."
+        })
     }
 }
 

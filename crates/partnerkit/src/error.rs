@@ -256,6 +256,29 @@ impl Serialize for DomainError {
     }
 }
 
+/// Its wire form: `{"domain": …, "code": …, "message": …}`.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for DomainError {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DomainError".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "A rule broken in a domain crate, or an account that does not exist.",
+            "properties": {
+                "domain": {
+                    "type": "string",
+                    "enum": ["identity", "access", "payouts", "tax", "agreements", "value", "account"]
+                },
+                "code": { "type": "string", "description": "The domain error's stable code." },
+                "message": { "type": "string" }
+            },
+            "required": ["domain", "code", "message"]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Error;

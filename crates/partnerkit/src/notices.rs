@@ -20,6 +20,7 @@ use crate::state::AccountState;
 /// stable `kind` (see [`NoticeKind`]), such as
 /// `{"date": "2030-12-31", "kind": "w8_expiring", "form": "w8ben", …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Notice {
     /// The UTC calendar day the notice is about: when something expires, is due, or began.
     /// Each [`NoticeKind`] variant says which.
@@ -31,6 +32,7 @@ pub struct Notice {
 
 /// What a [`Notice`] is about. The `kind` tag of each variant is stable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum NoticeKind {

@@ -21,6 +21,7 @@ use crate::state::AccountState;
 
 /// One thing an account still lacks before it may sell (rule ACC-4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "missing", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Missing {
@@ -111,6 +112,7 @@ impl Missing {
 /// and the agreements; paid offers also need the owner account, a verified payout account and
 /// a complete tax profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Readiness {
     /// Everything still missing, for paid offers.
     pub missing: Vec<Missing>,

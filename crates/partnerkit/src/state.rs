@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// It is rebuilt from the account's events alone ([`AccountState::fold`]); stores keep it as
 /// a snapshot beside the event log so loading does not replay history.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountState {
     /// Profile, verification, tenants, users, groups, apps and keys.
     pub identity: Account,
@@ -30,6 +31,7 @@ pub struct AccountState {
 ///
 /// A public format: serialised as `{"domain": "identity", "event": {"type": …}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "domain", content = "event", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AccountEvent {

@@ -153,6 +153,7 @@ pub type Recorded = Envelope<AccountEvent>;
 
 /// An account's state at a version: a snapshot as stored beside the event log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Snapshot {
     /// The state after the first `version` events.
     pub state: AccountState,

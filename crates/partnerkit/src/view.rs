@@ -28,6 +28,7 @@ use crate::state::{AccountEvent, AccountState};
 /// | `tax` | tax | `manage_tax_settings` (the Owner role, or the owner account) |
 /// | `agreements` | agreements | `view_agreements`, `accept_agreements` |
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountView {
     /// The classes this view holds.
@@ -67,6 +68,7 @@ impl AccountView {
 /// An event as a read shows it (rule X-8): identity's events without their credential
 /// verifiers, every other domain's as they are. Serialised like [`AccountEvent`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "domain", content = "event", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AccountEventView {

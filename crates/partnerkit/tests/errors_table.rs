@@ -20,7 +20,7 @@ struct Row {
     codes: Vec<String>,
 }
 
-/// The rows of the table under "**Errors**", read from the Markdown.
+/// The rows of the first error table (under "**The library's errors**"), read from the Markdown.
 fn rows() -> Vec<Row> {
     let start = HOSTS
         .find("| status | `error` | when | example `code` |")

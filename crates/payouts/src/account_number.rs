@@ -148,3 +148,18 @@ impl<'de> Deserialize<'de> for BankAccountNumber {
         BankAccountNumber::new(raw.expose_secret()).map_err(serde::de::Error::custom)
     }
 }
+
+/// Its wire form: a string, input only (the serialised form is masked).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for BankAccountNumber {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BankAccountNumber".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "password",
+            "description": "A bank account number (or an IBAN where the country uses one), checked when read. Input only: written back masked (rule X-4)."
+        })
+    }
+}

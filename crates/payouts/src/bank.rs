@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a country's bank accounts are identified (rule PAY-11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BankScheme {

@@ -66,6 +66,7 @@ pub fn check_owner_account<R: OwnerAccountRegistry + ?Sized>(
 
 /// The outcome of the marketplace's verification of a payout account (rule PAY-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum VerificationOutcome {
     /// Verified: payments can go to it.

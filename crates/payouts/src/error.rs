@@ -18,6 +18,7 @@ use crate::month::PayoutMonth;
 /// "registration": "US"}`; a core value error is `{"code": "value", "error": {…}}` with the
 /// core error's own code inside.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
@@ -26,6 +27,10 @@ pub enum Error {
     Value(
         #[from]
         #[serde(with = "partnerkit_core::nested_error")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
+        )]
         partnerkit_core::Error,
     ),
 

@@ -10,6 +10,7 @@ use crate::state::{Registration, RejectionReason};
 /// What happened to a payout profile (rule X-1). Serialised with a `type` tag.
 #[allow(clippy::large_enum_variant)] // events are short-lived values; the public form stays flat
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Event {

@@ -35,6 +35,7 @@ pub const CONVERSION_ROUNDING: Rounding = Rounding::HalfAwayFromZero;
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("type" = "string", "pattern" = "^([1-9][0-9]{0,15}(\\.[0-9]{1,12})?|0\\.[0-9]{0,11}[1-9])$")))]
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct Rate(Decimal);
 
@@ -137,6 +138,7 @@ pub trait ExchangeRates {
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "Vec<RateRow>", into = "Vec<RateRow>")]
 pub struct FixedRates {
     rates: BTreeMap<(Currency, Currency, PayoutMonth), Rate>,
@@ -144,6 +146,7 @@ pub struct FixedRates {
 
 /// One row of a [`FixedRates`] table, as serialised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RateRow {
     /// The sale's currency.
     pub from: Currency,
@@ -198,6 +201,7 @@ impl ExchangeRates for FixedRates {
 
 /// How a ledger entry in another currency than the payout currency is converted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Conversion {
     /// The payout currency.
     pub to: Currency,
@@ -209,6 +213,7 @@ pub struct Conversion {
 /// month, their total in that currency, the rate, and the total converted — rounded once
 /// with [`CONVERSION_ROUNDING`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConversionLine {
     /// The month these sales become payable.
     pub payable_in: PayoutMonth,

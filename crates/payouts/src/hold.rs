@@ -8,6 +8,7 @@ use crate::month::{PayoutMonth, PayoutTimeZone};
 
 /// One flip of the payout-hold toggle, with when it happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HoldToggle {
     /// `true` when the hold was turned on, `false` when turned off.
     pub on: bool,
@@ -17,6 +18,7 @@ pub struct HoldToggle {
 
 /// Why a month's payout is held or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum HoldReason {
     /// The hold was never turned on before the month's cut-off.
@@ -39,6 +41,7 @@ pub enum HoldReason {
 
 /// Whether month `month`'s payout is held, and why (rule PAY-6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HoldStatus {
     /// The payout month.
     pub month: PayoutMonth,

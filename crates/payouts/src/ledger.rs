@@ -25,6 +25,7 @@ use crate::policy::PayoutPolicy;
 /// ledger and policy that names one. What the type does guarantee is the name's form, the
 /// same in code and in serde (a plain string such as `"app_sales"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[a-z0-9_.-]{1,64}$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct RevenueSource(String);
 
@@ -87,6 +88,7 @@ partnerkit_core::validated_string!(RevenueSource, Error);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "EntryData", into = "EntryData")]
 pub struct LedgerEntry {
     source: RevenueSource,
@@ -101,6 +103,7 @@ pub struct LedgerEntry {
 
 /// The serialised form of a ledger entry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct EntryData {
     source: RevenueSource,
     amount: Money,

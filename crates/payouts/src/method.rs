@@ -12,6 +12,7 @@ use crate::error::Error;
 
 /// The kind of payout method, for threshold tables (rule PAY-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MethodKind {
     /// A bank account.
@@ -22,6 +23,7 @@ pub enum MethodKind {
 
 /// The type of a bank account (rule PAY-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BankAccountType {
     /// A checking (current) account.
@@ -58,6 +60,7 @@ pub enum BankAccountType {
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRouting")]
 pub struct RoutingNumber {
     country: CountryCode,
@@ -65,6 +68,7 @@ pub struct RoutingNumber {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawRouting {
     country: CountryCode,
     number: String,
@@ -130,6 +134,7 @@ impl fmt::Display for RoutingNumber {
 
 /// Where PayPal is offered as a payout method (rule PAY-2): data the host can override.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "countries", rename_all = "snake_case")]
 pub enum PaypalMarkets {
     /// Offered everywhere except in these countries.
@@ -160,6 +165,7 @@ impl Default for PaypalMarkets {
 /// A payout method as stored: the account number only masked (rule X-4).
 #[allow(clippy::large_enum_variant)] // a few hundred bytes, set rarely: not worth a Box in the public form
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum PayoutMethod {
     /// A bank account.

@@ -26,6 +26,7 @@ use crate::error::Error;
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct PayoutMonth {
     // months since year 0: year * 12 + (month - 1); ordering follows time.
@@ -200,6 +201,7 @@ impl From<PayoutMonth> for String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PayoutTimeZone {
     /// US Pacific time with US daylight saving time (the marketplace's payout time zone).

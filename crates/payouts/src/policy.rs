@@ -13,6 +13,7 @@ use crate::month::{PayoutMonth, PayoutTimeZone};
 /// One row of the payment-threshold table: the first row that matches the payout method,
 /// country and currency gives the minimum paid out (rule PAY-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ThresholdRule {
     /// The method this row is for; `None` for any method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,6 +35,7 @@ impl ThresholdRule {
 
 /// How many months after the month it was earned in a program's revenue becomes payable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProgramLag {
     /// The revenue source (program).
     pub source: RevenueSource,
@@ -66,6 +68,7 @@ pub struct ProgramLag {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "PolicyData", into = "PolicyData")]
 pub struct PayoutPolicy {
     data: PolicyData,
@@ -73,6 +76,7 @@ pub struct PayoutPolicy {
 
 /// The serialised form of a [`PayoutPolicy`]; validated when read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct PolicyData {
     source: String,
     as_of: NaiveDate,

@@ -28,6 +28,7 @@ use crate::statement::{CarryOver, CycleTerms, PayoutAccountAtCycle, Statement, S
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct RejectionReason(String);
 
@@ -48,6 +49,7 @@ partnerkit_core::validated_string!(RejectionReason, Error);
 
 /// The verification state of a payout account (rule PAY-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Verification {
     /// Waiting for the marketplace to verify it.
@@ -68,6 +70,7 @@ pub enum Verification {
 
 /// A payout account, current or past.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PayoutAccount {
     /// Its id.
     pub id: PayoutAccountId,
@@ -81,6 +84,7 @@ pub struct PayoutAccount {
 
 /// The marketplace account's registration data the payout rules need (rule PAY-3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Registration {
     /// The marketplace account.
     pub account: AccountId,
@@ -93,6 +97,7 @@ pub struct Registration {
 /// The state of an account's payouts: registration, owner account, payout accounts (the last
 /// is current), hold toggles and whether it is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PayoutProfile {
     pub(crate) registration: Option<Registration>,
     pub(crate) owner: Option<OwnerAccountId>,

@@ -19,6 +19,7 @@ pub use fold::StatementFold;
 /// The payout account in effect for a cycle, as it stood at the end of the previous month
 /// (rule PAY-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum PayoutAccountAtCycle {
     /// No payout account was set.
@@ -51,6 +52,7 @@ pub enum PayoutAccountAtCycle {
 /// Everything about an account that decides a cycle's payout, besides the ledger: built by
 /// [`PayoutProfile::cycle_terms`](crate::PayoutProfile::cycle_terms).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CycleTerms {
     /// The payout month.
     pub month: PayoutMonth,
@@ -69,6 +71,7 @@ pub struct CycleTerms {
 
 /// An amount earned in an earlier cycle that becomes payable in a later month (program lag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PendingAmount {
     /// The month it becomes payable.
     pub payable_in: PayoutMonth,
@@ -79,6 +82,7 @@ pub struct PendingAmount {
 /// What one cycle hands to the next: the balance still owed (negative: to be recouped) and
 /// the amounts not yet payable. Nothing is lost between cycles (rules PAY-4, PAY-6, PAY-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CarryOver {
     /// Payable but unpaid (held, below threshold, awaiting verification), or, if negative,
     /// owed back and recouped from later earnings.
@@ -108,6 +112,7 @@ impl CarryOver {
 
 /// What happened to the amount due in a cycle, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Paid in full by the payment date.
@@ -143,6 +148,7 @@ pub enum Outcome {
 /// due (see [`Statement`] for the sign convention): a line that takes from it, such as
 /// [`Withheld`](LineKind::Withheld), is negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// Revenue recorded this cycle, every source, refunds negative. Adds to the amount due.
@@ -179,6 +185,7 @@ pub enum LineKind {
 /// One line of a statement: an amount, signed by its effect on the amount due (see
 /// [`Statement`]), and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatementLine {
     /// What the line is.
     pub kind: LineKind,
@@ -219,6 +226,7 @@ pub struct StatementLine {
 /// `earned − withheld − not_yet_payable + became_payable + carried_in == due` (the signed
 /// lines before `due` add up to it), and `paid + carried_out.balance == due`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Statement {
     /// The payout month.
     pub month: PayoutMonth,

@@ -20,6 +20,7 @@ use crate::state::FormKind;
 /// [`Error::Value`] is nested under `"error"` with its own code:
 /// `{"code": "value", "error": {"code": "overflow", "operation": "statement total"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
@@ -173,6 +174,10 @@ pub enum Error {
     Value(
         #[from]
         #[serde(with = "partnerkit_core::nested_error")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
+        )]
         partnerkit_core::Error,
     ),
 }

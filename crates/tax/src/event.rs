@@ -7,6 +7,7 @@ use crate::state::{FormKind, ProfileDetails, SubmittedForm};
 
 /// Why a form on file was withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WithdrawalReason {
@@ -16,6 +17,7 @@ pub enum WithdrawalReason {
 
 /// What happened to a tax profile (rule X-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Event {

@@ -380,6 +380,7 @@ impl std::fmt::Debug for WithholdingFold {
 
 /// Count, gross, withheld and net of a group of sales in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Amounts {
     /// Number of sales.
     pub sales: u64,
@@ -405,6 +406,7 @@ impl Amounts {
 
 /// Totals of the sales made in one country, in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CountryTotals {
     /// Where the sales were made.
     pub country: CountryCode,
@@ -415,6 +417,7 @@ pub struct CountryTotals {
 
 /// Totals of the sales withheld at one rate, in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RateTotals {
     /// The rate applied.
     pub rate: Rate,
@@ -425,6 +428,7 @@ pub struct RateTotals {
 
 /// A fold's totals as money: per country and per rate, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WithholdingSummary {
     /// Per country and currency.
     pub by_country: Vec<CountryTotals>,

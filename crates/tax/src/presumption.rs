@@ -47,6 +47,7 @@ use crate::state::{ProfileDetails, is_us_person};
 
 /// Who a payee without valid documentation is presumed to be, and why (rule TAX-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "presumed", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Presumption {
@@ -149,6 +150,7 @@ impl Presumption {
 
 /// Which of a seller's sales a rate is withheld on (rules TAX-4, TAX-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WithholdingBase {
     /// Only sales made in the US: chapter 3 withholding of a foreign person on US-source

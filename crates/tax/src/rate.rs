@@ -27,6 +27,7 @@ use crate::error::Error;
 /// # Ok::<(), partnerkit_tax::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Rate(u16);
 

@@ -9,6 +9,7 @@ use crate::error::Error;
 
 /// Who collects and remits sales/use tax on a sale to a country (rule TAX-6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Remitter {
     /// The marketplace collects the tax from the customer and remits it for the seller.
@@ -35,6 +36,7 @@ pub enum Remitter {
 /// assert_eq!(mine.remitter(CountryCode::BR), Remitter::Marketplace);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawRemittanceTable")]
 pub struct RemittanceTable {
     version: String,
@@ -44,6 +46,7 @@ pub struct RemittanceTable {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawRemittanceTable {
     version: String,
     source: String,

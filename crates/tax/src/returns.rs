@@ -59,6 +59,7 @@ pub use rules::{MonthDay, ReportingRules};
 
 /// Where the sales behind an income were made (rules TAX-4, TAX-10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomeSource {
     /// Sales made in the US: US-source income.
@@ -70,6 +71,7 @@ pub enum IncomeSource {
 /// One part of a payment: the gross and the tax withheld of the sales of one income type,
 /// one source and one withholding decision (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PaidIncome {
     /// The income type (Form 1042-S income code).
     pub income: IncomeType,
@@ -89,6 +91,7 @@ pub struct PaidIncome {
 
 /// One payment to one payee, for the year-end returns (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PaidStatement {
     /// Who was paid.
     pub payee: AccountId,
@@ -175,6 +178,7 @@ impl PaidStatement {
 
 /// Who the recipient is, from the documentation on file (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Recipient {
     /// The payee's account.
     pub payee: AccountId,
@@ -212,6 +216,7 @@ impl Recipient {
 /// Income of a foreign payee that no return reports: sales made outside the US
 /// (foreign-source income, rule TAX-4), listed so the returns reconcile with the payments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NotReported {
     /// The payee.
     pub payee: AccountId,
@@ -225,6 +230,7 @@ pub struct NotReported {
 
 /// Everything reported for one tax year (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct YearEndReturns {
     /// The calendar year of payment.
     pub tax_year: i32,

@@ -10,6 +10,7 @@ use crate::treaty::{IncomeType, TreatyArticle};
 
 /// Whether the seller is a natural person or an organisation (rule TAX-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityType {
     /// A natural person.
@@ -20,6 +21,7 @@ pub enum EntityType {
 
 /// A US tax form (rule TAX-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum FormKind {
     /// IRS Form W-9: US persons.
     #[serde(rename = "w9")]
@@ -98,6 +100,7 @@ pub fn w8_valid_through(signed_on: NaiveDate) -> NaiveDate {
 
 /// An electronic signature: who signed and on which date (rule TAX-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ElectronicSignature {
     /// The name typed as the signature.
     pub signer: DisplayName,
@@ -116,6 +119,7 @@ impl ElectronicSignature {
 /// "the beneficial owner is a resident of `country` … claims the provisions of `article` …
 /// to claim a `rate` rate of withholding on `income`".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TreatyClaim {
     /// The treaty country, which must be the country of residence.
     pub country: CountryCode,
@@ -133,6 +137,7 @@ pub struct TreatyClaim {
 /// Deliberately no hash: a nine-digit number's SHA-256 is reversed by trying all 10^9
 /// numbers, so a hash would be the number in disguise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TinRecord {
     /// The number with all but its last four characters hidden, such as `•••••6789`.
     pub masked: Masked,
@@ -140,6 +145,7 @@ pub struct TinRecord {
 
 /// A signed form on file (rules TAX-2, TAX-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubmittedForm {
     /// Which form.
     pub kind: FormKind,
@@ -171,6 +177,7 @@ impl SubmittedForm {
 
 /// Residence, citizenship and entity type: who the seller is (rule TAX-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProfileDetails {
     /// Country or region of residence (for an entity: where it is resident for tax).
     pub residence: CountryCode,
@@ -189,6 +196,7 @@ impl ProfileDetails {
 
 /// Whether the tax profile lets the seller be paid without default withholding (rule TAX-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProfileStatus {
     /// No profile yet.
@@ -217,6 +225,7 @@ pub enum ProfileStatus {
 /// A W-8 also stops applying after its validity ends (rule TAX-5), even within its period:
 /// see [`TaxProfile::form_on`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FormPeriod {
     /// Residence, citizenship and entity type when the form was submitted. (Editing them
     /// withdraws the form, so they hold for the whole period.)
@@ -239,6 +248,7 @@ impl FormPeriod {
 /// Residence, citizenship and entity type from a day on (rule TAX-8): one entry of
 /// [`TaxProfile::details_history`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DatedDetails {
     /// The first day the details apply; `None` in histories recorded before the day was
     /// kept: from the earliest date.
@@ -264,6 +274,7 @@ pub struct DatedDetails {
 ///   for anything about a past sale; [`withholding_rate`](crate::withholding_rate) does, so a
 ///   later edit or form never restates past months.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TaxProfile {
     /// Residence, citizenship, entity type; `None` before the profile is started.
     pub details: Option<ProfileDetails>,

@@ -119,6 +119,7 @@ where
 /// The withholding of one statement (rule TAX-9): one total per currency and rate, rounded
 /// once, and every sale's line, allocated so the lines of a rate sum to its total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatementWithholding {
     /// One line per sale, in the order given: `withheld + net == gross` on each (rule TAX-7).
     pub lines: Vec<Withholding>,

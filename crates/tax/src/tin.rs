@@ -351,3 +351,36 @@ fn ein(digits: &str) -> Result<(), Error> {
         })
     }
 }
+
+/// Their wire form: a string, input only (the serialised form is masked).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for UsTin {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UsTin".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "password",
+            "pattern": "^\\s*(\\d{3}-\\d{2}-\\d{4}|\\d{2}-\\d{7}|\\d{9})\\s*$",
+            "description": "A US TIN (SSN, ITIN or EIN) as nine digits, `123-45-6789` or `12-3456789`; numbers the SSA and IRS never issue are refused. Input only: written back masked (rule X-4)."
+        })
+    }
+}
+
+/// Their wire form: a string, input only (the serialised form is masked).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ForeignTin {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ForeignTin".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "password",
+            "pattern": "^\\s*[A-Za-z0-9 ./-]*[A-Za-z0-9][A-Za-z0-9 ./-]*\\s*$",
+            "maxLength": 30,
+            "description": "A foreign TIN: 1 to 30 letters or digits (spaces, dashes, dots and slashes allowed). Input only: written back masked (rule X-4)."
+        })
+    }
+}

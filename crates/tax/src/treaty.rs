@@ -9,6 +9,7 @@ use crate::rate::Rate;
 
 /// The kind of US-source income a treaty rate applies to, by its Form 1042-S income code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IncomeType {
@@ -49,6 +50,7 @@ impl IncomeType {
 /// # Ok::<(), partnerkit_tax::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct TreatyArticle(String);
 
@@ -90,6 +92,7 @@ validated_string!(TreatyArticle, Error);
 /// A row without an article records that the country has no income-tax treaty with the US,
 /// so the default rate applies (Brazil in the default table).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TreatyEntry {
     /// The treaty partner (the seller's country of residence).
     pub country: CountryCode,
@@ -165,6 +168,7 @@ impl TreatyEntry {
 /// assert!(table.source().contains("Tax Treaty Table 1"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawTreatyTable")]
 pub struct TreatyTable {
     version: String,
@@ -174,6 +178,7 @@ pub struct TreatyTable {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawTreatyTable {
     version: String,
     source: String,

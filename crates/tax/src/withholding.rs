@@ -34,6 +34,7 @@ pub const WITHHOLDING_ROUNDING: Rounding = Rounding::HalfAwayFromZero;
 /// Serialised as `{"gross": {"amount": "9.99", "currency": "USD"}, "country": "US"}`;
 /// deserialising runs the same checks.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawSale", into = "RawSale")]
 pub struct Sale {
     minor: i64,
@@ -43,6 +44,7 @@ pub struct Sale {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawSale {
     gross: Money,
     country: CountryCode,
@@ -152,6 +154,7 @@ impl std::fmt::Debug for Sale {
 
 /// Why a seller's sales in the US are withheld at a rate (rule TAX-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RateReason {
@@ -254,6 +257,7 @@ impl RateReason {
 
 /// A seller's withholding rate on a date and why (rule TAX-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RateDecision {
     /// The rate for the seller's sales made in the US.
     pub rate: Rate,
@@ -361,6 +365,7 @@ pub fn withholding_rate(
 
 /// Why a sale was withheld at its rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WithholdingReason {
@@ -376,6 +381,7 @@ pub enum WithholdingReason {
 
 /// The withholding on one sale (rules TAX-4, TAX-7): `withheld + net == gross` exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Withholding {
     /// The sale amount.
     pub gross: Money,

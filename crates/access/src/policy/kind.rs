@@ -17,6 +17,7 @@ macro_rules! command_kinds {
         /// is keyed by, and what a host can check before it reads the rest of a request
         /// (rule X-2). The facade's `AccountCommand::kind` says which kind a command is.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "snake_case")]
         #[non_exhaustive]
         #[allow(missing_docs)] // each kind is named after its command
@@ -96,6 +97,7 @@ impl fmt::Display for CommandKind {
 /// Which principals a kind of command acts on (rule ROL-9): the actor must hold every
 /// permission each of them holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ActsOn {

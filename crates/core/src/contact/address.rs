@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "PostalAddressBuilder")]
 pub struct PostalAddress {
     line1: String,
@@ -38,6 +39,7 @@ pub struct PostalAddress {
 
 /// Unvalidated parts of a [`PostalAddress`]; [`PostalAddressBuilder::build`] validates them.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PostalAddressBuilder {
     line1: String,
     #[serde(default)]

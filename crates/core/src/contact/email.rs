@@ -73,6 +73,24 @@ impl<'de> Deserialize<'de> for EmailAddress {
     }
 }
 
+/// Its wire form: a string, an email address of at most 254 octets.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for EmailAddress {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EmailAddress".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "email",
+            "minLength": 3,
+            "maxLength": 254,
+            "description": "An email address, normalised (trimmed, lower case, NFC).",
+            "examples": ["ada@contoso.com"]
+        })
+    }
+}
+
 impl EmailAddress {
     /// The longest input accepted, in bytes, checked before anything else (an address has at
     /// most 254 octets).

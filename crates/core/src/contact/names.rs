@@ -22,6 +22,7 @@ use crate::text;
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("minLength" = 1, "maxLength" = 256, "pattern" = "\\S")))]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
 
@@ -97,6 +98,7 @@ impl Serialize for PersonName {
 /// The serde form of [`PersonName`], read without copying the names where the format lends
 /// them, then checked by [`PersonName::new`].
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawPersonName<'a> {
     #[serde(borrow)]
     first: std::borrow::Cow<'a, str>,
@@ -108,6 +110,26 @@ impl<'de> Deserialize<'de> for PersonName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let raw = RawPersonName::deserialize(d)?;
         PersonName::new(&raw.first, &raw.last).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Its wire form: `{"first": …, "last": …}`, each 1 to 64 characters.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for PersonName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PersonName".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "A person's first and last name.",
+            "properties": {
+                "first": { "type": "string", "minLength": 1, "maxLength": 64 },
+                "last": { "type": "string", "minLength": 1, "maxLength": 64 }
+            },
+            "required": ["first", "last"],
+            "examples": [{ "first": "Ada", "last": "Lovelace" }]
+        })
     }
 }
 
@@ -163,6 +185,7 @@ mod person_name_tests {
     /// The former form of [`PersonName`], two strings with derived impls: the one-allocation
     /// form must behave as it did.
     #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename = "PersonName")]
     struct PersonName {
         first: String,

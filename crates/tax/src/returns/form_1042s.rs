@@ -15,6 +15,7 @@ use crate::withholding::RateReason;
 
 /// The chapter 3 exemption code of a Form 1042-S (box 3a).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ExemptionCode {
     /// `00`: not exempt, tax withheld at the rate shown.
@@ -47,6 +48,7 @@ impl ExemptionCode {
 /// The data of one Form 1042-S: one payee, tax year, income code, rate and exemption code
 /// (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Form1042S {
     /// The recipient.
     pub recipient: Recipient,

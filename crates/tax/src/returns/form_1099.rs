@@ -13,6 +13,7 @@ use crate::error::Error;
 
 /// The Form 1099 a host files for US payees, with its threshold (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "form", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum UsReturnForm {
@@ -54,6 +55,7 @@ impl UsReturnForm {
 
 /// The data of one Form 1099 for a US payee and tax year (rule TAX-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Form1099 {
     /// The recipient.
     pub recipient: Recipient,

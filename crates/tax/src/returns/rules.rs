@@ -14,6 +14,7 @@ use crate::error::Error;
 /// Serialised as `{"month": 3, "day": 15}`; deserialising runs the same check as
 /// [`MonthDay::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawMonthDay", into = "RawMonthDay")]
 pub struct MonthDay {
     month: u32,
@@ -21,6 +22,7 @@ pub struct MonthDay {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RawMonthDay {
     month: u32,
     day: u32,
@@ -97,6 +99,7 @@ impl MonthDay {
 /// Amounts are in USD. A form is marked required whenever tax was withheld, whatever the
 /// threshold (backup withholding must be reported).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportingRules {
     /// The version of the data.
     pub version: String,
