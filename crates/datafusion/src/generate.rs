@@ -164,7 +164,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 impl Marketplace {
     /// Generates the marketplace `spec` describes, with `settings`' policy and treaties.
     pub fn generate(spec: Spec, settings: &Settings) -> Result<Marketplace, DomainError> {
-        let mut rng = Rng(spec.seed ^ 0x5EED_0F_DA7A);
+        let mut rng = Rng(spec.seed ^ 0x005E_ED0F_DA7A);
         let mut accounts = Vec::with_capacity(spec.accounts);
         let mut kinds = Vec::with_capacity(spec.accounts);
         for i in 0..spec.accounts {

@@ -474,10 +474,16 @@ fn payout_currency(state: &AccountState) -> Result<Currency, Refused> {
         .currency)
 }
 
-/// What every account's work starts with: its state and entries, or why it has none.
-fn inputs(
-    group: Group,
-) -> Result<(AccountId, AccountState, Option<String>, Vec<LedgerEntry>), (AccountId, Refused)> {
+/// What every account's work starts with.
+struct Inputs {
+    account: AccountId,
+    state: AccountState,
+    carried: Option<String>,
+    entries: Vec<LedgerEntry>,
+}
+
+/// An account's state and entries, or why it has none.
+fn inputs(group: Group) -> Result<Inputs, (AccountId, Refused)> {
     let account = group.account;
     let fail = |r: Refused| (account, r);
     if group.duplicate {
@@ -497,7 +503,12 @@ fn inputs(
     };
     let entries = group.entries.map_err(|e| fail(e.into()))?;
     let state = state_of(&events).map_err(fail)?;
-    Ok((account, state, carried, entries))
+    Ok(Inputs {
+        account,
+        state,
+        carried,
+        entries,
+    })
 }
 
 async fn month_partition(
@@ -513,7 +524,13 @@ async fn month_partition(
     let mut failed = Vec::new();
     cogroup(ledger, accounts, &settings.policy, |group| {
         let rows = group.rows;
-        let result = inputs(group).and_then(|(account, state, carried, entries)| {
+        let result = inputs(group).and_then(|inputs| {
+            let Inputs {
+                account,
+                state,
+                carried,
+                entries,
+            } = inputs;
             let one = |r: Refused| (account, r);
             let statement = (|| {
                 for e in &entries {
@@ -596,7 +613,13 @@ async fn year_partition(
     let mut failed = Vec::new();
     cogroup(ledger, accounts, &settings.policy, |group| {
         let rows = group.rows;
-        let result = inputs(group).and_then(|(account, state, _carried, entries)| {
+        let result = inputs(group).and_then(|inputs| {
+            let Inputs {
+                account,
+                state,
+                entries,
+                ..
+            } = inputs;
             let one = |r: Refused| (account, r);
             let returns = (|| {
                 let december = PayoutMonth::new(year, 12).map_err(partnerkit::DomainError::from)?;

@@ -1,6 +1,12 @@
 //! The marketplace's payout run on DataFusion against the per-account rules (rule PAY-12):
 //! differential on seeded marketplaces, shuffled and re-partitioned ledgers, and a memory
 //! limit that makes the run spill.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod support;
 
