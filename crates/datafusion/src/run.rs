@@ -219,8 +219,8 @@ impl PayoutRun {
             column: c::EARNED_ON,
             reason: e.to_string(),
         })?;
-        let filter = date_range(Some(earned), month);
-        let (ledger, accounts, task) = self.plans(ctx, filter).await?;
+        let filter = date_range(earned, month);
+        let (ledger, accounts, task) = self.plans(ctx, Some(filter)).await?;
         let shared = self.shared(ctx).await?;
         let outputs = spawn_partitions(&ledger, &accounts, &task, &shared, move |s, l, a| {
             month_partition(s, month, l, a)
@@ -241,9 +241,16 @@ impl PayoutRun {
     }
 
     /// Every account's year-end returns for tax year `year` (rule TAX-10, PAY-12): the
-    /// account's statements from the cycle `since` (its ledger starts in the month before,
-    /// nothing carried in) through December of `year`, then
+    /// account's statements from the cycle `since` (its first; nothing carried in) through
+    /// December of `year`, then
     /// [`year_end_returns`](partnerkit::year_end_returns) over them.
+    ///
+    /// Each account's **whole** ledger is given to the rules, as a per-account host gives it:
+    /// not only the entries of the year's cycles. The facade refuses an account paid in
+    /// another currency than US dollars if any of its entries would be withheld
+    /// (`not_usd`), a December sale included, although no statement of the year pays it; a
+    /// filter on the year's days here would pay such an account where the per-account rules
+    /// refuse it. (The 10,000-account differential found this.)
     pub async fn year(
         &self,
         ctx: &SessionContext,
@@ -255,10 +262,9 @@ impl PayoutRun {
             column: c::EARNED_ON,
             reason: e.to_string(),
         };
-        let december = PayoutMonth::new(year, 12).map_err(bad)?;
-        let first_earned = since.previous().map_err(bad)?;
-        let filter = date_range(Some(first_earned), december);
-        let (ledger, accounts, task) = self.plans(ctx, filter).await?;
+        // Checked before any work: the year's last cycle exists.
+        PayoutMonth::new(year, 12).map_err(bad)?;
+        let (ledger, accounts, task) = self.plans(ctx, None).await?;
         let shared = self.shared(ctx).await?;
         let rules = Arc::new(rules.clone());
         let outputs = spawn_partitions(&ledger, &accounts, &task, &shared, move |s, l, a| {
@@ -299,7 +305,7 @@ impl PayoutRun {
     async fn plans(
         &self,
         ctx: &SessionContext,
-        filter: Expr,
+        filter: Option<Expr>,
     ) -> Result<
         (
             Arc<dyn ExecutionPlan>,
@@ -309,10 +315,11 @@ impl PayoutRun {
         Error,
     > {
         let n = self.options.partitions.max(1);
-        let ledger = ctx
-            .table(table::LEDGER)
-            .await?
-            .filter(filter)?
+        let mut ledger = ctx.table(table::LEDGER).await?;
+        if let Some(filter) = filter {
+            ledger = ledger.filter(filter)?;
+        }
+        let ledger = ledger
             .select_columns(&[
                 c::ACCOUNT,
                 c::ENTRY,
@@ -340,13 +347,11 @@ impl PayoutRun {
 
 /// `earned_on` in the months `from..until` (from the first day of `from`, before the first
 /// day of `until`).
-fn date_range(from: Option<PayoutMonth>, until: PayoutMonth) -> Expr {
+fn date_range(from: PayoutMonth, until: PayoutMonth) -> Expr {
     let day = |m: PayoutMonth| lit(ScalarValue::Date32(Some(days_of(m.first_day()))));
-    let before = col(c::EARNED_ON).lt(day(until));
-    match from {
-        Some(f) => col(c::EARNED_ON).gt_eq(day(f)).and(before),
-        None => before,
-    }
+    col(c::EARNED_ON)
+        .gt_eq(day(from))
+        .and(col(c::EARNED_ON).lt(day(until)))
 }
 
 /// `plan` hash-partitioned on `account` into `n` partitions, each sorted by `keys`.

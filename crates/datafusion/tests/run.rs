@@ -102,6 +102,71 @@ fn at_the_issues_scale_every_account_gets_what_the_per_account_rules_give() {
 }
 
 #[test]
+fn the_year_counts_a_december_sale_as_the_per_account_rules_count_it() {
+    // rule: PAY-12
+    // An account paid in euros, never paid (no payout account), so its year has no return and
+    // is not refused; then a US sale in December. No statement of the year pays that sale,
+    // but the per-account rules refuse the account (`not_usd`: withholding needs dollars)
+    // because its ledger has it. The run gives each account its whole ledger, so it refuses
+    // it too. (Found by the 10,000-account differential: the run used to read only the
+    // year's cycles.)
+    let settings = Settings::default();
+    let mut m = Marketplace::generate(spec(11, 300, 20_000), &settings).unwrap();
+    let rules = ReportingRules::irs_1099_misc();
+    let unpaid = |a: &partnerkit_datafusion::generate::Account| {
+        let mut a = a.clone();
+        a.events.retain(|e| {
+            let json = serde_json::to_string(e).unwrap();
+            !json.contains("\"payout_account_set\"")
+                && !json.contains("\"payout_account_verified\"")
+        });
+        a
+    };
+    let (index, euro) = m
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i, unpaid(a)))
+        .find(|(_, a)| {
+            let state = partnerkit::AccountState::fold(&a.events);
+            let alone = Marketplace {
+                accounts: vec![a.clone()],
+                ledger: m
+                    .ledger
+                    .iter()
+                    .filter(|r| r.account == a.id)
+                    .cloned()
+                    .collect(),
+                ..m.clone()
+            };
+            state.payouts.registration().unwrap().currency == partnerkit::core::Currency::EUR
+                && reference_year(&alone, &settings, since(), 2027, &rules)[&a.id].is_ok()
+        })
+        .expect("an account paid in euros whose year is not refused");
+    let euro_id = euro.id;
+    m.accounts[index] = euro;
+    let reference = reference_year(&m, &settings, since(), 2027, &rules);
+    assert!(reference[&euro_id].is_ok());
+    let december = partnerkit::payouts::LedgerEntry::new(
+        partnerkit::payouts::RevenueSource::new("app_sales").unwrap(),
+        "10.00 USD".parse().unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2027, 12, 20).unwrap(),
+        partnerkit::core::CountryCode::US,
+        &settings.policy,
+    )
+    .unwrap();
+    m.ledger.push(partnerkit_datafusion::generate::Row {
+        account: euro_id,
+        entry: i64::MAX,
+        value: december,
+        refund_of: None,
+    });
+    let reference = reference_year(&m, &settings, since(), 2027, &rules);
+    assert_eq!(reference[&euro_id], Err("not_usd".to_string()));
+    differential(&m, 2, 2);
+}
+
+#[test]
 fn the_generated_marketplace_has_what_the_differential_needs() {
     // The mix the differential relies on: refunds, several currencies, holds, forms changing
     // mid-month, US and foreign sellers, accounts refused by the rules.
