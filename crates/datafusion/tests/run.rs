@@ -93,7 +93,7 @@ fn every_account_gets_what_the_per_account_rules_give_to_the_cent() {
 }
 
 #[test]
-#[ignore = "10,000 accounts and 1,000,000 entries: run with --release -- --ignored"]
+#[ignore = "10,000 accounts and 1,000,000 entries, minutes in debug: .ci/run runs it with -- --ignored"]
 fn at_the_issues_scale_every_account_gets_what_the_per_account_rules_give() {
     // rule: PAY-12
     let settings = Settings::default();
