@@ -324,3 +324,69 @@ fn a_small_memory_limit_makes_the_run_spill_not_fail() {
         &result.failures,
     );
 }
+
+#[test]
+fn accounts_missing_or_twice_in_the_accounts_table_are_refused_and_the_others_are_not() {
+    // Ledger entries of an account the accounts table lacks, and an account listed twice,
+    // become failure rows with their codes; every other account still gets its statement.
+    let settings = Arc::new(Settings::default());
+    let m = Marketplace::generate(spec(5, 40, 2_000), &settings).unwrap();
+    let missing = m.accounts[0].id;
+    let twice = m.accounts[1].id;
+    let mut tables = m.clone();
+    tables.accounts.remove(0);
+    let copy = tables.accounts[0].clone();
+    tables.accounts.push(copy);
+    let result = runtime().block_on(async {
+        let ctx = session(&options(3)).unwrap();
+        register_batches(
+            &ctx,
+            table::LEDGER,
+            schema::ledger(),
+            tables.ledger_batches(500).unwrap(),
+            2,
+        )
+        .unwrap();
+        register_batches(
+            &ctx,
+            table::ACCOUNTS,
+            schema::accounts(),
+            tables.accounts_batches(7).unwrap(),
+            2,
+        )
+        .unwrap();
+        register_batches(
+            &ctx,
+            table::RATES,
+            schema::rates(),
+            vec![tables.rates_batch().unwrap()],
+            1,
+        )
+        .unwrap();
+        PayoutRun::new(settings.clone(), options(3))
+            .month(&ctx, month())
+            .await
+            .unwrap()
+    });
+    let failed = failures(&result.failures);
+    assert_eq!(
+        failed.get(&missing).map(String::as_str),
+        Some("unknown_account")
+    );
+    assert_eq!(
+        failed.get(&twice).map(String::as_str),
+        Some("duplicate_account")
+    );
+    let reference = reference_month(&m, &settings, month());
+    let got = rows(&result.statements, "statement", &[]);
+    for (account, want) in &reference {
+        if *account == missing || *account == twice {
+            continue;
+        }
+        match want {
+            Ok(s) => assert_eq!(got[account].json, serde_json::to_string(s).unwrap()),
+            Err(code) => assert_eq!(&failed[account], code),
+        }
+    }
+    assert_eq!(got.len() + failed.len(), m.accounts.len());
+}
