@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Flags: `--accounts N` (2,000), `--entries N` (200,000), `--seed N` (1), `--month YYYY-MM`
-//! (2027-07), `--partitions N` (the cores), `--memory-mb N` (no limit).
+//! (2027-07), `--partitions N` (the cores), `--memory-mb N` (no limit), `--year` (then also the
+//! year's Forms 1042-S and 1099, over every entry).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use datafusion::arrow::datatypes::Int64Type;
 use indicatif::{ProgressBar, ProgressStyle};
 use partnerkit::Settings;
 use partnerkit::payouts::PayoutMonth;
+use partnerkit::tax::ReportingRules;
 use partnerkit_datafusion::generate::{Marketplace, Spec};
 use partnerkit_datafusion::{
     PayoutRun, RunOptions, register_folder, schema, session, write_parquet,
@@ -108,6 +110,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         progress.entries(),
         took,
     );
+    if args.iter().any(|a| a == "--year") {
+        let before = progress.entries();
+        let started = Instant::now();
+        let since = PayoutMonth::new(month.year(), 1)?;
+        let year = runtime.block_on(async {
+            let ctx = session(&options)?;
+            register_folder(&ctx, dir.path()).await?;
+            run.year(&ctx, since, month.year(), &ReportingRules::irs_1099_misc())
+                .await
+        })?;
+        let took = started.elapsed();
+        let entries = progress.entries().saturating_sub(before);
+        let forms: usize = year.forms.iter().map(RecordBatch::num_rows).sum();
+        let accounts: usize = year.year_end.iter().map(RecordBatch::num_rows).sum();
+        println!(
+            "year {}: {forms} forms (1042-S, 1099) for {accounts} accounts, {entries} ledger entries in {:.2}s ({:.0} entries/s); {} refused",
+            year.year,
+            took.as_secs_f64(),
+            entries as f64 / took.as_secs_f64().max(1e-9),
+            year.failure_rows()
+        );
+    }
     println!(
         "generated in {:.1}s; statements written to {} (deleted on exit)",
         generated.as_secs_f64(),
