@@ -1,0 +1,674 @@
+//! The run: the engine's plan (filter, repartition by account, sort) and the per-account
+//! rules on each partition.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use datafusion::arrow::array::{Array, RecordBatch, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::execution::TaskContext;
+use datafusion::execution::disk_manager::DiskManagerBuilder;
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::physical_expr::expressions::col as physical_col;
+use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
+use datafusion::physical_plan::repartition::RepartitionExec;
+use datafusion::physical_plan::sorts::sort::SortExec;
+use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, Partitioning};
+use datafusion::prelude::{Expr, SessionConfig, SessionContext, col, lit};
+use partnerkit::core::{AccountId, Currency};
+use partnerkit::payouts::{CarryOver, FixedRates, LedgerEntry, PayoutMonth, Rate};
+use partnerkit::tax::ReportingRules;
+use partnerkit::{AccountEvent, AccountState, Settings};
+
+use crate::cogroup::{Group, cogroup, days_of};
+use crate::error::Error;
+use crate::output::{Failures, Refused, Returns, Statements};
+use crate::schema::col as c;
+use crate::table;
+
+/// How a run uses the machine.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Partitions the ledger is split into by account, each folded by its own task. The
+    /// number of cores by default.
+    pub partitions: usize,
+    /// The memory pool's limit in bytes ([`FairSpillPool`]): the sorts spill to disk rather
+    /// than go past it. `None`: no limit.
+    pub memory_limit: Option<usize>,
+    /// Where spill files go; the OS's temporary directory by default.
+    pub spill_dir: Option<PathBuf>,
+    /// Each statement (and each year's returns) also as JSON, lines and all, in the
+    /// `statement` (`returns`) column. Off by default: the typed columns carry the figures.
+    pub statement_json: bool,
+    /// Accounts per output batch.
+    pub batch_rows: usize,
+    /// Rows per batch inside the engine (DataFusion's `batch_size`, 8192 by default). With a
+    /// small memory limit, smaller batches let a sort hold at least one.
+    pub engine_batch_rows: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            partitions: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            memory_limit: None,
+            spill_dir: None,
+            statement_json: false,
+            batch_rows: 8192,
+            engine_batch_rows: 8192,
+        }
+    }
+}
+
+/// A DataFusion session for the run: `options`' partitions, memory limit and spill
+/// directory.
+pub fn session(options: &RunOptions) -> Result<SessionContext, Error> {
+    let mut runtime = RuntimeEnvBuilder::new();
+    if let Some(limit) = options.memory_limit {
+        runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(limit)));
+    }
+    runtime = runtime.with_disk_manager_builder(DiskManagerBuilder::default());
+    if let Some(dir) = &options.spill_dir {
+        runtime = runtime.with_temp_file_path(dir.clone());
+    }
+    let mut config = SessionConfig::new()
+        .with_target_partitions(options.partitions.max(1))
+        .with_batch_size(options.engine_batch_rows.max(1));
+    if let Some(limit) = options.memory_limit {
+        // What each sort keeps back for merging its spill files (10 MiB by default): at most
+        // an eighth of a partition's share of the pool, so a small pool spills instead of
+        // failing.
+        let share = limit / options.partitions.max(1) / 8;
+        let execution = &mut config.options_mut().execution;
+        execution.sort_spill_reservation_bytes = execution
+            .sort_spill_reservation_bytes
+            .min(share.max(64 * 1024));
+    }
+    Ok(SessionContext::new_with_config_rt(
+        config,
+        runtime.build_arc()?,
+    ))
+}
+
+/// How far a run has got, for a progress bar: updated by every partition as it goes.
+#[derive(Debug, Default)]
+pub struct Progress {
+    accounts: AtomicU64,
+    entries: AtomicU64,
+}
+
+impl Progress {
+    /// Accounts done so far.
+    pub fn accounts(&self) -> u64 {
+        self.accounts.load(Ordering::Relaxed)
+    }
+
+    /// Ledger entries done so far.
+    pub fn entries(&self) -> u64 {
+        self.entries.load(Ordering::Relaxed)
+    }
+
+    fn add(&self, entries: u64) {
+        self.accounts.fetch_add(1, Ordering::Relaxed);
+        self.entries.fetch_add(entries, Ordering::Relaxed);
+    }
+}
+
+/// A month's run: every account's statement, and the accounts the rules refused.
+#[derive(Debug, Clone)]
+pub struct MonthResult {
+    /// The month.
+    pub month: PayoutMonth,
+    /// Statements ([`schema::statements`](crate::schema::statements)).
+    pub statements: Vec<RecordBatch>,
+    /// Refused accounts ([`schema::failures`](crate::schema::failures)).
+    pub failures: Vec<RecordBatch>,
+    /// Bytes the sorts spilled to disk.
+    pub spilled_bytes: usize,
+}
+
+impl MonthResult {
+    /// The number of statements.
+    pub fn statement_rows(&self) -> usize {
+        self.statements.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// The number of refused accounts.
+    pub fn failure_rows(&self) -> usize {
+        self.failures.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// A year's run: every account's year-end totals and forms, and the refused accounts.
+#[derive(Debug, Clone)]
+pub struct YearResult {
+    /// The tax year (of payment).
+    pub year: i32,
+    /// Per-account totals ([`schema::year_end`](crate::schema::year_end)).
+    pub year_end: Vec<RecordBatch>,
+    /// Forms 1042-S and 1099 ([`schema::forms`](crate::schema::forms)).
+    pub forms: Vec<RecordBatch>,
+    /// Refused accounts ([`schema::failures`](crate::schema::failures)).
+    pub failures: Vec<RecordBatch>,
+    /// Bytes the sorts spilled to disk.
+    pub spilled_bytes: usize,
+}
+
+impl YearResult {
+    /// The number of refused accounts.
+    pub fn failure_rows(&self) -> usize {
+        self.failures.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// The marketplace's payout run over the tables registered in a session
+/// ([`table::LEDGER`], [`table::ACCOUNTS`], [`table::RATES`]), with the host's settings
+/// (payout policy, treaty table).
+#[derive(Clone)]
+pub struct PayoutRun {
+    settings: Arc<Settings>,
+    options: RunOptions,
+    progress: Arc<Progress>,
+}
+
+/// What one partition's task hands back.
+type PartitionOutput<T> = Result<(Vec<T>, Vec<RecordBatch>), Error>;
+
+/// The inputs every partition shares.
+struct Shared {
+    settings: Arc<Settings>,
+    rates: Arc<FixedRates>,
+    progress: Arc<Progress>,
+    json: bool,
+    batch_rows: usize,
+}
+
+impl PayoutRun {
+    /// A run with `settings` (the same the per-account service uses) and `options`.
+    pub fn new(settings: Arc<Settings>, options: RunOptions) -> Self {
+        PayoutRun {
+            settings,
+            options,
+            progress: Arc::new(Progress::default()),
+        }
+    }
+
+    /// The run's progress, to watch from another task while it runs.
+    pub fn progress(&self) -> Arc<Progress> {
+        self.progress.clone()
+    }
+
+    /// Every account's statement for `month` (rules PAY-5..10, TAX-9, PAY-12): the ledger
+    /// entries whose payout cycle is `month` (earned in the month before), the account's
+    /// events, the balance carried in ([`CarryOver`] JSON; none: zero) and the host's rates,
+    /// given to [`statements_converted`](partnerkit::statements_converted) for that one
+    /// month. An account of the accounts table without entries gets its statement too (its
+    /// carried-in balance may be paid); an account the rules refuse is a failure row.
+    pub async fn month(
+        &self,
+        ctx: &SessionContext,
+        month: PayoutMonth,
+    ) -> Result<MonthResult, Error> {
+        // The cycle rule (policy.cycle_of: the month after the month earned) is checked per
+        // entry below; the engine only narrows the scan to that month's days.
+        let earned = month.previous().map_err(|e| Error::Column {
+            column: c::EARNED_ON,
+            reason: e.to_string(),
+        })?;
+        let filter = date_range(earned, month);
+        let (ledger, accounts, task) = self.plans(ctx, Some(filter)).await?;
+        let shared = self.shared(ctx).await?;
+        let outputs = spawn_partitions(&ledger, &accounts, &task, &shared, move |s, l, a| {
+            month_partition(s, month, l, a)
+        })
+        .await?;
+        let mut statements = Vec::new();
+        let mut failures = Vec::new();
+        for (s, f) in outputs {
+            statements.extend(s);
+            failures.extend(f);
+        }
+        Ok(MonthResult {
+            month,
+            statements,
+            failures,
+            spilled_bytes: spilled(&ledger).saturating_add(spilled(&accounts)),
+        })
+    }
+
+    /// Every account's year-end returns for tax year `year` (rule TAX-10, PAY-12): the
+    /// account's statements from the cycle `since` (its first; nothing carried in) through
+    /// December of `year`, then
+    /// [`year_end_returns`](partnerkit::year_end_returns) over them.
+    ///
+    /// Each account's **whole** ledger is given to the rules, as a per-account host gives it:
+    /// not only the entries of the year's cycles. The facade refuses an account paid in
+    /// another currency than US dollars if any of its entries would be withheld
+    /// (`not_usd`), a December sale included, although no statement of the year pays it; a
+    /// filter on the year's days here would pay such an account where the per-account rules
+    /// refuse it. (The 10,000-account differential found this.)
+    pub async fn year(
+        &self,
+        ctx: &SessionContext,
+        since: PayoutMonth,
+        year: i32,
+        rules: &ReportingRules,
+    ) -> Result<YearResult, Error> {
+        let bad = |e: partnerkit::payouts::Error| Error::Column {
+            column: c::EARNED_ON,
+            reason: e.to_string(),
+        };
+        // Checked before any work: the year's last cycle exists.
+        PayoutMonth::new(year, 12).map_err(bad)?;
+        let (ledger, accounts, task) = self.plans(ctx, None).await?;
+        let shared = self.shared(ctx).await?;
+        let rules = Arc::new(rules.clone());
+        let outputs = spawn_partitions(&ledger, &accounts, &task, &shared, move |s, l, a| {
+            year_partition(s, since, year, rules.clone(), l, a)
+        })
+        .await?;
+        let mut year_end = Vec::new();
+        let mut forms = Vec::new();
+        let mut failures = Vec::new();
+        for (pairs, f) in outputs {
+            for (y, fo) in pairs {
+                year_end.push(y);
+                forms.push(fo);
+            }
+            failures.extend(f);
+        }
+        Ok(YearResult {
+            year,
+            year_end,
+            forms,
+            failures,
+            spilled_bytes: spilled(&ledger).saturating_add(spilled(&accounts)),
+        })
+    }
+
+    async fn shared(&self, ctx: &SessionContext) -> Result<Arc<Shared>, Error> {
+        Ok(Arc::new(Shared {
+            settings: self.settings.clone(),
+            rates: Arc::new(load_rates(ctx).await?),
+            progress: self.progress.clone(),
+            json: self.options.statement_json,
+            batch_rows: self.options.batch_rows.max(1),
+        }))
+    }
+
+    /// The ledger (filtered) and the accounts, each repartitioned by account into the same
+    /// partitions and sorted in each.
+    async fn plans(
+        &self,
+        ctx: &SessionContext,
+        filter: Option<Expr>,
+    ) -> Result<
+        (
+            Arc<dyn ExecutionPlan>,
+            Arc<dyn ExecutionPlan>,
+            Arc<TaskContext>,
+        ),
+        Error,
+    > {
+        let n = self.options.partitions.max(1);
+        let mut ledger = ctx.table(table::LEDGER).await?;
+        if let Some(filter) = filter {
+            ledger = ledger.filter(filter)?;
+        }
+        let ledger = ledger
+            .select_columns(&[
+                c::ACCOUNT,
+                c::ENTRY,
+                c::AMOUNT,
+                c::CURRENCY,
+                c::EARNED_ON,
+                c::COUNTRY,
+                c::SOURCE,
+            ])?
+            .create_physical_plan()
+            .await?;
+        let accounts = ctx
+            .table(table::ACCOUNTS)
+            .await?
+            .select_columns(&[c::ACCOUNT, c::EVENTS, c::CARRIED_IN])?
+            .create_physical_plan()
+            .await?;
+        Ok((
+            by_account(ledger, &[c::ACCOUNT, c::ENTRY], n)?,
+            by_account(accounts, &[c::ACCOUNT], n)?,
+            ctx.task_ctx(),
+        ))
+    }
+}
+
+/// `earned_on` in the months `from..until` (from the first day of `from`, before the first
+/// day of `until`).
+fn date_range(from: PayoutMonth, until: PayoutMonth) -> Expr {
+    let day = |m: PayoutMonth| lit(ScalarValue::Date32(Some(days_of(m.first_day()))));
+    col(c::EARNED_ON)
+        .gt_eq(day(from))
+        .and(col(c::EARNED_ON).lt(day(until)))
+}
+
+/// `plan` hash-partitioned on `account` into `n` partitions, each sorted by `keys`.
+fn by_account(
+    plan: Arc<dyn ExecutionPlan>,
+    keys: &[&str],
+    n: usize,
+) -> Result<Arc<dyn ExecutionPlan>, Error> {
+    let schema = plan.schema();
+    let account = physical_col(c::ACCOUNT, &schema)?;
+    let repartitioned = Arc::new(RepartitionExec::try_new(
+        plan,
+        Partitioning::Hash(vec![account], n),
+    )?);
+    let mut sort = Vec::with_capacity(keys.len());
+    for k in keys {
+        sort.push(PhysicalSortExpr::new_default(physical_col(k, &schema)?));
+    }
+    let ordering = LexOrdering::new(sort).ok_or(Error::Column {
+        column: c::ACCOUNT,
+        reason: "no sort key".into(),
+    })?;
+    Ok(Arc::new(
+        SortExec::new(ordering, repartitioned).with_preserve_partitioning(true),
+    ))
+}
+
+fn spilled(plan: &Arc<dyn ExecutionPlan>) -> usize {
+    plan.metrics().and_then(|m| m.spilled_bytes()).unwrap_or(0)
+}
+
+/// The rates table as [`FixedRates`]; none if the session has no rates table.
+async fn load_rates(ctx: &SessionContext) -> Result<FixedRates, Error> {
+    let mut rates = FixedRates::new();
+    if !ctx.table_exist(table::RATES)? {
+        return Ok(rates);
+    }
+    let batches = ctx.table(table::RATES).await?.collect().await?;
+    let bad = |reason: String| Error::Rate { reason };
+    for batch in batches {
+        let column = |name: &'static str| -> Result<StringArray, Error> {
+            let a = batch.column_by_name(name).ok_or(Error::Column {
+                column: name,
+                reason: "missing".into(),
+            })?;
+            let a = cast(a, &DataType::Utf8)?;
+            a.as_any()
+                .downcast_ref::<StringArray>()
+                .cloned()
+                .ok_or(Error::Column {
+                    column: name,
+                    reason: "not a string".into(),
+                })
+        };
+        let (from, to, month, rate) = (
+            column(c::FROM)?,
+            column(c::TO)?,
+            column(c::MONTH)?,
+            column(c::RATE)?,
+        );
+        for i in 0..batch.num_rows() {
+            if from.is_null(i) || to.is_null(i) || month.is_null(i) || rate.is_null(i) {
+                return Err(bad(format!("row {i} has a null")));
+            }
+            let f: Currency = from.value(i).parse().map_err(|e| bad(format!("{e}")))?;
+            let t: Currency = to.value(i).parse().map_err(|e| bad(format!("{e}")))?;
+            let m: PayoutMonth = month.value(i).parse().map_err(|e| bad(format!("{e}")))?;
+            let r: Rate = rate.value(i).parse().map_err(|e| bad(format!("{e}")))?;
+            rates = rates.with(f, t, m, r);
+        }
+    }
+    Ok(rates)
+}
+
+/// Runs `work` on every partition, each in its own task, and gathers their outputs in
+/// partition order.
+async fn spawn_partitions<T, F, Fut>(
+    ledger: &Arc<dyn ExecutionPlan>,
+    accounts: &Arc<dyn ExecutionPlan>,
+    task: &Arc<TaskContext>,
+    shared: &Arc<Shared>,
+    work: F,
+) -> Result<Vec<(Vec<T>, Vec<RecordBatch>)>, Error>
+where
+    T: Send + 'static,
+    F: Fn(
+        Arc<Shared>,
+        datafusion::execution::SendableRecordBatchStream,
+        datafusion::execution::SendableRecordBatchStream,
+    ) -> Fut,
+    Fut: Future<Output = PartitionOutput<T>> + Send + 'static,
+{
+    let n = ledger.output_partitioning().partition_count();
+    let mut handles = Vec::with_capacity(n);
+    for p in 0..n {
+        let l = ledger.execute(p, task.clone())?;
+        let a = accounts.execute(p, task.clone())?;
+        handles.push(tokio::spawn(work(shared.clone(), l, a)));
+    }
+    let mut out = Vec::with_capacity(n);
+    for h in handles {
+        out.push(h.await.map_err(|e| Error::Task {
+            reason: e.to_string(),
+        })??);
+    }
+    Ok(out)
+}
+
+/// An account's state, rebuilt from its events (the facade's public JSON format).
+fn state_of(events: &str) -> Result<AccountState, Refused> {
+    let events: Vec<AccountEvent> = serde_json::from_str(events).map_err(|e| Refused {
+        code: "invalid_events",
+        message: e.to_string(),
+    })?;
+    Ok(AccountState::fold(&events))
+}
+
+fn payout_currency(state: &AccountState) -> Result<Currency, Refused> {
+    Ok(state
+        .payouts
+        .registration()
+        .ok_or(partnerkit::DomainError::from(
+            partnerkit::payouts::Error::NotSetUp,
+        ))?
+        .currency)
+}
+
+/// What every account's work starts with.
+struct Inputs {
+    account: AccountId,
+    state: AccountState,
+    carried: Option<String>,
+    entries: Vec<LedgerEntry>,
+}
+
+/// An account's state and entries, or why it has none.
+fn inputs(group: Group) -> Result<Inputs, (AccountId, Refused)> {
+    let account = group.account;
+    let fail = |r: Refused| (account, r);
+    if group.duplicate {
+        return Err(fail(Refused {
+            code: "duplicate_account",
+            message: "the accounts table has more than one row for this account".into(),
+        }));
+    }
+    let Some((events, carried)) = group.inputs else {
+        return Err(fail(Refused {
+            code: "unknown_account",
+            message: format!(
+                "{} ledger entries for an account the accounts table lacks",
+                group.rows
+            ),
+        }));
+    };
+    let entries = group.entries.map_err(|e| fail(e.into()))?;
+    let state = state_of(&events).map_err(fail)?;
+    Ok(Inputs {
+        account,
+        state,
+        carried,
+        entries,
+    })
+}
+
+async fn month_partition(
+    shared: Arc<Shared>,
+    month: PayoutMonth,
+    ledger: datafusion::execution::SendableRecordBatchStream,
+    accounts: datafusion::execution::SendableRecordBatchStream,
+) -> PartitionOutput<RecordBatch> {
+    let settings = shared.settings.clone();
+    let mut out = Statements::new(shared.json);
+    let mut failures = Failures::new();
+    let mut batches = Vec::new();
+    let mut failed = Vec::new();
+    cogroup(ledger, accounts, &settings.policy, |group| {
+        let rows = group.rows;
+        let result = inputs(group).and_then(|inputs| {
+            let Inputs {
+                account,
+                state,
+                carried,
+                entries,
+            } = inputs;
+            let one = |r: Refused| (account, r);
+            let statement = (|| {
+                for e in &entries {
+                    if settings
+                        .policy
+                        .cycle_of(e)
+                        .map_err(partnerkit::DomainError::from)?
+                        != month
+                    {
+                        return Err(Refused {
+                            code: "not_in_cycle",
+                            message: format!(
+                                "an entry earned {} is not in {month}'s cycle",
+                                e.earned_on()
+                            ),
+                        });
+                    }
+                }
+                let carried_in = match carried {
+                    Some(json) => {
+                        serde_json::from_str::<CarryOver>(&json).map_err(|e| Refused {
+                            code: "invalid_carried_in",
+                            message: e.to_string(),
+                        })?
+                    }
+                    None => CarryOver::zero(payout_currency(&state)?),
+                };
+                let mut s = partnerkit::statements_converted(
+                    &state,
+                    &settings,
+                    &entries,
+                    shared.rates.as_ref(),
+                    month,
+                    month,
+                    carried_in,
+                )
+                .map_err(Refused::from)?;
+                s.pop().ok_or(Refused {
+                    code: "no_statement",
+                    message: format!("no statement for {month}"),
+                })
+            })()
+            .map_err(one)?;
+            out.push(account, rows, &statement).map_err(one)
+        });
+        if let Err((account, r)) = result {
+            failures.push(account, r.code, &r.message)?;
+        }
+        shared.progress.add(rows);
+        if out.rows() >= shared.batch_rows {
+            batches.push(out.finish()?);
+        }
+        if failures.rows() >= shared.batch_rows {
+            failed.push(failures.finish()?);
+        }
+        Ok(())
+    })
+    .await?;
+    if out.rows() > 0 {
+        batches.push(out.finish()?);
+    }
+    if failures.rows() > 0 {
+        failed.push(failures.finish()?);
+    }
+    Ok((batches, failed))
+}
+
+async fn year_partition(
+    shared: Arc<Shared>,
+    since: PayoutMonth,
+    year: i32,
+    rules: Arc<ReportingRules>,
+    ledger: datafusion::execution::SendableRecordBatchStream,
+    accounts: datafusion::execution::SendableRecordBatchStream,
+) -> PartitionOutput<(RecordBatch, RecordBatch)> {
+    let settings = shared.settings.clone();
+    let mut out = Returns::new(shared.json);
+    let mut failures = Failures::new();
+    let mut batches = Vec::new();
+    let mut failed = Vec::new();
+    cogroup(ledger, accounts, &settings.policy, |group| {
+        let rows = group.rows;
+        let result = inputs(group).and_then(|inputs| {
+            let Inputs {
+                account,
+                state,
+                entries,
+                ..
+            } = inputs;
+            let one = |r: Refused| (account, r);
+            let returns = (|| {
+                let december = PayoutMonth::new(year, 12).map_err(partnerkit::DomainError::from)?;
+                let zero = CarryOver::zero(payout_currency(&state)?);
+                let statements = partnerkit::statements_converted(
+                    &state,
+                    &settings,
+                    &entries,
+                    shared.rates.as_ref(),
+                    since,
+                    december,
+                    zero,
+                )?;
+                Ok::<_, Refused>(partnerkit::year_end_returns(
+                    &state,
+                    &settings,
+                    &entries,
+                    shared.rates.as_ref(),
+                    &statements,
+                    year,
+                    &rules,
+                )?)
+            })()
+            .map_err(one)?;
+            out.push(account, rows, &returns).map_err(one)
+        });
+        if let Err((account, r)) = result {
+            failures.push(account, r.code, &r.message)?;
+        }
+        shared.progress.add(rows);
+        if out.rows() >= shared.batch_rows {
+            batches.push(out.finish()?);
+        }
+        if failures.rows() >= shared.batch_rows {
+            failed.push(failures.finish()?);
+        }
+        Ok(())
+    })
+    .await?;
+    if out.rows() > 0 {
+        batches.push(out.finish()?);
+    }
+    if failures.rows() > 0 {
+        failed.push(failures.finish()?);
+    }
+    Ok((batches, failed))
+}
