@@ -17,7 +17,7 @@ use datafusion::arrow::array::{
 };
 use partnerkit::core::{
     AccountId, Actor, Context, CountryCode, Currency, Decider, DisplayName, EmailAddress, Money,
-    OwnerAccountId, PayoutAccountId, PhoneNumber, PostalAddress, SecretString, SequentialIds,
+    OwnerAccountId, PayoutAccountId, PhoneNumber, PostalAddress, SequentialIds,
 };
 use partnerkit::payouts::{
     BankAccountType, BankDetails, CarryOver, Command as PayoutCommand, FixedRates, LedgerEntry,
@@ -414,10 +414,11 @@ fn account(
         &by_owner(start),
     )?;
     let name = DisplayName::new(&format!("Seller {i}"))?;
+    let tin = partnerkit::tax::UsTin::new("12-3456789")?;
     let w9 = |on: NaiveDate| {
         TaxCommand::SubmitW9(W9 {
             name: name.clone(),
-            tin: SecretString::new("12-3456789"),
+            tin: tin.clone(),
             signature: ElectronicSignature::new(name.clone(), on),
         })
     };
@@ -486,7 +487,7 @@ fn account(
         Kind::Us => NewPayoutAccount::bank(BankDetails {
             account_type: BankAccountType::Checking,
             holder: name.clone(),
-            account_number: SecretString::new("000123456789"),
+            account_number: partnerkit::payouts::BankAccountNumber::new("000123456789")?,
             routing_number: "021000021".into(),
             billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
                 .region("WA")
