@@ -460,7 +460,7 @@ where
     assert_eq!(reply.status, StatusCode::OK, "{:#}", reply.body);
     assert_eq!(reply.body["version"], version + 2);
     assert_eq!(reply.etag, Some(format!("\"{}\"", version + 2)));
-    for bad in ["7", "W/\"7\"", "\"x\""] {
+    for bad in ["7", "W/\"7\"", "\"x\"", "", " "] {
         let reply = api
             .send(Method::POST, &path, &as_alice, Some(&stale), Some(bad))
             .await;
