@@ -39,7 +39,7 @@ fn error_response(status: u16) -> (&'static str, &'static str) {
         ),
         412 => (
             "412",
-            "`If-Match` named a version the account is no longer at (`conflict`, with `expected` and `actual`): read it again, decide again.",
+            "`If-Match` named a version the account is no longer at (`conflict`, with `expected` and `actual`): read it again, decide again; or it was empty, naming no version (`no_version`).",
         ),
         413 => ("413", "The body is too large (`body_too_large`)."),
         422 => (
@@ -144,8 +144,8 @@ pub fn document(scheme: &SecurityScheme) -> Value {
         "name": "If-Match",
         "in": "header",
         "required": false,
-        "description": "The account version the caller decided on, as the `ETag` of a read gave it (`\"7\"`): the command is stored only if the account is still at it, else 412. `*`: no check.",
-        "schema": { "type": "string", "pattern": "^(\\*|\"[0-9]{1,19}\")$" },
+        "description": "The account version the caller decided on, as the `ETag` of a read gave it (`\"7\"`): the command is stored only if the account is still at it, else 412. `*`: no check. Empty: a list of no versions (RFC 9110 §13.1.1), which nothing matches: 412 `no_version`.",
+        "schema": { "type": "string", "pattern": "^(\\*|\"[0-9]{1,19}\")?$" },
         "example": "\"2\"",
     });
     let permission_param = json!({

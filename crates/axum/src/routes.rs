@@ -59,11 +59,34 @@ impl<St: Send + Sync> FromRequestParts<St> for AccountPath {
     }
 }
 
+/// What a command's `If-Match` asks for (RFC 9110 §13.1.1: `"*" / #entity-tag`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Precondition {
+    /// No `If-Match`, or `*`: no check.
+    None,
+    /// `"7"`: store only if the account is still at this version.
+    Version(Version),
+    /// An empty field: a list of no entity tags, which no version matches, so the precondition
+    /// fails (412) and nothing is stored. Never read as "no precondition": a client that meant
+    /// to send a version and sent nothing would otherwise store over a newer account.
+    Unmatchable,
+}
+
+/// An empty `If-Match`: a list of no entity tags, which no version matches (412, code
+/// `no_version`).
+pub(crate) fn unmatchable() -> Problem {
+    Problem::new(
+        StatusCode::PRECONDITION_FAILED,
+        "no_version",
+        "If-Match was empty, a list of no versions, which the account's version cannot match: send the ETag of a read, e.g. \"7\", or * for no check",
+    )
+}
+
 /// The version a caller decided on, from `If-Match`: `"7"` (a strong entity tag, as this
-/// crate's `ETag` headers are), or `*` (any: no check).
-pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<Version>, Problem> {
+/// crate's `ETag` headers are), `*` (any: no check), or empty (no tag: fails).
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Precondition, Problem> {
     let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
+        return Ok(Precondition::None);
     };
     let bad = || {
         Problem::bad_request(
@@ -72,11 +95,10 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<Version>, Problem> 
         )
     };
     let text = value.to_str().map_err(|_| bad())?.trim();
-    // An empty field is refused, not read as "no precondition": a client that meant to send a
-    // version and sent nothing would otherwise store over a newer account (schemathesis found
-    // it; the document's pattern never allowed it).
-    if text == "*" {
-        return Ok(None);
+    match text {
+        "*" => return Ok(Precondition::None),
+        "" => return Ok(Precondition::Unmatchable),
+        _ => {}
     }
     let digits = text
         .strip_prefix('"')
@@ -85,7 +107,7 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<Version>, Problem> 
         .ok_or_else(bad)?;
     digits
         .parse::<u64>()
-        .map(|n| Some(Version::new(n)))
+        .map(|n| Precondition::Version(Version::new(n)))
         .map_err(|_| bad())
 }
 
@@ -200,7 +222,6 @@ where
     let span =
         tracing::info_span!("partnerkit.command", %account, %actor, kind = tracing::field::Empty);
     async move {
-        let expected = if_match(&headers)?;
         let body = body.map_err(body_problem)?;
         // Only the kind is read before the actor is authorised (rule X-2).
         let value: Value = serde_json::from_slice(&body)
@@ -217,6 +238,13 @@ where
             })?;
         tracing::Span::current().record("kind", tracing::field::display(kind));
         facade::may(host.service(), account, &actor, kind).await?;
+        // Authorised: now the precondition (an actor who may not act learns nothing, not even
+        // whether its If-Match was well formed), then the data.
+        let expected = match if_match(&headers)? {
+            Precondition::None => None,
+            Precondition::Version(version) => Some(version),
+            Precondition::Unmatchable => return Err(unmatchable()),
+        };
         // Authorised for this kind: now the data, first against the document's schema.
         if let Some(bodies) = host.bodies() {
             bodies.command(&kind.to_string(), &value).map_err(|e| {

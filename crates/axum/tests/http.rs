@@ -460,12 +460,35 @@ where
     assert_eq!(reply.status, StatusCode::OK, "{:#}", reply.body);
     assert_eq!(reply.body["version"], version + 2);
     assert_eq!(reply.etag, Some(format!("\"{}\"", version + 2)));
-    for bad in ["7", "W/\"7\"", "\"x\"", "", " "] {
+    for bad in ["7", "W/\"7\"", "\"x\"", "\"\"", "\"12345678901234567890\""] {
         let reply = api
             .send(Method::POST, &path, &as_alice, Some(&stale), Some(bad))
             .await;
         expect(&reply, StatusCode::BAD_REQUEST, "bad_if_match");
     }
+    // An empty If-Match is a list of no versions (RFC 9110 §13.1.1): nothing matches it, so
+    // the precondition fails and nothing is stored; it is never read as "no precondition".
+    for empty in ["", " "] {
+        let reply = api
+            .send(Method::POST, &path, &as_alice, Some(&stale), Some(empty))
+            .await;
+        expect(&reply, StatusCode::PRECONDITION_FAILED, "no_version");
+        assert_eq!(reply.body["error"], "precondition_failed");
+    }
+    // The precondition is read only after the actor is authorised (rule X-2): one who may not
+    // run the command learns nothing, not even whether its If-Match was well formed.
+    for any in ["7", "", "\"1\""] {
+        let reply = api
+            .send(Method::POST, &path, &as_bob, Some(&stale), Some(any))
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{:#}", reply.body);
+    }
+    let reply = api.get(&state_path, &as_alice).await;
+    assert_eq!(
+        reply.etag,
+        Some(format!("\"{}\"", version + 2)),
+        "nothing stored"
+    );
 
     // Two instances, commands racing on one account: both succeed (the service reloads and
     // retries on a write conflict), nothing is lost, and each instance sees the other's writes.
