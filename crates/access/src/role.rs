@@ -107,7 +107,25 @@ pub enum Grant {
     /// A built-in role.
     Role(Role),
     /// Custom permissions instead of a role (rule ROL-3).
+    #[cfg_attr(feature = "schema", schemars(schema_with = "grantable_permissions"))]
     Custom(PermissionSet),
+}
+
+/// The schema of a custom grant's permissions: at least one (rule ROL-3), none of them
+/// Owner-only (rule ROL-7); repeats are accepted and read as one.
+#[cfg(feature = "schema")]
+fn grantable_permissions(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let grantable: Vec<&str> = PermissionSet::ALL
+        .difference(PermissionSet::OWNER_ONLY)
+        .iter()
+        .map(Permission::as_str)
+        .collect();
+    schemars::json_schema!({
+        "type": "array",
+        "minItems": 1,
+        "items": { "type": "string", "enum": grantable },
+        "examples": [["manage_offers", "view_financial_reports"]],
+    })
 }
 
 impl Grant {
@@ -150,6 +168,7 @@ impl Grant {
 #[serde(rename_all = "snake_case")]
 enum GrantRepr {
     Role(Role),
+    #[cfg_attr(feature = "schema", schemars(schema_with = "grantable_permissions"))]
     Custom(PermissionSet),
 }
 

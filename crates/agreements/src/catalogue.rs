@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), partnerkit_agreements::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[a-z](-?[a-z0-9])*$", "maxLength" = 64)))]
 #[serde(try_from = "String", into = "String")]
 pub struct AgreementId(String);
 
@@ -77,7 +77,7 @@ partnerkit_core::validated_string!(AgreementId, Error);
 /// # Ok::<(), partnerkit_agreements::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._-]*$", "maxLength" = 32)))]
 #[serde(try_from = "String", into = "String")]
 pub struct AgreementVersion(String);
 
@@ -127,7 +127,7 @@ partnerkit_core::validated_string!(AgreementVersion, Error);
 /// # Ok::<(), partnerkit_agreements::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^\\s*[0-9A-Fa-f]{64}\\s*$")))]
 #[serde(try_from = "String", into = "String")]
 pub struct TextDigest(String);
 

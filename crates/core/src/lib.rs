@@ -125,6 +125,7 @@ pub use random::SecureRandom;
 pub use random::SeededRandom;
 pub use rule::{Rule, UnknownRule};
 pub use secret::{Fingerprint, Masked, SECRET_ALPHABET, SecretString};
+pub use text::TEXT_PATTERN;
 pub use web::Url;
 
 /// Re-exported so hosts use the same versions partnerkit does.

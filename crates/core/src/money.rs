@@ -280,7 +280,7 @@ pub struct Money {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawMoney {
-    #[cfg_attr(feature = "schema", schemars(extend("pattern" = "^[-+.0-9]{1,64}$")))]
+    #[cfg_attr(feature = "schema", schemars(extend("pattern" = "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$", "maxLength" = 64)))]
     amount: String,
     currency: Currency,
 }

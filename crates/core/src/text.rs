@@ -46,6 +46,18 @@ pub(crate) fn is_forbidden(c: char) -> bool {
         )
 }
 
+/// The JSON Schema `pattern` of text checked by [`checked_text`](crate::checked_text): no
+/// character it refuses in the Basic Multilingual Plane (a test checks the class against the
+/// rule, character by character) and at least one that is not white space. The forbidden
+/// characters above U+FFFF cannot be written in a class without the `u` flag, so the pattern
+/// lets them through; a value holding one is still refused when read. Lengths are the schema's
+/// `minLength`/`maxLength`.
+pub const TEXT_PATTERN: &str = concat!(
+    r"^[^\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\u3164\ufeff\ufff9-\ufffb\uffa0]*",
+    r"[^\s\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\u3164\ufeff\ufff9-\ufffb\uffa0]",
+    r"[^\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\u3164\ufeff\ufff9-\ufffb\uffa0]*$",
+);
+
 /// Characters that show nothing on their own: white space, the Braille blank and variation
 /// selectors. A text made only of them (and forbidden ones) is refused.
 pub(crate) fn is_blank(c: char) -> bool {
@@ -197,5 +209,47 @@ mod tests {
             let full = crate::checked_text("field", &format!(" {s}"), max);
             prop_assert_eq!(is_plain(&s, max), full.as_ref() == Ok(&s));
         }
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::{TEXT_PATTERN, is_forbidden};
+
+    /// The characters of the Basic Multilingual Plane that [`is_forbidden`] refuses, as the
+    /// body of a character class: the one [`TEXT_PATTERN`] is made of.
+    const FORBIDDEN_CLASS: &str = r"\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\u3164\ufeff\ufff9-\ufffb\uffa0";
+
+    /// The class's ranges, read back from its `\uXXXX` escapes.
+    fn ranges() -> Vec<(u32, u32)> {
+        let code = |s: &str| u32::from_str_radix(s, 16).unwrap();
+        let mut out = Vec::new();
+        for part in FORBIDDEN_CLASS.split(r"\u").filter(|p| !p.is_empty()) {
+            match part.split_once('-') {
+                Some((lo, "")) => out.push((code(lo), u32::MAX)), // a range's first end
+                _ => {
+                    let c = code(part);
+                    match out.last_mut() {
+                        Some(last) if last.1 == u32::MAX => last.1 = c,
+                        _ => out.push((c, c)),
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    // rule: X-3
+    #[test]
+    fn the_schema_pattern_refuses_exactly_the_forbidden_characters_of_the_bmp() {
+        let ranges = ranges();
+        for c in (0..=0xFFFF_u32).filter_map(char::from_u32) {
+            let in_class = ranges
+                .iter()
+                .any(|&(lo, hi)| (lo..=hi).contains(&(c as u32)));
+            assert_eq!(in_class, is_forbidden(c), "U+{:04X}", c as u32);
+        }
+        // The pattern is the class three times: around, and with white space, in the middle.
+        assert_eq!(TEXT_PATTERN.matches(FORBIDDEN_CLASS).count(), 3);
     }
 }

@@ -18,7 +18,7 @@ use crate::error::{Error, Result, clip};
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^\\s*([A-Za-z][A-Za-z0-9+.-]*://[^\\s/?#]+\\S*|[Uu][Rr][Nn]:\\S+)\\s*$", "maxLength" = 256, "examples" = ["https://contoso.com/auth"])))]
 #[serde(try_from = "String", into = "String")]
 pub struct Url(String);
 

@@ -108,7 +108,10 @@ enum RawStepState {
     NotStarted,
     Pending,
     Verified,
-    Rejected { reason: String },
+    Rejected {
+        #[cfg_attr(feature = "schema", schemars(extend("minLength" = 1, "maxLength" = 500, "pattern" = partnerkit_core::TEXT_PATTERN)))]
+        reason: String,
+    },
 }
 
 impl TryFrom<RawStepState> for StepState {

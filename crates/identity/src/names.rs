@@ -30,7 +30,7 @@ use crate::error::Error;
 /// # Ok::<(), partnerkit_identity::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^\\s*[^.\\s]{1,63}(\\.[^.\\s]{1,63})+\\.?\\s*$", "maxLength" = 300, "examples" = ["contoso.com"])))]
 #[serde(try_from = "String", into = "String")]
 pub struct DomainName(String);
 
@@ -83,7 +83,7 @@ fn valid_label(label: &str, max: usize) -> bool {
 /// # Ok::<(), partnerkit_identity::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^\\s*[A-Za-z0-9]{1,27}\\s*$", "examples" = ["contoso"])))]
 #[serde(try_from = "String", into = "String")]
 pub struct DomainLabel(String);
 

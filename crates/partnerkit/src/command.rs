@@ -411,7 +411,15 @@ pub struct NewTenant {
 
 /// A user to create in a tenant (rule USR-4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    // A global administrator needs an address for password resets (rule USR-8).
+    schemars(extend(
+        "if" = { "properties": { "global_admin": { "const": true } }, "required": ["global_admin"] },
+        "then" = { "properties": { "reset_email": { "type": "string" } }, "required": ["reset_email"] }
+    ))
+)]
 pub struct NewUser {
     /// The tenant.
     pub tenant: TenantId,

@@ -28,7 +28,7 @@ use crate::statement::{CarryOver, CycleTerms, PayoutAccountAtCycle, Statement, S
 /// # Ok::<(), partnerkit_payouts::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = partnerkit_core::TEXT_PATTERN, "minLength" = 1, "maxLength" = 500)))]
 #[serde(try_from = "String", into = "String")]
 pub struct RejectionReason(String);
 

@@ -27,7 +27,7 @@ use crate::error::Error;
 /// # Ok::<(), partnerkit_tax::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^\\s*(100(\\.00?)?|[0-9]{1,2}(\\.[0-9]{1,2})?)\\s*%\\s*$", "examples" = ["4.9%"])))]
 #[serde(try_from = "String", into = "String")]
 pub struct Rate(u16);
 

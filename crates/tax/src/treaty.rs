@@ -50,7 +50,7 @@ impl IncomeType {
 /// # Ok::<(), partnerkit_tax::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^\\s*[0-9]{1,3}(\\([A-Za-z0-9]{1,4}\\)){0,3}\\s*$", "examples" = ["12(1)"])))]
 #[serde(try_from = "String", into = "String")]
 pub struct TreatyArticle(String);
 

@@ -39,15 +39,32 @@ pub struct PostalAddress {
 
 /// Unvalidated parts of a [`PostalAddress`]; [`PostalAddressBuilder::build`] validates them.
 #[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(extend(
+        "if" = { "properties": { "country": { "const": "US" } }, "required": ["country"] },
+        "then" = {
+            "required": ["postal_code"],
+            "properties": { "postal_code": { "type": "string", "pattern": "^\\s*[0-9]{5}(-[0-9]{4})?\\s*$" } }
+        }
+    ))
+)]
 pub struct PostalAddressBuilder {
+    #[cfg_attr(feature = "schema", schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = crate::TEXT_PATTERN)))]
     line1: String,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(extend("maxLength" = 100)))]
     line2: Option<String>,
+    #[cfg_attr(feature = "schema", schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = crate::TEXT_PATTERN)))]
     city: String,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(extend("maxLength" = 100)))]
     region: Option<String>,
+    /// A US ZIP code (`98052`, `98052-6399`), required in the US; elsewhere optional, 2 to
+    /// 12 letters, digits, spaces or hyphens.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(extend("pattern" = "^\\s*([A-Za-z0-9 -]{2,12})?\\s*$")))]
     postal_code: Option<String>,
     country: CountryCode,
 }

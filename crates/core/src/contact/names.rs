@@ -22,7 +22,7 @@ use crate::text;
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("minLength" = 1, "maxLength" = 256, "pattern" = "\\S")))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("minLength" = 1, "maxLength" = 256, "pattern" = crate::TEXT_PATTERN)))]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
 
@@ -124,8 +124,8 @@ impl schemars::JsonSchema for PersonName {
             "type": "object",
             "description": "A person's first and last name.",
             "properties": {
-                "first": { "type": "string", "minLength": 1, "maxLength": 64 },
-                "last": { "type": "string", "minLength": 1, "maxLength": 64 }
+                "first": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": crate::TEXT_PATTERN },
+                "last": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": crate::TEXT_PATTERN }
             },
             "required": ["first", "last"],
             "examples": [{ "first": "Ada", "last": "Lovelace" }]

@@ -40,7 +40,7 @@ use crate::error::{Error, Result, clip};
 /// # Ok::<(), partnerkit_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^\\s*\\+[1-9][0-9 ().-]{4,40}\\s*$", "maxLength" = 64, "examples" = ["+14255550100"])))]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
