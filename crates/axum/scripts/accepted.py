@@ -7,6 +7,13 @@ that fits the document, sent with the actor header): how many were answered 2xx.
 schemathesis's own accepted rate, a 401 (a case that left the actor header out, for the
 `ignored_auth` check) says nothing about the data and is left out of the positive count.
 Prints a Markdown table.
+
+    python3 accepted.py REPORT.ndjson --require-majority
+
+also fails (exit 1) unless more than half of the positive requests were accepted on every
+operation the actor may call: every operation whose positive requests were not all refused
+with 403 (an operation the actor may never call, such as `authorize` for the marketplace,
+which is not a user of the account).
 """
 import collections
 import json
@@ -33,6 +40,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
         if mode == "positive" and response["status_code"] != 401:
             counts["positive"] += 1
             counts["positive_ok"] += ok
+            counts["positive_403"] += response["status_code"] == 403
         counts[response["status_code"]] += 1
 
 print("| operation | requests | 2xx | positive (schema-valid) | of them 2xx | statuses |")
@@ -42,3 +50,16 @@ for label in sorted(totals):
     share = lambda ok, n: f"{ok} ({ok / n:.0%})" if n else "—"
     statuses = ", ".join(f"{s}: {n}" for s, n in sorted((k, v) for k, v in c.items() if isinstance(k, int)))
     print(f"| `{label}` | {c['all']} | {share(c['all_ok'], c['all'])} | {c['positive']} | {share(c['positive_ok'], c['positive'])} | {statuses} |")
+
+if "--require-majority" in sys.argv[2:]:
+    short = []
+    for label in sorted(totals):
+        c = totals[label]
+        if c["positive"] == 0 or c["positive"] == c["positive_403"]:
+            continue  # never allowed to this actor: nothing to accept
+        if 2 * c["positive_ok"] <= c["positive"]:
+            short.append(f"{label}: {c['positive_ok']} of {c['positive']}")
+    if short:
+        print("a majority of positive requests must be accepted; not on: " + "; ".join(short))
+        sys.exit(1)
+    print("a majority of positive requests accepted on every operation the actor may call")

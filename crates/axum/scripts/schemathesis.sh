@@ -35,10 +35,27 @@ run() { # NAME ACTOR_JSON
         -H "x-partnerkit-actor: $2" \
         --report ndjson --report-ndjson-path "$dir/$1.ndjson"
 }
-run marketplace '{"kind":"marketplace"}'
-run manager '{"kind":"user","tenant":"22222222-2222-4222-8222-222222222222","user":"33333333-3333-4333-8333-333333333333"}'
+# The acceptance run (scripts/account_hooks.py): schema-valid requests as a caller of the
+# seeded account sends them, every check on; it measures how many are accepted.
+accept() { # NAME ACTOR_JSON
+    PYTHONPATH=scripts SCHEMATHESIS_HOOKS=account_hooks PARTNERKIT_BASE="$base" PARTNERKIT_ACTOR="$2" \
+        schemathesis --config-file schemathesis.toml run "$base/openapi.json" \
+        --phases fuzzing --mode positive --max-examples 200 --checks all --seed 1 --no-color \
+        -H "x-partnerkit-actor: $2" \
+        --report ndjson --report-ndjson-path "$dir/$1-accept.ndjson"
+}
+marketplace='{"kind":"marketplace"}'
+manager='{"kind":"user","tenant":"22222222-2222-4222-8222-222222222222","user":"33333333-3333-4333-8333-333333333333"}'
+run marketplace "$marketplace"
+run manager "$manager"
+accept marketplace "$marketplace"
+accept manager "$manager"
 
 echo "== accepted share per operation, as the marketplace"
 python3 scripts/accepted.py "$dir/marketplace.ndjson"
 echo "== accepted share per operation, as the account's Manager"
 python3 scripts/accepted.py "$dir/manager.ndjson"
+echo "== acceptance run (account-aware requests), as the marketplace"
+python3 scripts/accepted.py "$dir/marketplace-accept.ndjson" --require-majority
+echo "== acceptance run (account-aware requests), as the account's Manager"
+python3 scripts/accepted.py "$dir/manager-accept.ndjson"
