@@ -218,6 +218,19 @@ pub enum Error {
         given: String,
     },
 
+    /// A ledger entry whose payable month is not the one its date and the payout policy give:
+    /// before the month it was earned (`policy_says` is `None`), or another policy's month.
+    #[error("{}", entry_month_message(*earned_on, *payable_in, *policy_says))]
+    EntryMonth {
+        /// The day the entry was earned.
+        earned_on: NaiveDate,
+        /// The month the entry says it is payable in.
+        payable_in: PayoutMonth,
+        /// The month the policy in use gives, when the entry was checked against one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        policy_says: Option<PayoutMonth>,
+    },
+
     /// A month before 0001-01 or after 9999-12 (the range `YYYY-MM` can write).
     #[error(
         "{given} is outside the payout months 0001-01 to 9999-12: check the date or the month arithmetic"
@@ -320,21 +333,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// The [`Error::InvalidMonth`] of a ledger entry earned on `earned_on` that says it is
-    /// payable in `payable_in` where the policy in use gives `policy_says`: it was built with
-    /// another policy ([`LedgerEntry::check_policy`](crate::LedgerEntry::check_policy)).
-    pub(crate) fn entry_built_with_another_policy(
-        earned_on: NaiveDate,
-        payable_in: PayoutMonth,
-        policy_says: PayoutMonth,
-    ) -> Error {
-        Error::InvalidMonth {
-            given: format!(
-                "an entry earned on {earned_on} is payable in {payable_in}, not {policy_says} as the service's policy says: build ledger entries with the service's settings.policy"
-            ),
-        }
-    }
-
     /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
     /// `"not_owner_account"`.
     pub fn code(&self) -> &'static str {
@@ -361,6 +359,7 @@ impl Error {
             Error::Overflow { .. } => "overflow",
             Error::NoThreshold { .. } => "no_threshold",
             Error::InvalidMonth { .. } => "invalid_month",
+            Error::EntryMonth { .. } => "entry_month",
             Error::MonthOutOfRange { .. } => "month_out_of_range",
             Error::InstantOutOfRange { .. } => "instant_out_of_range",
             Error::InvalidBatchPart { .. } => "invalid_batch_part",
@@ -373,5 +372,21 @@ impl Error {
             Error::UnknownSlot { .. } => "unknown_slot",
             Error::BatchMismatch => "batch_mismatch",
         }
+    }
+}
+
+/// The message of [`Error::EntryMonth`].
+fn entry_month_message(
+    earned_on: NaiveDate,
+    payable_in: PayoutMonth,
+    policy_says: Option<PayoutMonth>,
+) -> String {
+    match policy_says {
+        Some(month) => format!(
+            "an entry earned on {earned_on} is payable in {payable_in}, not {month} as the payout policy in use says: build ledger entries with that policy (LedgerEntry::new with the service's settings.policy)"
+        ),
+        None => format!(
+            "an entry earned on {earned_on} cannot be payable in {payable_in}, before the month it was earned: give the month the payout policy gives its date"
+        ),
     }
 }

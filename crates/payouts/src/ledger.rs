@@ -119,11 +119,10 @@ impl TryFrom<EntryData> for LedgerEntry {
     type Error = Error;
     fn try_from(d: EntryData) -> Result<Self, Error> {
         if d.payable_in < PayoutMonth::of_date(d.earned_on)? {
-            return Err(Error::InvalidMonth {
-                given: format!(
-                    "payable_in {} is before the month earned {}",
-                    d.payable_in, d.earned_on
-                ),
+            return Err(Error::EntryMonth {
+                earned_on: d.earned_on,
+                payable_in: d.payable_in,
+                policy_says: None,
             });
         }
         let mut entry = LedgerEntry::build(
@@ -194,7 +193,7 @@ impl LedgerEntry {
     /// Checks that this entry was built with `policy`: its payable month is the one `policy`'s
     /// lag for its source gives ([`LedgerEntry::new`]). Statements rebuild entries with their
     /// policy, so an entry built with another one would move to another month; it is refused
-    /// with [`Error::InvalidMonth`] instead ([`Error::MonthOutOfRange`] if the policy's month
+    /// with [`Error::EntryMonth`] instead ([`Error::MonthOutOfRange`] if the policy's month
     /// is out of range).
     ///
     /// ```
@@ -206,7 +205,7 @@ impl LedgerEntry {
     /// let usage = LedgerEntry::new("ea_usage".parse()?, "1.00 USD".parse()?, day, CountryCode::US, &policy)?;
     /// assert!(usage.check_policy(&policy).is_ok());
     /// let fast = policy.with_lag(RevenueSource::new(RevenueSource::EA_USAGE)?, 0);
-    /// assert_eq!(usage.check_policy(&fast).unwrap_err().code(), "invalid_month");
+    /// assert_eq!(usage.check_policy(&fast).unwrap_err().code(), "entry_month");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_policy(&self, policy: &PayoutPolicy) -> Result<(), Error> {
@@ -215,11 +214,11 @@ impl LedgerEntry {
         if expected == self.payable_in {
             Ok(())
         } else {
-            Err(Error::entry_built_with_another_policy(
-                self.earned_on,
-                self.payable_in,
-                expected,
-            ))
+            Err(Error::EntryMonth {
+                earned_on: self.earned_on,
+                payable_in: self.payable_in,
+                policy_says: Some(expected),
+            })
         }
     }
 

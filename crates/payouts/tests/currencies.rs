@@ -497,8 +497,12 @@ fn a_ledger_built_with_another_policy_is_refused() {
     let fast = PayoutPolicy::default().with_lag(src("app_sales"), 0);
     let sales = [sale("10.00 EUR", date(2027, 3, 3))];
     let err = convert_ledger(&fast, Currency::USD, &sales, &rates).unwrap_err();
-    assert_eq!(err.code(), "invalid_month", "{err}");
+    assert_eq!(err.code(), "entry_month", "{err}");
     assert!(err.to_string().contains("2027-03-03"), "{err}");
+    assert!(
+        err.to_string().contains("settings.policy"),
+        "says what to do: {err}"
+    );
     assert!(sales[0].check_policy(&PayoutPolicy::default()).is_ok());
     // No rate, no conversion; an entry in the payout currency needs none.
     let err = convert_ledger(&fast, Currency::SEK, &sales, &rates).unwrap_err();

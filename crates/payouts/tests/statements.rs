@@ -461,6 +461,25 @@ fn ledger_entries_round_trip_through_serde_with_validation() {
 }
 
 #[test]
+fn an_entry_payable_before_it_was_earned_is_refused_with_a_message_that_says_so() {
+    let e = sale("12.34", 2027, 3);
+    let json = serde_json::to_string(&e).unwrap();
+    let early = json.replace(&format!("\"{}\"", e.payable_in()), "\"2027-02\"");
+    assert_ne!(early, json);
+    let err = serde_json::from_str::<LedgerEntry>(&early)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("cannot be payable in 2027-02, before the month it was earned"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("YYYY-MM"),
+        "names the dates, not a format: {err}"
+    );
+}
+
+#[test]
 fn the_cycle_of_an_entry_is_the_month_after_it_was_earned() {
     // rule: PAY-5
     let policy = PayoutPolicy::default();
