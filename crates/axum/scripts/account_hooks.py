@@ -18,8 +18,8 @@ schemathesis's own, from the published schemas; these hooks only
   where it names a new one (an id is the caller's choice, and callers do not reuse them), and
   user names in the tenant's domain;
 - make each statements entry one of the account's own ledger: in its currency (USD, cents),
-  withholding at most what the entry earned, payable in the month the host's default policy
-  gives its date; ask for one to 120 months, first to last.
+  withholding at most what the entry earned, with no `payable_in` (the host gives each entry
+  the month its policy gives); ask for one to 120 months, first to last.
 
 Nothing here reads a response to decide what to send next; the rules stay the host's.
 """
@@ -146,15 +146,6 @@ def _month_text(months):
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
-def _payable(date, source):
-    """The payout month the default policy gives an entry earned on `date` (YYYY-MM-DD)."""
-    year, month = int(date[:4]), int(date[5:7])
-    lag = {"ea_usage": 2, "ea_order": 1, "csp_mca_customer_paid": 3}.get(source, 1)
-    month += lag
-    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    return f"{year:04d}-{month:02d}"
-
-
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     body = case.body
@@ -174,7 +165,8 @@ def before_call(ctx, case, **kwargs):
             body["first"], body["last"] = _month_text(first), _month_text(last)
         for entry in body.get("entries") or []:
             if isinstance(entry, dict) and isinstance(entry.get("earned_on"), str):
-                entry["payable_in"] = _payable(entry["earned_on"], entry.get("source"))
+                # The host gives the month its policy gives (rule PAY-8).
+                entry.pop("payable_in", None)
             # The seeded account is paid in USD, with no conversion; its ledger has amounts in
             # cents and withholds at most what an entry earned, with the entry's sign.
             amount = _cents(entry.get("amount"))

@@ -121,6 +121,32 @@ fn operation(
     })
 }
 
+/// A statements request's entries may leave out `payable_in` (the host fills it from its
+/// policy, [`StatementsRequest`]): their schema is `LedgerEntry`'s without that requirement,
+/// as `LedgerEntryInput`. Entries the host answers with keep `LedgerEntry`.
+fn entries_without_their_month(schemas: &mut Map<String, Value>) {
+    let Some(mut input) = schemas.get("LedgerEntry").cloned() else {
+        return;
+    };
+    if let Some(required) = input.get_mut("required").and_then(Value::as_array_mut) {
+        required.retain(|r| r != "payable_in");
+    }
+    set(
+        &mut input,
+        "description",
+        json!(
+            "A ledger entry as a statements request gives it: `payable_in` may be left out, and the host gives the month its payout policy gives the entry's source and date (rule PAY-8)."
+        ),
+    );
+    schemas.insert("LedgerEntryInput".into(), input);
+    if let Some(items) = schemas
+        .get_mut("StatementsRequest")
+        .and_then(|r| r.pointer_mut("/properties/entries/items"))
+    {
+        *items = json!({ "$ref": "#/components/schemas/LedgerEntryInput" });
+    }
+}
+
 /// The OpenAPI 3.1 document for the routes of [`Host::router`](crate::Host::router), with
 /// `scheme` as the way callers authenticate.
 pub fn document(scheme: &SecurityScheme) -> Value {
@@ -138,7 +164,8 @@ pub fn document(scheme: &SecurityScheme) -> Value {
     let authorize = generator.subschema_for::<AuthorizeBody>().to_value();
     let permission = generator.subschema_for::<Permission>().to_value();
     generator.subschema_for::<Problem>();
-    let schemas: Map<String, Value> = generator.take_definitions(true);
+    let mut schemas: Map<String, Value> = generator.take_definitions(true);
+    entries_without_their_month(&mut schemas);
 
     let if_match = json!({
         "name": "If-Match",

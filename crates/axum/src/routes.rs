@@ -7,10 +7,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use partnerkit::access::{Decision, Permission};
-use partnerkit::core::chrono::Utc;
+use partnerkit::core::chrono::{NaiveDate, Utc};
 use partnerkit::core::uuid::Uuid;
 use partnerkit::core::{AccountId, Context, Envelope, OsRandom, Version};
-use partnerkit::payouts::{LedgerEntry, PayoutMonth, Statement};
+use partnerkit::payouts::{LedgerEntry, PayoutMonth, PayoutPolicy, RevenueSource, Statement};
 use partnerkit::store::Recorded;
 use partnerkit::{
     AccountCommand, AccountEventView, AccountView, AsyncAccountStore, CommandKind, Missing,
@@ -183,7 +183,9 @@ pub struct ReadinessBody {
 /// A ledger and the payout months to state.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct StatementsRequest {
-    /// The ledger's entries.
+    /// The ledger's entries. An entry may leave out `payable_in`: the host gives it the month
+    /// its payout policy gives the entry's source and date (rule PAY-8); one that gives it
+    /// must give that month.
     pub entries: Vec<LedgerEntry>,
     /// The first payout month.
     pub first: PayoutMonth,
@@ -397,6 +399,8 @@ where
                 )
             })?;
         }
+        let mut value = value;
+        fill_payable_in(&mut value, &host.service().settings().policy)?;
         let request: StatementsRequest = serde_json::from_value(value).map_err(|e| {
             Problem::invalid(
                 "invalid_request",
@@ -425,6 +429,39 @@ where
     }
     .instrument(span)
     .await
+}
+
+/// Gives each entry of a statements request that leaves out `payable_in` the month `policy`
+/// gives its source and date (rule PAY-8, [`PayoutPolicy::payable_month`]), so a caller need
+/// not know the host's policy. An entry whose source or date does not read is left as it
+/// is: reading the request refuses it with its own error.
+fn fill_payable_in(value: &mut Value, policy: &PayoutPolicy) -> Result<(), Problem> {
+    let Some(entries) = value.get_mut("entries").and_then(Value::as_array_mut) else {
+        return Ok(());
+    };
+    for entry in entries.iter_mut().filter_map(Value::as_object_mut) {
+        if entry.contains_key("payable_in") {
+            continue;
+        }
+        let source = entry
+            .get("source")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<RevenueSource>().ok());
+        let earned_on = entry
+            .get("earned_on")
+            .and_then(Value::as_str)
+            .and_then(|d| d.parse::<NaiveDate>().ok());
+        if let (Some(source), Some(earned_on)) = (source, earned_on) {
+            let month = policy.payable_month(&source, earned_on).map_err(|e| {
+                Problem::invalid(
+                    "invalid_request",
+                    format!("the statements request is not valid: {e}"),
+                )
+            })?;
+            entry.insert("payable_in".into(), Value::String(month.to_string()));
+        }
+    }
+    Ok(())
 }
 
 /// The most payout months one statements request covers (ten years).

@@ -560,6 +560,37 @@ where
         "{:#}",
         reply.body
     );
+    // An entry may leave out its payout month: the host gives it the one its policy gives
+    // (rule PAY-8), so the statements are the same. One that names another month is refused.
+    let mut without_months = ledger.clone();
+    for entry in without_months["entries"].as_array_mut().unwrap() {
+        assert!(
+            entry
+                .as_object_mut()
+                .unwrap()
+                .remove("payable_in")
+                .is_some()
+        );
+    }
+    let filled = api
+        .send(Method::POST, &path, &as_alice, Some(&without_months), None)
+        .await;
+    assert_eq!(filled.status, StatusCode::OK, "{:#}", filled.body);
+    assert_eq!(filled.body, reply.body);
+    let mut early = ledger.clone();
+    early["entries"][0]["payable_in"] = json!("2027-02");
+    let reply = api
+        .send(Method::POST, &path, &as_alice, Some(&early), None)
+        .await;
+    expect(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    assert!(
+        reply.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("before the month it was earned"),
+        "{:#}",
+        reply.body
+    );
     // One request asks for a bounded amount of work.
     let decades = json!({"entries": [], "first": "2027-01", "last": "2037-01"});
     let reply = api

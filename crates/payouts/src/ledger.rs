@@ -185,8 +185,7 @@ impl LedgerEntry {
         country_of_sale: CountryCode,
         policy: &PayoutPolicy,
     ) -> Result<Self, Error> {
-        let lag = i32::from(policy.lag_months(&source));
-        let payable_in = PayoutMonth::of_date(earned_on)?.plus(lag)?;
+        let payable_in = policy.payable_month(&source, earned_on)?;
         LedgerEntry::build(source, amount, earned_on, country_of_sale, payable_in)
     }
 
@@ -209,8 +208,7 @@ impl LedgerEntry {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_policy(&self, policy: &PayoutPolicy) -> Result<(), Error> {
-        let lag = i32::from(policy.lag_months(&self.source));
-        let expected = PayoutMonth::of_date(self.earned_on)?.plus(lag)?;
+        let expected = policy.payable_month(&self.source, self.earned_on)?;
         if expected == self.payable_in {
             Ok(())
         } else {

@@ -228,6 +228,28 @@ impl PayoutPolicy {
             .map_or(self.data.default_lag_months, |l| l.months)
     }
 
+    /// The month revenue from `source` earned on `earned_on` becomes payable: the month it was
+    /// earned plus `source`'s lag (rule PAY-8). [`LedgerEntry::new`] files entries with it, and
+    /// [`LedgerEntry::check_policy`] checks them against it; a host that receives entries
+    /// without their month gives them this one. [`Error::MonthOutOfRange`] past 9999-12.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use partnerkit_payouts::{PayoutPolicy, RevenueSource};
+    /// let policy = PayoutPolicy::default();
+    /// let day = NaiveDate::from_ymd_opt(2027, 1, 20).unwrap();
+    /// let usage: RevenueSource = RevenueSource::EA_USAGE.parse()?;
+    /// assert_eq!(policy.payable_month(&usage, day)?.to_string(), "2027-03");
+    /// # Ok::<(), partnerkit_payouts::Error>(())
+    /// ```
+    pub fn payable_month(
+        &self,
+        source: &RevenueSource,
+        earned_on: NaiveDate,
+    ) -> Result<PayoutMonth, Error> {
+        PayoutMonth::of_date(earned_on)?.plus(i32::from(self.lag_months(source)))
+    }
+
     /// The payout cycle whose statement records `entry` (rule PAY-5): the month after the
     /// month it was earned (a sale of 10 March is on April's statement). In that cycle the
     /// entry is due if it is already payable ([`LedgerEntry::payable_in`], after the program's
