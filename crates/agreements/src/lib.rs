@@ -113,6 +113,7 @@ mod command;
 mod decide;
 mod error;
 mod event;
+mod names;
 mod state;
 
 pub use action::{ActionNeeded, action_needed, publishing_blocked};
