@@ -11,25 +11,18 @@
 
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate};
 use datafusion::arrow::array::{
     ArrayRef, Date32Array, FixedSizeBinaryBuilder, Int64Array, RecordBatch, StringArray,
 };
-use partnerkit::core::{
-    AccountId, Actor, Context, CountryCode, Currency, Decider, DisplayName, EmailAddress, Money,
-    OwnerAccountId, PayoutAccountId, PhoneNumber, PostalAddress, SequentialIds,
-};
-use partnerkit::payouts::{
-    BankAccountType, BankDetails, CarryOver, Command as PayoutCommand, FixedRates, LedgerEntry,
-    NewPayoutAccount, OwnerAccountRegistry, PayoutMonth, PayoutProfile, Payouts, PendingAmount,
-    Rate, RevenueSource, VerificationOutcome, check_owner_account,
-};
-use partnerkit::tax::{
-    Command as TaxCommand, ElectronicSignature, EntityType, IncomeType, ProfileDetails,
-    Rate as TaxRate, Tax, TaxProfile, TreatyArticle, TreatyClaim, W8, W9,
-};
+use partnerkit::core::{AccountId, CountryCode, Currency, Money};
+use partnerkit::payouts::{CarryOver, FixedRates, LedgerEntry, PayoutMonth, Rate, RevenueSource};
 use partnerkit::{AccountEvent, DomainError, Settings};
 use rust_decimal::Decimal;
+
+mod account;
+
+use account::account;
 
 use crate::cogroup::days_of;
 use crate::error::Error;
@@ -139,14 +132,6 @@ enum Kind {
     Foreign(CountryCode),
     /// A German seller paid in euros.
     Euro,
-}
-
-struct NoOtherAccount;
-
-impl OwnerAccountRegistry for NoOtherAccount {
-    fn associated_account(&self, _: OwnerAccountId) -> Option<AccountId> {
-        None
-    }
 }
 
 const CURRENCIES: [Currency; 5] = [
@@ -304,286 +289,6 @@ impl Marketplace {
     }
 }
 
-/// Runs a payouts command, recording its events.
-fn payouts(
-    profile: &mut PayoutProfile,
-    events: &mut Vec<AccountEvent>,
-    command: PayoutCommand,
-    ctx: &Context<'_>,
-) -> Result<(), DomainError> {
-    for e in Payouts::execute(profile, command, ctx)? {
-        events.push(AccountEvent::Payouts(e));
-    }
-    Ok(())
-}
-
-/// Runs a tax command, recording its events.
-fn tax(
-    profile: &mut TaxProfile,
-    events: &mut Vec<AccountEvent>,
-    command: TaxCommand,
-    ctx: &Context<'_>,
-) -> Result<(), DomainError> {
-    for e in Tax::execute(profile, command, ctx)? {
-        events.push(AccountEvent::Tax(e));
-    }
-    Ok(())
-}
-
-fn account(
-    rng: &mut Rng,
-    spec: &Spec,
-    settings: &Settings,
-    i: usize,
-) -> Result<(Account, Kind), DomainError> {
-    let year = spec.year;
-    let uuid = |salt: u64, rng: &mut Rng| {
-        let hi = u128::from(rng.next() ^ salt);
-        let lo = u128::from(rng.next());
-        uuid::Uuid::from_u128((hi << 64) | lo)
-    };
-    let id = AccountId::from_uuid(uuid(1, rng));
-    let owner_id = OwnerAccountId::from_uuid(uuid(2, rng));
-    let payout_id = PayoutAccountId::from_uuid(uuid(3, rng));
-    let ids = SequentialIds::starting_after(u64::try_from(i).unwrap_or(0).saturating_mul(1000));
-    let at =
-        |d: NaiveDate, h: u32| Utc.from_utc_datetime(&d.and_hms_opt(h, 0, 0).unwrap_or_default());
-    let start = day(year - 1, 12, 1);
-    let roll = rng.below(100);
-    let kind = if roll < 60 {
-        Kind::Us
-    } else if roll < 96 {
-        Kind::Foreign(rng.pick(
-            &[
-                CountryCode::SE,
-                CountryCode::SE,
-                CountryCode::DE,
-                CountryCode::GB,
-                CountryCode::JP,
-                CountryCode::FR,
-            ],
-            CountryCode::SE,
-        ))
-    } else {
-        Kind::Euro
-    };
-    let (country, currency) = match kind {
-        Kind::Us => (CountryCode::US, Currency::USD),
-        Kind::Foreign(c) => (c, Currency::USD),
-        Kind::Euro => (CountryCode::DE, Currency::EUR),
-    };
-    let mut profile = PayoutProfile::default();
-    let mut events = Vec::new();
-    let market = Context::new(at(start, 9), Actor::Marketplace, &ids);
-    let owner = Actor::OwnerAccount { owner: owner_id };
-    payouts(
-        &mut profile,
-        &mut events,
-        PayoutCommand::SetUp {
-            account: id,
-            country,
-            currency,
-        },
-        &market,
-    )?;
-    let check = check_owner_account(&NoOtherAccount, owner_id, id)?;
-    payouts(
-        &mut profile,
-        &mut events,
-        PayoutCommand::AssociateOwnerAccount { check },
-        &market,
-    )?;
-
-    // The tax profile, before any payout account: forms decide the rate from the day of sale.
-    let mut tax_profile = TaxProfile::default();
-    let by_owner = |d: NaiveDate| Context::new(at(d, 10), owner, &ids);
-    let entity = if kind == Kind::Us || rng.chance(30) {
-        EntityType::Entity
-    } else {
-        EntityType::Individual
-    };
-    let details = ProfileDetails {
-        residence: country,
-        citizenship: country,
-        entity_type: entity,
-    };
-    tax(
-        &mut tax_profile,
-        &mut events,
-        TaxCommand::StartProfile(details),
-        &by_owner(start),
-    )?;
-    let name = DisplayName::new(&format!("Seller {i}"))?;
-    let tin = partnerkit::tax::UsTin::new("12-3456789")?;
-    let w9 = |on: NaiveDate| {
-        TaxCommand::SubmitW9(W9 {
-            name: name.clone(),
-            tin: tin.clone(),
-            signature: ElectronicSignature::new(name.clone(), on),
-        })
-    };
-    let w8 = |on: NaiveDate, claim: Option<TreatyClaim>| {
-        let form = W8 {
-            name: name.clone(),
-            foreign_tin: None,
-            treaty_claim: claim,
-            signature: ElectronicSignature::new(name.clone(), on),
-        };
-        let treaties = settings.treaties.clone();
-        match entity {
-            EntityType::Individual => TaxCommand::SubmitW8Ben { form, treaties },
-            _ => TaxCommand::SubmitW8BenE { form, treaties },
-        }
-    };
-    // Forms changing in the middle of a month: the month before the run's, so both the month's
-    // statement and the year see sales on both sides of the change.
-    let mid = spec
-        .month
-        .previous()
-        .map(|m| m.day(15))
-        .unwrap_or(day(year, 6, 15));
-    match kind {
-        Kind::Us => {
-            let form = rng.below(100);
-            if form < 90 {
-                tax(&mut tax_profile, &mut events, w9(start), &by_owner(start))?;
-            }
-            if form < 8 {
-                // The profile changes mid-month: the W-9 is withdrawn; a new one a week later.
-                let edited = ProfileDetails {
-                    entity_type: EntityType::Individual,
-                    ..details
-                };
-                tax(
-                    &mut tax_profile,
-                    &mut events,
-                    TaxCommand::EditProfile(edited),
-                    &by_owner(mid),
-                )?;
-                let later = mid + Duration::days(7);
-                tax(&mut tax_profile, &mut events, w9(later), &by_owner(later))?;
-            }
-        }
-        Kind::Foreign(_) | Kind::Euro if kind != Kind::Euro || rng.chance(80) => {
-            let claim = (country == CountryCode::SE && rng.chance(80))
-                .then(|| -> Result<TreatyClaim, DomainError> {
-                    Ok(TreatyClaim {
-                        country: CountryCode::SE,
-                        article: TreatyArticle::new("12(1)")?,
-                        rate: TaxRate::from_percent(0)?,
-                        income: IncomeType::OtherRoyalties,
-                    })
-                })
-                .transpose()?;
-            let on = if rng.chance(20) { mid } else { start };
-            tax(&mut tax_profile, &mut events, w8(on, claim), &by_owner(on))?;
-        }
-        _ => {}
-    }
-
-    // The payout account: verified (most), verified late, pending, or never set.
-    let set_on = day(year - 1, 12, 2);
-    let method = match kind {
-        Kind::Us => NewPayoutAccount::bank(BankDetails {
-            account_type: BankAccountType::Checking,
-            holder: name.clone(),
-            account_number: partnerkit::payouts::BankAccountNumber::new("000123456789")?,
-            routing_number: "021000021".into(),
-            billing_address: PostalAddress::builder("1 Main St", "Redmond", CountryCode::US)
-                .region("WA")
-                .postal_code("98052")
-                .build()?,
-            phone: PhoneNumber::new("+1 425 555 0100")?,
-        })?,
-        _ => NewPayoutAccount::paypal(
-            EmailAddress::new(&format!("seller{i}@example.com"))?,
-            country,
-            settings.policy.paypal_markets(),
-        )?,
-    };
-    let state = rng.below(100);
-    if state >= 3 {
-        payouts(
-            &mut profile,
-            &mut events,
-            PayoutCommand::SetPayoutAccount {
-                account: method,
-                payout_account: Some(payout_id),
-            },
-            &by_owner(set_on),
-        )?;
-        let verified_on = match state {
-            3..=6 => None,
-            7..=10 => Some(mid),
-            _ => Some(set_on + Duration::days(1)),
-        };
-        if let Some(on) = verified_on {
-            payouts(
-                &mut profile,
-                &mut events,
-                PayoutCommand::RecordVerification {
-                    payout_account: payout_id,
-                    outcome: VerificationOutcome::Verified,
-                },
-                &Context::new(at(on, 11), Actor::Marketplace, &ids),
-            )?;
-        }
-    }
-
-    // The hold: on in spring for some, off again in late summer for half of them.
-    if rng.chance(10) {
-        let on = day(year, 3, 1) + Duration::days(i64::try_from(rng.below(120)).unwrap_or(0));
-        payouts(
-            &mut profile,
-            &mut events,
-            PayoutCommand::SetHold { on: true },
-            &by_owner(on),
-        )?;
-        if rng.chance(50) {
-            let off = day(year, 7, 1) + Duration::days(i64::try_from(rng.below(60)).unwrap_or(0));
-            payouts(
-                &mut profile,
-                &mut events,
-                PayoutCommand::SetHold { on: false },
-                &by_owner(off),
-            )?;
-        }
-    }
-
-    let carried_in = if rng.chance(20) {
-        let balance = i64::try_from(rng.below(33_000)).unwrap_or(0) - 3_000;
-        let mut pending = Vec::new();
-        if rng.chance(50) {
-            let payable_in = if rng.chance(50) {
-                spec.month
-            } else {
-                spec.month.next()?
-            };
-            pending.push(PendingAmount {
-                payable_in,
-                amount: Money::from_minor_units(
-                    i64::try_from(rng.below(5_000)).unwrap_or(0) + 100,
-                    currency,
-                ),
-            });
-        }
-        Some(CarryOver {
-            balance: Money::from_minor_units(balance, currency),
-            pending,
-        })
-    } else {
-        None
-    };
-    Ok((
-        Account {
-            id,
-            events,
-            carried_in,
-        },
-        kind,
-    ))
-}
-
 /// The last sale of an account, for refunds.
 #[derive(Clone)]
 struct Sale {
@@ -591,6 +296,36 @@ struct Sale {
     value: LedgerEntry,
 }
 
+/// Where sales come from: mostly app sales, some through the programs with their lags.
+const SOURCES: [&str; 10] = [
+    RevenueSource::APP_SALES,
+    RevenueSource::APP_SALES,
+    RevenueSource::APP_SALES,
+    RevenueSource::APP_SALES,
+    RevenueSource::APP_SALES,
+    RevenueSource::APP_SALES,
+    RevenueSource::APP_SALES,
+    RevenueSource::EA_USAGE,
+    RevenueSource::EA_ORDER,
+    RevenueSource::CSP_MCA_CUSTOMER_PAID,
+];
+
+/// Where buyers are: mostly the US.
+const COUNTRIES: [CountryCode; 10] = [
+    CountryCode::US,
+    CountryCode::US,
+    CountryCode::US,
+    CountryCode::US,
+    CountryCode::DE,
+    CountryCode::SE,
+    CountryCode::GB,
+    CountryCode::JP,
+    CountryCode::FR,
+    CountryCode::CA,
+];
+
+/// The year's ledger: sales skewed towards a few accounts, and refunds of an account's last
+/// sale.
 fn ledger(
     rng: &mut Rng,
     spec: &Spec,
@@ -601,38 +336,6 @@ fn ledger(
     let n = accounts.len() as u64;
     let mut rows = Vec::with_capacity(spec.entries);
     let mut last: Vec<Option<Sale>> = vec![None; accounts.len()];
-    let sources = [
-        RevenueSource::APP_SALES,
-        RevenueSource::APP_SALES,
-        RevenueSource::APP_SALES,
-        RevenueSource::APP_SALES,
-        RevenueSource::APP_SALES,
-        RevenueSource::APP_SALES,
-        RevenueSource::APP_SALES,
-        RevenueSource::EA_USAGE,
-        RevenueSource::EA_ORDER,
-        RevenueSource::CSP_MCA_CUSTOMER_PAID,
-    ];
-    let countries = [
-        CountryCode::US,
-        CountryCode::US,
-        CountryCode::US,
-        CountryCode::US,
-        CountryCode::DE,
-        CountryCode::SE,
-        CountryCode::GB,
-        CountryCode::JP,
-        CountryCode::FR,
-        CountryCode::CA,
-    ];
-    let first = day(spec.year, 1, 1);
-    let days = u64::try_from(
-        day(spec.year, 12, 31)
-            .signed_duration_since(first)
-            .num_days(),
-    )
-    .unwrap_or(364)
-        + 1;
     for e in 0..spec.entries {
         if n == 0 {
             break;
@@ -656,48 +359,12 @@ fn ledger(
             _ => None,
         };
         let (value, refund_of) = if let Some(sale) = refund {
-            let part =
-                i64::try_from(rng.below(u64::try_from(sale.value.amount_minor()).unwrap_or(1)))
-                    .unwrap_or(0)
-                    + 1;
-            let later =
-                sale.value.earned_on() + Duration::days(i64::try_from(rng.below(20)).unwrap_or(0));
-            let on = later.min(day(spec.year, 12, 31));
             (
-                LedgerEntry::new(
-                    sale.value.source().clone(),
-                    Money::from_minor_units(-part, sale.value.currency()),
-                    on,
-                    sale.value.country_of_sale(),
-                    &settings.policy,
-                )?,
+                refund_of(rng, spec, settings, &sale.value)?,
                 Some(sale.entry),
             )
         } else {
-            let currency = if rng.chance(70) {
-                Currency::USD
-            } else {
-                rng.pick(&CURRENCIES, Currency::USD)
-            };
-            let amount = if currency == Currency::JPY {
-                rng.below(5_000) + 1
-            } else {
-                rng.below(50_000) + 1
-            };
-            let mut country = rng.pick(&countries, CountryCode::US);
-            // Accounts paid in euros sell outside the US (withholding needs dollars), except
-            // a few, which the rules refuse.
-            if *kind == Kind::Euro && country == CountryCode::US && !rng.chance(3) {
-                country = CountryCode::DE;
-            }
-            let on = first + Duration::days(i64::try_from(rng.below(days)).unwrap_or(0));
-            let value = LedgerEntry::new(
-                RevenueSource::new(rng.pick(&sources, RevenueSource::APP_SALES))?,
-                Money::from_minor_units(i64::try_from(amount).unwrap_or(1), currency),
-                on,
-                country,
-                &settings.policy,
-            )?;
+            let value = sale(rng, spec, settings, *kind)?;
             if let Some(slot) = last.get_mut(ai) {
                 *slot = Some(Sale {
                     entry,
@@ -714,6 +381,67 @@ fn ledger(
         });
     }
     Ok(rows)
+}
+
+/// A refund of part of `sale`, up to 20 days after it (within the year).
+fn refund_of(
+    rng: &mut Rng,
+    spec: &Spec,
+    settings: &Settings,
+    sale: &LedgerEntry,
+) -> Result<LedgerEntry, DomainError> {
+    let part =
+        i64::try_from(rng.below(u64::try_from(sale.amount_minor()).unwrap_or(1))).unwrap_or(0) + 1;
+    let later = sale.earned_on() + Duration::days(i64::try_from(rng.below(20)).unwrap_or(0));
+    let on = later.min(day(spec.year, 12, 31));
+    Ok(LedgerEntry::new(
+        sale.source().clone(),
+        Money::from_minor_units(-part, sale.currency()),
+        on,
+        sale.country_of_sale(),
+        &settings.policy,
+    )?)
+}
+
+/// A sale on a day of the year: mostly in dollars, to buyers mostly in the US.
+fn sale(
+    rng: &mut Rng,
+    spec: &Spec,
+    settings: &Settings,
+    kind: Kind,
+) -> Result<LedgerEntry, DomainError> {
+    let first = day(spec.year, 1, 1);
+    let days = u64::try_from(
+        day(spec.year, 12, 31)
+            .signed_duration_since(first)
+            .num_days(),
+    )
+    .unwrap_or(364)
+        + 1;
+    let currency = if rng.chance(70) {
+        Currency::USD
+    } else {
+        rng.pick(&CURRENCIES, Currency::USD)
+    };
+    let amount = if currency == Currency::JPY {
+        rng.below(5_000) + 1
+    } else {
+        rng.below(50_000) + 1
+    };
+    let mut country = rng.pick(&COUNTRIES, CountryCode::US);
+    // Accounts paid in euros sell outside the US (withholding needs dollars), except a few,
+    // which the rules refuse.
+    if kind == Kind::Euro && country == CountryCode::US && !rng.chance(3) {
+        country = CountryCode::DE;
+    }
+    let on = first + Duration::days(i64::try_from(rng.below(days)).unwrap_or(0));
+    Ok(LedgerEntry::new(
+        RevenueSource::new(rng.pick(&SOURCES, RevenueSource::APP_SALES))?,
+        Money::from_minor_units(i64::try_from(amount).unwrap_or(1), currency),
+        on,
+        country,
+        &settings.policy,
+    )?)
 }
 
 /// Rates from every currency into dollars and euros, for every month from December of the

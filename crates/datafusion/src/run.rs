@@ -19,14 +19,17 @@ use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::physical_plan::sorts::sort::SortExec;
 use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, Partitioning};
 use datafusion::prelude::{Expr, SessionConfig, SessionContext, col, lit};
-use partnerkit::core::{AccountId, Currency};
-use partnerkit::payouts::{CarryOver, FixedRates, LedgerEntry, PayoutMonth, Rate};
+use partnerkit::Settings;
+use partnerkit::core::Currency;
+use partnerkit::payouts::{FixedRates, PayoutMonth, Rate};
 use partnerkit::tax::ReportingRules;
-use partnerkit::{AccountEvent, AccountState, Settings};
 
-use crate::cogroup::{Group, cogroup, days_of};
+mod partition;
+
+use partition::{month_partition, year_partition};
+
+use crate::cogroup::days_of;
 use crate::error::Error;
-use crate::output::{Failures, Refused, Returns, Statements};
 use crate::schema::col as c;
 use crate::table;
 
@@ -204,8 +207,9 @@ impl PayoutRun {
 
     /// Every account's statement for `month` (rules PAY-5..10, TAX-9, PAY-12): the ledger
     /// entries whose payout cycle is `month` (earned in the month before), the account's
-    /// events, the balance carried in ([`CarryOver`] JSON; none: zero) and the host's rates,
-    /// given to [`statements_converted`](partnerkit::statements_converted) for that one
+    /// events, the balance carried in ([`CarryOver`](partnerkit::payouts::CarryOver) JSON;
+    /// none: zero) and the host's rates, given to
+    /// [`statements_converted`](partnerkit::statements_converted) for that one
     /// month. An account of the accounts table without entries gets its statement too (its
     /// carried-in balance may be paid); an account the rules refuse is a failure row.
     pub async fn month(
@@ -458,217 +462,4 @@ where
         })??);
     }
     Ok(out)
-}
-
-/// An account's state, rebuilt from its events (the facade's public JSON format).
-fn state_of(events: &str) -> Result<AccountState, Refused> {
-    let events: Vec<AccountEvent> = serde_json::from_str(events).map_err(|e| Refused {
-        code: "invalid_events",
-        message: e.to_string(),
-    })?;
-    Ok(AccountState::fold(&events))
-}
-
-fn payout_currency(state: &AccountState) -> Result<Currency, Refused> {
-    Ok(state
-        .payouts
-        .registration()
-        .ok_or(partnerkit::DomainError::from(
-            partnerkit::payouts::Error::NotSetUp,
-        ))?
-        .currency)
-}
-
-/// What every account's work starts with.
-struct Inputs {
-    account: AccountId,
-    state: AccountState,
-    carried: Option<String>,
-    entries: Vec<LedgerEntry>,
-}
-
-/// An account's state and entries, or why it has none.
-fn inputs(group: Group) -> Result<Inputs, (AccountId, Refused)> {
-    let account = group.account;
-    let fail = |r: Refused| (account, r);
-    if group.duplicate {
-        return Err(fail(Refused {
-            code: "duplicate_account",
-            message: "the accounts table has more than one row for this account".into(),
-        }));
-    }
-    let Some((events, carried)) = group.inputs else {
-        return Err(fail(Refused {
-            code: "unknown_account",
-            message: format!(
-                "{} ledger entries for an account the accounts table lacks",
-                group.rows
-            ),
-        }));
-    };
-    let entries = group.entries.map_err(|e| fail(e.into()))?;
-    let state = state_of(&events).map_err(fail)?;
-    Ok(Inputs {
-        account,
-        state,
-        carried,
-        entries,
-    })
-}
-
-async fn month_partition(
-    shared: Arc<Shared>,
-    month: PayoutMonth,
-    ledger: datafusion::execution::SendableRecordBatchStream,
-    accounts: datafusion::execution::SendableRecordBatchStream,
-) -> PartitionOutput<RecordBatch> {
-    let settings = shared.settings.clone();
-    let mut out = Statements::new(shared.json);
-    let mut failures = Failures::new();
-    let mut batches = Vec::new();
-    let mut failed = Vec::new();
-    cogroup(ledger, accounts, &settings.policy, |group| {
-        let rows = group.rows;
-        let result = inputs(group).and_then(|inputs| {
-            let Inputs {
-                account,
-                state,
-                carried,
-                entries,
-            } = inputs;
-            let one = |r: Refused| (account, r);
-            let statement = (|| {
-                for e in &entries {
-                    if settings
-                        .policy
-                        .cycle_of(e)
-                        .map_err(partnerkit::DomainError::from)?
-                        != month
-                    {
-                        return Err(Refused {
-                            code: "not_in_cycle",
-                            message: format!(
-                                "an entry earned {} is not in {month}'s cycle",
-                                e.earned_on()
-                            ),
-                        });
-                    }
-                }
-                let carried_in = match carried {
-                    Some(json) => {
-                        serde_json::from_str::<CarryOver>(&json).map_err(|e| Refused {
-                            code: "invalid_carried_in",
-                            message: e.to_string(),
-                        })?
-                    }
-                    None => CarryOver::zero(payout_currency(&state)?),
-                };
-                let mut s = partnerkit::statements_converted(
-                    &state,
-                    &settings,
-                    &entries,
-                    shared.rates.as_ref(),
-                    month,
-                    month,
-                    carried_in,
-                )
-                .map_err(Refused::from)?;
-                s.pop().ok_or(Refused {
-                    code: "no_statement",
-                    message: format!("no statement for {month}"),
-                })
-            })()
-            .map_err(one)?;
-            out.push(account, rows, &statement).map_err(one)
-        });
-        if let Err((account, r)) = result {
-            failures.push(account, r.code, &r.message)?;
-        }
-        shared.progress.add(rows);
-        if out.rows() >= shared.batch_rows {
-            batches.push(out.finish()?);
-        }
-        if failures.rows() >= shared.batch_rows {
-            failed.push(failures.finish()?);
-        }
-        Ok(())
-    })
-    .await?;
-    if out.rows() > 0 {
-        batches.push(out.finish()?);
-    }
-    if failures.rows() > 0 {
-        failed.push(failures.finish()?);
-    }
-    Ok((batches, failed))
-}
-
-async fn year_partition(
-    shared: Arc<Shared>,
-    since: PayoutMonth,
-    year: i32,
-    rules: Arc<ReportingRules>,
-    ledger: datafusion::execution::SendableRecordBatchStream,
-    accounts: datafusion::execution::SendableRecordBatchStream,
-) -> PartitionOutput<(RecordBatch, RecordBatch)> {
-    let settings = shared.settings.clone();
-    let mut out = Returns::new(shared.json);
-    let mut failures = Failures::new();
-    let mut batches = Vec::new();
-    let mut failed = Vec::new();
-    cogroup(ledger, accounts, &settings.policy, |group| {
-        let rows = group.rows;
-        let result = inputs(group).and_then(|inputs| {
-            let Inputs {
-                account,
-                state,
-                entries,
-                ..
-            } = inputs;
-            let one = |r: Refused| (account, r);
-            let returns = (|| {
-                let december = PayoutMonth::new(year, 12).map_err(partnerkit::DomainError::from)?;
-                let zero = CarryOver::zero(payout_currency(&state)?);
-                let statements = partnerkit::statements_converted(
-                    &state,
-                    &settings,
-                    &entries,
-                    shared.rates.as_ref(),
-                    since,
-                    december,
-                    zero,
-                )?;
-                Ok::<_, Refused>(partnerkit::year_end_returns(
-                    &state,
-                    &settings,
-                    &entries,
-                    shared.rates.as_ref(),
-                    &statements,
-                    year,
-                    &rules,
-                )?)
-            })()
-            .map_err(one)?;
-            out.push(account, rows, &returns).map_err(one)
-        });
-        if let Err((account, r)) = result {
-            failures.push(account, r.code, &r.message)?;
-        }
-        shared.progress.add(rows);
-        if out.rows() >= shared.batch_rows {
-            batches.push(out.finish()?);
-        }
-        if failures.rows() >= shared.batch_rows {
-            failed.push(failures.finish()?);
-        }
-        Ok(())
-    })
-    .await?;
-    if out.rows() > 0 {
-        batches.push(out.finish()?);
-    }
-    if failures.rows() > 0 {
-        failed.push(failures.finish()?);
-    }
-    Ok((batches, failed))
 }

@@ -1,0 +1,248 @@
+//! One partition's work: each account's state and entries, cogrouped from the partition's
+//! streams, given to the per-account rules (rule PAY-12); results and refusals as batches.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use partnerkit::core::{AccountId, Currency};
+use partnerkit::payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
+use partnerkit::tax::{ReportingRules, YearEndReturns};
+use partnerkit::{AccountEvent, AccountState};
+
+use super::{PartitionOutput, Shared};
+use crate::cogroup::{Group, cogroup};
+use crate::output::{Failures, Refused, Returns, Statements};
+
+/// An account's state, rebuilt from its events (the facade's public JSON format).
+fn state_of(events: &str) -> Result<AccountState, Refused> {
+    let events: Vec<AccountEvent> = serde_json::from_str(events).map_err(|e| Refused {
+        code: "invalid_events",
+        message: e.to_string(),
+    })?;
+    Ok(AccountState::fold(&events))
+}
+
+fn payout_currency(state: &AccountState) -> Result<Currency, Refused> {
+    Ok(state
+        .payouts
+        .registration()
+        .ok_or(partnerkit::DomainError::from(
+            partnerkit::payouts::Error::NotSetUp,
+        ))?
+        .currency)
+}
+
+/// What every account's work starts with.
+struct Inputs {
+    account: AccountId,
+    state: AccountState,
+    carried: Option<String>,
+    entries: Vec<LedgerEntry>,
+}
+
+/// An account's state and entries, or why it has none.
+fn inputs(group: Group) -> Result<Inputs, (AccountId, Refused)> {
+    let account = group.account;
+    let fail = |r: Refused| (account, r);
+    if group.duplicate {
+        return Err(fail(Refused {
+            code: "duplicate_account",
+            message: "the accounts table has more than one row for this account".into(),
+        }));
+    }
+    let Some((events, carried)) = group.inputs else {
+        return Err(fail(Refused {
+            code: "unknown_account",
+            message: format!(
+                "{} ledger entries for an account the accounts table lacks",
+                group.rows
+            ),
+        }));
+    };
+    let entries = group.entries.map_err(|e| fail(e.into()))?;
+    let state = state_of(&events).map_err(fail)?;
+    Ok(Inputs {
+        account,
+        state,
+        carried,
+        entries,
+    })
+}
+
+/// An account's statement for `month` (rule PAY-12: the per-account rules, as the service gives
+/// them): every entry must be in the month's cycle; what was carried in, or nothing.
+fn month_statement(
+    shared: &Shared,
+    month: PayoutMonth,
+    state: &AccountState,
+    carried: Option<String>,
+    entries: &[LedgerEntry],
+) -> Result<Statement, Refused> {
+    let settings = &shared.settings;
+    for e in entries {
+        if settings
+            .policy
+            .cycle_of(e)
+            .map_err(partnerkit::DomainError::from)?
+            != month
+        {
+            return Err(Refused {
+                code: "not_in_cycle",
+                message: format!(
+                    "an entry earned {} is not in {month}'s cycle",
+                    e.earned_on()
+                ),
+            });
+        }
+    }
+    let carried_in = match carried {
+        Some(json) => serde_json::from_str::<CarryOver>(&json).map_err(|e| Refused {
+            code: "invalid_carried_in",
+            message: e.to_string(),
+        })?,
+        None => CarryOver::zero(payout_currency(state)?),
+    };
+    let mut s = partnerkit::statements_converted(
+        state,
+        settings,
+        entries,
+        shared.rates.as_ref(),
+        month,
+        month,
+        carried_in,
+    )
+    .map_err(Refused::from)?;
+    s.pop().ok_or(Refused {
+        code: "no_statement",
+        message: format!("no statement for {month}"),
+    })
+}
+
+/// An account's year-end returns for `year`, from its statements since `since` (rule PAY-12).
+fn year_returns(
+    shared: &Shared,
+    (since, year): (PayoutMonth, i32),
+    rules: &ReportingRules,
+    state: &AccountState,
+    entries: &[LedgerEntry],
+) -> Result<YearEndReturns, Refused> {
+    let settings = &shared.settings;
+    let december = PayoutMonth::new(year, 12).map_err(partnerkit::DomainError::from)?;
+    let zero = CarryOver::zero(payout_currency(state)?);
+    let statements = partnerkit::statements_converted(
+        state,
+        settings,
+        entries,
+        shared.rates.as_ref(),
+        since,
+        december,
+        zero,
+    )?;
+    Ok(partnerkit::year_end_returns(
+        state,
+        settings,
+        entries,
+        shared.rates.as_ref(),
+        &statements,
+        year,
+        rules,
+    )?)
+}
+
+/// The month's statements of one partition's accounts, and its refusals.
+pub(super) async fn month_partition(
+    shared: Arc<Shared>,
+    month: PayoutMonth,
+    ledger: datafusion::execution::SendableRecordBatchStream,
+    accounts: datafusion::execution::SendableRecordBatchStream,
+) -> PartitionOutput<RecordBatch> {
+    let settings = shared.settings.clone();
+    let mut out = Statements::new(shared.json);
+    let mut failures = Failures::new();
+    let mut batches = Vec::new();
+    let mut failed = Vec::new();
+    cogroup(ledger, accounts, &settings.policy, |group| {
+        let rows = group.rows;
+        let result = inputs(group).and_then(|inputs| {
+            let Inputs {
+                account,
+                state,
+                carried,
+                entries,
+            } = inputs;
+            let one = |r: Refused| (account, r);
+            let statement =
+                month_statement(&shared, month, &state, carried, &entries).map_err(one)?;
+            out.push(account, rows, &statement).map_err(one)
+        });
+        if let Err((account, r)) = result {
+            failures.push(account, r.code, &r.message)?;
+        }
+        shared.progress.add(rows);
+        if out.rows() >= shared.batch_rows {
+            batches.push(out.finish()?);
+        }
+        if failures.rows() >= shared.batch_rows {
+            failed.push(failures.finish()?);
+        }
+        Ok(())
+    })
+    .await?;
+    if out.rows() > 0 {
+        batches.push(out.finish()?);
+    }
+    if failures.rows() > 0 {
+        failed.push(failures.finish()?);
+    }
+    Ok((batches, failed))
+}
+
+/// The year-end returns of one partition's accounts, and its refusals.
+pub(super) async fn year_partition(
+    shared: Arc<Shared>,
+    since: PayoutMonth,
+    year: i32,
+    rules: Arc<ReportingRules>,
+    ledger: datafusion::execution::SendableRecordBatchStream,
+    accounts: datafusion::execution::SendableRecordBatchStream,
+) -> PartitionOutput<(RecordBatch, RecordBatch)> {
+    let settings = shared.settings.clone();
+    let mut out = Returns::new(shared.json);
+    let mut failures = Failures::new();
+    let mut batches = Vec::new();
+    let mut failed = Vec::new();
+    cogroup(ledger, accounts, &settings.policy, |group| {
+        let rows = group.rows;
+        let result = inputs(group).and_then(|inputs| {
+            let Inputs {
+                account,
+                state,
+                entries,
+                ..
+            } = inputs;
+            let one = |r: Refused| (account, r);
+            let returns =
+                year_returns(&shared, (since, year), &rules, &state, &entries).map_err(one)?;
+            out.push(account, rows, &returns).map_err(one)
+        });
+        if let Err((account, r)) = result {
+            failures.push(account, r.code, &r.message)?;
+        }
+        shared.progress.add(rows);
+        if out.rows() >= shared.batch_rows {
+            batches.push(out.finish()?);
+        }
+        if failures.rows() >= shared.batch_rows {
+            failed.push(failures.finish()?);
+        }
+        Ok(())
+    })
+    .await?;
+    if out.rows() > 0 {
+        batches.push(out.finish()?);
+    }
+    if failures.rows() > 0 {
+        failed.push(failures.finish()?);
+    }
+    Ok((batches, failed))
+}
