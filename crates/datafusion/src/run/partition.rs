@@ -11,6 +11,7 @@ use partnerkit::{AccountEvent, AccountState};
 
 use super::{PartitionOutput, Shared};
 use crate::cogroup::{Group, cogroup};
+use crate::error::Error;
 use crate::output::{Failures, Refused, Returns, Statements};
 
 /// An account's state, rebuilt from its events (the facade's public JSON format).
@@ -149,31 +150,54 @@ fn year_returns(
     )?)
 }
 
-/// The month's statements of one partition's accounts, and its refusals.
-pub(super) async fn month_partition(
-    shared: Arc<Shared>,
-    month: PayoutMonth,
+/// Where a partition's results go: [`Statements`] or [`Returns`].
+trait Output {
+    /// What it makes of the rows so far.
+    type Batch;
+    /// Rows not made into a batch yet.
+    fn rows(&self) -> usize;
+    /// The rows so far as a batch; none are left.
+    fn finish(&mut self) -> Result<Self::Batch, Error>;
+}
+
+impl Output for Statements {
+    type Batch = RecordBatch;
+    fn rows(&self) -> usize {
+        Statements::rows(self)
+    }
+    fn finish(&mut self) -> Result<RecordBatch, Error> {
+        Statements::finish(self)
+    }
+}
+
+impl Output for Returns {
+    type Batch = (RecordBatch, RecordBatch);
+    fn rows(&self) -> usize {
+        Returns::rows(self)
+    }
+    fn finish(&mut self) -> Result<(RecordBatch, RecordBatch), Error> {
+        Returns::finish(self)
+    }
+}
+
+/// Walks one partition's accounts: `each` gives an account's result to `out`, or the reason
+/// it has none, which becomes a failure row. Results and failures are cut into batches of
+/// `shared.batch_rows`.
+async fn walk<O: Output>(
+    shared: &Shared,
     ledger: datafusion::execution::SendableRecordBatchStream,
     accounts: datafusion::execution::SendableRecordBatchStream,
-) -> PartitionOutput<RecordBatch> {
-    let settings = shared.settings.clone();
-    let mut out = Statements::new(shared.json);
+    mut out: O,
+    mut each: impl FnMut(Inputs, u64, &mut O) -> Result<(), Refused>,
+) -> PartitionOutput<O::Batch> {
     let mut failures = Failures::new();
     let mut batches = Vec::new();
     let mut failed = Vec::new();
-    cogroup(ledger, accounts, &settings.policy, |group| {
+    cogroup(ledger, accounts, &shared.settings.policy, |group| {
         let rows = group.rows;
         let result = inputs(group).and_then(|inputs| {
-            let Inputs {
-                account,
-                state,
-                carried,
-                entries,
-            } = inputs;
-            let one = |r: Refused| (account, r);
-            let statement =
-                month_statement(&shared, month, &state, carried, &entries).map_err(one)?;
-            out.push(account, rows, &statement).map_err(one)
+            let account = inputs.account;
+            each(inputs, rows, &mut out).map_err(|r| (account, r))
         });
         if let Err((account, r)) = result {
             failures.push(account, r.code, &r.message)?;
@@ -197,6 +221,27 @@ pub(super) async fn month_partition(
     Ok((batches, failed))
 }
 
+/// The month's statements of one partition's accounts, and its refusals.
+pub(super) async fn month_partition(
+    shared: Arc<Shared>,
+    month: PayoutMonth,
+    ledger: datafusion::execution::SendableRecordBatchStream,
+    accounts: datafusion::execution::SendableRecordBatchStream,
+) -> PartitionOutput<RecordBatch> {
+    let out = Statements::new(shared.json);
+    walk(&shared, ledger, accounts, out, |inputs, rows, out| {
+        let Inputs {
+            account,
+            state,
+            carried,
+            entries,
+        } = inputs;
+        let statement = month_statement(&shared, month, &state, carried, &entries)?;
+        out.push(account, rows, &statement)
+    })
+    .await
+}
+
 /// The year-end returns of one partition's accounts, and its refusals.
 pub(super) async fn year_partition(
     shared: Arc<Shared>,
@@ -206,43 +251,16 @@ pub(super) async fn year_partition(
     ledger: datafusion::execution::SendableRecordBatchStream,
     accounts: datafusion::execution::SendableRecordBatchStream,
 ) -> PartitionOutput<(RecordBatch, RecordBatch)> {
-    let settings = shared.settings.clone();
-    let mut out = Returns::new(shared.json);
-    let mut failures = Failures::new();
-    let mut batches = Vec::new();
-    let mut failed = Vec::new();
-    cogroup(ledger, accounts, &settings.policy, |group| {
-        let rows = group.rows;
-        let result = inputs(group).and_then(|inputs| {
-            let Inputs {
-                account,
-                state,
-                entries,
-                ..
-            } = inputs;
-            let one = |r: Refused| (account, r);
-            let returns =
-                year_returns(&shared, (since, year), &rules, &state, &entries).map_err(one)?;
-            out.push(account, rows, &returns).map_err(one)
-        });
-        if let Err((account, r)) = result {
-            failures.push(account, r.code, &r.message)?;
-        }
-        shared.progress.add(rows);
-        if out.rows() >= shared.batch_rows {
-            batches.push(out.finish()?);
-        }
-        if failures.rows() >= shared.batch_rows {
-            failed.push(failures.finish()?);
-        }
-        Ok(())
+    let out = Returns::new(shared.json);
+    walk(&shared, ledger, accounts, out, |inputs, rows, out| {
+        let Inputs {
+            account,
+            state,
+            entries,
+            ..
+        } = inputs;
+        let returns = year_returns(&shared, (since, year), &rules, &state, &entries)?;
+        out.push(account, rows, &returns)
     })
-    .await?;
-    if out.rows() > 0 {
-        batches.push(out.finish()?);
-    }
-    if failures.rows() > 0 {
-        failed.push(failures.finish()?);
-    }
-    Ok((batches, failed))
+    .await
 }
