@@ -16,8 +16,8 @@ use partnerkit::core::chrono::{TimeZone, Utc};
 use partnerkit::core::uuid::Uuid;
 use partnerkit::core::{AccountId, Actor, Context, OwnerAccountId, SequentialIds, Version};
 use partnerkit::identity::{AccountType, StepState, VerificationStep};
-use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{AccountService, AccountState, InMemoryStore, OpenAccount, Settings};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
+use partnerkit::{AccountService, InMemoryStore, OpenAccount, Settings};
 
 /// A store shared with a rival instance, which gets to write just before this instance's next
 /// append: the race two instances of a service run into now and then, made to happen here.
@@ -47,18 +47,12 @@ impl AccountStore for Racing<'_> {
         self.shared.load(account)
     }
 
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Self::Error>> {
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Self::Error>> {
         let rival = self.rival.lock().ok().and_then(|mut slot| slot.take());
         if let Some(rival) = rival {
             rival();
         }
-        let result = self.shared.append(account, expected, events, snapshot);
+        let result = self.shared.append(write);
         if let (Err(StoreError::Conflict { .. }), Ok(mut n)) = (&result, self.conflicts.lock()) {
             *n += 1;
         }

@@ -12,10 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::error::Error;
 use std::sync::{Mutex, MutexGuard};
 
-use partnerkit::AccountState;
 use partnerkit::codec::{self, Append, EventRow, LoadPlan, Reader, SnapshotRow};
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 use partnerkit::testing::{Rows, conformance};
 
 #[derive(Default)]
@@ -83,16 +82,11 @@ impl AccountStore for TableStore {
         Ok(Some(plan.finish()?))
     }
 
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<TableError>> {
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<TableError>> {
         let backend = |e: codec::Error| StoreError::Backend(TableError::Codec(e));
         // Encoding is the expensive part: before the transaction.
-        let mut append = Append::new(expected, events, snapshot).map_err(backend)?;
+        let (account, expected) = (write.account, write.expected);
+        let mut append = Append::new(write).map_err(backend)?;
         // BEGIN IMMEDIATE; SELECT version FROM accounts WHERE id = ? (FOR UPDATE)
         let mut t = self.tables().map_err(StoreError::Backend)?;
         let actual = Version::new(t.accounts.get(&account).copied().unwrap_or(0));
@@ -110,7 +104,7 @@ impl AccountStore for TableStore {
             .next_back()
             .map(|(_, r)| (r.seq, r.chain.clone()));
         let last = last.as_ref().map(|(seq, chain)| (*seq, chain.as_str()));
-        let snapshot = append.seal(account, last).map_err(backend)?;
+        let snapshot = append.seal(last).map_err(backend)?;
         let ids = append
             .rows()
             .iter()

@@ -17,10 +17,8 @@ use partnerkit::core::{
     OwnerAccountId, PersonName, SellerId, SequentialIds, TenantId, UserId, Version,
 };
 use partnerkit::identity::{AccountType, DirectoryUser, DomainName, StepState, VerificationStep};
-use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{
-    AccountCommand, AccountState, AsyncAccountService, OpenAccount, TenantToAssociate,
-};
+use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError, Write};
+use partnerkit::{AccountCommand, AsyncAccountService, OpenAccount, TenantToAssociate};
 use partnerkit_postgres::PostgresStore;
 
 pub(crate) const URL: &str = "PARTNERKIT_POSTGRES_URL";
@@ -243,15 +241,9 @@ impl AsyncAccountStore for Metered {
         self.store.load(account).await
     }
 
-    async fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Self::Error>> {
+    async fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Self::Error>> {
         let t = Instant::now();
-        let out = self.store.append(account, expected, events, snapshot).await;
+        let out = self.store.append(write).await;
         add(&self.meter.append_ns, t);
         self.meter.appends.fetch_add(1, Ordering::Relaxed);
         if matches!(out, Err(StoreError::Conflict { .. })) {

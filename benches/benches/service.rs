@@ -34,10 +34,9 @@ use partnerkit::core::{
     SellerId, SequentialIds, TenantId, UserId, Version,
 };
 use partnerkit::identity::{AccountType, DirectoryUser, DomainName};
-use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 use partnerkit::{
-    AccountService, AccountState, Freshness, InMemoryStore, OpenAccount, Settings,
-    TenantToAssociate,
+    AccountService, Freshness, InMemoryStore, OpenAccount, Settings, TenantToAssociate,
 };
 use partnerkit_sqlite::SqliteStore;
 
@@ -340,14 +339,9 @@ impl<S: AccountStore> AccountStore for Counting<S> {
         self.inner.load(account)
     }
 
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<S::Error>> {
-        let stored = self.inner.append(account, expected, events, snapshot)?;
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<S::Error>> {
+        let stored = self.inner.append(write)?;
+        let (events, snapshot) = (write.events, write.snapshot);
         self.events
             .fetch_add(events.len() as u64, Ordering::Relaxed);
         let bytes: usize = events

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use partnerkit::AsyncAccountStore;
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{AccountState, AsyncAccountStore};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 
 /// Any synchronous [`AccountStore`] (`SqliteStore`, your own) as an [`AsyncAccountStore`]:
 /// each call runs on tokio's blocking pool (`spawn_blocking`), so file I/O and lock waits never
@@ -80,17 +80,14 @@ impl<S: AccountStore + Send + Sync + 'static> AsyncAccountStore for Blocking<S> 
             .map_err(BlockingError::Store)
     }
 
-    async fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Self::Error>> {
+    async fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Self::Error>> {
         // The blocking task outlives this borrow, so it gets its own copies.
-        let (events, snapshot) = (events.to_vec(), snapshot.cloned());
+        let (account, expected) = (write.account, write.expected);
+        let (events, snapshot) = (write.events.to_vec(), write.snapshot.cloned());
         let appended = self
-            .run(move |s| s.append(account, expected, &events, snapshot.as_ref()))
+            .run(move |s| {
+                s.append(Write::new(account, expected, &events).with_snapshot(snapshot.as_ref()))
+            })
             .await
             .map_err(StoreError::Backend)?;
         appended.map_err(|e| match e {

@@ -138,12 +138,8 @@ impl<S: AsyncAccountStore> AsyncAccountService<S> {
                 }
                 Next::Io(Io::Load) => Reply::Loaded(self.store.load(account).await.map_err(boxed)),
                 Next::Io(Io::Lock(slot)) => Reply::Locked(slot.lock_arc().await),
-                Next::Io(Io::Append {
-                    expected,
-                    events,
-                    snapshot,
-                }) => {
-                    let appended = self.store.append(account, expected, events, snapshot);
+                Next::Io(Io::Append(write)) => {
+                    let appended = self.store.append(write);
                     Reply::Appended(appended.await.map_err(boxed_append))
                 }
             };

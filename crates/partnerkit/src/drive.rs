@@ -23,8 +23,7 @@ use crate::engine::{AfterFailure, Engine, Prepared, Standing};
 use crate::error::{Error, StoreFailure};
 use crate::kind::CommandKind;
 use crate::service::{Executed, Freshness};
-use crate::state::AccountState;
-use crate::store::{Loaded, Recorded, StoreError};
+use crate::store::{Loaded, Recorded, StoreError, Write};
 
 /// What a machine waits for: a call to the store, or the lock of an account's entry.
 pub(crate) enum Io<'m> {
@@ -36,12 +35,8 @@ pub(crate) enum Io<'m> {
     Load,
     /// Lock this entry (blocking, or awaited): answer [`Reply::Locked`].
     Lock(Slot),
-    /// `store.append(account, expected, events, snapshot)`: answer [`Reply::Appended`].
-    Append {
-        expected: Version,
-        events: &'m [Recorded],
-        snapshot: Option<&'m AccountState>,
-    },
+    /// `store.append(write)`: answer [`Reply::Appended`].
+    Append(Write<'m>),
 }
 
 /// The answer to an [`Io`], with the store's error boxed (the drivers box it).
@@ -284,11 +279,10 @@ impl<'e, 'c> Execute<'e, 'c> {
             return Next::Done(Ok(Engine::committed(&mut entry, prepared, version)));
         }
         let (entry, prepared) = self.appending.insert((entry, prepared));
-        Next::Io(Io::Append {
-            expected: entry.version,
-            events: &prepared.events,
-            snapshot: prepared.snapshot_due.then_some(&entry.state),
-        })
+        Next::Io(Io::Append(
+            Write::new(self.account, entry.version, &prepared.events)
+                .with_snapshot(prepared.snapshot_due.then_some(&entry.state)),
+        ))
     }
 
     fn appended(

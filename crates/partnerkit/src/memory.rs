@@ -6,8 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 use partnerkit_core::{AccountId, Version};
 
 use crate::codec::{self, Append, EventRow, LoadPlan, Reader, SnapshotRow};
-use crate::state::AccountState;
-use crate::store::{AccountStore, Loaded, Recorded, StoreError};
+use crate::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 
 /// Accounts kept in memory behind a mutex. Safe to share between threads (wrap it in an
 /// `Arc`); everything is lost when it is dropped.
@@ -139,16 +138,11 @@ impl AccountStore for InMemoryStore {
         Ok(Some(plan.finish()?))
     }
 
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<MemoryError>> {
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<MemoryError>> {
         let backend = |e: codec::Error| StoreError::Backend(e.into());
         // Encode before taking the lock: a value that cannot be stored changes nothing.
-        let mut append = Append::new(expected, events, snapshot).map_err(backend)?;
+        let (account, expected) = (write.account, write.expected);
+        let mut append = Append::new(write).map_err(backend)?;
         let mut map = self.lock().map_err(StoreError::Backend)?;
         let actual = Version::new(map.get(&account).map_or(0, Stored::version));
         if actual != expected {
@@ -168,7 +162,7 @@ impl AccountStore for InMemoryStore {
             return Err(backend(codec::repeated_id(taken)));
         }
         let last = stored.events.last().map(|r| (r.seq, r.chain.as_str()));
-        let snapshot = append.seal(account, last).map_err(backend)?;
+        let snapshot = append.seal(last).map_err(backend)?;
         let rows = append.into_rows();
         stored.ids.extend(rows.iter().filter_map(|r| r.id.clone()));
         stored.events.extend(rows);
@@ -206,14 +200,8 @@ impl crate::store::AsyncAccountStore for InMemoryStore {
         AccountStore::load(self, account)
     }
 
-    async fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<MemoryError>> {
-        AccountStore::append(self, account, expected, events, snapshot)
+    async fn append(&self, write: Write<'_>) -> Result<Version, StoreError<MemoryError>> {
+        AccountStore::append(self, write)
     }
 
     async fn events(

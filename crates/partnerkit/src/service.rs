@@ -147,12 +147,8 @@ impl<S: AccountStore> AccountService<S> {
                 }
                 Next::Io(Io::Load) => Reply::Loaded(self.store.load(account).map_err(boxed)),
                 Next::Io(Io::Lock(slot)) => Reply::Locked(slot.lock_arc_blocking()),
-                Next::Io(Io::Append {
-                    expected,
-                    events,
-                    snapshot,
-                }) => {
-                    let appended = self.store.append(account, expected, events, snapshot);
+                Next::Io(Io::Append(write)) => {
+                    let appended = self.store.append(write);
                     Reply::Appended(appended.map_err(boxed_append))
                 }
             };

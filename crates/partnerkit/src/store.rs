@@ -45,8 +45,7 @@
 //! use std::sync::Mutex;
 //! use partnerkit::codec::{self, Append, EventRow, LoadPlan, Reader, SnapshotRow};
 //! use partnerkit::core::{AccountId, Version};
-//! use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
-//! use partnerkit::AccountState;
+//! use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 //!
 //! /// Per account: its event rows, in order, and its latest snapshot row.
 //! #[derive(Default)]
@@ -84,16 +83,11 @@
 //!         Ok(Some(plan.finish()?))
 //!     }
 //!
-//!     fn append(
-//!         &self,
-//!         account: AccountId,
-//!         expected: Version,
-//!         events: &[Recorded],
-//!         snapshot: Option<&AccountState>,
-//!     ) -> Result<Version, StoreError<MapError>> {
+//!     fn append(&self, write: Write<'_>) -> Result<Version, StoreError<MapError>> {
 //!         let backend = |e: MapError| StoreError::Backend(e);
+//!         let (account, expected) = (write.account, write.expected);
 //!         // Encode before taking the lock: it is the expensive part.
-//!         let mut append = Append::new(expected, events, snapshot).map_err(|e| backend(e.into()))?;
+//!         let mut append = Append::new(write).map_err(|e| backend(e.into()))?;
 //!         let mut map = self.rows().map_err(backend)?;
 //!         let (rows, stored) = map.entry(account).or_default();
 //!         let actual = Version::new(version_of(rows));
@@ -106,7 +100,7 @@
 //!             return Err(backend(codec::repeated_id(id).into()));
 //!         }
 //!         let last = rows.last().map(|r| (r.seq, r.chain.as_str()));
-//!         let snapshot = append.seal(account, last).map_err(|e| backend(e.into()))?;
+//!         let snapshot = append.seal(last).map_err(|e| backend(e.into()))?;
 //!         rows.extend_from_slice(append.rows());
 //!         if snapshot.is_some() {
 //!             *stored = snapshot;
@@ -200,6 +194,54 @@ impl Loaded {
     }
 }
 
+/// One write to an account: what [`AccountStore::append`] is asked to store.
+///
+/// Built with [`Write::new`] (the events to append after the version the writer loaded) and,
+/// now and then, [`with_snapshot`](Write::with_snapshot) (the state after those events). A
+/// store reads the fields; the codec turns the whole request into rows
+/// ([`codec::Append::new`](crate::codec::Append::new)). New fields may be added in a minor
+/// release, so a store never builds one itself.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Write<'a> {
+    /// The account written to.
+    pub account: AccountId,
+    /// The version the writer loaded ([`Version::INITIAL`] for a new account): the write is
+    /// stored only if the account is still at it.
+    pub expected: Version,
+    /// The new events, oldest first.
+    pub events: &'a [Recorded],
+    /// The state after `events`, to store as the account's snapshot in the same atomic write.
+    pub snapshot: Option<&'a AccountState>,
+}
+
+impl<'a> Write<'a> {
+    /// Appends `events` to `account` if it is still at version `expected`; no snapshot.
+    pub fn new(account: AccountId, expected: Version, events: &'a [Recorded]) -> Write<'a> {
+        Write {
+            account,
+            expected,
+            events,
+            snapshot: None,
+        }
+    }
+
+    /// Stores `snapshot` — the state after this write's events — with them (`None`: none).
+    #[must_use]
+    pub fn with_snapshot(self, snapshot: impl Into<Option<&'a AccountState>>) -> Write<'a> {
+        Write {
+            snapshot: snapshot.into(),
+            ..self
+        }
+    }
+
+    /// The account's version once this write is stored: `expected` plus the number of events.
+    pub fn new_version(&self) -> Version {
+        self.expected
+            .after(u64::try_from(self.events.len()).unwrap_or(u64::MAX))
+    }
+}
+
 /// Why a write failed.
 ///
 /// Reads return the backend's own error; a write needs one more case, [`Conflict`](Self::Conflict),
@@ -238,19 +280,13 @@ pub trait AccountStore {
     /// no events. Refuses (with an error) a gap in the events or a value that does not decode.
     fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error>;
 
-    /// Appends `events` if, and only if, the account is still at `expected` (use
-    /// [`Version::INITIAL`] for a new account), together with `snapshot` — the state after
-    /// these events — if given, in one atomic write. Returns the new version: `expected` plus
-    /// the number of events.
+    /// Stores the write's `events` if, and only if, its account is still at `expected` (use
+    /// [`Version::INITIAL`] for a new account), together with its `snapshot` — the state after
+    /// these events — if given, in one atomic write. Returns the new version
+    /// ([`Write::new_version`]: `expected` plus the number of events).
     ///
     /// On a version mismatch returns [`StoreError::Conflict`] and stores nothing.
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Self::Error>>;
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Self::Error>>;
 
     /// The stored events after `after` (all of them for [`Version::INITIAL`]), oldest first:
     /// the account's audit trail. Refuses a gap or an event that does not decode.
@@ -279,10 +315,7 @@ pub trait AsyncAccountStore: Send + Sync {
     /// See [`AccountStore::append`].
     fn append(
         &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
+        write: Write<'_>,
     ) -> impl Future<Output = Result<Version, StoreError<Self::Error>>> + Send;
 
     /// See [`AccountStore::events`].
@@ -319,14 +352,8 @@ macro_rules! forward {
             fn load(&self, account: AccountId) -> $out!(Option<Loaded>, Self::Error) {
                 (**self).load(account)
             }
-            fn append(
-                &self,
-                account: AccountId,
-                expected: Version,
-                events: &[Recorded],
-                snapshot: Option<&AccountState>,
-            ) -> $out!(Version, StoreError<Self::Error>) {
-                (**self).append(account, expected, events, snapshot)
+            fn append(&self, write: Write<'_>) -> $out!(Version, StoreError<Self::Error>) {
+                (**self).append(write)
             }
             fn events(
                 &self,

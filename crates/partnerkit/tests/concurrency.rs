@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use partnerkit::core::{AccountId, DisplayName, Version};
-use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{AccountEvent, AccountState, Error, InMemoryStore};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
+use partnerkit::{AccountEvent, Error, InMemoryStore};
 
 use crate::fixture::*;
 
@@ -20,18 +20,12 @@ impl AccountStore for Racing {
     fn load(&self, account: AccountId) -> Result<Option<Loaded>, Self::Error> {
         self.inner.load(account)
     }
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        state: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Self::Error>> {
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Self::Error>> {
         if self.armed.swap(false, Ordering::SeqCst) {
             // The other writer appends first, at the same version.
-            self.inner.append(account, expected, events, state)?;
+            self.inner.append(write)?;
         }
-        self.inner.append(account, expected, events, state)
+        self.inner.append(write)
     }
     fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Self::Error> {
         self.inner.events(account, after)

@@ -5,6 +5,7 @@
 use partnerkit::access::{Grant, Principal, Role};
 use partnerkit::core::testing::id;
 use partnerkit::core::{Actor, Version};
+use partnerkit::store::Write;
 use partnerkit::{AccountCommand, BadCommand, Error, InMemoryStore, MemoryError};
 use serde_json::{Value, json};
 
@@ -169,13 +170,7 @@ impl partnerkit::AccountStore for Down {
     ) -> Result<Option<partnerkit::store::Loaded>, Refused> {
         Err(Refused)
     }
-    fn append(
-        &self,
-        _: partnerkit::core::AccountId,
-        _: Version,
-        _: &[partnerkit::store::Recorded],
-        _: Option<&partnerkit::AccountState>,
-    ) -> Result<Version, partnerkit::store::StoreError<Refused>> {
+    fn append(&self, _: Write<'_>) -> Result<Version, partnerkit::store::StoreError<Refused>> {
         Err(partnerkit::store::StoreError::Backend(Refused))
     }
     fn events(

@@ -5,7 +5,7 @@ use partnerkit::core::testing::{at, id};
 use partnerkit::core::{
     AccountId, Actor, DisplayName, ENVELOPE_FORMAT, EventId, SeededRandom, SequentialIds, Version,
 };
-use partnerkit::store::{AccountStore, Recorded};
+use partnerkit::store::{AccountStore, Recorded, Write};
 use partnerkit::{AccountEvent, AccountService, AccountState, InMemoryStore, Settings};
 
 use crate::fixture::*;
@@ -91,7 +91,9 @@ fn a_history_written_before_ids_keeps_working_and_new_events_get_ids() {
         .collect();
     let account: AccountId = today.account;
     let store = InMemoryStore::new();
-    store.append(account, Version::INITIAL, &old, None).unwrap();
+    store
+        .append(Write::new(account, Version::INITIAL, &old))
+        .unwrap();
     let w = World {
         svc: AccountService::with_settings(
             store,

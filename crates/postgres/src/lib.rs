@@ -105,10 +105,9 @@
 //! instance's retry may lose to it again, as before turns.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use partnerkit::AccountState;
 use partnerkit::codec::{self, Append};
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError};
+use partnerkit::store::{AsyncAccountStore, Loaded, Recorded, StoreError, Write};
 use tokio_postgres::NoTls;
 
 pub use deadpool_postgres;
@@ -295,17 +294,10 @@ impl AsyncAccountStore for PostgresStore {
         self.load_account(account).await
     }
 
-    async fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Error>> {
+    async fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Error>> {
         // Encode (and prove readable) before taking a connection.
-        let append =
-            Append::new(expected, events, snapshot).map_err(|e| StoreError::Backend(e.into()))?;
-        self.append_encoded(account, expected, append).await
+        let append = Append::new(write).map_err(|e| StoreError::Backend(e.into()))?;
+        self.append_encoded(append).await
     }
 
     async fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {

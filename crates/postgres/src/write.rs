@@ -25,10 +25,9 @@ impl PostgresStore {
     /// taking the account's turn, when turns are on).
     pub(crate) async fn append_encoded(
         &self,
-        account: AccountId,
-        expected: Version,
         mut append: Append,
     ) -> Result<Version, StoreError<Error>> {
+        let (account, expected) = (append.account(), append.expected());
         let key = turn::key(&self.schema, account);
         // The turn this store won by losing the last race, if any: its write waits for
         // nobody, and ends the turn when it is over. Otherwise the write waits (briefly) for
@@ -38,7 +37,7 @@ impl PostgresStore {
             Some(_) => None,
             None => self.turns.length(),
         };
-        let written = self.write(account, expected, &mut append, key, wait).await;
+        let written = self.write(&mut append, key, wait).await;
         drop(held);
         let outcome = match written {
             Ok(Written::Done(v)) => Ok(v),
@@ -90,13 +89,12 @@ impl PostgresStore {
 
     async fn write(
         &self,
-        account: AccountId,
-        expected: Version,
         append: &mut Append,
         key: i64,
         wait: Option<Duration>,
     ) -> Result<Written, Error> {
         let sql = &self.sql;
+        let (account, expected) = (append.account(), append.expected());
         let new_version = append.new_version();
         let id = account.uuid();
         let mut client = self.pool.get().await?;
@@ -142,36 +140,50 @@ impl PostgresStore {
         if new_version == Version::INITIAL {
             return Ok(Written::Done(new_version));
         }
-        let stmt = tx.prepare_cached(&sql.last_row).await?;
-        let last = match tx.query_opt(&stmt, &[&id]).await? {
-            Some(row) => Some((
-                codec::stored_number(row.try_get(0)?, || {
-                    format!("the last event row of account {account}")
-                })?,
-                row.try_get::<_, String>(1)?,
-            )),
-            None => None,
-        };
-        let snapshot = append.seal(account, last.as_ref().map(|(s, c)| (*s, c.as_str())))?;
-        if expected != Version::INITIAL {
-            let stmt = tx.prepare_cached(&sql.update_version).await?;
-            tx.execute(&stmt, &[&id, &to_i64(new_version.get())?])
-                .await?;
-        }
-        insert_rows(&tx, sql, account, append.rows()).await?;
-        if let Some(row) = snapshot {
-            let stmt = tx.prepare_cached(&sql.upsert_snapshot).await?;
-            let format = i16::try_from(row.format).unwrap_or(i16::MAX);
-            let (compression, data) = compress::pack(&row.data);
-            tx.execute(
-                &stmt,
-                &[&id, &to_i64(row.version)?, &format, &compression, &data],
-            )
-            .await?;
-        }
+        insert(&tx, sql, append).await?;
         tx.commit().await?;
         Ok(Written::Done(new_version))
     }
+}
+
+/// Stores a checked append in its transaction: seals its rows to the account's last stored row
+/// and inserts them, the new version and the snapshot.
+async fn insert(
+    tx: &deadpool_postgres::Transaction<'_>,
+    sql: &Sql,
+    append: &mut Append,
+) -> Result<(), Error> {
+    let (account, expected, new_version) =
+        (append.account(), append.expected(), append.new_version());
+    let id = account.uuid();
+    let stmt = tx.prepare_cached(&sql.last_row).await?;
+    let last = match tx.query_opt(&stmt, &[&id]).await? {
+        Some(row) => Some((
+            codec::stored_number(row.try_get(0)?, || {
+                format!("the last event row of account {account}")
+            })?,
+            row.try_get::<_, String>(1)?,
+        )),
+        None => None,
+    };
+    let snapshot = append.seal(last.as_ref().map(|(s, c)| (*s, c.as_str())))?;
+    if expected != Version::INITIAL {
+        let stmt = tx.prepare_cached(&sql.update_version).await?;
+        tx.execute(&stmt, &[&id, &to_i64(new_version.get())?])
+            .await?;
+    }
+    insert_rows(tx, sql, account, append.rows()).await?;
+    if let Some(row) = snapshot {
+        let stmt = tx.prepare_cached(&sql.upsert_snapshot).await?;
+        let format = i16::try_from(row.format).unwrap_or(i16::MAX);
+        let (compression, data) = compress::pack(&row.data);
+        tx.execute(
+            &stmt,
+            &[&id, &to_i64(row.version)?, &format, &compression, &data],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Inserts event rows in one statement, column by column.

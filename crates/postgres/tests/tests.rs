@@ -20,7 +20,7 @@ use std::time::Duration;
 use partnerkit::codec::{EventRow, SnapshotRow};
 use partnerkit::core::{AccountId, Actor, DisplayName, Envelope, SellerId, Version};
 use partnerkit::identity::{AccountType, Event};
-use partnerkit::store::{AsyncAccountStore, Recorded, StoreError};
+use partnerkit::store::{AsyncAccountStore, Recorded, StoreError, Write};
 use partnerkit::testing::{AsyncRows, asynchronous};
 use partnerkit::{AccountEvent, AccountState};
 use partnerkit_postgres::{Error, PostgresStore};
@@ -120,14 +120,8 @@ impl AsyncAccountStore for Console<'_> {
     async fn load(&self, a: AccountId) -> Result<Option<partnerkit::store::Loaded>, Error> {
         self.store.load(a).await
     }
-    async fn append(
-        &self,
-        a: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Error>> {
-        self.store.append(a, expected, events, snapshot).await
+    async fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Error>> {
+        self.store.append(write).await
     }
     async fn events(&self, a: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {
         self.store.events(a, after).await
@@ -246,7 +240,7 @@ fn deleted_corrupt_and_negative_rows_are_refused() {
         let id = account(77);
         let events: Vec<Recorded> = (0..3).map(|n| event(0, n)).collect();
         store
-            .append(id, Version::INITIAL, &events, None)
+            .append(Write::new(id, Version::INITIAL, &events))
             .await
             .unwrap();
         raw.execute(
@@ -256,7 +250,7 @@ fn deleted_corrupt_and_negative_rows_are_refused() {
         .await
         .unwrap();
         let err = store
-            .append(id, Version::new(3), &events[..1], None)
+            .append(Write::new(id, Version::new(3), &events[..1]))
             .await
             .unwrap_err();
         assert!(
@@ -383,7 +377,10 @@ fn child_process() {
                         let e = event(writer, n);
                         state.apply(&e.event);
                         let snapshot = (version.get() % 4 == 3).then_some(&state);
-                        match store.append(id, version, &[e], snapshot).await {
+                        match store
+                            .append(Write::new(id, version, &[e]).with_snapshot(snapshot))
+                            .await
+                        {
                             Ok(v) => {
                                 println!("committed {} {writer} {n}", v.get());
                                 break;
@@ -406,7 +403,10 @@ fn child_process() {
                     for e in &batch {
                         state.apply(&e.event);
                     }
-                    match store.append(id, version, &batch, Some(&state)).await {
+                    match store
+                        .append(Write::new(id, version, &batch).with_snapshot(&state))
+                        .await
+                    {
                         Ok(v) => println!("committed {}", v.get()),
                         Err(StoreError::Conflict { .. }) => {}
                         Err(e) => panic!("append failed: {e}"),
@@ -576,7 +576,7 @@ fn a_connection_dropped_inside_an_open_transaction_stores_nothing() {
         // The account is free to be created.
         assert_eq!(
             store
-                .append(id, Version::INITIAL, &[event(0, 0)], None)
+                .append(Write::new(id, Version::INITIAL, &[event(0, 0)]))
                 .await
                 .unwrap(),
             Version::new(1)
@@ -671,7 +671,7 @@ fn a_schema_1_database_is_migrated_and_its_events_read_as_format_1() {
         );
         let new = event(1, 2);
         store
-            .append(id, Version::new(1), std::slice::from_ref(&new), None)
+            .append(Write::new(id, Version::new(1), std::slice::from_ref(&new)))
             .await
             .unwrap();
         assert_eq!(
@@ -701,7 +701,7 @@ fn snapshots_are_stored_compressed_and_a_damaged_one_is_rebuilt_from_the_events(
         let events: Vec<Recorded> = (0..4).map(|n| event(0, n)).collect();
         let state = fold(&events);
         store
-            .append(id, Version::INITIAL, &events, Some(&state))
+            .append(Write::new(id, Version::INITIAL, &events).with_snapshot(&state))
             .await
             .unwrap();
         let compression: i16 = raw

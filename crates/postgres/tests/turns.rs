@@ -17,7 +17,7 @@ use partnerkit::core::chrono::DateTime;
 use partnerkit::core::uuid::Uuid;
 use partnerkit::core::{AccountId, Actor, DisplayName, Envelope, EventId, SellerId, Version};
 use partnerkit::identity::{AccountType, Event};
-use partnerkit::store::{AsyncAccountStore, Recorded, StoreError};
+use partnerkit::store::{AsyncAccountStore, Recorded, StoreError, Write};
 use partnerkit_postgres::PostgresStore;
 
 mod support;
@@ -93,7 +93,7 @@ async fn write_until_stored(store: &PostgresStore, writer: u32, n: u32) -> u32 {
     for tries in 1.. {
         let version = store.version(account()).await.unwrap();
         match store
-            .append(account(), version, &[event(writer, n)], None)
+            .append(Write::new(account(), version, &[event(writer, n)]))
             .await
         {
             Ok(_) => return tries,
@@ -108,7 +108,9 @@ async fn write_until_stored(store: &PostgresStore, writer: u32, n: u32) -> u32 {
 async fn lose_a_race(store: &PostgresStore) {
     let now = store.version(account()).await.unwrap();
     let stale = Version::new(now.get() - 1);
-    let lost = store.append(account(), stale, &[event(99, 0)], None).await;
+    let lost = store
+        .append(Write::new(account(), stale, &[event(99, 0)]))
+        .await;
     assert!(matches!(lost, Err(StoreError::Conflict { .. })), "{lost:?}");
 }
 
@@ -166,7 +168,11 @@ fn a_turn_holds_other_writes_back_until_its_holder_writes() {
         let version = other.version(account()).await.unwrap();
         let waiting = tokio::spawn({
             let other = Arc::clone(&other);
-            async move { other.append(account(), version, &[event(2, 1)], None).await }
+            async move {
+                other
+                    .append(Write::new(account(), version, &[event(2, 1)]))
+                    .await
+            }
         });
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert!(!waiting.is_finished(), "a write waits for another's turn");
@@ -175,7 +181,7 @@ fn a_turn_holds_other_writes_back_until_its_holder_writes() {
         assert_eq!(now, version);
         let t = Instant::now();
         holder
-            .append(account(), now, &[event(1, 1)], None)
+            .append(Write::new(account(), now, &[event(1, 1)]))
             .await
             .unwrap();
         let lost = waiting.await.unwrap();
@@ -199,7 +205,7 @@ fn without_turns_a_lost_race_holds_nobody_back() {
         let t = Instant::now();
         let version = other.version(account()).await.unwrap();
         other
-            .append(account(), version, &[event(2, 1)], None)
+            .append(Write::new(account(), version, &[event(2, 1)]))
             .await
             .unwrap();
         assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
@@ -220,7 +226,7 @@ fn a_turn_nobody_uses_runs_out() {
         let t = Instant::now();
         let version = other.version(account()).await.unwrap();
         other
-            .append(account(), version, &[event(2, 1)], None)
+            .append(Write::new(account(), version, &[event(2, 1)]))
             .await
             .unwrap();
         let waited = t.elapsed();
@@ -258,7 +264,7 @@ fn a_turn_ends_with_its_holders_connection() {
         let version = other.version(account()).await.unwrap();
         let t = Instant::now();
         other
-            .append(account(), version, &[event(2, 1)], None)
+            .append(Write::new(account(), version, &[event(2, 1)]))
             .await
             .unwrap();
         let waited = t.elapsed();
@@ -286,7 +292,7 @@ fn a_write_waits_for_a_turn_no_longer_than_its_own_turn_length() {
         let t = Instant::now();
         let version = other.version(account()).await.unwrap();
         other
-            .append(account(), version, &[event(2, 1)], None)
+            .append(Write::new(account(), version, &[event(2, 1)]))
             .await
             .unwrap();
         let waited = t.elapsed();

@@ -3,9 +3,9 @@
 
 use std::sync::Mutex;
 
+use partnerkit::InMemoryStore;
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
-use partnerkit::{AccountState, InMemoryStore};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 
 /// A fault the simulator injects into the next store call of its kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -74,30 +74,20 @@ impl AccountStore for FaultyStore {
             .map_err(|e| Injected::Inner(e.to_string()))
     }
 
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Injected>> {
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Injected>> {
         if self.take(Fault::Conflict) {
             return Err(StoreError::Conflict {
-                expected,
-                actual: expected.after(1),
+                expected: write.expected,
+                actual: write.expected.after(1),
             });
         }
         if self.take(Fault::AppendFails) {
             return Err(StoreError::Backend(Injected::Fault(Fault::AppendFails)));
         }
-        self.inner
-            .append(account, expected, events, snapshot)
-            .map_err(|e| match e {
-                StoreError::Conflict { expected, actual } => {
-                    StoreError::Conflict { expected, actual }
-                }
-                other => StoreError::Backend(Injected::Inner(other.to_string())),
-            })
+        self.inner.append(write).map_err(|e| match e {
+            StoreError::Conflict { expected, actual } => StoreError::Conflict { expected, actual },
+            other => StoreError::Backend(Injected::Inner(other.to_string())),
+        })
     }
 
     fn events(&self, account: AccountId, after: Version) -> Result<Vec<Recorded>, Injected> {

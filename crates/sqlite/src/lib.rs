@@ -80,10 +80,9 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use partnerkit::AccountState;
 use partnerkit::codec::{self, Append, LoadPlan};
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError};
+use partnerkit::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 /// The SQLite bindings this crate uses, for [`SqliteStore::with_connection`].
@@ -97,7 +96,7 @@ mod write;
 pub use migrate::SCHEMA_VERSION;
 use migrate::{migrate, user_version};
 use read::{read_events, read_rows, read_snapshot, stored_version};
-use write::write;
+use write::insert;
 
 /// What can go wrong in the SQLite store.
 #[derive(Debug, thiserror::Error)]
@@ -324,18 +323,12 @@ impl AccountStore for SqliteStore {
         Ok(Some(plan.finish()?))
     }
 
-    fn append(
-        &self,
-        account: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, StoreError<Error>> {
+    fn append(&self, write: Write<'_>) -> Result<Version, StoreError<Error>> {
         let backend = |e: Error| StoreError::Backend(e);
         // Encode (and prove readable) before taking the write lock.
-        let mut append = Append::new(expected, events, snapshot).map_err(|e| backend(e.into()))?;
-        let new_version = append.new_version();
-        let id = account.to_string();
+        let mut append = Append::new(write).map_err(|e| backend(e.into()))?;
+        let (expected, new_version) = (append.expected(), append.new_version());
+        let id = append.account().to_string();
         let mut conn = self.conn().map_err(backend)?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -347,7 +340,7 @@ impl AccountStore for SqliteStore {
         if new_version == Version::INITIAL {
             return Ok(new_version);
         }
-        write(&tx, account, &id, &mut append).map_err(backend)?;
+        insert(&tx, &id, &mut append).map_err(backend)?;
         tx.commit().map_err(|e| backend(e.into()))?;
         Ok(new_version)
     }

@@ -2,7 +2,6 @@
 //! seals the new rows to the stored chain and stores them, the version and the snapshot.
 
 use partnerkit::codec::{self, Append};
-use partnerkit::core::AccountId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Error;
@@ -10,12 +9,7 @@ use crate::sql::{EVENT_COLUMNS, to_i64};
 
 /// The write of an append whose version was checked: seals its rows to the stored chain and
 /// inserts them, the version and the snapshot.
-pub(crate) fn write(
-    tx: &Connection,
-    account: AccountId,
-    id: &str,
-    append: &mut Append,
-) -> Result<(), Error> {
+pub(crate) fn insert(tx: &Connection, id: &str, append: &mut Append) -> Result<(), Error> {
     let last: Option<(i64, String)> = tx
         .prepare_cached(
             "SELECT seq, chain FROM events WHERE account_id = ?1 ORDER BY seq DESC LIMIT 1",
@@ -30,7 +24,7 @@ pub(crate) fn write(
             ))
         })
         .transpose()?;
-    let snapshot = append.seal(account, last.as_ref().map(|(s, c)| (*s, c.as_str())))?;
+    let snapshot = append.seal(last.as_ref().map(|(s, c)| (*s, c.as_str())))?;
     tx.prepare_cached(
         "INSERT INTO accounts (id, version) VALUES (?1, ?2)
          ON CONFLICT (id) DO UPDATE SET version = excluded.version",

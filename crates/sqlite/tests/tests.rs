@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use partnerkit::codec::{EventRow, SnapshotRow};
 use partnerkit::core::{AccountId, Version};
-use partnerkit::store::{AccountStore, Recorded};
+use partnerkit::store::{AccountStore, Recorded, Write};
 use partnerkit::testing::{Rows, conformance};
 use partnerkit::{AccountEvent, AccountState};
 use partnerkit_sqlite::{Error, Options, SCHEMA_VERSION, SqliteStore, Synchronous};
@@ -129,14 +129,8 @@ impl AccountStore for Console {
     fn load(&self, a: AccountId) -> Result<Option<partnerkit::store::Loaded>, Error> {
         self.store.load(a)
     }
-    fn append(
-        &self,
-        a: AccountId,
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Version, partnerkit::store::StoreError<Error>> {
-        self.store.append(a, expected, events, snapshot)
+    fn append(&self, write: Write<'_>) -> Result<Version, partnerkit::store::StoreError<Error>> {
+        self.store.append(write)
     }
     fn events(&self, a: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {
         self.store.events(a, after)
@@ -235,10 +229,10 @@ fn the_issues_hand_edits_are_refused_by_load() {
     let put = |id: AccountId, snapshot_at: usize| {
         let (head, tail) = events.split_at(snapshot_at);
         store
-            .append(id, Version::INITIAL, head, Some(&fold(head)))
+            .append(Write::new(id, Version::INITIAL, head).with_snapshot(&fold(head)))
             .unwrap();
         store
-            .append(id, Version::new(snapshot_at as u64), tail, None)
+            .append(Write::new(id, Version::new(snapshot_at as u64), tail))
             .unwrap();
         id.to_string()
     };
@@ -307,7 +301,9 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     let raw = Connection::open(dir.file()).unwrap();
     let id = account(900);
     let events = sample_events(9);
-    store.append(id, Version::INITIAL, &events, None).unwrap();
+    store
+        .append(Write::new(id, Version::INITIAL, &events))
+        .unwrap();
 
     // The issue's case: 8 of 9 events must not pass for a history.
     raw.execute(
@@ -326,7 +322,9 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
 
     // A missing last event: the load refuses, and so does the next write.
     let id = account(901);
-    let v = store.append(id, Version::INITIAL, &events, None).unwrap();
+    let v = store
+        .append(Write::new(id, Version::INITIAL, &events))
+        .unwrap();
     raw.execute(
         "DELETE FROM events WHERE account_id = ?1 AND seq = 9",
         [id.to_string()],
@@ -334,7 +332,7 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     .unwrap();
     let err = store.load(id).unwrap_err();
     assert!(err.to_string().contains("event row 9 is missing"), "{err}");
-    let err = store.append(id, v, &events[..1], None).unwrap_err();
+    let err = store.append(Write::new(id, v, &events[..1])).unwrap_err();
     assert!(
         err.to_string().contains("last stored event row is 8"),
         "{err}"
@@ -349,7 +347,7 @@ fn errors_for_damaged_rows_say_what_is_wrong_and_writes_refuse_a_missing_tail() 
     // (rule X-9).
     let id = account(902);
     store
-        .append(id, Version::INITIAL, &events, Some(&fold(&events)))
+        .append(Write::new(id, Version::INITIAL, &events).with_snapshot(&fold(&events)))
         .unwrap();
     raw.execute(
         "UPDATE snapshots SET data = CAST('garbage' AS BLOB) WHERE account_id = ?1",
@@ -368,7 +366,7 @@ fn a_negative_stored_version_is_refused_not_read_as_zero() {
     let raw = Connection::open(dir.file()).unwrap();
     let id = account(903);
     store
-        .append(id, Version::INITIAL, &sample_events(2), None)
+        .append(Write::new(id, Version::INITIAL, &sample_events(2)))
         .unwrap();
     raw.execute(
         "UPDATE accounts SET version = -5 WHERE id = ?1",
@@ -387,7 +385,7 @@ fn a_negative_stored_version_is_refused_not_read_as_zero() {
         assert!(err.to_string().contains("-5, a negative number"), "{err}");
     }
     let err = store
-        .append(id, Version::INITIAL, &sample_events(1), None)
+        .append(Write::new(id, Version::INITIAL, &sample_events(1)))
         .unwrap_err();
     assert!(err.to_string().contains("negative number"), "{err}");
 }
@@ -398,12 +396,12 @@ fn verify_checks_the_whole_history_against_the_snapshot() {
     let id = account(904);
     let events = sample_events(4);
     store
-        .append(id, Version::INITIAL, &events, Some(&fold(&events)))
+        .append(Write::new(id, Version::INITIAL, &events).with_snapshot(&fold(&events)))
         .unwrap();
     store.verify(id).unwrap();
     let wrong = AccountState::default();
     store
-        .append(id, Version::new(4), &[], Some(&wrong))
+        .append(Write::new(id, Version::new(4), &[]).with_snapshot(&wrong))
         .unwrap();
     let err = store.verify(id).unwrap_err();
     assert!(err.to_string().contains("differs from the fold"), "{err}");
@@ -472,7 +470,9 @@ fn a_version_1_database_is_migrated_and_nothing_is_lost() {
     // And it takes writes in the new shape.
     let more = sample_events(5);
     assert_eq!(
-        store.append(id, Version::new(3), &more[3..], None).unwrap(),
+        store
+            .append(Write::new(id, Version::new(3), &more[3..]))
+            .unwrap(),
         Version::new(5)
     );
     let (folded, version) = store.load(id).unwrap().unwrap().fold();
@@ -536,7 +536,9 @@ fn a_version_2_database_is_migrated_and_its_events_read_as_format_1() {
     let store = SqliteStore::open(dir.file()).unwrap();
     assert_eq!(store.events(id, Version::INITIAL).unwrap(), events);
     let more = sample_events(3);
-    store.append(id, Version::new(2), &more[2..], None).unwrap();
+    store
+        .append(Write::new(id, Version::new(2), &more[2..]))
+        .unwrap();
     let all = store.events(id, Version::INITIAL).unwrap();
     assert_eq!(all[..2], events[..]);
     assert_eq!(all[2], more[2], "a new event keeps its format and id");
@@ -631,7 +633,7 @@ fn a_stored_event_whose_format_and_id_disagree_is_corrupt() {
     let id = account(907);
     let store = SqliteStore::open(dir.file()).unwrap();
     store
-        .append(id, Version::INITIAL, &sample_events(1), None)
+        .append(Write::new(id, Version::INITIAL, &sample_events(1)))
         .unwrap();
     drop(store);
     let raw = Connection::open(dir.file()).unwrap();
@@ -681,13 +683,13 @@ fn a_read_only_file_opens_and_loads_but_refuses_writes() {
     {
         let store = SqliteStore::open(dir.file()).unwrap();
         store
-            .append(id, Version::INITIAL, &sample_events(2), None)
+            .append(Write::new(id, Version::INITIAL, &sample_events(2)))
             .unwrap();
     }
     let store = SqliteStore::open_read_only(dir.file()).unwrap();
     assert_eq!(store.load(id).unwrap().unwrap().version(), Version::new(2));
     let err = store
-        .append(id, Version::new(2), &sample_events(1), None)
+        .append(Write::new(id, Version::new(2), &sample_events(1)))
         .unwrap_err();
     assert!(err.to_string().contains("readonly"), "{err}");
     assert_eq!(store.version(id).unwrap(), Version::new(2));
@@ -704,7 +706,11 @@ fn many_creators_of_one_new_file_all_succeed() {
                 scope.spawn(move || {
                     let store = SqliteStore::open(path).unwrap();
                     store
-                        .append(account(1000 + i), Version::INITIAL, &sample_events(1), None)
+                        .append(Write::new(
+                            account(1000 + i),
+                            Version::INITIAL,
+                            &sample_events(1),
+                        ))
                         .unwrap();
                 })
             })
@@ -737,7 +743,7 @@ fn a_writer_waits_for_a_locked_database_instead_of_failing() {
         locked_rx.recv().unwrap();
         let started = Instant::now();
         let v = store
-            .append(id, Version::INITIAL, &sample_events(1), None)
+            .append(Write::new(id, Version::INITIAL, &sample_events(1)))
             .unwrap();
         assert_eq!(v, Version::new(1));
         assert!(started.elapsed() >= Duration::from_millis(500));
@@ -765,12 +771,9 @@ fn many_connections_race_on_one_file_without_losing_a_write() {
         }
         fn append(
             &self,
-            a: AccountId,
-            expected: Version,
-            events: &[Recorded],
-            snapshot: Option<&AccountState>,
+            write: Write<'_>,
         ) -> Result<Version, partnerkit::store::StoreError<Error>> {
-            self.pick().append(a, expected, events, snapshot)
+            self.pick().append(write)
         }
         fn events(&self, a: AccountId, after: Version) -> Result<Vec<Recorded>, Error> {
             self.pick().events(a, after)
@@ -796,11 +799,11 @@ fn commands_write_events_only_and_the_snapshot_only_when_asked() {
     let id = account(908);
     let mut history = events.clone();
     let mut v = store
-        .append(id, Version::INITIAL, &events, Some(&fold(&history)))
+        .append(Write::new(id, Version::INITIAL, &events).with_snapshot(&fold(&history)))
         .unwrap();
     for _ in 0..50 {
         let events = vec![fresh_id(events[0].clone())];
-        v = store.append(id, v, &events, None).unwrap();
+        v = store.append(Write::new(id, v, &events)).unwrap();
         history.extend_from_slice(&events);
     }
     let raw = Connection::open(dir.file()).unwrap();
@@ -827,10 +830,8 @@ fn commands_write_events_only_and_the_snapshot_only_when_asked() {
     let events = vec![fresh_id(events[0].clone())];
     store
         .append(
-            id,
-            v,
-            &events,
-            Some(&fold(&[history.clone(), events.clone()].concat())),
+            Write::new(id, v, &events)
+                .with_snapshot(&fold(&[history.clone(), events.clone()].concat())),
         )
         .unwrap();
     let rows: i64 = raw
@@ -868,7 +869,7 @@ fn child_writer() {
                 .into_iter()
                 .map(fresh_id)
                 .collect::<Vec<_>>();
-            match store.append(id, version, &event, None) {
+            match store.append(Write::new(id, version, &event)) {
                 Ok(v) => {
                     println!("committed {}", v.get());
                     break;

@@ -33,12 +33,12 @@
 //! ```
 //! use partnerkit::codec::{Append, LoadPlan};
 //! use partnerkit::core::{AccountId, Version};
-//! use partnerkit::InMemoryStore;
+//! use partnerkit::store::Write;
 //! # let account = AccountId::from_uuid(partnerkit::core::uuid::Uuid::from_u128(7));
 //! # let events = Vec::new();
-//! // Writing three events to a new account, with no snapshot:
-//! let mut append = Append::new(Version::INITIAL, &events, None)?;
-//! let snapshot_row = append.seal(account, None)?; // the last stored row: none yet
+//! // Writing events to a new account, with no snapshot:
+//! let mut append = Append::new(Write::new(account, Version::INITIAL, &events))?;
+//! let snapshot_row = append.seal(None)?; // the last stored row: none yet
 //! let rows = append.rows(); // insert these
 //! # assert!(rows.is_empty() && snapshot_row.is_none());
 //! # Ok::<(), partnerkit::codec::Error>(())
@@ -55,8 +55,7 @@ pub use upcast::{UPCASTERS, Upcaster};
 
 use partnerkit_core::{AccountId, Version};
 
-use crate::state::AccountState;
-use crate::store::Recorded;
+use crate::store::Write;
 
 #[cfg(test)]
 pub(crate) use upcast::decode_with;
@@ -120,28 +119,25 @@ pub fn stored_number(value: i64, what: impl FnOnce() -> String) -> Result<u64, E
     u64::try_from(value).map_err(|_| corrupt(format!("{} is {value}, a negative number", what())))
 }
 
-/// One append's rows, encoded and proven to read back; sealed to the stored chain inside the
-/// write.
+/// One [`Write`]'s rows, encoded and proven to read back; sealed to the stored chain inside
+/// the write.
 #[derive(Debug)]
 pub struct Append {
+    account: AccountId,
     expected: Version,
     rows: Vec<EventRow>,
     snapshot: Option<PreparedSnapshot>,
 }
 
 impl Append {
-    /// Encodes `events` (to follow version `expected`) and the `snapshot` state after them.
-    /// Refuses a value that would not read back as itself.
-    pub fn new(
-        expected: Version,
-        events: &[Recorded],
-        snapshot: Option<&AccountState>,
-    ) -> Result<Append, Error> {
-        let mut seq = expected.get();
-        let mut rows = Vec::with_capacity(events.len());
-        let mut ids = std::collections::HashSet::with_capacity(events.len());
+    /// Encodes the write's events (to follow its `expected` version) and its snapshot state.
+    /// Refuses a value that would not read back as itself, and one id given to two events.
+    pub fn new(write: Write<'_>) -> Result<Append, Error> {
+        let mut seq = write.expected.get();
+        let mut rows = Vec::with_capacity(write.events.len());
+        let mut ids = std::collections::HashSet::with_capacity(write.events.len());
         let mut encoder = rows::Encoder::default();
-        for (i, e) in events.iter().enumerate() {
+        for (i, e) in write.events.iter().enumerate() {
             seq = seq.checked_add(1).ok_or_else(|| Error::Unstorable {
                 what: format!("event {}: the version would overflow", i + 1),
             })?;
@@ -152,12 +148,23 @@ impl Append {
             }
             rows.push(encoder.row(e, seq, i + 1)?);
         }
-        let snapshot = snapshot.map(PreparedSnapshot::new).transpose()?;
+        let snapshot = write.snapshot.map(PreparedSnapshot::new).transpose()?;
         Ok(Append {
-            expected,
+            account: write.account,
+            expected: write.expected,
             rows,
             snapshot,
         })
+    }
+
+    /// The account written to.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    /// The version the account must still be at for this append to be stored.
+    pub fn expected(&self) -> Version {
+        self.expected
     }
 
     /// The version after this append.
@@ -169,11 +176,8 @@ impl Append {
     /// Links the rows to the account's stored chain — `last` is the store's last event row
     /// (`seq` and `chain`), `None` if it has none — and returns the snapshot row to store, if
     /// any. Refuses a tail that is not where the expected version says.
-    pub fn seal(
-        &mut self,
-        account: AccountId,
-        last: Option<(u64, &str)>,
-    ) -> Result<Option<SnapshotRow>, Error> {
+    pub fn seal(&mut self, last: Option<(u64, &str)>) -> Result<Option<SnapshotRow>, Error> {
+        let account = self.account;
         let mut chain = rows::tail_chain(account, self.expected, last)?;
         for row in &mut self.rows {
             chain = chain.next(row);

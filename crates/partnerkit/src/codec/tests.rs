@@ -9,6 +9,7 @@ use partnerkit_core::{AccountId, Version};
 
 use super::{Append, Chain, LoadPlan, Reader, Upcaster, decode_with};
 use crate::state::{AccountEvent, sample_events};
+use crate::store::Write;
 
 fn account(n: u128) -> AccountId {
     AccountId::from_uuid(uuid::Uuid::from_u128(n))
@@ -29,15 +30,13 @@ fn sealed_rows_read_back_as_the_events_and_a_snapshot_continues_the_chain() {
     let id = account(3);
     let events = sample_events(4);
     let state = crate::AccountState::fold(events[..2].iter().map(|e| &e.event));
-    let mut first = Append::new(Version::INITIAL, &events[..2], Some(&state)).unwrap();
-    let snapshot = first
-        .seal(id, None)
-        .unwrap()
-        .expect("a snapshot was asked for");
+    let mut first =
+        Append::new(Write::new(id, Version::INITIAL, &events[..2]).with_snapshot(&state)).unwrap();
+    let snapshot = first.seal(None).unwrap().expect("a snapshot was asked for");
     let mut rows = first.rows().to_vec();
-    let mut second = Append::new(Version::new(2), &events[2..], None).unwrap();
+    let mut second = Append::new(Write::new(id, Version::new(2), &events[2..])).unwrap();
     let last = rows.last().map(|r| (r.seq, r.chain.clone())).unwrap();
-    assert!(second.seal(id, Some((last.0, &last.1))).unwrap().is_none());
+    assert!(second.seal(Some((last.0, &last.1))).unwrap().is_none());
     rows.extend_from_slice(second.rows());
 
     let mut reader = Reader::whole(id, 4);
@@ -68,15 +67,15 @@ fn sealed_rows_read_back_as_the_events_and_a_snapshot_continues_the_chain() {
 fn appending_to_a_tail_that_is_not_where_the_version_says_is_refused() {
     let id = account(4);
     let events = sample_events(2);
-    let mut append = Append::new(Version::new(3), &events, None).unwrap();
+    let mut append = Append::new(Write::new(id, Version::new(3), &events)).unwrap();
     let err = append
-        .seal(id, Some((2, &Chain::start(id).to_hex())))
+        .seal(Some((2, &Chain::start(id).to_hex())))
         .unwrap_err();
     assert!(
         err.to_string().contains("last stored event row is 2"),
         "{err}"
     );
-    let err = append.seal(id, None).unwrap_err();
+    let err = append.seal(None).unwrap_err();
     assert_eq!(err.code(), "corrupt");
 }
 

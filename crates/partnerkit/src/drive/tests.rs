@@ -32,11 +32,9 @@ fn ask(machine: &mut Execute<'_, '_>, reply: Reply) -> Asked {
         Next::Io(Io::Events(after)) => Asked::Events(after),
         Next::Io(Io::Load) => Asked::Load,
         Next::Io(Io::Lock(slot)) => Asked::Lock(slot),
-        Next::Io(Io::Append {
-            expected, events, ..
-        }) => Asked::Append {
-            expected,
-            events: events.len(),
+        Next::Io(Io::Append(write)) => Asked::Append {
+            expected: write.expected,
+            events: write.events.len(),
         },
         Next::Done(done) => Asked::Done(done.map(|d| d.events).map_err(|e| e.code())),
     }

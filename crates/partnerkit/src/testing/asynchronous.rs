@@ -22,10 +22,10 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use partnerkit_core::{AccountId, Version};
 
-use super::conformance::{Write, assert_fold_matches, candidate, through_json, v};
+use super::conformance::{RacingWrite, assert_fold_matches, candidate, through_json, v};
 use super::{AsyncRows, damage};
 use crate::state::{AccountState, sample_events, sample_state, with_unique_id};
-use crate::store::{AsyncAccountStore, Recorded, StoreError};
+use crate::store::{AsyncAccountStore, Recorded, StoreError, Write};
 
 /// An account id nothing was stored for yet.
 pub async fn fresh_account<S: AsyncAccountStore>(store: &S) -> AccountId {
@@ -56,10 +56,13 @@ pub async fn check_all<S: AsyncAccountStore>(store: &S) {
 pub async fn check_repeated_ids_are_refused<S: AsyncAccountStore>(store: &S) {
     let id = fresh_account(store).await;
     let events = sample_events(3);
-    store.append(id, v(0), &events, None).await.expect("append");
+    store
+        .append(Write::new(id, v(0), &events))
+        .await
+        .expect("append");
     let third = events.get(2).cloned().expect("three events");
     let again = [third.clone()];
-    match store.append(id, v(3), &again, None).await {
+    match store.append(Write::new(id, v(3), &again)).await {
         Err(StoreError::Backend(_)) => {}
         Err(StoreError::Conflict { .. }) => {
             panic!("a repeated event id is no conflict: retrying cannot help")
@@ -68,7 +71,7 @@ pub async fn check_repeated_ids_are_refused<S: AsyncAccountStore>(store: &S) {
     }
     let twice = [with_unique_id(third.clone(), 1), with_unique_id(third, 1)];
     assert!(
-        store.append(id, v(3), &twice, None).await.is_err(),
+        store.append(Write::new(id, v(3), &twice)).await.is_err(),
         "one id twice in one append"
     );
     assert_eq!(
@@ -103,7 +106,7 @@ pub async fn check_append_then_load<S: AsyncAccountStore>(store: &S) {
     let id = fresh_account(store).await;
     let events = sample_events(3);
     let version = store
-        .append(id, Version::INITIAL, &events, None)
+        .append(Write::new(id, Version::INITIAL, &events))
         .await
         .unwrap_or_else(|e| panic!("the first append failed: {e}"));
     assert_eq!(
@@ -137,10 +140,13 @@ pub async fn check_events_in_order<S: AsyncAccountStore>(store: &S) {
     let all = sample_events(5);
     let (first, rest) = all.split_at(2);
     let v2 = store
-        .append(id, Version::INITIAL, first, None)
+        .append(Write::new(id, Version::INITIAL, first))
         .await
         .expect("append 1");
-    let v5 = store.append(id, v2, rest, None).await.expect("append 2");
+    let v5 = store
+        .append(Write::new(id, v2, rest))
+        .await
+        .expect("append 2");
     assert_eq!((v2, v5), (v(2), v(5)));
     assert_eq!(
         store.events(id, Version::INITIAL).await.expect("events"),
@@ -162,7 +168,7 @@ pub async fn check_snapshots<S: AsyncAccountStore>(store: &S) {
         history.extend_from_slice(events);
         let state = AccountState::fold(history.iter().map(|e| &e.event));
         version = store
-            .append(id, version, events, snapshot.then_some(&state))
+            .append(Write::new(id, version, events).with_snapshot(snapshot.then_some(&state)))
             .await
             .unwrap_or_else(|e| panic!("append at {version} failed: {e}"));
         let loaded = store.load(id).await.expect("load").expect("exists");
@@ -190,7 +196,7 @@ pub async fn check_snapshots<S: AsyncAccountStore>(store: &S) {
 pub async fn check_empty_append<S: AsyncAccountStore>(store: &S) {
     let id = fresh_account(store).await;
     let r = store
-        .append(id, Version::INITIAL, &[], Some(&sample_state(1)))
+        .append(Write::new(id, Version::INITIAL, &[]).with_snapshot(&sample_state(1)))
         .await
         .unwrap_or_else(|e| panic!("an empty append failed: {e}"));
     assert_eq!(r, Version::INITIAL);
@@ -199,16 +205,19 @@ pub async fn check_empty_append<S: AsyncAccountStore>(store: &S) {
         "appending no events does not create an account"
     );
     let v1 = store
-        .append(id, Version::INITIAL, &sample_events(1), None)
+        .append(Write::new(id, Version::INITIAL, &sample_events(1)))
         .await
         .expect("append");
     assert_eq!(
-        store.append(id, v1, &[], None).await.expect("empty append"),
+        store
+            .append(Write::new(id, v1, &[]))
+            .await
+            .expect("empty append"),
         v1,
         "an empty append keeps the version"
     );
     assert!(matches!(
-        store.append(id, Version::INITIAL, &[], None).await,
+        store.append(Write::new(id, Version::INITIAL, &[])).await,
         Err(StoreError::Conflict { .. })
     ));
 }
@@ -218,11 +227,15 @@ pub async fn check_optimistic_concurrency<S: AsyncAccountStore>(store: &S) {
     let id = fresh_account(store).await;
     let events = sample_events(2);
     let v1 = store
-        .append(id, Version::INITIAL, events.get(..1).unwrap_or(&[]), None)
+        .append(Write::new(
+            id,
+            Version::INITIAL,
+            events.get(..1).unwrap_or(&[]),
+        ))
         .await
         .expect("append");
     match store
-        .append(id, Version::INITIAL, &events, Some(&sample_state(2)))
+        .append(Write::new(id, Version::INITIAL, &events).with_snapshot(&sample_state(2)))
         .await
     {
         Err(StoreError::Conflict { expected, actual }) => {
@@ -232,7 +245,7 @@ pub async fn check_optimistic_concurrency<S: AsyncAccountStore>(store: &S) {
     }
     for stale in [Version::INITIAL, v(7)] {
         let r = store
-            .append(id, stale, &events, Some(&sample_state(3)))
+            .append(Write::new(id, stale, &events).with_snapshot(&sample_state(3)))
             .await;
         assert!(
             matches!(r, Err(StoreError::Conflict { .. })),
@@ -243,7 +256,7 @@ pub async fn check_optimistic_concurrency<S: AsyncAccountStore>(store: &S) {
     assert_eq!(loaded.version(), v1, "a refused write changes nothing");
     assert_eq!(loaded.snapshot, None, "a refused write stores no snapshot");
     let v2 = store
-        .append(id, v1, events.get(1..).unwrap_or(&[]), None)
+        .append(Write::new(id, v1, events.get(1..).unwrap_or(&[])))
         .await
         .expect("append");
     assert_eq!(v2, v(2));
@@ -253,18 +266,13 @@ pub async fn check_optimistic_concurrency<S: AsyncAccountStore>(store: &S) {
 pub async fn check_accounts_are_isolated<S: AsyncAccountStore>(store: &S) {
     let a = fresh_account(store).await;
     store
-        .append(a, Version::INITIAL, &sample_events(1), None)
+        .append(Write::new(a, Version::INITIAL, &sample_events(1)))
         .await
         .expect("append a");
     let b = fresh_account(store).await;
     assert_ne!(a, b);
     store
-        .append(
-            b,
-            Version::INITIAL,
-            &sample_events(2),
-            Some(&sample_state(2)),
-        )
+        .append(Write::new(b, Version::INITIAL, &sample_events(2)).with_snapshot(&sample_state(2)))
         .await
         .expect("append b");
     assert_eq!(store.version(a).await.expect("version"), v(1));
@@ -284,9 +292,13 @@ pub async fn check_damaged_rows<S: AsyncAccountStore + AsyncRows>(store: &S) {
         let (first, rest) = history.split_at(3);
         let state = |n: usize| AccountState::fold(history.iter().take(n).map(|e| &e.event));
         let appended = [
-            store.append(id, v(0), first, Some(&state(3))).await,
-            store.append(id, v(3), rest, None).await,
-            store.append(other, v(0), &history, Some(&state(5))).await,
+            store
+                .append(Write::new(id, v(0), first).with_snapshot(&state(3)))
+                .await,
+            store.append(Write::new(id, v(3), rest)).await,
+            store
+                .append(Write::new(other, v(0), &history).with_snapshot(&state(5)))
+                .await,
         ];
         for a in appended {
             a.expect("append");
@@ -317,12 +329,8 @@ pub async fn check_concurrent_writers<S: AsyncAccountStore>(
                 for i in 0..per_writer {
                     loop {
                         let loaded = store.load(id).await.expect("load");
-                        let write = Write::after(loaded, w * per_writer + i);
-                        let snapshot = write.snapshot();
-                        match store
-                            .append(id, write.version, &write.events, snapshot)
-                            .await
-                        {
+                        let write = RacingWrite::after(loaded, w * per_writer + i);
+                        match store.append(write.request(id)).await {
                             Ok(new) => {
                                 assert_eq!(new, write.version.after(1));
                                 committed.push(new);

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{Rows, damage};
 use crate::state::{AccountState, sample_events, sample_state, with_unique_id};
-use crate::store::{AccountStore, Loaded, Recorded, StoreError};
+use crate::store::{AccountStore, Loaded, Recorded, StoreError, Write};
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
@@ -80,7 +80,7 @@ pub(crate) fn assert_fold_matches(loaded: Loaded, history: &[Recorded], context:
 /// A racing writer's next write ([`check_concurrent_writers`]): after the account as loaded,
 /// one event of its own (numbered `n`), with the state after it as a snapshot every third
 /// version.
-pub(crate) struct Write {
+pub(crate) struct RacingWrite {
     /// The version the account was loaded at.
     pub(crate) version: Version,
     /// The one event to append.
@@ -89,8 +89,8 @@ pub(crate) struct Write {
     state: AccountState,
 }
 
-impl Write {
-    pub(crate) fn after(loaded: Option<Loaded>, n: usize) -> Write {
+impl RacingWrite {
+    pub(crate) fn after(loaded: Option<Loaded>, n: usize) -> RacingWrite {
         let (mut state, version) = match loaded {
             Some(loaded) => loaded.fold(),
             None => (AccountState::default(), Version::INITIAL),
@@ -104,15 +104,17 @@ impl Write {
         for e in &events {
             state.apply(&e.event);
         }
-        Write {
+        RacingWrite {
             version,
             events,
             state,
         }
     }
 
-    pub(crate) fn snapshot(&self) -> Option<&AccountState> {
-        (self.version.get() % 3 == 2).then_some(&self.state)
+    /// The write to `account`, with the state as a snapshot every third version.
+    pub(crate) fn request(&self, account: AccountId) -> Write<'_> {
+        Write::new(account, self.version, &self.events)
+            .with_snapshot((self.version.get() % 3 == 2).then_some(&self.state))
     }
 }
 
@@ -136,10 +138,10 @@ pub fn check_all<S: AccountStore + Sync>(store: &S) {
 pub fn check_repeated_ids_are_refused<S: AccountStore>(store: &S) {
     let id = fresh_account(store);
     let events = sample_events(3);
-    store.append(id, v(0), &events, None).expect("append");
+    store.append(Write::new(id, v(0), &events)).expect("append");
     let third = events.get(2).cloned().expect("three events");
     let again = [third.clone()];
-    match store.append(id, v(3), &again, None) {
+    match store.append(Write::new(id, v(3), &again)) {
         Err(StoreError::Backend(_)) => {}
         Err(StoreError::Conflict { .. }) => {
             panic!("a repeated event id is no conflict: retrying cannot help")
@@ -148,7 +150,7 @@ pub fn check_repeated_ids_are_refused<S: AccountStore>(store: &S) {
     }
     let twice = [with_unique_id(third.clone(), 1), with_unique_id(third, 1)];
     assert!(
-        store.append(id, v(3), &twice, None).is_err(),
+        store.append(Write::new(id, v(3), &twice)).is_err(),
         "one id twice in one append"
     );
     assert_eq!(
@@ -188,7 +190,7 @@ pub fn check_append_then_load<S: AccountStore>(store: &S) {
     let id = fresh_account(store);
     let events = sample_events(3);
     let version = store
-        .append(id, Version::INITIAL, &events, None)
+        .append(Write::new(id, Version::INITIAL, &events))
         .unwrap_or_else(|e| panic!("the first append failed: {e}"));
     assert_eq!(
         version,
@@ -222,9 +224,9 @@ pub fn check_events_in_order<S: AccountStore>(store: &S) {
     let all = sample_events(5);
     let (first, rest) = all.split_at(2);
     let v2 = store
-        .append(id, Version::INITIAL, first, None)
+        .append(Write::new(id, Version::INITIAL, first))
         .expect("append 1");
-    let v5 = store.append(id, v2, rest, None).expect("append 2");
+    let v5 = store.append(Write::new(id, v2, rest)).expect("append 2");
     assert_eq!((v2, v5), (v(2), v(5)));
     assert_eq!(store.events(id, Version::INITIAL).expect("events"), all);
     assert_eq!(store.events(id, v(2)).expect("events"), rest);
@@ -246,7 +248,7 @@ pub fn check_snapshots<S: AccountStore>(store: &S) {
         history.extend_from_slice(events);
         let state = AccountState::fold(history.iter().map(|e| &e.event));
         version = store
-            .append(id, version, events, snapshot.then_some(&state))
+            .append(Write::new(id, version, events).with_snapshot(snapshot.then_some(&state)))
             .unwrap_or_else(|e| panic!("append at {version} failed: {e}"));
         let loaded = store.load(id).expect("load").expect("exists");
         assert_fold_matches(loaded, &history, "after each append");
@@ -283,7 +285,7 @@ pub fn check_snapshots<S: AccountStore>(store: &S) {
 pub fn check_empty_append<S: AccountStore>(store: &S) {
     let id = fresh_account(store);
     let r = store
-        .append(id, Version::INITIAL, &[], Some(&sample_state(1)))
+        .append(Write::new(id, Version::INITIAL, &[]).with_snapshot(&sample_state(1)))
         .unwrap_or_else(|e| panic!("an empty append failed: {e}"));
     assert_eq!(r, Version::INITIAL);
     assert!(
@@ -291,15 +293,15 @@ pub fn check_empty_append<S: AccountStore>(store: &S) {
         "appending no events does not create an account"
     );
     let v1 = store
-        .append(id, Version::INITIAL, &sample_events(1), None)
+        .append(Write::new(id, Version::INITIAL, &sample_events(1)))
         .expect("append");
     assert_eq!(
-        store.append(id, v1, &[], None).expect("empty append"),
+        store.append(Write::new(id, v1, &[])).expect("empty append"),
         v1,
         "an empty append keeps the version"
     );
     assert!(matches!(
-        store.append(id, Version::INITIAL, &[], None),
+        store.append(Write::new(id, Version::INITIAL, &[])),
         Err(StoreError::Conflict { .. })
     ));
 }
@@ -310,10 +312,14 @@ pub fn check_optimistic_concurrency<S: AccountStore>(store: &S) {
     let id = fresh_account(store);
     let events = sample_events(2);
     let v1 = store
-        .append(id, Version::INITIAL, events.get(..1).unwrap_or(&[]), None)
+        .append(Write::new(
+            id,
+            Version::INITIAL,
+            events.get(..1).unwrap_or(&[]),
+        ))
         .expect("append");
     // A second creator of the same account loses.
-    match store.append(id, Version::INITIAL, &events, Some(&sample_state(2))) {
+    match store.append(Write::new(id, Version::INITIAL, &events).with_snapshot(&sample_state(2))) {
         Err(StoreError::Conflict { expected, actual }) => {
             assert_eq!((expected, actual), (Version::INITIAL, v1));
         }
@@ -321,7 +327,7 @@ pub fn check_optimistic_concurrency<S: AccountStore>(store: &S) {
     }
     // So does a writer that loaded an older version, and one from the future.
     for stale in [Version::INITIAL, v(7)] {
-        let r = store.append(id, stale, &events, Some(&sample_state(3)));
+        let r = store.append(Write::new(id, stale, &events).with_snapshot(&sample_state(3)));
         assert!(
             matches!(r, Err(StoreError::Conflict { .. })),
             "append at {stale} when the account is at {v1} must be a Conflict"
@@ -333,7 +339,7 @@ pub fn check_optimistic_concurrency<S: AccountStore>(store: &S) {
     assert_eq!(store.events(id, Version::INITIAL).expect("events").len(), 1);
     // The version returned is the precondition of the next write.
     let v2 = store
-        .append(id, v1, events.get(1..).unwrap_or(&[]), None)
+        .append(Write::new(id, v1, events.get(1..).unwrap_or(&[])))
         .expect("append");
     assert_eq!(v2, v(2));
 }
@@ -343,17 +349,12 @@ pub fn check_optimistic_concurrency<S: AccountStore>(store: &S) {
 pub fn check_accounts_are_isolated<S: AccountStore>(store: &S) {
     let a = fresh_account(store);
     store
-        .append(a, Version::INITIAL, &sample_events(1), None)
+        .append(Write::new(a, Version::INITIAL, &sample_events(1)))
         .expect("append a");
     let b = fresh_account(store);
     assert_ne!(a, b);
     store
-        .append(
-            b,
-            Version::INITIAL,
-            &sample_events(2),
-            Some(&sample_state(2)),
-        )
+        .append(Write::new(b, Version::INITIAL, &sample_events(2)).with_snapshot(&sample_state(2)))
         .expect("append b");
     assert_eq!(store.version(a).expect("version"), v(1));
     assert_eq!(store.version(b).expect("version"), v(2));
@@ -377,11 +378,11 @@ pub fn check_damaged_rows<S: AccountStore + Rows>(store: &S) {
         let (first, rest) = history.split_at(3);
         let state = |n: usize| AccountState::fold(history.iter().take(n).map(|e| &e.event));
         store
-            .append(id, v(0), first, Some(&state(3)))
+            .append(Write::new(id, v(0), first).with_snapshot(&state(3)))
             .expect("append");
-        store.append(id, v(3), rest, None).expect("append");
+        store.append(Write::new(id, v(3), rest)).expect("append");
         store
-            .append(other, v(0), &history, Some(&state(5)))
+            .append(Write::new(other, v(0), &history).with_snapshot(&state(5)))
             .expect("append");
         let mut rows = store.rows(id);
         (case.damage)(&mut rows, &store.rows(other));
@@ -408,8 +409,8 @@ pub fn check_concurrent_writers<S: AccountStore + Sync>(
                 for i in 0..per_writer {
                     loop {
                         let loaded = store.load(id).expect("load");
-                        let write = Write::after(loaded, w * per_writer + i);
-                        match store.append(id, write.version, &write.events, write.snapshot()) {
+                        let write = RacingWrite::after(loaded, w * per_writer + i);
+                        match store.append(write.request(id)) {
                             Ok(new) => {
                                 assert_eq!(new, write.version.after(1));
                                 break;
