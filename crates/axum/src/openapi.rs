@@ -167,65 +167,8 @@ pub fn document(scheme: &SecurityScheme) -> Value {
     let mut schemas: Map<String, Value> = generator.take_definitions(true);
     entries_without_their_month(&mut schemas);
 
-    let if_match = json!({
-        "name": "If-Match",
-        "in": "header",
-        "required": false,
-        "description": "The account version the caller decided on, as the `ETag` of a read gave it (`\"7\"`): the command is stored only if the account is still at it, else 412. `*`: no check. Empty: a list of no versions (RFC 9110 §13.1.1), which nothing matches: 412 `no_version`.",
-        "schema": { "type": "string", "pattern": "^(\\*|\"[0-9]{1,19}\")?$" },
-        "example": "\"2\"",
-    });
-    let permission_param = json!({
-        "name": "permission",
-        "in": "query",
-        "required": true,
-        "description": "The permission to decide on.",
-        "schema": permission,
-        "example": "manage_users",
-    });
-
-    let mut execute = operation(
-        "execute",
-        "Run a command",
-        "Runs an `AccountCommand`. Only its `type` is read before the actor is authorised for that kind of command (rule X-2): a caller who may not run it gets the same 403 whether its data was valid or not. The response has the stored events, the new version (also in `ETag`) and a generated secret, shown once.",
-        vec![account_id(), if_match],
-        responses(
-            "Executed: the events stored (none for a no-op), the new version, and any generated secret.",
-            executed,
-            true,
-            &[400, 401, 403, 404, 409, 412, 413, 422, 503],
-        ),
-    );
-    set(
-        &mut execute,
-        "requestBody",
-        json!({
-            "required": true,
-            "description": "An AccountCommand, tagged by `type`.",
-            "content": { "application/json": { "schema": command } },
-        }),
-    );
-    let mut statements_op = operation(
-        "statements",
-        "Payout statements for a ledger",
-        "One statement per payout month from `first` to `last` (at most 120 months: else 422 `bad_month_range`), with US withholding joined in (rules PAY-9, TAX-4). Needs `view_financial_reports`; the body is read only after the actor is admitted (rule X-2).",
-        vec![account_id()],
-        responses(
-            "One statement per month, every line explained.",
-            statements,
-            false,
-            &[400, 401, 403, 404, 413, 422, 503],
-        ),
-    );
-    set(
-        &mut statements_op,
-        "requestBody",
-        json!({
-            "required": true,
-            "content": { "application/json": { "schema": statements_request } },
-        }),
-    );
-
+    let execute = execute_operation(command, executed);
+    let statements_op = statements_operation(statements_request, statements);
     let mut security_schemes = Map::new();
     security_schemes.insert(scheme.name.clone(), scheme.definition.clone());
     let components = json!({
@@ -271,12 +214,87 @@ pub fn document(scheme: &SecurityScheme) -> Value {
                 "authorize",
                 "May the signed-in actor do this",
                 "The explained decision on `permission` for the signed-in actor: the same answer a command needing it gets (rule ROL-7). An actor who cannot sign in is denied (403).",
-                vec![account_id(), permission_param],
+                vec![account_id(), permission_query(permission)],
                 responses("The explained decision.", authorize, false, &[400, 401, 403, 404, 503]),
             ) },
         },
         "components": components,
     })
+}
+
+/// The `If-Match` header parameter of a command.
+fn if_match_header() -> Value {
+    json!({
+        "name": "If-Match",
+        "in": "header",
+        "required": false,
+        "description": "The account version the caller decided on, as the `ETag` of a read gave it (`\"7\"`): the command is stored only if the account is still at it, else 412. `*`: no check. Empty: a list of no versions (RFC 9110 §13.1.1), which nothing matches: 412 `no_version`.",
+        "schema": { "type": "string", "pattern": "^(\\*|\"[0-9]{1,19}\")?$" },
+        "example": "\"2\"",
+    })
+}
+
+/// The `permission` query parameter of `authorize`, with the permissions' schema.
+fn permission_query(permission: Value) -> Value {
+    json!({
+        "name": "permission",
+        "in": "query",
+        "required": true,
+        "description": "The permission to decide on.",
+        "schema": permission,
+        "example": "manage_users",
+    })
+}
+
+/// `POST /accounts/{id}/commands`: a command, tagged by `type`.
+fn execute_operation(command: Value, executed: Value) -> Value {
+    let mut execute = operation(
+        "execute",
+        "Run a command",
+        "Runs an `AccountCommand`. Only its `type` is read before the actor is authorised for that kind of command (rule X-2): a caller who may not run it gets the same 403 whether its data was valid or not. The response has the stored events, the new version (also in `ETag`) and a generated secret, shown once.",
+        vec![account_id(), if_match_header()],
+        responses(
+            "Executed: the events stored (none for a no-op), the new version, and any generated secret.",
+            executed,
+            true,
+            &[400, 401, 403, 404, 409, 412, 413, 422, 503],
+        ),
+    );
+    set(
+        &mut execute,
+        "requestBody",
+        json!({
+            "required": true,
+            "description": "An AccountCommand, tagged by `type`.",
+            "content": { "application/json": { "schema": command } },
+        }),
+    );
+    execute
+}
+
+/// `POST /accounts/{id}/statements`: the statements of a ledger.
+fn statements_operation(request: Value, statements: Value) -> Value {
+    let mut statements_op = operation(
+        "statements",
+        "Payout statements for a ledger",
+        "One statement per payout month from `first` to `last` (at most 120 months: else 422 `bad_month_range`), with US withholding joined in (rules PAY-9, TAX-4). Needs `view_financial_reports`; the body is read only after the actor is admitted (rule X-2).",
+        vec![account_id()],
+        responses(
+            "One statement per month, every line explained.",
+            statements,
+            false,
+            &[400, 401, 403, 404, 413, 422, 503],
+        ),
+    );
+    set(
+        &mut statements_op,
+        "requestBody",
+        json!({
+            "required": true,
+            "content": { "application/json": { "schema": request } },
+        }),
+    );
+    statements_op
 }
 
 /// The document as served at `/openapi.json`: pretty JSON with a final newline.

@@ -13,8 +13,8 @@ use partnerkit::core::{AccountId, Context, Envelope, OsRandom, Version};
 use partnerkit::payouts::{LedgerEntry, PayoutMonth, PayoutPolicy, RevenueSource, Statement};
 use partnerkit::store::Recorded;
 use partnerkit::{
-    AccountCommand, AccountEventView, AccountView, AsyncAccountStore, CommandKind, Missing,
-    ReadKind, SecretOf,
+    AccountCommand, AccountEventView, AccountView, AsyncAccountStore, CommandKind, Executed,
+    Missing, ReadKind, SecretOf,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,7 @@ use tracing::Instrument;
 use crate::Host;
 use crate::actor::{Authenticate, SignedIn};
 use crate::facade;
+use crate::openapi::BodySchemas;
 use crate::problem::Problem;
 
 type Reply = Result<Response, Problem>;
@@ -228,16 +229,7 @@ where
         // Only the kind is read before the actor is authorised (rule X-2).
         let value: Value = serde_json::from_slice(&body)
             .map_err(|e| Problem::bad_request("bad_json", format!("the body is not JSON: {e}")))?;
-        let kind: CommandKind = value
-            .get("type")
-            .cloned()
-            .and_then(|t| serde_json::from_value(t).ok())
-            .ok_or_else(|| {
-                Problem::bad_request(
-                    "unknown_command",
-                    "the body needs a `type` naming a command, e.g. \"add_users\"",
-                )
-            })?;
+        let kind = command_kind(&value)?;
         tracing::Span::current().record("kind", tracing::field::display(kind));
         facade::may(host.service(), account, &actor, kind).await?;
         // Authorised: now the precondition (an actor who may not act learns nothing, not even
@@ -247,21 +239,7 @@ where
             Precondition::Version(version) => Some(version),
             Precondition::Unmatchable => return Err(unmatchable()),
         };
-        // Authorised for this kind: now the data, first against the document's schema.
-        if let Some(bodies) = host.bodies() {
-            bodies.command(&kind.to_string(), &value).map_err(|e| {
-                Problem::invalid(
-                    "invalid_command",
-                    format!("the {kind} command is not valid: {e}"),
-                )
-            })?;
-        }
-        let command: AccountCommand = serde_json::from_value(value).map_err(|e| {
-            Problem::invalid(
-                "invalid_command",
-                format!("the {kind} command is not valid: {e}"),
-            )
-        })?;
+        let command = read_command(host.bodies(), kind, value)?;
         let ids = host.ids();
         let ctx = Context::new(Utc::now(), actor, &ids).with_rng(&OsRandom);
         // With `If-Match`, the command is stored only if the account is still at that
@@ -279,18 +257,59 @@ where
             events = executed.events.len(),
             "executed"
         );
-        let body = ExecutedBody {
+        let version = executed.version;
+        Ok(json_with_etag(&ExecutedBody::from(executed), Some(version)))
+    }
+    .instrument(span)
+    .await
+}
+
+/// The command's kind, from its `type`: all that is read before the actor is authorised.
+fn command_kind(value: &Value) -> Result<CommandKind, Problem> {
+    value
+        .get("type")
+        .cloned()
+        .and_then(|t| serde_json::from_value(t).ok())
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "unknown_command",
+                "the body needs a `type` naming a command, e.g. \"add_users\"",
+            )
+        })
+}
+
+/// The command of an authorised `kind`: checked against the document's schema (when the host
+/// checks bodies), then read.
+fn read_command(
+    bodies: Option<&BodySchemas>,
+    kind: CommandKind,
+    value: Value,
+) -> Result<AccountCommand, Problem> {
+    let invalid = |e: &dyn std::fmt::Display| {
+        Problem::invalid(
+            "invalid_command",
+            format!("the {kind} command is not valid: {e}"),
+        )
+    };
+    if let Some(bodies) = bodies {
+        bodies
+            .command(&kind.to_string(), &value)
+            .map_err(|e| invalid(&e))?;
+    }
+    serde_json::from_value(value).map_err(|e| invalid(&e))
+}
+
+impl From<Executed> for ExecutedBody {
+    fn from(executed: Executed) -> Self {
+        ExecutedBody {
             version: executed.version.get(),
             events: executed.events,
             revealed: executed.revealed.map(|r| RevealedBody {
                 of: r.of,
                 secret: r.secret.expose_secret().to_owned(),
             }),
-        };
-        Ok(json_with_etag(&body, Some(executed.version)))
+        }
     }
-    .instrument(span)
-    .await
 }
 
 /// `GET /accounts/{id}`: the state as the actor may see it, and its version.
