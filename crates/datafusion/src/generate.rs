@@ -21,6 +21,9 @@ use partnerkit::{AccountEvent, DomainError, Settings};
 use rust_decimal::Decimal;
 
 mod account;
+mod reference;
+
+pub use reference::Outcome;
 
 use account::account;
 

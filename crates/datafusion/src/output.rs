@@ -10,7 +10,7 @@ use datafusion::arrow::array::{
 use partnerkit::DomainError;
 use partnerkit::core::{AccountId, Money};
 use partnerkit::payouts::{LineKind, Outcome, Statement};
-use partnerkit::tax::YearEndReturns;
+use partnerkit::tax::{Form1042S, Form1099, YearEndReturns};
 
 use crate::cogroup::days_of;
 use crate::error::Error;
@@ -255,6 +255,64 @@ struct FormRow {
     furnish_by: i32,
 }
 
+impl FormRow {
+    fn of_1042s(f: &Form1042S) -> Result<FormRow, Refused> {
+        Ok(FormRow {
+            form: "1042-S".into(),
+            income_code: Some(i32::from(f.income_code)),
+            chapter: Some(i32::from(f.chapter)),
+            exemption_code: Some(f.exemption_code.code().into()),
+            rate: Some(f.rate.to_string()),
+            gross: minor(f.gross_income)?,
+            withheld: minor(f.tax_withheld)?,
+            sales: i64::try_from(f.sales).unwrap_or(i64::MAX),
+            required: true,
+            furnish_by: days_of(f.furnish_by),
+        })
+    }
+
+    /// A Form 1099, named as the IRS does (`1099-K`, `1099-MISC`, …).
+    fn of_1099(f: &Form1099) -> Result<FormRow, Refused> {
+        let kind = serde_json::to_value(&f.form)
+            .ok()
+            .and_then(|v| v.get("form").and_then(|s| s.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| "1099".into())
+            .replace('_', "-")
+            .to_uppercase();
+        Ok(FormRow {
+            form: kind,
+            income_code: None,
+            chapter: None,
+            exemption_code: None,
+            rate: None,
+            gross: minor(f.amount)?,
+            withheld: minor(f.federal_tax_withheld)?,
+            sales: i64::try_from(f.transactions).unwrap_or(i64::MAX),
+            required: f.required,
+            furnish_by: days_of(f.furnish_by),
+        })
+    }
+}
+
+impl Forms {
+    /// Adds one form of `account` (its key) for `tax_year`.
+    fn push(&mut self, key: &[u8], tax_year: i32, row: FormRow) -> Result<(), Refused> {
+        self.account.append_value(key)?;
+        self.tax_year.append_value(tax_year);
+        self.form.append_value(row.form);
+        self.income_code.append_option(row.income_code);
+        self.chapter.append_option(row.chapter);
+        self.exemption_code.append_option(row.exemption_code);
+        self.rate.append_option(row.rate);
+        self.gross.append_value(row.gross);
+        self.withheld.append_value(row.withheld);
+        self.sales.append_value(row.sales);
+        self.required.append_value(row.required);
+        self.furnish_by.append_value(row.furnish_by);
+        Ok(())
+    }
+}
+
 impl Returns {
     pub(crate) fn new(json: bool) -> Self {
         Returns {
@@ -305,41 +363,12 @@ impl Returns {
             count(r.forms_1099.len()),
             not_reported,
         ];
-        let mut rows = Vec::new();
-        for f in &r.forms_1042s {
-            rows.push(FormRow {
-                form: "1042-S".into(),
-                income_code: Some(i32::from(f.income_code)),
-                chapter: Some(i32::from(f.chapter)),
-                exemption_code: Some(f.exemption_code.code().into()),
-                rate: Some(f.rate.to_string()),
-                gross: minor(f.gross_income)?,
-                withheld: minor(f.tax_withheld)?,
-                sales: i64::try_from(f.sales).unwrap_or(i64::MAX),
-                required: true,
-                furnish_by: days_of(f.furnish_by),
-            });
-        }
-        for f in &r.forms_1099 {
-            let kind = serde_json::to_value(&f.form)
-                .ok()
-                .and_then(|v| v.get("form").and_then(|s| s.as_str()).map(str::to_owned))
-                .unwrap_or_else(|| "1099".into())
-                .replace('_', "-")
-                .to_uppercase();
-            rows.push(FormRow {
-                form: kind,
-                income_code: None,
-                chapter: None,
-                exemption_code: None,
-                rate: None,
-                gross: minor(f.amount)?,
-                withheld: minor(f.federal_tax_withheld)?,
-                sales: i64::try_from(f.transactions).unwrap_or(i64::MAX),
-                required: f.required,
-                furnish_by: days_of(f.furnish_by),
-            });
-        }
+        let rows = r
+            .forms_1042s
+            .iter()
+            .map(FormRow::of_1042s)
+            .chain(r.forms_1099.iter().map(FormRow::of_1099))
+            .collect::<Result<Vec<_>, _>>()?;
         let json = if self.json { Some(json(r)?) } else { None };
         let uuid = account.uuid();
         let key = uuid.as_bytes();
@@ -350,20 +379,8 @@ impl Returns {
         }
         self.returns.append_option(json);
         self.rows = self.rows.saturating_add(1);
-        let f = &mut self.forms;
         for row in rows {
-            f.account.append_value(key)?;
-            f.tax_year.append_value(r.tax_year);
-            f.form.append_value(row.form);
-            f.income_code.append_option(row.income_code);
-            f.chapter.append_option(row.chapter);
-            f.exemption_code.append_option(row.exemption_code);
-            f.rate.append_option(row.rate);
-            f.gross.append_value(row.gross);
-            f.withheld.append_value(row.withheld);
-            f.sales.append_value(row.sales);
-            f.required.append_value(row.required);
-            f.furnish_by.append_value(row.furnish_by);
+            self.forms.push(key, r.tax_year, row)?;
         }
         Ok(())
     }

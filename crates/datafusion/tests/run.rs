@@ -64,7 +64,7 @@ fn differential(m: &Marketplace, files: usize, partitions: usize) {
         (month, year)
     });
     let (ok, refused) = assert_month_equal(
-        &reference_month(m, &settings, month()),
+        &m.reference_month(&settings, month()),
         &month_result.statements,
         &month_result.failures,
     );
@@ -73,7 +73,7 @@ fn differential(m: &Marketplace, files: usize, partitions: usize) {
         "{ok} statements, {refused} refused"
     );
     let (ok, refused) = assert_year_equal(
-        &reference_year(m, &settings, since(), 2027, &rules),
+        &m.reference_year(&settings, since(), 2027, &rules),
         &year_result.year_end,
         &year_result.forms,
         &year_result.failures,
@@ -140,12 +140,12 @@ fn the_year_counts_a_december_sale_as_the_per_account_rules_count_it() {
                 ..m.clone()
             };
             state.payouts.registration().unwrap().currency == partnerkit::core::Currency::EUR
-                && reference_year(&alone, &settings, since(), 2027, &rules)[&a.id].is_ok()
+                && alone.reference_year(&settings, since(), 2027, &rules)[&a.id].is_ok()
         })
         .expect("an account paid in euros whose year is not refused");
     let euro_id = euro.id;
     m.accounts[index] = euro;
-    let reference = reference_year(&m, &settings, since(), 2027, &rules);
+    let reference = m.reference_year(&settings, since(), 2027, &rules);
     assert!(reference[&euro_id].is_ok());
     let december = partnerkit::payouts::LedgerEntry::new(
         partnerkit::payouts::RevenueSource::new("app_sales").unwrap(),
@@ -161,7 +161,7 @@ fn the_year_counts_a_december_sale_as_the_per_account_rules_count_it() {
         value: december,
         refund_of: None,
     });
-    let reference = reference_year(&m, &settings, since(), 2027, &rules);
+    let reference = m.reference_year(&settings, since(), 2027, &rules);
     assert_eq!(reference[&euro_id], Err("not_usd".to_string()));
     differential(&m, 2, 2);
 }
@@ -190,7 +190,7 @@ fn the_generated_marketplace_has_what_the_differential_needs() {
         "US and foreign sellers"
     );
     assert!(m.accounts.iter().filter(|a| a.carried_in.is_some()).count() > 100);
-    let reference = reference_month(&m, &settings, month());
+    let reference = m.reference_month(&settings, month());
     let refused = reference.values().filter(|r| r.is_err()).count();
     assert!(refused > 0 && refused < 100, "{refused} accounts refused");
     let paid = reference
@@ -318,7 +318,7 @@ fn a_small_memory_limit_makes_the_run_spill_not_fail() {
     });
     assert!(result.spilled_bytes > 0, "the sort did not spill");
     assert_year_equal(
-        &reference_year(&m, &settings, since(), 2027, &rules),
+        &m.reference_year(&settings, since(), 2027, &rules),
         &result.year_end,
         &result.forms,
         &result.failures,
@@ -377,7 +377,7 @@ fn accounts_missing_or_twice_in_the_accounts_table_are_refused_and_the_others_ar
         failed.get(&twice).map(String::as_str),
         Some("duplicate_account")
     );
-    let reference = reference_month(&m, &settings, month());
+    let reference = m.reference_month(&settings, month());
     let got = rows(&result.statements, "statement", &[]);
     for (account, want) in &reference {
         if *account == missing || *account == twice {

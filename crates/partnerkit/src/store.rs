@@ -199,8 +199,9 @@ impl Loaded {
 /// Built with [`Write::new`] (the events to append after the version the writer loaded) and,
 /// now and then, [`with_snapshot`](Write::with_snapshot) (the state after those events). A
 /// store reads the fields; the codec turns the whole request into rows
-/// ([`codec::Append::new`](crate::codec::Append::new)). New fields may be added in a minor
-/// release, so a store never builds one itself.
+/// ([`codec::Append::new`](crate::codec::Append::new)). It is `#[non_exhaustive]`: a later
+/// field (with a default) reaches every store without changing the trait, so outside this
+/// crate a `Write` is built with [`Write::new`], never as a struct literal.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct Write<'a> {

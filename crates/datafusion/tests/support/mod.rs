@@ -10,13 +10,12 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::datatypes::Int64Type;
 use partnerkit::core::AccountId;
-use partnerkit::payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
-use partnerkit::tax::{ReportingRules, YearEndReturns};
-use partnerkit::{AccountState, Settings, statements_converted, year_end_returns};
-use partnerkit_datafusion::generate::{Marketplace, Spec};
+use partnerkit::payouts::Statement;
+use partnerkit::tax::YearEndReturns;
+use partnerkit_datafusion::generate::Spec;
 
 /// What the per-account rules give one account: its result, or the domain error's code.
-pub(crate) type Outcome<T> = Result<T, String>;
+pub(crate) use partnerkit_datafusion::generate::Outcome;
 
 pub(crate) fn spec(seed: u64, accounts: usize, entries: usize) -> Spec {
     Spec {
@@ -26,79 +25,6 @@ pub(crate) fn spec(seed: u64, accounts: usize, entries: usize) -> Spec {
         year: 2027,
         month: "2027-07".parse().unwrap(),
     }
-}
-
-/// Each account's entries, in entry order.
-pub(crate) fn by_account(m: &Marketplace) -> BTreeMap<AccountId, Vec<LedgerEntry>> {
-    let mut rows: Vec<_> = m.ledger.iter().collect();
-    rows.sort_by_key(|r| r.entry);
-    let mut out: BTreeMap<AccountId, Vec<LedgerEntry>> = BTreeMap::new();
-    for r in rows {
-        out.entry(r.account).or_default().push(r.value.clone());
-    }
-    out
-}
-
-/// The month's statement of every account, from the facade, one account at a time.
-pub(crate) fn reference_month(
-    m: &Marketplace,
-    settings: &Settings,
-    month: PayoutMonth,
-) -> BTreeMap<AccountId, Outcome<Statement>> {
-    let rates = m.fixed_rates();
-    let ledger = by_account(m);
-    let mut out = BTreeMap::new();
-    for a in &m.accounts {
-        let state = AccountState::fold(&a.events);
-        let entries: Vec<LedgerEntry> = ledger
-            .get(&a.id)
-            .into_iter()
-            .flatten()
-            .filter(|e| settings.policy.cycle_of(e).ok() == Some(month))
-            .cloned()
-            .collect();
-        let currency = state.payouts.registration().unwrap().currency;
-        let carried = a.carried_in.clone().unwrap_or(CarryOver::zero(currency));
-        let r = statements_converted(&state, settings, &entries, &rates, month, month, carried)
-            .map(|mut s| s.pop().unwrap())
-            .map_err(|e| e.code().to_string());
-        out.insert(a.id, r);
-    }
-    out
-}
-
-/// The year's returns of every account, from the facade, on the account's whole ledger.
-pub(crate) fn reference_year(
-    m: &Marketplace,
-    settings: &Settings,
-    since: PayoutMonth,
-    year: i32,
-    rules: &ReportingRules,
-) -> BTreeMap<AccountId, Outcome<YearEndReturns>> {
-    let rates = m.fixed_rates();
-    let ledger = by_account(m);
-    let december = PayoutMonth::new(year, 12).unwrap();
-    let mut out = BTreeMap::new();
-    for a in &m.accounts {
-        let state = AccountState::fold(&a.events);
-        let entries = ledger.get(&a.id).cloned().unwrap_or_default();
-        let currency = state.payouts.registration().unwrap().currency;
-        let r = statements_converted(
-            &state,
-            settings,
-            &entries,
-            &rates,
-            since,
-            december,
-            CarryOver::zero(currency),
-        )
-        .and_then(|statements| {
-            year_end_returns(&state, settings, &entries, &rates, &statements, year, rules)
-        })
-        .map_err(|e| e.code().to_string());
-        out.insert(a.id, r);
-    }
-    out
 }
 
 fn account_at(batch: &RecordBatch, row: usize) -> AccountId {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The payout run's benchmark (issue 26): one seeded marketplace written as Parquet, then
+#   (a) partnerkit's full run, embedded (the year: statements and forms over the whole ledger;
+#       then July's payouts),
+#   (b) DuckDB's plain aggregation (sum per account, month and currency) on the same files,
+#   (c) partnerkit's rules account by account in memory on the same entries,
+# each in a process of its own under /usr/bin/time -v, so each peak memory is its own.
+#
+#   bash crates/datafusion/scripts/benchmark.sh [ACCOUNTS] [ENTRIES] [DIR]
+#
+# Defaults: 100,000 accounts, 10,000,000 entries, a temporary folder (deleted at the end).
+# Needs a release build (built here) and `pip install duckdb`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+accounts=${1:-100000}
+entries=${2:-10000000}
+dir=${3:-$(mktemp -d)}
+[ -n "${3:-}" ] || trap 'rm -rf "$dir"' EXIT
+
+cargo build --release --example payout_bench
+bench=target/release/examples/payout_bench
+
+step() { # name, command…: the command's own lines, then its CPU and peak memory
+    local name=$1; shift
+    /usr/bin/time -f "part=$name-process wall_s=%e user_s=%U sys_s=%S peak_kb=%M" "$@" 2>&1
+}
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $accounts accounts, $entries entries, in $dir"
+[ -d "$dir/ledger" ] || step write "$bench" write --dir "$dir" --accounts "$accounts" --entries "$entries"
+du -sh "$dir/ledger" | sed 's/^/ledger parquet: /'
+step run "$bench" run --dir "$dir"
+step duckdb python3 scripts/duckdb_aggregate.py "$dir" "$(nproc)"
+step fold "$bench" fold --accounts "$accounts" --entries "$entries"
