@@ -34,6 +34,41 @@ MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT
 RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN \
 TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
+/// [`ASSIGNED`] as a set: bit `26 * a + b` of the 676 is set for the code of letters `a`, `b`
+/// (`A` = 0), so checking a code is one load, not a scan of the list.
+const ASSIGNED_BITS: [u64; 11] = assigned_bits();
+
+/// The bit of the code of letters `a`, `b` in [`ASSIGNED_BITS`]: `None` unless both are `A`–`Z`.
+// Both letters are checked first, so the result is at most 25 * 26 + 25 = 675.
+#[allow(clippy::arithmetic_side_effects)]
+const fn bit_of(a: u8, b: u8) -> Option<usize> {
+    if a.is_ascii_uppercase() && b.is_ascii_uppercase() {
+        Some((a - b'A') as usize * 26 + (b - b'A') as usize)
+    } else {
+        None
+    }
+}
+
+// Evaluated by the compiler: a bad letter or an index out of bounds fails the build.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic
+)]
+const fn assigned_bits() -> [u64; 11] {
+    let list = ASSIGNED.as_bytes();
+    let mut bits = [0u64; 11];
+    let mut i = 0;
+    while i + 1 < list.len() {
+        let Some(n) = bit_of(list[i], list[i + 1]) else {
+            panic!("ASSIGNED lists a code that is not two letters A-Z");
+        };
+        bits[n / 64] |= 1 << (n % 64);
+        i += 3;
+    }
+    bits
+}
+
 impl CountryCode {
     /// United States.
     pub const US: CountryCode = CountryCode(*b"US");
@@ -78,10 +113,11 @@ impl CountryCode {
             given: clip(code, 16),
         };
         let bytes: [u8; 2] = code.as_bytes().try_into().map_err(|_| unknown())?;
-        if !bytes.iter().all(u8::is_ascii_uppercase) {
-            return Err(unknown());
-        }
-        if ASSIGNED.split(' ').any(|c| c.as_bytes() == bytes) {
+        let [a, b] = bytes;
+        let assigned = bit_of(a, b)
+            .and_then(|n| ASSIGNED_BITS.get(n / 64).map(|w| w >> (n % 64) & 1 == 1))
+            .unwrap_or(false);
+        if assigned {
             Ok(CountryCode(bytes))
         } else {
             Err(unknown())
@@ -169,6 +205,24 @@ mod tests {
             CountryCode::KR,
         ] {
             assert_eq!(CountryCode::new(c.as_str()), Ok(c));
+        }
+    }
+
+    /// The set of bits says what the list says, for all 676 pairs of letters: one code
+    /// dropped or added by the bit arithmetic fails here.
+    #[test]
+    fn the_bit_set_agrees_with_the_list_for_every_pair_of_letters() {
+        let listed: Vec<&str> = ASSIGNED.split(' ').collect();
+        assert_eq!(listed.len(), 249);
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let code = String::from_utf8(vec![a, b]).unwrap();
+                assert_eq!(
+                    CountryCode::new(&code).is_ok(),
+                    listed.contains(&code.as_str()),
+                    "{code}"
+                );
+            }
         }
     }
 }

@@ -81,6 +81,8 @@ mod error;
 mod event;
 mod id;
 mod macros;
+#[doc(hidden)]
+pub use macros::IntoString;
 mod money;
 pub mod nested_error;
 mod password;

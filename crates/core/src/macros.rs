@@ -1,6 +1,7 @@
 //! Helpers shared by every crate's validated types.
 
-/// Implements the conversions of a validated string newtype `struct $ty(String)` whose
+/// Implements the conversions of a validated string newtype `struct $ty(String)` (or
+/// `struct $ty(Arc<str>)`, for text that clones should share rather than copy) whose
 /// validating constructor is `$ty::new(&str) -> Result<$ty, $err>`: `Display`, `FromStr`,
 /// `TryFrom<String>` (for `#[serde(try_from = "String")]`), `TryFrom<&str>`,
 /// `From<$ty> for String` (for `#[serde(into = "String")]`), `AsRef<str>` and `as_str`.
@@ -59,7 +60,7 @@ macro_rules! validated_string {
         }
         impl ::std::convert::From<$ty> for ::std::string::String {
             fn from(v: $ty) -> ::std::string::String {
-                v.0
+                $crate::IntoString::into_string(v.0)
             }
         }
         impl ::std::convert::AsRef<str> for $ty {
@@ -74,4 +75,24 @@ macro_rules! validated_string {
             }
         }
     };
+}
+
+/// The text inside a [`validated_string!`] newtype, as a `String`: moved out of a `String`,
+/// copied out of an `Arc<str>`. Not for use outside the macro.
+#[doc(hidden)]
+pub trait IntoString {
+    /// The text as a `String`.
+    fn into_string(self) -> String;
+}
+
+impl IntoString for String {
+    fn into_string(self) -> String {
+        self
+    }
+}
+
+impl IntoString for std::sync::Arc<str> {
+    fn into_string(self) -> String {
+        String::from(&*self)
+    }
 }

@@ -1,6 +1,5 @@
 //! [`EmailAddress`]: RFC 5321/5322, lower case, the domain in its canonical ASCII form.
 
-use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -194,49 +193,4 @@ impl EmailAddress {
     }
 }
 
-// What `validated_string!` gives a `String` newtype.
-impl fmt::Display for EmailAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for EmailAddress {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        EmailAddress::new(s)
-    }
-}
-
-impl TryFrom<String> for EmailAddress {
-    type Error = Error;
-    fn try_from(s: String) -> Result<Self> {
-        EmailAddress::new(&s)
-    }
-}
-
-impl TryFrom<&str> for EmailAddress {
-    type Error = Error;
-    fn try_from(s: &str) -> Result<Self> {
-        EmailAddress::new(s)
-    }
-}
-
-impl From<EmailAddress> for String {
-    fn from(v: EmailAddress) -> String {
-        String::from(&*v.0)
-    }
-}
-
-impl AsRef<str> for EmailAddress {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl EmailAddress {
-    /// The validated text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+crate::validated_string!(EmailAddress, Error);
