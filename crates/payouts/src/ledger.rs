@@ -1,6 +1,8 @@
 //! Revenue ledger entries: what was earned, from which source, when and where (rules PAY-7,
 //! PAY-8).
 
+use std::sync::{Arc, LazyLock};
+
 use chrono::NaiveDate;
 use partnerkit_core::{CountryCode, Currency, Money};
 use serde::{Deserialize, Serialize};
@@ -24,10 +26,26 @@ use crate::policy::PayoutPolicy;
 /// without a partnerkit release. A closed enum would refuse those entries, and every stored
 /// ledger and policy that names one. What the type does guarantee is the name's form, the
 /// same in code and in serde (a plain string such as `"app_sales"`).
+///
+/// **Cheap to clone.** The name is shared, not copied, by clones (an `Arc<str>`), and the
+/// programs the default policy knows are made once per process: a ledger of millions of
+/// entries, each carrying its source through conversion and withholding, allocates nothing
+/// for them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[a-z0-9_.-]{1,64}$")))]
 #[serde(try_from = "String", into = "String")]
-pub struct RevenueSource(String);
+pub struct RevenueSource(#[cfg_attr(feature = "schema", schemars(with = "String"))] Arc<str>);
+
+/// The default policy's programs, made once: `RevenueSource::new` hands out clones of these.
+static KNOWN: LazyLock<[Arc<str>; 4]> = LazyLock::new(|| {
+    [
+        RevenueSource::APP_SALES,
+        RevenueSource::EA_USAGE,
+        RevenueSource::EA_ORDER,
+        RevenueSource::CSP_MCA_CUSTOMER_PAID,
+    ]
+    .map(Arc::from)
+});
 
 impl RevenueSource {
     /// App and offer sales through the marketplace (default lag).
@@ -49,7 +67,10 @@ impl RevenueSource {
                 b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
             });
         if ok {
-            Ok(RevenueSource(value.to_owned()))
+            let known = KNOWN.iter().find(|k| &***k == value);
+            Ok(RevenueSource(
+                known.map_or_else(|| Arc::from(value), Arc::clone),
+            ))
         } else {
             Err(Error::InvalidRevenueSource {
                 given: partnerkit_core::clip(value, 80),
