@@ -169,7 +169,7 @@ pub use memory::{InMemoryStore, MemoryError};
 pub use notices::{Notice, NoticeKind, notices};
 pub use partnerkit_access::{Authorized, Denial, Requirement};
 pub use random_ids::RandomIds;
-pub use returns::year_end_returns;
+pub use returns::{year_end_returns, year_statements_and_returns};
 pub use selling::{
     Missing, Readiness, readiness, statements, statements_converted, with_withholding,
 };

@@ -5,13 +5,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use partnerkit_payouts::{Error as PayoutsError, ExchangeRates, LedgerEntry, Outcome, Statement};
+use partnerkit_payouts::{
+    CarryOver, Error as PayoutsError, ExchangeRates, LedgerEntry, Outcome, PayoutMonth, Statement,
+};
 use partnerkit_tax::{
     IncomeType, InformationReturnsFold, PaidStatement, ReportingRules, YearEndReturns,
 };
 
 use crate::error::DomainError;
-use crate::selling::in_payout_currency;
+use crate::selling::{InPayoutCurrency, in_payout_currency, statements_of};
 use crate::settings::Settings;
 use crate::state::AccountState;
 
@@ -46,12 +48,50 @@ pub fn year_end_returns(
     year: i32,
     rules: &ReportingRules,
 ) -> Result<YearEndReturns, DomainError> {
+    let converted = in_payout_currency(state, settings, entries, rates)?;
+    returns_of(state, &converted, statements, year, rules)
+}
+
+/// An account's statements for every cycle from `since` to December of `year`, from a zero
+/// carry-in, and its information returns for `year`: what
+/// [`statements_converted`](crate::statements_converted) and [`year_end_returns`] give
+/// called one after the other with the same ledger, with the ledger converted and withheld
+/// once instead of twice (the marketplace's year-end run calls this for every account).
+pub fn year_statements_and_returns(
+    state: &AccountState,
+    settings: &Settings,
+    entries: &[LedgerEntry],
+    rates: &dyn ExchangeRates,
+    since: PayoutMonth,
+    year: i32,
+    rules: &ReportingRules,
+) -> Result<(Vec<Statement>, YearEndReturns), DomainError> {
+    let december = PayoutMonth::new(year, 12)?;
+    let currency = state
+        .payouts
+        .registration()
+        .ok_or(PayoutsError::NotSetUp)?
+        .currency;
+    let converted = in_payout_currency(state, settings, entries, rates)?;
+    let zero = CarryOver::zero(currency);
+    let statements = statements_of(state, settings, &converted, rates, (since, december), zero)?;
+    let returns = returns_of(state, &converted, &statements, year, rules)?;
+    Ok((statements, returns))
+}
+
+/// [`year_end_returns`] of a ledger already in the payout currency.
+fn returns_of(
+    state: &AccountState,
+    converted: &InPayoutCurrency,
+    statements: &[Statement],
+    year: i32,
+    rules: &ReportingRules,
+) -> Result<YearEndReturns, DomainError> {
     let payee = state
         .payouts
         .registration()
         .ok_or(PayoutsError::NotSetUp)?
         .account;
-    let converted = in_payout_currency(state, settings, entries, rates)?;
     // The paid statements, by month: (month, payment date).
     let mut paid: Vec<(partnerkit_payouts::PayoutMonth, NaiveDate)> = statements
         .iter()

@@ -287,6 +287,25 @@ pub fn statements_converted(
     carried_in: CarryOver,
 ) -> Result<Vec<Statement>, DomainError> {
     let converted = in_payout_currency(state, settings, entries, rates)?;
+    statements_of(
+        state,
+        settings,
+        &converted,
+        rates,
+        (first, last),
+        carried_in,
+    )
+}
+
+/// [`statements_converted`] of a ledger already in the payout currency.
+pub(crate) fn statements_of(
+    state: &AccountState,
+    settings: &Settings,
+    converted: &InPayoutCurrency,
+    rates: &dyn ExchangeRates,
+    (first, last): (PayoutMonth, PayoutMonth),
+    carried_in: CarryOver,
+) -> Result<Vec<Statement>, DomainError> {
     let mut statements = state.payouts.statements_converted(
         &settings.policy,
         rates,

@@ -15,7 +15,7 @@ use partnerkit::tax::{
 };
 use partnerkit::{
     AccountState, InMemoryStore, OpenAccount, PayoutMethodInput, Settings, W8Input,
-    statements_converted, year_end_returns,
+    statements_converted, year_end_returns, year_statements_and_returns,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -332,6 +332,46 @@ fn a_swedish_sellers_1042s_reports_the_year_paid_with_the_treaty_exemption() {
     assert!(r2028.reconciles().unwrap());
     assert_eq!(r2028.forms_1042s[0].gross_income, usd("300.00 USD"));
     assert_eq!(r2028.forms_1042s[0].furnish_by, day(2029, 3, 15));
+}
+
+#[test]
+fn the_year_in_one_call_is_the_statements_and_the_returns_called_apart() {
+    // rule: TAX-10
+    // rule: PAY-12
+    for w in [swedish(true), swedish(false)] {
+        let settings = w.svc.settings();
+        let rates = eur_rates();
+        let entries = vec![
+            sale("100.00 USD", day(2027, 3, 10), CountryCode::US, settings),
+            sale("200.00 EUR", day(2027, 6, 20), CountryCode::US, settings),
+            sale("40.00 USD", day(2027, 9, 21), CountryCode::SE, settings),
+            sale("300.00 USD", day(2027, 12, 15), CountryCode::US, settings),
+        ];
+        let since = month("2027-01");
+        let apart = statements_converted(
+            &w.state(),
+            settings,
+            &entries,
+            &rates,
+            since,
+            month("2027-12"),
+            CarryOver::zero(Currency::USD),
+        )
+        .unwrap();
+        let returns = returns_of(&w, &entries, &rates, &apart, 2027);
+        let rules = ReportingRules::default();
+        let together = year_statements_and_returns(
+            &w.state(),
+            settings,
+            &entries,
+            &rates,
+            since,
+            2027,
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(together, (apart, returns));
+    }
 }
 
 #[test]

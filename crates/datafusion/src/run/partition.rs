@@ -127,27 +127,16 @@ fn year_returns(
     state: &AccountState,
     entries: &[LedgerEntry],
 ) -> Result<YearEndReturns, Refused> {
-    let settings = &shared.settings;
-    let december = PayoutMonth::new(year, 12).map_err(partnerkit::DomainError::from)?;
-    let zero = CarryOver::zero(payout_currency(state)?);
-    let statements = partnerkit::statements_converted(
+    let (_, returns) = partnerkit::year_statements_and_returns(
         state,
-        settings,
+        &shared.settings,
         entries,
         shared.rates.as_ref(),
         since,
-        december,
-        zero,
-    )?;
-    Ok(partnerkit::year_end_returns(
-        state,
-        settings,
-        entries,
-        shared.rates.as_ref(),
-        &statements,
         year,
         rules,
-    )?)
+    )?;
+    Ok(returns)
 }
 
 /// Where a partition's results go: [`Statements`] or [`Returns`].
