@@ -25,13 +25,9 @@ use partnerkit::tax::ReportingRules;
 use partnerkit_datafusion::generate::{Marketplace, Spec};
 use partnerkit_datafusion::{PayoutRun, RunOptions, register_folder, session};
 
-fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod args;
+
+use args::flag;
 
 fn report(part: &str, entries: u64, accounts: usize, started: Instant) {
     let seconds = started.elapsed().as_secs_f64();

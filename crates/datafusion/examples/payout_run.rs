@@ -25,13 +25,9 @@ use partnerkit_datafusion::{
     PayoutRun, RunOptions, register_folder, schema, session, write_parquet,
 };
 
-fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod args;
+
+use args::flag;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();

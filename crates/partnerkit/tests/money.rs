@@ -280,6 +280,18 @@ fn returns_of(
     .unwrap()
 }
 
+/// Sales of November and December 2027 in dollars and euros, in and outside the US; the
+/// December one is paid in January 2028.
+fn autumn_sales(settings: &Settings) -> Vec<LedgerEntry> {
+    vec![
+        sale("100.00 USD", day(2027, 11, 10), CountryCode::US, settings),
+        sale("200.00 EUR", day(2027, 11, 20), CountryCode::US, settings),
+        sale("40.00 USD", day(2027, 11, 21), CountryCode::SE, settings),
+        // Earned in December 2027, paid in January 2028: reported for 2028.
+        sale("300.00 USD", day(2027, 12, 15), CountryCode::US, settings),
+    ]
+}
+
 #[test]
 fn a_swedish_sellers_1042s_reports_the_year_paid_with_the_treaty_exemption() {
     // rule: TAX-10
@@ -287,13 +299,7 @@ fn a_swedish_sellers_1042s_reports_the_year_paid_with_the_treaty_exemption() {
     let w = swedish(true);
     let settings = w.svc.settings();
     let rates = eur_rates();
-    let entries = vec![
-        sale("100.00 USD", day(2027, 11, 10), CountryCode::US, settings),
-        sale("200.00 EUR", day(2027, 11, 20), CountryCode::US, settings),
-        sale("40.00 USD", day(2027, 11, 21), CountryCode::SE, settings),
-        // Earned in December 2027, paid in January 2028: reported for 2028.
-        sale("300.00 USD", day(2027, 12, 15), CountryCode::US, settings),
-    ];
+    let entries = autumn_sales(settings);
     let st = statements_converted(
         &w.state(),
         settings,
@@ -341,12 +347,7 @@ fn the_year_in_one_call_is_the_statements_and_the_returns_called_apart() {
     for w in [swedish(true), swedish(false)] {
         let settings = w.svc.settings();
         let rates = eur_rates();
-        let entries = vec![
-            sale("100.00 USD", day(2027, 3, 10), CountryCode::US, settings),
-            sale("200.00 EUR", day(2027, 6, 20), CountryCode::US, settings),
-            sale("40.00 USD", day(2027, 9, 21), CountryCode::SE, settings),
-            sale("300.00 USD", day(2027, 12, 15), CountryCode::US, settings),
-        ];
+        let entries = autumn_sales(settings);
         let since = month("2027-01");
         let apart = statements_converted(
             &w.state(),
