@@ -76,7 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })?;
             let accounts = usize::try_from(progress.accounts())?;
             report("run_year", progress.entries(), accounts, started);
-            eprintln!("{} accounts refused", year.failure_rows());
+            println!(
+                "refused={} (accounts the rules refused)",
+                year.failure_rows()
+            );
             let before = progress.entries();
             let started = Instant::now();
             runtime.block_on(async {
@@ -104,7 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 refused += usize::from(year.is_err());
             }
             report("fold_year", spec.entries as u64, spec.accounts, started);
-            eprintln!("{refused} accounts refused");
+            println!("refused={refused} (accounts the rules refused)");
         }
         _ => return Err("say write, run or fold (see the example's docs)".into()),
     }
