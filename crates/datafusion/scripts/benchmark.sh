@@ -6,9 +6,11 @@
 #   (c) partnerkit's rules account by account in memory on the same entries,
 # each in a process of its own under /usr/bin/time -v, so each peak memory is its own.
 #
-#   bash crates/datafusion/scripts/benchmark.sh [ACCOUNTS] [ENTRIES] [DIR]
+#   bash crates/datafusion/scripts/benchmark.sh [ACCOUNTS] [ENTRIES] [DIR] [CHUNKS] [MEMORY_MB]
 #
-# Defaults: 100,000 accounts, 10,000,000 entries, a temporary folder (deleted at the end).
+# Defaults: 100,000 accounts, 10,000,000 entries, a temporary folder (deleted at the end), the
+# marketplace made in 1 chunk (at 100,000,000 entries use 10: each chunk is generated, written
+# and folded alone), no memory limit for the run (with one, its sorts spill past it).
 # Needs a release build (built here) and `pip install duckdb`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,9 @@ accounts=${1:-100000}
 entries=${2:-10000000}
 dir=${3:-$(mktemp -d)}
 [ -n "${3:-}" ] || trap 'rm -rf "$dir"' EXIT
+chunks=${4:-1}
+memory=()
+[ -z "${5:-}" ] || memory=(--memory-mb "$5")
 
 cargo build --release --example payout_bench
 bench=target/release/examples/payout_bench
@@ -25,9 +30,10 @@ step() { # name, command…: the command's own lines, then its CPU and peak memo
     /usr/bin/time -f "part=$name-process wall_s=%e user_s=%U sys_s=%S peak_kb=%M" "$@" 2>&1
 }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, $accounts accounts, $entries entries, in $dir"
-[ -d "$dir/ledger" ] || step write "$bench" write --dir "$dir" --accounts "$accounts" --entries "$entries"
+size=(--accounts "$accounts" --entries "$entries" --chunks "$chunks")
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $accounts accounts, $entries entries in $chunks chunk(s), in $dir"
+[ -d "$dir/ledger" ] || step write "$bench" write --dir "$dir" "${size[@]}"
 du -sh "$dir/ledger" | sed 's/^/ledger parquet: /'
-step run "$bench" run --dir "$dir"
+step run "$bench" run --dir "$dir" "${memory[@]}"
 step duckdb python3 scripts/duckdb_aggregate.py "$dir" "$(nproc)"
-step fold "$bench" fold --accounts "$accounts" --entries "$entries"
+step fold "$bench" fold "${size[@]}"
