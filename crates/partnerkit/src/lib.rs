@@ -100,7 +100,8 @@
 //!   statements with US withholding joined in (rules PAY-9, TAX-4), across the domains;
 //!   [`statements_converted`] for sales in any currency, converted at the host's rates and
 //!   withheld on the dollar amount (rules PAY-10, TAX-9), and [`year_end_returns`], the year's
-//!   Forms 1042-S and 1099 from the paid statements (rule TAX-10).
+//!   Forms 1042-S and 1099 from the paid statements (rule TAX-10);
+//!   [`year_statements_and_returns`] gives both for a year, converting the ledger once.
 //!
 //! # Storage
 //!

@@ -26,11 +26,6 @@ use crate::policy::PayoutPolicy;
 /// without a partnerkit release. A closed enum would refuse those entries, and every stored
 /// ledger and policy that names one. What the type does guarantee is the name's form, the
 /// same in code and in serde (a plain string such as `"app_sales"`).
-///
-/// **Cheap to clone.** The name is shared, not copied, by clones (an `Arc<str>`), and the
-/// programs the default policy knows are made once per process: a ledger of millions of
-/// entries, each carrying its source through conversion and withholding, allocates nothing
-/// for them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("pattern" = "^[a-z0-9_.-]{1,64}$")))]
 #[serde(try_from = "String", into = "String")]
@@ -61,6 +56,11 @@ impl RevenueSource {
     pub const MAX_CHARS: usize = 64;
 
     /// Validates a source name.
+    ///
+    /// Cheap to clone: the name is shared, not copied, by clones (an `Arc<str>`), and the
+    /// programs the default policy knows are made once per process, so a ledger of millions
+    /// of entries, each carrying its source through conversion and withholding, allocates
+    /// nothing for them.
     pub fn new(value: &str) -> Result<Self, Error> {
         let ok = (1..=Self::MAX_CHARS).contains(&value.len())
             && value.bytes().all(|b| {
