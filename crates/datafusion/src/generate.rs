@@ -21,7 +21,7 @@ use partnerkit::{AccountEvent, DomainError, Settings};
 use rust_decimal::Decimal;
 
 mod account;
-mod reference;
+pub(crate) mod reference;
 
 pub use reference::Outcome;
 

@@ -14,7 +14,8 @@ use super::Marketplace;
 /// What the per-account rules give one account: its result, or the domain error's code.
 pub type Outcome<T> = Result<T, String>;
 
-fn payout_currency(state: &AccountState) -> Result<Currency, DomainError> {
+/// The account's payout currency, or `not_set_up`: the run and the reference both need it.
+pub(crate) fn payout_currency(state: &AccountState) -> Result<Currency, DomainError> {
     state
         .payouts
         .registration()

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
-use partnerkit::core::{AccountId, Currency};
+use partnerkit::core::AccountId;
 use partnerkit::payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 use partnerkit::tax::{ReportingRules, YearEndReturns};
 use partnerkit::{AccountEvent, AccountState};
@@ -12,6 +12,7 @@ use partnerkit::{AccountEvent, AccountState};
 use super::{PartitionOutput, Shared};
 use crate::cogroup::{Group, cogroup};
 use crate::error::Error;
+use crate::generate::reference::payout_currency;
 use crate::output::{Failures, Refused, Returns, Statements};
 
 /// An account's state, rebuilt from its events (the facade's public JSON format).
@@ -21,16 +22,6 @@ fn state_of(events: &str) -> Result<AccountState, Refused> {
         message: e.to_string(),
     })?;
     Ok(AccountState::fold(&events))
-}
-
-fn payout_currency(state: &AccountState) -> Result<Currency, Refused> {
-    Ok(state
-        .payouts
-        .registration()
-        .ok_or(partnerkit::DomainError::from(
-            partnerkit::payouts::Error::NotSetUp,
-        ))?
-        .currency)
 }
 
 /// What every account's work starts with.
