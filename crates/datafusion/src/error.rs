@@ -61,7 +61,16 @@ impl Error {
 }
 
 impl From<DataFusionError> for Error {
+    /// The run's own error back out of the engine, where a plan node reported it; any other
+    /// as [`Error::DataFusion`].
     fn from(e: DataFusionError) -> Self {
-        Error::DataFusion(Box::new(e))
+        match e {
+            DataFusionError::External(inner) => match inner.downcast::<Error>() {
+                Ok(own) => *own,
+                Err(other) => Error::DataFusion(Box::new(DataFusionError::External(other))),
+            },
+            DataFusionError::Context(_, inner) => Error::from(*inner),
+            e => Error::DataFusion(Box::new(e)),
+        }
     }
 }

@@ -48,11 +48,13 @@ mod error;
 pub mod generate;
 mod io;
 mod output;
+mod plan;
 mod run;
 pub mod schema;
 
 pub use error::Error;
 pub use io::{register_batches, register_folder, write_folder, write_parquet};
+pub use plan::{PayoutPlanner, payout_state, with_payout_planner};
 pub use run::{MonthResult, PayoutRun, Progress, RunOptions, YearResult, session};
 
 /// The table names the run reads.

@@ -1,6 +1,7 @@
-//! The run: the engine's plan (filter, repartition by account, sort) and the per-account
-//! rules on each partition.
+//! The run: its options and session, the walk's plan (the ledger filtered to what the run
+//! reads, the accounts, and the [`WalkNode`] over both) and its results by table.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,16 +10,13 @@ use datafusion::arrow::array::{Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::execution::TaskContext;
 use datafusion::execution::disk_manager::DiskManagerBuilder;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::physical_expr::expressions::col as physical_col;
-use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
-use datafusion::physical_plan::repartition::RepartitionExec;
-use datafusion::physical_plan::sorts::sort::SortExec;
-use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, Partitioning};
-use datafusion::prelude::{Expr, SessionConfig, SessionContext, col, lit};
+use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::logical_expr::{Extension, LogicalPlan};
+use datafusion::physical_plan::{ExecutionPlan, collect};
+use datafusion::prelude::{DataFrame, Expr, SessionConfig, SessionContext, col, lit};
 use partnerkit::Settings;
 use partnerkit::core::Currency;
 use partnerkit::payouts::{FixedRates, PayoutMonth, Rate};
@@ -26,10 +24,11 @@ use partnerkit::tax::ReportingRules;
 
 mod partition;
 
-use partition::{month_partition, year_partition};
+pub(crate) use partition::{month_partition, year_partition};
 
 use crate::cogroup::days_of;
 use crate::error::Error;
+use crate::plan::{Job, Walk, WalkNode, tables, unframe};
 use crate::schema::col as c;
 use crate::table;
 
@@ -68,7 +67,7 @@ impl Default for RunOptions {
 }
 
 /// A DataFusion session for the run: `options`' partitions, memory limit and spill
-/// directory.
+/// directory, and the [`PayoutPlanner`](crate::PayoutPlanner) that plans the run's node.
 pub fn session(options: &RunOptions) -> Result<SessionContext, Error> {
     let mut runtime = RuntimeEnvBuilder::new();
     if let Some(limit) = options.memory_limit {
@@ -91,9 +90,14 @@ pub fn session(options: &RunOptions) -> Result<SessionContext, Error> {
             .sort_spill_reservation_bytes
             .min(share.max(64 * 1024));
     }
-    Ok(SessionContext::new_with_config_rt(
-        config,
-        runtime.build_arc()?,
+    Ok(SessionContext::new_with_state(
+        crate::plan::with_payout_planner(
+            SessionStateBuilder::new()
+                .with_config(config)
+                .with_runtime_env(runtime.build_arc()?)
+                .with_default_features(),
+        )
+        .build(),
     ))
 }
 
@@ -182,12 +186,13 @@ pub struct PayoutRun {
 type PartitionOutput<T> = Result<(Vec<T>, Vec<RecordBatch>), Error>;
 
 /// The inputs every partition shares.
-struct Shared {
-    settings: Arc<Settings>,
-    rates: Arc<FixedRates>,
-    progress: Arc<Progress>,
-    json: bool,
-    batch_rows: usize,
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) rates: Arc<FixedRates>,
+    pub(crate) progress: Arc<Progress>,
+    pub(crate) json: bool,
+    pub(crate) batch_rows: usize,
 }
 
 impl PayoutRun {
@@ -224,23 +229,13 @@ impl PayoutRun {
             reason: e.to_string(),
         })?;
         let filter = date_range(earned, month);
-        let (ledger, accounts, task) = self.plans(ctx, Some(filter)).await?;
-        let shared = self.shared(ctx).await?;
-        let outputs = spawn_partitions(&ledger, &accounts, &task, &shared, move |s, l, a| {
-            month_partition(s, month, l, a)
-        })
-        .await?;
-        let mut statements = Vec::new();
-        let mut failures = Vec::new();
-        for (s, f) in outputs {
-            statements.extend(s);
-            failures.extend(f);
-        }
+        let (mut tables, spilled_bytes) =
+            self.walk(ctx, Job::Month { month }, Some(filter)).await?;
         Ok(MonthResult {
             month,
-            statements,
-            failures,
-            spilled_bytes: spilled(&ledger).saturating_add(spilled(&accounts)),
+            statements: tables.remove(tables::STATEMENTS).unwrap_or_default(),
+            failures: tables.remove(tables::FAILURES).unwrap_or_default(),
+            spilled_bytes,
         })
     }
 
@@ -268,30 +263,45 @@ impl PayoutRun {
         };
         // Checked before any work: the year's last cycle exists.
         PayoutMonth::new(year, 12).map_err(bad)?;
-        let (ledger, accounts, task) = self.plans(ctx, None).await?;
-        let shared = self.shared(ctx).await?;
-        let rules = Arc::new(rules.clone());
-        let outputs = spawn_partitions(&ledger, &accounts, &task, &shared, move |s, l, a| {
-            year_partition(s, since, year, rules.clone(), l, a)
-        })
-        .await?;
-        let mut year_end = Vec::new();
-        let mut forms = Vec::new();
-        let mut failures = Vec::new();
-        for (pairs, f) in outputs {
-            for (y, fo) in pairs {
-                year_end.push(y);
-                forms.push(fo);
-            }
-            failures.extend(f);
-        }
+        let job = Job::Year {
+            since,
+            year,
+            rules: rules.clone(),
+        };
+        let (mut tables, spilled_bytes) = self.walk(ctx, job, None).await?;
         Ok(YearResult {
             year,
-            year_end,
-            forms,
-            failures,
-            spilled_bytes: spilled(&ledger).saturating_add(spilled(&accounts)),
+            year_end: tables.remove(tables::YEAR_END).unwrap_or_default(),
+            forms: tables.remove(tables::FORMS).unwrap_or_default(),
+            failures: tables.remove(tables::FAILURES).unwrap_or_default(),
+            spilled_bytes,
         })
+    }
+
+    /// Plans the walk over the ledger (`filter`ed) and the accounts, runs it in `ctx` —
+    /// embedded, or on the cluster a Ballista session points at — and gives its output back
+    /// by table, with the bytes the plan's sorts spilled (embedded only: a cluster's metrics
+    /// stay on its executors).
+    async fn walk(
+        &self,
+        ctx: &SessionContext,
+        job: Job,
+        filter: Option<Expr>,
+    ) -> Result<(BTreeMap<String, Vec<RecordBatch>>, usize), Error> {
+        let (ledger, accounts) = self.inputs(ctx, filter).await?;
+        let walk = Arc::new(Walk {
+            job,
+            shared: self.shared(ctx).await?,
+        });
+        let node = WalkNode::new(walk, ledger, accounts)?;
+        let plan = LogicalPlan::Extension(Extension {
+            node: Arc::new(node),
+        });
+        let physical = DataFrame::new(ctx.state(), plan)
+            .create_physical_plan()
+            .await?;
+        let frames = collect(physical.clone(), ctx.task_ctx()).await?;
+        Ok((unframe(&frames)?, spilled(&physical)))
     }
 
     async fn shared(&self, ctx: &SessionContext) -> Result<Arc<Shared>, Error> {
@@ -304,47 +314,33 @@ impl PayoutRun {
         }))
     }
 
-    /// The ledger (filtered) and the accounts, each repartitioned by account into the same
-    /// partitions and sorted in each.
-    async fn plans(
+    /// The ledger (filtered, the columns the rules read) and the accounts, as logical plans.
+    async fn inputs(
         &self,
         ctx: &SessionContext,
         filter: Option<Expr>,
-    ) -> Result<
-        (
-            Arc<dyn ExecutionPlan>,
-            Arc<dyn ExecutionPlan>,
-            Arc<TaskContext>,
-        ),
-        Error,
-    > {
-        let n = self.options.partitions.max(1);
+    ) -> Result<(LogicalPlan, LogicalPlan), Error> {
         let mut ledger = ctx.table(table::LEDGER).await?;
         if let Some(filter) = filter {
             ledger = ledger.filter(filter)?;
         }
-        let ledger = ledger
-            .select_columns(&[
-                c::ACCOUNT,
-                c::ENTRY,
-                c::AMOUNT,
-                c::CURRENCY,
-                c::EARNED_ON,
-                c::COUNTRY,
-                c::SOURCE,
-            ])?
-            .create_physical_plan()
-            .await?;
-        let accounts = ctx
-            .table(table::ACCOUNTS)
-            .await?
-            .select_columns(&[c::ACCOUNT, c::EVENTS, c::CARRIED_IN])?
-            .create_physical_plan()
-            .await?;
+        let ledger = ledger.select_columns(&[
+            c::ACCOUNT,
+            c::ENTRY,
+            c::AMOUNT,
+            c::CURRENCY,
+            c::EARNED_ON,
+            c::COUNTRY,
+            c::SOURCE,
+        ])?;
+        let accounts = ctx.table(table::ACCOUNTS).await?.select_columns(&[
+            c::ACCOUNT,
+            c::EVENTS,
+            c::CARRIED_IN,
+        ])?;
         Ok((
-            by_account(ledger, &[c::ACCOUNT, c::ENTRY], n)?,
-            by_account(accounts, &[c::ACCOUNT], n)?,
-            ctx.task_ctx(),
+            ledger.into_unoptimized_plan(),
+            accounts.into_unoptimized_plan(),
         ))
     }
 }
@@ -358,33 +354,12 @@ fn date_range(from: PayoutMonth, until: PayoutMonth) -> Expr {
         .and(col(c::EARNED_ON).lt(day(until)))
 }
 
-/// `plan` hash-partitioned on `account` into `n` partitions, each sorted by `keys`.
-fn by_account(
-    plan: Arc<dyn ExecutionPlan>,
-    keys: &[&str],
-    n: usize,
-) -> Result<Arc<dyn ExecutionPlan>, Error> {
-    let schema = plan.schema();
-    let account = physical_col(c::ACCOUNT, &schema)?;
-    let repartitioned = Arc::new(RepartitionExec::try_new(
-        plan,
-        Partitioning::Hash(vec![account], n),
-    )?);
-    let mut sort = Vec::with_capacity(keys.len());
-    for k in keys {
-        sort.push(PhysicalSortExpr::new_default(physical_col(k, &schema)?));
-    }
-    let ordering = LexOrdering::new(sort).ok_or(Error::Column {
-        column: c::ACCOUNT,
-        reason: "no sort key".into(),
-    })?;
-    Ok(Arc::new(
-        SortExec::new(ordering, repartitioned).with_preserve_partitioning(true),
-    ))
-}
-
+/// The bytes every node of `plan` spilled.
 fn spilled(plan: &Arc<dyn ExecutionPlan>) -> usize {
-    plan.metrics().and_then(|m| m.spilled_bytes()).unwrap_or(0)
+    let own = plan.metrics().and_then(|m| m.spilled_bytes()).unwrap_or(0);
+    plan.children()
+        .into_iter()
+        .fold(own, |sum, child| sum.saturating_add(spilled(child)))
 }
 
 /// The rates table as [`FixedRates`]; none if the session has no rates table.
@@ -428,38 +403,4 @@ async fn load_rates(ctx: &SessionContext) -> Result<FixedRates, Error> {
         }
     }
     Ok(rates)
-}
-
-/// Runs `work` on every partition, each in its own task, and gathers their outputs in
-/// partition order.
-async fn spawn_partitions<T, F, Fut>(
-    ledger: &Arc<dyn ExecutionPlan>,
-    accounts: &Arc<dyn ExecutionPlan>,
-    task: &Arc<TaskContext>,
-    shared: &Arc<Shared>,
-    work: F,
-) -> Result<Vec<(Vec<T>, Vec<RecordBatch>)>, Error>
-where
-    T: Send + 'static,
-    F: Fn(
-        Arc<Shared>,
-        datafusion::execution::SendableRecordBatchStream,
-        datafusion::execution::SendableRecordBatchStream,
-    ) -> Fut,
-    Fut: Future<Output = PartitionOutput<T>> + Send + 'static,
-{
-    let n = ledger.output_partitioning().partition_count();
-    let mut handles = Vec::with_capacity(n);
-    for p in 0..n {
-        let l = ledger.execute(p, task.clone())?;
-        let a = accounts.execute(p, task.clone())?;
-        handles.push(tokio::spawn(work(shared.clone(), l, a)));
-    }
-    let mut out = Vec::with_capacity(n);
-    for h in handles {
-        out.push(h.await.map_err(|e| Error::Task {
-            reason: e.to_string(),
-        })??);
-    }
-    Ok(out)
 }

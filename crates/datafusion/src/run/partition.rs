@@ -202,7 +202,7 @@ async fn walk<O: Output>(
 }
 
 /// The month's statements of one partition's accounts, and its refusals.
-pub(super) async fn month_partition(
+pub(crate) async fn month_partition(
     shared: Arc<Shared>,
     month: PayoutMonth,
     ledger: datafusion::execution::SendableRecordBatchStream,
@@ -223,7 +223,7 @@ pub(super) async fn month_partition(
 }
 
 /// The year-end returns of one partition's accounts, and its refusals.
-pub(super) async fn year_partition(
+pub(crate) async fn year_partition(
     shared: Arc<Shared>,
     since: PayoutMonth,
     year: i32,
