@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release --example payout_bench -- write --dir D --accounts N --entries M [--chunks K]
 //! cargo run --release --example payout_bench -- run --dir D [--memory-mb L]  # (a) the full rules, embedded
+//! cargo run --release --features ballista --example payout_bench -- run --dir D --cluster df://HOST:PORT  # (a) on Ballista
 //! cargo run --release --example payout_bench -- fold --accounts N --entries M [--chunks K]  # (c)
 //! ```
 //!
@@ -19,13 +20,16 @@
 //! under a memory limit of `L` MiB if given (the sorts spill past it); `fold` makes the same
 //! chunks, groups each chunk's entries by account and calls the facade's rules account by
 //! account in memory, on one core: the rules' own cost, without Arrow, Parquet or
-//! DataFusion. Each prints one line per timed part:
+//! DataFusion. With `--cluster`, `run` runs on the Ballista cluster whose scheduler is at that
+//! address (feature `ballista`; the scheduler and executors read the same folder). Each prints
+//! one line per timed part:
 //! `part=<name> entries=<n> accounts=<n> seconds=<s> entries_per_s=<r>`.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use datafusion::prelude::SessionContext;
 use partnerkit::payouts::PayoutMonth;
 use partnerkit::tax::ReportingRules;
 use partnerkit::{AccountState, Settings, year_statements_and_returns};
@@ -114,11 +118,26 @@ fn write(
     Ok(())
 }
 
-/// (a): the year and July over the folder, embedded.
+/// A session: embedded, or on the Ballista cluster at `cluster`.
+async fn context(
+    options: &RunOptions,
+    cluster: Option<&str>,
+) -> Result<SessionContext, Box<dyn std::error::Error>> {
+    match cluster {
+        None => Ok(session(options)?),
+        #[cfg(feature = "ballista")]
+        Some(url) => Ok(partnerkit_datafusion::ballista::remote(url, options).await?),
+        #[cfg(not(feature = "ballista"))]
+        Some(_) => Err("--cluster needs the ballista feature (--features ballista)".into()),
+    }
+}
+
+/// (a): the year and July over the folder, embedded or on a cluster.
 fn run(
     dir: &Path,
     options: RunOptions,
     settings: Arc<Settings>,
+    cluster: Option<&str>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let (month, since): (PayoutMonth, _) = ("2027-07".parse()?, PayoutMonth::new(2027, 1)?);
     let rules = ReportingRules::irs_1099_misc();
@@ -127,16 +146,21 @@ fn run(
         .build()?;
     let run = PayoutRun::new(settings, options.clone());
     let progress = run.progress();
-    let started = Instant::now();
-    let year = runtime.block_on(async {
-        let ctx = session(&options)?;
+    let ctx = runtime.block_on(async {
+        let ctx = context(&options, cluster).await?;
         register_folder(&ctx, dir).await?;
-        run.year(&ctx, since, 2027, &rules).await
+        Ok::<_, Box<dyn std::error::Error>>(ctx)
     })?;
-    let accounts = usize::try_from(progress.accounts())?;
+    // The ledger's size, counted before the clock starts: a cluster's executors keep their
+    // progress to themselves.
+    let total = runtime.block_on(async { ctx.table(table::LEDGER).await?.count().await })?;
+    let started = Instant::now();
+    let year = runtime.block_on(run.year(&ctx, since, 2027, &rules))?;
+    let accounts: usize =
+        year.year_end.iter().map(|b| b.num_rows()).sum::<usize>() + year.failure_rows();
     report(
         "run_year",
-        progress.entries(),
+        total as u64,
         accounts,
         started.elapsed().as_secs_f64(),
     );
@@ -147,11 +171,8 @@ fn run(
     );
     let before = progress.entries();
     let started = Instant::now();
-    runtime.block_on(async {
-        let ctx = session(&options)?;
-        register_folder(&ctx, dir).await?;
-        run.month(&ctx, month).await
-    })?;
+    runtime.block_on(run.month(&ctx, month))?;
+    // Embedded, the entries of the month's cycle the walk saw; on a cluster, unknown (0).
     let entries = progress.entries() - before;
     report(
         "run_month",
@@ -221,7 +242,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .then(|| flag::<usize>(&args, "--memory-mb", 1536) * 1024 * 1024),
                 ..RunOptions::default()
             };
-            run(&dir, options, settings)
+            let cluster = args
+                .iter()
+                .any(|a| a == "--cluster")
+                .then(|| flag(&args, "--cluster", String::from("df://127.0.0.1:50050")));
+            run(&dir, options, settings, cluster.as_deref())
         }
         Some("fold") => fold(spec, chunks, &settings),
         _ => Err("say write, run or fold (see the example's docs)".into()),

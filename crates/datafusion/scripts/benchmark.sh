@@ -11,7 +11,9 @@
 # Defaults: 100,000 accounts, 10,000,000 entries, a temporary folder (deleted at the end), the
 # marketplace made in 1 chunk (at 100,000,000 entries use 10: each chunk is generated, written
 # and folded alone), no memory limit for the run (with one, its sorts spill past it).
-# Needs a release build (built here) and `pip install duckdb`.
+# Needs a release build (built here) and `pip install duckdb`. With BALLISTA=1 in the
+# environment, (a) also runs on a Ballista cluster on this machine (one scheduler, two
+# executors: scripts/cluster.sh), after the embedded run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 accounts=${1:-100000}
@@ -22,7 +24,9 @@ chunks=${4:-1}
 memory=()
 [ -z "${5:-}" ] || memory=(--memory-mb "$5")
 
-cargo build --release --example payout_bench
+features=()
+[ "${BALLISTA:-0}" = 0 ] || features=(--features ballista --bins)
+cargo build --release --example payout_bench "${features[@]}"
 bench=target/release/examples/payout_bench
 
 step() { # name, command…: the command's own lines, then its CPU and peak memory
@@ -35,5 +39,10 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, $accounts accounts, $entries entries 
 [ -d "$dir/ledger" ] || step write "$bench" write --dir "$dir" "${size[@]}"
 du -sh "$dir/ledger" | sed 's/^/ledger parquet: /'
 step run "$bench" run --dir "$dir" "${memory[@]}"
+if [ "${BALLISTA:-0}" != 0 ]; then
+    # shellcheck disable=SC2016 # the URL is the cluster script's, expanded inside it
+    step ballista bash scripts/cluster.sh target/release \
+        bash -c '"$0" run --dir "$1" --cluster "$PARTNERKIT_BALLISTA_URL"' "$bench" "$dir"
+fi
 step duckdb python3 scripts/duckdb_aggregate.py "$dir" "$(nproc)"
 step fold "$bench" fold "${size[@]}"

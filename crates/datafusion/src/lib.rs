@@ -5,16 +5,23 @@
 //!
 //! # How it runs
 //!
-//! DataFusion reads the ledger (filtered to the entries the run needs, a predicate the Parquet
-//! reader pushes down), **repartitions it by account** and **sorts each partition by account
-//! and entry** (spilling to disk under the memory pool's limit). The accounts table is
-//! repartitioned and sorted the same way, so an account's entries and its events arrive in
-//! the same partition, in the same order. One task per partition then walks both streams
-//! side by side, account by account, and calls the facade's own rules for each:
+//! The run is one node of a DataFusion plan over two inputs: the ledger (filtered to the
+//! entries the run needs, a predicate the Parquet reader pushes down) and the accounts. The
+//! node asks for both **hash-partitioned by account** into the same partitions and **sorted by
+//! account** (the ledger also by entry); DataFusion puts in the repartitions and the sorts
+//! (spilling to disk under the memory pool's limit), so an account's entries and its events
+//! arrive in the same partition, in the same order. The node's task for each partition walks
+//! both streams side by side, account by account, and calls the facade's own rules for each:
 //! [`statements_converted`](partnerkit::statements_converted) for the month's statement and
 //! [`year_end_returns`](partnerkit::year_end_returns) for the year's Forms 1042-S and 1099 —
 //! never a re-implementation of them in SQL. Only one account's entries are in memory in a
 //! task at a time.
+//!
+//! Embedded, DataFusion runs the plan in the host's process ([`session`]). On an Apache
+//! Ballista cluster (feature `ballista`, module `ballista`), the scheduler splits the same
+//! plan into shuffle stages at the repartitions and the executors walk the partitions; the
+//! crate's `partnerkit-scheduler` and `partnerkit-executor` binaries are Ballista's processes
+//! with the run registered.
 //!
 //! The rules are order-sensitive where they spread a rounded total over sales (conversion
 //! per line, withholding per rate); the run takes an account's entries in `entry` order,
@@ -43,6 +50,11 @@
 //! and what the run writes: statements, year-end totals, forms, and the accounts the rules
 //! refused (with the domain error's code).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "ballista")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ballista")))]
+pub mod ballista;
 mod cogroup;
 mod error;
 pub mod generate;

@@ -99,6 +99,7 @@ impl Walk {
     }
 
     /// The walk [`to_bytes`](Self::to_bytes) made, with a progress counter of its own.
+    #[cfg_attr(not(feature = "ballista"), allow(dead_code))]
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Walk, serde_json::Error> {
         let w: Wire = serde_json::from_slice(bytes)?;
         Ok(Walk {
@@ -250,6 +251,7 @@ impl WalkNode {
     }
 
     /// The walk's bytes, as the codec carries them.
+    #[cfg(feature = "ballista")]
     pub(crate) fn key(&self) -> &[u8] {
         &self.key
     }
@@ -388,7 +390,7 @@ pub fn with_payout_planner(builder: SessionStateBuilder) -> SessionStateBuilder 
 }
 
 /// A session state with DataFusion's defaults, `config` and the [`PayoutPlanner`]: what a
-/// Ballista scheduler builds for each job ([`crate::ballista`] uses it).
+/// Ballista scheduler builds for each job (the `ballista` module's scheduler uses it).
 pub fn payout_state(
     config: datafusion::prelude::SessionConfig,
 ) -> datafusion::error::Result<SessionState> {
@@ -398,4 +400,85 @@ pub fn payout_state(
             .with_default_features(),
     )
     .build())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_walk_crosses_the_codec_with_the_settings_the_rules_read() {
+        // rule: PAY-12 (a cluster's executors apply the host's policy, treaties and rates)
+        let policy = PayoutPolicy::default()
+            .with_payment_day(20)
+            .unwrap()
+            .with_default_lag(2);
+        let rates = FixedRates::new().with(
+            "EUR".parse().unwrap(),
+            "USD".parse().unwrap(),
+            "2027-06".parse().unwrap(),
+            "1.0825".parse().unwrap(),
+        );
+        let walk = Walk {
+            job: Job::Year {
+                since: "2027-01".parse().unwrap(),
+                year: 2027,
+                rules: ReportingRules::irs_1099_misc(),
+            },
+            shared: Arc::new(Shared {
+                settings: Arc::new(Settings {
+                    policy: policy.clone(),
+                    ..Settings::default()
+                }),
+                rates: Arc::new(rates.clone()),
+                progress: Arc::new(Progress::default()),
+                json: true,
+                batch_rows: 17,
+            }),
+        };
+        let back = Walk::from_bytes(&walk.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.shared.settings.policy, policy);
+        assert_ne!(back.shared.settings.policy, PayoutPolicy::default());
+        assert_eq!(back.shared.settings.treaties, walk.shared.settings.treaties);
+        assert_eq!(
+            back.shared.settings.remittance,
+            walk.shared.settings.remittance
+        );
+        assert_eq!(*back.shared.rates, rates);
+        assert!(back.shared.json);
+        assert_eq!(back.shared.batch_rows, 17);
+        assert_eq!(back.to_bytes().unwrap(), walk.to_bytes().unwrap());
+    }
+
+    #[test]
+    fn a_large_batch_is_cut_into_frames_and_put_back_together() {
+        use datafusion::arrow::array::Int64Array;
+        let schema = Arc::new(Schema::new(vec![Field::new("n", DataType::Int64, false)]));
+        let n = 1_000_000i64;
+        let batch =
+            RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from_iter_values(0..n))])
+                .unwrap();
+        let mut out = Vec::new();
+        frames(tables::STATEMENTS, &batch, &mut out).unwrap();
+        assert!(out.len() >= 2, "8 MB in one frame");
+        let back = unframe(&out).unwrap();
+        let rows: usize = back[tables::STATEMENTS]
+            .iter()
+            .map(RecordBatch::num_rows)
+            .sum();
+        assert_eq!(rows, 1_000_000);
+        let firsts: Vec<i64> = back[tables::STATEMENTS]
+            .iter()
+            .map(|b| {
+                b.column(0)
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .unwrap()
+                    .value(0)
+            })
+            .collect();
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "in order");
+    }
 }

@@ -61,6 +61,7 @@ impl WalkExec {
     }
 
     /// The walk.
+    #[cfg(feature = "ballista")]
     pub(crate) fn walk(&self) -> &Arc<Walk> {
         &self.walk
     }
@@ -107,7 +108,12 @@ impl ExecutionPlan for WalkExec {
 
     fn input_distribution_requirements(&self) -> InputDistributionRequirements {
         match (Self::account(&self.ledger), Self::account(&self.accounts)) {
-            (Ok(l), Ok(a)) => InputDistributionRequirements::co_partitioned(vec![
+            // Not `co_partitioned`: a Ballista stage's shuffle readers do not report the hash
+            // partitioning their writers used, so DataFusion's invariant check would refuse
+            // the plan on the executors. Both inputs are hashed on the same key type into the
+            // same number of partitions (`execute` checks the count), which puts an
+            // account's entries and its row in the same partition.
+            (Ok(l), Ok(a)) => InputDistributionRequirements::new(vec![
                 Distribution::KeyPartitioned(vec![l]),
                 Distribution::KeyPartitioned(vec![a]),
             ]),
@@ -156,6 +162,16 @@ impl ExecutionPlan for WalkExec {
         partition: usize,
         context: Arc<TaskContext>,
     ) -> datafusion::error::Result<SendableRecordBatchStream> {
+        let (l, a) = (
+            self.ledger.output_partitioning().partition_count(),
+            self.accounts.output_partitioning().partition_count(),
+        );
+        if l != a {
+            return Err(DataFusionError::Plan(format!(
+                "PartnerkitWalkExec: the ledger has {l} partitions and the accounts {a}; \
+                 both must be hash-partitioned by account into as many"
+            )));
+        }
         let ledger = self.ledger.execute(partition, context.clone())?;
         let accounts = self.accounts.execute(partition, context)?;
         let mut builder = RecordBatchReceiverStream::builder(frames_schema(), 2);
