@@ -41,8 +41,15 @@ du -sh "$dir/ledger" | sed 's/^/ledger parquet: /'
 step run "$bench" run --dir "$dir" "${memory[@]}"
 if [ "${BALLISTA:-0}" != 0 ]; then
     # shellcheck disable=SC2016 # the URL is the cluster script's, expanded inside it
+    # With a memory limit, each of the two executors gets half of it as its pool.
+    cluster_memory=()
+    if [ -n "${5:-}" ]; then
+        export PARTNERKIT_EXECUTOR_MEMORY_MB=$(($5 / 2))
+        cluster_memory=(--memory-mb "$PARTNERKIT_EXECUTOR_MEMORY_MB")
+    fi
     step ballista bash scripts/cluster.sh target/release \
-        bash -c '"$0" run --dir "$1" --cluster "$PARTNERKIT_BALLISTA_URL"' "$bench" "$dir"
+        bash -c '"$0" run --dir "$1" --cluster "$PARTNERKIT_BALLISTA_URL" "${@:2}"' \
+        "$bench" "$dir" "${cluster_memory[@]}"
 fi
 step duckdb python3 scripts/duckdb_aggregate.py "$dir" "$(nproc)"
 step fold "$bench" fold "${size[@]}"

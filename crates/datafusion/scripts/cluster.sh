@@ -8,7 +8,8 @@
 # BIN_DIR holds the two binaries (`cargo build --features ballista --bins`: target/debug or
 # target/release). The scheduler listens on $PARTNERKIT_BALLISTA_PORT (50050 by default), the
 # executors on the ten ports after it; COMMAND finds the scheduler in $PARTNERKIT_BALLISTA_URL.
-# The processes' logs and shuffle files live in a temporary folder, deleted at the end; the
+# $PARTNERKIT_EXECUTOR_MEMORY_MB, if set, is each executor's memory pool (its sorts spill past
+# it). The processes' logs and shuffle files live in a temporary folder, deleted at the end; the
 # script exits with COMMAND's status.
 set -euo pipefail
 bin=$1
@@ -17,6 +18,8 @@ port=${PARTNERKIT_BALLISTA_PORT:-50050}
 work=$(mktemp -d)
 names=()
 pids=()
+memory=()
+[ -z "${PARTNERKIT_EXECUTOR_MEMORY_MB:-}" ] || memory=(--memory-mb "$PARTNERKIT_EXECUTOR_MEMORY_MB")
 
 stop() {
     local i
@@ -50,7 +53,8 @@ for i in 1 2; do
     grpc=$((port + 5 * i - 3))
     mkdir -p "$work/executor-$i"
     "$bin/partnerkit-executor" --scheduler "127.0.0.1:$port" --flight-port "$flight" \
-        --grpc-port "$grpc" --work-dir "$work/executor-$i" >"$work/executor-$i.log" 2>&1 &
+        --grpc-port "$grpc" --work-dir "$work/executor-$i" "${memory[@]}" \
+        >"$work/executor-$i.log" 2>&1 &
     names+=("executor-$i")
     pids+=($!)
     wait_port "$flight" "executor-$i"

@@ -54,7 +54,7 @@ use datafusion_proto::physical_plan::{PhysicalExtensionCodec, PhysicalProtoConve
 use crate::error::Error;
 use crate::plan::exec::WalkExec;
 use crate::plan::{Walk, WalkNode, payout_state};
-use crate::run::RunOptions;
+use crate::run::{RunOptions, engine_config};
 
 /// What the run's node is encoded behind: a leading zero byte is never the start of a
 /// protobuf message (field number 0 does not exist), so nothing Ballista's own codecs write
@@ -200,12 +200,11 @@ impl PhysicalExtensionCodec for PayoutPhysicalCodec {
 
 /// A client session on the Ballista cluster whose scheduler is at `url`
 /// (`df://host:port`), with `options`' partitions and batch size and the run's codecs.
-/// `options`' memory limit and spill directory are the executors' own
-/// ([`executor_config`]).
+/// The memory pool and the spill directory are the executors' own ([`ExecutorOptions`]);
+/// `options.memory_limit` should be the executors' pool, so the sorts keep back no more of it
+/// than they may.
 pub async fn remote(url: &str, options: &RunOptions) -> Result<SessionContext, Error> {
-    let config = SessionConfig::new_with_ballista()
-        .with_target_partitions(options.partitions.max(1))
-        .with_batch_size(options.engine_batch_rows.max(1))
+    let config = engine_config(SessionConfig::new_with_ballista(), options)
         .with_ballista_logical_extension_codec(Arc::new(PayoutLogicalCodec::default()))
         .with_ballista_physical_extension_codec(Arc::new(PayoutPhysicalCodec::default()));
     let state = SessionStateBuilder::new()
@@ -230,9 +229,9 @@ pub fn scheduler_config(host: &str, port: u16) -> SchedulerConfig {
     }
 }
 
-/// Where an executor listens and whom it works for.
+/// Where an executor listens, whom it works for, and what it may use.
 #[derive(Debug, Clone)]
-pub struct ExecutorAddress {
+pub struct ExecutorOptions {
     /// The host it binds to and tells the scheduler (`127.0.0.1` for a cluster on one
     /// machine).
     pub host: String,
@@ -244,28 +243,48 @@ pub struct ExecutorAddress {
     pub scheduler_host: String,
     /// The scheduler's port.
     pub scheduler_port: u16,
+    /// Where its shuffle files go (a temporary folder if `None`).
+    pub work_dir: Option<String>,
+    /// How many tasks it runs at once (its cores if `None`).
+    pub tasks: Option<usize>,
+    /// Its memory pool in bytes, shared by its tasks: their sorts spill to disk rather than
+    /// go past it. `None`: Ballista's default, a fraction of the machine's memory.
+    pub memory_limit: Option<u64>,
 }
 
-/// Ballista's executor at `address`, with the run's codecs; shuffle files go to
-/// `work_dir`, and at most `tasks` tasks run at once (the number of cores by default).
-pub fn executor_config(
-    address: &ExecutorAddress,
-    work_dir: Option<String>,
-    tasks: Option<usize>,
-) -> ExecutorProcessConfig {
+impl Default for ExecutorOptions {
+    /// Ballista's defaults: 127.0.0.1, ports 50051 (Flight) and 50052 (gRPC), the scheduler
+    /// at 127.0.0.1:50050.
+    fn default() -> Self {
+        ExecutorOptions {
+            host: "127.0.0.1".into(),
+            flight_port: 50051,
+            grpc_port: 50052,
+            scheduler_host: "127.0.0.1".into(),
+            scheduler_port: 50050,
+            work_dir: None,
+            tasks: None,
+            memory_limit: None,
+        }
+    }
+}
+
+/// Ballista's executor as `options` say, with the run's codecs.
+pub fn executor_config(options: &ExecutorOptions) -> ExecutorProcessConfig {
     let mut config = ExecutorProcessConfig {
-        bind_host: address.host.clone(),
-        external_host: Some(address.host.clone()),
-        port: address.flight_port,
-        grpc_port: address.grpc_port,
-        scheduler_host: address.scheduler_host.clone(),
-        scheduler_port: address.scheduler_port,
-        work_dir,
+        bind_host: options.host.clone(),
+        external_host: Some(options.host.clone()),
+        port: options.flight_port,
+        grpc_port: options.grpc_port,
+        scheduler_host: options.scheduler_host.clone(),
+        scheduler_port: options.scheduler_port,
+        work_dir: options.work_dir.clone(),
+        memory_pool_size: options.memory_limit,
         override_logical_codec: Some(Arc::new(PayoutLogicalCodec::default())),
         override_physical_codec: Some(Arc::new(PayoutPhysicalCodec::default())),
         ..ExecutorProcessConfig::default()
     };
-    if let Some(tasks) = tasks {
+    if let Some(tasks) = options.tasks {
         config.vcores = tasks.max(1);
     }
     config

@@ -39,7 +39,9 @@ pub struct RunOptions {
     /// number of cores by default.
     pub partitions: usize,
     /// The memory pool's limit in bytes ([`FairSpillPool`]): the sorts spill to disk rather
-    /// than go past it. `None`: no limit.
+    /// than go past it. `None`: no limit. On a Ballista cluster the pool is each executor's
+    /// (`ExecutorOptions::memory_limit` of the `ballista` module); give the same here, so the
+    /// sorts keep back no more of it than they may.
     pub memory_limit: Option<usize>,
     /// Where spill files go; the OS's temporary directory by default.
     pub spill_dir: Option<PathBuf>,
@@ -77,7 +79,23 @@ pub fn session(options: &RunOptions) -> Result<SessionContext, Error> {
     if let Some(dir) = &options.spill_dir {
         runtime = runtime.with_temp_file_path(dir.clone());
     }
-    let mut config = SessionConfig::new()
+    let config = engine_config(SessionConfig::new(), options);
+    Ok(SessionContext::new_with_state(
+        crate::plan::with_payout_planner(
+            SessionStateBuilder::new()
+                .with_config(config)
+                .with_runtime_env(runtime.build_arc()?)
+                .with_default_features(),
+        )
+        .build(),
+    ))
+}
+
+/// `config` with `options`' partitions and batch size, and, under a memory limit, sorts that
+/// keep back little enough of it to spill rather than fail: embedded, the session's pool; on a
+/// cluster, each executor's.
+pub(crate) fn engine_config(config: SessionConfig, options: &RunOptions) -> SessionConfig {
+    let mut config = config
         .with_target_partitions(options.partitions.max(1))
         .with_batch_size(options.engine_batch_rows.max(1));
     if let Some(limit) = options.memory_limit {
@@ -90,15 +108,7 @@ pub fn session(options: &RunOptions) -> Result<SessionContext, Error> {
             .sort_spill_reservation_bytes
             .min(share.max(64 * 1024));
     }
-    Ok(SessionContext::new_with_state(
-        crate::plan::with_payout_planner(
-            SessionStateBuilder::new()
-                .with_config(config)
-                .with_runtime_env(runtime.build_arc()?)
-                .with_default_features(),
-        )
-        .build(),
-    ))
+    config
 }
 
 /// How far a run has got, for a progress bar: updated by every partition as it goes.
@@ -134,7 +144,8 @@ pub struct MonthResult {
     pub statements: Vec<RecordBatch>,
     /// Refused accounts ([`schema::failures`](crate::schema::failures)).
     pub failures: Vec<RecordBatch>,
-    /// Bytes the sorts spilled to disk.
+    /// Bytes the sorts spilled to disk (embedded; on a cluster 0: the executors keep their
+    /// metrics).
     pub spilled_bytes: usize,
 }
 
@@ -161,7 +172,8 @@ pub struct YearResult {
     pub forms: Vec<RecordBatch>,
     /// Refused accounts ([`schema::failures`](crate::schema::failures)).
     pub failures: Vec<RecordBatch>,
-    /// Bytes the sorts spilled to disk.
+    /// Bytes the sorts spilled to disk (embedded; on a cluster 0: the executors keep their
+    /// metrics).
     pub spilled_bytes: usize,
 }
 

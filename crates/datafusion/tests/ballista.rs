@@ -30,7 +30,8 @@ use partnerkit_datafusion::{
 
 use support::*;
 
-/// One scheduler and two executors, each a process of its own; killed when dropped.
+/// One scheduler and two executors, each a process of its own, each executor with a memory
+/// pool of [`EXECUTOR_MEMORY_MB`]; killed when dropped.
 struct Cluster {
     url: String,
     children: Vec<Child>,
@@ -105,6 +106,8 @@ impl Cluster {
                     dir.display().to_string(),
                     "--tasks".into(),
                     "2".into(),
+                    "--memory-mb".into(),
+                    EXECUTOR_MEMORY_MB.to_string(),
                 ],
             );
             wait_for(pair[0], "an executor", &mut executor);
@@ -127,10 +130,16 @@ fn since() -> PayoutMonth {
     "2027-01".parse().unwrap()
 }
 
+/// The executors' memory pool (`--memory-mb`), and the embedded run's: bounded, as a host
+/// would run it. (The embedded spill test, in tests/run.rs, goes lower; on the cluster the
+/// executors' sorts report their spills only to the executors.)
+const EXECUTOR_MEMORY_MB: usize = 256;
+
 fn options(partitions: usize) -> RunOptions {
     RunOptions {
         partitions,
         statement_json: true,
+        memory_limit: Some(EXECUTOR_MEMORY_MB * 1024 * 1024),
         ..RunOptions::default()
     }
 }
@@ -185,7 +194,13 @@ fn differential(m: &Marketplace, files: usize, partitions: usize) {
         let remote = ballista::remote(&cluster.url, &options(partitions))
             .await
             .unwrap();
-        let on_cluster = run(&remote, dir.path(), partitions, &rules).await;
+        // A cluster that lost its executors would wait for them for ever: fail instead.
+        let on_cluster = tokio::time::timeout(
+            Duration::from_secs(900),
+            run(&remote, dir.path(), partitions, &rules),
+        )
+        .await
+        .expect("the cluster's run took more than 15 minutes");
         let embedded = session(&options(partitions)).unwrap();
         (
             on_cluster,

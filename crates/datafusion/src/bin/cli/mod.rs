@@ -33,10 +33,18 @@ impl Args {
         T: FromStr,
         T::Err: Display,
     {
-        match self.optional(name) {
-            Some(value) => value.parse().map_err(|e| format!("{name} {value}: {e}")),
-            None => Ok(default),
-        }
+        Ok(self.parsed(name)?.unwrap_or(default))
+    }
+
+    /// The value after `name`, parsed, if the flag is given.
+    pub(crate) fn parsed<T>(&self, name: &str) -> Result<Option<T>, String>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        self.optional(name)
+            .map(|value| value.parse().map_err(|e| format!("{name} {value}: {e}")))
+            .transpose()
     }
 
     /// The value after `name`, if the flag is given ([`parse`](Self::parse) checked that
