@@ -23,13 +23,7 @@ mod cli;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("partnerkit-executor: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::exit("partnerkit-executor", run().await)
 }
 
 async fn run() -> Result<(), String> {

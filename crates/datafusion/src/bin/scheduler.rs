@@ -20,13 +20,7 @@ mod cli;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("partnerkit-scheduler: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::exit("partnerkit-scheduler", run().await)
 }
 
 async fn run() -> Result<(), String> {

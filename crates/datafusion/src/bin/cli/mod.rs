@@ -1,7 +1,19 @@
 //! The binaries' flags: `--name value`, each known, each value parsed or an error.
 
 use std::fmt::Display;
+use std::process::ExitCode;
 use std::str::FromStr;
+
+/// The process's exit: success, or `program: error` on stderr and failure.
+pub(crate) fn exit(program: &str, result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{program}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// The command line after the program's name.
 pub(crate) struct Args {
