@@ -8,6 +8,59 @@ use serde::{Deserialize, Serialize};
 use super::iso4217::{CURRENCIES, WITHDRAWN};
 use crate::error::{Error, Result, clip};
 
+/// The active codes as a table: entry `676 * a + 26 * b + c` (letters `a`, `b`, `c`, `A` = 0)
+/// holds the code's minor-unit scale plus one, or 0 for a code not on the list — so looking a
+/// code up is one load, not a scan (the payout run parses one per ledger row).
+static ACTIVE: [u8; 17_576] = active_table();
+
+/// A code's entry in [`ACTIVE`]: `None` unless it is three letters `A`–`Z`.
+// The letters are checked first, so the result is at most 25 * 676 + 25 * 26 + 25 = 17,575.
+#[allow(clippy::arithmetic_side_effects)]
+const fn index_of(code: &[u8]) -> Option<usize> {
+    let [a, b, c] = *code else {
+        return None;
+    };
+    if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_uppercase() {
+        Some((a - b'A') as usize * 676 + (b - b'A') as usize * 26 + (c - b'A') as usize)
+    } else {
+        None
+    }
+}
+
+// Evaluated by the compiler: a bad code, a scale that does not fit, or a withdrawn code that is
+// also active fails the build.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic
+)]
+const fn active_table() -> [u8; 17_576] {
+    let mut table = [0u8; 17_576];
+    let mut i = 0;
+    while i < CURRENCIES.len() {
+        let (code, scale) = CURRENCIES[i];
+        let Some(n) = index_of(code.as_bytes()) else {
+            panic!("CURRENCIES lists a code that is not three letters A-Z");
+        };
+        if scale == u8::MAX {
+            panic!("a minor-unit scale of 255");
+        }
+        table[n] = scale + 1;
+        i += 1;
+    }
+    let mut j = 0;
+    while j < WITHDRAWN.len() {
+        let Some(n) = index_of(WITHDRAWN[j].0.as_bytes()) else {
+            panic!("WITHDRAWN lists a code that is not three letters A-Z");
+        };
+        if table[n] != 0 {
+            panic!("WITHDRAWN lists an active code");
+        }
+        j += 1;
+    }
+    table
+}
+
 /// An ISO 4217 currency, with the number of decimals of its minor unit.
 ///
 /// Only codes on the ISO 4217 list of active currencies (and the fund codes on it) are
@@ -58,6 +111,16 @@ impl Currency {
     /// Looks up an active ISO 4217 code (three capital letters). A withdrawn code (`BGN`) is
     /// refused with [`Error::WithdrawnCurrency`], which names its replacement.
     pub fn new(code: &str) -> Result<Currency> {
+        let bytes = code.as_bytes();
+        if let (Ok(b), Some(scale)) = (
+            <[u8; 3]>::try_from(bytes),
+            index_of(bytes)
+                .and_then(|n| ACTIVE.get(n))
+                .and_then(|entry| entry.checked_sub(1)),
+        ) {
+            // Active: no withdrawn code is (the table's build checks it).
+            return Ok(Currency::known(b, scale));
+        }
         if let Some((c, _, withdrawn, replacement)) = WITHDRAWN.iter().find(|(c, ..)| *c == code) {
             return Err(Error::WithdrawnCurrency {
                 given: (*c).to_owned(),
@@ -166,5 +229,43 @@ impl TryFrom<String> for Currency {
 impl From<Currency> for String {
     fn from(c: Currency) -> String {
         c.code().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The table says what the lists say, for all 17,576 codes of three letters and for inputs
+    /// that are not: the scale of an active code, the withdrawn error for `BGN`, unknown for the
+    /// rest. One entry dropped, moved or given the wrong scale fails here.
+    #[test]
+    fn the_table_agrees_with_the_lists_for_every_three_letter_code() {
+        let mut active = 0;
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                for c in b'A'..=b'Z' {
+                    let code = String::from_utf8(vec![a, b, c]).unwrap();
+                    let listed = CURRENCIES.iter().find(|(l, _)| *l == code);
+                    let withdrawn = WITHDRAWN.iter().any(|(w, ..)| *w == code);
+                    match (Currency::new(&code), listed) {
+                        (Ok(got), Some((_, scale))) => {
+                            assert_eq!(got.minor_unit_scale(), u32::from(*scale), "{code}");
+                            assert_eq!(got.code(), code);
+                            active += 1;
+                        }
+                        (Err(Error::WithdrawnCurrency { .. }), None) => assert!(withdrawn),
+                        (Err(Error::UnknownCurrency { .. }), None) => assert!(!withdrawn),
+                        (got, listed) => panic!("{code}: {got:?}, listed {listed:?}"),
+                    }
+                }
+            }
+        }
+        assert_eq!(active, CURRENCIES.len());
+        for bad in ["", "US", "USDX", "usd", "U$D", "ÅSD", "US\u{0}"] {
+            assert!(Currency::new(bad).is_err(), "{bad:?}");
+        }
     }
 }
