@@ -39,14 +39,31 @@ TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 const ASSIGNED_BITS: [u64; 11] = assigned_bits();
 
 /// The bit of the code of letters `a`, `b` in [`ASSIGNED_BITS`]: `None` unless both are `A`–`Z`.
-// Both letters are checked first, so the result is at most 25 * 26 + 25 = 675.
-#[allow(clippy::arithmetic_side_effects)]
 const fn bit_of(a: u8, b: u8) -> Option<usize> {
-    if a.is_ascii_uppercase() && b.is_ascii_uppercase() {
-        Some((a - b'A') as usize * 26 + (b - b'A') as usize)
-    } else {
-        None
+    letter_code_index(&[a, b])
+}
+
+/// A code of capital letters as a number, the letters its digits in base 26 (`A` = 0): the
+/// index of a two-letter country code among the 676 or of a three-letter currency code among
+/// the 17,576. `None` unless every byte is `A`–`Z`, and for more than 6 letters (26^6 fits a
+/// 32-bit `usize`).
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+pub(crate) const fn letter_code_index(code: &[u8]) -> Option<usize> {
+    if code.len() > 6 {
+        return None;
     }
+    let mut n = 0usize;
+    let mut i = 0;
+    // At most 6 letters, each below 26: n stays below 26^6 < 2^29.
+    while i < code.len() {
+        let letter = code[i];
+        if !letter.is_ascii_uppercase() {
+            return None;
+        }
+        n = n * 26 + (letter - b'A') as usize;
+        i += 1;
+    }
+    Some(n)
 }
 
 // Evaluated by the compiler: a bad letter or an index out of bounds fails the build.

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::iso4217::{CURRENCIES, WITHDRAWN};
+use crate::country::letter_code_index;
 use crate::error::{Error, Result, clip};
 
 /// The active codes as a table: entry `676 * a + 26 * b + c` (letters `a`, `b`, `c`, `A` = 0)
@@ -14,16 +15,10 @@ use crate::error::{Error, Result, clip};
 static ACTIVE: [u8; 17_576] = active_table();
 
 /// A code's entry in [`ACTIVE`]: `None` unless it is three letters `A`–`Z`.
-// The letters are checked first, so the result is at most 25 * 676 + 25 * 26 + 25 = 17,575.
-#[allow(clippy::arithmetic_side_effects)]
 const fn index_of(code: &[u8]) -> Option<usize> {
-    let [a, b, c] = *code else {
-        return None;
-    };
-    if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_uppercase() {
-        Some((a - b'A') as usize * 676 + (b - b'A') as usize * 26 + (c - b'A') as usize)
-    } else {
-        None
+    match code.len() {
+        3 => letter_code_index(code),
+        _ => None,
     }
 }
 
