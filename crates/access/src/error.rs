@@ -14,9 +14,12 @@ use crate::principal::Principal;
 /// snake case, also returned by [`Error::code`]) beside the variant's fields, e.g.
 /// `{"code":"last_manager"}`. The crate wraps no `partnerkit_core::Error`, so it has no
 /// `Value` variant.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A permission name that does not exist.
@@ -98,18 +101,6 @@ pub enum Error {
 impl Error {
     /// The stable machine-readable code of the error: the `"code"` of its serde form.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::UnknownPermission { .. } => "unknown_permission",
-            Error::UnknownRole { .. } => "unknown_role",
-            Error::EmptyPermissionSet => "empty_permission_set",
-            Error::OwnerOnlyPermission { .. } => "owner_only_permission",
-            Error::UnknownPrincipal { .. } => "unknown_principal",
-            Error::AlreadyRegistered { .. } => "already_registered",
-            Error::NoPrincipals => "no_principals",
-            Error::DuplicatePrincipal { .. } => "duplicate_principal",
-            Error::OwnerAccountGrant => "owner_account_grant",
-            Error::MemberOfOtherTenant { .. } => "member_of_other_tenant",
-            Error::LastManager => "last_manager",
-        }
+        self.into()
     }
 }

@@ -201,9 +201,10 @@ pub struct Facts {
 /// Why the service refused to act for an actor (rule X-2). Nothing was changed, and nothing
 /// about the account or the command's data was looked at beyond what this says. Each case
 /// explains itself (rule ROL-6); its JSON form carries a stable `"code"`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, strum::IntoStaticStr)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Denial {
     /// The actor cannot sign in to the account: not a user or app of an associated tenant,
@@ -263,14 +264,7 @@ pub enum Denial {
 impl Denial {
     /// The stable machine-readable code, as in the JSON form: `"cannot_sign_in"`.
     pub fn code(&self) -> &'static str {
-        match self {
-            Denial::CannotSignIn { .. } => "cannot_sign_in",
-            Denial::Permission(_) => "permission",
-            Denial::MarketplaceOnly { .. } => "marketplace_only",
-            Denial::UserRequired { .. } => "user_required",
-            Denial::TargetHoldsMore { .. } => "target_holds_more",
-            Denial::GrantTooHigh { .. } => "grant_too_high",
-        }
+        self.into()
     }
 }
 

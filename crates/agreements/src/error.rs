@@ -26,9 +26,12 @@ use partnerkit_core::UserId;
 /// `{"code": "already_accepted", "agreement": "…", "version": "…", "accepted_at": "…"}`. The
 /// core error inside [`Error::Value`] is nested under `"error"` with its own code:
 /// `{"code": "value", "error": {"code": "invalid_text", …}}`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// An agreement id that is not a slug.
@@ -115,15 +118,11 @@ pub enum Error {
     },
     /// A name, link or other core value in the catalogue or a command is invalid.
     #[error(transparent)]
-    Value(
+    Value {
+        /// The core error, written under `"error"` with its own code.
         #[from]
-        #[serde(with = "partnerkit_core::nested_error")]
-        #[cfg_attr(
-            feature = "schema",
-            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
-        )]
-        partnerkit_core::Error,
-    ),
+        error: partnerkit_core::Error,
+    },
 
     /// An acceptance names an agreement that is not in the catalogue.
     #[error(
@@ -218,26 +217,7 @@ impl Error {
     /// `"already_accepted"`. For [`Error::Value`] it is `"value"`; the core error's own code is
     /// [`partnerkit_core::Error::code`].
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::InvalidAgreementId { .. } => "invalid_agreement_id",
-            Error::InvalidVersionLabel { .. } => "invalid_version_label",
-            Error::InvalidDigest { .. } => "invalid_digest",
-            Error::TextNotIdentified => "text_not_identified",
-            Error::AcceptByBeforePublished { .. } => "accept_by_before_published",
-            Error::NoVersions { .. } => "no_versions",
-            Error::DuplicateVersion { .. } => "duplicate_version",
-            Error::VersionsOutOfOrder { .. } => "versions_out_of_order",
-            Error::DuplicateAgreement { .. } => "duplicate_agreement",
-            Error::Value(_) => "value",
-            Error::UnknownAgreement { .. } => "unknown_agreement",
-            Error::EmptyCatalogue { .. } => "empty_catalogue",
-            Error::UnknownVersion { .. } => "unknown_version",
-            Error::VersionNotYetPublished { .. } => "version_not_yet_published",
-            Error::VersionSuperseded { .. } => "version_superseded",
-            Error::AlreadyAccepted { .. } => "already_accepted",
-            Error::OlderThanAccepted { .. } => "older_than_accepted",
-            Error::AcceptedByAnotherUser { .. } => "accepted_by_another_user",
-        }
+        self.into()
     }
 }
 

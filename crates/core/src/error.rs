@@ -15,9 +15,39 @@ use crate::money::Currency;
 /// Serialised with a stable machine-readable `code` (the variant's name in snake case, also
 /// given by [`Error::code`]) next to the variant's fields:
 /// `{"code": "unknown_country", "given": "XX"}`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+///
+/// Another error enum tagged by `"code"` cannot inline a core error's fields (its own `"code"`
+/// would clash with the tag), so identity, payouts, tax and agreements wrap it as a variant
+/// with one field named `error`, and serde writes it nested under `"error"` with its own code;
+/// a host's error can do the same:
+///
+/// ```
+/// use partnerkit_core::{CountryCode, Error as CoreError};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+/// #[serde(tag = "code", rename_all = "snake_case")]
+/// enum HostError {
+///     #[error(transparent)]
+///     Value {
+///         #[from]
+///         error: CoreError,
+///     },
+/// }
+///
+/// let e = HostError::from(CountryCode::new("XX").unwrap_err());
+/// let json = serde_json::to_value(&e)?;
+/// assert_eq!(json["code"], "value");
+/// assert_eq!(json["error"]["code"], "unknown_country");
+/// assert_eq!(serde_json::from_value::<HostError>(json)?, e);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// Two amounts in different currencies were combined.
@@ -215,29 +245,7 @@ impl Error {
     /// The stable machine-readable code of this error, as in its serialised form, such as
     /// `"currency_mismatch"`.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::CurrencyMismatch { .. } => "currency_mismatch",
-            Error::UnknownCurrency { .. } => "unknown_currency",
-            Error::WithdrawnCurrency { .. } => "withdrawn_currency",
-            Error::UnknownCountry { .. } => "unknown_country",
-            Error::InvalidAmount { .. } => "invalid_amount",
-            Error::Overflow { .. } => "overflow",
-            Error::NotInMinorUnits { .. } => "not_in_minor_units",
-            Error::TooManyDecimals { .. } => "too_many_decimals",
-            Error::EmptySplit { .. } => "empty_split",
-            Error::TooManyParts { .. } => "too_many_parts",
-            Error::UnreachableTotal { .. } => "unreachable_total",
-            Error::InvalidEmail { .. } => "invalid_email",
-            Error::InvalidDomain { .. } => "invalid_domain",
-            Error::InvalidPhone { .. } => "invalid_phone",
-            Error::InvalidText { .. } => "invalid_text",
-            Error::InvalidPostalCode { .. } => "invalid_postal_code",
-            Error::InvalidUrl { .. } => "invalid_url",
-            Error::InvalidId { .. } => "invalid_id",
-            Error::NoRandomness => "no_randomness",
-            Error::RandomnessFailed { .. } => "randomness_failed",
-            Error::InvalidPasswordHash { .. } => "invalid_password_hash",
-        }
+        self.into()
     }
 }
 

@@ -55,8 +55,9 @@
 //!
 //! Each value type has one validating constructor (`new`); [`FromStr`](std::str::FromStr),
 //! `TryFrom` and `Deserialize` all go through it, so a value read from JSON is checked exactly
-//! like one built in code. Errors are variants of the one [`Error`] enum; an error of another
-//! crate that wraps one writes it nested under `"error"` ([`nested_error`]).
+//! like one built in code. Errors are variants of the one [`Error`] enum; another crate's error
+//! wraps one as a variant with one field, `error`, so that it is written nested under `"error"`
+//! (see [`Error`]).
 //!
 //! # Crate features
 //!
@@ -84,7 +85,6 @@ mod macros;
 #[doc(hidden)]
 pub use macros::IntoString;
 mod money;
-pub mod nested_error;
 mod password;
 mod principal;
 mod random;

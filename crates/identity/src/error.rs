@@ -18,9 +18,12 @@ use crate::account::{AccountType, VerificationStep};
 /// `{"code": "only_tenant_needs_owner", "tenant": "…"}`. A core value error is
 /// `{"code": "value", "error": {"code": "invalid_email", …}}`: the core error keeps its own
 /// code under `error`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A command's chosen guest ids do not match its addresses: give one id per address, or
@@ -34,15 +37,11 @@ pub enum Error {
     },
     /// A core value (name, email, phone, address, URL, free text) was not valid.
     #[error(transparent)]
-    Value(
+    Value {
+        /// The core error, written under `"error"` with its own code.
         #[from]
-        #[serde(with = "partnerkit_core::nested_error")]
-        #[cfg_attr(
-            feature = "schema",
-            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
-        )]
-        partnerkit_core::Error,
-    ),
+        error: partnerkit_core::Error,
+    },
 
     // ---- account (ACC) ----
     /// A command other than `OpenAccount` arrived before the account was opened.
@@ -387,55 +386,6 @@ impl Error {
     /// `"only_tenant_needs_owner"`. A core value error gives `"value"`; the wrapped core error
     /// has its own code.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::Value(_) => "value",
-            Error::GuestIdsMismatch { .. } => "guest_ids_mismatch",
-            Error::AccountNotOpened => "account_not_opened",
-            Error::AccountAlreadyOpened => "account_already_opened",
-            Error::MarketplaceOnly { .. } => "marketplace_only",
-            Error::StepNotRequired { .. } => "step_not_required",
-            Error::ApproverOnlyForCompanies => "approver_only_for_companies",
-            Error::TenantNotAssociated { .. } => "tenant_not_associated",
-            Error::TenantAlreadyAssociated { .. } => "tenant_already_associated",
-            Error::AssociationAlreadyPending { .. } => "association_already_pending",
-            Error::NoPendingAssociation { .. } => "no_pending_association",
-            Error::DomainTaken { .. } => "domain_taken",
-            Error::InvalidDomain { .. } => "invalid_domain",
-            Error::UsernameOutsideDomain { .. } => "username_outside_domain",
-            Error::NotConfirmed { .. } => "not_confirmed",
-            Error::CannotRemoveOwnTenant { .. } => "cannot_remove_own_tenant",
-            Error::OnlyTenantNeedsOwner { .. } => "only_tenant_needs_owner",
-            Error::CannotSignIn { .. } => "cannot_sign_in",
-            Error::AppCannotSignIn { .. } => "app_cannot_sign_in",
-            Error::NotSignedInFromTenant { .. } => "not_signed_in_from_tenant",
-            Error::NotGlobalAdmin { .. } => "not_global_admin",
-            Error::GlobalAdminNeedsResetEmail => "global_admin_needs_reset_email",
-            Error::InvalidInvitees { .. } => "invalid_invitees",
-            Error::AlreadyInvited { .. } => "already_invited",
-            Error::InvitationNotPending { .. } => "invitation_not_pending",
-            Error::NotTheInvitee { .. } => "not_the_invitee",
-            Error::DirectorySynced { .. } => "directory_synced",
-            Error::UserNotInAccount { .. } => "user_not_in_account",
-            Error::UserAlreadyInAccount { .. } => "user_already_in_account",
-            Error::UserOfAnotherTenant { .. } => "user_of_another_tenant",
-            Error::UsernameTaken { .. } => "username_taken",
-            Error::EmptyBatch { .. } => "empty_batch",
-            Error::DuplicateInBatch { .. } => "duplicate_in_batch",
-            Error::NotAUser => "not_a_user",
-            Error::NoResetEmail { .. } => "no_reset_email",
-            Error::GuestPassword { .. } => "guest_password",
-            Error::SecretTooShort { .. } => "secret_too_short",
-            Error::PasswordTooLong { .. } => "password_too_long",
-            Error::GroupNotInAccount { .. } => "group_not_in_account",
-            Error::GroupAlreadyInAccount { .. } => "group_already_in_account",
-            Error::MemberNotInTenant { .. } => "member_not_in_tenant",
-            Error::AppNotInAccount { .. } => "app_not_in_account",
-            Error::AppAlreadyInAccount { .. } => "app_already_in_account",
-            Error::ReplyUrlTaken { .. } => "reply_url_taken",
-            Error::AppIdUriTaken { .. } => "app_id_uri_taken",
-            Error::KeyLifetimeTooLong { .. } => "key_lifetime_too_long",
-            Error::KeyExpiryInPast => "key_expiry_in_past",
-            Error::KeyIdTaken { .. } => "key_id_taken",
-        }
+        self.into()
     }
 }

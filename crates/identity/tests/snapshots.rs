@@ -236,7 +236,9 @@ fn error_messages_say_what_to_do_and_name_the_rule() {
 
 fn some_errors() -> Vec<Error> {
     vec![
-        Error::Value(partnerkit_core::EmailAddress::new("nope").unwrap_err()),
+        Error::Value {
+            error: partnerkit_core::EmailAddress::new("nope").unwrap_err(),
+        },
         Error::AccountNotOpened,
         Error::MarketplaceOnly {
             action: "open an account".into(),

@@ -31,9 +31,10 @@ pub struct Notice {
 }
 
 /// What a [`Notice`] is about. The `kind` tag of each variant is stable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum NoticeKind {
     /// `app_key_expiring`: an app key expires within the horizon (rule APP-4). Dated the day
@@ -132,15 +133,7 @@ impl NoticeKind {
     /// `agreement_needs_acceptance`, `payout_account_unverified`, `payout_hold_on`,
     /// `carried_below_threshold`.
     pub fn code(&self) -> &'static str {
-        match self {
-            NoticeKind::AppKeyExpiring { .. } => "app_key_expiring",
-            NoticeKind::W8Expiring { .. } => "w8_expiring",
-            NoticeKind::W8Expired { .. } => "w8_expired",
-            NoticeKind::AgreementNeedsAcceptance { .. } => "agreement_needs_acceptance",
-            NoticeKind::PayoutAccountUnverified { .. } => "payout_account_unverified",
-            NoticeKind::PayoutHoldOn { .. } => "payout_hold_on",
-            NoticeKind::CarriedBelowThreshold { .. } => "carried_below_threshold",
-        }
+        self.into()
     }
 
     /// The instant something expires, for the kinds that announce an expiry within the

@@ -17,22 +17,21 @@ use crate::month::PayoutMonth;
 /// `{"code": "not_owner_account"}` or `{"code": "wrong_country", "payout": "SE",
 /// "registration": "US"}`; a core value error is `{"code": "value", "error": {…}}` with the
 /// core error's own code inside.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A core value (email, phone, address, money, …) was invalid.
     #[error(transparent)]
-    Value(
+    Value {
+        /// The core error, written under `"error"` with its own code.
         #[from]
-        #[serde(with = "partnerkit_core::nested_error")]
-        #[cfg_attr(
-            feature = "schema",
-            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
-        )]
-        partnerkit_core::Error,
-    ),
+        error: partnerkit_core::Error,
+    },
 
     /// The payout profile has not been set up with its registration country and currency.
     #[error(
@@ -119,6 +118,7 @@ pub enum Error {
         "PayPal is not offered as a payout method in {country}: use a bank account (rule PAY-2)"
     )]
     #[serde(rename = "paypal_not_supported")]
+    #[strum(serialize = "paypal_not_supported")]
     PayPalNotSupported {
         /// The market.
         country: CountryCode,
@@ -336,42 +336,7 @@ impl Error {
     /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
     /// `"not_owner_account"`.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::Value(_) => "value",
-            Error::NotSetUp => "not_set_up",
-            Error::AlreadySetUp { .. } => "already_set_up",
-            Error::Closed => "closed",
-            Error::OwnerAccountTaken { .. } => "owner_account_taken",
-            Error::OwnerCheckForOtherAccount { .. } => "owner_check_for_other_account",
-            Error::OwnerAccountAlreadyAssociated { .. } => "owner_account_already_associated",
-            Error::NoOwnerAccount => "no_owner_account",
-            Error::NotOwnerAccount => "not_owner_account",
-            Error::InvalidRoutingNumber { .. } => "invalid_routing_number",
-            Error::InvalidAccountNumber { .. } => "invalid_account_number",
-            Error::PayPalNotSupported { .. } => "paypal_not_supported",
-            Error::WrongCountry { .. } => "wrong_country",
-            Error::NotCurrentPayoutAccount { .. } => "not_current_payout_account",
-            Error::VerificationAlreadyDecided { .. } => "verification_already_decided",
-            Error::NotMarketplace => "not_marketplace",
-            Error::CurrencyMismatch { .. } => "currency_mismatch",
-            Error::NotInMinorUnits { .. } => "not_in_minor_units",
-            Error::WithheldExceedsAmount { .. } => "withheld_exceeds_amount",
-            Error::Overflow { .. } => "overflow",
-            Error::NoThreshold { .. } => "no_threshold",
-            Error::InvalidMonth { .. } => "invalid_month",
-            Error::EntryMonth { .. } => "entry_month",
-            Error::MonthOutOfRange { .. } => "month_out_of_range",
-            Error::InstantOutOfRange { .. } => "instant_out_of_range",
-            Error::InvalidBatchPart { .. } => "invalid_batch_part",
-            Error::ConvertedEntryInBatch { .. } => "converted_entry_in_batch",
-            Error::NoExchangeRate { .. } => "no_exchange_rate",
-            Error::InvalidRate { .. } => "invalid_rate",
-            Error::InvalidPolicy { .. } => "invalid_policy",
-            Error::InvalidRevenueSource { .. } => "invalid_revenue_source",
-            Error::CycleMismatch { .. } => "cycle_mismatch",
-            Error::UnknownSlot { .. } => "unknown_slot",
-            Error::BatchMismatch => "batch_mismatch",
-        }
+        self.into()
     }
 }
 

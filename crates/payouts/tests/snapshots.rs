@@ -120,7 +120,9 @@ fn error_messages() {
 fn some_errors() -> Vec<Error> {
     use partnerkit_core::Currency;
     vec![
-        Error::Value("XX".parse::<CountryCode>().unwrap_err()),
+        Error::Value {
+            error: "XX".parse::<CountryCode>().unwrap_err(),
+        },
         Error::NotOwnerAccount,
         Error::WrongCountry {
             payout: CountryCode::SE,

@@ -19,9 +19,12 @@ use crate::state::FormKind;
 /// `{"code": "wrong_form", "submitted": "w9", "required": "w8ben"}`. The core error inside
 /// [`Error::Value`] is nested under `"error"` with its own code:
 /// `{"code": "value", "error": {"code": "overflow", "operation": "statement total"}}`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A command that needs a tax profile came before the profile was started.
@@ -171,15 +174,11 @@ pub enum Error {
     },
     /// A core value (name, country, amount) was invalid, or an amount left its range.
     #[error(transparent)]
-    Value(
+    Value {
+        /// The core error, written under `"error"` with its own code.
         #[from]
-        #[serde(with = "partnerkit_core::nested_error")]
-        #[cfg_attr(
-            feature = "schema",
-            schemars(schema_with = "partnerkit_core::nested_error::json_schema")
-        )]
-        partnerkit_core::Error,
-    ),
+        error: partnerkit_core::Error,
+    },
 }
 
 impl Error {
@@ -187,25 +186,6 @@ impl Error {
     /// `"wrong_form"`. For [`Error::Value`] it is `"value"`; the core error's own code is
     /// [`partnerkit_core::Error::code`].
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::ProfileNotStarted => "profile_not_started",
-            Error::ProfileAlreadyStarted => "profile_already_started",
-            Error::WrongForm { .. } => "wrong_form",
-            Error::SignedInFuture { .. } => "signed_in_future",
-            Error::FormExpired { .. } => "form_expired",
-            Error::TreatyCountryNotResidence { .. } => "treaty_country_not_residence",
-            Error::NoTreaty { .. } => "no_treaty",
-            Error::TreatyRateAboveDefault { .. } => "treaty_rate_above_default",
-            Error::TreatyRateMismatch { .. } => "treaty_rate_mismatch",
-            Error::TreatyArticleMismatch { .. } => "treaty_article_mismatch",
-            Error::InvalidTin { .. } => "invalid_tin",
-            Error::InvalidRate { .. } => "invalid_rate",
-            Error::InvalidArticle { .. } => "invalid_article",
-            Error::InvalidTreatyTable { .. } => "invalid_treaty_table",
-            Error::InvalidSale { .. } => "invalid_sale",
-            Error::NotUsd { .. } => "not_usd",
-            Error::InvalidReportingRules { .. } => "invalid_reporting_rules",
-            Error::Value(_) => "value",
-        }
+        self.into()
     }
 }

@@ -70,7 +70,7 @@ pub(crate) fn allocate(grosses: &[i128], rate: Rate, total: i128) -> Result<Vec<
 }
 
 pub(crate) fn overflow(operation: &'static str) -> Error {
-    Error::Value(partnerkit_core::Error::Overflow {
+    Error::from(partnerkit_core::Error::Overflow {
         operation: operation.into(),
     })
 }
