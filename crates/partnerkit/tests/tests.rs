@@ -22,5 +22,6 @@ mod principals;
 mod reads;
 mod security;
 mod selling;
+mod sizes;
 mod snapshots;
 mod tenants;
