@@ -245,7 +245,14 @@ impl Money {
             currency: self.currency,
             scale,
         };
-        let normal = self.amount.normalize();
+        // Only an amount written with more decimals than the currency has needs normalising
+        // (12.3400 USD is 1234 cents); the usual one, at the currency's scale or below, is read
+        // as it is: normalising divides the 96-bit mantissa by ten per trailing zero.
+        let normal = if self.amount.scale() > scale {
+            self.amount.normalize()
+        } else {
+            self.amount
+        };
         if normal.scale() > scale {
             return Err(not_minor());
         }

@@ -39,6 +39,31 @@ fn minor_units_round_trip() {
         Money::new(dec!(0.001), Currency::USD).minor_units(),
         Err(Error::NotInMinorUnits { .. })
     ));
+    // More decimals than the currency has, all zeros: still whole cents.
+    assert_eq!(Money::new(dec!(12.3400), Currency::USD).minor_units(), Ok(1234));
+    assert_eq!(Money::new(dec!(-7.000), Currency::JPY).minor_units(), Ok(-7));
+}
+
+proptest! {
+    /// `minor_units` reads an amount at or below the currency's scale without normalising it
+    /// first; the answer is the one the normalised amount gives, for every scale.
+    #[test]
+    fn minor_units_agree_with_the_normalised_amount(
+        mantissa in any::<i64>(),
+        scale in 0u32..=10,
+        currency in currency(),
+    ) {
+        let amount = Decimal::new(mantissa, scale);
+        let money = Money::new(amount, currency);
+        let normal = amount.normalize();
+        let expected = if normal.scale() > currency.minor_unit_scale() {
+            None
+        } else {
+            let factor = 10i128.pow(currency.minor_unit_scale() - normal.scale());
+            normal.mantissa().checked_mul(factor).and_then(|m| i64::try_from(m).ok())
+        };
+        prop_assert_eq!(money.minor_units().ok(), expected);
+    }
 }
 
 #[test]
