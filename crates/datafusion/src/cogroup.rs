@@ -224,35 +224,47 @@ impl<T> Cursor<T> {
     }
 }
 
-/// Walks a partition's ledger (sorted by account, entry) and accounts (sorted by account)
-/// together and calls `each` once per account present in either, in account order.
-pub(crate) async fn cogroup(
-    ledger: SendableRecordBatchStream,
-    accounts: SendableRecordBatchStream,
-    policy: &PayoutPolicy,
-    mut each: impl FnMut(Group) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let mut l = Cursor {
-        stream: ledger,
-        batch: None,
-        len: 0,
-        row: 0,
-        decode: LedgerCols::of,
-        keys: |c: &LedgerCols| &c.account,
-    };
-    let mut a = Cursor {
-        stream: accounts,
-        batch: None,
-        len: 0,
-        row: 0,
-        decode: AccountCols::of,
-        keys: |c: &AccountCols| &c.account,
-    };
-    let mut builder = EntryBuilder::new(policy);
-    loop {
-        let (lk, ak) = (l.peek().await?, a.peek().await?);
-        let key = match (lk, ak) {
-            (None, None) => return Ok(()),
+/// A partition's ledger (sorted by account, entry) and accounts (sorted by account), walked
+/// together: [`Cogroup::next`] gives one account present in either at a time, in account order.
+pub(crate) struct Cogroup<'p> {
+    ledger: Cursor<LedgerCols>,
+    accounts: Cursor<AccountCols>,
+    builder: EntryBuilder<'p>,
+}
+
+impl<'p> Cogroup<'p> {
+    /// Walks `ledger` and `accounts`, building entries with `policy`.
+    pub(crate) fn new(
+        ledger: SendableRecordBatchStream,
+        accounts: SendableRecordBatchStream,
+        policy: &'p PayoutPolicy,
+    ) -> Self {
+        Cogroup {
+            ledger: Cursor {
+                stream: ledger,
+                batch: None,
+                len: 0,
+                row: 0,
+                decode: LedgerCols::of,
+                keys: |c: &LedgerCols| &c.account,
+            },
+            accounts: Cursor {
+                stream: accounts,
+                batch: None,
+                len: 0,
+                row: 0,
+                decode: AccountCols::of,
+                keys: |c: &AccountCols| &c.account,
+            },
+            builder: EntryBuilder::new(policy),
+        }
+    }
+
+    /// The next account's inputs; `None` when both streams are done.
+    pub(crate) async fn next(&mut self) -> Result<Option<Group>, Error> {
+        let (l, a) = (&mut self.ledger, &mut self.accounts);
+        let key = match (l.peek().await?, a.peek().await?) {
+            (None, None) => return Ok(None),
             (Some(k), None) | (None, Some(k)) => k,
             (Some(x), Some(y)) => match x.cmp(&y) {
                 Ordering::Less => x,
@@ -281,7 +293,7 @@ pub(crate) async fn cogroup(
                 // The rest of this batch's rows of the account, then the next batch's.
                 while l.row < l.len && key_at(&c.account, l.row) == key {
                     if let Ok(list) = &mut entries {
-                        match builder.entry(c, l.row) {
+                        match self.builder.entry(c, l.row) {
                             Ok(e) => list.push(e),
                             Err(e) => entries = Err(e),
                         }
@@ -291,12 +303,12 @@ pub(crate) async fn cogroup(
                 }
             }
         }
-        each(Group {
+        Ok(Some(Group {
             account: AccountId::from_uuid(Uuid::from_bytes(key)),
             inputs,
             entries,
             rows,
             duplicate,
-        })?;
+        }))
     }
 }

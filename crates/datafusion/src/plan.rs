@@ -182,36 +182,34 @@ pub(crate) fn frames(
     Ok(())
 }
 
-/// Frames back into each table's batches, by table name.
+/// Adds the tables `batch`'s frames hold to `out`, decoded, in frame order.
 pub(crate) fn unframe(
-    batches: &[RecordBatch],
-) -> Result<BTreeMap<String, Vec<RecordBatch>>, Error> {
+    batch: &RecordBatch,
+    out: &mut BTreeMap<String, Vec<RecordBatch>>,
+) -> Result<(), Error> {
     let bad = |reason: String| Error::Column {
         column: FRAME,
         reason,
     };
-    let mut out: BTreeMap<String, Vec<RecordBatch>> = BTreeMap::new();
-    for b in batches {
-        let table = b
-            .column_by_name(TABLE)
-            .and_then(|a| a.as_any().downcast_ref::<StringArray>())
-            .ok_or_else(|| bad("no table column".into()))?;
-        let frame = b
-            .column_by_name(FRAME)
-            .and_then(|a| a.as_any().downcast_ref::<BinaryArray>())
-            .ok_or_else(|| bad("no frame column".into()))?;
-        for i in 0..b.num_rows() {
-            if table.is_null(i) || frame.is_null(i) {
-                return Err(bad(format!("row {i} has a null")));
-            }
-            let reader = StreamReader::try_new(Cursor::new(frame.value(i)), None)?;
-            let tables = out.entry(table.value(i).to_owned()).or_default();
-            for batch in reader {
-                tables.push(batch?);
-            }
+    let table = batch
+        .column_by_name(TABLE)
+        .and_then(|a| a.as_any().downcast_ref::<StringArray>())
+        .ok_or_else(|| bad("no table column".into()))?;
+    let frame = batch
+        .column_by_name(FRAME)
+        .and_then(|a| a.as_any().downcast_ref::<BinaryArray>())
+        .ok_or_else(|| bad("no frame column".into()))?;
+    for i in 0..batch.num_rows() {
+        if table.is_null(i) || frame.is_null(i) {
+            return Err(bad(format!("row {i} has a null")));
+        }
+        let reader = StreamReader::try_new(Cursor::new(frame.value(i)), None)?;
+        let tables = out.entry(table.value(i).to_owned()).or_default();
+        for decoded in reader {
+            tables.push(decoded?);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The logical node: a walk over two inputs, the ledger and the accounts.
@@ -463,7 +461,10 @@ mod tests {
         let mut out = Vec::new();
         frames(tables::STATEMENTS, &batch, &mut out).unwrap();
         assert!(out.len() >= 2, "8 MB in one frame");
-        let back = unframe(&out).unwrap();
+        let mut back = BTreeMap::new();
+        for frame in &out {
+            unframe(frame, &mut back).unwrap();
+        }
         let rows: usize = back[tables::STATEMENTS]
             .iter()
             .map(RecordBatch::num_rows)

@@ -15,8 +15,9 @@ use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::{Extension, LogicalPlan};
-use datafusion::physical_plan::{ExecutionPlan, collect};
+use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{DataFrame, Expr, SessionConfig, SessionContext, col, lit};
+use futures::StreamExt;
 use partnerkit::Settings;
 use partnerkit::core::Currency;
 use partnerkit::payouts::{FixedRates, PayoutMonth, Rate};
@@ -194,8 +195,8 @@ pub struct PayoutRun {
     progress: Arc<Progress>,
 }
 
-/// What one partition's task hands back.
-type PartitionOutput<T> = Result<(Vec<T>, Vec<RecordBatch>), Error>;
+/// Where a partition's walk sends its frames: the plan node's output stream.
+pub(crate) type FrameSender = tokio::sync::mpsc::Sender<datafusion::error::Result<RecordBatch>>;
 
 /// The inputs every partition shares.
 #[derive(Debug)]
@@ -312,8 +313,13 @@ impl PayoutRun {
         let physical = DataFrame::new(ctx.state(), plan)
             .create_physical_plan()
             .await?;
-        let frames = collect(physical.clone(), ctx.task_ctx()).await?;
-        Ok((unframe(&frames)?, spilled(&physical)))
+        // Each frame decoded as it comes: the run holds its tables, not their bytes too.
+        let mut frames = execute_stream(physical.clone(), ctx.task_ctx())?;
+        let mut tables = BTreeMap::new();
+        while let Some(frame) = frames.next().await {
+            unframe(&frame?, &mut tables)?;
+        }
+        Ok((tables, spilled(&physical)))
     }
 
     async fn shared(&self, ctx: &SessionContext) -> Result<Arc<Shared>, Error> {

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use datafusion::arrow::array::RecordBatch;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
@@ -18,11 +17,10 @@ use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties,
     InputDistributionRequirements, PlanProperties,
 };
-use tokio::sync::mpsc::Sender;
 
-use super::{Job, Walk, frames, frames_schema, tables};
+use super::{Job, Walk, frames_schema};
 use crate::error::Error;
-use crate::run::{month_partition, year_partition};
+use crate::run::{FrameSender, month_partition, year_partition};
 use crate::schema::col as c;
 
 /// The walk over one partition of each input: the ledger (`account`, `entry`, …) and the
@@ -186,43 +184,19 @@ impl ExecutionPlan for WalkExec {
     }
 }
 
-/// One partition's walk, its results sent as frames.
+/// One partition's walk, its results sent as frames as they are made.
 async fn walk_partition(
     walk: Arc<Walk>,
     ledger: SendableRecordBatchStream,
     accounts: SendableRecordBatchStream,
-    tx: Sender<datafusion::error::Result<RecordBatch>>,
+    tx: FrameSender,
 ) -> Result<(), Error> {
     let shared = walk.shared.clone();
-    let mut out = Vec::new();
     match &walk.job {
-        Job::Month { month } => {
-            let (statements, failures) = month_partition(shared, *month, ledger, accounts).await?;
-            for b in &statements {
-                frames(tables::STATEMENTS, b, &mut out)?;
-            }
-            for b in &failures {
-                frames(tables::FAILURES, b, &mut out)?;
-            }
-        }
+        Job::Month { month } => month_partition(shared, *month, (ledger, accounts), &tx).await,
         Job::Year { since, year, rules } => {
             let rules = Arc::new(rules.clone());
-            let (pairs, failures) =
-                year_partition(shared, *since, *year, rules, ledger, accounts).await?;
-            for (year_end, forms) in &pairs {
-                frames(tables::YEAR_END, year_end, &mut out)?;
-                frames(tables::FORMS, forms, &mut out)?;
-            }
-            for b in &failures {
-                frames(tables::FAILURES, b, &mut out)?;
-            }
+            year_partition(shared, *since, *year, rules, (ledger, accounts), &tx).await
         }
     }
-    for frame in out {
-        if tx.send(Ok(frame)).await.is_err() {
-            // The stream was dropped: nobody wants the rest.
-            break;
-        }
-    }
-    Ok(())
 }

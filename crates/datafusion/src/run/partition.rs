@@ -4,16 +4,18 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
+use datafusion::execution::SendableRecordBatchStream;
 use partnerkit::core::AccountId;
 use partnerkit::payouts::{CarryOver, LedgerEntry, PayoutMonth, Statement};
 use partnerkit::tax::{ReportingRules, YearEndReturns};
 use partnerkit::{AccountEvent, AccountState};
 
-use super::{PartitionOutput, Shared};
-use crate::cogroup::{Group, cogroup};
+use super::{FrameSender, Shared};
+use crate::cogroup::{Cogroup, Group};
 use crate::error::Error;
 use crate::generate::reference::payout_currency;
 use crate::output::{Failures, Refused, Returns, Statements};
+use crate::plan::{frames, tables};
 
 /// An account's state, rebuilt from its events (the facade's public JSON format).
 fn state_of(events: &str) -> Result<AccountState, Refused> {
@@ -138,6 +140,8 @@ trait Output {
     fn rows(&self) -> usize;
     /// The rows so far as a batch; none are left.
     fn finish(&mut self) -> Result<Self::Batch, Error>;
+    /// A batch as the frames of its tables.
+    fn frames(batch: &Self::Batch, out: &mut Vec<RecordBatch>) -> Result<(), Error>;
 }
 
 impl Output for Statements {
@@ -147,6 +151,9 @@ impl Output for Statements {
     }
     fn finish(&mut self) -> Result<RecordBatch, Error> {
         Statements::finish(self)
+    }
+    fn frames(batch: &RecordBatch, out: &mut Vec<RecordBatch>) -> Result<(), Error> {
+        frames(tables::STATEMENTS, batch, out)
     }
 }
 
@@ -158,58 +165,78 @@ impl Output for Returns {
     fn finish(&mut self) -> Result<(RecordBatch, RecordBatch), Error> {
         Returns::finish(self)
     }
+    fn frames(
+        (year_end, forms): &(RecordBatch, RecordBatch),
+        out: &mut Vec<RecordBatch>,
+    ) -> Result<(), Error> {
+        frames(tables::YEAR_END, year_end, out)?;
+        frames(tables::FORMS, forms, out)
+    }
+}
+
+/// Sends `frames` down the node's stream as soon as they are cut, so a partition holds at most
+/// one batch of results (and the channel's two frames) however many accounts it has. False if
+/// the stream was dropped: nobody wants the rest.
+async fn send(tx: &FrameSender, frames: Vec<RecordBatch>) -> bool {
+    for frame in frames {
+        if tx.send(Ok(frame)).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Walks one partition's accounts: `each` gives an account's result to `out`, or the reason
 /// it has none, which becomes a failure row. Results and failures are cut into batches of
-/// `shared.batch_rows`.
+/// `shared.batch_rows` and sent to `tx` as frames when cut.
 async fn walk<O: Output>(
     shared: &Shared,
-    ledger: datafusion::execution::SendableRecordBatchStream,
-    accounts: datafusion::execution::SendableRecordBatchStream,
+    (ledger, accounts): (SendableRecordBatchStream, SendableRecordBatchStream),
     mut out: O,
+    tx: &FrameSender,
     mut each: impl FnMut(Inputs, u64, &mut O) -> Result<(), Refused>,
-) -> PartitionOutput<O::Batch> {
+) -> Result<(), Error> {
     let mut failures = Failures::new();
-    let mut batches = Vec::new();
-    let mut failed = Vec::new();
-    cogroup(ledger, accounts, &shared.settings.policy, |group| {
-        let rows = group.rows;
-        let result = inputs(group).and_then(|inputs| {
-            let account = inputs.account;
-            each(inputs, rows, &mut out).map_err(|r| (account, r))
-        });
-        if let Err((account, r)) = result {
-            failures.push(account, r.code, &r.message)?;
+    let mut groups = Cogroup::new(ledger, accounts, &shared.settings.policy);
+    let mut ready = Vec::new();
+    let mut more = true;
+    while more {
+        let group = groups.next().await?;
+        more = group.is_some();
+        if let Some(group) = group {
+            let rows = group.rows;
+            let result = inputs(group).and_then(|inputs| {
+                let account = inputs.account;
+                each(inputs, rows, &mut out).map_err(|r| (account, r))
+            });
+            if let Err((account, r)) = result {
+                failures.push(account, r.code, &r.message)?;
+            }
+            shared.progress.add(rows);
         }
-        shared.progress.add(rows);
-        if out.rows() >= shared.batch_rows {
-            batches.push(out.finish()?);
+        let limit = if more { shared.batch_rows } else { 1 };
+        if out.rows() >= limit {
+            O::frames(&out.finish()?, &mut ready)?;
         }
-        if failures.rows() >= shared.batch_rows {
-            failed.push(failures.finish()?);
+        if failures.rows() >= limit {
+            frames(tables::FAILURES, &failures.finish()?, &mut ready)?;
         }
-        Ok(())
-    })
-    .await?;
-    if out.rows() > 0 {
-        batches.push(out.finish()?);
+        if !ready.is_empty() && !send(tx, std::mem::take(&mut ready)).await {
+            break;
+        }
     }
-    if failures.rows() > 0 {
-        failed.push(failures.finish()?);
-    }
-    Ok((batches, failed))
+    Ok(())
 }
 
-/// The month's statements of one partition's accounts, and its refusals.
+/// The month's statements of one partition's accounts, and its refusals, sent as frames.
 pub(crate) async fn month_partition(
     shared: Arc<Shared>,
     month: PayoutMonth,
-    ledger: datafusion::execution::SendableRecordBatchStream,
-    accounts: datafusion::execution::SendableRecordBatchStream,
-) -> PartitionOutput<RecordBatch> {
+    inputs: (SendableRecordBatchStream, SendableRecordBatchStream),
+    tx: &FrameSender,
+) -> Result<(), Error> {
     let out = Statements::new(shared.json);
-    walk(&shared, ledger, accounts, out, |inputs, rows, out| {
+    walk(&shared, inputs, out, tx, |inputs, rows, out| {
         let Inputs {
             account,
             state,
@@ -222,17 +249,17 @@ pub(crate) async fn month_partition(
     .await
 }
 
-/// The year-end returns of one partition's accounts, and its refusals.
+/// The year-end returns of one partition's accounts, and its refusals, sent as frames.
 pub(crate) async fn year_partition(
     shared: Arc<Shared>,
     since: PayoutMonth,
     year: i32,
     rules: Arc<ReportingRules>,
-    ledger: datafusion::execution::SendableRecordBatchStream,
-    accounts: datafusion::execution::SendableRecordBatchStream,
-) -> PartitionOutput<(RecordBatch, RecordBatch)> {
+    inputs: (SendableRecordBatchStream, SendableRecordBatchStream),
+    tx: &FrameSender,
+) -> Result<(), Error> {
     let out = Returns::new(shared.json);
-    walk(&shared, ledger, accounts, out, |inputs, rows, out| {
+    walk(&shared, inputs, out, tx, |inputs, rows, out| {
         let Inputs {
             account,
             state,
