@@ -40,8 +40,14 @@ fn minor_units_round_trip() {
         Err(Error::NotInMinorUnits { .. })
     ));
     // More decimals than the currency has, all zeros: still whole cents.
-    assert_eq!(Money::new(dec!(12.3400), Currency::USD).minor_units(), Ok(1234));
-    assert_eq!(Money::new(dec!(-7.000), Currency::JPY).minor_units(), Ok(-7));
+    assert_eq!(
+        Money::new(dec!(12.3400), Currency::USD).minor_units(),
+        Ok(1234)
+    );
+    assert_eq!(
+        Money::new(dec!(-7.000), Currency::JPY).minor_units(),
+        Ok(-7)
+    );
 }
 
 proptest! {
