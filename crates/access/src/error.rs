@@ -2,8 +2,6 @@
 
 use partnerkit_core::{GroupId, TenantId, UserId};
 
-use serde::{Deserialize, Serialize};
-
 use crate::permission::Permission;
 use crate::principal::Principal;
 
@@ -14,13 +12,7 @@ use crate::principal::Principal;
 /// snake case, also returned by [`Error::code`]) beside the variant's fields, e.g.
 /// `{"code":"last_manager"}`. The crate wraps no `partnerkit_core::Error`, so it has no
 /// `Value` variant.
-#[derive(
-    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[non_exhaustive]
+#[partnerkit_core::public_error]
 pub enum Error {
     /// A permission name that does not exist.
     #[error(
@@ -96,11 +88,4 @@ pub enum Error {
         "this would leave the account without a user holding the Manager role (rule USR-7): make another user a Manager first"
     )]
     LastManager,
-}
-
-impl Error {
-    /// The stable machine-readable code of the error: the `"code"` of its serde form.
-    pub fn code(&self) -> &'static str {
-        self.into()
-    }
 }

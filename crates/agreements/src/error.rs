@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{AgreementId, AgreementVersion};
 use partnerkit_core::UserId;
@@ -26,13 +25,7 @@ use partnerkit_core::UserId;
 /// `{"code": "already_accepted", "agreement": "…", "version": "…", "accepted_at": "…"}`. The
 /// core error inside [`Error::Value`] is nested under `"error"` with its own code:
 /// `{"code": "value", "error": {"code": "invalid_text", …}}`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[non_exhaustive]
+#[partnerkit_core::public_error]
 pub enum Error {
     /// An agreement id that is not a slug.
     #[error(
@@ -210,15 +203,6 @@ pub enum Error {
         /// The user the command named as accepting.
         accepted_by: UserId,
     },
-}
-
-impl Error {
-    /// The stable machine-readable code of this error, as in its serialised form, such as
-    /// `"already_accepted"`. For [`Error::Value`] it is `"value"`; the core error's own code is
-    /// [`partnerkit_core::Error::code`].
-    pub fn code(&self) -> &'static str {
-        self.into()
-    }
 }
 
 /// Shorthand for results whose error is [`Error`].

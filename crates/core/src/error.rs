@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
-
 use crate::money::Currency;
 
 /// Everything that can go wrong when building or combining a core value.
@@ -42,13 +40,7 @@ use crate::money::Currency;
 /// assert_eq!(serde_json::from_value::<HostError>(json)?, e);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(
-    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[non_exhaustive]
+#[partnerkit_macros::public_error]
 pub enum Error {
     /// Two amounts in different currencies were combined.
     #[error(
@@ -239,14 +231,6 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-}
-
-impl Error {
-    /// The stable machine-readable code of this error, as in its serialised form, such as
-    /// `"currency_mismatch"`.
-    pub fn code(&self) -> &'static str {
-        self.into()
-    }
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -116,6 +116,9 @@ pub use id::{
     PayoutAccountId, SellerId, TenantId, UserId,
 };
 pub use money::{Currency, Money, Rounding};
+/// The public format of every partnerkit `Error` enum: its derives, its `"code"` tag and its
+/// `code()` method, in one place (see [`partnerkit_macros::public_error`]).
+pub use partnerkit_macros::public_error;
 pub use password::PasswordHash;
 pub use principal::PrincipalChange;
 #[cfg(feature = "os-rng")]

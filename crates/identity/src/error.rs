@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use partnerkit_core::{AppId, EmailAddress, GroupId, KeyId, Rule, TenantId, Url, UserId};
-use serde::{Deserialize, Serialize};
 
 use crate::account::{AccountType, VerificationStep};
 
@@ -18,13 +17,7 @@ use crate::account::{AccountType, VerificationStep};
 /// `{"code": "only_tenant_needs_owner", "tenant": "…"}`. A core value error is
 /// `{"code": "value", "error": {"code": "invalid_email", …}}`: the core error keeps its own
 /// code under `error`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[non_exhaustive]
+#[partnerkit_core::public_error]
 pub enum Error {
     /// A command's chosen guest ids do not match its addresses: give one id per address, or
     /// none to have them drawn.
@@ -379,13 +372,4 @@ pub enum Error {
         /// The key.
         key: KeyId,
     },
-}
-
-impl Error {
-    /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
-    /// `"only_tenant_needs_owner"`. A core value error gives `"value"`; the wrapped core error
-    /// has its own code.
-    pub fn code(&self) -> &'static str {
-        self.into()
-    }
 }

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use partnerkit_core::{AccountId, CountryCode, Currency, OwnerAccountId, PayoutAccountId};
-use serde::{Deserialize, Serialize};
 
 use crate::method::MethodKind;
 use crate::month::PayoutMonth;
@@ -17,13 +16,7 @@ use crate::month::PayoutMonth;
 /// `{"code": "not_owner_account"}` or `{"code": "wrong_country", "payout": "SE",
 /// "registration": "US"}`; a core value error is `{"code": "value", "error": {…}}` with the
 /// core error's own code inside.
-#[derive(
-    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[non_exhaustive]
+#[partnerkit_core::public_error]
 pub enum Error {
     /// A core value (email, phone, address, money, …) was invalid.
     #[error(transparent)]
@@ -330,14 +323,6 @@ pub enum Error {
     /// Partial results over different account tables cannot be merged.
     #[error("partial results cover different account tables: fold parts of the same LedgerBatch")]
     BatchMismatch,
-}
-
-impl Error {
-    /// The stable machine-readable code of the error: the `"code"` of its serde form, such as
-    /// `"not_owner_account"`.
-    pub fn code(&self) -> &'static str {
-        self.into()
-    }
 }
 
 /// The message of [`Error::EntryMonth`].

@@ -4,7 +4,6 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use partnerkit_core::CountryCode;
-use serde::{Deserialize, Serialize};
 
 use crate::rate::Rate;
 use crate::state::FormKind;
@@ -19,13 +18,7 @@ use crate::state::FormKind;
 /// `{"code": "wrong_form", "submitted": "w9", "required": "w8ben"}`. The core error inside
 /// [`Error::Value`] is nested under `"error"` with its own code:
 /// `{"code": "value", "error": {"code": "overflow", "operation": "statement total"}}`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[non_exhaustive]
+#[partnerkit_core::public_error]
 pub enum Error {
     /// A command that needs a tax profile came before the profile was started.
     #[error(
@@ -179,13 +172,4 @@ pub enum Error {
         #[from]
         error: partnerkit_core::Error,
     },
-}
-
-impl Error {
-    /// The stable machine-readable code of this error, as in its serialised form, such as
-    /// `"wrong_form"`. For [`Error::Value`] it is `"value"`; the core error's own code is
-    /// [`partnerkit_core::Error::code`].
-    pub fn code(&self) -> &'static str {
-        self.into()
-    }
 }
