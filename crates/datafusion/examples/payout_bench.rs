@@ -7,6 +7,7 @@
 //! cargo run --release --example payout_bench -- run --dir D [--memory-mb L]  # (a) the full rules, embedded
 //! cargo run --release --features ballista --example payout_bench -- run --dir D --cluster df://HOST:PORT  # (a) on Ballista
 //! cargo run --release --example payout_bench -- fold --accounts N --entries M [--chunks K]  # (c)
+//! cargo run --release --example payout_bench -- aggregate --dir D [--memory-mb L]  # (d)
 //! ```
 //!
 //! The marketplace is made in `K` chunks (default 1), each a seeded marketplace of its own
@@ -20,7 +21,9 @@
 //! under a memory limit of `L` MiB if given (the sorts spill past it); `fold` makes the same
 //! chunks, groups each chunk's entries by account and calls the facade's rules account by
 //! account in memory, on one core: the rules' own cost, without Arrow, Parquet or
-//! DataFusion. With `--cluster`, `run` runs on the Ballista cluster whose scheduler is at that
+//! DataFusion; `aggregate` runs DuckDB's plain aggregation (sum per account, month and
+//! currency: `scripts/duckdb_aggregate.py`) on DataFusion over the same folder, with none of
+//! the rules — what the engine the run is built on costs for the peer's query. With `--cluster`, `run` runs on the Ballista cluster whose scheduler is at that
 //! address (feature `ballista`; the scheduler and executors read the same folder). Each prints
 //! one line per timed part:
 //! `part=<name> entries=<n> accounts=<n> seconds=<s> entries_per_s=<r>`.
@@ -183,6 +186,39 @@ fn run(
     Ok(())
 }
 
+/// (d): DuckDB's query on DataFusion — `SELECT count(*) FROM (SELECT account,
+/// date_trunc('month', earned_on), currency, sum(amount_minor) FROM ledger GROUP BY ALL)` —
+/// in the run's own session (same threads, memory pool and Parquet reader).
+fn aggregate(dir: &Path, options: RunOptions) -> Result<(), Box<dyn std::error::Error>> {
+    use datafusion::functions::expr_fn::date_trunc;
+    use datafusion::functions_aggregate::expr_fn::sum;
+    use datafusion::prelude::{col, lit};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let ctx = session(&options)?;
+        register_folder(&ctx, dir).await?;
+        let ledger = ctx.table(table::LEDGER).await?;
+        let total = ledger.clone().count().await?;
+        let started = Instant::now();
+        let month = date_trunc(lit("month"), col(schema::col::EARNED_ON));
+        let keys = vec![col(schema::col::ACCOUNT), month, col(schema::col::CURRENCY)];
+        let groups = ledger
+            .aggregate(keys, vec![sum(col(schema::col::AMOUNT))])?
+            .count()
+            .await?;
+        report(
+            "datafusion_aggregate",
+            total as u64,
+            0,
+            started.elapsed().as_secs_f64(),
+        );
+        println!("groups={groups}");
+        Ok(())
+    })
+}
+
 /// (c): the rules account by account in memory, one core, chunk by chunk.
 fn fold(spec: Spec, chunks: usize, settings: &Settings) -> Result<(), Box<dyn std::error::Error>> {
     let since = PayoutMonth::new(2027, 1)?;
@@ -232,16 +268,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chunks = flag(&args, "--chunks", 1_usize).max(1);
     let dir = std::path::PathBuf::from(flag(&args, "--dir", String::from("payout-bench")));
     let settings = Arc::new(Settings::default());
+    let options = RunOptions {
+        memory_limit: args
+            .iter()
+            .any(|a| a == "--memory-mb")
+            .then(|| flag::<usize>(&args, "--memory-mb", 1536) * 1024 * 1024),
+        ..RunOptions::default()
+    };
     match args.get(1).map(String::as_str) {
         Some("write") => write(&dir, spec, chunks, &settings),
         Some("run") => {
-            let options = RunOptions {
-                memory_limit: args
-                    .iter()
-                    .any(|a| a == "--memory-mb")
-                    .then(|| flag::<usize>(&args, "--memory-mb", 1536) * 1024 * 1024),
-                ..RunOptions::default()
-            };
             let cluster = args
                 .iter()
                 .any(|a| a == "--cluster")
@@ -249,6 +285,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             run(&dir, options, settings, cluster.as_deref())
         }
         Some("fold") => fold(spec, chunks, &settings),
-        _ => Err("say write, run or fold (see the example's docs)".into()),
+        Some("aggregate") => aggregate(&dir, options),
+        _ => Err("say write, run, fold or aggregate (see the example's docs)".into()),
     }
 }

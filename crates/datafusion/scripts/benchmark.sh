@@ -4,6 +4,7 @@
 #       then July's payouts),
 #   (b) DuckDB's plain aggregation (sum per account, month and currency) on the same files,
 #   (c) partnerkit's rules account by account in memory on the same entries,
+#   (d) DuckDB's query run on DataFusion (the run's engine), same files, same memory limit,
 # each in a process of its own under /usr/bin/time -v, so each peak memory is its own.
 #
 #   bash crates/datafusion/scripts/benchmark.sh [ACCOUNTS] [ENTRIES] [DIR] [CHUNKS] [MEMORY_MB]
@@ -52,4 +53,5 @@ if [ "${BALLISTA:-0}" != 0 ]; then
         "$bench" "$dir" "${cluster_memory[@]}"
 fi
 step duckdb python3 scripts/duckdb_aggregate.py "$dir" "$(nproc)"
+step aggregate "$bench" aggregate --dir "$dir" "${memory[@]}"
 step fold "$bench" fold "${size[@]}"
