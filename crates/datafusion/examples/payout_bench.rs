@@ -44,6 +44,12 @@ mod args;
 
 use args::flag;
 
+/// mimalloc, not glibc's malloc: the rules make many small allocations, which it serves faster,
+/// and it holds less freed memory back (docs/PERFORMANCE.md: the year at 100,000,000 entries
+/// 10 % faster, its peak 1.58 GB instead of 2.19 GB).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn report(part: &str, entries: u64, accounts: usize, seconds: f64) {
     println!(
         "part={part} entries={entries} accounts={accounts} seconds={seconds:.3} entries_per_s={:.0}",

@@ -29,6 +29,12 @@ mod args;
 
 use args::flag;
 
+/// mimalloc, not glibc's malloc: the rules make many small allocations, which it serves faster,
+/// and it holds less freed memory back (docs/PERFORMANCE.md: the year at 100,000,000 entries
+/// 10 % faster, its peak 1.58 GB instead of 2.19 GB).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let month: PayoutMonth = flag(&args, "--month", "2027-07".parse()?);

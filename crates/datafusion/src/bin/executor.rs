@@ -21,6 +21,12 @@ use partnerkit_datafusion::ballista::{ExecutorOptions, executor_config};
 
 mod cli;
 
+/// mimalloc, not glibc's malloc: the rules make many small allocations, which it serves faster,
+/// and it holds less freed memory back (docs/PERFORMANCE.md: the year at 100,000,000 entries
+/// 10 % faster, its peak 1.58 GB instead of 2.19 GB).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     cli::exit("partnerkit-executor", run().await)
