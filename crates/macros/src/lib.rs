@@ -63,7 +63,7 @@ const CODE: &str = r#"
 
 /// Makes an enum one of partnerkit's public error formats, the same in every crate:
 ///
-/// - derives `Debug`, `Clone`, `PartialEq`, `Eq`, [`thiserror::Error`] (each variant's
+/// - derives `Debug`, `Clone`, `PartialEq`, `Eq`, `thiserror::Error` (each variant's
 ///   `#[error("…")]` is its message, which says what to do), `serde::Serialize` and
 ///   `serde::Deserialize`, and `schemars::JsonSchema` when the crate's `schema` feature is on;
 /// - tags the serde form with `"code"`, the variant's name in snake case, beside the variant's
