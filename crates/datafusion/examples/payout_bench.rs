@@ -23,8 +23,9 @@
 //! account in memory, on one core: the rules' own cost, without Arrow, Parquet or
 //! DataFusion; `aggregate` runs DuckDB's plain aggregation (sum per account, month and
 //! currency: `scripts/duckdb_aggregate.py`) on DataFusion over the same folder, with none of
-//! the rules — what the engine the run is built on costs for the peer's query. With `--cluster`, `run` runs on the Ballista cluster whose scheduler is at that
-//! address (feature `ballista`; the scheduler and executors read the same folder). Each prints
+//! the rules — what the engine the run is built on costs for the peer's query. With
+//! `--cluster`, `run` runs on the Ballista cluster whose scheduler is at that address (feature
+//! `ballista`; the scheduler and executors read the same folder). Each prints
 //! one line per timed part:
 //! `part=<name> entries=<n> accounts=<n> seconds=<s> entries_per_s=<r>`.
 

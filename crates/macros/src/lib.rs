@@ -77,16 +77,8 @@ const CODE: &str = r#"
 /// (`Value { #[from] error: partnerkit_core::Error }`) is nested under `"error"` by serde, with
 /// its own code.
 ///
-/// Anything but an enum is refused when it compiles:
-///
-/// ```compile_fail
-/// #[partnerkit_macros::public_error]
-/// pub struct NotAnEnum {
-///     reason: String,
-/// }
-/// ```
-///
-/// and so are arguments:
+/// Anything but an enum is refused when it compiles, and so are arguments (which would
+/// otherwise be silently ignored):
 ///
 /// ```compile_fail
 /// #[partnerkit_macros::public_error(tag = "kind")]
