@@ -30,22 +30,15 @@ pub struct AgreementText {
     sha256: Option<TextDigest>,
 }
 
-#[derive(Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-struct RawAgreementText {
-    #[serde(default)]
-    url: Option<Url>,
-    #[serde(default)]
-    sha256: Option<TextDigest>,
-}
-
-impl TryFrom<RawAgreementText> for AgreementText {
-    type Error = Error;
-    fn try_from(r: RawAgreementText) -> Result<Self> {
-        AgreementText::new(r.url, r.sha256)
-    }
-}
+partnerkit_core::validated_fields!(
+    #[serde(deny_unknown_fields)]
+    AgreementText from RawAgreementText {
+        #[serde(default)]
+        url: Option<Url>,
+        #[serde(default)]
+        sha256: Option<TextDigest>,
+    } by AgreementText::new, Error
+);
 
 impl AgreementText {
     /// A text identified by a link, a digest or both; [`Error::TextNotIdentified`] if neither.

@@ -37,8 +37,9 @@
 //! - **Places and people** ([`CountryCode`], [`EmailAddress`], [`PhoneNumber`],
 //!   [`PostalAddress`], [`PersonName`], [`DisplayName`], [`Url`]), [`canonical_domain`] (one
 //!   form for internationalised domain names), [`checked_text`], the
-//!   one rule for free text, and [`validated_string!`], the one way to write a validated
-//!   string type.
+//!   one rule for free text, [`validated_string!`], the one way to write a validated
+//!   string type, and [`validated_fields!`], its form for a struct whose fields are checked
+//!   together.
 //! - **Time, ids, randomness and actors from the host** ([`Clock`], [`IdSource`],
 //!   [`SecureRandom`], [`Context`], [`Actor`]): no partnerkit crate reads a clock or draws
 //!   randomness itself (rules ).

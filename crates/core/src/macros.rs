@@ -77,6 +77,74 @@ macro_rules! validated_string {
     };
 }
 
+/// Makes serde read a validated struct through its validating constructor: a private shadow
+/// struct `$raw` with the serialised fields (attributes written before the struct's name, such
+/// as `#[serde(deny_unknown_fields)]`, go on the shadow; field attributes such as
+/// `#[serde(default)]` on its fields) and `TryFrom<$raw> for $ty`, which calls `$new` with the fields in the order
+/// written. The struct names the shadow with `#[serde(try_from = "…")]`; a struct whose
+/// serialised fields are not its own adds `into |v| { field: expr, … }` (a `From<$ty>` for the
+/// shadow) and `#[serde(into = "…")]`. Under the calling crate's `schema` feature the shadow
+/// derives `schemars::JsonSchema`, which the struct's own schema then describes.
+///
+/// The struct form of [`validated_string!`]: deserialising cannot make a value `new` refuses
+/// (design rule 4), and every crate writes it the same way.
+///
+/// ```
+/// use partnerkit_core::{Error, validated_fields};
+///
+/// /// A span of days, `from` before `to`.
+/// #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+/// #[serde(try_from = "RawSpan")]
+/// pub struct Span {
+///     from: u32,
+///     to: u32,
+/// }
+///
+/// impl Span {
+///     pub fn new(from: u32, to: u32) -> Result<Span, Error> {
+///         if from < to {
+///             Ok(Span { from, to })
+///         } else {
+///             Err(Error::InvalidText { field: "span".into(), reason: "ends before it starts".into() })
+///         }
+///     }
+/// }
+/// validated_fields!(Span from RawSpan { from: u32, to: u32 } by Span::new, Error);
+///
+/// assert!(serde_json::from_str::<Span>(r#"{"from": 1, "to": 3}"#).is_ok());
+/// assert!(serde_json::from_str::<Span>(r#"{"from": 3, "to": 1}"#).is_err());
+/// ```
+#[macro_export]
+macro_rules! validated_fields {
+    (
+        $(#[$shadow:meta])*
+        $ty:ident from $raw:ident {
+            $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ $(,)?
+        } by $new:expr, $err:ty
+        $( ; into |$v:ident| { $( $out:ident : $get:expr ),+ $(,)? } )?
+    ) => {
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+        $(#[$shadow])*
+        struct $raw {
+            $( $(#[$attr])* $field: $fty, )+
+        }
+        impl ::std::convert::TryFrom<$raw> for $ty {
+            type Error = $err;
+            fn try_from(raw: $raw) -> ::std::result::Result<$ty, $err> {
+                ($new)($(raw.$field),+)
+            }
+        }
+        $(
+            impl ::std::convert::From<$ty> for $raw {
+                fn from($v: $ty) -> $raw {
+                    $raw { $( $out: $get ),+ }
+                }
+            }
+        )?
+    };
+}
+
 /// The text inside a [`validated_string!`] newtype, as a `String`: moved out of a `String`,
 /// copied out of an `Arc<str>`. Not for use outside the macro.
 #[doc(hidden)]

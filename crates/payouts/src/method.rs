@@ -67,19 +67,10 @@ pub struct RoutingNumber {
     number: String,
 }
 
-#[derive(Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-struct RawRouting {
-    country: CountryCode,
-    number: String,
-}
-
-impl TryFrom<RawRouting> for RoutingNumber {
-    type Error = Error;
-    fn try_from(r: RawRouting) -> Result<Self, Error> {
-        RoutingNumber::new(r.country, &r.number)
-    }
-}
+partnerkit_core::validated_fields!(
+    RoutingNumber from RawRouting { country: CountryCode, number: String }
+    by |country, number: String| RoutingNumber::new(country, &number), Error
+);
 
 impl RoutingNumber {
     /// Validates a routing number of a bank in `country`.

@@ -45,21 +45,16 @@ pub struct RemittanceTable {
     countries: BTreeMap<CountryCode, Remitter>,
 }
 
-#[derive(Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-struct RawRemittanceTable {
-    version: String,
-    source: String,
-    fallback: Remitter,
-    countries: BTreeMap<CountryCode, Remitter>,
-}
-
-impl TryFrom<RawRemittanceTable> for RemittanceTable {
-    type Error = Error;
-    fn try_from(raw: RawRemittanceTable) -> Result<Self, Error> {
-        RemittanceTable::new(&raw.version, &raw.source, raw.fallback, raw.countries)
-    }
-}
+partnerkit_core::validated_fields!(
+    RemittanceTable from RawRemittanceTable {
+        version: String,
+        source: String,
+        fallback: Remitter,
+        countries: BTreeMap<CountryCode, Remitter>,
+    } by |version: String, source: String, fallback, countries| {
+        RemittanceTable::new(&version, &source, fallback, countries)
+    }, Error
+);
 
 /// Version of the table returned by [`RemittanceTable::default_table`].
 pub const DEFAULT_REMITTANCE_TABLE_VERSION: &str = "partnerkit-remittance/2025-01-01";

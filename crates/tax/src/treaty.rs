@@ -177,21 +177,16 @@ pub struct TreatyTable {
     entries: Vec<TreatyEntry>,
 }
 
-#[derive(Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-struct RawTreatyTable {
-    version: String,
-    source: String,
-    effective: NaiveDate,
-    entries: Vec<TreatyEntry>,
-}
-
-impl TryFrom<RawTreatyTable> for TreatyTable {
-    type Error = Error;
-    fn try_from(raw: RawTreatyTable) -> Result<Self, Error> {
-        TreatyTable::new(&raw.version, &raw.source, raw.effective, raw.entries)
-    }
-}
+partnerkit_core::validated_fields!(
+    TreatyTable from RawTreatyTable {
+        version: String,
+        source: String,
+        effective: NaiveDate,
+        entries: Vec<TreatyEntry>,
+    } by |version: String, source: String, effective, entries| {
+        TreatyTable::new(&version, &source, effective, entries)
+    }, Error
+);
 
 /// Version of the table returned by [`TreatyTable::irs_table_1`].
 pub const DEFAULT_TREATY_TABLE_VERSION: &str = "irs-tax-treaty-table-1/income-code-12/2025-01-01";

@@ -43,28 +43,10 @@ pub struct Sale {
     slot: u16,
 }
 
-#[derive(Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-struct RawSale {
-    gross: Money,
-    country: CountryCode,
-}
-
-impl TryFrom<RawSale> for Sale {
-    type Error = Error;
-    fn try_from(raw: RawSale) -> Result<Sale, Error> {
-        Sale::new(raw.gross, raw.country)
-    }
-}
-
-impl From<Sale> for RawSale {
-    fn from(s: Sale) -> RawSale {
-        RawSale {
-            gross: s.gross(),
-            country: s.country,
-        }
-    }
-}
+partnerkit_core::validated_fields!(
+    Sale from RawSale { gross: Money, country: CountryCode } by Sale::new, Error;
+    into |s| { gross: s.gross(), country: s.country }
+);
 
 /// The dense index of a country code (`AA` = 0 … `ZZ` = 675).
 pub(crate) fn country_slot(country: CountryCode) -> u16 {

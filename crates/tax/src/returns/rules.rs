@@ -21,28 +21,10 @@ pub struct MonthDay {
     day: u32,
 }
 
-#[derive(Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-struct RawMonthDay {
-    month: u32,
-    day: u32,
-}
-
-impl TryFrom<RawMonthDay> for MonthDay {
-    type Error = Error;
-    fn try_from(raw: RawMonthDay) -> Result<MonthDay, Error> {
-        MonthDay::new(raw.month, raw.day)
-    }
-}
-
-impl From<MonthDay> for RawMonthDay {
-    fn from(m: MonthDay) -> RawMonthDay {
-        RawMonthDay {
-            month: m.month,
-            day: m.day,
-        }
-    }
-}
+partnerkit_core::validated_fields!(
+    MonthDay from RawMonthDay { month: u32, day: u32 } by MonthDay::new, Error;
+    into |m| { month: m.month, day: m.day }
+);
 
 impl MonthDay {
     /// January 31.
