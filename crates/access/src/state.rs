@@ -130,25 +130,30 @@ impl TenantPrincipals {
     }
 }
 
-/// The stored form of [`AccessState`]: what reading one rebuilds the derived maps from.
-/// Older forms carried the owner account too; it is ignored.
-#[derive(Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-struct StateRepr {
-    #[serde(default, deserialize_with = "partnerkit_core::bulk_map")]
-    users: BTreeMap<UserId, UserEntry>,
-    #[serde(default)]
-    groups: BTreeMap<GroupId, GroupEntry>,
-    #[serde(default)]
-    apps: BTreeMap<AppId, AppEntry>,
-}
+// The stored form of `AccessState`: what reading one rebuilds the derived maps from. Older
+// forms carried the owner account too; it is ignored.
+partnerkit_core::validated_fields!(
+    AccessState from StateRepr {
+        #[serde(default, deserialize_with = "partnerkit_core::bulk_map")]
+        users: BTreeMap<UserId, UserEntry>,
+        #[serde(default)]
+        groups: BTreeMap<GroupId, GroupEntry>,
+        #[serde(default)]
+        apps: BTreeMap<AppId, AppEntry>,
+    } by AccessState::stored
+);
 
-impl From<StateRepr> for AccessState {
-    fn from(repr: StateRepr) -> Self {
+impl AccessState {
+    /// The state whose stored form is `users`, `groups` and `apps`: the derived maps rebuilt.
+    fn stored(
+        users: BTreeMap<UserId, UserEntry>,
+        groups: BTreeMap<GroupId, GroupEntry>,
+        apps: BTreeMap<AppId, AppEntry>,
+    ) -> AccessState {
         let mut state = AccessState {
-            users: repr.users,
-            groups: repr.groups,
-            apps: repr.apps,
+            users,
+            groups,
+            apps,
             ..AccessState::default()
         };
         for (id, group) in &state.groups {

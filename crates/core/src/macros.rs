@@ -86,6 +86,10 @@ macro_rules! validated_string {
 /// shadow) and `#[serde(into = "…")]`. Under the calling crate's `schema` feature the shadow
 /// derives `schemars::JsonSchema`, which the struct's own schema then describes.
 ///
+/// Without `, $err`, `$new` cannot fail and the macro writes `From<$raw>` instead, for
+/// `#[serde(from = "…")]`: a stored state whose constructor rebuilds what is not stored (its
+/// indexes) from what is.
+///
 /// The struct form of [`validated_string!`]: deserialising cannot make a value `new` refuses
 /// (design rule 4), and every crate writes it the same way.
 ///
@@ -116,6 +120,27 @@ macro_rules! validated_string {
 /// ```
 #[macro_export]
 macro_rules! validated_fields {
+    (@shadow $(#[$shadow:meta])* $raw:ident { $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ }) => {
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+        $(#[$shadow])*
+        struct $raw {
+            $( $(#[$attr])* $field: $fty, )+
+        }
+    };
+    (
+        $(#[$shadow:meta])*
+        $ty:ident from $raw:ident {
+            $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ $(,)?
+        } by $new:expr
+    ) => {
+        $crate::validated_fields!(@shadow $(#[$shadow])* $raw { $( $(#[$attr])* $field: $fty ),+ });
+        impl ::std::convert::From<$raw> for $ty {
+            fn from(raw: $raw) -> $ty {
+                ($new)($(raw.$field),+)
+            }
+        }
+    };
     (
         $(#[$shadow:meta])*
         $ty:ident from $raw:ident {
@@ -123,12 +148,7 @@ macro_rules! validated_fields {
         } by $new:expr, $err:ty
         $( ; into |$v:ident| { $( $out:ident : $get:expr ),+ $(,)? } )?
     ) => {
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
-        #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
-        $(#[$shadow])*
-        struct $raw {
-            $( $(#[$attr])* $field: $fty, )+
-        }
+        $crate::validated_fields!(@shadow $(#[$shadow])* $raw { $( $(#[$attr])* $field: $fty ),+ });
         impl ::std::convert::TryFrom<$raw> for $ty {
             type Error = $err;
             fn try_from(raw: $raw) -> ::std::result::Result<$ty, $err> {

@@ -42,34 +42,30 @@ pub struct Account {
     index: Index,
 }
 
-/// The stored form of [`Account`]: its data without the derived index.
-#[derive(Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-struct StoredAccount {
-    profile: Option<Profile>,
-    tenants: BTreeMap<TenantId, Tenant>,
-    pending: BTreeMap<TenantId, PendingAssociation>,
-    #[serde(deserialize_with = "partnerkit_core::bulk_map")]
-    users: BTreeMap<UserId, User>,
-    groups: BTreeMap<GroupId, Group>,
-    apps: BTreeMap<AppId, App>,
-}
-
-impl From<StoredAccount> for Account {
-    fn from(s: StoredAccount) -> Account {
+// The stored form of `Account`: its data without the derived index, which reading rebuilds.
+partnerkit_core::validated_fields!(
+    Account from StoredAccount {
+        profile: Option<Profile>,
+        tenants: BTreeMap<TenantId, Tenant>,
+        pending: BTreeMap<TenantId, PendingAssociation>,
+        #[serde(deserialize_with = "partnerkit_core::bulk_map")]
+        users: BTreeMap<UserId, User>,
+        groups: BTreeMap<GroupId, Group>,
+        apps: BTreeMap<AppId, App>,
+    } by |profile, tenants, pending, users, groups, apps| {
         let mut account = Account {
-            profile: s.profile,
-            tenants: s.tenants,
-            pending: s.pending,
-            users: s.users,
-            groups: s.groups,
-            apps: s.apps,
+            profile,
+            tenants,
+            pending,
+            users,
+            groups,
+            apps,
             index: Index::default(),
         };
         account.rebuild_index();
         account
     }
-}
+);
 
 impl PartialEq for Account {
     fn eq(&self, other: &Account) -> bool {
