@@ -77,14 +77,17 @@ macro_rules! validated_string {
     };
 }
 
-/// Makes serde read a validated struct through its validating constructor: a private shadow
-/// struct `$raw` with the serialised fields (attributes written before the struct's name, such
-/// as `#[serde(deny_unknown_fields)]`, go on the shadow; field attributes such as
-/// `#[serde(default)]` on its fields) and `TryFrom<$raw> for $ty`, which calls `$new` with the fields in the order
-/// written. The struct names the shadow with `#[serde(try_from = "…")]`; a struct whose
-/// serialised fields are not its own adds `into |v| { field: expr, … }` (a `From<$ty>` for the
-/// shadow) and `#[serde(into = "…")]`. Under the calling crate's `schema` feature the shadow
-/// derives `schemars::JsonSchema`, which the struct's own schema then describes.
+/// Makes serde read a validated struct through its validating constructor. It writes a
+/// private shadow struct `$raw` of the serialised fields and `TryFrom<$raw> for $ty`, which
+/// calls `$new` with the fields in the order written. Attributes written before the struct's
+/// name (such as `#[serde(deny_unknown_fields)]`) go on the shadow, a field's attributes (such
+/// as `#[serde(default)]`) on its field.
+///
+/// The struct names the shadow with `#[serde(try_from = "…")]`. A struct whose serialised
+/// fields are not its own adds `; into |v| { field: expr, … }` (a `From<$ty>` for the shadow)
+/// and `#[serde(into = "…")]`. Under the calling crate's `schema` feature the shadow derives
+/// `schemars::JsonSchema`, which the struct's own schema then describes. The calling crate
+/// depends on `serde` (and, with that feature, `schemars`) under those names.
 ///
 /// Without `, $err`, `$new` cannot fail and the macro writes `From<$raw>` instead, for
 /// `#[serde(from = "…")]`: a stored state whose constructor rebuilds what is not stored (its
@@ -109,7 +112,8 @@ macro_rules! validated_string {
 ///         if from < to {
 ///             Ok(Span { from, to })
 ///         } else {
-///             Err(Error::InvalidText { field: "span".into(), reason: "ends before it starts".into() })
+///             let reason = "ends before it starts".into();
+///             Err(Error::InvalidText { field: "span".into(), reason })
 ///         }
 ///     }
 /// }
@@ -120,7 +124,10 @@ macro_rules! validated_string {
 /// ```
 #[macro_export]
 macro_rules! validated_fields {
-    (@shadow $(#[$shadow:meta])* $raw:ident { $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ }) => {
+    (
+        @shadow $(#[$shadow:meta])*
+        $raw:ident { $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ }
+    ) => {
         #[derive(::serde::Serialize, ::serde::Deserialize)]
         #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
         $(#[$shadow])*
