@@ -128,7 +128,7 @@ macro_rules! validated_fields {
         @shadow $(#[$shadow:meta])*
         $raw:ident { $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ }
     ) => {
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::serde::Deserialize)]
         #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
         $(#[$shadow])*
         struct $raw {
@@ -153,7 +153,6 @@ macro_rules! validated_fields {
         $ty:ident from $raw:ident {
             $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ $(,)?
         } by $new:expr, $err:ty
-        $( ; into |$v:ident| { $( $out:ident : $get:expr ),+ $(,)? } )?
     ) => {
         $crate::validated_fields!(@shadow $(#[$shadow])* $raw { $( $(#[$attr])* $field: $fty ),+ });
         impl ::std::convert::TryFrom<$raw> for $ty {
@@ -162,13 +161,24 @@ macro_rules! validated_fields {
                 ($new)($(raw.$field),+)
             }
         }
-        $(
-            impl ::std::convert::From<$ty> for $raw {
-                fn from($v: $ty) -> $raw {
-                    $raw { $( $out: $get ),+ }
-                }
+    };
+    (
+        $(#[$shadow:meta])*
+        $ty:ident from $raw:ident {
+            $( $(#[$attr:meta])* $field:ident : $fty:ty ),+ $(,)?
+        } by $new:expr, $err:ty;
+        into |$v:ident| { $( $out:ident : $get:expr ),+ $(,)? }
+    ) => {
+        // Only a shadow the type is written through is serialisable.
+        $crate::validated_fields!(
+            #[derive(::serde::Serialize)] $(#[$shadow])*
+            $ty from $raw { $( $(#[$attr])* $field: $fty ),+ } by $new, $err
+        );
+        impl ::std::convert::From<$ty> for $raw {
+            fn from($v: $ty) -> $raw {
+                $raw { $( $out: $get ),+ }
             }
-        )?
+        }
     };
 }
 
